@@ -1,0 +1,270 @@
+"""The console commands: chat, ask, articles, summary, search, eval, run, announce, subscribers.
+
+``python -m bot`` with no command is the main job: the Telegram bot when TELEGRAM_BOT_TOKEN
+is set, the console chat otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn, TextIO
+
+from bot import render
+from bot.config import Settings, load_settings
+from bot.core.answer import Engine, EngineSettings
+from bot.core.corpus import load_corpus
+from bot.core.evaluate import Case, add_typos, evaluate, load_cases
+from bot.errors import BotError
+
+log = logging.getLogger("bot")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument in one line and exits with status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
+def engine_settings(settings: Settings) -> EngineSettings:
+    return EngineSettings(
+        min_confidence=settings["answers.min_confidence"],
+        summary_sentences=settings["answers.summary_sentences"],
+        max_citations=settings["answers.max_citations"],
+    )
+
+
+def build_engine(settings: Settings) -> Engine:
+    """Load the corpus the settings name and index it (warnings for files that are skipped)."""
+    result = load_corpus(settings["corpus.folder"], settings["corpus.max_file_bytes"])
+    return Engine.from_articles(result.articles, engine_settings(settings))
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    settings = load_settings(args.config)
+    if getattr(args, "corpus", None) is not None:
+        settings = settings.replace(**{"corpus.folder": args.corpus})
+    return settings
+
+
+def _print(text: str, out: TextIO) -> None:
+    out.write(text + "\n")
+    out.flush()
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    engine = build_engine(_settings(args))
+    questions = [args.question] if args.question else (line for line in sys.stdin)
+    for question in questions:
+        if not question.strip():
+            continue
+        answer = engine.ask(question.strip())
+        if args.json:
+            _print(json.dumps(answer.to_dict(), ensure_ascii=False), sys.stdout)
+        else:
+            _print(render.answer_text(answer) + ("\n" if not args.question else ""), sys.stdout)
+    return 0
+
+
+CHAT_HELP = """Ask anything about the articles, in your own words.
+Commands: /articles, /latest, /search WORDS, /summary ARTICLE, /help, /quit"""
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    engine = build_engine(_settings(args))
+    out = sys.stdout
+    _print(f"{len(engine.articles)} articles loaded. {CHAT_HELP}", out)
+    about: str | None = None
+    while True:
+        try:
+            line = input("> " if sys.stdin.isatty() else "")
+        except (EOFError, KeyboardInterrupt):
+            _print("", out)
+            return 0
+        line = line.strip()
+        if not line:
+            continue
+        command, _, rest = line.partition(" ")
+        try:
+            if command in ("/quit", "/exit"):
+                return 0
+            if command in ("/help", "/start"):
+                _print(CHAT_HELP, out)
+            elif command in ("/articles", "/latest"):
+                limit = 1 if command == "/latest" else None
+                for article in engine.latest(limit):
+                    _print(render.article_line(article), out)
+            elif command == "/search":
+                hits = engine.search(rest)
+                _print("\n".join(render.hit_text(h) for h in hits) or "No article matches.", out)
+            elif command == "/summary":
+                article = engine.find_article(rest)
+                about = article.id
+                _print(render.summary_text(article, engine.summary(article)), out)
+            else:
+                answer = engine.ask(line, about=about)
+                about = answer.article or about
+                _print(render.answer_text(answer), out)
+        except BotError as exc:
+            _print(str(exc), out)
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    engine = build_engine(_settings(args))
+    for article in engine.latest():
+        print(render.article_line(article))
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    engine = build_engine(_settings(args))
+    article = engine.find_article(" ".join(args.article))
+    print(render.summary_text(article, engine.summary(article, args.sentences)))
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    engine = build_engine(_settings(args))
+    hits = engine.search(" ".join(args.query), limit=args.limit)
+    if not hits:
+        print("No article matches.")
+        return 1
+    for hit in hits:
+        print(render.hit_text(hit))
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    cases = load_cases(args.file)
+    engine = build_engine(_settings(args))
+    if args.typos:
+        rng = random.Random(args.seed)
+        cases = [
+            Case(add_typos(c.question, rng, args.typos), c.expect, c.article, c.answerable)
+            for c in cases
+        ]
+    report = evaluate(engine, cases)
+    for miss in report.misses[: args.show]:
+        got = miss.answer.text if miss.answer.answered else "(refused)"
+        top = miss.answer.citations[0].article if miss.answer.citations else "-"
+        want = " | ".join(miss.case.expect) if miss.case.answerable else "(a refusal)"
+        print(
+            f"MISS {miss.case.question}\n  want: {want} [{miss.case.article or '-'}]\n"
+            f"  got:  {got[:200]} [{top}]"
+        )
+    print(
+        f"questions: {len(cases)}  answerable: {report.answerable}  "
+        f"unanswerable: {report.unanswerable}"
+    )
+    print(f"P@1: {report.precision_at_1:.3f} ({report.correct}/{report.answerable})")
+    if report.unanswerable:
+        print(f"refusal rate: {report.refusal_rate:.3f} ({report.refused}/{report.unanswerable})")
+    print(f"misses: {len(report.misses)}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.token is None:
+        raise BotError("TELEGRAM_BOT_TOKEN is not set; set it to the token @BotFather gave you")
+    raise BotError("the Telegram front is not part of this build yet; use 'chat' or 'ask'")
+
+
+def cmd_default(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings.token is None:
+        print(
+            "No TELEGRAM_BOT_TOKEN is set, so the bot runs here as a console chat.",
+            file=sys.stderr,
+        )
+        return cmd_chat(args)
+    return cmd_run(args)
+
+
+# -- wiring ---------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    def common() -> _Parser:
+        # A fresh copy for each parser (parents share their action objects), defaulting to
+        # SUPPRESS so that an option given before the command survives the command's parser.
+        options = _Parser(add_help=False)
+        options.add_argument(
+            "--config",
+            type=Path,
+            default=argparse.SUPPRESS,
+            help="config file (default: config/bot.yaml)",
+        )
+        options.add_argument(
+            "--corpus",
+            type=Path,
+            default=argparse.SUPPRESS,
+            help="corpus folder (default: corpus.folder in the config)",
+        )
+        return options
+
+    parser = _Parser(
+        prog="python -m bot",
+        parents=[common()],
+        description="Answers questions about a folder of articles.",
+    )
+    parser.set_defaults(config=None, corpus=None)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common()], help=help_text, description=help_text)
+
+    add("chat", "talk to the bot in the console").set_defaults(func=cmd_chat)
+    p = add("ask", "answer a question, or one question per line from stdin")
+    p.add_argument("question", nargs="?", help="the question (default: read stdin)")
+    p.add_argument("--json", action="store_true", help="one JSON object per answer")
+    p.set_defaults(func=cmd_ask)
+    add("articles", "list the articles, newest first").set_defaults(func=cmd_articles)
+    p = add("summary", "summarise an article (by id or title)")
+    p.add_argument("article", nargs="+")
+    p.add_argument("--sentences", type=int, default=None)
+    p.set_defaults(func=cmd_summary)
+    p = add("search", "articles ranked for a query, with teasers")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--limit", type=int, default=10)
+    p.set_defaults(func=cmd_search)
+    p = add("eval", "P@1 and refusal rate on a question set")
+    p.add_argument("file", type=Path)
+    p.add_argument(
+        "--typos",
+        type=float,
+        default=0.0,
+        help="add one random edit to this share of words of 4+ letters",
+    )
+    p.add_argument("--seed", type=int, default=1, help="random seed for --typos")
+    p.add_argument("--show", type=int, default=20, help="misses to print")
+    p.set_defaults(func=cmd_eval)
+    add("run", "run the Telegram bot (needs TELEGRAM_BOT_TOKEN)").set_defaults(func=cmd_run)
+    parser.set_defaults(func=cmd_default)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except BotError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,1 @@
+"""The pure core: corpus, index, answers and summaries. Nothing below here imports telegram."""

@@ -1,0 +1,325 @@
+"""Article files → Article objects (paragraphs, sentences, metadata), in both file formats.
+
+Two formats are read:
+
+* the seed format: a date line such as ``Apr 7, 2020|``, the title, an optional ``by NAME``
+  line, then paragraphs separated by blank lines; a closing parenthesised paragraph is the
+  article's note;
+* Markdown with YAML front matter: ``title`` is required; ``date``, ``author``, ``url``,
+  ``keywords``/``tags`` and ``summary`` are optional.
+
+A file that cannot be used raises :class:`ArticleError` with the reason; :func:`load_corpus`
+turns those into warnings and loads the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.core.text import split_sentences
+from bot.errors import ArticleError, CorpusError
+
+log = logging.getLogger(__name__)
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+DEFAULT_MAX_BYTES = 2_000_000
+_DATE_FORMATS = (
+    "%b %d, %Y",
+    "%B %d, %Y",
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A numbered paragraph (1-based) and its sentences, each an exact slice of its text."""
+
+    number: int
+    text: str
+    sentences: tuple[str, ...]
+    is_note: bool = False
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article with its metadata and numbered paragraphs."""
+
+    id: str
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    author: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    keywords: tuple[str, ...] = ()
+    summary: str | None = None
+    content_hash: str = ""
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def note(self) -> str | None:
+        """The closing parenthesised note, if the article has one."""
+        last = self.paragraphs[-1] if self.paragraphs else None
+        return last.text if last is not None and last.is_note else None
+
+    def paragraph(self, number: int) -> Paragraph:
+        """Paragraph ``number`` (1-based)."""
+        return self.paragraphs[number - 1]
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from a YAML value or one of the usual written forms; None if it is not one."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip().rstrip("|").strip()
+    text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        return None
+
+
+def _paragraphs(blocks: Iterable[str], *, note_allowed: bool) -> tuple[Paragraph, ...]:
+    texts = [" ".join(block.split()) for block in blocks]
+    texts = [t for t in texts if t]
+    out: list[Paragraph] = []
+    for number, text in enumerate(texts, start=1):
+        is_note = (
+            note_allowed and number == len(texts) and text.startswith("(") and text.endswith(")")
+        )
+        sentences = tuple(split_sentences(text)) or (text,)
+        out.append(Paragraph(number, text, sentences, is_note))
+    return tuple(out)
+
+
+def _blocks(lines: list[str]) -> list[str]:
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if line.strip():
+            current.append(line)
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _parse_seed(article_id: str, text: str) -> dict[str, object]:
+    lines = text.splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    date = None
+    first = lines[0].strip()
+    if first.endswith("|") or parse_date(first) is not None:
+        date = parse_date(first)
+        lines.pop(0)
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise ValueError("no title: the file has a date line and nothing after it")
+    title = " ".join(lines.pop(0).split())
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    author = None
+    if lines:
+        byline = re.fullmatch(r"\s*by\s+(.{2,120}?)\s*", lines[0], re.IGNORECASE)
+        if byline:
+            author = byline.group(1)
+            lines.pop(0)
+    return {
+        "title": title,
+        "date": date,
+        "author": author,
+        "paragraphs": _paragraphs(_blocks(lines), note_allowed=True),
+    }
+
+
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
+_MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def _strip_markdown(block: str) -> str | None:
+    """Plain text of a Markdown block; None for blocks that are not prose (headings, code)."""
+    if block.lstrip().startswith(("#", "```", "~~~", "<!--", "|")) or re.fullmatch(
+        r"\s*([-*_])\s*(\1\s*){2,}", block
+    ):
+        return None
+    lines = [re.sub(r"^\s*(?:[-*+]|\d+[.)]|>)\s+", "", line) for line in block.splitlines()]
+    text = " ".join(lines)
+    text = _MD_LINK_RE.sub(r"\1", text)
+    text = re.sub(r"(\*\*|__|`)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    return text
+
+
+def _keyword_list(value: object, key: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items = [v.strip() for v in value.split(",")]
+    elif isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        items = [str(v).strip() for v in value]
+    else:
+        raise ValueError(f"front matter '{key}' must be a list of words or a comma-separated text")
+    return tuple(i for i in items if i)
+
+
+def _optional_text(meta: dict[str, object], key: str) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str | int | float):
+        raise ValueError(f"front matter '{key}' must be text, not {type(value).__name__}")
+    return str(value).strip() or None
+
+
+def _parse_markdown(article_id: str, text: str) -> dict[str, object]:
+    match = _FRONT_MATTER_RE.match(text)
+    meta: dict[str, object] = {}
+    body = text
+    if match:
+        try:
+            loaded = yaml.safe_load(match.group(1))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 2}" if mark is not None else ""
+            raise ValueError(
+                f"broken front matter{where}: {getattr(exc, 'problem', exc)}"
+            ) from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ValueError("front matter must be a mapping of keys to values")
+        meta = {str(k).lower(): v for k, v in (loaded or {}).items()}
+        body = text[match.end() :]
+    elif text.startswith("---"):
+        raise ValueError("broken front matter: the opening '---' has no closing '---'")
+    blocks = _blocks(body.splitlines())
+    title = _optional_text(meta, "title")
+    if title is None and not match and blocks and blocks[0].startswith("# "):
+        title = blocks.pop(0)[2:].strip()
+    if not title:
+        raise ValueError("no title: the front matter needs a 'title' key")
+    date = None
+    if meta.get("date") is not None:
+        date = parse_date(meta["date"])
+        if date is None:
+            log.warning(
+                "%s: front matter date %r is not a date; keeping the article undated",
+                article_id,
+                meta["date"],
+            )
+    keywords = _keyword_list(meta.get("keywords"), "keywords") + _keyword_list(
+        meta.get("tags"), "tags"
+    )
+    prose = [p for p in (_strip_markdown(b) for b in blocks) if p]
+    return {
+        "title": " ".join(title.split()),
+        "date": date,
+        "author": _optional_text(meta, "author"),
+        "url": _optional_text(meta, "url"),
+        "summary": _optional_text(meta, "summary"),
+        "keywords": tuple(dict.fromkeys(keywords)),
+        "paragraphs": _paragraphs(prose, note_allowed=False),
+    }
+
+
+def read_text(path: Path, max_bytes: int) -> str:
+    """The file's text, or ArticleError if it is too big, binary, empty or not UTF-8."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ArticleError(path, f"too big ({size:,} bytes; the limit is {max_bytes:,})")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if b"\x00" in raw[:8192]:
+        raise ArticleError(path, "looks like a binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(
+            path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
+        ) from None
+    if not text.strip():
+        raise ArticleError(path, "is empty")
+    return text
+
+
+def load_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Parse one article file; ArticleError says why it cannot be used."""
+    text = read_text(path, max_bytes)
+    try:
+        if path.suffix.lower() in {".md", ".markdown"}:
+            fields = _parse_markdown(path.stem, text)
+        else:
+            fields = _parse_seed(path.stem, text)
+    except ValueError as exc:
+        raise ArticleError(path, str(exc)) from None
+    if not fields["paragraphs"]:
+        raise ArticleError(path, "has a title but no text")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return Article(id=path.stem, content_hash=digest, path=path, **fields)  # type: ignore[arg-type]
+
+
+def is_article_file(path: Path) -> bool:
+    """Whether a path in the corpus folder should be read as an article."""
+    name = path.name
+    if name.startswith((".", "~", "#")) or name.endswith(("~", ".tmp", ".part", ".swp")):
+        return False
+    return path.suffix.lower() in ARTICLE_SUFFIXES
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The articles that loaded and one warning per file that did not."""
+
+    articles: tuple[Article, ...]
+    warnings: tuple[str, ...]
+
+
+def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+    """Every article in ``folder``; unusable files become warnings, never exceptions."""
+    if not folder.is_dir():
+        raise CorpusError(f"the corpus folder {folder} does not exist or is not a folder")
+    try:
+        paths = sorted(p for p in folder.iterdir() if p.is_file() and is_article_file(p))
+    except OSError as exc:
+        raise CorpusError(f"the corpus folder {folder} cannot be read ({exc.strerror})") from None
+    articles: list[Article] = []
+    warnings: list[str] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            article = load_article(path, max_bytes)
+        except ArticleError as exc:
+            warnings.append(f"skipped {exc}")
+            continue
+        if article.id in seen:
+            warnings.append(f"skipped {path.name}: same id as {seen[article.id].name}")
+            continue
+        seen[article.id] = path
+        articles.append(article)
+    for warning in warnings:
+        log.warning("%s", warning)
+    return LoadResult(tuple(articles), tuple(warnings))

@@ -1,0 +1,130 @@
+"""Question sets → P@1, refusal rate and the misses.
+
+A question set is a YAML list of ``{q, expect, article}`` (``expect`` a string or a list of
+acceptable strings) or ``{q, answered: false}`` for questions the corpus cannot answer.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.core.answer import Answer, Engine
+from bot.errors import BotError
+
+
+@dataclass(frozen=True)
+class Case:
+    question: str
+    expect: tuple[str, ...] = ()
+    article: str | None = None
+    answerable: bool = True
+
+
+@dataclass(frozen=True)
+class Miss:
+    case: Case
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class Report:
+    answerable: int
+    correct: int
+    unanswerable: int
+    refused: int
+    misses: tuple[Miss, ...]
+
+    @property
+    def precision_at_1(self) -> float:
+        return self.correct / self.answerable if self.answerable else 0.0
+
+    @property
+    def refusal_rate(self) -> float:
+        return self.refused / self.unanswerable if self.unanswerable else 0.0
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Read a question set; BotError names the entry that is malformed."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BotError(f"cannot read the question set {path}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise BotError(f"the question set {path} is not valid YAML: {exc}") from None
+    if not isinstance(data, list):
+        raise BotError(f"the question set {path} must be a YAML list of questions")
+    cases: list[Case] = []
+    for n, item in enumerate(data, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("q"), str):
+            raise BotError(f"{path}: entry {n} needs a 'q' with the question text")
+        if item.get("answered") is False:
+            cases.append(Case(item["q"], answerable=False))
+            continue
+        expect = item.get("expect")
+        expected = (expect,) if isinstance(expect, str) else tuple(map(str, expect or ()))
+        if not expected:
+            raise BotError(
+                f"{path}: entry {n} ({item['q']!r}) needs 'expect' or 'answered: false'"
+            )
+        article = item.get("article")
+        cases.append(Case(item["q"], expected, str(article) if article is not None else None))
+    return cases
+
+
+def is_correct(case: Case, answer: Answer) -> bool:
+    """Top citation from the expected article, and its quote or the answer holds an expected
+    string (case-insensitively)."""
+    if not answer.answered or not answer.citations:
+        return False
+    top = answer.citations[0]
+    if case.article is not None and top.article != case.article:
+        return False
+    haystack = (top.quote + "\n" + answer.text).casefold()
+    return any(e.casefold() in haystack for e in case.expect)
+
+
+def evaluate(engine: Engine, cases: list[Case]) -> Report:
+    correct = refused = 0
+    misses: list[Miss] = []
+    for case in cases:
+        answer = engine.ask(case.question)
+        if case.answerable:
+            ok = is_correct(case, answer)
+            correct += ok
+        else:
+            ok = not answer.answered
+            refused += ok
+        if not ok:
+            misses.append(Miss(case, answer))
+    answerable = sum(c.answerable for c in cases)
+    return Report(answerable, correct, len(cases) - answerable, refused, tuple(misses))
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def add_typos(question: str, rng: random.Random, share: float = 1 / 3) -> str:
+    """One random edit (insert, delete, substitute or swap) in about ``share`` of the words of
+    four letters or more: the kind of noise people type."""
+
+    def edit(match: re.Match[str]) -> str:
+        word = match.group()
+        if rng.random() >= share:
+            return word
+        i = rng.randrange(len(word))
+        op = rng.choice(("insert", "delete", "substitute", "swap"))
+        if op == "insert":
+            return word[:i] + rng.choice(_LETTERS) + word[i:]
+        if op == "delete":
+            return word[:i] + word[i + 1 :]
+        if op == "substitute":
+            return word[:i] + rng.choice(_LETTERS.replace(word[i].lower(), "")) + word[i + 1 :]
+        i = min(i, len(word) - 2)
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+    return re.sub(r"[A-Za-z]{4,}", edit, question)

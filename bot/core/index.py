@@ -1,0 +1,279 @@
+"""Articles → a searchable index of fact sentences, titles and keywords.
+
+The index is an inverted index: each stemmed term points at the sentences that hold it, so a
+question only touches the postings of its own terms and its cost stays nearly flat as the
+corpus grows. Terms are weighted by BM25 (rare words count more than common ones). A word the
+corpus does not know is matched to known words within its typo budget with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.core.corpus import Article
+from bot.core.text import STOP_WORDS, stem, typo_budget, words
+
+K1 = 1.2
+B = 0.4
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True)
+class SentenceRef:
+    """Where a sentence lives: article position, paragraph number, index in the paragraph."""
+
+    article: int
+    paragraph: int
+    position: int
+    text: str
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One content word of a question and the index terms it stands for, with weights."""
+
+    word: str
+    expansions: tuple[tuple[str, float], ...]
+
+    @property
+    def known(self) -> bool:
+        return bool(self.expansions)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed question: its content terms, and its text with typos corrected where the
+    correction is clear (so cues such as "when" survive "whne")."""
+
+    terms: tuple[QueryTerm, ...]
+    corrected: str
+
+    @property
+    def known(self) -> list[QueryTerm]:
+        return [qt for qt in self.terms if qt.known]
+
+
+# Stop words long enough to be recognised through one typo ("whcih" → "which", "wht" → "what").
+_FIXABLE_STOP_WORDS = sorted(w for w in STOP_WORDS if len(w) >= 4)
+
+
+def _keyword_terms(article: Article) -> list[str]:
+    return [stem(w) for kw in article.keywords for w in words(kw) if w not in STOP_WORDS]
+
+
+class Index:
+    """An immutable index over a list of articles."""
+
+    def __init__(self, articles: Sequence[Article]) -> None:
+        self.articles: tuple[Article, ...] = tuple(articles)
+        self.by_id = {a.id: i for i, a in enumerate(self.articles)}
+        refs: list[SentenceRef] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        freqs: dict[str, list[int]] = defaultdict(list)
+        lengths: list[int] = []
+        surface: Counter[str] = Counter()
+        title_postings: dict[str, set[int]] = defaultdict(set)
+        article_df: Counter[str] = Counter()
+        first_sentence: list[int] = []
+        sentence_terms: list[tuple[str, ...]] = []
+        for a_pos, article in enumerate(self.articles):
+            first_sentence.append(len(refs))
+            article_terms: set[str] = set()
+            for para in article.paragraphs:
+                for s_pos, sentence in enumerate(para.sentences):
+                    sid = len(refs)
+                    refs.append(SentenceRef(a_pos, para.number, s_pos, sentence))
+                    tokens = [w for w in words(sentence) if w not in STOP_WORDS]
+                    surface.update(tokens)
+                    stems = tuple(stem(w) for w in tokens)
+                    sentence_terms.append(stems)
+                    counts = Counter(stems)
+                    for term, tf in counts.items():
+                        postings[term].append(sid)
+                        freqs[term].append(tf)
+                    article_terms.update(counts)
+                    lengths.append(max(1, sum(counts.values())))
+            head = [w for w in words(article.title) if w not in STOP_WORDS]
+            surface.update(head)
+            for kw in article.keywords:
+                surface.update(w for w in words(kw) if w not in STOP_WORDS)
+            for term in {stem(w) for w in head} | set(_keyword_terms(article)):
+                title_postings[term].add(a_pos)
+            article_df.update(article_terms)
+        first_sentence.append(len(refs))
+        self.sentences: tuple[SentenceRef, ...] = tuple(refs)
+        # The content terms of each sentence in order, for reranking a few candidates.
+        self.sentence_terms: tuple[tuple[str, ...], ...] = tuple(sentence_terms)
+        self.title_terms: tuple[frozenset[str], ...] = tuple(
+            frozenset(stem(w) for w in words(a.title) if w not in STOP_WORDS)
+            | frozenset(_keyword_terms(a))
+            for a in self.articles
+        )
+        self.n = len(refs)
+        self.first_sentence = np.asarray(first_sentence, dtype=np.int32)
+        self.postings: dict[str, tuple[IntArray, FloatArray]] = {
+            t: (np.asarray(ids, dtype=np.int32), np.asarray(freqs[t], dtype=np.float32))
+            for t, ids in postings.items()
+        }
+        self.lengths = np.asarray(lengths, dtype=np.float32)
+        self.avg_length = float(self.lengths.mean()) if self.n else 1.0
+        self.sentence_article = np.asarray([r.article for r in refs], dtype=np.int32)
+        paragraph_key = np.asarray(
+            [r.article * 100_000 + r.paragraph for r in refs], dtype=np.int64
+        )
+        # same_prev[i]: sentence i-1 is in the same paragraph as sentence i.
+        self.same_prev = np.zeros(self.n, dtype=bool)
+        if self.n > 1:
+            self.same_prev[1:] = paragraph_key[1:] == paragraph_key[:-1]
+        self.title_postings = {
+            t: np.asarray(sorted(v), dtype=np.int32) for t, v in title_postings.items()
+        }
+        self.article_df = article_df
+        # Surface words, most frequent first, for typo matching; each maps to its term.
+        self.vocabulary: list[str] = [w for w, _ in surface.most_common() if not w[0].isdigit()]
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for w in self.vocabulary:
+            self._by_length[len(w)].append(w)
+        self.known_terms = set(self.postings) | set(self.title_postings)
+
+    # -- term statistics -------------------------------------------------------------------
+
+    def idf(self, term: str) -> float:
+        """BM25 inverse sentence frequency: rare terms weigh more."""
+        df = len(self.postings[term][0]) if term in self.postings else 0
+        return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
+
+    @property
+    def max_idf(self) -> float:
+        return math.log(1.0 + (self.n + 0.5) / 0.5)
+
+    def article_sentences(self, a_pos: int) -> range:
+        return range(int(self.first_sentence[a_pos]), int(self.first_sentence[a_pos + 1]))
+
+    # -- question side ---------------------------------------------------------------------
+
+    def expand(self, word: str) -> tuple[QueryTerm, str]:
+        """The index terms a question word stands for, and the word as corrected.
+
+        A word the corpus knows stands for itself. An unknown word is matched to known words
+        within its typo budget (rapidfuzz, optimal string alignment distance); a typo costs
+        weight, more for two edits than one.
+        """
+        term = stem(word)
+        if term in self.known_terms:
+            return QueryTerm(word, ((term, 1.0), *self._variants(term))), word
+        # Words of four letters get one edit only here, for words the corpus does not know,
+        # so "Rine" still finds "Rhine" while known short words never drift.
+        budget = typo_budget(word) or (1 if len(word) == 4 else 0)
+        found: dict[str, float] = {}
+        corrected = word
+        best_distance = budget + 1
+        for length in range(len(word) - budget, len(word) + budget + 1):
+            choices = self._by_length.get(length) if budget and not word[0].isdigit() else None
+            if not choices:
+                continue
+            for match, dist, _ in process.extract(
+                word, choices, scorer=OSA.distance, score_cutoff=budget, limit=5
+            ):
+                t = stem(match)
+                if t not in self.known_terms:
+                    continue
+                weight = (0.85 if len(word) >= 5 else 0.7) if dist <= 1 else 0.6
+                found[t] = max(found.get(t, 0.0), weight)
+                if dist < best_distance:
+                    corrected, best_distance = match, int(dist)
+        if not found:
+            return QueryTerm(word, self._variants(term)), word
+        best = sorted(found.items(), key=lambda kv: -kv[1])[:3]
+        return QueryTerm(word, tuple(best)), corrected
+
+    def _variants(self, term: str) -> tuple[tuple[str, float], ...]:
+        """Comparative and superlative forms the stemmer keeps apart ("long", "longest")."""
+        if len(term) < 3 or term[0].isdigit():
+            return ()
+        forms: set[str] = set()
+        for suffix in ("est", "er"):
+            if term.endswith(suffix) and len(term) - len(suffix) >= 3:
+                base = term[: -len(suffix)]
+                forms.update({base, base[:-1] if base[-1:] == base[-2:-1] else base})
+                forms.add(base + "e")
+                forms.add(stem(base + "e"))
+        forms.update({term + "er", term + "est", term + "r", term + "st"})
+        forms.update({term + term[-1] + "er", term + term[-1] + "est"})
+        forms.discard(term)
+        return tuple((f, 0.8) for f in sorted(forms) if f in self.postings)
+
+    def parse(self, text: str) -> Query:
+        """The distinct content words of a question, expanded against the index."""
+        seen: set[str] = set()
+        out: list[QueryTerm] = []
+        fixed: list[str] = []
+        for w in words(text):
+            if w in STOP_WORDS:
+                fixed.append(w)
+                continue
+            if len(w) >= 3 and stem(w) not in self.known_terms:
+                stop = process.extractOne(
+                    w, _FIXABLE_STOP_WORDS, scorer=OSA.distance, score_cutoff=1
+                )
+                if stop is not None:
+                    fixed.append(stop[0])
+                    continue
+            qt, corrected = self.expand(w)
+            fixed.append(corrected)
+            if w not in seen:
+                seen.add(w)
+                out.append(qt)
+        return Query(tuple(out), " ".join(fixed))
+
+    # -- scoring ---------------------------------------------------------------------------
+
+    def sentence_scores(self, query: Iterable[QueryTerm]) -> tuple[FloatArray, FloatArray]:
+        """BM25 score and matched idf mass per sentence, as dense arrays over all sentences."""
+        ids_parts: list[IntArray] = []
+        score_parts: list[FloatArray] = []
+        mass_parts: list[FloatArray] = []
+        for qt in query:
+            for term, weight in qt.expansions:
+                if term not in self.postings:
+                    continue
+                ids, tf = self.postings[term]
+                idf = self.idf(term) * weight
+                norm = K1 * (1 - B + B * self.lengths[ids] / self.avg_length)
+                ids_parts.append(ids)
+                score_parts.append((idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32))
+                mass_parts.append(np.full(len(ids), idf, dtype=np.float32))
+        if not ids_parts:
+            zero = np.zeros(self.n, dtype=np.float32)
+            return zero, zero
+        ids = np.concatenate(ids_parts)
+        score = np.bincount(ids, np.concatenate(score_parts), minlength=self.n)
+        mass = np.bincount(ids, np.concatenate(mass_parts), minlength=self.n)
+        return score.astype(np.float32), mass.astype(np.float32)
+
+    def title_scores(self, query: Iterable[QueryTerm]) -> dict[int, float]:
+        """Articles whose title or keywords hold question terms, with the idf mass matched."""
+        scores: dict[int, float] = defaultdict(float)
+        n_articles = max(1, len(self.articles))
+        for qt in query:
+            best: dict[int, float] = {}
+            for term, weight in qt.expansions:
+                hits = self.title_postings.get(term)
+                if hits is None:
+                    continue
+                df = self.article_df.get(term, 0) + len(hits)
+                idf = math.log(1.0 + (n_articles - df + 0.5) / (df + 0.5)) + 0.1
+                for a in hits.tolist():
+                    best[a] = max(best.get(a, 0.0), idf * weight)
+            for a, v in best.items():
+                scores[a] += v
+        return dict(scores)

@@ -1,0 +1,124 @@
+"""Words and sentences: tokenising, stemming, stop words and sentence splitting.
+
+Everything that decides what a "term" is lives here, so the index and the question side can
+never disagree about it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+# Function words that carry no topic. Question words are here too; the answer module reads
+# them from the raw question before they are dropped.
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren as at be because been
+    before being below between both but by can cannot could couldn did didn do does doesn doing
+    don down during each either else ever few for from further get gets got had hadn has hasn
+    have haven having he her here hers herself him himself his how however i if in into is isn
+    it its itself just let lets like many may me might more most much must mustn my myself
+    neither no nor not now of off on once one only or other others ought our ours ourselves out
+    over own per quite rather really said same say says shall shan she should shouldn since so
+    some such than that the their theirs them themselves then there these they this those
+    though through thus to too toward towards under until up upon us very was wasn we were
+    weren what whatever when whenever where whereas wherever whether which while who whoever
+    whom whose why will with within without won would wouldn yet you your yours yourself
+    yourselves s t d ll m re ve y tell me please know give show find explain describe
+    called call name named term kind type sort
+    """.split()
+)
+
+_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so "Hervé" and "herve" meet."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """The folded surface words of a text; numbers lose their thousands separators."""
+    out: list[str] = []
+    for match in _WORD_RE.finditer(fold(text)):
+        word = match.group()
+        if word[0].isdigit():
+            word = word.replace(",", "")
+            out.append(word.rstrip("."))
+            continue
+        # "china's" → "china": the possessive carries nothing a search can use.
+        word = re.split(r"['’]", word, maxsplit=1)[0] if re.search(r"['’]s$", word) else word
+        out.append(word.replace("’", "'"))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The index term of a surface word."""
+    if word[0].isdigit():
+        return word
+    return str(_stemmer.stemWord(word))
+
+
+def terms(text: str) -> list[str]:
+    """The content terms of a text, stemmed, in order, stop words dropped."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+def content_words(text: str) -> list[str]:
+    """The surface words of a text that are not stop words, in order."""
+    return [w for w in words(text) if w not in STOP_WORDS]
+
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    """
+    mr mrs ms dr prof sr jr st mt ft vs etc e.g i.e c ca approx no nos vol fig al inc ltd co
+    corp jan feb mar apr jun jul aug sep sept oct nov dec gen col lt sgt rev hon gov pres u.s
+    u.k a.d b.c
+    """.split()
+)
+_BOUNDARY_RE = re.compile(
+    r"([.!?…]+[\"'”’)\]]*(?:\[[^\]]{1,20}\])*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF])"
+)
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences whose concatenation (with spaces) is the paragraph."""
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY_RE.finditer(paragraph):
+        end = match.end(1)
+        before = paragraph[start : match.start(1)]
+        last_word = before.rsplit(None, 1)[-1].casefold() if before.strip() else ""
+        last_word = last_word.lstrip("(\"'“‘[")
+        if match.group(1) == "." and (
+            last_word in _ABBREVIATIONS
+            or (len(last_word) == 1 and last_word.isalpha())  # an initial: "J. R. Smith"
+            or re.fullmatch(r"(?:[a-z]\.)+[a-z]", last_word) is not None  # "u.s" in "U.S."
+        ):
+            continue
+        piece = paragraph[start:end].strip()
+        if piece:
+            sentences.append(piece)
+        start = match.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def typo_budget(word: str) -> int:
+    """How many edits a word may carry and still match (Meilisearch's rule of thumb)."""
+    if len(word) >= 9:
+        return 2
+    if len(word) >= 5:
+        return 1
+    return 0

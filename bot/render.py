@@ -1,0 +1,191 @@
+"""Answers and articles → text for a person: plain console text, or Telegram HTML.
+
+Every piece of user or article text that goes into HTML is escaped here, and long HTML is
+split below Telegram's limit at paragraph or sentence boundaries, never inside a tag or an
+entity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from bot.core.answer import Answer, ArticleHit, Citation
+from bot.core.corpus import Article
+
+TELEGRAM_LIMIT = 4096
+NOT_FOUND = "I couldn't find that in the articles I have, so I won't guess."
+
+
+def format_date(date: dt.date | None) -> str | None:
+    return f"{date.day} {date:%B %Y}" if date else None
+
+
+def _byline(
+    title_part: str,
+    author: str | None,
+    date: dt.date | None,
+    paragraph: int | None,
+) -> str:
+    parts = [title_part]
+    if author:
+        parts.append(f"by {author}")
+    when = format_date(date)
+    if when:
+        parts.append(when)
+    if paragraph:
+        parts.append(f"paragraph {paragraph}")
+    return ", ".join(parts)
+
+
+# -- console ------------------------------------------------------------------------------
+
+
+def citation_text(c: Citation) -> str:
+    line = _byline(f"“{c.title}”", c.author, c.date, c.paragraph)
+    return line + (f"\n  {c.url}" if c.url else "")
+
+
+def answer_text(answer: Answer) -> str:
+    """An answer as plain text for the console."""
+    if not answer.answered:
+        lines = [answer.text or NOT_FOUND]
+        if answer.citations:
+            lines.append("— " + citation_text(answer.citations[0]))
+        if answer.suggestions:
+            lines.append("Did you mean: " + "; ".join(answer.suggestions) + "?")
+        return "\n".join(lines)
+    lines = [answer.text, "", "— " + citation_text(answer.citations[0])]
+    for more in answer.citations[1:]:
+        lines.append("  also: " + _byline(f"“{more.title}”", None, None, more.paragraph))
+    return "\n".join(lines)
+
+
+def article_line(article: Article) -> str:
+    when = format_date(article.date) or "undated"
+    return f"{article.id}  {when}  {article.title}" + (
+        f" — {article.author}" if article.author else ""
+    )
+
+
+def hit_text(hit: ArticleHit) -> str:
+    return f"{hit.article.title} ({hit.article.id})\n  {hit.teaser}"
+
+
+def summary_text(article: Article, sentences: list[str]) -> str:
+    head = _byline(f"“{article.title}”", article.author, article.date, None)
+    return head + "\n\n" + " ".join(sentences) + (f"\n{article.url}" if article.url else "")
+
+
+# -- Telegram HTML ------------------------------------------------------------------------
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def title_html(title: str, url: str | None) -> str:
+    if url and re.match(r"https?://", url):
+        return f'<a href="{html.escape(url, quote=True)}">{esc(title)}</a>'
+    return f"<b>{esc(title)}</b>"
+
+
+def citation_html(c: Citation) -> str:
+    return "— " + esc_byline(title_html(c.title, c.url), c.author, c.date, c.paragraph)
+
+
+def esc_byline(
+    title_part: str, author: str | None, date: dt.date | None, paragraph: int | None
+) -> str:
+    return _byline(title_part, esc(author) if author else None, date, paragraph)
+
+
+def answer_html(answer: Answer) -> str:
+    """An answer as Telegram HTML: the answer, then its citation."""
+    if not answer.answered:
+        text = esc(answer.text or NOT_FOUND)
+        if answer.citations:
+            text += "\n" + citation_html(answer.citations[0])
+        if answer.suggestions:
+            text += "\n\nPerhaps one of these?"
+        return text
+    return f"{esc(answer.text)}\n\n{citation_html(answer.citations[0])}"
+
+
+def summary_html(article: Article, sentences: list[str]) -> str:
+    head = esc_byline(title_html(article.title, article.url), article.author, article.date, None)
+    return f"{head}\n\n{esc(' '.join(sentences))}"
+
+
+def paragraph_html(article: Article, number: int) -> str:
+    para = article.paragraph(number)
+    head = esc_byline(title_html(article.title, article.url), article.author, article.date, number)
+    return f"{head}\n\n{esc(para.text)}"
+
+
+def hits_html(hits: list[ArticleHit], heading: str) -> str:
+    lines = [f"<b>{esc(heading)}</b>"]
+    for hit in hits:
+        a = hit.article
+        when = format_date(a.date)
+        lines.append(f"\n• {title_html(a.title, a.url)}" + (f" ({when})" if when else ""))
+        lines.append(
+            f"  {esc(hit.teaser)}  /summary_{a.id}"
+            if _COMMAND_SAFE.fullmatch(a.id)
+            else f"  {esc(hit.teaser)}"
+        )
+    return "\n".join(lines)
+
+
+_COMMAND_SAFE = re.compile(r"[A-Za-z0-9_]{1,60}")
+
+
+def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Split HTML into chunks of at most ``limit`` characters, at paragraph breaks, then line
+    breaks, then sentence ends, then spaces, and never inside a tag or an entity. A tag that
+    is open at a cut is closed before it and opened again after it."""
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = _cut_point(rest, limit - 64)  # room to close and reopen tags
+        head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
+        opened = _open_tags(head)
+        head += "".join(f"</{name}>" for name, _ in reversed(opened))
+        rest = "".join(tag for _, tag in opened) + rest
+        chunks.append(head)
+    if rest.strip():
+        chunks.append(rest)
+    return chunks
+
+
+def _cut_point(text: str, limit: int) -> int:
+    window = text[:limit]
+    safe = _safe_positions(window)
+    for pattern in (r"\n\n", r"\n", r"(?<=[.!?…])\s", r"\s"):
+        points = [m.end() for m in re.finditer(pattern, window) if m.end() in safe]
+        if points and points[-1] > limit // 4:
+            return points[-1]
+    return max((p for p in safe if p > 0), default=limit)
+
+
+def _safe_positions(text: str) -> set[int]:
+    """Offsets at which the text may be cut: outside tags and entities."""
+    unsafe: set[int] = set()
+    for m in re.finditer(r"<[^>]*>|&[#\w]+;", text):
+        unsafe.update(range(m.start() + 1, m.end()))
+    return set(range(len(text) + 1)) - unsafe
+
+
+def _open_tags(text: str) -> list[tuple[str, str]]:
+    stack: list[tuple[str, str]] = []
+    for m in re.finditer(r"<(/?)([a-zA-Z-]+)[^>]*>", text):
+        closing, name = m.group(1), m.group(2).lower()
+        if closing:
+            for i in range(len(stack) - 1, -1, -1):
+                if stack[i][0] == name:
+                    del stack[i]
+                    break
+        else:
+            stack.append((name, m.group(0)))
+    return stack

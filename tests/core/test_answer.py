@@ -1,0 +1,194 @@
+"""The answer engine: answers with citations, typos, question types, refusals, follow-ups."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.core.answer import Engine, question_type
+from bot.core.corpus import Article, Paragraph, load_corpus
+from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
+from bot.errors import UnknownArticle
+from tests.support.paths import SEED_QUESTIONS, SQUAD
+
+ARTICLE_IDS = ("000_b5fdd6b8f40a688b", "002_4f41e04494f82d41")
+
+
+class TestSeedQuestions:
+    def test_every_seed_question_is_right(self, seed_engine: Engine) -> None:
+        """The seed question set scores P@1 1.0 and refuses both unanswerable questions."""
+        report = evaluate(seed_engine, load_cases(SEED_QUESTIONS))
+        assert [m.case.question for m in report.misses] == []
+        assert report.precision_at_1 == 1.0 and report.refusal_rate == 1.0
+
+    @pytest.mark.parametrize("seed", [1, 2, 3])
+    def test_seed_questions_survive_typos(self, seed_engine: Engine, seed: int) -> None:
+        """With a typo in a third of the longer words, at most one seed question is lost."""
+        rng = random.Random(seed)
+        cases = [c for c in load_cases(SEED_QUESTIONS) if c.answerable]
+        wrong = [
+            noisy
+            for c in cases
+            for noisy in [add_typos(c.question, rng)]
+            if not is_correct(c, seed_engine.ask(noisy))
+        ]
+        assert len(wrong) <= 1, wrong
+
+
+class TestAnswers:
+    def test_answer_quotes_the_article_exactly(self, seed_engine: Engine) -> None:
+        answer = seed_engine.ask("how many food items did JD supply?")
+        assert answer.answered
+        top = answer.citations[0]
+        article = seed_engine.get(top.article)
+        assert article is not None
+        assert top.quote in article.paragraph(top.paragraph).text
+        assert "220 million" in top.quote
+        assert len(answer.text) <= 400
+
+    @pytest.mark.parametrize(
+        ("question", "expected"),
+        [
+            ("which compnay did Chritsina Boutrup mention?", "JD"),
+            ("delivry robots in wuhan", "robot"),
+            ("how many refrigerators did JD and LG develop", "seven"),
+        ],
+        ids=["typos-in-names", "typo-keywords", "how-many"],
+    )
+    def test_typos_and_paraphrase(self, seed_engine: Engine, question: str, expected: str) -> None:
+        answer = seed_engine.ask(question)
+        assert answer.answered
+        assert expected.casefold() in (answer.text + answer.citations[0].quote).casefold()
+
+    def test_author_question_is_answered_from_metadata(self, seed_engine: Engine) -> None:
+        answer = seed_engine.ask("who wrote the article about the HP event?")
+        assert answer.kind == "author" and "Ella Kidron" in answer.text
+        assert answer.citations[0].article == ARTICLE_IDS[1]
+
+    def test_date_question_is_answered_from_metadata(self, seed_engine: Engine) -> None:
+        answer = seed_engine.ask("when was the new infrastructure article published?")
+        assert answer.kind == "date" and "April 7, 2020" in answer.text
+
+    def test_who_wrote_a_book_in_the_text_is_a_fact_question(self, seed_engine: Engine) -> None:
+        """'Who wrote X' about something the text names is answered from the text."""
+        answer = seed_engine.ask("who published The Great Tech Revolution?")
+        assert answer.kind == "fact" and "Boutrup" in answer.citations[0].quote
+
+    def test_follow_up_refers_to_the_previous_article(self, seed_engine: Engine) -> None:
+        first = seed_engine.ask("tell me about the delivery robots")
+        assert first.article == ARTICLE_IDS[1]
+        for question, needle in [
+            ("who wrote it?", "Ella Kidron"),
+            ("when was that published?", "October 30, 2020"),
+        ]:
+            follow = seed_engine.ask(question, about=first.article)
+            assert needle in follow.text, question
+        summary = seed_engine.ask("summarize it", about=first.article)
+        assert summary.kind == "summary" and summary.citations[0].article == ARTICLE_IDS[1]
+
+    def test_more_citations_are_ranked_and_distinct(self, seed_engine: Engine) -> None:
+        answer = seed_engine.ask("smart supply chain and smart logistics")
+        keys = [(c.article, c.paragraph) for c in answer.citations]
+        assert len(keys) == len(set(keys)) >= 2
+
+
+class TestRefusals:
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "what is the weather in Beijing tomorrow",
+            "recommend me a good pizza place",
+            "how do I bake sourdough bread",
+            "who won the world cup in 2018",
+            "",
+            "🙂🙂🙂",
+            "Как дела?",
+        ],
+    )
+    def test_unanswerable_questions_are_refused(self, seed_engine: Engine, question: str) -> None:
+        answer = seed_engine.ask(question)
+        assert not answer.answered and answer.text == "" and answer.citations == ()
+
+    def test_refusal_suggests_what_the_corpus_holds(self, seed_engine: Engine) -> None:
+        answer = seed_engine.ask("robotts in the national musem of art history")
+        if answer.answered:  # the robot and the museum are in the corpus: fine, if cited
+            assert "Museum" in answer.citations[0].quote
+        answer = seed_engine.ask("logistcs and pizza")
+        assert answer.suggestions or answer.answered
+
+    def test_huge_question_is_handled(self, seed_engine: Engine) -> None:
+        answer = seed_engine.ask("delivery robots " * 2000)
+        assert answer.answered
+
+
+class TestQuestionTypes:
+    @pytest.mark.parametrize(
+        ("question", "kind"),
+        [
+            ("When did the Normans arrive?", "date"),
+            ("what year was it", "date"),
+            ("How many tons of food?", "number"),
+            ("Who was the Norse leader?", "person"),
+            ("Where does the Rhine begin?", "place"),
+            ("What is a Turing machine?", None),
+        ],
+    )
+    def test_detects_what_is_asked_for(self, question: str, kind: str | None) -> None:
+        assert question_type(question) == kind
+
+    def test_when_prefers_the_sentence_with_a_date(self) -> None:
+        para = Paragraph(
+            1,
+            "",
+            (
+                "The bridge was opened to traffic after a long wait.",
+                "Engineers rebuilt the bridge in 1954 after the flood.",
+            ),
+        )
+        other = Paragraph(2, "", ("People like the bridge and the river near the old town.",))
+        article = Article("a", "Bridges", (para, other))
+        engine = Engine.from_articles([article])
+        assert "1954" in engine.ask("when was the bridge rebuilt").text
+
+
+class TestArticles:
+    def test_summary_has_the_configured_length_in_reading_order(self, seed_engine: Engine) -> None:
+        article = seed_engine.find_article("new infrastructure")
+        sentences = seed_engine.summary(article, 3)
+        assert len(sentences) == 3
+        flat = [s for p in article.paragraphs for s in p.sentences]
+        assert [flat.index(s) for s in sentences] == sorted(flat.index(s) for s in sentences)
+
+    def test_find_article_by_id_and_fuzzy_title(self, seed_engine: Engine) -> None:
+        assert seed_engine.find_article(ARTICLE_IDS[0]).id == ARTICLE_IDS[0]
+        assert seed_engine.find_article("JD shares insigths HP").id == ARTICLE_IDS[1]
+        with pytest.raises(UnknownArticle):
+            seed_engine.find_article("pizza")
+
+    def test_latest_is_newest_first(self, seed_engine: Engine) -> None:
+        assert [a.id for a in seed_engine.latest()] == [ARTICLE_IDS[1], ARTICLE_IDS[0]]
+
+    def test_search_ranks_the_matching_article_first(self, seed_engine: Engine) -> None:
+        hits = seed_engine.search("smart logistcs supply chain")
+        assert hits[0].article.id == ARTICLE_IDS[0] and hits[0].teaser
+
+
+class TestSquad:
+    def test_squad_precision_at_1(self) -> None:
+        """Public SQuAD questions: P@1 stays at or above the 0.75 the issue sets."""
+        engine = Engine.from_articles(load_corpus(SQUAD / "articles").articles)
+        report = evaluate(engine, load_cases(SQUAD / "questions.yaml"))
+        assert report.precision_at_1 >= 0.75
+
+
+def test_core_never_imports_telegram(tmp_path: Path) -> None:
+    code = (
+        "import sys, bot.core.answer, bot.core.index, bot.core.corpus, bot.core.summary, "
+        "bot.core.evaluate, bot.render, bot.cli; "
+        "assert 'telegram' not in sys.modules, 'telegram imported'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])

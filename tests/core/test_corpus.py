@@ -1,0 +1,149 @@
+"""Reading article files in both formats, and refusing broken ones with a clear reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.core.corpus import load_article, load_corpus
+from bot.errors import ArticleError, CorpusError
+from tests.support.paths import SEEDS, SQUAD
+
+MARKDOWN = """---
+title: Rivers of Europe
+date: 2021-05-04
+author: Ada Writer
+url: https://example.org/rivers
+keywords: [rivers, Danube]
+tags: geography
+---
+
+# A heading that is not a paragraph
+
+The **Danube** is the second-longest river in Europe. It flows through ten countries.
+
+- It rises in the [Black Forest](https://example.org/bf).
+"""
+
+
+class TestSeedFormat:
+    def test_reads_date_title_author_and_paragraphs(self) -> None:
+        """The seed article's first lines become its metadata, the rest numbered paragraphs."""
+        article = load_article(SEEDS / "000_b5fdd6b8f40a688b.txt")
+        assert article.id == "000_b5fdd6b8f40a688b"
+        assert article.title == "Seize the Opportunities that the “New Infrastructure” Provides"
+        assert article.author == "Lei Xu"
+        assert article.date == dt.date(2020, 4, 7)
+        assert article.paragraphs[0].number == 1
+        assert article.paragraphs[0].sentences[0].startswith("Accelerating the development")
+
+    def test_closing_parenthesised_note_is_kept_and_citable(self) -> None:
+        """The note is the last paragraph, flagged, and keeps its text."""
+        article = load_article(SEEDS / "000_b5fdd6b8f40a688b.txt")
+        assert article.note is not None and article.note.startswith("(The author is CEO")
+        assert article.paragraphs[-1].is_note
+
+    def test_sentences_are_exact_slices_of_their_paragraph(self) -> None:
+        """Quotes can be checked against the text: every sentence is found verbatim."""
+        for path in SEEDS.iterdir():
+            for para in load_article(path).paragraphs:
+                for sentence in para.sentences:
+                    assert sentence in para.text
+
+    def test_no_byline_and_no_date_still_loads(self, tmp_path: Path) -> None:
+        path = tmp_path / "plain.txt"
+        path.write_text("A Title\n\nFirst paragraph here.\n\nSecond one.", encoding="utf-8")
+        article = load_article(path)
+        assert (article.title, article.author, article.date) == ("A Title", None, None)
+        assert [p.number for p in article.paragraphs] == [1, 2]
+
+
+class TestMarkdown:
+    def test_front_matter_fields(self, tmp_path: Path) -> None:
+        path = tmp_path / "rivers.md"
+        path.write_text(MARKDOWN, encoding="utf-8")
+        article = load_article(path)
+        assert article.title == "Rivers of Europe"
+        assert article.date == dt.date(2021, 5, 4)
+        assert article.author == "Ada Writer"
+        assert article.url == "https://example.org/rivers"
+        assert article.keywords == ("rivers", "Danube", "geography")
+        texts = [p.text for p in article.paragraphs]
+        assert texts[0].startswith("The Danube is the second-longest")  # emphasis stripped
+        assert texts[1] == "It rises in the Black Forest."  # link text kept, list marker gone
+        assert all("heading" not in t for t in texts)
+
+    def test_squad_articles_load(self) -> None:
+        result = load_corpus(SQUAD / "articles")
+        assert {a.id for a in result.articles} == {
+            "computational_complexity_theory",
+            "normans",
+            "rhine",
+        }
+        assert result.warnings == ()
+
+
+BROKEN = {
+    "bad-encoding": (b"Apr 7, 2020|\n\nTitle\n\n\xff\xfe caf\xe9", "not UTF-8"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    "empty": (b"  \n\n", "empty"),
+    "date-only": (b"Apr 7, 2020|\n\n", "no title"),
+    "title-only": (b"Just a title\n", "no text"),
+}
+BROKEN_MD = {
+    "broken-yaml": ("---\ntitle: [unclosed\n---\nBody text.", "broken front matter"),
+    "unclosed": ("---\ntitle: x\nBody text.", "no closing"),
+    "not-a-mapping": ("---\n- a\n- b\n---\nBody text.", "mapping"),
+    "no-title": ("---\nauthor: someone\n---\nBody text.", "no title"),
+    "bad-keywords": ("---\ntitle: T\nkeywords: {a: 1}\n---\nBody.", "keywords"),
+}
+
+
+class TestMalformed:
+    @pytest.mark.parametrize(("content", "reason"), BROKEN.values(), ids=list(BROKEN))
+    def test_text_files(self, tmp_path: Path, content: bytes, reason: str) -> None:
+        path = tmp_path / "broken.txt"
+        path.write_bytes(content)
+        with pytest.raises(ArticleError, match=reason) as info:
+            load_article(path)
+        assert "broken.txt" in str(info.value)
+
+    @pytest.mark.parametrize(("content", "reason"), BROKEN_MD.values(), ids=list(BROKEN_MD))
+    def test_markdown_files(self, tmp_path: Path, content: str, reason: str) -> None:
+        path = tmp_path / "broken.md"
+        path.write_text(content, encoding="utf-8")
+        with pytest.raises(ArticleError, match=reason):
+            load_article(path)
+
+    def test_huge_file(self, tmp_path: Path) -> None:
+        path = tmp_path / "huge.txt"
+        path.write_text("Title\n\n" + "word " * 1000, encoding="utf-8")
+        with pytest.raises(ArticleError, match="too big"):
+            load_article(path, max_bytes=100)
+
+    def test_bad_front_matter_date_keeps_the_article(self, tmp_path: Path) -> None:
+        path = tmp_path / "undated.md"
+        path.write_text("---\ntitle: T\ndate: someday\n---\nBody text.", encoding="utf-8")
+        assert load_article(path).date is None
+
+    def test_corpus_skips_broken_files_with_one_warning_each(
+        self, corpus_dir: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Every broken file is named once with its reason; the good articles all load."""
+        for name, (content, _) in BROKEN.items():
+            (corpus_dir / f"{name}.txt").write_bytes(content)
+        for name, (text, _) in BROKEN_MD.items():
+            (corpus_dir / f"{name}.md").write_text(text, encoding="utf-8")
+        (corpus_dir / ".hidden.txt").write_text("ignored", encoding="utf-8")
+        (corpus_dir / "notes.json").write_text("{}", encoding="utf-8")
+        result = load_corpus(corpus_dir)
+        assert len(result.articles) == 2
+        assert len(result.warnings) == len(BROKEN) + len(BROKEN_MD)
+        assert all(w.startswith("skipped ") for w in result.warnings)
+        assert len([r for r in caplog.records if r.levelname == "WARNING"]) == len(result.warnings)
+
+    def test_missing_folder_is_a_corpus_error(self, tmp_path: Path) -> None:
+        with pytest.raises(CorpusError, match="does not exist"):
+            load_corpus(tmp_path / "nowhere")

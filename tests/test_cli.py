@@ -1,0 +1,150 @@
+"""The console commands and their errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.support.paths import ROOT, SEED_QUESTIONS, SEEDS, SQUAD
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(["--corpus", str(SEEDS), *argv] if argv[:1] != ("--corpus",) else list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+class TestAsk:
+    def test_json_answer_has_the_documented_shape(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        code, out, _ = run(capsys, "ask", "--json", "what did JD Health do during the epidemic")
+        data = json.loads(out)
+        assert code == 0
+        assert set(data) == {
+            "question",
+            "answered",
+            "answer",
+            "citations",
+            "suggestions",
+            "confidence",
+        }
+        cite = data["citations"][0]
+        assert set(cite) == {"article", "title", "author", "date", "url", "paragraph", "quote"}
+        assert cite["date"] == "2020-10-30" and "10 million" in cite["quote"]
+        assert isinstance(data["confidence"], float)
+
+    def test_refusal_in_json(self, capsys: pytest.CaptureFixture[str]) -> None:
+        _, out, _ = run(capsys, "ask", "--json", "recommend me a good pizza place")
+        data = json.loads(out)
+        assert data["answered"] is False and data["citations"] == []
+
+    def test_stdin_is_answered_line_by_line_as_it_arrives(self) -> None:
+        """A scripted conversation gets each answer before it sends the next question."""
+        with subprocess.Popen(
+            [sys.executable, "-m", "bot", "ask", "--json", "--corpus", str(SEEDS)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "TELEGRAM_BOT_TOKEN": ""},
+        ) as proc:
+            assert proc.stdin is not None and proc.stdout is not None
+            answers = []
+            for question in ["who wrote about the HP event", "nordic region countries"]:
+                proc.stdin.write(question + "\n")
+                proc.stdin.flush()
+                answers.append(json.loads(proc.stdout.readline()))
+            proc.stdin.close()
+            assert proc.wait(timeout=30) == 0
+        assert "Ella Kidron" in answers[0]["answer"]
+        assert "Norway" in answers[1]["citations"][0]["quote"]
+
+
+class TestBrowsing:
+    def test_articles_newest_first(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "articles")
+        lines = out.splitlines()
+        assert code == 0 and lines[0].startswith("002_") and lines[1].startswith("000_")
+
+    def test_summary_by_fuzzy_title(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "summary", "new infrastucture")
+        assert code == 0 and "Lei Xu" in out
+
+    def test_search(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "search", "robots")
+        assert code == 0 and out.startswith("JD Shares Insights")
+
+    def test_eval_prints_precision_and_refusals(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(capsys, "eval", str(SEED_QUESTIONS))
+        assert code == 0
+        assert "P@1: 1.000 (12/12)" in out and "refusal rate: 1.000 (2/2)" in out
+
+    def test_eval_with_typos_on_another_corpus(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(
+            capsys,
+            "--corpus",
+            str(SQUAD / "articles"),
+            "eval",
+            str(SQUAD / "questions.yaml"),
+            "--typos",
+            "0.33",
+            "--show",
+            "0",
+        )
+        p_at_1 = float(out.split("P@1: ")[1].split()[0])
+        assert code == 0 and p_at_1 >= 0.70
+
+
+class TestErrors:
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["summary", "no such article at all"],
+            ["--corpus", "/nonexistent/folder", "articles"],
+            ["--config", "/nonexistent.yaml", "articles"],
+            ["eval", "/nonexistent.yaml"],
+            ["run"],
+        ],
+        ids=["unknown-article", "missing-corpus", "missing-config", "missing-eval", "no-token"],
+    )
+    def test_one_line_on_stderr_and_status_2(
+        self, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+    ) -> None:
+        monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+        code, _, err = run(capsys, *argv)
+        assert code == 2
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+    def test_bad_arguments(self, capsys: pytest.CaptureFixture[str]) -> None:
+        with pytest.raises(SystemExit) as info:
+            main(["ask", "--bogus"])
+        err = capsys.readouterr().err
+        assert info.value.code == 2 and len(err.strip().splitlines()) == 1
+
+    def test_invalid_config(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        config = tmp_path / "bot.yaml"
+        config.write_text("answers:\n  summary_sentences: many\n", encoding="utf-8")
+        code, _, err = run(capsys, "--config", str(config), "articles")
+        assert code == 2 and "answers.summary_sentences" in err and "'many'" in err
+
+
+def test_main_job_without_token_is_the_console_chat() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="who wrote about the HP event\n/articles\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": ""},
+    )
+    assert proc.returncode == 0
+    assert "No TELEGRAM_BOT_TOKEN" in proc.stderr
+    assert "Ella Kidron" in proc.stdout and "002_4f41e04494f82d41" in proc.stdout

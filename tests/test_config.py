@@ -1,0 +1,79 @@
+"""Loading and checking the config; secrets from the environment only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_settings
+from bot.errors import ConfigError
+from tests.support.paths import ROOT
+
+TOKEN = "123456:ABC-secret-token"
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bot.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class TestLoading:
+    def test_committed_config_is_valid(self) -> None:
+        settings = load_settings(ROOT / "config" / "bot.yaml", {}, base=ROOT)
+        assert settings["corpus.folder"] == ROOT / "seeds"
+        assert settings.token is None
+
+    def test_missing_keys_take_defaults(self, tmp_path: Path) -> None:
+        settings = load_settings(write(tmp_path, "answers:\n  summary_sentences: 5\n"), {})
+        assert settings["answers.summary_sentences"] == 5
+        assert settings["telegram.mode"] == "polling"
+
+    def test_environment_overrides(self, tmp_path: Path) -> None:
+        env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot"}
+        settings = load_settings(write(tmp_path, ""), env)
+        assert settings.token == TOKEN
+        assert settings["telegram.base_url"] == "http://127.0.0.1:9/bot"
+
+    def test_token_never_shows_in_repr(self, tmp_path: Path) -> None:
+        settings = load_settings(write(tmp_path, ""), {"TELEGRAM_BOT_TOKEN": TOKEN})
+        assert "secret" not in repr(settings) and "secret" not in str(settings)
+
+
+class TestRejects:
+    @pytest.mark.parametrize(
+        ("text", "needle"),
+        [
+            ("answers:\n  bogus: 1\n", "answers.bogus"),
+            ("nonsense:\n  a: 1\n", "nonsense"),
+            ("answers:\n  summary_sentences: many\n", "'many'"),
+            ("answers:\n  min_confidence: 3\n", "at most 1"),
+            ("telegram:\n  mode: carrier-pigeon\n", "polling, webhook"),
+            ("announcements:\n  enabled: yes please\n", "true or false"),
+            ("corpus: [1, 2]\n", "expected a mapping"),
+            ("answers: {summary_sentences: [\n", "not valid YAML"),
+            ("- just\n- a list\n", "mapping of sections"),
+        ],
+        ids=[
+            "unknown-key",
+            "unknown-section",
+            "wrong-type",
+            "out-of-range",
+            "bad-choice",
+            "bad-bool",
+            "section-not-mapping",
+            "broken-yaml",
+            "not-a-mapping",
+        ],
+    )
+    def test_invalid_config_names_the_key_and_value(
+        self, tmp_path: Path, text: str, needle: str
+    ) -> None:
+        with pytest.raises(ConfigError, match=needle):
+            load_settings(write(tmp_path, text), {})
+
+    def test_malformed_token_is_rejected_without_echoing_it(self, tmp_path: Path) -> None:
+        with pytest.raises(ConfigError) as info:
+            load_settings(write(tmp_path, ""), {"TELEGRAM_BOT_TOKEN": "not a token hunter2"})
+        assert "hunter2" not in str(info.value)
