@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -164,6 +165,11 @@ _NUMBER_A = re.compile(
 _NAME_A = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z\u00C0-\u024F]+(?:\s+[A-Z][a-z]+)*")
 
 
+@lru_cache(maxsize=50_000)
+def _sentence_words(sentence: str) -> tuple[str, ...]:
+    return tuple(words(sentence))
+
+
 def question_type(question: str) -> str | None:
     """The kind of thing a question asks for: number, date, person, place or None."""
     q = fold(question)
@@ -182,7 +188,7 @@ def _type_bonus(kind: str | None, sentence: str, question_words: set[str]) -> fl
     """How well a sentence holds the kind of answer asked for, from 0 to 1."""
     if kind is None:
         return 0.0
-    new_words = " ".join(w for w in words(sentence) if w not in question_words)
+    new_words = " ".join(w for w in _sentence_words(sentence) if w not in question_words)
     if kind == "date":
         return 1.0 if _DATE_A.search(new_words) else 0.0
     if kind == "number":
@@ -274,13 +280,15 @@ class Engine:
         qterms = self.index.parse(query).known
         if not qterms:
             return []
-        score, mass = self.index.sentence_scores(qterms)
+        cand = self.index.candidates(qterms)
+        _, mass = self.index.scores(cand, qterms)
         total = sum(max(self.index.idf(t) * w for t, w in qt.expansions) for qt in qterms)
         per_article: dict[int, float] = {}
-        hits = np.nonzero(score)[0]
-        for sid in hits.tolist():
-            a = int(self.index.sentence_article[sid])
-            per_article[a] = max(per_article.get(a, 0.0), float(mass[sid]) / total)
+        if len(cand):
+            arts = self.index.sentence_article[cand]
+            best = np.zeros(len(self.articles), dtype=np.float32)
+            np.maximum.at(best, arts, mass / total)
+            per_article = {int(a): float(best[a]) for a in np.unique(arts)}
         for a, v in self.index.title_scores(qterms).items():
             per_article[a] = per_article.get(a, 0.0) + 0.5 * min(1.0, v / max(total, 1e-9) * 2)
         ranked = sorted(per_article.items(), key=lambda kv: -kv[1])[:limit]
@@ -414,8 +422,7 @@ class Engine:
         index = self.index
         qterms = list(query.terms)
         known = query.known
-        score, _ = index.sentence_scores(known)
-        hits = np.nonzero(score)[0]
+        hits = index.candidates(known)
         if len(hits) == 0:
             return self._refusal(question, qterms)
         term_idf = {qt.word: max(index.idf(t) * w for t, w in qt.expansions) for qt in known}
@@ -423,31 +430,47 @@ class Engine:
         total_mass = sum(term_idf.values()) + unknown_mass
         # Neighbours in the same paragraph lend part of their score: questions often name the
         # subject in one sentence and ask about a detail in the next.
-        prev_ok = index.same_prev[hits]
-        next_ids = np.minimum(hits + 1, index.n - 1)
-        next_ok = np.zeros(len(hits), dtype=bool)
-        next_ok[next_ids != hits] = index.same_prev[next_ids[next_ids != hits]]
-        cand = np.unique(np.concatenate([hits, hits[prev_ok] - 1, next_ids[next_ok]]))
+        after = np.minimum(hits + 1, index.n - 1)
+        cand = np.unique(
+            np.concatenate(
+                [
+                    hits,
+                    hits[index.same_prev[hits]] - 1,
+                    after[(after != hits) & index.same_prev[after]],
+                ]
+            )
+        ).astype(np.int32)
+        score_arr, _ = index.scores(cand, known)
         neighbour = np.zeros(len(cand), dtype=np.float32)
-        has_prev = index.same_prev[cand]
-        neighbour[has_prev] = score[cand[has_prev] - 1]
-        nxt = np.minimum(cand + 1, index.n - 1)
-        has_next = (nxt != cand) & index.same_prev[nxt]
-        neighbour[has_next] = np.maximum(neighbour[has_next], score[nxt[has_next]])
+        for shift in (-1, 1):
+            other = cand + shift
+            pos = np.clip(np.searchsorted(cand, other), 0, len(cand) - 1)
+            linked = (cand[pos] == other) & (
+                index.same_prev[cand]
+                if shift < 0
+                else index.same_prev[np.minimum(other, index.n - 1)]
+            )
+            neighbour[linked] = np.maximum(neighbour[linked], score_arr[pos[linked]])
         titles = index.title_scores(known)
         title_boost = np.zeros(len(cand), dtype=np.float32)
         if titles:
+            keys = np.fromiter(titles, dtype=np.int32, count=len(titles))
+            values = np.fromiter(titles.values(), dtype=np.float32, count=len(titles))
+            ordering = np.argsort(keys)
+            keys, values = keys[ordering], values[ordering]
             arts = index.sentence_article[cand]
-            for a, v in titles.items():
-                title_boost[arts == a] = v
-        first = score[cand] + 0.35 * neighbour + 0.5 * title_boost
-        top = cand[np.argsort(-first)[:CANDIDATES]]
+            pos = np.clip(np.searchsorted(keys, arts), 0, len(keys) - 1)
+            found = keys[pos] == arts
+            title_boost[found] = values[pos[found]]
+        first = score_arr + 0.35 * neighbour + 0.5 * title_boost
+        order = np.argsort(-first)[:CANDIDATES]
         kind = question_type(query.corrected)
         qwords = set(query.corrected.split())
         qstems = [t for qt in known for t, _ in qt.expansions[:1]]
         q_content = " ".join(w for w in query.corrected.split() if w not in STOP_WORDS)
         scored: list[_Scored] = []
-        for sid in top.tolist():
+        for i in order.tolist():
+            sid = int(cand[i])
             ref = index.sentences[sid]
             s_terms = index.sentence_terms[sid]
             s_set = set(s_terms)
@@ -468,9 +491,8 @@ class Engine:
                     covered += 0.5 * term_idf[qt.word]
             coverage = covered / total_mass if total_mass else 0.0
             parts = {
-                "bm25": float(score[sid]) / max(sum(term_idf.values()), 1e-9),
-                "neighbour": float(neighbour[np.searchsorted(cand, sid)])
-                / max(sum(term_idf.values()), 1e-9),
+                "bm25": float(score_arr[i]) / max(sum(term_idf.values()), 1e-9),
+                "neighbour": float(neighbour[i]) / max(sum(term_idf.values()), 1e-9),
                 "coverage": coverage,
                 "order": _ordered_pairs(qstems, s_terms) / max(1, len(qstems) - 1),
                 "type": _type_bonus(kind, ref.text, qwords),

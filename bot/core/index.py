@@ -23,6 +23,10 @@ from bot.core.text import STOP_WORDS, stem, typo_budget, words
 
 K1 = 1.2
 B = 0.4
+# Terms in more than this share of sentences (or RARE_MIN sentences) don't generate candidates.
+RARE_SHARE = 0.02
+RARE_MIN = 2000
+MAX_CANDIDATES = 3000
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int32]
 
@@ -64,6 +68,21 @@ class Query:
 
 # Stop words long enough to be recognised through one typo ("whcih" → "which", "wht" → "what").
 _FIXABLE_STOP_WORDS = sorted(w for w in STOP_WORDS if len(w) >= 4)
+
+
+def _deletion_index(vocabulary: Sequence[str]) -> tuple[npt.NDArray[np.int64], IntArray]:
+    """Hashes of each word and of its one-letter deletions, sorted, with the word's position:
+    a compact symmetric-deletion index (the idea behind SymSpell) for typo lookups in a few
+    binary searches instead of a scan of the vocabulary."""
+    keys: list[int] = []
+    owners: list[int] = []
+    for wid, w in enumerate(vocabulary):
+        variants = {w} | {w[:i] + w[i + 1 :] for i in range(len(w))}
+        keys.extend(hash(v) for v in variants)
+        owners.extend([wid] * len(variants))
+    key_arr = np.asarray(keys, dtype=np.int64)
+    order = np.argsort(key_arr, kind="stable")
+    return key_arr[order], np.asarray(owners, dtype=np.int32)[order]
 
 
 def _keyword_terms(article: Article) -> list[str]:
@@ -139,10 +158,10 @@ class Index:
         }
         self.article_df = article_df
         # Surface words, most frequent first, for typo matching; each maps to its term.
-        self.vocabulary: list[str] = [w for w, _ in surface.most_common() if not w[0].isdigit()]
-        self._by_length: dict[int, list[str]] = defaultdict(list)
-        for w in self.vocabulary:
-            self._by_length[len(w)].append(w)
+        self.vocabulary: list[str] = [
+            w for w, _ in surface.most_common() if not w[0].isdigit() and len(w) >= 3
+        ]
+        self._deletes, self._delete_words = _deletion_index(self.vocabulary)
         self.known_terms = set(self.postings) | set(self.title_postings)
 
     # -- term statistics -------------------------------------------------------------------
@@ -177,24 +196,34 @@ class Index:
         found: dict[str, float] = {}
         corrected = word
         best_distance = budget + 1
-        for length in range(len(word) - budget, len(word) + budget + 1):
-            choices = self._by_length.get(length) if budget and not word[0].isdigit() else None
-            if not choices:
+        for match in self._near(word) if budget and not word[0].isdigit() else ():
+            dist = OSA.distance(word, match, score_cutoff=budget)
+            t = stem(match)
+            if dist > budget or t not in self.known_terms:
                 continue
-            for match, dist, _ in process.extract(
-                word, choices, scorer=OSA.distance, score_cutoff=budget, limit=5
-            ):
-                t = stem(match)
-                if t not in self.known_terms:
-                    continue
-                weight = (0.85 if len(word) >= 5 else 0.7) if dist <= 1 else 0.6
-                found[t] = max(found.get(t, 0.0), weight)
-                if dist < best_distance:
-                    corrected, best_distance = match, int(dist)
+            weight = (0.85 if len(word) >= 5 else 0.7) if dist <= 1 else 0.6
+            found[t] = max(found.get(t, 0.0), weight)
+            if dist < best_distance:
+                corrected, best_distance = match, int(dist)
         if not found:
             return QueryTerm(word, self._variants(term)), word
         best = sorted(found.items(), key=lambda kv: -kv[1])[:3]
         return QueryTerm(word, tuple(best)), corrected
+
+    def _near(self, word: str) -> list[str]:
+        """Known words that share the word itself or a one-letter deletion of it with one of
+        their own deletions: every word one edit away, and most two edits away."""
+        probes = {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+        keys = np.asarray([hash(p) for p in probes], dtype=np.int64)
+        lo = np.searchsorted(self._deletes, keys, side="left")
+        hi = np.searchsorted(self._deletes, keys, side="right")
+        ids = {
+            int(i)
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+            for i in self._delete_words[a:b]
+        }
+        # Most frequent first (the vocabulary is in frequency order), so ties go to them.
+        return [self.vocabulary[i] for i in sorted(ids)[:200]]
 
     def _variants(self, term: str) -> tuple[tuple[str, float], ...]:
         """Comparative and superlative forms the stemmer keeps apart ("long", "longest")."""
@@ -237,28 +266,56 @@ class Index:
 
     # -- scoring ---------------------------------------------------------------------------
 
-    def sentence_scores(self, query: Iterable[QueryTerm]) -> tuple[FloatArray, FloatArray]:
-        """BM25 score and matched idf mass per sentence, as dense arrays over all sentences."""
-        ids_parts: list[IntArray] = []
-        score_parts: list[FloatArray] = []
-        mass_parts: list[FloatArray] = []
-        for qt in query:
-            for term, weight in qt.expansions:
-                if term not in self.postings:
-                    continue
-                ids, tf = self.postings[term]
-                idf = self.idf(term) * weight
-                norm = K1 * (1 - B + B * self.lengths[ids] / self.avg_length)
-                ids_parts.append(ids)
-                score_parts.append((idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32))
-                mass_parts.append(np.full(len(ids), idf, dtype=np.float32))
-        if not ids_parts:
-            zero = np.zeros(self.n, dtype=np.float32)
-            return zero, zero
-        ids = np.concatenate(ids_parts)
-        score = np.bincount(ids, np.concatenate(score_parts), minlength=self.n)
-        mass = np.bincount(ids, np.concatenate(mass_parts), minlength=self.n)
-        return score.astype(np.float32), mass.astype(np.float32)
+    def _entries(self, query: Iterable[QueryTerm]) -> list[tuple[IntArray, FloatArray, float]]:
+        """Postings of every expansion of the query, with its weighted idf, rarest first."""
+        entries = [
+            (*self.postings[term], self.idf(term) * weight)
+            for qt in query
+            for term, weight in qt.expansions
+            if term in self.postings
+        ]
+        return sorted(entries, key=lambda e: len(e[0]))
+
+    def _bm25(self, sids: IntArray, tf: FloatArray, idf: float) -> FloatArray:
+        norm = K1 * (1 - B + B * self.lengths[sids] / self.avg_length)
+        return (idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+
+    def candidates(self, query: Iterable[QueryTerm]) -> IntArray:
+        """Sentence ids worth scoring, sorted: those holding the query's rarer terms.
+
+        Terms found in more than a few percent of sentences do not pull sentences in (they
+        would pull in most of the corpus); they still count when candidates are scored. The
+        set is capped by a first score, so its size, and the cost of a question, stays bounded
+        as the corpus grows.
+        """
+        entries = self._entries(query)
+        if not entries:
+            return np.zeros(0, dtype=np.int32)
+        limit = max(RARE_MIN, int(self.n * RARE_SHARE))
+        generators = [e for e in entries if len(e[0]) <= limit] or entries[:1]
+        ids = np.concatenate([e[0] for e in generators])
+        values = np.concatenate([self._bm25(e[0], e[1], e[2]) for e in generators])
+        cand, inverse = np.unique(ids, return_inverse=True)
+        if len(cand) > MAX_CANDIDATES:
+            partial = np.bincount(inverse, values)
+            keep = np.argpartition(-partial, MAX_CANDIDATES)[:MAX_CANDIDATES]
+            cand = np.sort(cand[keep])
+        return cand.astype(np.int32)
+
+    def scores(self, sids: IntArray, query: Iterable[QueryTerm]) -> tuple[FloatArray, FloatArray]:
+        """BM25 score and matched idf mass of the given sorted sentence ids."""
+        score = np.zeros(len(sids), dtype=np.float32)
+        mass = np.zeros(len(sids), dtype=np.float32)
+        if len(sids) == 0:
+            return score, mass
+        for ids, tf, idf in self._entries(query):
+            pos = np.minimum(np.searchsorted(ids, sids), len(ids) - 1)
+            hit = ids[pos] == sids
+            if not hit.any():
+                continue
+            score[hit] += self._bm25(sids[hit], tf[pos[hit]], idf)
+            mass[hit] += idf
+        return score, mass
 
     def title_scores(self, query: Iterable[QueryTerm]) -> dict[int, float]:
         """Articles whose title or keywords hold question terms, with the idf mass matched."""
