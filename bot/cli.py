@@ -176,7 +176,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings.token is None:
         raise BotError("TELEGRAM_BOT_TOKEN is not set; set it to the token @BotFather gave you")
-    raise BotError("the Telegram front is not part of this build yet; use 'chat' or 'ask'")
+    from bot.telegram.app import run_bot  # the Telegram edge loads only when it runs
+
+    run_bot(settings)
+    return 0
 
 
 def cmd_default(args: argparse.Namespace) -> int:

@@ -1,0 +1,67 @@
+"""The live corpus: the current Engine over the corpus folder, rebuilt when files change.
+
+Answers always read ``library.engine``; a reload builds a new Engine from the files and swaps
+the reference in one assignment, so questions never wait for a rebuild and never see half of
+one. ``reload`` reports which articles are new, changed or gone, for announcements.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.answer import Engine, EngineSettings
+from bot.core.corpus import Article, load_corpus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a reload found, by article id."""
+
+    added: tuple[Article, ...] = ()
+    changed: tuple[Article, ...] = ()
+    removed: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+class Library:
+    """Holds the Engine for a corpus folder and rebuilds it when the folder changes."""
+
+    def __init__(self, folder: Path, settings: EngineSettings, max_bytes: int) -> None:
+        self.folder = folder
+        self.settings = settings
+        self.max_bytes = max_bytes
+        self._lock = threading.Lock()
+        result = load_corpus(folder, max_bytes)
+        self.engine = Engine.from_articles(result.articles, settings)
+        self.warnings = result.warnings
+
+    def reload(self) -> Changes:
+        """Read the folder again; swap in a new Engine if any article changed."""
+        with self._lock:
+            result = load_corpus(self.folder, self.max_bytes)
+            old = {a.id: a for a in self.engine.articles}
+            new = {a.id: a for a in result.articles}
+            added = tuple(a for i, a in new.items() if i not in old)
+            changed = tuple(
+                a for i, a in new.items() if i in old and old[i].content_hash != a.content_hash
+            )
+            removed = tuple(i for i in old if i not in new)
+            changes = Changes(added, changed, removed, result.warnings)
+            if changes:
+                self.engine = Engine.from_articles(result.articles, self.settings)
+                log.info(
+                    "corpus reloaded: %d new, %d changed, %d removed",
+                    len(added),
+                    len(changed),
+                    len(removed),
+                )
+            self.warnings = result.warnings
+            return changes

@@ -1,0 +1,185 @@
+"""The one place that wires the Telegram application: handlers (order matters, see comments),
+start-up niceties, the token-redacting log filter, and polling or webhook mode."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ExtBot,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.cli import engine_settings
+from bot.config import Settings
+from bot.errors import BotError
+from bot.library import Library
+from bot.telegram import handlers
+from bot.telegram.state import CONTEXT_TYPES, BotState, Context, FloodGate
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    ("ask", "ask a question about the articles"),
+    ("search", "find articles about something"),
+    ("articles", "all articles, newest first"),
+    ("summary", "summarise an article"),
+    ("latest", "the newest article"),
+    ("help", "what I can do"),
+]
+DESCRIPTION = (
+    "I answer questions about a collection of articles, quoting the sentence that answers "
+    "and citing where it comes from. I never guess: if the articles don't say, I tell you."
+)
+_extra_setup: list[Callable[[Any, Settings], None]] = []
+
+
+class RedactToken(logging.Filter):
+    """Replaces the bot token wherever it would appear in a log line (request URLs, errors)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg = message.replace(self.token, "[token]")
+            record.args = None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = str(record.exc_info[1])
+            if self.token in text:
+                record.exc_info = None
+                record.msg = f"{record.msg} ({text.replace(self.token, '[token]')})"
+        return True
+
+
+def install_redaction(token: str) -> None:
+    """Attach the redacting filter to every handler of the root logger."""
+    flt = RedactToken(token)
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.addFilter(flt)
+    # httpx logs each request URL, token included, at INFO: keep it quiet.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+BotApp = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotState, Any]
+
+
+async def post_init(app: BotApp) -> None:
+    """Start-up niceties: commands and descriptions. A server that refuses them is logged and
+    the bot keeps going."""
+    calls: list[tuple[str, Callable[[], Awaitable[bool]]]] = [
+        ("set_my_commands", lambda: app.bot.set_my_commands([BotCommand(*c) for c in COMMANDS])),
+        ("set_my_description", lambda: app.bot.set_my_description(DESCRIPTION)),
+        ("set_my_short_description", lambda: app.bot.set_my_short_description(DESCRIPTION[:120])),
+    ]
+    for name, call in calls:
+        try:
+            await call()
+        except TelegramError as exc:
+            log.warning("%s was refused (%s); carrying on without it", name, exc)
+
+
+def build_application(settings: Settings, library: Library) -> BotApp:
+    """The Application with every handler registered; nothing is started."""
+    if settings.token is None:
+        raise BotError("TELEGRAM_BOT_TOKEN is not set")
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .context_types(CONTEXT_TYPES)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .post_init(post_init)
+        .concurrent_updates(8)
+    )
+    base_url = settings["telegram.base_url"]
+    if base_url:
+        builder = builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
+    app: BotApp = builder.build()
+    state = app.bot_data
+    state.library = library
+    state.page_size = settings["telegram.page_size"]
+    state.flood = FloodGate(
+        settings["telegram.flood_questions"], settings["telegram.flood_seconds"]
+    )
+    private_or_group = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+    for name, callback in [
+        ("start", handlers.cmd_start),
+        ("help", handlers.cmd_help),
+        ("ask", handlers.cmd_ask),
+        ("search", handlers.cmd_search),
+        ("articles", handlers.cmd_articles),
+        ("summary", handlers.cmd_summary),
+        ("latest", handlers.cmd_latest),
+    ]:
+        app.add_handler(CommandHandler(name, callback, filters=private_or_group))
+    for setup in _extra_setup:  # announcements add their commands here, before the catch-all
+        setup(app, settings)
+    # After the commands: plain text (commands never reach this handler).
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & private_or_group, handlers.on_text)
+    )
+    app.add_handler(CallbackQueryHandler(handlers.on_button))
+    app.add_handler(InlineQueryHandler(handlers.on_inline))
+    app.add_error_handler(handlers.on_error)
+    return app
+
+
+def run_bot(settings: Settings) -> None:
+    """Run until SIGINT or SIGTERM: long polling, or a webhook server when configured.
+
+    If the Bot API cannot be reached at start, retry with back-off instead of giving up.
+    """
+    assert settings.token is not None
+    install_redaction(settings.token)
+    library = Library(
+        settings["corpus.folder"], engine_settings(settings), settings["corpus.max_file_bytes"]
+    )
+    log.warning(
+        "serving %d articles from %s", len(library.engine.articles), settings["corpus.folder"]
+    )
+    delay = 1.0
+    for attempt in range(1, settings["telegram.connect_retries"] + 1):
+        app = build_application(settings, library)
+        try:
+            if settings["telegram.mode"] == "webhook":
+                url = settings["telegram.webhook_url"]
+                if not url:
+                    raise BotError("telegram.mode is webhook but telegram.webhook_url is not set")
+                app.run_webhook(
+                    listen=settings["telegram.webhook_listen"],
+                    port=settings["telegram.webhook_port"],
+                    url_path="telegram",
+                    webhook_url=url.rstrip("/") + "/telegram",
+                    secret_token=settings.webhook_secret,
+                    allowed_updates=Update.ALL_TYPES,
+                )
+            else:
+                app.run_polling(
+                    allowed_updates=Update.ALL_TYPES,
+                    bootstrap_retries=3,
+                    drop_pending_updates=False,
+                )
+            return
+        except InvalidToken:
+            raise BotError("Telegram refused the bot token; check TELEGRAM_BOT_TOKEN") from None
+        except (NetworkError, TimedOut) as exc:
+            log.warning(
+                "cannot reach the Bot API (%s); attempt %d, retrying in %.0fs", exc, attempt, delay
+            )
+            time.sleep(delay)
+            delay = min(delay * 2, 60)
+    raise BotError("the Bot API could not be reached; check the network or telegram.base_url")

@@ -1,0 +1,297 @@
+"""The bot over the Bot API protocol: chats, groups, commands, buttons, inline mode, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import updates as u
+from tests.support.fake_bot_api import BOT_USERNAME, TOKEN, Call, FakeBotApi
+from tests.support.paths import ROOT, SEEDS
+from tests.telegram.conftest import make_settings, running_bot
+
+ROBOTS = "002_4f41e04494f82d41"
+INFRA = "000_b5fdd6b8f40a688b"
+
+
+def buttons(call: Call) -> list[dict[str, Any]]:
+    markup = call.params.get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+async def ask(api: FakeBotApi, text: str, chat_id: int = 42, **kw: Any) -> Call:
+    before = len(api.sent(chat_id=chat_id))
+    api.push(u.message(text, chat_id=chat_id, **kw))
+    return (await api.wait_for("sendMessage", before + 1, chat_id=chat_id))[-1]
+
+
+async def quiet(api: FakeBotApi, seconds: float = 0.6) -> None:
+    await asyncio.sleep(seconds)
+
+
+@pytest.mark.usefixtures("bot")
+class TestPrivateChat:
+    async def test_question_gets_a_cited_answer_with_buttons(self, api: FakeBotApi) -> None:
+        reply = await ask(api, "what did JD Health do during the epidemic?")
+        text = reply.params["text"]
+        assert reply.params["parse_mode"] == "HTML"
+        assert "10 million" in text and "paragraph 4" in text and "Ella Kidron" in text
+        assert [b["text"] for b in buttons(reply)] == ["Summary", "Source", "More answers"]
+
+    async def test_not_found_says_so_and_offers_suggestions(self, api: FakeBotApi) -> None:
+        reply = await ask(api, "recommend me a good pizza place")
+        assert "couldn't find" in reply.params["text"]
+        reply = await ask(api, "pizza and smart logistcs for the weather")
+        assert "couldn't find" in reply.params["text"] or "paragraph" in reply.params["text"]
+
+    async def test_html_in_questions_is_escaped(self, api: FakeBotApi) -> None:
+        reply = await ask(api, "/search <b>x</b> & <script>")
+        text = reply.params["text"]
+        assert "<script>" not in text and "&lt;script&gt;" in text
+
+    @pytest.mark.parametrize(
+        "text",
+        ["x" * 10_000, "🙂🙂🙂", "Как дела у роботов?", " . "],
+        ids=["10k-chars", "emoji", "cyrillic", "punctuation"],
+    )
+    async def test_odd_messages_get_a_reply(self, api: FakeBotApi, text: str) -> None:
+        reply = await ask(api, text)
+        assert 0 < len(reply.params["text"]) <= 4096
+
+    async def test_follow_up_is_about_the_previous_article(self, api: FakeBotApi) -> None:
+        await ask(api, "tell me about the delivery robots")
+        reply = await ask(api, "who wrote it?")
+        assert "Ella Kidron" in reply.params["text"]
+        reply = await ask(api, "when was that published?")
+        assert "October 30, 2020" in reply.params["text"]
+
+
+@pytest.mark.usefixtures("bot")
+class TestGroups:
+    GROUP = -100123
+
+    async def test_chatter_is_ignored(self, api: FakeBotApi) -> None:
+        api.push(
+            u.message("lunch at noon anyone? delivery robots are cool", self.GROUP, "supergroup")
+        )
+        await quiet(api)
+        assert api.sent(chat_id=self.GROUP) == []
+
+    async def test_mention_reply_and_commands_are_answered(self, api: FakeBotApi) -> None:
+        reply = await ask(
+            api, f"@{BOT_USERNAME} who wrote about the HP event?", self.GROUP, kind="supergroup"
+        )
+        assert "Ella Kidron" in reply.params["text"]
+        reply = await ask(
+            api, "nordic region countries", self.GROUP, kind="supergroup", reply_to_bot=True
+        )
+        assert "Norway" in html.unescape(reply.params["text"])
+        reply = await ask(
+            api, f"/ask@{BOT_USERNAME} how many food items did JD supply", self.GROUP, kind="group"
+        )
+        assert "220 million" in reply.params["text"]
+
+    async def test_command_for_another_bot_is_ignored(self, api: FakeBotApi) -> None:
+        api.push(u.message("/ask@SomeOtherBot delivery robots", self.GROUP, "supergroup"))
+        await quiet(api)
+        assert api.sent(chat_id=self.GROUP) == []
+
+    async def test_forum_topic_reply_stays_in_the_topic(self, api: FakeBotApi) -> None:
+        reply = await ask(api, "/ask delivery robots", self.GROUP, kind="supergroup", thread_id=77)
+        assert str(reply.params["message_thread_id"]) == "77"
+
+
+@pytest.mark.usefixtures("bot")
+class TestCommands:
+    async def test_start_and_help(self, api: FakeBotApi) -> None:
+        assert "/search" in (await ask(api, "/start")).params["text"]
+        assert "/summary" in (await ask(api, "/help")).params["text"]
+
+    async def test_start_deep_link_opens_the_article(self, api: FakeBotApi) -> None:
+        reply = await ask(api, f"/start {INFRA}")
+        assert "Lei Xu" in reply.params["text"]
+
+    async def test_ask_without_a_question_explains(self, api: FakeBotApi) -> None:
+        assert "Ask me a question" in (await ask(api, "/ask")).params["text"]
+
+    async def test_search_pages(self, api: FakeBotApi) -> None:
+        reply = await ask(api, "/search JD")
+        assert "JD Shares Insights" in reply.params["text"]
+
+    async def test_articles_newest_first(self, api: FakeBotApi) -> None:
+        text = (await ask(api, "/articles")).params["text"]
+        assert text.index("JD Shares") < text.index("Seize the")
+
+    async def test_summary_by_title_and_unknown(self, api: FakeBotApi) -> None:
+        assert "Lei Xu" in (await ask(api, "/summary new infrastucture")).params["text"]
+        assert "no article matches" in (await ask(api, "/summary pizza")).params["text"]
+
+    async def test_latest(self, api: FakeBotApi) -> None:
+        assert "JD Shares Insights" in (await ask(api, "/latest")).params["text"]
+
+    async def test_commands_registered_at_start(self, api: FakeBotApi) -> None:
+        call = (await api.wait_for("setMyCommands"))[0]
+        names = [c["command"] for c in call.params["commands"]]
+        assert {"ask", "search", "articles", "summary", "latest", "help"} <= set(names)
+
+
+@pytest.mark.usefixtures("bot")
+class TestButtons:
+    async def press(self, api: FakeBotApi, data: str) -> Call:
+        before = len(api.sent("answerCallbackQuery"))
+        api.push(u.callback(data))
+        return (await api.wait_for("answerCallbackQuery", before + 1))[-1]
+
+    async def test_summary_source_and_more_answers(self, api: FakeBotApi) -> None:
+        reply = await ask(api, "smart supply chain and smart logistics")
+        data = {b["text"]: b["callback_data"] for b in buttons(reply)}
+        for label, needle in [
+            ("Summary", "Lei Xu"),
+            ("Source", "paragraph"),
+            ("More answers", "More answers"),
+        ]:
+            before = len(api.sent(chat_id=42))
+            await self.press(api, data[label])
+            sent = await api.wait_for("sendMessage", before + 1, chat_id=42)
+            assert needle in sent[-1].params["text"], label
+
+    async def test_suggestion_button_asks_it(self, api: FakeBotApi) -> None:
+        reply = await ask(api, "JD pizza weather forecast")
+        if not buttons(reply):
+            pytest.fail(f"no suggestions offered: {reply.params['text']}")
+        before = len(api.sent(chat_id=42))
+        await self.press(api, buttons(reply)[0]["callback_data"])
+        await api.wait_for("sendMessage", before + 1, chat_id=42)
+
+    async def test_paging_edits_the_list(self, api: FakeBotApi, settings: Any) -> None:
+        await self.press(api, "l:0")
+        edit = (await api.wait_for("editMessageText"))[-1]
+        assert "Articles, newest first" in edit.params["text"]
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            "zzz",
+            "m:999999",
+            "s:no-such-article",
+            "p:99:" + INFRA,
+            "g:1:abc",
+            "r:nope:1",
+            "",
+            "l:-1",
+            "p:x:y:z",
+        ],
+    )
+    async def test_stale_or_forged_data_gets_a_polite_answer(
+        self, api: FakeBotApi, data: str
+    ) -> None:
+        answer = await self.press(api, data)
+        assert "expired" in answer.params.get("text", "")
+        assert api.sent("sendMessage", chat_id=42) == []
+
+
+@pytest.mark.usefixtures("bot")
+class TestInline:
+    async def inline(self, api: FakeBotApi, query: str, offset: str = "") -> Call:
+        before = len(api.sent("answerInlineQuery"))
+        api.push(u.inline(query, offset))
+        return (await api.wait_for("answerInlineQuery", before + 1))[-1]
+
+    async def test_answer_and_articles_with_citations(self, api: FakeBotApi) -> None:
+        call = await self.inline(api, "how many food items did JD supply")
+        results = call.params["results"]
+        assert results[0]["id"].startswith("answer-")
+        assert "220 million" in results[0]["input_message_content"]["message_text"]
+        assert any(r["id"] == f"article-{ROBOTS}" for r in results)
+
+    async def test_empty_query_offers_latest(self, api: FakeBotApi) -> None:
+        call = await self.inline(api, "")
+        assert [r["id"] for r in call.params["results"]] == [
+            f"article-{ROBOTS}",
+            f"article-{INFRA}",
+        ]
+
+    async def test_pagination_offset(self, api: FakeBotApi) -> None:
+        call = await self.inline(api, "", offset="10")
+        assert call.params["results"] == [] and call.params.get("next_offset", "") == ""
+
+
+class TestResilience:
+    async def test_flood_limit_gives_one_notice(
+        self, api: FakeBotApi, corpus_dir: Path, tmp_path: Path
+    ) -> None:
+        settings = make_settings(api, corpus_dir, tmp_path, **{"telegram.flood_questions": 3})
+        async with running_bot(settings):
+            for _ in range(7):
+                api.push(u.message("delivery robots", chat_id=99, user_id=99))
+            await api.wait_for("sendMessage", 4, chat_id=99)
+            await quiet(api, 1.0)
+        texts = [c.params["text"] for c in api.sent(chat_id=99)]
+        assert len(texts) == 4
+        assert sum("faster than I can keep up" in t for t in texts) == 1
+
+    async def test_http_500_and_429_are_survived(self, api: FakeBotApi, bot: Any) -> None:
+        api.fail("sendMessage", 500, times=1)
+        reply = await ask(api, "delivery robots")
+        assert "robot" in reply.params["text"]
+        api.fail("sendMessage", 429, times=1, retry_after=1)
+        started = time.monotonic()
+        reply = await ask(api, "nordic region countries")
+        assert "Norway" in html.unescape(reply.params["text"])
+        assert time.monotonic() - started >= 0.9
+        assert [c.method for c in api.calls].count("!sendMessage") == 2
+
+    async def test_refused_start_up_method_is_tolerated(
+        self, api: FakeBotApi, settings: Any
+    ) -> None:
+        api.fail("setMyCommands", 400, description="Bad Request: method is not available")
+        api.fail("setMyDescription", 500)
+        async with running_bot(settings):
+            reply = await ask(api, "delivery robots")
+            assert "robot" in reply.params["text"]
+
+
+async def test_operator_runs_python_m_bot_run(api: FakeBotApi, tmp_path: Path) -> None:
+    """The way an operator runs it: a subprocess, token from the environment, SIGTERM stops it
+    within a few seconds, and the token never appears in its output."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "PYTHONUNBUFFERED": "1",
+    }
+    config = tmp_path / "bot.yaml"
+    config.write_text(
+        f"corpus:\n  folder: {SEEDS}\nstorage:\n  path: {tmp_path / 'db'}\n", encoding="utf-8"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(config), "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        api.push(u.message("who wrote about the HP event?", chat_id=5))
+        reply = (await api.wait_for("sendMessage", 1, chat_id=5, within=60))[-1]
+        assert "Ella Kidron" in reply.params["text"]
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        output, _ = await asyncio.to_thread(proc.communicate, timeout=20)
+        assert time.monotonic() - started < 10
+        assert proc.returncode == 0
+        assert TOKEN not in output and TOKEN.split(":")[1] not in output
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
