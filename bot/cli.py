@@ -7,6 +7,7 @@ is set, the console chat otherwise.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import random
@@ -182,6 +183,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_announce(args: argparse.Namespace) -> int:
+    """Queue an article's announcement for every subscribed chat."""
+    from bot.storage import Storage
+
+    settings = _settings(args)
+    engine = build_engine(settings)
+    article = engine.find_article(" ".join(args.article))
+    storage = Storage(settings["storage.path"])
+    count = storage.enqueue(article.id, article.content_hash)
+    print(f"queued “{article.title}” ({article.id}) for {count} subscribed chats")
+    if not args.now:
+        print("the running bot delivers it within a few seconds (--now sends it from here)")
+        return 0
+    if settings.token is None:
+        raise BotError("TELEGRAM_BOT_TOKEN is not set; it is needed to send with --now")
+    from bot.telegram.app import deliver_outbox
+
+    sent = asyncio.run(deliver_outbox(settings, storage, engine))
+    print(f"sent {sent} messages; outbox: {storage.outbox_counts()}")
+    return 0
+
+
+def cmd_subscribers(args: argparse.Namespace) -> int:
+    """List the subscriptions."""
+    from bot.storage import Storage
+
+    storage = Storage(_settings(args)["storage.path"])
+    rows = storage.subscriptions()
+    for sub in rows:
+        state = "active" if sub.active else f"inactive ({sub.failures} failures)"
+        topic = f" topic {sub.thread_id}" if sub.thread_id else ""
+        print(f"{sub.chat_id}{topic}\t{sub.kind}\t{state}\t{sub.title or ''}")
+    print(f"{sum(s.active for s in rows)} active of {len(rows)}")
+    return 0
+
+
 def cmd_default(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings.token is None:
@@ -252,6 +289,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show", type=int, default=20, help="misses to print")
     p.set_defaults(func=cmd_eval)
     add("run", "run the Telegram bot (needs TELEGRAM_BOT_TOKEN)").set_defaults(func=cmd_run)
+    p = add("announce", "announce an article to every subscribed chat")
+    p.add_argument("article", nargs="+", help="article id or title")
+    p.add_argument(
+        "--now",
+        action="store_true",
+        help="send from here instead of leaving it to the running bot",
+    )
+    p.set_defaults(func=cmd_announce)
+    add("subscribers", "list the chats subscribed to announcements").set_defaults(
+        func=cmd_subscribers
+    )
     parser.set_defaults(func=cmd_default)
     return parser
 

@@ -148,3 +148,29 @@ def test_main_job_without_token_is_the_console_chat() -> None:
     assert proc.returncode == 0
     assert "No TELEGRAM_BOT_TOKEN" in proc.stderr
     assert "Ella Kidron" in proc.stdout and "002_4f41e04494f82d41" in proc.stdout
+
+
+class TestAnnouncementCommands:
+    def test_announce_queues_and_subscribers_lists(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from bot.storage import Storage
+
+        config = tmp_path / "bot.yaml"
+        config.write_text(f"storage:\n  path: {tmp_path / 'db.sqlite3'}\n", encoding="utf-8")
+        storage = Storage(tmp_path / "db.sqlite3")
+        storage.subscribe(42, 0, "private", "Ada")
+        storage.subscribe(-100, 3, "supergroup", "Readers")
+        code, out, _ = run(capsys, "--config", str(config), "announce", "new infrastructure")
+        assert code == 0 and "for 2 subscribed chats" in out
+        assert storage.outbox_counts() == {"pending": 2}
+        code, out, _ = run(capsys, "--config", str(config), "subscribers")
+        assert code == 0 and "-100 topic 3" in out and "2 active of 2" in out
+
+    def test_announce_unknown_article(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        config = tmp_path / "bot.yaml"
+        config.write_text(f"storage:\n  path: {tmp_path / 'db.sqlite3'}\n", encoding="utf-8")
+        code, _, err = run(capsys, "--config", str(config), "announce", "pizza")
+        assert code == 2 and "no article matches" in err

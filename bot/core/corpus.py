@@ -298,7 +298,9 @@ class LoadResult:
     warnings: tuple[str, ...]
 
 
-def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+def load_corpus(
+    folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, log_warnings: bool = True
+) -> LoadResult:
     """Every article in ``folder``; unusable files become warnings, never exceptions."""
     if not folder.is_dir():
         raise CorpusError(f"the corpus folder {folder} does not exist or is not a folder")
@@ -320,6 +322,7 @@ def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
             continue
         seen[article.id] = path
         articles.append(article)
-    for warning in warnings:
-        log.warning("%s", warning)
+    if log_warnings:
+        for warning in warnings:
+            log.warning("%s", warning)
     return LoadResult(tuple(articles), tuple(warnings))

@@ -3,6 +3,8 @@ start-up niceties, the token-redacting log filter, and polling or webhook mode."
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -14,6 +16,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ExtBot,
     InlineQueryHandler,
@@ -25,8 +28,11 @@ from bot.cli import engine_settings
 from bot.config import Settings
 from bot.errors import BotError
 from bot.library import Library
-from bot.telegram import handlers
+from bot.storage import Storage
+from bot.telegram import handlers, subscriptions
+from bot.telegram.announce import Limits, Sender, first_start, plan
 from bot.telegram.state import CONTEXT_TYPES, BotState, Context, FloodGate
+from bot.telegram.subscriptions import watch
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +42,15 @@ COMMANDS = [
     ("articles", "all articles, newest first"),
     ("summary", "summarise an article"),
     ("latest", "the newest article"),
+    ("subscribe", "announce new articles in this chat"),
+    ("unsubscribe", "stop announcements in this chat"),
+    ("subscriptions", "this chat's announcements"),
     ("help", "what I can do"),
 ]
 DESCRIPTION = (
     "I answer questions about a collection of articles, quoting the sentence that answers "
     "and citing where it comes from. I never guess: if the articles don't say, I tell you."
 )
-_extra_setup: list[Callable[[Any, Settings], None]] = []
 
 
 class RedactToken(logging.Filter):
@@ -91,6 +99,34 @@ async def post_init(app: BotApp) -> None:
             await call()
         except TelegramError as exc:
             log.warning("%s was refused (%s); carrying on without it", name, exc)
+    await start_announcements(app)
+
+
+async def start_announcements(app: BotApp) -> None:
+    """Queue what is new since the last run (never the back catalogue on a first start),
+    then start the outbox sender and the corpus watcher."""
+    state = app.bot_data
+    assert state.library is not None and state.storage is not None and state.sender is not None
+    articles = state.library.engine.articles
+    first_start(state.storage, articles)
+    if state.announce:
+        for article in plan(state.storage, articles, state.reannounce_changed):
+            state.storage.enqueue(article.id, article.content_hash)
+        state.tasks.append(asyncio.create_task(state.sender.run(), name="announcements"))
+    state.tasks.append(asyncio.create_task(watch(app, state.rescan_seconds), name="watcher"))
+
+
+async def post_shutdown(app: BotApp) -> None:
+    """Stop the background tasks and close the database."""
+    state = app.bot_data
+    for task in state.tasks:
+        task.cancel()
+    for task in state.tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+    state.tasks.clear()
+    if state.storage is not None:
+        state.storage.close()
 
 
 def build_application(settings: Settings, library: Library) -> BotApp:
@@ -101,8 +137,15 @@ def build_application(settings: Settings, library: Library) -> BotApp:
         Application.builder()
         .token(settings.token)
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=settings["announcements.global_per_second"],
+                group_max_rate=settings["announcements.group_per_minute"],
+                max_retries=3,
+            )
+        )
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
         .concurrent_updates(8)
     )
     base_url = settings["telegram.base_url"]
@@ -115,6 +158,12 @@ def build_application(settings: Settings, library: Library) -> BotApp:
     state.flood = FloodGate(
         settings["telegram.flood_questions"], settings["telegram.flood_seconds"]
     )
+    state.app = app
+    state.storage = Storage(settings["storage.path"])
+    state.announce = settings["announcements.enabled"]
+    state.reannounce_changed = settings["announcements.reannounce_changed"]
+    state.rescan_seconds = settings["corpus.rescan_seconds"]
+    state.sender = Sender(app.bot, state.storage, lambda: library.engine, limits(settings))
     private_or_group = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
     for name, callback in [
         ("start", handlers.cmd_start),
@@ -126,8 +175,18 @@ def build_application(settings: Settings, library: Library) -> BotApp:
         ("latest", handlers.cmd_latest),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private_or_group))
-    for setup in _extra_setup:  # announcements add their commands here, before the catch-all
-        setup(app, settings)
+    for name, callback in [
+        ("subscribe", subscriptions.cmd_subscribe),
+        ("unsubscribe", subscriptions.cmd_unsubscribe),
+        ("subscriptions", subscriptions.cmd_subscriptions),
+    ]:
+        app.add_handler(CommandHandler(name, callback, filters=private_or_group))
+        # In a channel, commands arrive as channel posts (only its admins can post).
+        app.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.CHANNEL_POST))
+    app.add_handler(
+        ChatMemberHandler(subscriptions.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, subscriptions.on_migrate))
     # After the commands: plain text (commands never reach this handler).
     app.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND & private_or_group, handlers.on_text)
@@ -136,6 +195,28 @@ def build_application(settings: Settings, library: Library) -> BotApp:
     app.add_handler(InlineQueryHandler(handlers.on_inline))
     app.add_error_handler(handlers.on_error)
     return app
+
+
+def limits(settings: Settings) -> Limits:
+    return Limits(
+        global_per_second=settings["announcements.global_per_second"],
+        group_per_minute=settings["announcements.group_per_minute"],
+        chat_per_second=settings["announcements.chat_per_second"],
+        max_failures=settings["announcements.max_failures"],
+    )
+
+
+async def deliver_outbox(settings: Settings, storage: Storage, engine: Any) -> int:
+    """Send everything pending in the outbox from this process; returns how many were sent."""
+    assert settings.token is not None
+    install_redaction(settings.token)
+    bot = ExtBot(
+        settings.token, base_url=settings["telegram.base_url"] or "https://api.telegram.org/bot"
+    )
+    async with bot:
+        sender = Sender(bot, storage, lambda: engine, limits(settings))
+        await sender.drain()
+    return sender.sent
 
 
 def run_bot(settings: Settings) -> None:

@@ -4,6 +4,7 @@ per-user flood limit and each chat's follow-up article; and the typed context th
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
@@ -13,6 +14,8 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.core.answer import Engine
 from bot.library import Library
+from bot.storage import Storage
+from bot.telegram.announce import Sender
 
 
 class Payloads:
@@ -76,7 +79,26 @@ class BotState:
     page_size: int = 5
     payloads: Payloads = field(default_factory=Payloads)
     flood: FloodGate = field(default_factory=lambda: FloodGate(8, 60.0))
-    extras: dict[str, Any] = field(default_factory=dict)
+    storage: Storage | None = None
+    sender: Sender | None = None
+    announce: bool = True
+    reannounce_changed: bool = False
+    rescan_seconds: float = 30.0
+    rescan_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    def schedule_rescan(self, delay: float) -> None:
+        """Look at the corpus again after ``delay`` seconds (for files still being written)."""
+        from bot.telegram.subscriptions import _safe_rescan
+
+        async def later() -> None:
+            await asyncio.sleep(delay + 0.1)
+            await _safe_rescan(self.app)
+
+        self.tasks.append(asyncio.create_task(later()))
+        self.tasks = [t for t in self.tasks if not t.done()]
+
+    app: Any = None
 
     @property
     def engine(self) -> Engine:

@@ -158,6 +158,8 @@ class FakeBotApi:
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         if self.delay:
             await asyncio.sleep(self.delay)
+            if request.transport is None or request.transport.is_closing():
+                return web.Response(status=499)  # the client is gone: nothing was delivered
         failure = self._take_failure(method, params)
         if failure is not None:
             body: dict[str, Any] = {
