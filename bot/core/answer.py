@@ -30,6 +30,8 @@ from bot.errors import UnknownArticle
 
 MAX_ANSWER_CHARS = 400
 CANDIDATES = 40
+# A runner-up scoring at least this share of the best is shown beside it (a near tie).
+CLOSE_SECOND = 0.9
 # What a question word the corpus does not know weighs, as a share of the highest idf.
 UNKNOWN_WEIGHT = 0.6
 # How much each rerank cue counts (see Engine._fact_answer).
@@ -520,14 +522,32 @@ class Engine:
         if span != citations[0].quote:
             citations[0] = dataclasses.replace(citations[0], quote=span)
         text = _concise(span, q_content)
+        runner_up = self._close_second(scored, span)
+        if runner_up is not None and len(text) + len(runner_up) + 3 <= MAX_ANSWER_CHARS:
+            text = f"{text} … {runner_up}"
         return Answer(question, True, text, tuple(citations), (), confidence, "fact")
+
+    def _close_second(self, scored: list[_Scored], span: str) -> str | None:
+        """The second-best sentence when it scores nearly as high as the best, from the same
+        article: a near tie is shown rather than settled by a coin toss."""
+        if len(scored) < 2:
+            return None
+        best, second = scored[0], scored[1]
+        ref_best, ref_second = self.index.sentences[best.sid], self.index.sentences[second.sid]
+        if (
+            second.score >= CLOSE_SECOND * best.score
+            and ref_second.article == ref_best.article
+            and ref_second.text not in span
+        ):
+            return ref_second.text
+        return None
 
     def _supported(self, scored: _Scored, n_terms: int) -> bool:
         """Whether a sentence says enough of the question to be an answer: it covers most of
         the question's weight, or a fair share of it with at least two of its words (one
         shared word is how unrelated questions find unrelated sentences)."""
         floor = self.settings.min_confidence
-        return scored.coverage >= 2.5 * floor or (
+        return scored.coverage >= 3.0 * floor or (
             scored.coverage >= floor and scored.matched >= min(2, n_terms)
         )
 

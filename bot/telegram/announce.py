@@ -104,6 +104,7 @@ class Sender:
         self._next_global = 0.0
         self._next_chat: dict[int, float] = {}
         self._paused_until = 0.0
+        self._rendered: dict[tuple[str, str], tuple[str, InlineKeyboardMarkup | None]] = {}
         self.sent = 0
 
     def _chat_interval(self, chat_id: int) -> float:
@@ -162,7 +163,14 @@ class Sender:
         if article is None:
             self.storage.give_up(row, "the article is no longer in the corpus")
             return False
-        text, markup = announcement(engine, article, self.bot.username if self._has_me() else None)
+        key = (article.id, article.content_hash)
+        if key not in self._rendered:  # one rendering per article version, not per chat
+            if len(self._rendered) > 100:
+                self._rendered.clear()
+            self._rendered[key] = announcement(
+                engine, article, self.bot.username if self._has_me() else None
+            )
+        text, markup = self._rendered[key]
         try:
             await self.bot.send_message(
                 row.chat_id,

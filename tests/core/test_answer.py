@@ -178,6 +178,21 @@ class TestArticles:
 
 
 class TestSquad:
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "what is the capital of Australia",
+            "how tall is mount everest",
+            "who is the president of france",
+            "when did the titanic sink",
+            "how many moons does jupiter have",
+        ],
+    )
+    def test_off_topic_questions_are_refused_on_a_broad_corpus(self, question: str) -> None:
+        """Three long articles share words with almost anything; one shared word is no answer."""
+        engine = Engine.from_articles(load_corpus(SQUAD / "articles").articles)
+        assert not engine.ask(question).answered
+
     def test_squad_precision_at_1(self) -> None:
         """Public SQuAD questions: P@1 stays at or above the 0.75 the issue sets."""
         engine = Engine.from_articles(load_corpus(SQUAD / "articles").articles)
