@@ -11,6 +11,10 @@ from tests.support.fake_bot_api import BOT_ID, BOT_USERNAME
 _ids = itertools.count(1)
 
 
+def bot_user() -> dict[str, Any]:
+    return {"id": BOT_ID, "is_bot": True, "first_name": "Corpus", "username": BOT_USERNAME}
+
+
 def user(user_id: int = 42, name: str = "Ada") -> dict[str, Any]:
     return {"id": user_id, "is_bot": False, "first_name": name, "language_code": "en"}
 
@@ -60,12 +64,7 @@ def message(
             "message_id": next(_ids),
             "date": int(time.time()),
             "chat": msg["chat"],
-            "from": {
-                "id": BOT_ID,
-                "is_bot": True,
-                "first_name": "Corpus",
-                "username": BOT_USERNAME,
-            },
+            "from": bot_user(),
             "text": "an earlier answer",
         }
     if thread_id is not None:
@@ -101,12 +100,7 @@ def callback(
                 "message_id": message_id,
                 "date": int(time.time()),
                 "chat": chat(chat_id),
-                "from": {
-                    "id": BOT_ID,
-                    "is_bot": True,
-                    "first_name": "Corpus",
-                    "username": BOT_USERNAME,
-                },
+                "from": bot_user(),
                 "text": "an earlier answer",
             },
         }
@@ -130,17 +124,17 @@ def my_chat_member(
     new_status: str,
     old_status: str = "member",
 ) -> dict[str, Any]:
-    bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "Corpus", "username": BOT_USERNAME}
+    bot = bot_user()
     return {
         "my_chat_member": {
             "chat": chat(chat_id, kind),
             "from": user(),
             "date": int(time.time()),
-            "old_chat_member": {"status": old_status, "user": bot_user},
+            "old_chat_member": {"status": old_status, "user": bot},
             "new_chat_member": (
-                {"status": new_status, "user": bot_user, "until_date": 0}
+                {"status": new_status, "user": bot, "until_date": 0}
                 if new_status == "kicked"
-                else {"status": new_status, "user": bot_user}
+                else {"status": new_status, "user": bot}
             ),
         }
     }

@@ -295,3 +295,65 @@ async def test_operator_runs_python_m_bot_run(api: FakeBotApi, tmp_path: Path) -
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+async def test_webhook_mode_receives_updates(api: FakeBotApi, tmp_path: Path) -> None:
+    """telegram.mode: webhook registers the webhook, checks the secret token on every update,
+    and answers what arrives."""
+    import json
+    import socket
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = tmp_path / "bot.yaml"
+    config.write_text(
+        f"corpus:\n  folder: {SEEDS}\nstorage:\n  path: {tmp_path / 'db'}\n"
+        f"telegram:\n  mode: webhook\n  webhook_listen: 127.0.0.1\n  webhook_port: {port}\n"
+        f"  webhook_url: http://127.0.0.1:{port}\n",
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": api.base_url,
+        "TELEGRAM_WEBHOOK_SECRET": "s3cret-value",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(config), "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        hook = (await api.wait_for("setWebhook", within=60))[0]
+        assert hook.params["url"] == f"http://127.0.0.1:{port}/telegram"
+        assert hook.params["secret_token"] == "s3cret-value"
+        update = {"update_id": 1, **u.message("who wrote about the HP event?", chat_id=6)}
+        async with httpx.AsyncClient() as client:
+            for _ in range(50):  # the listener starts right after setWebhook
+                try:
+                    forged = await client.post(
+                        f"http://127.0.0.1:{port}/telegram", content=json.dumps(update)
+                    )
+                    break
+                except httpx.ConnectError:
+                    await asyncio.sleep(0.1)
+            assert forged.status_code == 403  # no secret token: refused
+            ok = await client.post(
+                f"http://127.0.0.1:{port}/telegram",
+                content=json.dumps(update),
+                headers={
+                    "X-Telegram-Bot-Api-Secret-Token": "s3cret-value",
+                    "Content-Type": "application/json",
+                },
+            )
+            assert ok.status_code == 200
+        reply = (await api.wait_for("sendMessage", chat_id=6, within=30))[-1]
+        assert "Ella Kidron" in reply.params["text"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.to_thread(proc.wait, 20)
