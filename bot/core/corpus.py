@@ -298,10 +298,21 @@ class LoadResult:
     warnings: tuple[str, ...]
 
 
+ParseCache = dict[Path, tuple[tuple[int, int], "Article | ArticleError"]]
+
+
 def load_corpus(
-    folder: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, log_warnings: bool = True
+    folder: Path,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    *,
+    log_warnings: bool = True,
+    cache: ParseCache | None = None,
 ) -> LoadResult:
-    """Every article in ``folder``; unusable files become warnings, never exceptions."""
+    """Every article in ``folder``; unusable files become warnings, never exceptions.
+
+    With a ``cache``, a file whose modification time and size are unchanged since the last
+    call is not read again.
+    """
     if not folder.is_dir():
         raise CorpusError(f"the corpus folder {folder} does not exist or is not a folder")
     try:
@@ -313,15 +324,32 @@ def load_corpus(
     seen: dict[str, Path] = {}
     for path in paths:
         try:
-            article = load_article(path, max_bytes)
-        except ArticleError as exc:
-            warnings.append(f"skipped {exc}")
+            info = path.stat()
+            stamp = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            continue  # removed while we looked
+        cached = cache.get(path) if cache is not None else None
+        if cached is not None and cached[0] == stamp:
+            outcome = cached[1]
+        else:
+            try:
+                outcome = load_article(path, max_bytes)
+            except ArticleError as exc:
+                outcome = exc
+            if cache is not None:
+                cache[path] = (stamp, outcome)
+        if isinstance(outcome, ArticleError):
+            warnings.append(f"skipped {outcome}")
             continue
+        article = outcome
         if article.id in seen:
             warnings.append(f"skipped {path.name}: same id as {seen[article.id].name}")
             continue
         seen[article.id] = path
         articles.append(article)
+    if cache is not None:
+        for gone in set(cache) - set(paths):
+            del cache[gone]
     if log_warnings:
         for warning in warnings:
             log.warning("%s", warning)

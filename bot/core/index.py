@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,7 +70,9 @@ class Query:
 _FIXABLE_STOP_WORDS = sorted(w for w in STOP_WORDS if len(w) >= 4)
 
 
-def _deletion_index(vocabulary: Sequence[str]) -> tuple[npt.NDArray[np.int64], IntArray]:
+def _deletion_index(
+    vocabulary: Sequence[str],
+) -> Generator[None, None, tuple[npt.NDArray[np.int64], IntArray]]:
     """Hashes of each word and of its one-letter deletions, sorted, with the word's position:
     a compact symmetric-deletion index (the idea behind SymSpell) for typo lookups in a few
     binary searches instead of a scan of the vocabulary."""
@@ -80,19 +82,67 @@ def _deletion_index(vocabulary: Sequence[str]) -> tuple[npt.NDArray[np.int64], I
         variants = {w} | {w[:i] + w[i + 1 :] for i in range(len(w))}
         keys.extend(hash(v) for v in variants)
         owners.extend([wid] * len(variants))
+        if wid % _STEP == _STEP - 1:
+            yield
     key_arr = np.asarray(keys, dtype=np.int64)
     order = np.argsort(key_arr, kind="stable")
     return key_arr[order], np.asarray(owners, dtype=np.int32)[order]
 
 
-def _keyword_terms(article: Article) -> list[str]:
-    return [stem(w) for kw in article.keywords for w in words(kw) if w not in STOP_WORDS]
+@dataclass(frozen=True)
+class Analysis:
+    """An article's words, worked out once: per sentence its content words and their terms.
+    Cached by (article id, content hash), so a rebuild re-reads only what changed."""
+
+    surface: tuple[tuple[str, ...], ...]
+    stems: tuple[tuple[str, ...], ...]
+    head: tuple[str, ...]
+    head_terms: frozenset[str]
+
+
+def analyse(article: Article) -> Analysis:
+    surface = tuple(
+        tuple(w for w in words(sentence) if w not in STOP_WORDS)
+        for para in article.paragraphs
+        for sentence in para.sentences
+    )
+    head = tuple(w for w in words(article.title) if w not in STOP_WORDS) + tuple(
+        w for kw in article.keywords for w in words(kw) if w not in STOP_WORDS
+    )
+    return Analysis(
+        surface,
+        tuple(tuple(stem(w) for w in tokens) for tokens in surface),
+        head,
+        frozenset(stem(w) for w in head),
+    )
+
+
+AnalysisCache = dict[tuple[str, str], Analysis]
+# Work units between yields of a stepwise build (articles, or terms when finishing).
+_STEP = 2000
 
 
 class Index:
-    """An immutable index over a list of articles."""
+    """An immutable index over a list of articles.
 
-    def __init__(self, articles: Sequence[Article]) -> None:
+    ``Index(articles)`` builds it at once; ``Index.steps(articles, cache)`` is a generator
+    that builds it in small steps and returns it, so a running bot can rebuild between
+    answers instead of stopping them.
+    """
+
+    def __init__(self, articles: Sequence[Article], cache: AnalysisCache | None = None) -> None:
+        for _ in self._build(articles, {} if cache is None else cache):
+            pass
+
+    @classmethod
+    def steps(
+        cls, articles: Sequence[Article], cache: AnalysisCache
+    ) -> Generator[None, None, Index]:
+        index = cls.__new__(cls)
+        yield from index._build(articles, cache)
+        return index
+
+    def _build(self, articles: Sequence[Article], cache: AnalysisCache) -> Iterator[None]:
         self.articles: tuple[Article, ...] = tuple(articles)
         self.by_id = {a.id: i for i, a in enumerate(self.articles)}
         refs: list[SentenceRef] = []
@@ -104,45 +154,51 @@ class Index:
         article_df: Counter[str] = Counter()
         first_sentence: list[int] = []
         sentence_terms: list[tuple[str, ...]] = []
+        title_terms: list[frozenset[str]] = []
         for a_pos, article in enumerate(self.articles):
+            key = (article.id, article.content_hash)
+            analysis = cache.get(key)
+            if analysis is None:
+                analysis = cache[key] = analyse(article)
             first_sentence.append(len(refs))
             article_terms: set[str] = set()
-            for para in article.paragraphs:
-                for s_pos, sentence in enumerate(para.sentences):
-                    sid = len(refs)
-                    refs.append(SentenceRef(a_pos, para.number, s_pos, sentence))
-                    tokens = [w for w in words(sentence) if w not in STOP_WORDS]
-                    surface.update(tokens)
-                    stems = tuple(stem(w) for w in tokens)
-                    sentence_terms.append(stems)
-                    counts = Counter(stems)
-                    for term, tf in counts.items():
-                        postings[term].append(sid)
-                        freqs[term].append(tf)
-                    article_terms.update(counts)
-                    lengths.append(max(1, sum(counts.values())))
-            head = [w for w in words(article.title) if w not in STOP_WORDS]
-            surface.update(head)
-            for kw in article.keywords:
-                surface.update(w for w in words(kw) if w not in STOP_WORDS)
-            for term in {stem(w) for w in head} | set(_keyword_terms(article)):
+            flat = (
+                (p.number, i, s) for p in article.paragraphs for i, s in enumerate(p.sentences)
+            )
+            for (number, s_pos, sentence), tokens, stems in zip(
+                flat, analysis.surface, analysis.stems, strict=True
+            ):
+                sid = len(refs)
+                refs.append(SentenceRef(a_pos, number, s_pos, sentence))
+                surface.update(tokens)
+                sentence_terms.append(stems)
+                counts = Counter(stems)
+                for term, tf in counts.items():
+                    postings[term].append(sid)
+                    freqs[term].append(tf)
+                article_terms.update(counts)
+                lengths.append(max(1, len(stems)))
+            surface.update(analysis.head)
+            title_terms.append(analysis.head_terms)
+            for term in analysis.head_terms:
                 title_postings[term].add(a_pos)
             article_df.update(article_terms)
+            yield
         first_sentence.append(len(refs))
         self.sentences: tuple[SentenceRef, ...] = tuple(refs)
         # The content terms of each sentence in order, for reranking a few candidates.
         self.sentence_terms: tuple[tuple[str, ...], ...] = tuple(sentence_terms)
-        self.title_terms: tuple[frozenset[str], ...] = tuple(
-            frozenset(stem(w) for w in words(a.title) if w not in STOP_WORDS)
-            | frozenset(_keyword_terms(a))
-            for a in self.articles
-        )
+        self.title_terms: tuple[frozenset[str], ...] = tuple(title_terms)
         self.n = len(refs)
         self.first_sentence = np.asarray(first_sentence, dtype=np.int32)
-        self.postings: dict[str, tuple[IntArray, FloatArray]] = {
-            t: (np.asarray(ids, dtype=np.int32), np.asarray(freqs[t], dtype=np.float32))
-            for t, ids in postings.items()
-        }
+        self.postings: dict[str, tuple[IntArray, FloatArray]] = {}
+        for done, (t, ids) in enumerate(postings.items(), start=1):
+            self.postings[t] = (
+                np.asarray(ids, dtype=np.int32),
+                np.asarray(freqs[t], dtype=np.float32),
+            )
+            if done % _STEP == 0:
+                yield
         self.lengths = np.asarray(lengths, dtype=np.float32)
         self.avg_length = float(self.lengths.mean()) if self.n else 1.0
         self.sentence_article = np.asarray([r.article for r in refs], dtype=np.int32)
@@ -157,11 +213,13 @@ class Index:
             t: np.asarray(sorted(v), dtype=np.int32) for t, v in title_postings.items()
         }
         self.article_df = article_df
+        yield
         # Surface words, most frequent first, for typo matching; each maps to its term.
         self.vocabulary: list[str] = [
             w for w, _ in surface.most_common() if not w[0].isdigit() and len(w) >= 3
         ]
-        self._deletes, self._delete_words = _deletion_index(self.vocabulary)
+        yield
+        self._deletes, self._delete_words = yield from _deletion_index(self.vocabulary)
         self.known_terms = set(self.postings) | set(self.title_postings)
 
     # -- term statistics -------------------------------------------------------------------

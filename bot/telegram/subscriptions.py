@@ -137,11 +137,11 @@ async def on_migrate(update: Update, context: Context) -> None:
 
 
 async def rescan(app: Any) -> Changes:
-    """Reload the corpus in a worker thread (answers go on meanwhile), then queue the new
+    """Reload the corpus (rebuilt in slices, so answers go on meanwhile), then queue the new
     articles' announcements and wake the sender."""
     state = app.bot_data
     async with state.rescan_lock:
-        changes: Changes = await asyncio.to_thread(state.library.reload)
+        changes: Changes = await state.library.reload_async()
     if changes and state.storage is not None and state.announce:
         todo = plan(state.storage, [*changes.added, *changes.changed], state.reannounce_changed)
         for article in todo:
