@@ -57,7 +57,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "page_size": Key("int", 5, "articles per page in lists", 1, 20),
         "flood_questions": Key("int", 8, "questions a user may ask per flood window", 1),
         "flood_seconds": Key("float", 60.0, "the flood window", 1),
-        "connect_retries": Key("int", 8, "attempts to reach the Bot API at start-up", 1),
+        "connect_retries": Key(
+            "int", 0, "attempts to reach the Bot API at start-up; 0 keeps trying", 0
+        ),
     },
     "storage": {
         "path": Key("path", "data/bot.sqlite3", "SQLite database file"),

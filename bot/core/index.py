@@ -9,6 +9,7 @@ corpus does not know is matched to known words within its typo budget with rapid
 from __future__ import annotations
 
 import math
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -101,8 +102,9 @@ class Analysis:
 
 
 def analyse(article: Article) -> Analysis:
+    # Interned, so the thousands of occurrences of a word share one string object.
     surface = tuple(
-        tuple(w for w in words(sentence) if w not in STOP_WORDS)
+        tuple(sys.intern(w) for w in words(sentence) if w not in STOP_WORDS)
         for para in article.paragraphs
         for sentence in para.sentences
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -222,7 +221,9 @@ async def deliver_outbox(settings: Settings, storage: Storage, engine: Any) -> i
 def run_bot(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM: long polling, or a webhook server when configured.
 
-    If the Bot API cannot be reached at start, retry with back-off instead of giving up.
+    If the Bot API cannot be reached at start, python-telegram-bot retries with back-off
+    (1 s growing to 30 s), forever unless ``telegram.connect_retries`` sets a number; once
+    running, polling rides out network errors the same way.
     """
     assert settings.token is not None
     install_redaction(settings.token)
@@ -232,35 +233,27 @@ def run_bot(settings: Settings) -> None:
     log.warning(
         "serving %d articles from %s", len(library.engine.articles), settings["corpus.folder"]
     )
-    delay = 1.0
-    for attempt in range(1, settings["telegram.connect_retries"] + 1):
-        app = build_application(settings, library)
-        try:
-            if settings["telegram.mode"] == "webhook":
-                url = settings["telegram.webhook_url"]
-                if not url:
-                    raise BotError("telegram.mode is webhook but telegram.webhook_url is not set")
-                app.run_webhook(
-                    listen=settings["telegram.webhook_listen"],
-                    port=settings["telegram.webhook_port"],
-                    url_path="telegram",
-                    webhook_url=url.rstrip("/") + "/telegram",
-                    secret_token=settings.webhook_secret,
-                    allowed_updates=Update.ALL_TYPES,
-                )
-            else:
-                app.run_polling(
-                    allowed_updates=Update.ALL_TYPES,
-                    bootstrap_retries=3,
-                    drop_pending_updates=False,
-                )
-            return
-        except InvalidToken:
-            raise BotError("Telegram refused the bot token; check TELEGRAM_BOT_TOKEN") from None
-        except (NetworkError, TimedOut) as exc:
-            log.warning(
-                "cannot reach the Bot API (%s); attempt %d, retrying in %.0fs", exc, attempt, delay
+    retries = settings["telegram.connect_retries"] or -1  # -1: keep trying
+    app = build_application(settings, library)
+    try:
+        if settings["telegram.mode"] == "webhook":
+            url = settings["telegram.webhook_url"]
+            if not url:
+                raise BotError("telegram.mode is webhook but telegram.webhook_url is not set")
+            app.run_webhook(
+                listen=settings["telegram.webhook_listen"],
+                port=settings["telegram.webhook_port"],
+                url_path="telegram",
+                webhook_url=url.rstrip("/") + "/telegram",
+                secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+                bootstrap_retries=retries,
             )
-            time.sleep(delay)
-            delay = min(delay * 2, 60)
-    raise BotError("the Bot API could not be reached; check the network or telegram.base_url")
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries)
+    except InvalidToken:
+        raise BotError("Telegram refused the bot token; check TELEGRAM_BOT_TOKEN") from None
+    except (NetworkError, TimedOut) as exc:
+        raise BotError(
+            f"the Bot API could not be reached ({exc}); check the network or telegram.base_url"
+        ) from None

@@ -30,6 +30,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot import render
 from bot.core.answer import Answer, ArticleHit
 from bot.core.corpus import Article
+from bot.core.summary import teaser
 from bot.errors import UnknownArticle
 from bot.telegram.state import Context
 
@@ -147,10 +148,7 @@ def articles_page(context: Context, page: int) -> tuple[str, InlineKeyboardMarku
     size = state.page_size
     pages = max(1, -(-len(articles) // size))
     page = min(max(page, 0), pages - 1)
-    hits = [
-        ArticleHit(a, 0.0, render_teaser(context, a))
-        for a in articles[page * size : (page + 1) * size]
-    ]
+    hits = [ArticleHit(a, 0.0, teaser(a)) for a in articles[page * size : (page + 1) * size]]
     heading = f"Articles, newest first ({page + 1}/{pages})" if articles else "No articles yet."
     return render.hits_html(hits, heading), InlineKeyboardMarkup([_pager("l", page, pages)])
 
@@ -167,12 +165,6 @@ def search_page(context: Context, query: str, page: int) -> tuple[str, InlineKey
     heading = f"Articles for “{query}” ({page + 1}/{pages})"
     html = render.hits_html(hits[page * size : (page + 1) * size], heading)
     return html, InlineKeyboardMarkup([_pager(f"r:{token}", page, pages)])
-
-
-def render_teaser(context: Context, article: Article) -> str:
-    from bot.core.summary import teaser
-
-    return teaser(article)
 
 
 # -- questions ------------------------------------------------------------------------------
@@ -446,7 +438,7 @@ def _inline_results(context: Context, query: str) -> list[InlineQueryResultArtic
             InlineQueryResultArticle(
                 id=f"article-{article.id}"[:64],
                 title=article.title[:100],
-                description=render_teaser(context, article),
+                description=teaser(article),
                 input_message_content=InputTextMessageContent(
                     render.split_html(render.summary_html(article, summary))[0],
                     parse_mode=ParseMode.HTML,

@@ -64,12 +64,12 @@ class FakeBotApi:
 
     # -- lifecycle ----------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
         app = web.Application(client_max_size=10 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         server = site._server
         assert server is not None
@@ -154,7 +154,7 @@ class FakeBotApi:
         else:
             form = await request.post()
             params = {k: _decode(str(v)) for k, v in form.items()}
-        if method == "getUpdates":
+        if method == "getUpdates" and not self.failures.get(method):
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         if self.delay:
             await asyncio.sleep(self.delay)
@@ -171,6 +171,8 @@ class FakeBotApi:
                 body["parameters"] = {"retry_after": failure.retry_after}
             self.calls.append(Call(f"!{method}", params))
             return web.json_response(body, status=failure.status)
+        if method == "getUpdates":
+            return web.json_response({"ok": True, "result": await self._get_updates(params)})
         result = self._result(method, params)
         self.calls.append(Call(method, params))
         self._new_call.set()

@@ -250,6 +250,14 @@ class TestResilience:
         assert time.monotonic() - started >= 0.9
         assert [c.method for c in api.calls].count("!sendMessage") == 2
 
+    async def test_polling_survives_server_errors(self, api: FakeBotApi, bot: Any) -> None:
+        """getUpdates answered with 500s and a 429: polling backs off and carries on."""
+        api.fail("getUpdates", 500, times=2)
+        api.fail("getUpdates", 429, times=1, retry_after=1)
+        reply = await ask(api, "delivery robots")
+        assert "robot" in reply.params["text"]
+        assert [c.method for c in api.calls].count("!getUpdates") == 3
+
     async def test_refused_start_up_method_is_tolerated(
         self, api: FakeBotApi, settings: Any
     ) -> None:
@@ -357,3 +365,41 @@ async def test_webhook_mode_receives_updates(api: FakeBotApi, tmp_path: Path) ->
     finally:
         proc.send_signal(signal.SIGTERM)
         await asyncio.to_thread(proc.wait, 20)
+
+
+async def test_bot_started_before_the_api_waits_for_it(tmp_path: Path) -> None:
+    """No Bot API at start: the process keeps retrying with back-off, then serves once the
+    server appears."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = tmp_path / "bot.yaml"
+    config.write_text(
+        f"corpus:\n  folder: {SEEDS}\nstorage:\n  path: {tmp_path / 'db'}\n", encoding="utf-8"
+    )
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(config), "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    api = FakeBotApi()
+    try:
+        await asyncio.sleep(4)
+        assert proc.poll() is None, "the bot gave up while the Bot API was down"
+        await api.start(port)
+        api.push(u.message("nordic region countries", chat_id=8))
+        reply = (await api.wait_for("sendMessage", chat_id=8, within=60))[-1]
+        assert "Norway" in html.unescape(reply.params["text"])
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.to_thread(proc.wait, 20)
+        await api.stop()
