@@ -18,7 +18,7 @@ from bot.storage import Storage
 from tests.support import updates as u
 from tests.support.fake_bot_api import TOKEN, FakeBotApi
 from tests.support.paths import ROOT, SEEDS
-from tests.telegram.conftest import make_settings, running_bot
+from tests.telegram.conftest import bot_process, make_settings, running_bot
 from tests.telegram.test_bot import ask
 
 NEW_ARTICLE = """Nov 2, 2020|
@@ -234,23 +234,13 @@ class TestDelivery:
         storage.mark_known((a.id, a.content_hash) for a in load_corpus(corpus).articles)
         storage.set_meta("catalogue", "seen")
         storage.close()
-        config = tmp_path / "bot.yaml"
-        config.write_text(
+        config = (
             f"corpus:\n  folder: {corpus}\n  rescan_seconds: 1\nstorage:\n  path: {db}\n"
-            "announcements:\n  global_per_second: 40\n",
-            encoding="utf-8",
+            "announcements:\n  global_per_second: 40\n"
         )
-        env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": api.base_url}
 
         def start() -> subprocess.Popen[str]:
-            return subprocess.Popen(
-                [sys.executable, "-m", "bot", "--config", str(config), "run"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                text=True,
-            )
+            return bot_process(api.base_url, config, tmp_path)
 
         first = start()
         try:

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -16,8 +13,8 @@ import pytest
 
 from tests.support import updates as u
 from tests.support.fake_bot_api import BOT_USERNAME, TOKEN, Call, FakeBotApi
-from tests.support.paths import ROOT, SEEDS
-from tests.telegram.conftest import make_settings, running_bot
+from tests.support.paths import SEEDS
+from tests.telegram.conftest import bot_process, free_port, make_settings, running_bot
 
 ROBOTS = "002_4f41e04494f82d41"
 INFRA = "000_b5fdd6b8f40a688b"
@@ -268,27 +265,14 @@ class TestResilience:
             assert "robot" in reply.params["text"]
 
 
+def minimal_config(tmp_path: Path) -> str:
+    return f"corpus:\n  folder: {SEEDS}\nstorage:\n  path: {tmp_path / 'db'}\n"
+
+
 async def test_operator_runs_python_m_bot_run(api: FakeBotApi, tmp_path: Path) -> None:
     """The way an operator runs it: a subprocess, token from the environment, SIGTERM stops it
     within a few seconds, and the token never appears in its output."""
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": api.base_url,
-        "PYTHONUNBUFFERED": "1",
-    }
-    config = tmp_path / "bot.yaml"
-    config.write_text(
-        f"corpus:\n  folder: {SEEDS}\nstorage:\n  path: {tmp_path / 'db'}\n", encoding="utf-8"
-    )
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(config), "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = bot_process(api.base_url, minimal_config(tmp_path), tmp_path, capture=True)
     try:
         api.push(u.message("who wrote about the HP event?", chat_id=5))
         reply = (await api.wait_for("sendMessage", 1, chat_id=5, within=60))[-1]
@@ -309,32 +293,19 @@ async def test_webhook_mode_receives_updates(api: FakeBotApi, tmp_path: Path) ->
     """telegram.mode: webhook registers the webhook, checks the secret token on every update,
     and answers what arrives."""
     import json
-    import socket
 
     import httpx
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = tmp_path / "bot.yaml"
-    config.write_text(
-        f"corpus:\n  folder: {SEEDS}\nstorage:\n  path: {tmp_path / 'db'}\n"
+    port = free_port()
+    webhook = (
         f"telegram:\n  mode: webhook\n  webhook_listen: 127.0.0.1\n  webhook_port: {port}\n"
-        f"  webhook_url: http://127.0.0.1:{port}\n",
-        encoding="utf-8",
+        f"  webhook_url: http://127.0.0.1:{port}\n"
     )
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": api.base_url,
-        "TELEGRAM_WEBHOOK_SECRET": "s3cret-value",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(config), "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    proc = bot_process(
+        api.base_url,
+        minimal_config(tmp_path) + webhook,
+        tmp_path,
+        TELEGRAM_WEBHOOK_SECRET="s3cret-value",
     )
     try:
         hook = (await api.wait_for("setWebhook", within=60))[0]
@@ -370,27 +341,8 @@ async def test_webhook_mode_receives_updates(api: FakeBotApi, tmp_path: Path) ->
 async def test_bot_started_before_the_api_waits_for_it(tmp_path: Path) -> None:
     """No Bot API at start: the process keeps retrying with back-off, then serves once the
     server appears."""
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = tmp_path / "bot.yaml"
-    config.write_text(
-        f"corpus:\n  folder: {SEEDS}\nstorage:\n  path: {tmp_path / 'db'}\n", encoding="utf-8"
-    )
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": f"http://127.0.0.1:{port}/bot",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(config), "run"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
+    proc = bot_process(f"http://127.0.0.1:{port}/bot", minimal_config(tmp_path), tmp_path)
     api = FakeBotApi()
     try:
         await asyncio.sleep(4)
