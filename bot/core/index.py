@@ -256,15 +256,21 @@ class Index:
         found: dict[str, float] = {}
         corrected = word
         best_distance = budget + 1
-        for match in self._near(word) if budget and not word[0].isdigit() else ():
-            dist = OSA.distance(word, match, score_cutoff=budget)
-            t = stem(match)
-            if dist > budget or t not in self.known_terms:
-                continue
-            weight = (0.85 if len(word) >= 5 else 0.7) if dist <= 1 else 0.6
-            found[t] = max(found.get(t, 0.0), weight)
-            if dist < best_distance:
-                corrected, best_distance = match, int(dist)
+        # A name with a possessive or plural "s" ("Boutrups") is one letter off before any
+        # typo, and the stemmer only strips that "s" from dictionary words: try it without.
+        forms = [word, word[:-1]] if word.endswith("s") and len(word) >= 6 else [word]
+        for form in forms if budget and not word[0].isdigit() else ():
+            for match in self._near(form):
+                dist = OSA.distance(form, match, score_cutoff=budget)
+                t = stem(match)
+                if dist > budget or t not in self.known_terms:
+                    continue
+                weight = (0.85 if len(word) >= 5 else 0.7) if dist <= 1 else 0.6
+                found[t] = max(found.get(t, 0.0), weight)
+                if dist < best_distance:
+                    corrected, best_distance = match, int(dist)
+            if found:
+                break
         if not found:
             return QueryTerm(word, self._variants(term)), word
         best = sorted(found.items(), key=lambda kv: -kv[1])[:3]

@@ -56,8 +56,9 @@ class TestAnswers:
             ("which compnay did Chritsina Boutrup mention?", "JD"),
             ("delivry robots in wuhan", "robot"),
             ("how many refrigerators did JD and LG develop", "seven"),
+            ("wfat is Boutrps bwok called", "Great Tech Revolution"),
         ],
-        ids=["typos-in-names", "typo-keywords", "how-many"],
+        ids=["typos-in-names", "typo-keywords", "how-many", "typo-in-possessive-name"],
     )
     def test_typos_and_paraphrase(self, seed_engine: Engine, question: str, expected: str) -> None:
         answer = seed_engine.ask(question)
