@@ -189,13 +189,3 @@ def load_settings(
             "a secret, as @BotFather gives it)"
         )
     return Settings(sections, source if source.is_file() else None, token, secret)
-
-
-def describe() -> str:
-    """The schema as text, for ``--help``-style listings and the README."""
-    lines: list[str] = []
-    for section, keys in SCHEMA.items():
-        lines.append(f"{section}:")
-        for name, key in keys.items():
-            lines.append(f"  {name}: {key.default!r}  # {key.help}")
-    return "\n".join(lines)

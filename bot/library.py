@@ -51,7 +51,6 @@ class Library:
         self.settings = settings
         self.max_bytes = max_bytes
         self.settle_seconds = settle_seconds
-        self._scan: LoadResult | None = None
         self._parsed: ParseCache = {}
         self._analysed: AnalysisCache = {}
         result = load_corpus(folder, max_bytes, cache=self._parsed)
@@ -60,51 +59,32 @@ class Library:
         self.warnings = result.warnings
         self._warned = set(result.warnings)
 
-    def reload(self) -> Changes:
-        """Read the folder again and rebuild at once (for the console and tests)."""
-        steps = self._reload_steps()
+    async def reload_async(self, slice_seconds: float = 0.005) -> Changes:
+        """Read the folder again (in a worker thread) and, if any article changed, rebuild
+        the index on the event loop in slices of a few milliseconds, so answers never wait
+        longer than one slice (a rebuild thread would fight them for the GIL instead)."""
+        scan = await asyncio.to_thread(
+            load_corpus, self.folder, self.max_bytes, log_warnings=False, cache=self._parsed
+        )
+        steps = self._reload_steps(scan)
+        deadline = time.perf_counter() + slice_seconds
         while True:
             try:
                 next(steps)
             except StopIteration as done:
                 return done.value  # type: ignore[no-any-return]
-
-    async def reload_async(self, slice_seconds: float = 0.005) -> Changes:
-        """The same, but the folder is read in a worker thread and the index is rebuilt on
-        the event loop in slices of a few milliseconds, so answers never wait longer than one
-        slice (a rebuild thread would fight them for the GIL instead)."""
-        steps = self._reload_steps()
-        deadline = time.perf_counter() + slice_seconds
-        while True:
-            try:
-                request = next(steps)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            if request is _READ_FOLDER:
-                await asyncio.to_thread(self._read_folder)
             if time.perf_counter() >= deadline:
                 await asyncio.sleep(0)
                 deadline = time.perf_counter() + slice_seconds
 
-    def _read_folder(self) -> None:
-        self._scan = load_corpus(
-            self.folder, self.max_bytes, log_warnings=False, cache=self._parsed
-        )
-
-    def _reload_steps(self) -> Generator[object, None, Changes]:
-        """Read the folder, compare with the current articles and rebuild the index if any
-        changed.
+    def _reload_steps(self, result: LoadResult) -> Generator[None, None, Changes]:
+        """Compare a fresh read of the folder with the current articles and rebuild the
+        index if any changed.
 
         A file modified in the last ``settle_seconds`` may still be being written: its old
         version (if any) is kept and ``Changes.unsettled`` says when to look again. Warnings
         about a broken file are logged once, not at every rescan.
         """
-        self._scan = None
-        yield _READ_FOLDER
-        if self._scan is None:  # driven synchronously: read here
-            self._read_folder()
-        result = self._scan
-        assert result is not None
         for warning in result.warnings:
             if warning not in self._warned:
                 log.warning("%s", warning)
@@ -142,9 +122,6 @@ class Library:
                 len(removed),
             )
         return changes
-
-
-_READ_FOLDER = object()
 
 
 @contextmanager

@@ -154,7 +154,6 @@ class Index:
         surface: Counter[str] = Counter()
         title_postings: dict[str, set[int]] = defaultdict(set)
         article_df: Counter[str] = Counter()
-        first_sentence: list[int] = []
         sentence_terms: list[tuple[str, ...]] = []
         title_terms: list[frozenset[str]] = []
         for a_pos, article in enumerate(self.articles):
@@ -162,7 +161,6 @@ class Index:
             analysis = cache.get(key)
             if analysis is None:
                 analysis = cache[key] = analyse(article)
-            first_sentence.append(len(refs))
             article_terms: set[str] = set()
             flat = (
                 (p.number, i, s) for p in article.paragraphs for i, s in enumerate(p.sentences)
@@ -186,13 +184,11 @@ class Index:
                 title_postings[term].add(a_pos)
             article_df.update(article_terms)
             yield
-        first_sentence.append(len(refs))
         self.sentences: tuple[SentenceRef, ...] = tuple(refs)
         # The content terms of each sentence in order, for reranking a few candidates.
         self.sentence_terms: tuple[tuple[str, ...], ...] = tuple(sentence_terms)
         self.title_terms: tuple[frozenset[str], ...] = tuple(title_terms)
         self.n = len(refs)
-        self.first_sentence = np.asarray(first_sentence, dtype=np.int32)
         self.postings: dict[str, tuple[IntArray, FloatArray]] = {}
         for done, (t, ids) in enumerate(postings.items(), start=1):
             self.postings[t] = (
@@ -234,9 +230,6 @@ class Index:
     @property
     def max_idf(self) -> float:
         return math.log(1.0 + (self.n + 0.5) / 0.5)
-
-    def article_sentences(self, a_pos: int) -> range:
-        return range(int(self.first_sentence[a_pos]), int(self.first_sentence[a_pos + 1]))
 
     # -- question side ---------------------------------------------------------------------
 

@@ -72,11 +72,6 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOP_WORDS]
 
 
-def content_words(text: str) -> list[str]:
-    """The surface words of a text that are not stop words, in order."""
-    return [w for w in words(text) if w not in STOP_WORDS]
-
-
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
     """

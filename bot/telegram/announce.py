@@ -16,10 +16,9 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -95,10 +94,12 @@ class Limits:
 class Sender:
     """Delivers the outbox; ``run`` loops until cancelled, ``drain`` until it is empty."""
 
-    def __init__(self, bot: Bot, storage: Storage, engine: Any, limits: Limits) -> None:
+    def __init__(
+        self, bot: Bot, storage: Storage, engine: Callable[[], Engine], limits: Limits
+    ) -> None:
         self.bot = bot
         self.storage = storage
-        self.engine = engine  # a callable returning the current Engine
+        self.engine = engine  # the library's current Engine, which reloads replace
         self.limits = limits
         self.wake = asyncio.Event()
         self._next_global = 0.0
