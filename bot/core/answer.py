@@ -284,7 +284,7 @@ class Engine:
             return []
         cand = self.index.candidates(qterms)
         _, mass = self.index.scores(cand, qterms)
-        total = sum(max(self.index.idf(t) * w for t, w in qt.expansions) for qt in qterms)
+        total = sum(self.index.weight(qt) for qt in qterms)
         per_article: dict[int, float] = {}
         if len(cand):
             arts = self.index.sentence_article[cand]
@@ -427,9 +427,10 @@ class Engine:
         hits = index.candidates(known)
         if len(hits) == 0:
             return self._refusal(question, qterms)
-        term_idf = {qt.word: max(index.idf(t) * w for t, w in qt.expansions) for qt in known}
+        term_idf = {qt.word: index.weight(qt) for qt in known}
+        known_mass = max(sum(term_idf.values()), 1e-9)
         unknown_mass = sum(UNKNOWN_WEIGHT * index.max_idf for qt in qterms if not qt.known)
-        total_mass = sum(term_idf.values()) + unknown_mass
+        total_mass = known_mass + unknown_mass
         # Neighbours in the same paragraph lend part of their score: questions often name the
         # subject in one sentence and ask about a detail in the next.
         after = np.minimum(hits + 1, index.n - 1)
@@ -493,8 +494,8 @@ class Engine:
                     covered += 0.5 * term_idf[qt.word]
             coverage = covered / total_mass if total_mass else 0.0
             parts = {
-                "bm25": float(score_arr[i]) / max(sum(term_idf.values()), 1e-9),
-                "neighbour": float(neighbour[i]) / max(sum(term_idf.values()), 1e-9),
+                "bm25": float(score_arr[i]) / known_mass,
+                "neighbour": float(neighbour[i]) / known_mass,
                 "coverage": coverage,
                 "order": _ordered_pairs(qstems, s_terms) / max(1, len(qstems) - 1),
                 "type": _type_bonus(kind, ref.text, qwords),

@@ -227,6 +227,10 @@ class Index:
         df = len(self.postings[term][0]) if term in self.postings else 0
         return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
 
+    def weight(self, qt: QueryTerm) -> float:
+        """What a question word weighs: the idf of its best expansion, typo cost included."""
+        return max((self.idf(t) * w for t, w in qt.expansions), default=0.0)
+
     @property
     def max_idf(self) -> float:
         return math.log(1.0 + (self.n + 0.5) / 0.5)
