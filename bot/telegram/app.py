@@ -157,7 +157,6 @@ def build_application(settings: Settings, library: Library) -> BotApp:
     state.flood = FloodGate(
         settings["telegram.flood_questions"], settings["telegram.flood_seconds"]
     )
-    state.app = app
     state.storage = Storage(settings["storage.path"])
     state.announce = settings["announcements.enabled"]
     state.reannounce_changed = settings["announcements.reannounce_changed"]

@@ -87,19 +87,6 @@ class BotState:
     rescan_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
-    def schedule_rescan(self, delay: float) -> None:
-        """Look at the corpus again after ``delay`` seconds (for files still being written)."""
-        from bot.telegram.subscriptions import _safe_rescan
-
-        async def later() -> None:
-            await asyncio.sleep(delay + 0.1)
-            await _safe_rescan(self.app)
-
-        self.tasks.append(asyncio.create_task(later()))
-        self.tasks = [t for t in self.tasks if not t.done()]
-
-    app: Any = None
-
     @property
     def engine(self) -> Engine:
         assert self.library is not None, "BotState.library is set when the app is built"

@@ -149,9 +149,15 @@ async def rescan(app: Any) -> Changes:
             log.info("announcing %s to %d chats", article.id, count)
         if todo and state.sender is not None:
             state.sender.wake.set()
-    if changes.unsettled:
-        state.schedule_rescan(changes.unsettled)
+    if changes.unsettled:  # files still being written: look again once they have settled
+        state.tasks = [t for t in state.tasks if not t.done()]
+        state.tasks.append(asyncio.create_task(_rescan_later(app, changes.unsettled + 0.1)))
     return changes
+
+
+async def _rescan_later(app: Any, delay: float) -> None:
+    await asyncio.sleep(delay)
+    await _safe_rescan(app)
 
 
 async def watch(app: Any, every: float) -> None:
