@@ -511,7 +511,7 @@ class Engine:
         citations: list[Citation] = []
         seen: set[tuple[int, int]] = set()
         for cand_s in scored:
-            if len(citations) >= self.settings.max_citations + 2:
+            if len(citations) >= self.settings.max_citations:
                 break
             ref = index.sentences[cand_s.sid]
             key = (ref.article, ref.paragraph)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answer import Engine, question_type
+from bot.core.answer import Engine, EngineSettings, question_type
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
 from bot.errors import UnknownArticle
-from tests.support.paths import SEED_QUESTIONS, SQUAD
+from tests.support.paths import SEED_QUESTIONS, SEEDS, SQUAD
 
 ARTICLE_IDS = ("000_b5fdd6b8f40a688b", "002_4f41e04494f82d41")
 
@@ -90,6 +90,14 @@ class TestAnswers:
             assert needle in follow.text, question
         summary = seed_engine.ask("summarize it", about=first.article)
         assert summary.kind == "summary" and summary.citations[0].article == ARTICLE_IDS[1]
+
+    @pytest.mark.parametrize("limit", [1, 2, 3])
+    def test_citations_keep_to_the_configured_number(self, limit: int) -> None:
+        engine = Engine.from_articles(
+            load_corpus(SEEDS).articles, EngineSettings(max_citations=limit)
+        )
+        answer = engine.ask("smart supply chain and smart logistics")
+        assert answer.answered and 1 <= len(answer.citations) <= limit
 
     def test_more_citations_are_ranked_and_distinct(self, seed_engine: Engine) -> None:
         answer = seed_engine.ask("smart supply chain and smart logistics")
