@@ -18,10 +18,10 @@ from typing import NoReturn, TextIO
 
 from bot import render
 from bot.config import Settings, load_settings
-from bot.core.answer import Engine, EngineSettings
-from bot.core.corpus import load_corpus
+from bot.core.answer import Engine
 from bot.core.evaluate import Case, add_typos, evaluate, load_cases
 from bot.errors import BotError
+from bot.library import open_library
 
 log = logging.getLogger("bot")
 
@@ -33,18 +33,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
-def engine_settings(settings: Settings) -> EngineSettings:
-    return EngineSettings(
-        min_confidence=settings["answers.min_confidence"],
-        summary_sentences=settings["answers.summary_sentences"],
-        max_citations=settings["answers.max_citations"],
-    )
-
-
 def build_engine(settings: Settings) -> Engine:
-    """Load the corpus the settings name and index it (warnings for files that are skipped)."""
-    result = load_corpus(settings["corpus.folder"], settings["corpus.max_file_bytes"])
-    return Engine.from_articles(result.articles, engine_settings(settings))
+    """The engine over the corpus the settings name; the index stays on disk for next time."""
+    library = open_library(settings)
+    engine = library.engine
+    library.close()
+    return engine
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -102,8 +96,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
                 _print(CHAT_HELP, out)
             elif command in ("/articles", "/latest"):
                 limit = 1 if command == "/latest" else None
-                for article in engine.latest(limit):
-                    _print(render.article_line(article), out)
+                for info in engine.latest(limit):
+                    _print(render.article_line(info), out)
             elif command == "/search":
                 hits = engine.search(rest)
                 _print("\n".join(render.hit_text(h) for h in hits) or "No article matches.", out)
@@ -121,8 +115,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_articles(args: argparse.Namespace) -> int:
     engine = build_engine(_settings(args))
-    for article in engine.latest():
-        print(render.article_line(article))
+    for info in engine.latest():
+        print(render.article_line(info))
     return 0
 
 

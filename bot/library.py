@@ -1,24 +1,28 @@
-"""The live corpus: the current Engine over the corpus folder, rebuilt when files change.
+"""The live corpus: a persistent index of a folder, kept in step with its files.
 
-Answers always read ``library.engine``; a reload builds a new Engine from the files and swaps
-the reference in one assignment, so questions never wait for a rebuild and never see half of
-one. ``reload`` reports which articles are new, changed or gone, for announcements.
+At start the folder is reconciled with the index's catalog: a file whose size and
+modification time are unchanged is trusted; any other is read and hashed, and only a new or
+changed content is parsed and indexed; an article whose file is gone is deleted. A restart
+with nothing changed reads no file at all. While the bot runs, ``reload_async`` does the same
+in a worker thread and swaps in a new Engine in one assignment, so answers never wait for a
+reload and never see half of one.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
+import hashlib
 import logging
 import time
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.core.answer import Engine, EngineSettings
-from bot.core.corpus import Article, LoadResult, ParseCache, load_corpus
-from bot.core.index import AnalysisCache, Index
+from bot.config import Settings
+from bot.core.answer import Engine, EngineSettings, lexicon_of
+from bot.core.corpus import Article, list_articles, load_article
+from bot.core.index import CorpusIndex, Entry, IndexBusy, Stamp
+from bot.core.text import SURFACE
+from bot.errors import ArticleError
 
 log = logging.getLogger(__name__)
 
@@ -38,113 +42,180 @@ class Changes:
         return bool(self.added or self.changed or self.removed)
 
 
-class Library:
-    """Holds the Engine for a corpus folder and rebuilds it when the folder changes.
+def index_folder(storage_dir: Path, corpus: Path) -> Path:
+    """Where the index of a corpus folder lives: one per folder, under the storage folder."""
+    where = str(corpus.resolve())
+    digest = hashlib.sha256(where.encode("utf-8")).hexdigest()[:10]
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in corpus.resolve().name)
+    return storage_dir / "index" / f"{name or 'corpus'}-{digest}"
 
-    Reloads must not overlap (the bot runs them one at a time under one lock).
+
+def engine_settings(settings: Settings) -> EngineSettings:
+    return EngineSettings(
+        min_confidence=settings["answers.min_confidence"],
+        summary_sentences=settings["answers.summary_sentences"],
+        max_citations=settings["answers.max_citations"],
+    )
+
+
+def open_library(settings: Settings) -> Library:
+    """The corpus the settings name, its index (under the storage folder) brought up to
+    date; files that are skipped are logged."""
+    folder: Path = settings["corpus.folder"]
+    storage_dir: Path = settings["storage.path"].parent
+    return Library(
+        folder,
+        engine_settings(settings),
+        settings["corpus.max_file_bytes"],
+        index_folder(storage_dir, folder),
+    )
+
+
+class Library:
+    """Holds the Engine for a corpus folder and keeps its index in step with the files.
+
+    ``index_dir`` None keeps the index in memory. When another process already writes to
+    ``index_dir`` (a running bot, while a console command asks), the index is read as that
+    process keeps it, and this one does not write. Reloads must not overlap (the bot runs
+    them one at a time under one lock).
     """
 
     def __init__(
-        self, folder: Path, settings: EngineSettings, max_bytes: int, settle_seconds: float = 1.0
+        self,
+        folder: Path,
+        settings: EngineSettings,
+        max_bytes: int,
+        index_dir: Path | None = None,
+        settle_seconds: float = 1.0,
     ) -> None:
         self.folder = folder
         self.settings = settings
         self.max_bytes = max_bytes
         self.settle_seconds = settle_seconds
-        self._parsed: ParseCache = {}
-        self._analysed: AnalysisCache = {}
-        result = load_corpus(folder, max_bytes, cache=self._parsed)
-        with _quiet_gc():
-            self.engine = Engine(Index(result.articles, self._analysed), settings)
-        self.warnings = result.warnings
-        self._warned = set(result.warnings)
-
-    async def reload_async(self, slice_seconds: float = 0.005) -> Changes:
-        """Read the folder again (in a worker thread) and, if any article changed, rebuild
-        the index on the event loop in slices of a few milliseconds, so answers never wait
-        longer than one slice (a rebuild thread would fight them for the GIL instead)."""
-        scan = await asyncio.to_thread(
-            load_corpus, self.folder, self.max_bytes, log_warnings=False, cache=self._parsed
-        )
-        steps = self._reload_steps(scan)
-        deadline = time.perf_counter() + slice_seconds
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                return done.value  # type: ignore[no-any-return]
-            if time.perf_counter() >= deadline:
-                await asyncio.sleep(0)
-                deadline = time.perf_counter() + slice_seconds
-
-    def _reload_steps(self, result: LoadResult) -> Generator[None, None, Changes]:
-        """Compare a fresh read of the folder with the current articles and rebuild the
-        index if any changed.
-
-        A file modified in the last ``settle_seconds`` may still be being written: its old
-        version (if any) is kept and ``Changes.unsettled`` says when to look again. Warnings
-        about a broken file are logged once, not at every rescan.
-        """
-        for warning in result.warnings:
-            if warning not in self._warned:
-                log.warning("%s", warning)
-        self._warned = set(result.warnings)
-        self.warnings = result.warnings
-        old = {a.id: a for a in self.engine.articles}
-        now = time.time()
-        new: dict[str, Article] = {}
-        unsettled = 0.0
-        for article in result.articles:
-            age = now - _mtime(article)
-            if age < self.settle_seconds:
-                unsettled = max(unsettled, self.settle_seconds - age)
-                if article.id in old:
-                    new[article.id] = old[article.id]
-                continue
-            new[article.id] = article
-        added = tuple(a for i, a in new.items() if i not in old)
-        changed = tuple(
-            a for i, a in new.items() if i in old and old[i].content_hash != a.content_hash
-        )
-        removed = tuple(i for i in old if i not in new)
-        changes = Changes(added, changed, removed, result.warnings, unsettled)
+        self.read_only = False
+        try:
+            self.index = CorpusIndex(index_dir)
+        except IndexBusy:
+            log.info("the index in %s is kept by another process; reading it as it is", index_dir)
+            self.index = CorpusIndex(index_dir, writable=False)
+            self.read_only = True
+        self._failed: dict[str, tuple[tuple[int, int], str]] = {}
+        self.warnings: tuple[str, ...] = ()
+        started = time.perf_counter()
+        changes = Changes() if self.read_only else self._reconcile(settle=False)
+        view = self.index.view
+        self.engine = Engine(view, lexicon_of(view), settings)
         if changes:
-            with _quiet_gc():
-                index = yield from Index.steps(list(new.values()), self._analysed)
-            self.engine = Engine(index, self.settings)
-            keep = {(a.id, a.content_hash) for a in new.values()}
-            for key in set(self._analysed) - keep:
-                del self._analysed[key]
+            log.info(
+                "indexed %s: %d new, %d changed, %d removed in %.1fs (%d articles)",
+                folder,
+                len(changes.added),
+                len(changes.changed),
+                len(changes.removed),
+                time.perf_counter() - started,
+                view.article_count,
+            )
+
+    async def reload_async(self) -> Changes:
+        """Bring the index in step with the folder (in a worker thread) and swap in a new
+        Engine if anything changed."""
+        if self.read_only:
+            return Changes()
+        changes = await asyncio.to_thread(self._reconcile, settle=True)
+        if changes:
+            engine = self.engine
+            new_words = [
+                w
+                for article in (*changes.added, *changes.changed)
+                for text in (
+                    article.title,
+                    *article.keywords,
+                    *(s for p in article.paragraphs for s in p.sentences),
+                )
+                for w in SURFACE.analyze(text)
+            ]
+            view = self.index.view
+            self.engine = Engine(view, engine.lexicon.extend(new_words), self.settings)
             log.info(
                 "corpus reloaded: %d new, %d changed, %d removed",
-                len(added),
-                len(changed),
-                len(removed),
+                len(changes.added),
+                len(changes.changed),
+                len(changes.removed),
             )
         return changes
 
+    def close(self) -> None:
+        self.index.close()
 
-@contextmanager
-def _quiet_gc() -> Iterator[None]:
-    """Build without the cyclic garbage collector, then freeze what was built.
+    # -- reconciling ------------------------------------------------------------------------
 
-    An index is millions of small objects without reference cycles. Left on, the collector
-    walks all of them again and again while they are built (pauses of half a second at
-    10,000 articles); frozen, later collections skip them. Reference counting still frees
-    an old index when the new one replaces it.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+    def _reconcile(self, *, settle: bool) -> Changes:
+        """Compare the folder with the catalog; index what is new or changed, delete what is
+        gone. With ``settle``, a file modified in the last ``settle_seconds`` may still be
+        being written: its old version (if any) is kept and ``Changes.unsettled`` says when
+        to look again. Warnings about a broken file are logged once, not at every rescan."""
+        listing = list_articles(self.folder)
+        known = {e.info.id: e for e in self.index.entries.values()}
+        warnings = list(listing.warnings)
+        added: list[tuple[Article, Stamp]] = []
+        restamped: list[Entry] = []
+        is_new: dict[str, bool] = {}
+        unsettled = 0.0
+        now = time.time()
+        failed: dict[str, tuple[tuple[int, int], str]] = {}
+        present: set[str] = set()
+        for article_id, path, info in listing.files:
+            stamp = Stamp(str(path), info.st_mtime_ns, info.st_size)
+            entry = known.get(article_id)
+            if entry is not None and (entry.path, entry.mtime_ns, entry.size) == (
+                stamp.path,
+                stamp.mtime_ns,
+                stamp.size,
+            ):
+                present.add(article_id)
+                continue
+            age = now - info.st_mtime_ns / 1e9
+            if settle and age < self.settle_seconds:
+                unsettled = max(unsettled, self.settle_seconds - age)
+                if entry is not None:
+                    present.add(article_id)
+                continue
+            key = str(path)
+            previous = self._failed.get(key)
+            if previous is not None and previous[0] == (info.st_mtime_ns, info.st_size):
+                failed[key] = previous
+                warnings.append(previous[1])
+                continue
+            try:
+                article = load_article(path, self.max_bytes)
+            except ArticleError as exc:
+                failed[key] = ((info.st_mtime_ns, info.st_size), f"skipped {exc}")
+                warnings.append(f"skipped {exc}")
+                continue
+            present.add(article_id)
+            if entry is not None and entry.info.content_hash == article.content_hash:
+                restamped.append(Entry(entry.aid, entry.info, entry.head, *_stamp_fields(stamp)))
+                continue
+            is_new[article_id] = entry is None
+            added.append((article, stamp))
+        removed = [i for i in known if i not in present]
+        for warning in warnings:
+            if warning not in {w for _, w in self._failed.values()} | set(self.warnings):
+                log.warning("%s", warning)
+        self._failed = failed
+        self.warnings = tuple(warnings)
+        if added or removed:
+            self.index.apply(added, removed)
+        if restamped:
+            self.index.restamp(restamped)
+        return Changes(
+            tuple(a for a, _ in added if is_new[a.id]),
+            tuple(a for a, _ in added if not is_new[a.id]),
+            tuple(removed),
+            tuple(warnings),
+            unsettled,
+        )
 
 
-def _mtime(article: Article) -> float:
-    try:
-        return article.path.stat().st_mtime if article.path is not None else 0.0
-    except OSError:
-        return 0.0
+def _stamp_fields(stamp: Stamp) -> tuple[str | None, int, int]:
+    return stamp.path, stamp.mtime_ns, stamp.size

@@ -12,7 +12,7 @@ import html
 import re
 
 from bot.core.answer import Answer, ArticleHit, Citation
-from bot.core.corpus import Article
+from bot.core.corpus import Article, ArticleInfo
 
 TELEGRAM_LIMIT = 4096
 NOT_FOUND = "I couldn't find that in the articles I have, so I won't guess."
@@ -62,7 +62,7 @@ def answer_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def article_line(article: Article) -> str:
+def article_line(article: ArticleInfo) -> str:
     when = format_date(article.date) or "undated"
     return f"{article.id}  {when}  {article.title}" + (
         f" — {article.author}" if article.author else ""

@@ -17,7 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +52,21 @@ class Paragraph:
     text: str
     sentences: tuple[str, ...]
     is_note: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """An article without its text: what lists, citations and announcements show of it."""
+
+    id: str
+    title: str
+    author: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+    keywords: tuple[str, ...] = ()
+    summary: str | None = None
+    teaser: str = ""
+    content_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -291,6 +308,41 @@ def is_article_file(path: Path) -> bool:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """The article files of a folder, one per id, and a warning per file left out."""
+
+    files: tuple[tuple[str, Path, os.stat_result], ...]
+    warnings: tuple[str, ...]
+
+
+def list_articles(folder: Path) -> Listing:
+    """The article files in ``folder`` with their ``stat``; when two files have the same id
+    (``a.txt`` and ``a.md``), the first by name is kept and the other is a warning."""
+    if not folder.is_dir():
+        raise CorpusError(f"the corpus folder {folder} does not exist or is not a folder")
+    try:
+        paths = sorted(p for p in folder.iterdir() if is_article_file(p))
+    except OSError as exc:
+        raise CorpusError(f"the corpus folder {folder} cannot be read ({exc.strerror})") from None
+    files: list[tuple[str, Path, os.stat_result]] = []
+    warnings: list[str] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            info = path.stat()
+        except OSError:
+            continue  # removed while we looked
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        if path.stem in seen:
+            warnings.append(f"skipped {path.name}: same id as {seen[path.stem].name}")
+            continue
+        seen[path.stem] = path
+        files.append((path.stem, path, info))
+    return Listing(tuple(files), tuple(warnings))
+
+
+@dataclass(frozen=True)
 class LoadResult:
     """The articles that loaded and one warning per file that did not."""
 
@@ -298,59 +350,16 @@ class LoadResult:
     warnings: tuple[str, ...]
 
 
-ParseCache = dict[Path, tuple[tuple[int, int], "Article | ArticleError"]]
-
-
-def load_corpus(
-    folder: Path,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    *,
-    log_warnings: bool = True,
-    cache: ParseCache | None = None,
-) -> LoadResult:
-    """Every article in ``folder``; unusable files become warnings, never exceptions.
-
-    With a ``cache``, a file whose modification time and size are unchanged since the last
-    call is not read again.
-    """
-    if not folder.is_dir():
-        raise CorpusError(f"the corpus folder {folder} does not exist or is not a folder")
-    try:
-        paths = sorted(p for p in folder.iterdir() if p.is_file() and is_article_file(p))
-    except OSError as exc:
-        raise CorpusError(f"the corpus folder {folder} cannot be read ({exc.strerror})") from None
+def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+    """Every article in ``folder``; unusable files become warnings, never exceptions."""
+    listing = list_articles(folder)
     articles: list[Article] = []
-    warnings: list[str] = []
-    seen: dict[str, Path] = {}
-    for path in paths:
+    warnings = list(listing.warnings)
+    for _, path, _ in listing.files:
         try:
-            info = path.stat()
-            stamp = (info.st_mtime_ns, info.st_size)
-        except OSError:
-            continue  # removed while we looked
-        cached = cache.get(path) if cache is not None else None
-        if cached is not None and cached[0] == stamp:
-            outcome = cached[1]
-        else:
-            try:
-                outcome = load_article(path, max_bytes)
-            except ArticleError as exc:
-                outcome = exc
-            if cache is not None:
-                cache[path] = (stamp, outcome)
-        if isinstance(outcome, ArticleError):
-            warnings.append(f"skipped {outcome}")
-            continue
-        article = outcome
-        if article.id in seen:
-            warnings.append(f"skipped {path.name}: same id as {seen[article.id].name}")
-            continue
-        seen[article.id] = path
-        articles.append(article)
-    if cache is not None:
-        for gone in set(cache) - set(paths):
-            del cache[gone]
-    if log_warnings:
-        for warning in warnings:
-            log.warning("%s", warning)
+            articles.append(load_article(path, max_bytes))
+        except ArticleError as exc:
+            warnings.append(f"skipped {exc}")
+    for warning in warnings:
+        log.warning("%s", warning)
     return LoadResult(tuple(articles), tuple(warnings))

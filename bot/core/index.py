@@ -1,399 +1,589 @@
-"""Articles → a searchable index of fact sentences, titles and keywords.
+"""The first stage: the sentences, titles and keywords of a corpus in a persistent tantivy index.
 
-The index is an inverted index: each stemmed term points at the sentences that hold it, so a
-question only touches the postings of its own terms and its cost stays nearly flat as the
-corpus grows. Terms are weighted by BM25 (rare words count more than common ones). A word the
-corpus does not know is matched to known words within its typo budget with rapidfuzz.
+Each sentence is one document: its stemmed terms (``body``, scored by tantivy's BM25), its
+unstemmed words (``surface``, whose term dictionary is the vocabulary typos are matched
+against), and stored fields for what an answer quotes: the text, its neighbours in the
+paragraph, the article, the paragraph and the position. Each article is one more document:
+its title and keywords (``head``) and its paragraphs, stored. A catalog beside the index
+(SQLite) lists the articles with their metadata and the file each came from, so a restart
+reads neither the files nor the index's documents.
+
+``Retriever`` is all the answer pipeline asks of a first stage. ``IndexView`` implements it
+over one tantivy searcher (a point-in-time snapshot: a commit never changes a view under an
+answer); a search cluster could implement it as well, one request per method.
+
+Writes go through ``CorpusIndex.apply``: delete an article's documents by its id, add the new
+ones, commit, then record the catalog rows. A crash between the two is repaired by the next
+reconcile, which sees the file as new or changed and writes it again (always delete first).
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import json
+import logging
 import math
-import sys
-from collections import Counter, defaultdict
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple, Protocol
 
-import numpy as np
-import numpy.typing as npt
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
+import tantivy
 
-from bot.core.corpus import Article
-from bot.core.text import STOP_WORDS, stem, typo_budget, words
+from bot.core.corpus import Article, ArticleInfo, Paragraph
+from bot.core.summary import teaser
+from bot.core.text import SURFACE, TERMS
 
-K1 = 1.2
-B = 0.4
-# Terms in more than this share of sentences (or RARE_MIN sentences) don't generate candidates.
-RARE_SHARE = 0.02
-RARE_MIN = 2000
-MAX_CANDIDATES = 3000
-FloatArray = npt.NDArray[np.float32]
-IntArray = npt.NDArray[np.int32]
+log = logging.getLogger(__name__)
+
+# Bumped whenever the schema, the analyzers or the stored layout change: an index written by
+# another version is rebuilt from the files instead of being misread.
+SCHEMA_VERSION = 1
+_VERSION_FILE = "VERSION"
+_CATALOG_FILE = "catalog.sqlite3"
+_WRITER_HEAP = 96_000_000
+_WRITER_THREADS = 2
+
+WeightedWord = tuple[tuple[str, float], ...]
+"""One question word as index terms with weights (itself, typo corrections, word forms)."""
 
 
-@dataclass(frozen=True)
-class SentenceRef:
-    """Where a sentence lives: article position, paragraph number, index in the paragraph."""
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("article", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("aid", stored=True, fast=True)
+    # Sentences
+    sb.add_text_field("body", tokenizer_name="terms", index_option="freq")
+    sb.add_text_field("surface", tokenizer_name="surface", index_option="basic")
+    sb.add_integer_field("seq", stored=True, fast=True)
+    sb.add_integer_field("para", stored=True, fast=True)
+    sb.add_integer_field("chash", indexed=True, fast=True)
+    sb.add_bytes_field("text", stored=True)
+    sb.add_bytes_field("prev", stored=True)
+    sb.add_bytes_field("next", stored=True)
+    # Articles
+    sb.add_integer_field("record", indexed=True)  # the aid, on the article's own document
+    sb.add_text_field("head", tokenizer_name="terms", index_option="freq")
+    sb.add_bytes_field("paras", stored=True)
+    return sb.build()
 
-    article: int
-    paragraph: int
-    position: int
+
+SCHEMA = _schema()
+
+
+def content_hash(text: str) -> int:
+    """A sentence's 64-bit content key (signed, as tantivy's integer fields hold it)."""
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+# -- what the pipeline sees ---------------------------------------------------------------
+
+
+class Hit(NamedTuple):
+    """A sentence found by the first stage, before its text is read."""
+
+    aid: int
+    seq: int
+    para: int
+    score: float
+    address: tantivy.DocAddress
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence with what an answer needs around it: its paragraph and its neighbours
+    there (None at the paragraph's edge)."""
+
+    aid: int
+    seq: int
+    para: int
     text: str
+    prev: str | None
+    next: str | None
 
 
-@dataclass(frozen=True)
-class QueryTerm:
-    """One content word of a question and the index terms it stands for, with weights."""
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A catalog row: an article's metadata, its title and keyword terms, and its file."""
 
-    word: str
-    expansions: tuple[tuple[str, float], ...]
+    aid: int
+    info: ArticleInfo
+    head: frozenset[str]
+    path: str | None = None
+    mtime_ns: int = 0
+    size: int = 0
 
-    @property
-    def known(self) -> bool:
-        return bool(self.expansions)
 
-
-@dataclass(frozen=True)
-class Query:
-    """A parsed question: its content terms, and its text with typos corrected where the
-    correction is clear (so cues such as "when" survive "whne")."""
-
-    terms: tuple[QueryTerm, ...]
-    corrected: str
+class Retriever(Protocol):
+    """What the answer pipeline asks of a first-stage engine."""
 
     @property
-    def known(self) -> list[QueryTerm]:
-        return [qt for qt in self.terms if qt.known]
+    def sentence_count(self) -> int: ...
+
+    @property
+    def article_count(self) -> int: ...
+
+    def doc_freq(self, term: str) -> int:
+        """How many sentences hold ``term``."""
+        ...
+
+    def head_freq(self, term: str) -> int:
+        """How many articles hold ``term`` in their title or keywords."""
+        ...
+
+    def search(self, query: Sequence[WeightedWord], limit: int) -> list[Hit]:
+        """The best sentences for the query by BM25, best first."""
+        ...
+
+    def sentences(self, hits: Sequence[Hit]) -> list[Sentence]:
+        """The text and neighbours of each hit, in the same order."""
+        ...
+
+    def by_hash(self, hashes: Sequence[int], limit: int) -> list[Sentence]:
+        """The sentences whose content hash is one of ``hashes`` (for the dense stage)."""
+        ...
+
+    def titles(self, query: Sequence[WeightedWord], limit: int) -> list[int]:
+        """Articles whose title or keywords hold query terms, best first."""
+        ...
+
+    def article(self, aid: int) -> Article | None:
+        """An article with its paragraphs."""
+        ...
 
 
-# Stop words long enough to be recognised through one typo ("whcih" → "which", "wht" → "what").
-_FIXABLE_STOP_WORDS = sorted(w for w in STOP_WORDS if len(w) >= 4)
+def _term_query(word: WeightedWord, field_name: str) -> tantivy.Query | None:
+    queries = [
+        tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, field_name, term), weight)
+        if weight != 1.0
+        else tantivy.Query.term_query(SCHEMA, field_name, term)
+        for term, weight in word
+    ]
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else tantivy.Query.disjunction_max_query(queries)
 
 
-def _deletion_index(
-    vocabulary: Sequence[str],
-) -> Generator[None, None, tuple[npt.NDArray[np.int64], IntArray]]:
-    """Hashes of each word and of its one-letter deletions, sorted, with the word's position:
-    a compact symmetric-deletion index (the idea behind SymSpell) for typo lookups in a few
-    binary searches instead of a scan of the vocabulary."""
-    keys: list[int] = []
-    owners: list[int] = []
-    for wid, w in enumerate(vocabulary):
-        variants = {w} | {w[:i] + w[i + 1 :] for i in range(len(w))}
-        keys.extend(hash(v) for v in variants)
-        owners.extend([wid] * len(variants))
-        if wid % _STEP == _STEP - 1:
-            yield
-    key_arr = np.asarray(keys, dtype=np.int64)
-    order = np.argsort(key_arr, kind="stable")
-    return key_arr[order], np.asarray(owners, dtype=np.int32)[order]
+def _query(words: Sequence[WeightedWord], field_name: str) -> tantivy.Query | None:
+    parts = [q for q in (_term_query(w, field_name) for w in words) if q is not None]
+    if not parts:
+        return None
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in parts])
 
 
-@dataclass(frozen=True)
-class Analysis:
-    """An article's words, worked out once: per sentence its content words and their terms.
-    Cached by (article id, content hash), so a rebuild re-reads only what changed."""
-
-    surface: tuple[tuple[str, ...], ...]
-    stems: tuple[tuple[str, ...], ...]
-    head: tuple[str, ...]
-    head_terms: frozenset[str]
+def _decode(value: object) -> str | None:
+    return value.decode("utf-8") if isinstance(value, bytes) and value else None
 
 
-def analyse(article: Article) -> Analysis:
-    # Interned, so the thousands of occurrences of a word share one string object.
-    surface = tuple(
-        tuple(sys.intern(w) for w in words(sentence) if w not in STOP_WORDS)
-        for para in article.paragraphs
-        for sentence in para.sentences
-    )
-    head = tuple(w for w in words(article.title) if w not in STOP_WORDS) + tuple(
-        w for kw in article.keywords for w in words(kw) if w not in STOP_WORDS
-    )
-    return Analysis(
-        surface,
-        tuple(tuple(stem(w) for w in tokens) for tokens in surface),
-        head,
-        frozenset(stem(w) for w in head),
-    )
+@dataclass(frozen=True, eq=False)
+class IndexView:
+    """One committed state of the index and its catalog: a Retriever, and the articles."""
 
+    searcher: tantivy.Searcher
+    entries: Mapping[int, Entry]
+    by_id: Mapping[str, int]
+    _freq_cache: dict[tuple[str, str], int] = field(default_factory=dict)
 
-AnalysisCache = dict[tuple[str, str], Analysis]
-# Work units between yields of a stepwise build (articles, or terms when finishing).
-_STEP = 2000
+    @property
+    def sentence_count(self) -> int:
+        return max(0, int(self.searcher.num_docs) - len(self.entries))
 
+    @property
+    def article_count(self) -> int:
+        return len(self.entries)
 
-class Index:
-    """An immutable index over a list of articles.
+    def _freq(self, field_name: str, term: str) -> int:
+        key = (field_name, term)
+        found = self._freq_cache.get(key)
+        if found is None:
+            if len(self._freq_cache) > 200_000:
+                self._freq_cache.clear()
+            found = self._freq_cache[key] = int(self.searcher.doc_freq(field_name, term))
+        return found
 
-    ``Index(articles)`` builds it at once; ``Index.steps(articles, cache)`` is a generator
-    that builds it in small steps and returns it, so a running bot can rebuild between
-    answers instead of stopping them.
-    """
+    def doc_freq(self, term: str) -> int:
+        return self._freq("body", term)
 
-    def __init__(self, articles: Sequence[Article], cache: AnalysisCache | None = None) -> None:
-        for _ in self._build(articles, {} if cache is None else cache):
-            pass
+    def head_freq(self, term: str) -> int:
+        return self._freq("head", term)
 
-    @classmethod
-    def steps(
-        cls, articles: Sequence[Article], cache: AnalysisCache
-    ) -> Generator[None, None, Index]:
-        index = cls.__new__(cls)
-        yield from index._build(articles, cache)
-        return index
-
-    def _build(self, articles: Sequence[Article], cache: AnalysisCache) -> Iterator[None]:
-        self.articles: tuple[Article, ...] = tuple(articles)
-        self.by_id = {a.id: i for i, a in enumerate(self.articles)}
-        refs: list[SentenceRef] = []
-        postings: dict[str, list[int]] = defaultdict(list)
-        freqs: dict[str, list[int]] = defaultdict(list)
-        lengths: list[int] = []
-        surface: Counter[str] = Counter()
-        title_postings: dict[str, set[int]] = defaultdict(set)
-        article_df: Counter[str] = Counter()
-        sentence_terms: list[tuple[str, ...]] = []
-        title_terms: list[frozenset[str]] = []
-        for a_pos, article in enumerate(self.articles):
-            key = (article.id, article.content_hash)
-            analysis = cache.get(key)
-            if analysis is None:
-                analysis = cache[key] = analyse(article)
-            article_terms: set[str] = set()
-            flat = (
-                (p.number, i, s) for p in article.paragraphs for i, s in enumerate(p.sentences)
-            )
-            for (number, s_pos, sentence), tokens, stems in zip(
-                flat, analysis.surface, analysis.stems, strict=True
-            ):
-                sid = len(refs)
-                refs.append(SentenceRef(a_pos, number, s_pos, sentence))
-                surface.update(tokens)
-                sentence_terms.append(stems)
-                counts = Counter(stems)
-                for term, tf in counts.items():
-                    postings[term].append(sid)
-                    freqs[term].append(tf)
-                article_terms.update(counts)
-                lengths.append(max(1, len(stems)))
-            surface.update(analysis.head)
-            title_terms.append(analysis.head_terms)
-            for term in analysis.head_terms:
-                title_postings[term].add(a_pos)
-            article_df.update(article_terms)
-            yield
-        self.sentences: tuple[SentenceRef, ...] = tuple(refs)
-        # The content terms of each sentence in order, for reranking a few candidates.
-        self.sentence_terms: tuple[tuple[str, ...], ...] = tuple(sentence_terms)
-        self.title_terms: tuple[frozenset[str], ...] = tuple(title_terms)
-        self.n = len(refs)
-        self.postings: dict[str, tuple[IntArray, FloatArray]] = {}
-        for done, (t, ids) in enumerate(postings.items(), start=1):
-            self.postings[t] = (
-                np.asarray(ids, dtype=np.int32),
-                np.asarray(freqs[t], dtype=np.float32),
-            )
-            if done % _STEP == 0:
-                yield
-        self.lengths = np.asarray(lengths, dtype=np.float32)
-        self.avg_length = float(self.lengths.mean()) if self.n else 1.0
-        self.sentence_article = np.asarray([r.article for r in refs], dtype=np.int32)
-        paragraph_key = np.asarray(
-            [r.article * 100_000 + r.paragraph for r in refs], dtype=np.int64
-        )
-        # same_prev[i]: sentence i-1 is in the same paragraph as sentence i.
-        self.same_prev = np.zeros(self.n, dtype=bool)
-        if self.n > 1:
-            self.same_prev[1:] = paragraph_key[1:] == paragraph_key[:-1]
-        self.title_postings = {
-            t: np.asarray(sorted(v), dtype=np.int32) for t, v in title_postings.items()
-        }
-        self.article_df = article_df
-        yield
-        # Surface words, most frequent first, for typo matching; each maps to its term.
-        self.vocabulary: list[str] = [
-            w for w, _ in surface.most_common() if not w[0].isdigit() and len(w) >= 3
-        ]
-        yield
-        self._deletes, self._delete_words = yield from _deletion_index(self.vocabulary)
-        self.known_terms = set(self.postings) | set(self.title_postings)
-
-    # -- term statistics -------------------------------------------------------------------
+    def known(self, term: str) -> bool:
+        """Whether any sentence, title or keyword holds the term."""
+        return self.doc_freq(term) > 0 or self.head_freq(term) > 0
 
     def idf(self, term: str) -> float:
-        """BM25 inverse sentence frequency: rare terms weigh more."""
-        df = len(self.postings[term][0]) if term in self.postings else 0
-        return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
-
-    def weight(self, qt: QueryTerm) -> float:
-        """What a question word weighs: the idf of its best expansion, typo cost included."""
-        return max((self.idf(t) * w for t, w in qt.expansions), default=0.0)
+        """BM25's inverse sentence frequency: rare terms weigh more."""
+        n, df = self.sentence_count, self.doc_freq(term)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
     @property
     def max_idf(self) -> float:
-        return math.log(1.0 + (self.n + 0.5) / 0.5)
+        return math.log(1.0 + (self.sentence_count + 0.5) / 0.5)
 
-    # -- question side ---------------------------------------------------------------------
-
-    def expand(self, word: str) -> tuple[QueryTerm, str]:
-        """The index terms a question word stands for, and the word as corrected.
-
-        A word the corpus knows stands for itself. An unknown word is matched to known words
-        within its typo budget (rapidfuzz, optimal string alignment distance); a typo costs
-        weight, more for two edits than one.
-        """
-        term = stem(word)
-        if term in self.known_terms:
-            return QueryTerm(word, ((term, 1.0), *self._variants(term))), word
-        # Words of four letters get one edit only here, for words the corpus does not know,
-        # so "Rine" still finds "Rhine" while known short words never drift.
-        budget = typo_budget(word) or (1 if len(word) == 4 else 0)
-        found: dict[str, float] = {}
-        corrected = word
-        best_distance = budget + 1
-        # A name with a possessive or plural "s" ("Boutrups") is one letter off before any
-        # typo, and the stemmer only strips that "s" from dictionary words: try it without.
-        forms = [word, word[:-1]] if word.endswith("s") and len(word) >= 6 else [word]
-        for form in forms if budget and not word[0].isdigit() else ():
-            for match in self._near(form):
-                dist = OSA.distance(form, match, score_cutoff=budget)
-                t = stem(match)
-                if dist > budget or t not in self.known_terms:
-                    continue
-                weight = (0.85 if len(word) >= 5 else 0.7) if dist <= 1 else 0.6
-                found[t] = max(found.get(t, 0.0), weight)
-                if dist < best_distance:
-                    corrected, best_distance = match, int(dist)
-            if found:
-                break
+    def search(self, query: Sequence[WeightedWord], limit: int) -> list[Hit]:
+        q = _query(query, "body")
+        if q is None or limit <= 0:
+            return []
+        found = self.searcher.search(q, limit, count=False).hits
         if not found:
-            return QueryTerm(word, self._variants(term)), word
-        best = sorted(found.items(), key=lambda kv: -kv[1])[:3]
-        return QueryTerm(word, tuple(best)), corrected
-
-    def _near(self, word: str) -> list[str]:
-        """Known words that share the word itself or a one-letter deletion of it with one of
-        their own deletions: every word one edit away, and most two edits away."""
-        probes = {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
-        keys = np.asarray([hash(p) for p in probes], dtype=np.int64)
-        lo = np.searchsorted(self._deletes, keys, side="left")
-        hi = np.searchsorted(self._deletes, keys, side="right")
-        ids = {
-            int(i)
-            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
-            for i in self._delete_words[a:b]
-        }
-        # Most frequent first (the vocabulary is in frequency order), so ties go to them.
-        return [self.vocabulary[i] for i in sorted(ids)[:200]]
-
-    def _variants(self, term: str) -> tuple[tuple[str, float], ...]:
-        """Comparative and superlative forms the stemmer keeps apart ("long", "longest")."""
-        if len(term) < 3 or term[0].isdigit():
-            return ()
-        forms: set[str] = set()
-        for suffix in ("est", "er"):
-            if term.endswith(suffix) and len(term) - len(suffix) >= 3:
-                base = term[: -len(suffix)]
-                forms.update({base, base[:-1] if base[-1:] == base[-2:-1] else base})
-                forms.add(base + "e")
-                forms.add(stem(base + "e"))
-        forms.update({term + "er", term + "est", term + "r", term + "st"})
-        forms.update({term + term[-1] + "er", term + term[-1] + "est"})
-        forms.discard(term)
-        return tuple((f, 0.8) for f in sorted(forms) if f in self.postings)
-
-    def parse(self, text: str) -> Query:
-        """The distinct content words of a question, expanded against the index."""
-        seen: set[str] = set()
-        out: list[QueryTerm] = []
-        fixed: list[str] = []
-        for w in words(text):
-            if w in STOP_WORDS:
-                fixed.append(w)
-                continue
-            if len(w) >= 3 and stem(w) not in self.known_terms:
-                stop = process.extractOne(
-                    w, _FIXABLE_STOP_WORDS, scorer=OSA.distance, score_cutoff=1
-                )
-                if stop is not None:
-                    fixed.append(stop[0])
-                    continue
-            qt, corrected = self.expand(w)
-            fixed.append(corrected)
-            if w not in seen:
-                seen.add(w)
-                out.append(qt)
-        return Query(tuple(out), " ".join(fixed))
-
-    # -- scoring ---------------------------------------------------------------------------
-
-    def _entries(self, query: Iterable[QueryTerm]) -> list[tuple[IntArray, FloatArray, float]]:
-        """Postings of every expansion of the query, with its weighted idf, rarest first."""
-        entries = [
-            (*self.postings[term], self.idf(term) * weight)
-            for qt in query
-            for term, weight in qt.expansions
-            if term in self.postings
+            return []
+        addresses = [address for _, address in found]
+        aids = self.searcher.fast_field_values("aid", addresses)
+        seqs = self.searcher.fast_field_values("seq", addresses)
+        paras = self.searcher.fast_field_values("para", addresses)
+        return [
+            Hit(int(a or 0), int(s or 0), int(p or 0), float(score), address)
+            for (score, address), a, s, p in zip(found, aids, seqs, paras, strict=True)
         ]
-        return sorted(entries, key=lambda e: len(e[0]))
 
-    def _bm25(self, sids: IntArray, tf: FloatArray, idf: float) -> FloatArray:
-        norm = K1 * (1 - B + B * self.lengths[sids] / self.avg_length)
-        return (idf * tf * (K1 + 1) / (tf + norm)).astype(np.float32)
+    def sentences(self, hits: Sequence[Hit]) -> list[Sentence]:
+        out = []
+        for hit in hits:
+            doc = self.searcher.doc(hit.address)
+            out.append(
+                Sentence(
+                    hit.aid,
+                    hit.seq,
+                    hit.para,
+                    _decode(doc.get_first("text")) or "",
+                    _decode(doc.get_first("prev")),
+                    _decode(doc.get_first("next")),
+                )
+            )
+        return out
 
-    def candidates(self, query: Iterable[QueryTerm]) -> IntArray:
-        """Sentence ids worth scoring, sorted: those holding the query's rarer terms.
+    def by_hash(self, hashes: Sequence[int], limit: int) -> list[Sentence]:
+        if not hashes:
+            return []
+        q = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "chash", h)) for h in hashes]
+        )
+        found = self.searcher.search(q, limit, count=False).hits
+        out = []
+        for _, address in found:
+            doc = self.searcher.doc(address)
+            out.append(
+                Sentence(
+                    int(doc.get_first("aid") or 0),
+                    int(doc.get_first("seq") or 0),
+                    int(doc.get_first("para") or 0),
+                    _decode(doc.get_first("text")) or "",
+                    _decode(doc.get_first("prev")),
+                    _decode(doc.get_first("next")),
+                )
+            )
+        return out
 
-        Terms found in more than a few percent of sentences do not pull sentences in (they
-        would pull in most of the corpus); they still count when candidates are scored. The
-        set is capped by a first score, so its size, and the cost of a question, stays bounded
-        as the corpus grows.
-        """
-        entries = self._entries(query)
-        if not entries:
-            return np.zeros(0, dtype=np.int32)
-        limit = max(RARE_MIN, int(self.n * RARE_SHARE))
-        generators = [e for e in entries if len(e[0]) <= limit] or entries[:1]
-        ids = np.concatenate([e[0] for e in generators])
-        values = np.concatenate([self._bm25(e[0], e[1], e[2]) for e in generators])
-        cand, inverse = np.unique(ids, return_inverse=True)
-        if len(cand) > MAX_CANDIDATES:
-            partial = np.bincount(inverse, values)
-            keep = np.argpartition(-partial, MAX_CANDIDATES)[:MAX_CANDIDATES]
-            cand = np.sort(cand[keep])
-        return cand.astype(np.int32)
+    def titles(self, query: Sequence[WeightedWord], limit: int) -> list[int]:
+        q = _query(query, "head")
+        if q is None:
+            return []
+        found = self.searcher.search(q, limit, count=False).hits
+        aids = self.searcher.fast_field_values("aid", [address for _, address in found])
+        return [int(a) for a in aids if a is not None and int(a) in self.entries]
 
-    def scores(self, sids: IntArray, query: Iterable[QueryTerm]) -> tuple[FloatArray, FloatArray]:
-        """BM25 score and matched idf mass of the given sorted sentence ids."""
-        score = np.zeros(len(sids), dtype=np.float32)
-        mass = np.zeros(len(sids), dtype=np.float32)
-        if len(sids) == 0:
-            return score, mass
-        for ids, tf, idf in self._entries(query):
-            pos = np.minimum(np.searchsorted(ids, sids), len(ids) - 1)
-            hit = ids[pos] == sids
-            if not hit.any():
-                continue
-            score[hit] += self._bm25(sids[hit], tf[pos[hit]], idf)
-            mass[hit] += idf
-        return score, mass
+    def article(self, aid: int) -> Article | None:
+        entry = self.entries.get(aid)
+        if entry is None:
+            return None
+        q = tantivy.Query.term_query(SCHEMA, "record", aid)
+        for _, address in self.searcher.search(q, 1, count=False).hits:
+            doc = self.searcher.doc(address)
+            raw = doc.get_first("paras")
+            if isinstance(raw, bytes):
+                return _article(entry, json.loads(raw))
+        return None
 
-    def title_scores(self, query: Iterable[QueryTerm]) -> dict[int, float]:
-        """Articles whose title or keywords hold question terms, with the idf mass matched."""
-        scores: dict[int, float] = defaultdict(float)
-        n_articles = max(1, len(self.articles))
-        for qt in query:
-            best: dict[int, float] = {}
-            for term, weight in qt.expansions:
-                hits = self.title_postings.get(term)
-                if hits is None:
-                    continue
-                df = self.article_df.get(term, 0) + len(hits)
-                idf = math.log(1.0 + (n_articles - df + 0.5) / (df + 0.5)) + 0.1
-                for a in hits.tolist():
-                    best[a] = max(best.get(a, 0.0), idf * weight)
-            for a, v in best.items():
-                scores[a] += v
-        return dict(scores)
+    @functools.cached_property
+    def keywords(self) -> list[str]:
+        """Every article keyword, once."""
+        return list(dict.fromkeys(kw for e in self.entries.values() for kw in e.info.keywords))
+
+    def vocabulary(self) -> list[tuple[str, int]]:
+        """Every content word of the corpus with the number of documents holding it."""
+        return [(w, int(n)) for w, n in self.searcher.terms_with_prefix("surface", "")]
+
+
+# -- storing articles ---------------------------------------------------------------------
+
+
+def _paras_json(article: Article) -> bytes:
+    data = [[list(p.sentences), p.is_note] for p in article.paragraphs]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _article(entry: Entry, paras: list[list[object]]) -> Article:
+    info = entry.info
+    paragraphs = []
+    for number, (sentences, is_note) in enumerate(paras, start=1):
+        texts = tuple(str(s) for s in sentences)  # type: ignore[attr-defined]
+        paragraphs.append(Paragraph(number, " ".join(texts), texts, bool(is_note)))
+    return Article(
+        id=info.id,
+        title=info.title,
+        paragraphs=tuple(paragraphs),
+        author=info.author,
+        date=info.date,
+        url=info.url,
+        keywords=info.keywords,
+        summary=info.summary,
+        content_hash=info.content_hash,
+        path=Path(entry.path) if entry.path else None,
+    )
+
+
+def info_of(article: Article) -> ArticleInfo:
+    return ArticleInfo(
+        id=article.id,
+        title=article.title,
+        author=article.author,
+        date=article.date,
+        url=article.url,
+        keywords=article.keywords,
+        summary=article.summary,
+        teaser=teaser(article),
+        content_hash=article.content_hash,
+    )
+
+
+def _documents(article: Article, aid: int) -> Iterator[tantivy.Document]:
+    seq = 0
+    for para in article.paragraphs:
+        sentences = para.sentences
+        for i, sentence in enumerate(sentences):
+            doc = tantivy.Document()
+            doc.add_text("article", article.id)
+            doc.add_integer("aid", aid)
+            doc.add_text("body", sentence)
+            doc.add_text("surface", sentence)
+            doc.add_integer("seq", seq)
+            doc.add_integer("para", para.number)
+            doc.add_integer("chash", content_hash(sentence))
+            doc.add_bytes("text", sentence.encode("utf-8"))
+            if i > 0:
+                doc.add_bytes("prev", sentences[i - 1].encode("utf-8"))
+            if i + 1 < len(sentences):
+                doc.add_bytes("next", sentences[i + 1].encode("utf-8"))
+            seq += 1
+            yield doc
+    doc = tantivy.Document()
+    doc.add_text("article", article.id)
+    doc.add_integer("aid", aid)
+    doc.add_integer("record", aid)
+    head = " ".join((article.title, *article.keywords))
+    doc.add_text("head", head)
+    doc.add_text("surface", head)
+    doc.add_bytes("paras", _paras_json(article))
+    yield doc
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """Where an article's file is and how it looked when it was read."""
+
+    path: str | None = None
+    mtime_ns: int = 0
+    size: int = 0
+
+
+class Catalog:
+    """The articles in the index, as SQLite rows (a file beside the index, or in memory)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.db = sqlite3.connect(
+            ":memory:" if path is None else str(path),
+            isolation_level=None,
+            check_same_thread=False,
+        )
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS articles (aid INTEGER PRIMARY KEY,"
+            " id TEXT UNIQUE NOT NULL, info TEXT NOT NULL, head TEXT NOT NULL, path TEXT,"
+            " mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL)"
+        )
+
+    def load(self) -> dict[int, Entry]:
+        rows = self.db.execute("SELECT aid, info, head, path, mtime_ns, size FROM articles")
+        return {
+            int(aid): Entry(int(aid), _info_from_json(info), frozenset(head.split()), path, m, s)
+            for aid, info, head, path, m, s in rows
+        }
+
+    def write(self, entries: Iterable[Entry], removed: Iterable[str]) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in removed])
+            self.db.executemany(
+                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        e.aid,
+                        e.info.id,
+                        _info_to_json(e.info),
+                        " ".join(sorted(e.head)),
+                        e.path,
+                        e.mtime_ns,
+                        e.size,
+                    )
+                    for e in entries
+                ],
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _info_to_json(info: ArticleInfo) -> str:
+    return json.dumps(
+        {
+            "id": info.id,
+            "title": info.title,
+            "author": info.author,
+            "date": info.date.isoformat() if info.date else None,
+            "url": info.url,
+            "keywords": list(info.keywords),
+            "summary": info.summary,
+            "teaser": info.teaser,
+            "hash": info.content_hash,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _info_from_json(text: str) -> ArticleInfo:
+    data = json.loads(text)
+    return ArticleInfo(
+        id=data["id"],
+        title=data["title"],
+        author=data["author"],
+        date=dt.date.fromisoformat(data["date"]) if data["date"] else None,
+        url=data["url"],
+        keywords=tuple(data["keywords"]),
+        summary=data["summary"],
+        teaser=data["teaser"],
+        content_hash=data["hash"],
+    )
+
+
+class IndexBusy(Exception):
+    """Another process writes to this index folder."""
+
+
+class CorpusIndex:
+    """The persistent index of one corpus: tantivy documents plus the catalog.
+
+    ``CorpusIndex(None)`` keeps everything in memory (tests, one-off commands). With a folder,
+    an index written by another version of the schema, or one that cannot be opened, is
+    rebuilt empty with one log line; the caller then reindexes the files. Only one process
+    may write to a folder: a second one gets IndexBusy.
+    """
+
+    def __init__(self, folder: Path | None, *, writable: bool = True) -> None:
+        self.folder = folder
+        self._index = self._open(folder) if writable else tantivy.Index.open(str(folder))
+        self._index.register_tokenizer("terms", TERMS)
+        self._index.register_tokenizer("surface", SURFACE)
+        self._writer: tantivy.IndexWriter | None = None
+        if writable:
+            try:
+                self._writer = self._index.writer(_WRITER_HEAP, _WRITER_THREADS)
+            except ValueError as exc:
+                if "LockBusy" in str(exc):
+                    raise IndexBusy(f"another process writes to the index in {folder}") from None
+                raise
+        self.catalog = Catalog(None if folder is None else folder / _CATALOG_FILE)
+        self._entries = self.catalog.load()
+        self._next_aid = max(self._entries, default=0) + 1
+        self.view = self._make_view()
+
+    @staticmethod
+    def _open(folder: Path | None) -> tantivy.Index:
+        if folder is None:
+            return tantivy.Index(SCHEMA)
+        version_file = folder / _VERSION_FILE
+        reason = None
+        if folder.exists():
+            try:
+                found = version_file.read_text(encoding="utf-8").strip()
+            except OSError:
+                found = "none"
+            if found != str(SCHEMA_VERSION):
+                reason = f"it was written by schema version {found}, this is {SCHEMA_VERSION}"
+            else:
+                try:
+                    return tantivy.Index.open(str(folder))
+                except ValueError as exc:
+                    reason = f"it cannot be opened ({str(exc)[:200]})"
+            log.warning("rebuilding the index in %s: %s", folder, reason)
+            shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        index = tantivy.Index(SCHEMA, path=str(folder))
+        version_file.write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
+        return index
+
+    def _make_view(self) -> IndexView:
+        self._index.reload()
+        entries = dict(self._entries)
+        by_id = {e.info.id: aid for aid, e in entries.items()}
+        return IndexView(self._index.searcher(), entries, by_id)
+
+    @property
+    def entries(self) -> Mapping[int, Entry]:
+        return self._entries
+
+    def apply(
+        self, added: Sequence[tuple[Article, Stamp]], removed: Sequence[str] = ()
+    ) -> IndexView:
+        """Replace or add ``added``, delete ``removed`` (article ids), commit, and return the
+        new view. Documents are always deleted by article id before they are added, so a
+        write repeated after a crash leaves no duplicates."""
+        writer = self._writer
+        if writer is None:
+            raise IndexBusy(f"the index in {self.folder} is read-only here")
+        by_id = {e.info.id: aid for aid, e in self._entries.items()}
+        for article_id in {*removed, *(a.id for a, _ in added)}:
+            writer.delete_documents_by_term("article", article_id)
+        new_entries = []
+        for article, stamp in added:
+            aid = by_id.get(article.id)
+            if aid is None:
+                aid = self._next_aid
+                self._next_aid += 1
+            for doc in _documents(article, aid):
+                writer.add_document(doc)
+            head = frozenset(TERMS.analyze(" ".join((article.title, *article.keywords))))
+            new_entries.append(
+                Entry(aid, info_of(article), head, stamp.path, stamp.mtime_ns, stamp.size)
+            )
+        writer.commit()
+        gone = [article_id for article_id in removed if article_id in by_id]
+        self.catalog.write(new_entries, gone)
+        for article_id in gone:
+            self._entries.pop(by_id[article_id], None)
+        for entry in new_entries:
+            self._entries[entry.aid] = entry
+        self.view = self._make_view()
+        return self.view
+
+    def restamp(self, entries: Sequence[Entry]) -> None:
+        """Record new file stamps for articles whose content did not change."""
+        self.catalog.write(entries, ())
+        for entry in entries:
+            self._entries[entry.aid] = entry
+
+    def close(self) -> None:
+        """Release the writer's lock (the index stays on disk)."""
+        if self._writer is not None:
+            with contextlib.suppress(Exception):
+                self._writer.rollback()
+            self._writer = None
+        self.catalog.close()

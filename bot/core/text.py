@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
+import tantivy
 
 # Function words that carry no topic. Question words are here too; the answer module reads
 # them from the raw question before they are dropped.
@@ -32,8 +32,33 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
-_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
-_stemmer = snowballstemmer.stemmer("english")
+# Words are maximal runs of letters and digits, lower-cased and folded to ASCII, at most
+# MAX_WORD letters: what tantivy's simple tokenizer with these filters makes of a text. The
+# index and the question side both use these analyzers, so they can never disagree on a term.
+MAX_WORD = 40
+
+
+def _analyzer(*filters: tantivy.Filter) -> tantivy.TextAnalyzer:
+    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+    for flt in (
+        tantivy.Filter.remove_long(MAX_WORD + 1),
+        tantivy.Filter.lowercase(),
+        tantivy.Filter.ascii_fold(),
+        *filters,
+    ):
+        builder = builder.filter(flt)
+    return builder.build()
+
+
+#: Every word of a text, folded ("China’s" → "china", "s").
+WORDS = _analyzer()
+#: The content words, unstemmed: the vocabulary typos are matched against.
+SURFACE = _analyzer(tantivy.Filter.custom_stopword(sorted(STOP_WORDS)))
+#: The index terms: content words, stemmed with Snowball's English stemmer.
+TERMS = _analyzer(
+    tantivy.Filter.custom_stopword(sorted(STOP_WORDS)), tantivy.Filter.stemmer("english")
+)
+_STEM = _analyzer(tantivy.Filter.stemmer("english"))
 
 
 def fold(text: str) -> str:
@@ -45,31 +70,20 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The folded surface words of a text; numbers lose their thousands separators."""
-    out: list[str] = []
-    for match in _WORD_RE.finditer(fold(text)):
-        word = match.group()
-        if word[0].isdigit():
-            word = word.replace(",", "")
-            out.append(word.rstrip("."))
-            continue
-        # "china's" → "china": the possessive carries nothing a search can use.
-        word = re.split(r"['’]", word, maxsplit=1)[0] if re.search(r"['’]s$", word) else word
-        out.append(word.replace("’", "'"))
-    return out
+    """The folded words of a text, stop words included, in order."""
+    return WORDS.analyze(text)
 
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The index term of a surface word."""
-    if word[0].isdigit():
-        return word
-    return str(_stemmer.stemWord(word))
+    """The index term of a folded word: Snowball's English stemmer, as the index runs it."""
+    stems = _STEM.analyze(word)
+    return stems[0] if len(stems) == 1 else word
 
 
 def terms(text: str) -> list[str]:
     """The content terms of a text, stemmed, in order, stop words dropped."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS]
+    return TERMS.analyze(text)
 
 
 # Abbreviations after which a full stop does not end a sentence.

@@ -26,7 +26,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot import render
 from bot.core.answer import Engine
-from bot.core.corpus import Article
+from bot.core.corpus import Article, ArticleInfo
 from bot.storage import Delivery, Storage
 
 log = logging.getLogger(__name__)
@@ -60,10 +60,12 @@ def announcement(
     return text, markup
 
 
-def plan(storage: Storage, articles: Iterable[Article], reannounce_changed: bool) -> list[Article]:
+def plan(
+    storage: Storage, articles: Iterable[Article | ArticleInfo], reannounce_changed: bool
+) -> list[Article | ArticleInfo]:
     """The articles to announce now: those never announced, and changed ones if configured.
     Changed ones that are not announced again get their new hash recorded."""
-    todo: list[Article] = []
+    todo: list[Article | ArticleInfo] = []
     quiet: list[tuple[str, str]] = []
     for article in articles:
         known = storage.announced_hash(article.id)
@@ -76,7 +78,7 @@ def plan(storage: Storage, articles: Iterable[Article], reannounce_changed: bool
     return todo
 
 
-def first_start(storage: Storage, articles: Iterable[Article]) -> None:
+def first_start(storage: Storage, articles: Iterable[Article | ArticleInfo]) -> None:
     """On the very first start, the existing corpus is the back catalogue: known, not news."""
     if storage.get_meta("catalogue") is None:
         storage.mark_known((a.id, a.content_hash) for a in articles)

@@ -23,10 +23,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.cli import engine_settings
 from bot.config import Settings
 from bot.errors import BotError
-from bot.library import Library
+from bot.library import Library, open_library
 from bot.storage import Storage
 from bot.telegram import handlers, subscriptions
 from bot.telegram.announce import Limits, Sender, first_start, plan
@@ -126,6 +125,8 @@ async def post_shutdown(app: BotApp) -> None:
     state.tasks.clear()
     if state.storage is not None:
         state.storage.close()
+    if state.library is not None:
+        state.library.close()
 
 
 def build_application(settings: Settings, library: Library) -> BotApp:
@@ -226,9 +227,7 @@ def run_bot(settings: Settings) -> None:
     """
     assert settings.token is not None
     install_redaction(settings.token)
-    library = Library(
-        settings["corpus.folder"], engine_settings(settings), settings["corpus.max_file_bytes"]
-    )
+    library = open_library(settings)
     log.warning(
         "serving %d articles from %s", len(library.engine.articles), settings["corpus.folder"]
     )

@@ -29,8 +29,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 from bot import render
 from bot.core.answer import Answer, ArticleHit
-from bot.core.corpus import Article
-from bot.core.summary import teaser
+from bot.core.corpus import Article, ArticleInfo
 from bot.errors import UnknownArticle
 from bot.telegram.state import Context
 
@@ -148,7 +147,7 @@ def articles_page(context: Context, page: int) -> tuple[str, InlineKeyboardMarku
     size = state.page_size
     pages = max(1, -(-len(articles) // size))
     page = min(max(page, 0), pages - 1)
-    hits = [ArticleHit(a, 0.0, teaser(a)) for a in articles[page * size : (page + 1) * size]]
+    hits = [ArticleHit(a, 0.0, a.teaser) for a in articles[page * size : (page + 1) * size]]
     heading = f"Articles, newest first ({page + 1}/{pages})" if articles else "No articles yet."
     return render.hits_html(hits, heading), InlineKeyboardMarkup([_pager("l", page, pages)])
 
@@ -318,7 +317,11 @@ async def cmd_latest(update: Update, context: Context) -> None:
     if not latest:
         await reply(message, "There are no articles yet.")
         return
-    await send_summary(message, context, latest[0])
+    article = context.bot_data.engine.get(latest[0].id)
+    if article is None:
+        await reply(message, "There are no articles yet.")
+        return
+    await send_summary(message, context, article)
 
 
 # -- buttons --------------------------------------------------------------------------------
@@ -429,16 +432,19 @@ def _inline_results(context: Context, query: str) -> list[InlineQueryResultArtic
                     ),
                 )
             )
-        articles: Sequence[Article] = [h.article for h in engine.search(query, limit=50)]
+        infos: Sequence[ArticleInfo] = [h.article for h in engine.search(query, limit=50)]
     else:
-        articles = engine.latest(50)
-    for article in articles:
+        infos = engine.latest(50)
+    for info in infos:
+        article = engine.get(info.id)
+        if article is None:
+            continue
         summary = engine.summary(article)
         results.append(
             InlineQueryResultArticle(
                 id=f"article-{article.id}"[:64],
                 title=article.title[:100],
-                description=teaser(article),
+                description=info.teaser,
                 input_message_content=InputTextMessageContent(
                     render.split_html(render.summary_html(article, summary))[0],
                     parse_mode=ParseMode.HTML,

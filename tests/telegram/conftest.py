@@ -13,9 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.cli import engine_settings
 from bot.config import load_settings
-from bot.library import Library
+from bot.library import open_library
 from bot.telegram.app import build_application
 from tests.support.fake_bot_api import TOKEN, FakeBotApi
 from tests.support.paths import ROOT
@@ -44,9 +43,7 @@ def fixture_settings(api: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> Any:
 @asynccontextmanager
 async def running_bot(settings: Any) -> AsyncIterator[Any]:
     """The real Application, polling the fake server, as run_polling would run it."""
-    library = Library(
-        settings["corpus.folder"], engine_settings(settings), settings["corpus.max_file_bytes"]
-    )
+    library = open_library(settings)
     app = build_application(settings, library)
     await app.initialize()
     if app.post_init:

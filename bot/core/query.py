@@ -1,0 +1,289 @@
+"""A question → its content words as weighted index terms, with typos repaired, and what kind
+of thing it asks for.
+
+A word the corpus knows stands for itself (and for its comparative forms, which the stemmer
+keeps apart). An unknown word is matched to the corpus's words within its typo budget: a
+symmetric-deletion index (the idea behind SymSpell) finds the words that share a one-letter
+deletion with it, and rapidfuzz's optimal string alignment distance keeps those within the
+budget. Misspelt question words ("whne", "wht") are recognised, so the cues that read them
+still work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.core.text import STOP_WORDS, fold, stem, typo_budget, words
+
+# What a typo costs a word's weight: one edit in a long word, one in a short word, two.
+TYPO_WEIGHT_LONG = 0.85
+TYPO_WEIGHT_SHORT = 0.7
+TYPO_WEIGHT_TWO = 0.6
+# Comparative and superlative forms ("long", "longer", "longest") count for a little less.
+VARIANT_WEIGHT = 0.8
+# How many known words one unknown word may stand for.
+MAX_EXPANSIONS = 3
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    """One content word of a question and the index terms it stands for, with weights."""
+
+    word: str
+    expansions: tuple[tuple[str, float], ...]
+
+    @property
+    def known(self) -> bool:
+        return bool(self.expansions)
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed question: its content terms, and its text with typos corrected where the
+    correction is clear (so cues such as "when" survive "whne")."""
+
+    text: str
+    terms: tuple[QueryTerm, ...]
+    corrected: str
+
+    @property
+    def known(self) -> list[QueryTerm]:
+        return [qt for qt in self.terms if qt.known]
+
+
+class Vocabulary(Protocol):
+    """What parsing needs to know of the corpus's terms."""
+
+    def known(self, term: str) -> bool: ...
+
+    def doc_freq(self, term: str) -> int: ...
+
+
+def _deletes(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Lexicon:
+    """The corpus's words, most frequent first, indexed by their one-letter deletions.
+
+    The index is two sorted arrays (hashes of each word and of its deletions, and the word's
+    position), searched with a few binary searches. Words added later (new articles) go to a
+    small overlay until the next full build.
+    """
+
+    def __init__(self, vocabulary: Sequence[str]) -> None:
+        self.words: list[str] = list(vocabulary)
+        self._ids = {w: i for i, w in enumerate(self.words)}
+        keys: list[int] = []
+        owners: list[int] = []
+        for wid, w in enumerate(self.words):
+            variants = _deletes(w)
+            keys.extend(map(hash, variants))
+            owners.extend([wid] * len(variants))
+        key_arr = np.asarray(keys, dtype=np.int64)
+        order = np.argsort(key_arr, kind="stable")
+        self._keys: npt.NDArray[np.int64] = key_arr[order]
+        self._owners: npt.NDArray[np.int32] = np.asarray(owners, dtype=np.int32)[order]
+        self._overlay: dict[int, list[int]] = {}
+
+    @staticmethod
+    def usable(word: str) -> bool:
+        """Whether a word is worth matching typos against (not a number, 3+ letters)."""
+        return len(word) >= 3 and not word[0].isdigit()
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._ids
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def extend(self, new_words: Iterable[str]) -> Lexicon:
+        """A lexicon that also knows ``new_words``; this one is left as it was."""
+        fresh = [w for w in dict.fromkeys(new_words) if self.usable(w) and w not in self._ids]
+        if not fresh:
+            return self
+        other = Lexicon.__new__(Lexicon)
+        other.words = [*self.words, *fresh]
+        other._ids = {**self._ids, **{w: len(self.words) + i for i, w in enumerate(fresh)}}
+        other._keys, other._owners = self._keys, self._owners
+        other._overlay = {k: list(v) for k, v in self._overlay.items()}
+        for w in fresh:
+            for key in map(hash, _deletes(w)):
+                other._overlay.setdefault(key, []).append(other._ids[w])
+        return other
+
+    def near(self, word: str, limit: int = 200) -> list[str]:
+        """Known words that share the word itself or a one-letter deletion of it with one of
+        their own deletions: every word one edit away, and most two edits away. Most
+        frequent first, so ties go to them."""
+        probes = [hash(p) for p in _deletes(word)]
+        keys = np.asarray(probes, dtype=np.int64)
+        lo = np.searchsorted(self._keys, keys, side="left")
+        hi = np.searchsorted(self._keys, keys, side="right")
+        ids = {
+            int(i)
+            for a, b in zip(lo.tolist(), hi.tolist(), strict=True)
+            for i in self._owners[a:b]
+        }
+        for key in probes:
+            ids.update(self._overlay.get(key, ()))
+        return [self.words[i] for i in sorted(ids)[:limit]]
+
+
+# Stop words long enough to be recognised through one typo ("whcih" → "which", "wht" → "what").
+_FIXABLE_STOP_WORDS = sorted(w for w in STOP_WORDS if len(w) >= 4)
+
+
+def _variants(term: str, vocab: Vocabulary) -> tuple[tuple[str, float], ...]:
+    """Comparative and superlative forms the stemmer keeps apart ("long", "longest")."""
+    if len(term) < 3 or term[0].isdigit():
+        return ()
+    forms: set[str] = set()
+    for suffix in ("est", "er"):
+        if term.endswith(suffix) and len(term) - len(suffix) >= 3:
+            base = term[: -len(suffix)]
+            forms.update({base, base[:-1] if base[-1:] == base[-2:-1] else base})
+            forms.add(base + "e")
+            forms.add(stem(base + "e"))
+    forms.update({term + "er", term + "est", term + "r", term + "st"})
+    forms.update({term + term[-1] + "er", term + term[-1] + "est"})
+    forms.discard(term)
+    return tuple((f, VARIANT_WEIGHT) for f in sorted(forms) if vocab.doc_freq(f) > 0)
+
+
+def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, str]:
+    """The index terms a question word stands for, and the word as corrected.
+
+    A word the corpus knows stands for itself. An unknown word is matched to known words
+    within its typo budget; a typo costs weight, more for two edits than one.
+    """
+    term = stem(word)
+    if vocab.known(term):
+        return QueryTerm(word, ((term, 1.0), *_variants(term, vocab))), word
+    # Words of four letters get one edit only here, for words the corpus does not know,
+    # so "Rine" still finds "Rhine" while known short words never drift.
+    budget = typo_budget(word) or (1 if len(word) == 4 else 0)
+    found: dict[str, float] = {}
+    corrected = word
+    best_distance = budget + 1
+    # A name with a possessive or plural "s" ("Boutrups") is one letter off before any
+    # typo, and the stemmer only strips that "s" from dictionary words: try it without.
+    forms = [word, word[:-1]] if word.endswith("s") and len(word) >= 6 else [word]
+    for form in forms if budget and not word[0].isdigit() else ():
+        for match in lexicon.near(form):
+            dist = OSA.distance(form, match, score_cutoff=budget)
+            t = stem(match)
+            if dist > budget or not vocab.known(t):
+                continue
+            if dist <= 1:
+                weight = TYPO_WEIGHT_LONG if len(word) >= 5 else TYPO_WEIGHT_SHORT
+            else:
+                weight = TYPO_WEIGHT_TWO
+            found[t] = max(found.get(t, 0.0), weight)
+            if dist < best_distance:
+                corrected, best_distance = match, int(dist)
+        if found:
+            break
+    if not found:
+        return QueryTerm(word, _variants(term, vocab)), word
+    best = sorted(found.items(), key=lambda kv: -kv[1])[:MAX_EXPANSIONS]
+    return QueryTerm(word, tuple(best)), corrected
+
+
+def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
+    """The distinct content words of a question, expanded against the corpus."""
+    seen: set[str] = set()
+    out: list[QueryTerm] = []
+    fixed: list[str] = []
+    for w in words(text):
+        if w in STOP_WORDS:
+            fixed.append(w)
+            continue
+        if len(w) >= 3 and not vocab.known(stem(w)):
+            stop = process.extractOne(w, _FIXABLE_STOP_WORDS, scorer=OSA.distance, score_cutoff=1)
+            if stop is not None:
+                fixed.append(stop[0])
+                continue
+        qt, corrected = expand(w, lexicon, vocab)
+        fixed.append(corrected)
+        if w not in seen:
+            seen.add(w)
+            out.append(qt)
+    return Query(text, tuple(out), " ".join(fixed))
+
+
+# -- what a question asks for ---------------------------------------------------------------
+
+_NUMBER_Q = re.compile(
+    r"\b(how (many|much|long|far|big|large|old|tall|high|deep|wide|fast)|what (number|"
+    r"percentage|percent|amount|proportion|share|size|length|population)|by how much)\b"
+)
+_DATE_Q = re.compile(
+    r"\b(when|what (year|century|decade|date|time|period|month|day)|which (year|century|"
+    r"decade|date|month)|how long ago|since when)\b"
+)
+_PERSON_Q = re.compile(r"\b(who|whom|whose|which (person|people|man|woman|individuals?))\b")
+_PLACE_Q = re.compile(
+    r"\b(where|what (country|city|region|place|town|area|location|river)|"
+    r"which (country|city|region|place|town|area|river))\b"
+)
+
+
+def question_type(question: str) -> str | None:
+    """The kind of thing a question asks for: number, date, person, place or None."""
+    q = fold(question)
+    for kind, pattern in (
+        ("number", _NUMBER_Q),
+        ("date", _DATE_Q),
+        ("person", _PERSON_Q),
+        ("place", _PLACE_Q),
+    ):
+        if pattern.search(q):
+            return kind
+    return None
+
+
+_AUTHOR_Q = re.compile(
+    r"\b(who (wrote|writes|authored|penned|published)|(who is|who's|who was) the (author|writer)"
+    r"|author of|writer of|written by|wrote (it|this|that)|by whom|byline|the author)\b"
+)
+_DATE_META_Q = re.compile(
+    r"\b(when (was|were|is|did) .*\b(published|written|posted|released|come out|appear|dated)"
+    r"|publication date|publish(ed|ing)? date|date of (the |this |that )?(article|post|piece)"
+    r"|how old is (it|this|that|the article))\b"
+)
+_SOURCE_Q = re.compile(r"\b(source|link|url|original (article|text)|where can i read)\b")
+_SUMMARY_Q = re.compile(r"\b(summar(y|ise|ize|izing|ising)|tl;?dr|gist|overview|recap)\b")
+
+#: Words that name the article itself rather than its content ("who wrote *it*").
+ARTICLE_WORDS = frozenset(
+    "article articles piece post story essay report text paper it this that".split()
+)
+#: Words of questions about an article's metadata, not about what it says.
+META_WORDS = frozenset(
+    """wrote write writes written author authored writer penned published publish publication
+    date dated posted released source link url summary summarize summarise summarized gist
+    overview recap tldr article piece post story essay report text original read come
+    appear""".split()
+)
+
+
+def meta_kind(corrected: str) -> str | None:
+    """Whether a question asks for an article's summary, author, date or source."""
+    for kind, pattern in (
+        ("summary", _SUMMARY_Q),
+        ("author", _AUTHOR_Q),
+        ("date", _DATE_META_Q),
+        ("source", _SOURCE_Q),
+    ):
+        if pattern.search(corrected):
+            return kind
+    return None

@@ -1,0 +1,278 @@
+"""Candidates for an answer, and their order: first-stage hits, their neighbours and matching
+titles fused into one score, then the best few reranked on finer cues.
+
+The first stage scores sentences by BM25 alone. A sentence's neighbours in its paragraph lend
+it part of their score (questions often name the subject in one sentence and ask about a
+detail in the next), and an article whose title or keywords hold question words lends its
+sentences a little. The best ``CANDIDATES`` are reranked on how much of the question's weight
+each covers, question words kept in order, and whether it holds the kind of thing asked for
+(a date for "when", a number for "how many", a name for "who"). Every weight is here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+
+from bot.core.index import Hit, IndexView, Sentence, WeightedWord
+from bot.core.query import Query, QueryTerm, question_type
+from bot.core.text import STOP_WORDS, fold, terms, words
+
+# Sentences the first stage returns, and how many of the best are reranked.
+FIRST_STAGE = 100
+CANDIDATES = 25
+# Terms in more than this share of sentences (or RARE_MIN of them) do not pull sentences
+# into the first stage: they would pull in much of the corpus, and with it the cost of a
+# question. They still count in the rerank.
+RARE_SHARE = 0.02
+RARE_MIN = 2000
+# Share of a neighbour's score a sentence borrows, and of its title's match.
+LEND = 0.35
+TITLE_LEND = 0.5
+# What a question word the corpus does not know weighs, as a share of the highest idf.
+UNKNOWN_WEIGHT = 0.6
+# A word found only next to the sentence (its neighbours, its title) covers this share.
+NEARBY_COVER = 0.5
+# How much each rerank cue counts. Fitted by a coarse grid search on public SQuAD questions,
+# clean and with typos; round values on purpose, so they describe the cues, not the questions.
+WEIGHTS = {
+    "bm25": 1.5,
+    "neighbour": 0.25,
+    "coverage": 0.5,
+    "order": 0.3,
+    "type": 0.5,
+    "title": 0.1,
+}
+
+
+@dataclass
+class Candidate:
+    """A sentence that may answer, with its first-stage and rerank scores."""
+
+    sentence: Sentence
+    bm25: float = 0.0
+    neighbour: float = 0.0
+    title: float = 0.0
+    score: float = 0.0
+    coverage: float = 0.0
+    matched: int = 0
+    parts: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def first(self) -> float:
+        return self.bm25 + LEND * self.neighbour + TITLE_LEND * self.title
+
+
+def weighted_words(qterms: Sequence[QueryTerm]) -> list[WeightedWord]:
+    return [qt.expansions for qt in qterms if qt.known]
+
+
+def rare_words(view: IndexView, qterms: Sequence[QueryTerm]) -> list[WeightedWord]:
+    """The query's words as the first stage looks them up: without their common forms, or,
+    when every form is common, the rarest word alone."""
+    cap = max(RARE_MIN, RARE_SHARE * view.sentence_count)
+    out = []
+    for qt in qterms:
+        kept = tuple((t, w) for t, w in qt.expansions if view.doc_freq(t) <= cap)
+        if kept:
+            out.append(kept)
+    if out or not qterms:
+        return out
+    rarest = min(
+        (qt for qt in qterms if qt.known),
+        key=lambda qt: min(view.doc_freq(t) for t, _ in qt.expansions),
+    )
+    return [rarest.expansions]
+
+
+def weight(view: IndexView, qt: QueryTerm) -> float:
+    """What a question word weighs: the idf of its best expansion, typo cost included."""
+    return max((view.idf(t) * w for t, w in qt.expansions), default=0.0)
+
+
+def title_mass(view: IndexView, known: Sequence[QueryTerm], limit: int = 20) -> dict[int, float]:
+    """Articles whose title or keywords hold question words, with the weight matched."""
+    aids = view.titles(weighted_words(known), limit)
+    if not aids:
+        return {}
+    n = max(1, view.article_count)
+    # Per question word, its forms that some title holds, with their weight there.
+    forms: list[list[tuple[str, float]]] = []
+    for qt in known:
+        found = []
+        for term, w in qt.expansions:
+            df = view.head_freq(term)
+            if df:
+                found.append((term, (math.log(1.0 + (n - df + 0.5) / (df + 0.5)) + 0.1) * w))
+        if found:
+            forms.append(found)
+    out: dict[int, float] = {}
+    for aid in aids:
+        head = view.entries[aid].head
+        mass = 0.0
+        for found in forms:
+            best = 0.0
+            for term, value in found:
+                if value > best and term in head:
+                    best = value
+            mass += best
+        if mass > 0:
+            out[aid] = mass
+    return out
+
+
+def gather(view: IndexView, query: Query, titles: dict[int, float]) -> list[Candidate]:
+    """The first stage: BM25 hits, lent their neighbours' and titles' scores, the best
+    ``CANDIDATES`` with their text, and neighbours of those that may hold the answer."""
+    hits = view.search(rare_words(view, query.known), FIRST_STAGE)
+    if not hits:
+        return []
+    by_key = {(h.aid, h.seq): h for h in hits}
+
+    def lent(hit: Hit) -> float:
+        best = 0.0
+        for seq in (hit.seq - 1, hit.seq + 1):
+            other = by_key.get((hit.aid, seq))
+            if other is not None and other.para == hit.para:
+                best = max(best, other.score)
+        return best
+
+    scored = sorted(
+        ((h.score + LEND * lent(h) + TITLE_LEND * titles.get(h.aid, 0.0), h) for h in hits),
+        key=lambda sh: -sh[0],
+    )[:CANDIDATES]
+    best_hits = [h for _, h in scored]
+    out = [
+        Candidate(s, h.score, lent(h), titles.get(h.aid, 0.0))
+        for h, s in zip(best_hits, view.sentences(best_hits), strict=True)
+    ]
+    # A neighbour that is no hit itself may still be where the answer sits ("It was
+    # restored by …" after the sentence that names the painting).
+    floor = scored[-1][0]
+    seen = set(by_key)
+    for cand in list(out):
+        s = cand.sentence
+        for seq, text, prev, nxt in (
+            (s.seq - 1, s.prev, None, s.text),
+            (s.seq + 1, s.next, s.text, None),
+        ):
+            if text is None or (s.aid, seq) in seen:
+                continue
+            seen.add((s.aid, seq))
+            extra = Candidate(Sentence(s.aid, seq, s.para, text, prev, nxt), 0.0, cand.bm25)
+            extra.title = cand.title
+            if extra.first > floor:
+                out.append(extra)
+    return out
+
+
+# -- rerank cues ------------------------------------------------------------------------------
+
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+)
+_DATE_A = re.compile(
+    rf"\b(1\d{{3}}|20\d{{2}}|\d+(st|nd|rd|th)? centur(y|ies)|{_MONTHS.replace(' ', '|')}|"
+    r"\d{1,4}s|bc|ad|bce|ce)\b"
+)
+_NUMBER_A = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|thousand|million|billion|dozen|half|several)\b"
+)
+_NAME_A = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z\u00C0-\u024F]+(?:\s+[A-Z][a-z]+)*")
+
+
+@lru_cache(maxsize=50_000)
+def sentence_words(sentence: str) -> tuple[str, ...]:
+    return tuple(words(sentence))
+
+
+@lru_cache(maxsize=50_000)
+def sentence_terms(sentence: str) -> tuple[str, ...]:
+    return tuple(terms(sentence))
+
+
+def type_bonus(kind: str | None, sentence: str, question_words: set[str]) -> float:
+    """How well a sentence holds the kind of answer asked for, from 0 to 1."""
+    if kind is None:
+        return 0.0
+    new_words = " ".join(w for w in sentence_words(sentence) if w not in question_words)
+    if kind == "date":
+        return 1.0 if _DATE_A.search(new_words) else 0.0
+    if kind == "number":
+        return 1.0 if _NUMBER_A.search(new_words) else 0.0
+    names = [n for n in _NAME_A.findall(sentence) if fold(n.split()[0]) not in question_words]
+    if kind == "person":
+        return 1.0 if names else 0.0
+    return 0.7 if names else 0.0
+
+
+def ordered_pairs(question_terms: Sequence[str], s_terms: Sequence[str]) -> int:
+    """How many adjacent question term pairs appear adjacent, in order, in the sentence."""
+    pairs = set(pairwise(s_terms))
+    return sum(pair in pairs for pair in pairwise(question_terms))
+
+
+def rerank(
+    view: IndexView, query: Query, candidates: list[Candidate], titles: dict[int, float]
+) -> list[Candidate]:
+    """Score each candidate on the rerank cues; best first."""
+    known = query.known
+    term_weight = {qt.word: weight(view, qt) for qt in known}
+    known_mass = max(sum(term_weight.values()), 1e-9)
+    unknown_mass = sum(UNKNOWN_WEIGHT * view.max_idf for qt in query.terms if not qt.known)
+    total_mass = known_mass + unknown_mass
+    kind = question_type(query.corrected)
+    qwords = set(query.corrected.split())
+    qstems = [qt.expansions[0][0] for qt in known]
+    for cand in candidates:
+        s = cand.sentence
+        s_terms = sentence_terms(s.text)
+        s_set = set(s_terms)
+        nearby: set[str] | None = None
+        covered = 0.0
+        matched = 0
+        for qt in known:
+            w = 0.0
+            for t, tw in qt.expansions:
+                if tw > w and t in s_set:
+                    w = tw
+            if w:
+                covered += term_weight[qt.word] * w
+                matched += 1
+                continue
+            if nearby is None:
+                nearby = _nearby_terms(view, s)
+            if any(t in nearby for t, _ in qt.expansions):
+                covered += NEARBY_COVER * term_weight[qt.word]
+        cand.coverage = covered / total_mass
+        cand.matched = matched
+        cand.parts = {
+            "bm25": cand.bm25 / known_mass,
+            "neighbour": cand.neighbour / known_mass,
+            "coverage": cand.coverage,
+            "order": ordered_pairs(qstems, s_terms) / max(1, len(qstems) - 1),
+            "type": type_bonus(kind, s.text, qwords),
+            "title": min(1.0, titles.get(s.aid, 0.0) / total_mass),
+        }
+        cand.score = sum(WEIGHTS[name] * value for name, value in cand.parts.items())
+    return sorted(candidates, key=lambda c: -c.score)
+
+
+def _nearby_terms(view: IndexView, s: Sentence) -> set[str]:
+    """The terms next to a sentence: its neighbours' in the paragraph, its title's."""
+    nearby = set(view.entries[s.aid].head)
+    for other in (s.prev, s.next):
+        if other is not None:
+            nearby.update(sentence_terms(other))
+    return nearby
+
+
+def content_words(corrected: str) -> str:
+    """The question's words without its stop words, for trimming long sentences."""
+    return " ".join(w for w in corrected.split() if w not in STOP_WORDS)
