@@ -22,7 +22,7 @@ from bot.core.answer import Engine, EngineSettings, lexicon_of
 from bot.core.corpus import Article, list_articles, load_article
 from bot.core.index import CorpusIndex, Entry, IndexBusy, Stamp
 from bot.core.text import SURFACE
-from bot.errors import ArticleError
+from bot.errors import ArticleError, CorpusError
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,8 @@ class Library:
         self.max_bytes = max_bytes
         self.settle_seconds = settle_seconds
         self.read_only = False
+        if not folder.is_dir():
+            raise CorpusError(f"the corpus folder {folder} does not exist or is not a folder")
         try:
             self.index = CorpusIndex(index_dir)
         except IndexBusy:
@@ -102,7 +104,11 @@ class Library:
         self._failed: dict[str, tuple[tuple[int, int], str]] = {}
         self.warnings: tuple[str, ...] = ()
         started = time.perf_counter()
-        changes = Changes() if self.read_only else self._reconcile(settle=False)
+        try:
+            changes = Changes() if self.read_only else self._reconcile(settle=False)
+        except BaseException:
+            self.index.close()
+            raise
         view = self.index.view
         self.engine = Engine(view, lexicon_of(view), settings)
         if changes:

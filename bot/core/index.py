@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import functools
 import hashlib
 import json
@@ -489,46 +490,63 @@ class CorpusIndex:
 
     def __init__(self, folder: Path | None, *, writable: bool = True) -> None:
         self.folder = folder
-        self._index = self._open(folder) if writable else tantivy.Index.open(str(folder))
-        self._index.register_tokenizer("terms", TERMS)
-        self._index.register_tokenizer("surface", SURFACE)
+        self._lock: _FolderLock | None = None
         self._writer: tantivy.IndexWriter | None = None
-        if writable:
-            try:
-                self._writer = self._index.writer(_WRITER_HEAP, _WRITER_THREADS)
-            except ValueError as exc:
-                if "LockBusy" in str(exc):
-                    raise IndexBusy(f"another process writes to the index in {folder}") from None
-                raise
-        self.catalog = Catalog(None if folder is None else folder / _CATALOG_FILE)
-        self._entries = self.catalog.load()
-        self._next_aid = max(self._entries, default=0) + 1
-        self.view = self._make_view()
-
-    @staticmethod
-    def _open(folder: Path | None) -> tantivy.Index:
         if folder is None:
-            return tantivy.Index(SCHEMA)
-        version_file = folder / _VERSION_FILE
+            self._start(tantivy.Index(SCHEMA), Catalog(None), writable=True)
+        elif not writable:
+            self._start(tantivy.Index.open(str(folder)), Catalog(folder / _CATALOG_FILE), False)
+        else:
+            self._lock = _FolderLock(folder)  # IndexBusy if another process owns it
+            try:
+                self._open_or_rebuild(folder)
+            except BaseException:
+                self._lock.release()
+                raise
+
+    def _open_or_rebuild(self, folder: Path) -> None:
         reason = None
         if folder.exists():
             try:
-                found = version_file.read_text(encoding="utf-8").strip()
+                found = (folder / _VERSION_FILE).read_text(encoding="utf-8").strip()
             except OSError:
                 found = "none"
             if found != str(SCHEMA_VERSION):
                 reason = f"it was written by schema version {found}, this is {SCHEMA_VERSION}"
             else:
                 try:
-                    return tantivy.Index.open(str(folder))
-                except ValueError as exc:
+                    catalog = Catalog(folder / _CATALOG_FILE)
+                    self._start(tantivy.Index.open(str(folder)), catalog, writable=True)
+                    return
+                except (ValueError, OSError, sqlite3.Error, KeyError) as exc:
                     reason = f"it cannot be opened ({str(exc)[:200]})"
             log.warning("rebuilding the index in %s: %s", folder, reason)
             shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True, exist_ok=True)
         index = tantivy.Index(SCHEMA, path=str(folder))
-        version_file.write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
-        return index
+        (folder / _VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
+        self._start(index, Catalog(folder / _CATALOG_FILE), writable=True)
+
+    def _start(self, index: tantivy.Index, catalog: Catalog, writable: bool) -> None:
+        index.register_tokenizer("terms", TERMS)
+        index.register_tokenizer("surface", SURFACE)
+        self._index = index
+        try:
+            entries = catalog.load()
+            if writable:
+                try:
+                    self._writer = index.writer(_WRITER_HEAP, _WRITER_THREADS)
+                except ValueError as exc:
+                    if "LockBusy" in str(exc):
+                        raise IndexBusy(f"another process writes to {self.folder}") from None
+                    raise
+        except BaseException:
+            catalog.close()
+            raise
+        self.catalog = catalog
+        self._entries = entries
+        self._next_aid = max(self._entries, default=0) + 1
+        self.view = self._make_view()
 
     def _make_view(self) -> IndexView:
         self._index.reload()
@@ -581,9 +599,31 @@ class CorpusIndex:
             self._entries[entry.aid] = entry
 
     def close(self) -> None:
-        """Release the writer's lock (the index stays on disk)."""
+        """Release the writer and the folder's lock (the index stays on disk)."""
         if self._writer is not None:
             with contextlib.suppress(Exception):
                 self._writer.rollback()
             self._writer = None
         self.catalog.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+class _FolderLock:
+    """An exclusive OS lock on ``<folder>.lock``: one process owns an index folder, and it
+    is the only one that may rebuild it. The OS drops the lock if the process dies."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(folder.with_name(folder.name + ".lock"), "a+b")  # noqa: SIM115
+        try:
+            fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._file.close()
+            raise IndexBusy(f"another process owns the index in {folder}") from None
+
+    def release(self) -> None:
+        with contextlib.suppress(OSError):
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._file.close()

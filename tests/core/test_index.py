@@ -1,0 +1,165 @@
+"""The tantivy index: what it stores, what a view returns, and how it survives restarts."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.core.corpus import Article, Paragraph, load_corpus
+from bot.core.index import SCHEMA_VERSION, CorpusIndex, IndexBusy, Stamp, content_hash
+from tests.support.paths import SEEDS
+
+
+def _article(article_id: str, *paragraphs: tuple[str, ...], title: str = "Bridges") -> Article:
+    paras = tuple(
+        Paragraph(n, " ".join(sentences), sentences, is_note=sentences[0].startswith("("))
+        for n, sentences in enumerate(paragraphs, start=1)
+    )
+    return Article(article_id, title, paras, author="Ann Lee", keywords=("rivers",))
+
+
+BRIDGE = _article(
+    "bridge",
+    ("The bridge opened in 1954.", "Engineers rebuilt it after the flood."),
+    ("Tourists cross the old bridge daily.",),
+    ("(Ann Lee writes about towns.)",),
+)
+
+
+@pytest.fixture(name="index")
+def fixture_index() -> CorpusIndex:
+    index = CorpusIndex(None)
+    index.apply([(BRIDGE, Stamp())])
+    return index
+
+
+class TestView:
+    def test_search_finds_sentences_with_their_place(self, index: CorpusIndex) -> None:
+        """A hit says which article, sentence and paragraph it is, and its text and its
+        neighbours come from the same paragraph only."""
+        view = index.view
+        hits = view.search(((("rebuilt", 1.0),),), 10)
+        assert [(h.seq, h.para) for h in hits] == [(1, 1)]
+        (sentence,) = view.sentences(hits)
+        assert sentence.text == "Engineers rebuilt it after the flood."
+        assert sentence.prev == "The bridge opened in 1954." and sentence.next is None
+
+    def test_typo_weights_lower_a_hit(self, index: CorpusIndex) -> None:
+        """A term looked up with a typo's weight scores lower than the exact term."""
+        view = index.view
+        exact = view.search(((("flood", 1.0),),), 1)[0].score
+        typo = view.search(((("flood", 0.6),),), 1)[0].score
+        assert typo == pytest.approx(0.6 * exact)
+
+    def test_article_round_trips_with_its_note(self, index: CorpusIndex) -> None:
+        aid = index.view.by_id["bridge"]
+        article = index.view.article(aid)
+        assert article is not None
+        assert [p.sentences for p in article.paragraphs] == [
+            p.sentences for p in BRIDGE.paragraphs
+        ]
+        assert article.note == "(Ann Lee writes about towns.)"
+        assert (article.author, article.keywords) == ("Ann Lee", ("rivers",))
+
+    def test_titles_and_keywords_are_searchable(self, index: CorpusIndex) -> None:
+        view = index.view
+        assert view.titles(((("river", 1.0),),), 5) == [view.by_id["bridge"]]
+        assert view.head_freq("bridg") == 1 and view.doc_freq("bridg") == 2
+
+    def test_dense_stage_finds_sentences_by_content_hash(self, index: CorpusIndex) -> None:
+        found = index.view.by_hash([content_hash("Tourists cross the old bridge daily.")], 5)
+        assert [(s.seq, s.para) for s in found] == [(2, 2)]
+
+    def test_vocabulary_holds_unstemmed_words(self, index: CorpusIndex) -> None:
+        words = dict(index.view.vocabulary())
+        assert words["engineers"] == 1 and "engin" not in words
+
+
+class TestWrites:
+    def test_writing_an_article_again_replaces_it(self, index: CorpusIndex) -> None:
+        """Documents are deleted by article id before they are added: a write repeated (as
+        after a crash) leaves one copy."""
+        before = index.view.sentence_count
+        view = index.apply([(BRIDGE, Stamp())])
+        assert view.sentence_count == before == 4
+        assert len(view.search(((("tourist", 1.0),),), 10)) == 1
+
+    def test_removal_deletes_the_documents_and_the_catalog_row(self, index: CorpusIndex) -> None:
+        view = index.apply([], ["bridge"])
+        assert view.search(((("tourist", 1.0),),), 10) == []
+        assert view.article_count == 0 and "bridge" not in view.by_id
+
+    def test_a_view_is_a_snapshot(self, index: CorpusIndex) -> None:
+        """An answer in progress keeps reading the view it started with."""
+        old = index.view
+        index.apply([(_article("other", ("Tourists love ferries.",)), Stamp())])
+        assert len(old.search(((("tourist", 1.0),),), 10)) == 1
+        assert len(index.view.search(((("tourist", 1.0),),), 10)) == 2
+
+
+class TestOnDisk:
+    def test_reopening_finds_articles_and_catalog(self, tmp_path: Path) -> None:
+        folder = tmp_path / "index"
+        first = CorpusIndex(folder)
+        first.apply([(BRIDGE, Stamp("/x/bridge.txt", 7, 9))])
+        first.close()
+        again = CorpusIndex(folder)
+        entry = next(iter(again.entries.values()))
+        assert (entry.info.id, entry.path, entry.mtime_ns, entry.size) == (
+            "bridge",
+            "/x/bridge.txt",
+            7,
+            9,
+        )
+        assert len(again.view.search(((("flood", 1.0),),), 10)) == 1
+        again.close()
+
+    def test_second_writer_is_refused(self, tmp_path: Path) -> None:
+        """One process writes to an index; another may only read it."""
+        first = CorpusIndex(tmp_path / "index")
+        first.apply([(BRIDGE, Stamp())])
+        with pytest.raises(IndexBusy):
+            CorpusIndex(tmp_path / "index")
+        reader = CorpusIndex(tmp_path / "index", writable=False)
+        assert reader.view.article_count == 1
+        with pytest.raises(IndexBusy):
+            reader.apply([(BRIDGE, Stamp())])
+        first.close()
+
+    @pytest.mark.parametrize(
+        "damage",
+        [
+            pytest.param(lambda d: (d / "VERSION").write_text("0\n"), id="older-version"),
+            pytest.param(lambda d: (d / "meta.json").write_text("{garbage"), id="broken-meta"),
+            pytest.param(
+                lambda d: (d / "catalog.sqlite3").write_bytes(b"not a database" * 100),
+                id="broken-catalog",
+            ),
+        ],
+    )
+    def test_damaged_or_old_index_is_rebuilt_with_one_log_line(
+        self, tmp_path: Path, damage: object, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        folder = tmp_path / "index"
+        index = CorpusIndex(folder)
+        index.apply([(BRIDGE, Stamp())])
+        index.close()
+        damage(folder)  # type: ignore[operator]
+        with caplog.at_level(logging.WARNING):
+            rebuilt = CorpusIndex(folder)
+        warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert len(warnings) == 1 and "rebuilding the index" in warnings[0].getMessage()
+        assert rebuilt.view.article_count == 0  # empty: the library indexes the files again
+        assert (folder / "VERSION").read_text().strip() == str(SCHEMA_VERSION)
+        rebuilt.apply([(BRIDGE, Stamp())])
+        assert rebuilt.view.article_count == 1
+        rebuilt.close()
+
+
+def test_seed_corpus_indexes_every_sentence() -> None:
+    articles = load_corpus(SEEDS).articles
+    view = CorpusIndex(None).apply([(a, Stamp()) for a in articles])
+    total = sum(len(p.sentences) for a in articles for p in a.paragraphs)
+    assert view.sentence_count == total and view.article_count == len(articles)
