@@ -13,26 +13,31 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
 from bot.core.answer import Engine, EngineSettings, lexicon_of
-from bot.core.corpus import Article, list_articles, load_article
-from bot.core.index import CorpusIndex, Entry, IndexBusy, Stamp
+from bot.core.corpus import Article, ArticleInfo, list_articles, load_article
+from bot.core.index import CorpusIndex, Entry, IndexBusy, Stamp, info_of
 from bot.core.text import SURFACE
 from bot.errors import ArticleError, CorpusError
 
 log = logging.getLogger(__name__)
+
+# Files parsed and indexed per commit when many change at once (a first build).
+BATCH = 2000
 
 
 @dataclass(frozen=True)
 class Changes:
     """What a reload found, by article id."""
 
-    added: tuple[Article, ...] = ()
-    changed: tuple[Article, ...] = ()
+    added: tuple[ArticleInfo, ...] = ()
+    changed: tuple[ArticleInfo, ...] = ()
     removed: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     # Seconds until files that were still being written can be read again; 0 if none.
@@ -105,7 +110,7 @@ class Library:
         self.warnings: tuple[str, ...] = ()
         started = time.perf_counter()
         try:
-            changes = Changes() if self.read_only else self._reconcile(settle=False)
+            changes = Changes() if self.read_only else self._reconcile(settle=False)[0]
         except BaseException:
             self.index.close()
             raise
@@ -122,26 +127,16 @@ class Library:
                 view.article_count,
             )
 
-    async def reload_async(self) -> Changes:
+    async def reload_async(self, names: Iterable[str] | None = None) -> Changes:
         """Bring the index in step with the folder (in a worker thread) and swap in a new
-        Engine if anything changed."""
+        Engine if anything changed. With ``names`` (file names the watcher saw change), only
+        those files and the articles they hold are looked at."""
         if self.read_only:
             return Changes()
-        changes = await asyncio.to_thread(self._reconcile, settle=True)
+        changes, new_words = await asyncio.to_thread(self._reconcile, settle=True, names=names)
         if changes:
-            engine = self.engine
-            new_words = [
-                w
-                for article in (*changes.added, *changes.changed)
-                for text in (
-                    article.title,
-                    *article.keywords,
-                    *(s for p in article.paragraphs for s in p.sentences),
-                )
-                for w in SURFACE.analyze(text)
-            ]
-            view = self.index.view
-            self.engine = Engine(view, engine.lexicon.extend(new_words), self.settings)
+            lexicon = self.engine.lexicon.extend(new_words)
+            self.engine = Engine(self.index.view, lexicon, self.settings)
             log.info(
                 "corpus reloaded: %d new, %d changed, %d removed",
                 len(changes.added),
@@ -155,21 +150,33 @@ class Library:
 
     # -- reconciling ------------------------------------------------------------------------
 
-    def _reconcile(self, *, settle: bool) -> Changes:
-        """Compare the folder with the catalog; index what is new or changed, delete what is
-        gone. With ``settle``, a file modified in the last ``settle_seconds`` may still be
+    def _reconcile(
+        self, *, settle: bool, names: Iterable[str] | None = None
+    ) -> tuple[Changes, list[str]]:
+        """Compare the folder (or the files ``names``) with the catalog; index what is new or
+        changed, delete what is gone; return the changes and the content words they brought.
+
+        A file whose stamp (size, modification time) is unchanged is trusted; any other is
+        read and indexed only if its content hash changed. Files are parsed and indexed in
+        batches, so memory stays bounded and an interrupted first build resumes where it
+        stopped. With ``settle``, a file modified in the last ``settle_seconds`` may still be
         being written: its old version (if any) is kept and ``Changes.unsettled`` says when
         to look again. Warnings about a broken file are logged once, not at every rescan."""
-        listing = list_articles(self.folder)
         known = {e.info.id: e for e in self.index.entries.values()}
+        scope: set[str] | None = None
+        if names is not None:
+            names = {Path(n).name for n in names}
+            scope = {os.path.splitext(n)[0] for n in names}
+            names |= {Path(known[i].path or "").name for i in scope if i in known}
+        listing = list_articles(self.folder, names)
         warnings = list(listing.warnings)
-        added: list[tuple[Article, Stamp]] = []
-        restamped: list[Entry] = []
-        is_new: dict[str, bool] = {}
+        failed = {
+            k: v for k, v in self._failed.items() if scope is not None and _stem(k) not in scope
+        }
+        present: set[str] = set()
+        to_read: list[tuple[str, Path, Stamp]] = []
         unsettled = 0.0
         now = time.time()
-        failed: dict[str, tuple[tuple[int, int], str]] = {}
-        present: set[str] = set()
         for article_id, path, info in listing.files:
             stamp = Stamp(str(path), info.st_mtime_ns, info.st_size)
             entry = known.get(article_id)
@@ -186,42 +193,65 @@ class Library:
                 if entry is not None:
                     present.add(article_id)
                 continue
-            key = str(path)
-            previous = self._failed.get(key)
+            previous = self._failed.get(str(path))
             if previous is not None and previous[0] == (info.st_mtime_ns, info.st_size):
-                failed[key] = previous
+                failed[str(path)] = previous
                 warnings.append(previous[1])
                 continue
-            try:
-                article = load_article(path, self.max_bytes)
-            except ArticleError as exc:
-                failed[key] = ((info.st_mtime_ns, info.st_size), f"skipped {exc}")
-                warnings.append(f"skipped {exc}")
-                continue
-            present.add(article_id)
-            if entry is not None and entry.info.content_hash == article.content_hash:
-                restamped.append(Entry(entry.aid, entry.info, entry.head, *_stamp_fields(stamp)))
-                continue
-            is_new[article_id] = entry is None
-            added.append((article, stamp))
-        removed = [i for i in known if i not in present]
+            to_read.append((article_id, path, stamp))
+        added: list[ArticleInfo] = []
+        changed: list[ArticleInfo] = []
+        new_words: list[str] = []
+        restamped: list[Entry] = []
+        for start in range(0, len(to_read), BATCH):
+            batch: list[tuple[Article, Stamp]] = []
+            for article_id, path, stamp in to_read[start : start + BATCH]:
+                try:
+                    article = load_article(path, self.max_bytes)
+                except ArticleError as exc:
+                    failed[str(path)] = ((stamp.mtime_ns, stamp.size), f"skipped {exc}")
+                    warnings.append(f"skipped {exc}")
+                    continue
+                present.add(article_id)
+                entry = known.get(article_id)
+                if entry is not None and entry.info.content_hash == article.content_hash:
+                    restamped.append(Entry(entry.aid, entry.info, entry.head, *_fields(stamp)))
+                    continue
+                batch.append((article, stamp))
+                (added if entry is None else changed).append(info_of(article))
+                new_words.extend(_surface_words(article))
+            if batch:
+                self.index.apply(batch)
+                if len(to_read) > BATCH:
+                    log.info(
+                        "indexed %d of %d files", min(start + BATCH, len(to_read)), len(to_read)
+                    )
+        removed = [i for i in known if i not in present and (scope is None or i in scope)]
+        if removed:
+            self.index.apply([], removed)
+        if restamped:
+            self.index.restamp(restamped)
+        if scope is not None:  # the warnings about other files still stand
+            warnings += [w for _, w in failed.values() if w not in warnings]
+        logged = set(self.warnings)
         for warning in warnings:
-            if warning not in {w for _, w in self._failed.values()} | set(self.warnings):
+            if warning not in logged:
                 log.warning("%s", warning)
         self._failed = failed
         self.warnings = tuple(warnings)
-        if added or removed:
-            self.index.apply(added, removed)
-        if restamped:
-            self.index.restamp(restamped)
-        return Changes(
-            tuple(a for a, _ in added if is_new[a.id]),
-            tuple(a for a, _ in added if not is_new[a.id]),
-            tuple(removed),
-            tuple(warnings),
-            unsettled,
-        )
+        changes = Changes(tuple(added), tuple(changed), tuple(removed), tuple(warnings), unsettled)
+        return changes, new_words
 
 
-def _stamp_fields(stamp: Stamp) -> tuple[str | None, int, int]:
+def _surface_words(article: Article) -> list[str]:
+    """The content words of an article as the typo lexicon holds them."""
+    texts = (article.title, *article.keywords, *(p.text for p in article.paragraphs))
+    return [w for text in texts for w in SURFACE.analyze(text)]
+
+
+def _stem(path: str) -> str:
+    return os.path.splitext(os.path.basename(path))[0]
+
+
+def _fields(stamp: Stamp) -> tuple[str | None, int, int]:
     return stamp.path, stamp.mtime_ns, stamp.size

@@ -122,6 +122,24 @@ class TestReload:
         assert library.engine.get(second.stem) is None
         library.close()
 
+    async def test_watched_names_are_reconciled_alone(
+        self, corpus_dir: Path, tmp_path: Path, reads: list[Path]
+    ) -> None:
+        """The watcher names the files that changed: only those are looked at, a deleted one
+        removes its article, and a full rescan later finds nothing left to do."""
+        library = _open(corpus_dir, tmp_path / "index")
+        (corpus_dir / "ferries.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        gone = sorted(corpus_dir.glob("0*"))[0]
+        gone.unlink()
+        reads.clear()
+        changes = await library.reload_async(["ferries.txt"])
+        assert [a.id for a in changes.added] == ["ferries"] and not changes.removed
+        assert reads == [corpus_dir / "ferries.txt"]
+        changes = await library.reload_async([gone.name])
+        assert changes.removed == (gone.stem,) and not changes.added
+        assert not await library.reload_async()
+        library.close()
+
     async def test_file_still_being_written_waits(self, corpus_dir: Path, tmp_path: Path) -> None:
         library = _open(corpus_dir, tmp_path / "index", settle=5.0)
         (corpus_dir / "ferries.txt").write_text(NEW_ARTICLE, encoding="utf-8")

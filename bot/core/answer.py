@@ -32,8 +32,8 @@ from bot.core.query import (
 from bot.core.rank import (
     Candidate,
     content_words,
+    first_stage_words,
     gather,
-    rare_words,
     rerank,
     sentence_terms,
     title_mass,
@@ -210,7 +210,7 @@ class Engine:
         view = self.view
         weights = {qt.word: weight(view, qt) for qt in qterms}
         total = max(sum(weights.values()), 1e-9)
-        hits = view.search(rare_words(view, qterms), SEARCH_SENTENCES)
+        hits = view.search(*first_stage_words(view, qterms), limit=SEARCH_SENTENCES)
         per_article: dict[int, float] = {}
         for s in view.sentences(hits):
             s_set = set(sentence_terms(s.text))

@@ -104,6 +104,8 @@ def parse_date(value: object) -> dt.date | None:
     if not isinstance(value, str):
         return None
     text = value.strip().rstrip("|").strip()
+    if not any(c.isdigit() for c in text):
+        return None  # every form below has a number in it
     text = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text)
     for fmt in _DATE_FORMATS:
         try:
@@ -301,10 +303,13 @@ def load_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
 
 def is_article_file(path: Path) -> bool:
     """Whether a path in the corpus folder should be read as an article."""
-    name = path.name
+    return _article_name(path.name)
+
+
+def _article_name(name: str) -> bool:
     if name.startswith((".", "~", "#")) or name.endswith(("~", ".tmp", ".part", ".swp")):
         return False
-    return path.suffix.lower() in ARTICLE_SUFFIXES
+    return os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -315,30 +320,39 @@ class Listing:
     warnings: tuple[str, ...]
 
 
-def list_articles(folder: Path) -> Listing:
-    """The article files in ``folder`` with their ``stat``; when two files have the same id
-    (``a.txt`` and ``a.md``), the first by name is kept and the other is a warning."""
+def list_articles(folder: Path, names: Iterable[str] | None = None) -> Listing:
+    """The article files in ``folder`` (or only those of ``names`` in it) with their
+    ``stat``; when two files have the same id (``a.txt`` and ``a.md``), the first by name is
+    kept and the other is a warning."""
     if not folder.is_dir():
         raise CorpusError(f"the corpus folder {folder} does not exist or is not a folder")
-    try:
-        paths = sorted(p for p in folder.iterdir() if is_article_file(p))
-    except OSError as exc:
-        raise CorpusError(f"the corpus folder {folder} cannot be read ({exc.strerror})") from None
+    found: list[tuple[str, os.DirEntry[str] | Path]]
+    if names is not None:
+        found = sorted((n, folder / n) for n in set(names) if _article_name(n))
+    else:
+        try:
+            with os.scandir(folder) as entries:
+                found = sorted((e.name, e) for e in entries if _article_name(e.name))
+        except OSError as exc:
+            raise CorpusError(
+                f"the corpus folder {folder} cannot be read ({exc.strerror})"
+            ) from None
     files: list[tuple[str, Path, os.stat_result]] = []
     warnings: list[str] = []
-    seen: dict[str, Path] = {}
-    for path in paths:
+    seen: dict[str, str] = {}
+    for name, entry in found:
         try:
-            info = path.stat()
+            info = entry.stat()
         except OSError:
             continue  # removed while we looked
         if not stat.S_ISREG(info.st_mode):
             continue
-        if path.stem in seen:
-            warnings.append(f"skipped {path.name}: same id as {seen[path.stem].name}")
+        article_id = os.path.splitext(name)[0]
+        if article_id in seen:
+            warnings.append(f"skipped {name}: same id as {seen[article_id]}")
             continue
-        seen[path.stem] = path
-        files.append((path.stem, path, info))
+        seen[article_id] = name
+        files.append((article_id, folder / name, info))
     return Listing(tuple(files), tuple(warnings))
 
 

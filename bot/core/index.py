@@ -138,8 +138,14 @@ class Retriever(Protocol):
         """How many articles hold ``term`` in their title or keywords."""
         ...
 
-    def search(self, query: Sequence[WeightedWord], limit: int) -> list[Hit]:
-        """The best sentences for the query by BM25, best first."""
+    def search(
+        self,
+        required: Sequence[WeightedWord],
+        optional: Sequence[WeightedWord] = (),
+        limit: int = 10,
+    ) -> list[Hit]:
+        """The best sentences by BM25, best first: each holds one of the ``required`` words,
+        and ``optional`` words add to the score of those that do."""
         ...
 
     def sentences(self, hits: Sequence[Hit]) -> list[Sentence]:
@@ -190,8 +196,9 @@ class IndexView:
     entries: Mapping[int, Entry]
     by_id: Mapping[str, int]
     _freq_cache: dict[tuple[str, str], int] = field(default_factory=dict)
+    _idf_cache: dict[str, float] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def sentence_count(self) -> int:
         return max(0, int(self.searcher.num_docs) - len(self.entries))
 
@@ -220,17 +227,43 @@ class IndexView:
 
     def idf(self, term: str) -> float:
         """BM25's inverse sentence frequency: rare terms weigh more."""
-        n, df = self.sentence_count, self.doc_freq(term)
-        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        found = self._idf_cache.get(term)
+        if found is None:
+            if len(self._idf_cache) > 200_000:
+                self._idf_cache.clear()
+            n, df = self.sentence_count, self.doc_freq(term)
+            found = self._idf_cache[term] = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        return found
 
-    @property
+    @functools.cached_property
+    def average_length(self) -> float:
+        """Terms per sentence, on average: estimated from an even sample of sentences."""
+        sample = self.searcher.search(tantivy.Query.all_query(), 400, count=False).hits
+        lengths = [
+            len(TERMS.analyze(text))
+            for _, address in sample
+            if (text := _decode(self.searcher.doc(address).get_first("text")))
+        ]
+        return max(1.0, sum(lengths) / len(lengths)) if lengths else 1.0
+
+    @functools.cached_property
     def max_idf(self) -> float:
         return math.log(1.0 + (self.sentence_count + 0.5) / 0.5)
 
-    def search(self, query: Sequence[WeightedWord], limit: int) -> list[Hit]:
-        q = _query(query, "body")
+    def search(
+        self,
+        required: Sequence[WeightedWord],
+        optional: Sequence[WeightedWord] = (),
+        limit: int = 10,
+    ) -> list[Hit]:
+        q = _query(required, "body")
         if q is None or limit <= 0:
             return []
+        extra = _query(optional, "body")
+        if extra is not None:
+            q = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, q), (tantivy.Occur.Should, extra)]
+            )
         found = self.searcher.search(q, limit, count=False).hits
         if not found:
             return []

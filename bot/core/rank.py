@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from bot.core.index import Hit, IndexView, Sentence, WeightedWord
+from bot.core.index import IndexView, Sentence, WeightedWord
 from bot.core.query import Query, QueryTerm, question_type
 from bot.core.text import STOP_WORDS, fold, terms, words
 
@@ -27,9 +27,11 @@ FIRST_STAGE = 100
 CANDIDATES = 25
 # Terms in more than this share of sentences (or RARE_MIN of them) do not pull sentences
 # into the first stage: they would pull in much of the corpus, and with it the cost of a
-# question. They still count in the rerank.
+# question. They add to the score of the sentences the rarer terms find, unless they are
+# in more than COMMON_SHARE of all sentences; all of them count in the rerank.
 RARE_SHARE = 0.02
 RARE_MIN = 2000
+COMMON_SHARE = 0.2
 # Share of a neighbour's score a sentence borrows, and of its title's match.
 LEND = 0.35
 TITLE_LEND = 0.5
@@ -37,6 +39,11 @@ TITLE_LEND = 0.5
 UNKNOWN_WEIGHT = 0.6
 # A word found only next to the sentence (its neighbours, its title) covers this share.
 NEARBY_COVER = 0.5
+# BM25 as the rerank computes it over all the question's terms: a gentler length
+# normalisation than the first stage's (tantivy's fixed b=0.75), so a long sentence that
+# holds every word is not beaten by a short one that holds a few.
+K1 = 1.2
+B = 0.4
 # How much each rerank cue counts. Fitted by a coarse grid search on public SQuAD questions,
 # clean and with typos; round values on purpose, so they describe the cues, not the questions.
 WEIGHTS = {
@@ -71,22 +78,32 @@ def weighted_words(qterms: Sequence[QueryTerm]) -> list[WeightedWord]:
     return [qt.expansions for qt in qterms if qt.known]
 
 
-def rare_words(view: IndexView, qterms: Sequence[QueryTerm]) -> list[WeightedWord]:
-    """The query's words as the first stage looks them up: without their common forms, or,
-    when every form is common, the rarest word alone."""
-    cap = max(RARE_MIN, RARE_SHARE * view.sentence_count)
-    out = []
+def first_stage_words(
+    view: IndexView, qterms: Sequence[QueryTerm]
+) -> tuple[list[WeightedWord], list[WeightedWord]]:
+    """The query's words as the first stage looks them up: the rare forms, which find the
+    sentences (or, when every form is common, the rarest word), and the common ones, which
+    only add to their score."""
+    n = view.sentence_count
+    cap = max(RARE_MIN, RARE_SHARE * n)
+    rare: list[WeightedWord] = []
+    common: list[WeightedWord] = []
     for qt in qterms:
-        kept = tuple((t, w) for t, w in qt.expansions if view.doc_freq(t) <= cap)
-        if kept:
-            out.append(kept)
-    if out or not qterms:
-        return out
+        rare_forms = tuple((t, w) for t, w in qt.expansions if view.doc_freq(t) <= cap)
+        if rare_forms:
+            rare.append(rare_forms)
+        common_forms = tuple(
+            (t, w) for t, w in qt.expansions if cap < view.doc_freq(t) <= COMMON_SHARE * n
+        )
+        if common_forms:
+            common.append(common_forms)
+    if rare or not any(qt.known for qt in qterms):
+        return rare, common
     rarest = min(
         (qt for qt in qterms if qt.known),
         key=lambda qt: min(view.doc_freq(t) for t, _ in qt.expansions),
     )
-    return [rarest.expansions]
+    return [rarest.expansions], [w for w in common if w != rarest.expansions]
 
 
 def weight(view: IndexView, qt: QueryTerm) -> float:
@@ -128,26 +145,29 @@ def title_mass(view: IndexView, known: Sequence[QueryTerm], limit: int = 20) -> 
 def gather(view: IndexView, query: Query, titles: dict[int, float]) -> list[Candidate]:
     """The first stage: BM25 hits, lent their neighbours' and titles' scores, the best
     ``CANDIDATES`` with their text, and neighbours of those that may hold the answer."""
-    hits = view.search(rare_words(view, query.known), FIRST_STAGE)
+    rare, common = first_stage_words(view, query.known)
+    hits = view.search(rare, common, FIRST_STAGE)
     if not hits:
         return []
     by_key = {(h.aid, h.seq): h for h in hits}
-
-    def lent(hit: Hit) -> float:
+    lent: dict[tuple[int, int], float] = {}
+    for h in hits:
         best = 0.0
-        for seq in (hit.seq - 1, hit.seq + 1):
-            other = by_key.get((hit.aid, seq))
-            if other is not None and other.para == hit.para:
-                best = max(best, other.score)
-        return best
-
+        for key in ((h.aid, h.seq - 1), (h.aid, h.seq + 1)):
+            other = by_key.get(key)
+            if other is not None and other.para == h.para and other.score > best:
+                best = other.score
+        lent[h.aid, h.seq] = best
     scored = sorted(
-        ((h.score + LEND * lent(h) + TITLE_LEND * titles.get(h.aid, 0.0), h) for h in hits),
+        (
+            (h.score + LEND * lent[h.aid, h.seq] + TITLE_LEND * titles.get(h.aid, 0.0), h)
+            for h in hits
+        ),
         key=lambda sh: -sh[0],
     )[:CANDIDATES]
     best_hits = [h for _, h in scored]
     out = [
-        Candidate(s, h.score, lent(h), titles.get(h.aid, 0.0))
+        Candidate(s, h.score, lent[h.aid, h.seq], titles.get(h.aid, 0.0))
         for h, s in zip(best_hits, view.sentences(best_hits), strict=True)
     ]
     # A neighbour that is no hit itself may still be where the answer sits ("It was
@@ -250,6 +270,7 @@ def rerank(
                 nearby = _nearby_terms(view, s)
             if any(t in nearby for t, _ in qt.expansions):
                 covered += NEARBY_COVER * term_weight[qt.word]
+        cand.bm25 = _bm25(view, known, s_terms)
         cand.coverage = covered / total_mass
         cand.matched = matched
         cand.parts = {
@@ -262,6 +283,17 @@ def rerank(
         }
         cand.score = sum(WEIGHTS[name] * value for name, value in cand.parts.items())
     return sorted(candidates, key=lambda c: -c.score)
+
+
+def _bm25(view: IndexView, known: Sequence[QueryTerm], s_terms: Sequence[str]) -> float:
+    norm = K1 * (1 - B + B * len(s_terms) / view.average_length)
+    score = 0.0
+    for qt in known:
+        for term, w in qt.expansions:
+            tf = s_terms.count(term)
+            if tf:
+                score += view.idf(term) * w * tf * (K1 + 1) / (tf + norm)
+    return score
 
 
 def _nearby_terms(view: IndexView, s: Sentence) -> set[str]:

@@ -99,21 +99,25 @@ _BOUNDARY_RE = re.compile(
 )
 
 
+_INITIALS_RE = re.compile(r"(?:[a-z]\.)+[a-z]")
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Split a paragraph into sentences whose concatenation (with spaces) is the paragraph."""
     sentences: list[str] = []
     start = 0
     for match in _BOUNDARY_RE.finditer(paragraph):
         end = match.end(1)
-        before = paragraph[start : match.start(1)]
-        last_word = before.rsplit(None, 1)[-1].casefold() if before.strip() else ""
-        last_word = last_word.lstrip("(\"'“‘[")
-        if match.group(1) == "." and (
-            last_word in _ABBREVIATIONS
-            or (len(last_word) == 1 and last_word.isalpha())  # an initial: "J. R. Smith"
-            or re.fullmatch(r"(?:[a-z]\.)+[a-z]", last_word) is not None  # "u.s" in "U.S."
-        ):
-            continue
+        if match.group(1) == ".":
+            stop = match.start(1)
+            space = max(paragraph.rfind(" ", start, stop), start - 1)
+            last_word = paragraph[space + 1 : stop].casefold().lstrip("(\"'“‘[")
+            if (
+                last_word in _ABBREVIATIONS
+                or (len(last_word) == 1 and last_word.isalpha())  # an initial: "J. R. Smith"
+                or _INITIALS_RE.fullmatch(last_word) is not None  # "u.s" in "U.S."
+            ):
+                continue
         piece = paragraph[start:end].strip()
         if piece:
             sentences.append(piece)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from pathlib import Path
 from typing import Any
 
 import watchfiles
@@ -136,12 +137,12 @@ async def on_migrate(update: Update, context: Context) -> None:
 # -- the corpus watcher -------------------------------------------------------------------
 
 
-async def rescan(app: Any) -> Changes:
-    """Reload the corpus (rebuilt in slices, so answers go on meanwhile), then queue the new
-    articles' announcements and wake the sender."""
+async def rescan(app: Any, names: set[str] | None = None) -> Changes:
+    """Reload the corpus (all of it, or the files ``names``) in a worker thread, so answers
+    go on meanwhile, then queue the new articles' announcements and wake the sender."""
     state = app.bot_data
     async with state.rescan_lock:
-        changes: Changes = await state.library.reload_async()
+        changes: Changes = await state.library.reload_async(names)
     if changes and state.storage is not None and state.announce:
         todo = plan(state.storage, [*changes.added, *changes.changed], state.reannounce_changed)
         for article in todo:
@@ -151,13 +152,14 @@ async def rescan(app: Any) -> Changes:
             state.sender.wake.set()
     if changes.unsettled:  # files still being written: look again once they have settled
         state.tasks = [t for t in state.tasks if not t.done()]
-        state.tasks.append(asyncio.create_task(_rescan_later(app, changes.unsettled + 0.1)))
+        later = _rescan_later(app, changes.unsettled + 0.1, names)
+        state.tasks.append(asyncio.create_task(later))
     return changes
 
 
-async def _rescan_later(app: Any, delay: float) -> None:
+async def _rescan_later(app: Any, delay: float, names: set[str] | None) -> None:
     await asyncio.sleep(delay)
-    await _safe_rescan(app)
+    await _safe_rescan(app, names)
 
 
 async def watch(app: Any, every: float) -> None:
@@ -172,10 +174,10 @@ async def watch(app: Any, every: float) -> None:
 
     ticker = asyncio.create_task(periodic())
     try:
-        async for _ in watchfiles.awatch(
+        async for events in watchfiles.awatch(
             folder, debounce=300, step=50, recursive=False, ignore_permission_denied=True
         ):
-            await _safe_rescan(app)
+            await _safe_rescan(app, {Path(path).name for _, path in events})
     except (OSError, RuntimeError) as exc:
         log.warning(
             "cannot watch %s for changes (%s); rescanning every %.0fs instead", folder, exc, every
@@ -187,8 +189,8 @@ async def watch(app: Any, every: float) -> None:
             await ticker
 
 
-async def _safe_rescan(app: Any) -> None:
+async def _safe_rescan(app: Any, names: set[str] | None = None) -> None:
     try:
-        await rescan(app)
+        await rescan(app, names)
     except Exception:  # a watcher that dies would stop all future announcements
         log.exception("rescanning the corpus failed; will try again")

@@ -40,7 +40,7 @@ class TestView:
         """A hit says which article, sentence and paragraph it is, and its text and its
         neighbours come from the same paragraph only."""
         view = index.view
-        hits = view.search(((("rebuilt", 1.0),),), 10)
+        hits = view.search(((("rebuilt", 1.0),),), limit=10)
         assert [(h.seq, h.para) for h in hits] == [(1, 1)]
         (sentence,) = view.sentences(hits)
         assert sentence.text == "Engineers rebuilt it after the flood."
@@ -49,8 +49,8 @@ class TestView:
     def test_typo_weights_lower_a_hit(self, index: CorpusIndex) -> None:
         """A term looked up with a typo's weight scores lower than the exact term."""
         view = index.view
-        exact = view.search(((("flood", 1.0),),), 1)[0].score
-        typo = view.search(((("flood", 0.6),),), 1)[0].score
+        exact = view.search(((("flood", 1.0),),), limit=1)[0].score
+        typo = view.search(((("flood", 0.6),),), limit=1)[0].score
         assert typo == pytest.approx(0.6 * exact)
 
     def test_article_round_trips_with_its_note(self, index: CorpusIndex) -> None:
@@ -84,19 +84,19 @@ class TestWrites:
         before = index.view.sentence_count
         view = index.apply([(BRIDGE, Stamp())])
         assert view.sentence_count == before == 4
-        assert len(view.search(((("tourist", 1.0),),), 10)) == 1
+        assert len(view.search(((("tourist", 1.0),),), limit=10)) == 1
 
     def test_removal_deletes_the_documents_and_the_catalog_row(self, index: CorpusIndex) -> None:
         view = index.apply([], ["bridge"])
-        assert view.search(((("tourist", 1.0),),), 10) == []
+        assert view.search(((("tourist", 1.0),),), limit=10) == []
         assert view.article_count == 0 and "bridge" not in view.by_id
 
     def test_a_view_is_a_snapshot(self, index: CorpusIndex) -> None:
         """An answer in progress keeps reading the view it started with."""
         old = index.view
         index.apply([(_article("other", ("Tourists love ferries.",)), Stamp())])
-        assert len(old.search(((("tourist", 1.0),),), 10)) == 1
-        assert len(index.view.search(((("tourist", 1.0),),), 10)) == 2
+        assert len(old.search(((("tourist", 1.0),),), limit=10)) == 1
+        assert len(index.view.search(((("tourist", 1.0),),), limit=10)) == 2
 
 
 class TestOnDisk:
@@ -113,7 +113,7 @@ class TestOnDisk:
             7,
             9,
         )
-        assert len(again.view.search(((("flood", 1.0),),), 10)) == 1
+        assert len(again.view.search(((("flood", 1.0),),), limit=10)) == 1
         again.close()
 
     def test_second_writer_is_refused(self, tmp_path: Path) -> None:
