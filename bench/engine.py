@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import itertools
 import json
 import random
@@ -147,6 +146,7 @@ def child_build(corpus: Path, index: Path, size: int) -> dict[str, float]:
     start = time.perf_counter()
     library = Library(corpus, EngineSettings(), 2_000_000, index)
     from_files = time.perf_counter() - start
+    build_rss = peak_rss_mb()
     library.close()
     articles = make_articles(size)
     scratch = index.with_name(index.name + "-scratch")
@@ -156,14 +156,14 @@ def child_build(corpus: Path, index: Path, size: int) -> dict[str, float]:
     shutil.rmtree(scratch, ignore_errors=True)
     return {
         "build_from_files_s": round(from_files, 2),
+        "build_peak_rss_mb": build_rss,
         "build_from_articles_s": round(from_memory, 2),
         "index_mb": folder_mb(index),
     }
 
 
-def child_restart(corpus: Path, index: Path, size: int, questions: int) -> dict[str, float]:
-    cases = make_cases(make_articles(size), questions)
-    gc.collect()
+def child_restart(corpus: Path, index: Path, cases_file: Path) -> dict[str, float]:
+    cases = [tuple(c) for c in json.loads(cases_file.read_text(encoding="utf-8"))]
     start = time.perf_counter()
     library = Library(corpus, EngineSettings(), 2_000_000, index)
     library.engine.ask(cases[0][0])
@@ -178,7 +178,7 @@ def child_restart(corpus: Path, index: Path, size: int, questions: int) -> dict[
 
 def child_add(corpus: Path, index: Path, size: int) -> dict[str, float]:
     library = Library(corpus, EngineSettings(), 2_000_000, index, settle_seconds=0.0)
-    extra = make_articles(size + 1)[-1]
+    extra = make_articles(1, seed=99)[0]
     sentence = extra.paragraphs[2].sentences[3]
     path = corpus / "zz-new.txt"
     times = []
@@ -244,7 +244,7 @@ def main() -> None:
         if kind == "build":
             result = child_build(corpus, index, size)
         elif kind == "restart":
-            result = child_restart(corpus, index, size, int(rest[3]))
+            result = child_restart(corpus, index, Path(rest[3]))
         else:
             result = child_add(corpus, index, size)
         print(json.dumps(result))
@@ -261,11 +261,15 @@ def main() -> None:
         try:
             for size in args.sizes:
                 corpus, index = Path(tmp) / f"corpus-{size}", Path(tmp) / f"index-{size}"
-                write_corpus(corpus, make_articles(size))
+                cases_file = Path(tmp) / f"cases-{size}.json"
+                articles = make_articles(size)
+                write_corpus(corpus, articles)
+                cases_file.write_text(json.dumps(make_cases(articles, args.questions)))
+                del articles
                 result: dict[str, object] = {"articles": size}
                 result.update(run_child("build", str(corpus), str(index), str(size)))
                 result.update(
-                    run_child("restart", str(corpus), str(index), str(size), str(args.questions))
+                    run_child("restart", str(corpus), str(index), str(size), str(cases_file))
                 )
                 result.update(run_child("add", str(corpus), str(index), str(size)))
                 print(json.dumps(result), flush=True)

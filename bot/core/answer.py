@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process, utils
 
 from bot.core.corpus import Article, ArticleInfo
+from bot.core.dense import Embedder, VectorStore
 from bot.core.index import CorpusIndex, IndexView, Sentence, Stamp
 from bot.core.query import (
     ARTICLE_WORDS,
@@ -31,6 +32,7 @@ from bot.core.query import (
 )
 from bot.core.rank import (
     Candidate,
+    DenseQuery,
     content_words,
     first_stage_words,
     gather,
@@ -50,6 +52,13 @@ MAX_QUESTION_CHARS = 1000
 CLOSE_SECOND = 0.9
 # Sentences read when articles are searched (their best sentence ranks them).
 SEARCH_SENTENCES = 100
+# The answer gate on the dense stage's cosine similarity: below DENSE_FLOOR no answer, even
+# with shared words; from DENSE_ALONE an answer on meaning alone; from DENSE_PAIRED with a
+# little of the question's words (DENSE_COVER of its weight).
+DENSE_FLOOR = 0.2
+DENSE_ALONE = 0.55
+DENSE_PAIRED = 0.4
+DENSE_COVER = 0.15
 
 
 @dataclass(frozen=True)
@@ -122,15 +131,29 @@ class EngineSettings:
     max_citations: int = 3
 
 
+@dataclass(frozen=True)
+class Semantic:
+    """The dense stage: the model that embeds questions and the corpus's vectors."""
+
+    embedder: Embedder
+    store: VectorStore
+
+
 class Engine:
-    """Answers questions, finds and summarises articles, over one view of the index."""
+    """Answers questions, finds and summarises articles, over one view of the index (and,
+    once the corpus's sentences are embedded, their vectors)."""
 
     def __init__(
-        self, view: IndexView, lexicon: Lexicon, settings: EngineSettings | None = None
+        self,
+        view: IndexView,
+        lexicon: Lexicon,
+        settings: EngineSettings | None = None,
+        semantic: Semantic | None = None,
     ) -> None:
         self.view = view
         self.lexicon = lexicon
         self.settings = settings or EngineSettings()
+        self.semantic = semantic
 
     @classmethod
     def from_articles(
@@ -250,7 +273,7 @@ class Engine:
             aid = about_aid if refers_back else self._meta_article(q, content)
             if aid is not None:
                 return self._meta_answer(question, kind, self._load(aid))
-        if not query.known:
+        if not query.known and self.semantic is None:
             return self._refusal(question, query)
         return self._fact_answer(question, query)
 
@@ -322,12 +345,16 @@ class Engine:
         view = self.view
         known = query.known
         titles = title_mass(view, known)
-        candidates = gather(view, query, titles)
+        dense = None
+        if self.semantic is not None:
+            vector = self.semantic.embedder.embed([question])[0]
+            dense = DenseQuery(vector, self.semantic.store)
+        candidates = gather(view, query, titles, dense)
         if not candidates:
             return self._refusal(question, query)
-        ranked = rerank(view, query, candidates, titles)
+        ranked = rerank(view, query, candidates, titles, dense)
         best = ranked[0]
-        confidence = min(1.0, best.coverage)
+        confidence = _confidence(best)
         n_terms = len(query.terms)
         if not self._supported(best, n_terms):
             return self._refusal(question, query, confidence, ranked)
@@ -356,8 +383,17 @@ class Engine:
         the question's weight, or a fair share of it with at least two of its words (one
         shared word is how unrelated questions find unrelated sentences)."""
         floor = self.settings.min_confidence
-        return cand.coverage >= 3.0 * floor or (
+        lexical = cand.coverage >= 3.0 * floor or (
             cand.coverage >= floor and cand.matched >= min(2, n_terms)
+        )
+        if cand.cosine is None:
+            return lexical
+        # With the dense stage, words alone are not enough when the meaning is far, and a
+        # near meaning answers with few shared words.
+        if lexical:
+            return cand.cosine >= DENSE_FLOOR
+        return cand.cosine >= DENSE_ALONE or (
+            cand.cosine >= DENSE_PAIRED and cand.coverage >= DENSE_COVER
         )
 
     def _refusal(
@@ -400,6 +436,15 @@ class Engine:
             ):
                 out.append(match)
         return list(dict.fromkeys(out))[:limit]
+
+
+def _confidence(cand: Candidate) -> float:
+    """How sure an answer is, from 0 to 1: the share of the question it covers, or how near
+    its meaning is (rescaled so the answer threshold sits where coverage's does)."""
+    if cand.cosine is None:
+        return min(1.0, cand.coverage)
+    near = (cand.cosine - DENSE_FLOOR) / max(1e-9, 1.0 - DENSE_FLOOR)
+    return max(0.0, min(1.0, max(cand.coverage, near)))
 
 
 def lexicon_of(view: IndexView) -> Lexicon:

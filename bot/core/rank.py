@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from bot.core.index import IndexView, Sentence, WeightedWord
+from bot.core.dense import FloatArray, VectorStore
+from bot.core.index import IndexView, Sentence, WeightedWord, content_hash
 from bot.core.query import Query, QueryTerm, question_type
 from bot.core.text import STOP_WORDS, fold, terms, words
 
@@ -53,7 +54,18 @@ WEIGHTS = {
     "order": 0.3,
     "type": 0.5,
     "title": 0.1,
+    "dense": 2.0,
 }
+# Sentences the dense stage adds, nearest the question in meaning.
+DENSE_K = 20
+
+
+@dataclass(frozen=True)
+class DenseQuery:
+    """The question as the dense stage sees it: its vector, and the corpus's vectors."""
+
+    vector: FloatArray
+    store: VectorStore
 
 
 @dataclass
@@ -67,6 +79,7 @@ class Candidate:
     score: float = 0.0
     coverage: float = 0.0
     matched: int = 0
+    cosine: float | None = None
     parts: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -142,9 +155,26 @@ def title_mass(view: IndexView, known: Sequence[QueryTerm], limit: int = 20) -> 
     return out
 
 
-def gather(view: IndexView, query: Query, titles: dict[int, float]) -> list[Candidate]:
+def gather(
+    view: IndexView, query: Query, titles: dict[int, float], dense: DenseQuery | None = None
+) -> list[Candidate]:
     """The first stage: BM25 hits, lent their neighbours' and titles' scores, the best
-    ``CANDIDATES`` with their text, and neighbours of those that may hold the answer."""
+    ``CANDIDATES`` with their text, and neighbours of those that may hold the answer; with
+    the dense stage, the sentences nearest the question in meaning too."""
+    out = _lexical(view, query, titles)
+    if dense is not None:
+        seen = {(c.sentence.aid, c.sentence.seq) for c in out}
+        nearest = dense.store.search(dense.vector, DENSE_K)
+        for s in view.by_hash([h for h, _ in nearest], 2 * DENSE_K):
+            if (s.aid, s.seq) not in seen:
+                seen.add((s.aid, s.seq))
+                out.append(Candidate(s, title=titles.get(s.aid, 0.0)))
+    return out
+
+
+def _lexical(view: IndexView, query: Query, titles: dict[int, float]) -> list[Candidate]:
+    if not query.known:
+        return []
     rare, common = first_stage_words(view, query.known)
     hits = view.search(rare, common, FIRST_STAGE)
     if not hits:
@@ -239,9 +269,20 @@ def ordered_pairs(question_terms: Sequence[str], s_terms: Sequence[str]) -> int:
 
 
 def rerank(
-    view: IndexView, query: Query, candidates: list[Candidate], titles: dict[int, float]
+    view: IndexView,
+    query: Query,
+    candidates: list[Candidate],
+    titles: dict[int, float],
+    dense: DenseQuery | None = None,
 ) -> list[Candidate]:
-    """Score each candidate on the rerank cues; best first."""
+    """Score each candidate on the rerank cues (and its meaning's nearness to the
+    question's, with the dense stage); best first."""
+    cosines: dict[int, float] = {}
+    if dense is not None:
+        hashes = [content_hash(c.sentence.text) for c in candidates]
+        cosines = dense.store.cosines(dense.vector, hashes)
+        for cand, h in zip(candidates, hashes, strict=True):
+            cand.cosine = cosines.get(h)
     known = query.known
     term_weight = {qt.word: weight(view, qt) for qt in known}
     known_mass = max(sum(term_weight.values()), 1e-9)
@@ -281,6 +322,8 @@ def rerank(
             "type": type_bonus(kind, s.text, qwords),
             "title": min(1.0, titles.get(s.aid, 0.0) / total_mass),
         }
+        if dense is not None:
+            cand.parts["dense"] = cand.cosine or 0.0
         cand.score = sum(WEIGHTS[name] * value for name, value in cand.parts.items())
     return sorted(candidates, key=lambda c: -c.score)
 
