@@ -12,16 +12,17 @@ import json
 import logging
 import random
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from bot import render
 from bot.config import Settings, load_settings
-from bot.core.answer import Engine
 from bot.core.evaluate import Case, add_typos, evaluate, load_cases
 from bot.errors import BotError
-from bot.library import open_library
+from bot.library import Library, open_library
 
 log = logging.getLogger("bot")
 
@@ -33,12 +34,54 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see --help)\n")
 
 
-def build_engine(settings: Settings) -> Engine:
-    """The engine over the corpus the settings name; the index stays on disk for next time."""
-    library = open_library(settings)
-    engine = library.engine
-    library.close()
-    return engine
+# The console embeds this many sentences before it answers (about 10 to 30 seconds); a
+# larger corpus is embedded in the background while answers are lexical.
+SYNC_SENTENCES = 4000
+
+
+@contextmanager
+def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
+    """The corpus the settings name, its index up to date; with ``semantic``, its sentences
+    embedded now when that takes seconds, or in the background (with one line on stderr
+    saying so) when it takes longer. The index and the vectors stay on disk for next time."""
+    library = open_library(settings, semantic=semantic)
+    stop = threading.Event()
+    worker = None
+    try:
+        pending = library.pending_sentences()
+        if pending and not library.read_only:
+            if pending <= SYNC_SENTENCES:
+                library.embed_pending(progress=_progress(pending))
+            else:
+                print(
+                    f"note: answers are lexical until {pending:,} sentences are embedded; "
+                    "that goes on in the background and is kept for next time",
+                    file=sys.stderr,
+                )
+                worker = threading.Thread(
+                    target=library.embed_pending, kwargs={"stop": stop}, daemon=True
+                )
+                worker.start()
+        yield library
+    finally:
+        stop.set()
+        if worker is not None:
+            worker.join(timeout=30)
+        library.close()
+
+
+def _progress(total: int) -> Callable[[int, int], None]:
+    """A progress line on stderr while sentences are embedded (redrawn on a terminal)."""
+    tty = sys.stderr.isatty()
+    if not tty:
+        print(f"embedding {total:,} sentences (once; they are kept)", file=sys.stderr)
+
+    def show(done: int, total: int) -> None:
+        if tty:
+            end = "\n" if done >= total else ""
+            print(f"\rembedding sentences: {done:,}/{total:,}", end=end, file=sys.stderr)
+
+    return show
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -57,16 +100,17 @@ def _print(text: str, out: TextIO) -> None:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    engine = build_engine(_settings(args))
-    questions = [args.question] if args.question else (line for line in sys.stdin)
-    for question in questions:
-        if not question.strip():
-            continue
-        answer = engine.ask(question.strip())
-        if args.json:
-            _print(json.dumps(answer.to_dict(), ensure_ascii=False), sys.stdout)
-        else:
-            _print(render.answer_text(answer) + ("\n" if not args.question else ""), sys.stdout)
+    with opened(_settings(args)) as library:
+        questions = [args.question] if args.question else (line for line in sys.stdin)
+        for question in questions:
+            if not question.strip():
+                continue
+            answer = library.engine.ask(question.strip())
+            if args.json:
+                _print(json.dumps(answer.to_dict(), ensure_ascii=False), sys.stdout)
+            else:
+                tail = "\n" if not args.question else ""
+                _print(render.answer_text(answer) + tail, sys.stdout)
     return 0
 
 
@@ -75,9 +119,13 @@ Commands: /articles, /latest, /search WORDS, /summary ARTICLE, /help, /quit"""
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    engine = build_engine(_settings(args))
+    with opened(_settings(args)) as library:
+        return _chat(library)
+
+
+def _chat(library: Library) -> int:
     out = sys.stdout
-    _print(f"{len(engine.articles)} articles loaded. {CHAT_HELP}", out)
+    _print(f"{len(library.engine.articles)} articles loaded. {CHAT_HELP}", out)
     about: str | None = None
     while True:
         try:
@@ -89,6 +137,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         if not line:
             continue
         command, _, rest = line.partition(" ")
+        engine = library.engine  # a semantic one once the background embedding is done
         try:
             if command in ("/quit", "/exit"):
                 return 0
@@ -114,22 +163,23 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
-    engine = build_engine(_settings(args))
-    for info in engine.latest():
-        print(render.article_line(info))
+    with opened(_settings(args), semantic=False) as library:
+        for info in library.engine.latest():
+            print(render.article_line(info))
     return 0
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    engine = build_engine(_settings(args))
-    article = engine.find_article(" ".join(args.article))
-    print(render.summary_text(article, engine.summary(article, args.sentences)))
+    with opened(_settings(args), semantic=False) as library:
+        engine = library.engine
+        article = engine.find_article(" ".join(args.article))
+        print(render.summary_text(article, engine.summary(article, args.sentences)))
     return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    engine = build_engine(_settings(args))
-    hits = engine.search(" ".join(args.query), limit=args.limit)
+    with opened(_settings(args), semantic=False) as library:
+        hits = library.engine.search(" ".join(args.query), limit=args.limit)
     if not hits:
         print("No article matches.")
         return 1
@@ -140,14 +190,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     cases = load_cases(args.file)
-    engine = build_engine(_settings(args))
     if args.typos:
         rng = random.Random(args.seed)
         cases = [
             Case(add_typos(c.question, rng, args.typos), c.expect, c.article, c.answerable)
             for c in cases
         ]
-    report = evaluate(engine, cases)
+    with opened(_settings(args)) as library:
+        report = evaluate(library.engine, cases)
     for miss in report.misses[: args.show]:
         got = miss.answer.text if miss.answer.answered else "(refused)"
         top = miss.answer.citations[0].article if miss.answer.citations else "-"
@@ -173,6 +223,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise BotError("TELEGRAM_BOT_TOKEN is not set; set it to the token @BotFather gave you")
     from bot.telegram.app import run_bot  # the Telegram edge loads only when it runs
 
+    logging.getLogger("bot").setLevel(logging.INFO)  # progress of indexing and embedding
     run_bot(settings)
     return 0
 
@@ -182,7 +233,8 @@ def cmd_announce(args: argparse.Namespace) -> int:
     from bot.storage import Storage
 
     settings = _settings(args)
-    engine = build_engine(settings)
+    with opened(settings, semantic=False) as library:
+        engine = library.engine
     article = engine.find_article(" ".join(args.article))
     storage = Storage(settings["storage.path"])
     count = storage.enqueue(article.id, article.content_hash)

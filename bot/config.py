@@ -43,6 +43,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "min_confidence": Key("float", 0.2, "how much of a question an answer must cover", 0, 1),
         "summary_sentences": Key("int", 3, "sentences in a summary", 1, 20),
         "max_citations": Key("int", 3, "citations kept per answer", 1, 10),
+        "embedding_model": Key(
+            "str", "minilm", "sentence-embedding model: minilm, none, or a model folder"
+        ),
+        "embedding_threads": Key("int", 1, "CPU threads the embedding model runs on", 1, 64),
     },
     "telegram": {
         "base_url": Key(

@@ -6,6 +6,11 @@ changed content is parsed and indexed; an article whose file is gone is deleted.
 with nothing changed reads no file at all. While the bot runs, ``reload_async`` does the same
 in a worker thread and swaps in a new Engine in one assignment, so answers never wait for a
 reload and never see half of one.
+
+With the semantic stage, the sentences' vectors are computed once (keyed by content, kept
+beside the index) by ``embed_pending``, which the bot runs in the background and the
+console runs at once when it takes only seconds. Until every article has its vectors the
+engine answers lexically; then a semantic engine is swapped in.
 """
 
 from __future__ import annotations
@@ -14,15 +19,26 @@ import asyncio
 import hashlib
 import logging
 import os
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Settings
-from bot.core.answer import Engine, EngineSettings, lexicon_of
+from bot.core.answer import Engine, EngineSettings, Semantic, lexicon_of
 from bot.core.corpus import Article, ArticleInfo, list_articles, load_article
-from bot.core.index import CorpusIndex, Entry, IndexBusy, Stamp, info_of
+from bot.core.dense import Embedder, VectorStore, load_embedder
+from bot.core.index import (
+    CorpusIndex,
+    Entry,
+    IndexBusy,
+    IndexView,
+    Stamp,
+    content_hash,
+    info_of,
+)
+from bot.core.query import Lexicon
 from bot.core.text import SURFACE
 from bot.errors import ArticleError, CorpusError
 
@@ -63,16 +79,22 @@ def engine_settings(settings: Settings) -> EngineSettings:
     )
 
 
-def open_library(settings: Settings) -> Library:
+def open_library(settings: Settings, *, semantic: bool = True) -> Library:
     """The corpus the settings name, its index (under the storage folder) brought up to
-    date; files that are skipped are logged."""
+    date; files that are skipped are logged. With ``semantic`` (and a model configured) the
+    embedding model is loaded too; its vectors are computed by ``embed_pending``."""
     folder: Path = settings["corpus.folder"]
     storage_dir: Path = settings["storage.path"].parent
+    embedder = None
+    if semantic:
+        model, threads = settings["answers.embedding_model"], settings["answers.embedding_threads"]
+        embedder = load_embedder(model, threads)
     return Library(
         folder,
         engine_settings(settings),
         settings["corpus.max_file_bytes"],
         index_folder(storage_dir, folder),
+        embedder=embedder,
     )
 
 
@@ -92,12 +114,15 @@ class Library:
         max_bytes: int,
         index_dir: Path | None = None,
         settle_seconds: float = 1.0,
+        embedder: Embedder | None = None,
     ) -> None:
         self.folder = folder
         self.settings = settings
         self.max_bytes = max_bytes
         self.settle_seconds = settle_seconds
         self.read_only = False
+        self._swap = threading.Lock()
+        self._embedding = asyncio.Lock()
         if not folder.is_dir():
             raise CorpusError(f"the corpus folder {folder} does not exist or is not a folder")
         try:
@@ -115,7 +140,12 @@ class Library:
             self.index.close()
             raise
         view = self.index.view
-        self.engine = Engine(view, lexicon_of(view), settings)
+        self._semantic: Semantic | None = None
+        if embedder is not None:
+            where = None if index_dir is None else index_dir.with_name(index_dir.name + ".vectors")
+            store = VectorStore(where, embedder.id, embedder.dim, read_only=self.read_only)
+            self._semantic = Semantic(embedder, store)
+        self.engine = Engine(view, lexicon_of(view), settings, self._ready(view))
         if changes:
             log.info(
                 "indexed %s: %d new, %d changed, %d removed in %.1fs (%d articles)",
@@ -135,8 +165,9 @@ class Library:
             return Changes()
         changes, new_words = await asyncio.to_thread(self._reconcile, settle=True, names=names)
         if changes:
-            lexicon = self.engine.lexicon.extend(new_words)
-            self.engine = Engine(self.index.view, lexicon, self.settings)
+            self._refresh(self.engine.lexicon.extend(new_words))
+            if self._semantic is not None:
+                self._semantic.store.forget(changes.removed)
             log.info(
                 "corpus reloaded: %d new, %d changed, %d removed",
                 len(changes.added),
@@ -146,7 +177,98 @@ class Library:
         return changes
 
     def close(self) -> None:
+        if self._semantic is not None:
+            self._semantic.store.save()
         self.index.close()
+
+    # -- the semantic stage -----------------------------------------------------------------
+
+    @property
+    def semantic(self) -> bool:
+        """Whether the semantic stage is configured (answers may still be lexical)."""
+        return self._semantic is not None
+
+    def _uncovered(self, view: IndexView) -> list[Entry]:
+        """The view's articles whose sentences do not all have vectors yet."""
+        if self._semantic is None:
+            return []
+        store = self._semantic.store
+        return [
+            e for e in view.entries.values() if not store.covers(e.info.id, e.info.content_hash)
+        ]
+
+    def _ready(self, view: IndexView) -> Semantic | None:
+        """The semantic stage, if every article of the view has its vectors."""
+        return self._semantic if not self._uncovered(view) else None
+
+    def _refresh(self, lexicon: Lexicon | None = None) -> None:
+        """Swap in an engine over the current view (semantic when it is ready)."""
+        with self._swap:
+            view = self.index.view
+            lexicon = lexicon or self.engine.lexicon
+            self.engine = Engine(view, lexicon, self.settings, self._ready(view))
+
+    async def embed_in_background(self, stop: threading.Event) -> None:
+        """Embed what is pending in a worker thread, with a log line now and then; the bot
+        calls this at start and after each reload that brought new articles (one at a
+        time: a second call waits for the first, then embeds what is left)."""
+        async with self._embedding:
+            pending = self.pending_sentences()
+            if not pending or self.read_only:
+                return
+            log.info("embedding %d sentences; answers are lexical until then", pending)
+            started = time.monotonic()
+            last = [started]
+
+            def progress(done: int, total: int) -> None:
+                if time.monotonic() - last[0] >= 30:
+                    last[0] = time.monotonic()
+                    log.info("embedded %d of %d sentences", done, total)
+
+            if await asyncio.to_thread(self.embed_pending, progress, stop):
+                elapsed = time.monotonic() - started
+                log.info("semantic answers on: %d sentences embedded in %.1fs", pending, elapsed)
+
+    def pending_sentences(self) -> int:
+        """Sentences of articles that are not yet embedded (some may share a stored vector)."""
+        return sum(max(1, e.info.sentences) for e in self._uncovered(self.index.view))
+
+    def embed_pending(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        stop: threading.Event | None = None,
+        save_every: float = 60.0,
+    ) -> bool:
+        """Embed the sentences of every article that has no vectors yet (blocking: run it
+        in a thread), saving now and then; swap in the semantic engine when all are done.
+        ``progress(done, total)`` is told in sentences. Returns False if stopped first."""
+        semantic = self._semantic
+        if semantic is None or self.read_only:  # the owner of the index embeds
+            return semantic is None
+        store, view = semantic.store, self.index.view
+        todo = self._uncovered(view)
+        total, done = sum(e.info.sentences for e in todo), 0
+        last_save = time.monotonic()
+        for entry in todo:
+            if stop is not None and stop.is_set():
+                store.save()
+                return False
+            units = view.units(entry.aid)
+            hashes = [content_hash(u) for u in units]
+            absent = set(store.missing(hashes))
+            missing = {h: u for h, u in zip(hashes, units, strict=True) if h in absent}
+            if missing:
+                store.add(list(missing), semantic.embedder.embed(list(missing.values())))
+            store.cover(entry.info.id, entry.info.content_hash)
+            done += entry.info.sentences
+            if progress is not None:
+                progress(done, total)
+            if time.monotonic() - last_save > save_every:
+                store.save()
+                last_save = time.monotonic()
+        store.save()
+        self._refresh()
+        return self.engine.semantic is not None or not self.index.view.entries
 
     # -- reconciling ------------------------------------------------------------------------
 

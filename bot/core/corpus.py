@@ -67,6 +67,7 @@ class ArticleInfo:
     summary: str | None = None
     teaser: str = ""
     content_hash: str = ""
+    sentences: int = 0
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ sentence has a vector: what a restart needs to know to embed only what is missin
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -140,6 +141,14 @@ class Embedder:
         return np.vstack(out)
 
 
+@functools.cache
+def load_embedder(name: str, threads: int) -> Embedder | None:
+    """The embedder ``answers.embedding_model`` names, loaded once per process (an
+    onnxruntime session is thread-safe); None for ``none``."""
+    files = model_files(name)
+    return Embedder(files, threads) if files is not None else None
+
+
 def _keys(hashes: Iterable[int]) -> npt.NDArray[np.uint64]:
     return np.asarray(list(hashes), dtype=np.int64).view(np.uint64)
 
@@ -152,10 +161,13 @@ class VectorStore:
     ``save``; what was added after the last save is embedded again after a crash.
     """
 
-    def __init__(self, folder: Path | None, model_id: str, dim: int) -> None:
+    def __init__(
+        self, folder: Path | None, model_id: str, dim: int, *, read_only: bool = False
+    ) -> None:
         from usearch.index import Index
 
         self.folder = folder
+        self.read_only = read_only
         self.model_id = model_id
         self._lock = threading.Lock()
         self._index = Index(ndim=dim, metric="cos", dtype="i8")
@@ -236,7 +248,7 @@ class VectorStore:
 
     def save(self) -> None:
         """Write the vectors and the covered articles (atomically, each by rename)."""
-        if self.folder is None or not self._dirty:
+        if self.folder is None or self.read_only or not self._dirty:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         vectors, covered = self._paths()

@@ -38,13 +38,13 @@ import tantivy
 
 from bot.core.corpus import Article, ArticleInfo, Paragraph
 from bot.core.summary import teaser
-from bot.core.text import SURFACE, TERMS
+from bot.core.text import SURFACE, TERMS, leans_back
 
 log = logging.getLogger(__name__)
 
 # Bumped whenever the schema, the analyzers or the stored layout change: an index written by
 # another version is rebuilt from the files instead of being misread.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _VERSION_FILE = "VERSION"
 _CATALOG_FILE = "catalog.sqlite3"
 _WRITER_HEAP = 96_000_000
@@ -78,9 +78,15 @@ SCHEMA = _schema()
 
 
 def content_hash(text: str) -> int:
-    """A sentence's 64-bit content key (signed, as tantivy's integer fields hold it)."""
+    """A text's 64-bit content key (signed, as tantivy's integer fields hold it)."""
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "little", signed=True)
+
+
+def unit_text(text: str, prev: str | None) -> str:
+    """What the dense stage embeds for a sentence: the sentence, and the one before it when
+    it leans on it ("It was commissioned by Odo" says little without the tapestry)."""
+    return f"{prev} {text}" if prev is not None and leans_back(text) else text
 
 
 # -- what the pipeline sees ---------------------------------------------------------------
@@ -107,6 +113,11 @@ class Sentence:
     text: str
     prev: str | None
     next: str | None
+
+    @property
+    def unit(self) -> str:
+        """The text the dense stage embeds for this sentence."""
+        return unit_text(self.text, self.prev)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +164,7 @@ class Retriever(Protocol):
         ...
 
     def by_hash(self, hashes: Sequence[int], limit: int) -> list[Sentence]:
-        """The sentences whose content hash is one of ``hashes`` (for the dense stage)."""
+        """The sentences whose dense unit has one of these content hashes."""
         ...
 
     def titles(self, query: Sequence[WeightedWord], limit: int) -> list[int]:
@@ -197,6 +208,7 @@ class IndexView:
     by_id: Mapping[str, int]
     _freq_cache: dict[tuple[str, str], int] = field(default_factory=dict)
     _idf_cache: dict[str, float] = field(default_factory=dict)
+    _family_cache: dict[str, list[str]] = field(default_factory=dict)
 
     @functools.cached_property
     def sentence_count(self) -> int:
@@ -220,6 +232,27 @@ class IndexView:
 
     def head_freq(self, term: str) -> int:
         return self._freq("head", term)
+
+    def family(self, term: str) -> list[str]:
+        """Other terms of the corpus from the same word family: one extends the other by at
+        most three letters ("econom" and "economi", from "economic" and "economy"), both of
+        five letters or more."""
+        if len(term) < 5 or term[0].isdigit():
+            return []
+        found = self._family_cache.get(term)
+        if found is None:
+            found = [
+                other
+                for other, _ in self.searcher.terms_with_prefix("body", term[:5], limit=400)
+                if other != term
+                and len(other) >= 5
+                and abs(len(other) - len(term)) <= 3
+                and (other.startswith(term) or term.startswith(other))
+            ]
+            if len(self._family_cache) > 100_000:
+                self._family_cache.clear()
+            self._family_cache[term] = found
+        return found
 
     def known(self, term: str) -> bool:
         """Whether any sentence, title or keyword holds the term."""
@@ -322,6 +355,17 @@ class IndexView:
         aids = self.searcher.fast_field_values("aid", [address for _, address in found])
         return [int(a) for a in aids if a is not None and int(a) in self.entries]
 
+    def units(self, aid: int) -> list[str]:
+        """The dense units of an article's sentences, in order."""
+        article = self.article(aid)
+        if article is None:
+            return []
+        return [
+            unit_text(s, p.sentences[i - 1] if i else None)
+            for p in article.paragraphs
+            for i, s in enumerate(p.sentences)
+        ]
+
     def article(self, aid: int) -> Article | None:
         entry = self.entries.get(aid)
         if entry is None:
@@ -340,8 +384,12 @@ class IndexView:
         return list(dict.fromkeys(kw for e in self.entries.values() for kw in e.info.keywords))
 
     def vocabulary(self) -> list[tuple[str, int]]:
-        """Every content word of the corpus with the number of documents holding it."""
-        return [(w, int(n)) for w, n in self.searcher.terms_with_prefix("surface", "")]
+        """Every content word of the corpus, and every term (stem) that is not one of its
+        words, with the number of documents holding it."""
+        words = {w: int(n) for w, n in self.searcher.terms_with_prefix("surface", "")}
+        for term, n in self.searcher.terms_with_prefix("body", ""):
+            words.setdefault(term, int(n))
+        return list(words.items())
 
 
 # -- storing articles ---------------------------------------------------------------------
@@ -383,6 +431,7 @@ def info_of(article: Article) -> ArticleInfo:
         summary=article.summary,
         teaser=teaser(article),
         content_hash=article.content_hash,
+        sentences=sum(len(p.sentences) for p in article.paragraphs),
     )
 
 
@@ -398,7 +447,9 @@ def _documents(article: Article, aid: int) -> Iterator[tantivy.Document]:
             doc.add_text("surface", sentence)
             doc.add_integer("seq", seq)
             doc.add_integer("para", para.number)
-            doc.add_integer("chash", content_hash(sentence))
+            doc.add_integer(
+                "chash", content_hash(unit_text(sentence, sentences[i - 1] if i else None))
+            )
             doc.add_bytes("text", sentence.encode("utf-8"))
             if i > 0:
                 doc.add_bytes("prev", sentences[i - 1].encode("utf-8"))
@@ -488,6 +539,7 @@ def _info_to_json(info: ArticleInfo) -> str:
             "summary": info.summary,
             "teaser": info.teaser,
             "hash": info.content_hash,
+            "sentences": info.sentences,
         },
         ensure_ascii=False,
     )
@@ -505,6 +557,7 @@ def _info_from_json(text: str) -> ArticleInfo:
         summary=data["summary"],
         teaser=data["teaser"],
         content_hash=data["hash"],
+        sentences=int(data.get("sentences", 0)),
     )
 
 

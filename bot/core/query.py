@@ -11,9 +11,11 @@ still work.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -27,8 +29,15 @@ from bot.core.text import STOP_WORDS, fold, stem, typo_budget, words
 TYPO_WEIGHT_LONG = 0.85
 TYPO_WEIGHT_SHORT = 0.7
 TYPO_WEIGHT_TWO = 0.6
-# Comparative and superlative forms ("long", "longer", "longest") count for a little less.
+# Comparative and superlative forms ("long", "longer", "longest") count for a little less,
+# other members of a word's family ("economy", "economic") less again.
 VARIANT_WEIGHT = 0.8
+FAMILY_WEIGHT = 0.7
+MAX_FAMILY = 2
+# Words that name the same thing in questions about articles: a question about "the writer"
+# is about the article's author.
+SYNONYMS = {"writer": ("author",), "author": ("writer",), "journalist": ("author", "writer")}
+SYNONYM_WEIGHT = 0.9
 # How many known words one unknown word may stand for.
 MAX_EXPANSIONS = 3
 
@@ -53,6 +62,9 @@ class Query:
     text: str
     terms: tuple[QueryTerm, ...]
     corrected: str
+    # The text the embedding model reads: ``corrected``, and typos in words the corpus lacks
+    # repaired against an English word list too.
+    for_model: str = ""
 
     @property
     def known(self) -> list[QueryTerm]:
@@ -65,6 +77,40 @@ class Vocabulary(Protocol):
     def known(self, term: str) -> bool: ...
 
     def doc_freq(self, term: str) -> int: ...
+
+    def family(self, term: str) -> list[str]: ...
+
+
+def _dictionary() -> list[str]:
+    """English words (and common names): the whole-word entries of the embedding model's
+    WordPiece vocabulary, in its order (roughly the most frequent first)."""
+    path = Path(__file__).parent / "models" / "minilm-vocab.txt"
+    with path.open(encoding="utf-8") as f:
+        return [w for w in (line.strip() for line in f) if w.isascii() and w.isalpha()]
+
+
+#: A question word found here is a word, not a typo, even when the corpus lacks it: "phone"
+#: must not become "Rhone".
+DICTIONARY = frozenset(_dictionary())
+
+
+@functools.cache
+def _english() -> Lexicon:
+    return Lexicon([w for w in _dictionary() if Lexicon.usable(w)])
+
+
+def english(word: str) -> str:
+    """The English word a misspelt word most likely is (within its typo budget), or the
+    word itself: for the embedding model, which reads "ikcked" as noise."""
+    budget = typo_budget(word)
+    if not budget or word[0].isdigit():
+        return word
+    best, best_distance = word, budget + 1
+    for match in _english().near(word):
+        distance = OSA.distance(word, match, score_cutoff=budget)
+        if distance < best_distance:
+            best, best_distance = match, distance
+    return best
 
 
 def _deletes(word: str) -> set[str]:
@@ -138,8 +184,12 @@ class Lexicon:
         return [self.words[i] for i in sorted(ids)[:limit]]
 
 
-# Stop words long enough to be recognised through one typo ("whcih" → "which", "wht" → "what").
-_FIXABLE_STOP_WORDS = sorted(w for w in STOP_WORDS if len(w) >= 4)
+# Stop words long enough to be recognised through one typo ("whcih" → "which", "wht" → "what"),
+# question words first, so that a tie ("hwat": what or that) goes to them.
+_QUESTION_WORDS = ["what", "when", "where", "which", "whom", "whose", "does", "were"]
+_FIXABLE_STOP_WORDS = _QUESTION_WORDS + sorted(
+    w for w in STOP_WORDS if len(w) >= 4 and w not in _QUESTION_WORDS
+)
 
 
 def _variants(term: str, vocab: Vocabulary) -> tuple[tuple[str, float], ...]:
@@ -167,7 +217,22 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
     """
     term = stem(word)
     if vocab.known(term):
-        return QueryTerm(word, ((term, 1.0), *_variants(term, vocab))), word
+        variants = _variants(term, vocab)
+        taken = {term, *(t for t, _ in variants)}
+        family = [t for t in vocab.family(term) if t not in taken]
+        family.sort(key=vocab.doc_freq, reverse=True)
+        kin = tuple((t, FAMILY_WEIGHT) for t in family[:MAX_FAMILY])
+        same = tuple(
+            (stem(s), SYNONYM_WEIGHT)
+            for s in SYNONYMS.get(word, ())
+            if stem(s) not in taken and vocab.known(stem(s))
+        )
+        return QueryTerm(word, ((term, 1.0), *variants, *kin, *same)), word
+    same = tuple((stem(s), SYNONYM_WEIGHT) for s in SYNONYMS.get(word, ()) if vocab.known(stem(s)))
+    if same:
+        return QueryTerm(word, same), word
+    if word in DICTIONARY:
+        return QueryTerm(word, _variants(term, vocab)), word
     # Words of four letters get one edit only here, for words the corpus does not know,
     # so "Rine" still finds "Rhine" while known short words never drift.
     budget = typo_budget(word) or (1 if len(word) == 4 else 0)
@@ -190,8 +255,15 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
             found[t] = max(found.get(t, 0.0), weight)
             if dist < best_distance:
                 corrected, best_distance = match, int(dist)
+
         if found:
             break
+    if not found and budget and not word[0].isdigit():
+        # The word's stem against the corpus's stems: "mepty" is two edits from "empties"
+        # but one from its stem, "empti".
+        for match in lexicon.near(term):
+            if vocab.known(match) and OSA.distance(term, match, score_cutoff=budget) <= budget:
+                found[match] = TYPO_WEIGHT_TWO
     if not found:
         return QueryTerm(word, _variants(term, vocab)), word
     best = sorted(found.items(), key=lambda kv: -kv[1])[:MAX_EXPANSIONS]
@@ -203,25 +275,34 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
     seen: set[str] = set()
     out: list[QueryTerm] = []
     fixed: list[str] = []
+    for_model: list[str] = []
     for w in words(text):
         if w in STOP_WORDS:
             fixed.append(w)
+            for_model.append(w)
             continue
         if len(w) >= 3 and not vocab.known(stem(w)):
             stop = process.extractOne(w, _FIXABLE_STOP_WORDS, scorer=OSA.distance, score_cutoff=1)
             if stop is not None:
                 fixed.append(stop[0])
+                for_model.append(stop[0])
                 continue
         qt, corrected = expand(w, lexicon, vocab)
         fixed.append(corrected)
+        unknown_typo = corrected == w and w not in DICTIONARY and not qt.known
+        for_model.append(english(w) if unknown_typo else corrected)
         if w not in seen:
             seen.add(w)
             out.append(qt)
-    return Query(text, tuple(out), " ".join(fixed))
+    return Query(text, tuple(out), " ".join(fixed), " ".join(for_model))
 
 
 # -- what a question asks for ---------------------------------------------------------------
 
+_MONEY_Q = re.compile(
+    r"\b(how much (does|did|do|is|was|are|were|will|would) .*\b(cost|charge|pay|spend|"
+    r"earn|sell|fee|price|worth)\w*|what (is|was|are|were) the (price|cost|fee)s?)\b"
+)
 _NUMBER_Q = re.compile(
     r"\b(how (many|much|long|far|big|large|old|tall|high|deep|wide|fast)|what (number|"
     r"percentage|percent|amount|proportion|share|size|length|population)|by how much)\b"
@@ -237,10 +318,23 @@ _PLACE_Q = re.compile(
 )
 
 
+_NOW_Q = re.compile(
+    r"\b(today|tomorrow|tonight|right now|at the moment|currently|these days|this (week|"
+    r"weekend|month|year)|next (week|weekend|month|year)|latest news|nowadays)\b"
+)
+
+
+def asks_about_now(question: str) -> bool:
+    """Whether a question asks about the present or the future ("today", "tomorrow"), which
+    dated articles can only answer where they say so themselves."""
+    return _NOW_Q.search(fold(question)) is not None
+
+
 def question_type(question: str) -> str | None:
-    """The kind of thing a question asks for: number, date, person, place or None."""
+    """The kind of thing a question asks for: money, number, date, person, place or None."""
     q = fold(question)
     for kind, pattern in (
+        ("money", _MONEY_Q),
         ("number", _NUMBER_Q),
         ("date", _DATE_Q),
         ("person", _PERSON_Q),
@@ -249,6 +343,34 @@ def question_type(question: str) -> str | None:
         if pattern.search(q):
             return kind
     return None
+
+
+_LIST_Q = re.compile(
+    r"\b((what|which) (are|were)\b|(what|which) \w+s (are|were|did|do|does|have|has)\b|"
+    r"(which|what) (countries|cities|places|regions|nations|states|towns|rivers|companies|"
+    r"brands|people|products|languages|members)\b|\b(name|list) (the|all|some)\b|"
+    r"\b(countries|cities|nations|regions|languages|members|companies|brands|products)\b)"
+)
+_ACRONYM_Q = re.compile(
+    r"\bwhat (?:does|do|did|is|was) (?:the )?(?:abbreviation |acronym )?([a-z0-9&.-]{2,12}) "
+    r"(?:stand for|short for|mean|an abbreviation for|an acronym for)\b"
+    r"|\b([a-z0-9&.-]{2,12}) (?:stands for|is short for)\b"
+    r"|\bwhat is the (?:full form|long form|meaning) of (?:the )?([a-z0-9&.-]{2,12})\b"
+)
+
+
+def asks_for_list(question: str) -> bool:
+    """Whether a question asks for several things ("which countries", "what are the …")."""
+    return _LIST_Q.search(fold(question)) is not None
+
+
+def acronym_asked(question: str) -> str | None:
+    """The abbreviation a question asks to be spelled out ("what does C2M stand for")."""
+    found = _ACRONYM_Q.search(fold(question))
+    if found is None:
+        return None
+    word = next(g for g in found.groups() if g)
+    return word if any(c.isalpha() for c in word) else None
 
 
 _AUTHOR_Q = re.compile(

@@ -20,8 +20,8 @@ from itertools import pairwise
 
 from bot.core.dense import FloatArray, VectorStore
 from bot.core.index import IndexView, Sentence, WeightedWord, content_hash
-from bot.core.query import Query, QueryTerm, question_type
-from bot.core.text import STOP_WORDS, fold, terms, words
+from bot.core.query import Query, QueryTerm, acronym_asked, asks_for_list, question_type
+from bot.core.text import STOP_WORDS, fold, leans_back, terms, words
 
 # Sentences the first stage returns, and how many of the best are reranked.
 FIRST_STAGE = 100
@@ -38,24 +38,32 @@ LEND = 0.35
 TITLE_LEND = 0.5
 # What a question word the corpus does not know weighs, as a share of the highest idf.
 UNKNOWN_WEIGHT = 0.6
-# A word found only next to the sentence (its neighbours, its title) covers this share.
+# A word found only next to the sentence (its neighbours, its title) covers this share, and
+# nearly all of it when the sentence leans on the one before ("It was commissioned by …").
 NEARBY_COVER = 0.5
+LEANING_COVER = 0.9
 # BM25 as the rerank computes it over all the question's terms: a gentler length
 # normalisation than the first stage's (tantivy's fixed b=0.75), so a long sentence that
 # holds every word is not beaten by a short one that holds a few.
 K1 = 1.2
 B = 0.4
-# How much each rerank cue counts. Fitted by a coarse grid search on public SQuAD questions,
-# clean and with typos; round values on purpose, so they describe the cues, not the questions.
+# How much each rerank cue counts. Fitted by a coarse search on public SQuAD questions (clean
+# and with typos) and the paraphrased development questions; round values on purpose, so
+# they describe the cues, not the questions.
 WEIGHTS = {
-    "bm25": 1.5,
-    "neighbour": 0.25,
-    "coverage": 0.5,
-    "order": 0.3,
+    "bm25": 0.25,
+    "neighbour": 0.0,
+    "coverage": 1.0,
+    "order": 0.5,
     "type": 0.5,
     "title": 0.1,
     "dense": 2.0,
+    "list": 0.3,
+    "acronym": 1.0,
 }
+# Without the dense stage (not configured, or the corpus not yet embedded), word overlap has
+# to carry more of the ranking.
+LEXICAL_WEIGHTS = {**WEIGHTS, "bm25": 1.5}
 # Sentences the dense stage adds, nearest the question in meaning.
 DENSE_K = 20
 
@@ -234,6 +242,10 @@ _NUMBER_A = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|dozen|half|several)\b"
 )
+_MONEY_A = re.compile(
+    r"[$€£¥₹]|\b(dollars?|euros?|pounds|yuan|rmb|yen|rupees?|francs?|usd|eur|gbp|cents?|"
+    r"price[sd]?|costs?|fees?|free of charge|for free)\b"
+)
 _NAME_A = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z\u00C0-\u024F]+(?:\s+[A-Z][a-z]+)*")
 
 
@@ -252,6 +264,8 @@ def type_bonus(kind: str | None, sentence: str, question_words: set[str]) -> flo
     if kind is None:
         return 0.0
     new_words = " ".join(w for w in sentence_words(sentence) if w not in question_words)
+    if kind == "money":
+        return 1.0 if _MONEY_A.search(fold(sentence)) and _NUMBER_A.search(new_words) else 0.0
     if kind == "date":
         return 1.0 if _DATE_A.search(new_words) else 0.0
     if kind == "number":
@@ -260,6 +274,34 @@ def type_bonus(kind: str | None, sentence: str, question_words: set[str]) -> flo
     if kind == "person":
         return 1.0 if names else 0.0
     return 0.7 if names else 0.0
+
+
+_ENUMERATION_RE = re.compile(
+    r"\b(including|such as|among them|namely|as well as)\b|[^,;:]+,[^,;:]+,[^,;:]*\b(and|or)\b|:\s"
+)
+
+
+def list_bonus(sentence: str) -> float:
+    """Whether a sentence enumerates things (what a question asking for several wants)."""
+    return 1.0 if _ENUMERATION_RE.search(sentence) else 0.0
+
+
+_DIGIT_WORDS = {"2": "t", "4": "f", "3": "t", "1": "o"}
+
+
+def spells_out(acronym: str, sentence: str) -> float:
+    """Whether a sentence spells out an abbreviation: it holds the abbreviation and words
+    whose initials make it ("consumer-to-manufacturer (C2M)")."""
+    folded = fold(sentence)
+    if acronym.replace(".", "") not in folded.replace(".", ""):
+        return 0.0
+    letters = [_DIGIT_WORDS.get(c, c) for c in acronym if c.isalnum()]
+    initials = [w[0] for w in re.findall(r"[a-z0-9]+", folded)]
+    joined, target = "".join(initials), "".join(letters)
+    # Small words ("of", "and") may be skipped in an abbreviation: allow one gap between
+    # consecutive initials.
+    pattern = ".?".join(re.escape(c) for c in target)
+    return 1.0 if len(target) >= 2 and re.search(pattern, joined) else 0.0
 
 
 def ordered_pairs(question_terms: Sequence[str], s_terms: Sequence[str]) -> int:
@@ -279,7 +321,7 @@ def rerank(
     question's, with the dense stage); best first."""
     cosines: dict[int, float] = {}
     if dense is not None:
-        hashes = [content_hash(c.sentence.text) for c in candidates]
+        hashes = [content_hash(c.sentence.unit) for c in candidates]
         cosines = dense.store.cosines(dense.vector, hashes)
         for cand, h in zip(candidates, hashes, strict=True):
             cand.cosine = cosines.get(h)
@@ -291,11 +333,17 @@ def rerank(
     kind = question_type(query.corrected)
     qwords = set(query.corrected.split())
     qstems = [qt.expansions[0][0] for qt in known]
+    weights = WEIGHTS if dense is not None else LEXICAL_WEIGHTS
+    wants_list = asks_for_list(query.text)
+
+    acronym = acronym_asked(query.text)
     for cand in candidates:
         s = cand.sentence
+        unit = s.unit
         s_terms = sentence_terms(s.text)
         s_set = set(s_terms)
         nearby: set[str] | None = None
+        leaning: set[str] = set()
         covered = 0.0
         matched = 0
         for qt in known:
@@ -309,7 +357,10 @@ def rerank(
                 continue
             if nearby is None:
                 nearby = _nearby_terms(view, s)
-            if any(t in nearby for t, _ in qt.expansions):
+                leaning = set(sentence_terms(s.prev)) if s.prev and leans_back(s.text) else set()
+            if any(t in leaning for t, _ in qt.expansions):
+                covered += LEANING_COVER * term_weight[qt.word]
+            elif any(t in nearby for t, _ in qt.expansions):
                 covered += NEARBY_COVER * term_weight[qt.word]
         cand.bm25 = _bm25(view, known, s_terms)
         cand.coverage = covered / total_mass
@@ -322,9 +373,13 @@ def rerank(
             "type": type_bonus(kind, s.text, qwords),
             "title": min(1.0, titles.get(s.aid, 0.0) / total_mass),
         }
+        if wants_list:
+            cand.parts["list"] = list_bonus(s.text)
+        if acronym is not None:
+            cand.parts["acronym"] = spells_out(acronym, unit)
         if dense is not None:
             cand.parts["dense"] = cand.cosine or 0.0
-        cand.score = sum(WEIGHTS[name] * value for name, value in cand.parts.items())
+        cand.score = sum(weights[name] * value for name, value in cand.parts.items())
     return sorted(candidates, key=lambda c: -c.score)
 
 

@@ -128,6 +128,39 @@ def split_sentences(paragraph: str) -> list[str]:
     return sentences
 
 
+# A sentence that opens with one of these (after any connective) leans on the one before it
+# for its subject: "It was commissioned by Odo", "But those who do so will …".
+_BACK_REFERENCES = frozenset(
+    """it its he his him she her they their them this these that those such both either
+    neither latter former""".split()
+)
+_CONNECTIVES = frozenset(
+    """but and yet so also however moreover furthermore additionally besides still thus
+    therefore hence then meanwhile instead nevertheless nonetheless consequently indeed
+    likewise similarly otherwise""".split()
+)
+_CONNECTIVE_PHRASES = ("in addition", "as a result", "for example", "for instance", "in fact")
+
+
+def leans_back(sentence: str) -> bool:
+    """Whether a sentence opens with a word that points back to the sentence before it (a
+    pronoun, "this", "those"), possibly after a connective ("However, it …")."""
+    lead = fold(sentence.lstrip(" \"'“‘(["))
+    for phrase in _CONNECTIVE_PHRASES:
+        if lead.startswith(phrase):
+            lead = lead[len(phrase) :]
+            break
+    first = _FIRST_WORDS_RE.findall(lead[:60])
+    if first and first[0] in _CONNECTIVES:
+        first = first[1:]
+    if first[:1] == ["the"]:  # "the latter", "the former"
+        first = first[1:]
+    return bool(first) and first[0] in _BACK_REFERENCES
+
+
+_FIRST_WORDS_RE = re.compile(r"[a-z]+")
+
+
 def typo_budget(word: str) -> int:
     """How many edits a word may carry and still match (Meilisearch's rule of thumb)."""
     if len(word) >= 9:

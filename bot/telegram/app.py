@@ -112,11 +112,15 @@ async def start_announcements(app: BotApp) -> None:
             state.storage.enqueue(article.id, article.content_hash)
         state.tasks.append(asyncio.create_task(state.sender.run(), name="announcements"))
     state.tasks.append(asyncio.create_task(watch(app, state.rescan_seconds), name="watcher"))
+    state.tasks.append(
+        asyncio.create_task(state.library.embed_in_background(state.stop), name="embedding")
+    )
 
 
 async def post_shutdown(app: BotApp) -> None:
     """Stop the background tasks and close the database."""
     state = app.bot_data
+    state.stop.set()
     for task in state.tasks:
         task.cancel()
     for task in state.tasks:

@@ -193,7 +193,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         return
     question = question[:MAX_QUESTION_CHARS]
     chat_data = context.chat_data if context.chat_data is not None else {}
-    answer = context.bot_data.engine.ask(question, about=chat_data.get("about"))
+    # Off the event loop: the semantic stage runs a model, and other chats must not wait.
+    engine = context.bot_data.engine
+    answer = await asyncio.to_thread(engine.ask, question, chat_data.get("about"))
     if answer.article:
         chat_data["about"] = answer.article
     await reply(message, render.answer_html(answer), answer_keyboard(answer, question, context))

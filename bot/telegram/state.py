@@ -5,6 +5,7 @@ per-user flood limit and each chat's follow-up article; and the typed context th
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
@@ -85,6 +86,7 @@ class BotState:
     reannounce_changed: bool = False
     rescan_seconds: float = 30.0
     rescan_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    stop: threading.Event = field(default_factory=threading.Event)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
 
     @property

@@ -143,6 +143,8 @@ async def rescan(app: Any, names: set[str] | None = None) -> Changes:
     state = app.bot_data
     async with state.rescan_lock:
         changes: Changes = await state.library.reload_async(names)
+    if changes.added or changes.changed:  # their sentences need vectors
+        state.tasks.append(asyncio.create_task(state.library.embed_in_background(state.stop)))
     if changes and state.storage is not None and state.announce:
         todo = plan(state.storage, [*changes.added, *changes.changed], state.reannounce_changed)
         for article in todo:
