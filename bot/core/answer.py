@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.core.corpus import Article, ArticleInfo
 from bot.core.dense import Embedder, VectorStore
-from bot.core.index import CorpusIndex, IndexView, Sentence, Stamp
+from bot.core.index import CorpusIndex, IndexView, Sentence, Stamp, content_hash
 from bot.core.query import (
     ARTICLE_WORDS,
     META_WORDS,
@@ -61,7 +61,7 @@ SEARCH_SENTENCES = 100
 # DENSE_GATE, and the cosine alone DENSE_FLOOR. Calibrated on public SQuAD and paraphrased
 # questions against off-topic ones and questions about other articles.
 DENSE_FLOOR = 0.2
-DENSE_GATE = 0.5
+DENSE_GATE = 0.45
 DENSE_COVER = 0.25
 
 
@@ -161,12 +161,22 @@ class Engine:
 
     @classmethod
     def from_articles(
-        cls, articles: Sequence[Article], settings: EngineSettings | None = None
+        cls,
+        articles: Sequence[Article],
+        settings: EngineSettings | None = None,
+        embedder: Embedder | None = None,
     ) -> Engine:
-        """An engine over articles held in memory (tests, benchmarks, one-off use)."""
+        """An engine over articles held in memory (tests, benchmarks, one-off use); with an
+        embedder, every sentence is embedded first and the semantic stage is on."""
         index = CorpusIndex(None)
         view = index.apply([(a, Stamp()) for a in articles])
-        return cls(view, lexicon_of(view), settings)
+        semantic = None
+        if embedder is not None:
+            store = VectorStore(None, embedder.id, embedder.dim)
+            units = list(dict.fromkeys(u for aid in view.entries for u in view.units(aid)))
+            store.add([content_hash(u) for u in units], embedder.embed(units))
+            semantic = Semantic(embedder, store)
+        return cls(view, lexicon_of(view), settings, semantic)
 
     @property
     def articles(self) -> tuple[ArticleInfo, ...]:
@@ -363,7 +373,7 @@ class Engine:
         n_terms = len(query.terms)
         kind = question_type(query.corrected)
         qwords = set(query.corrected.split())
-        span = _span(best.sentence, kind, qwords)
+        span = _continued(ranked) or _span(best.sentence, kind, qwords)
         # A price asked for and none in the answer, or today's state of things asked for and
         # the answer not about today: that would be a guess.
         guess = (kind in STRICT_KINDS and type_bonus(kind, span, qwords) == 0) or (
@@ -396,8 +406,8 @@ class Engine:
         """Whether a sentence says enough of the question to be an answer: it covers most of
         the question's weight, or a fair share of it with at least two of its words (one
         shared word is how unrelated questions find unrelated sentences)."""
-        if cand.parts.get("acronym"):
-            return True  # the sentence spells out the abbreviation asked about
+        if cand.parts.get("acronym") or cand.parts.get("role"):
+            return True  # it spells out the abbreviation, or it is the author's note
         floor = self.settings.min_confidence
         lexical = cand.coverage >= 3.0 * floor or (
             cand.coverage >= floor and cand.matched >= min(2, n_terms)
@@ -468,6 +478,21 @@ def lexicon_of(view: IndexView) -> Lexicon:
 
 
 _NAMES_AUTHOR = re.compile(r"\bthe (author|writer)\b", re.IGNORECASE)
+
+
+def _continued(ranked: list[Candidate]) -> str | None:
+    """The best sentence and the next one, when that one leans on it and scores nearly as
+    well: "… the Bayeux Tapestry … It was commissioned by Odo" is the answer in two."""
+    best = ranked[0].sentence
+    for cand in ranked[1:]:
+        if cand.score < CLOSE_SECOND * ranked[0].score:
+            break
+        s = cand.sentence
+        if s.aid == best.aid and s.seq == best.seq + 1 and s.para == best.para:
+            joined = f"{best.text} {s.text}"
+            if leans_back(s.text) and len(joined) <= MAX_ANSWER_CHARS:
+                return joined
+    return None
 
 
 def _close_second(ranked: list[Candidate], span: str) -> str | None:

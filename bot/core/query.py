@@ -23,7 +23,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.text import STOP_WORDS, fold, stem, typo_budget, words
+from bot.core.text import STOP_WORDS, TERMS, fold, stem, typo_budget, words
 
 # What a typo costs a word's weight: one edit in a long word, one in a short word, two.
 TYPO_WEIGHT_LONG = 0.85
@@ -92,6 +92,12 @@ def _dictionary() -> list[str]:
 #: A question word found here is a word, not a typo, even when the corpus lacks it: "phone"
 #: must not become "Rhone".
 DICTIONARY = frozenset(_dictionary())
+_DICTIONARY_STEMS = frozenset(TERMS.analyze(" ".join(DICTIONARY)))
+
+
+def is_english(word: str) -> bool:
+    """Whether a word is an English word or a form of one ("fridges" for "fridge")."""
+    return word in DICTIONARY or (len(word) >= 4 and stem(word) in _DICTIONARY_STEMS)
 
 
 @functools.cache
@@ -231,7 +237,7 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
     same = tuple((stem(s), SYNONYM_WEIGHT) for s in SYNONYMS.get(word, ()) if vocab.known(stem(s)))
     if same:
         return QueryTerm(word, same), word
-    if word in DICTIONARY:
+    if is_english(word):
         return QueryTerm(word, _variants(term, vocab)), word
     # Words of four letters get one edit only here, for words the corpus does not know,
     # so "Rine" still finds "Rhine" while known short words never drift.
@@ -289,7 +295,7 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
                 continue
         qt, corrected = expand(w, lexicon, vocab)
         fixed.append(corrected)
-        unknown_typo = corrected == w and w not in DICTIONARY and not qt.known
+        unknown_typo = corrected == w and not qt.known and not is_english(w)
         for_model.append(english(w) if unknown_typo else corrected)
         if w not in seen:
             seen.add(w)
@@ -357,6 +363,20 @@ _ACRONYM_Q = re.compile(
     r"|\b([a-z0-9&.-]{2,12}) (?:stands for|is short for)\b"
     r"|\bwhat is the (?:full form|long form|meaning) of (?:the )?([a-z0-9&.-]{2,12})\b"
 )
+
+
+_ROLE_Q = re.compile(
+    r"\b(job|role|position|occupation|profession|title|work for|works for|employer|"
+    r"do for a living|who is)\b"
+)
+_AUTHOR_REF = re.compile(r"\b(author|writer|journalist)\b")
+
+
+def asks_author_role(question: str) -> bool:
+    """Whether a question asks what the article's author does ("what job does the writer
+    hold"): the closing note usually says."""
+    q = fold(question)
+    return _AUTHOR_REF.search(q) is not None and _ROLE_Q.search(q) is not None
 
 
 def asks_for_list(question: str) -> bool:

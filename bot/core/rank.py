@@ -20,7 +20,14 @@ from itertools import pairwise
 
 from bot.core.dense import FloatArray, VectorStore
 from bot.core.index import IndexView, Sentence, WeightedWord, content_hash
-from bot.core.query import Query, QueryTerm, acronym_asked, asks_for_list, question_type
+from bot.core.query import (
+    Query,
+    QueryTerm,
+    acronym_asked,
+    asks_author_role,
+    asks_for_list,
+    question_type,
+)
 from bot.core.text import STOP_WORDS, fold, leans_back, terms, words
 
 # Sentences the first stage returns, and how many of the best are reranked.
@@ -60,6 +67,7 @@ WEIGHTS = {
     "dense": 2.0,
     "list": 0.3,
     "acronym": 1.0,
+    "role": 1.0,
 }
 # Without the dense stage (not configured, or the corpus not yet embedded), word overlap has
 # to carry more of the ranking.
@@ -304,6 +312,14 @@ def spells_out(acronym: str, sentence: str) -> float:
     return 1.0 if len(target) >= 2 and re.search(pattern, joined) else 0.0
 
 
+_AUTHOR_NOTE = re.compile(r"^[(\[]?\s*(the )?(author|writer)s?\b", re.IGNORECASE)
+
+
+def about_the_author(sentence: str) -> float:
+    """Whether a sentence is an author's note ("(The author is CEO of …")."""
+    return 1.0 if _AUTHOR_NOTE.match(sentence) else 0.0
+
+
 def ordered_pairs(question_terms: Sequence[str], s_terms: Sequence[str]) -> int:
     """How many adjacent question term pairs appear adjacent, in order, in the sentence."""
     pairs = set(pairwise(s_terms))
@@ -337,6 +353,7 @@ def rerank(
     wants_list = asks_for_list(query.text)
 
     acronym = acronym_asked(query.text)
+    author_role = asks_author_role(query.text)
     for cand in candidates:
         s = cand.sentence
         unit = s.unit
@@ -377,6 +394,8 @@ def rerank(
             cand.parts["list"] = list_bonus(s.text)
         if acronym is not None:
             cand.parts["acronym"] = spells_out(acronym, unit)
+        if author_role:
+            cand.parts["role"] = about_the_author(s.text)
         if dense is not None:
             cand.parts["dense"] = cand.cosine or 0.0
         cand.score = sum(weights[name] * value for name, value in cand.parts.items())
