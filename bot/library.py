@@ -33,7 +33,7 @@ from bot.core.index import (
     CorpusIndex,
     Entry,
     IndexBusy,
-    IndexView,
+    Retriever,
     Stamp,
     content_hash,
     info_of,
@@ -188,7 +188,7 @@ class Library:
         """Whether the semantic stage is configured (answers may still be lexical)."""
         return self._semantic is not None
 
-    def _uncovered(self, view: IndexView) -> list[Entry]:
+    def _uncovered(self, view: Retriever) -> list[Entry]:
         """The view's articles whose sentences do not all have vectors yet."""
         if self._semantic is None:
             return []
@@ -197,7 +197,7 @@ class Library:
             e for e in view.entries.values() if not store.covers(e.info.id, e.info.content_hash)
         ]
 
-    def _ready(self, view: IndexView) -> Semantic | None:
+    def _ready(self, view: Retriever) -> Semantic | None:
         """The semantic stage, if every article of the view has its vectors."""
         return self._semantic if not self._uncovered(view) else None
 

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process, utils
 
 from bot.core.corpus import Article, ArticleInfo
 from bot.core.dense import Embedder, VectorStore
-from bot.core.index import CorpusIndex, IndexView, Sentence, Stamp, content_hash
+from bot.core.index import CorpusIndex, Retriever, Sentence, Stamp, content_hash
 from bot.core.query import (
     ARTICLE_WORDS,
     META_WORDS,
@@ -149,7 +149,7 @@ class Engine:
 
     def __init__(
         self,
-        view: IndexView,
+        view: Retriever,
         lexicon: Lexicon,
         settings: EngineSettings | None = None,
         semantic: Semantic | None = None,
@@ -471,7 +471,7 @@ def _confidence(cand: Candidate) -> float:
     return max(0.0, min(1.0, gate))
 
 
-def lexicon_of(view: IndexView) -> Lexicon:
+def lexicon_of(view: Retriever) -> Lexicon:
     """The typo lexicon of a view: its content words, most frequent first."""
     vocab = sorted(view.vocabulary(), key=lambda wn: -wn[1])
     return Lexicon([w for w, _ in vocab if Lexicon.usable(w)])

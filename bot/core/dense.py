@@ -110,7 +110,7 @@ class Embedder:
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.dim = int(self.embed(["dimension probe"]).shape[1])
 
-    def embed(self, texts: Sequence[str], batch: int = 16) -> FloatArray:
+    def embed(self, texts: Sequence[str], batch: int = 8) -> FloatArray:
         """Unit vectors of ``texts``, in order. Texts of similar length are run together,
         so padding costs little."""
         if not texts:

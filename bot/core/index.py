@@ -99,7 +99,7 @@ class Hit(NamedTuple):
     seq: int
     para: int
     score: float
-    address: tantivy.DocAddress
+    address: object  # the engine's handle on the document (a tantivy DocAddress here)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +133,19 @@ class Entry:
 
 
 class Retriever(Protocol):
-    """What the answer pipeline asks of a first-stage engine."""
+    """Everything the answer pipeline asks of the first stage and its catalog: what a
+    search cluster would implement to take over from tantivy (one request per method; the
+    frequencies and the word lists are worth caching per snapshot)."""
+
+    @property
+    def entries(self) -> Mapping[int, Entry]:
+        """The catalog: every article by its number."""
+        ...
+
+    @property
+    def by_id(self) -> Mapping[str, int]:
+        """Article numbers by article id."""
+        ...
 
     @property
     def sentence_count(self) -> int: ...
@@ -141,12 +153,47 @@ class Retriever(Protocol):
     @property
     def article_count(self) -> int: ...
 
+    @property
+    def max_idf(self) -> float:
+        """The idf of a term no sentence holds."""
+        ...
+
+    @property
+    def average_length(self) -> float:
+        """Terms per sentence, on average."""
+        ...
+
+    @property
+    def keywords(self) -> list[str]:
+        """Every article keyword, once."""
+        ...
+
     def doc_freq(self, term: str) -> int:
         """How many sentences hold ``term``."""
         ...
 
     def head_freq(self, term: str) -> int:
         """How many articles hold ``term`` in their title or keywords."""
+        ...
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse sentence frequency of a term."""
+        ...
+
+    def known(self, term: str) -> bool:
+        """Whether any sentence, title or keyword holds the term."""
+        ...
+
+    def family(self, term: str) -> list[str]:
+        """Other terms of the corpus from the same word family."""
+        ...
+
+    def vocabulary(self) -> list[tuple[str, int]]:
+        """The corpus's words and terms with their document frequencies."""
+        ...
+
+    def units(self, aid: int) -> list[str]:
+        """The dense units of an article's sentences, in order."""
         ...
 
     def search(
@@ -312,7 +359,7 @@ class IndexView:
     def sentences(self, hits: Sequence[Hit]) -> list[Sentence]:
         out = []
         for hit in hits:
-            doc = self.searcher.doc(hit.address)
+            doc = self.searcher.doc(hit.address)  # type: ignore[arg-type]
             out.append(
                 Sentence(
                     hit.aid,

@@ -26,7 +26,7 @@ from rapidfuzz.distance import OSA
 from bot.core.text import STOP_WORDS, TERMS, fold, stem, typo_budget, words
 
 # What a typo costs a word's weight: one edit in a long word, one in a short word, two.
-TYPO_WEIGHT_LONG = 0.85
+TYPO_WEIGHT_LONG = 0.95
 TYPO_WEIGHT_SHORT = 0.7
 TYPO_WEIGHT_TWO = 0.6
 # Comparative and superlative forms ("long", "longer", "longest") count for a little less,

@@ -19,7 +19,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from bot.core.dense import FloatArray, VectorStore
-from bot.core.index import IndexView, Sentence, WeightedWord, content_hash
+from bot.core.index import Retriever, Sentence, WeightedWord, content_hash
 from bot.core.query import (
     Query,
     QueryTerm,
@@ -108,7 +108,7 @@ def weighted_words(qterms: Sequence[QueryTerm]) -> list[WeightedWord]:
 
 
 def first_stage_words(
-    view: IndexView, qterms: Sequence[QueryTerm]
+    view: Retriever, qterms: Sequence[QueryTerm]
 ) -> tuple[list[WeightedWord], list[WeightedWord]]:
     """The query's words as the first stage looks them up: the rare forms, which find the
     sentences (or, when every form is common, the rarest word), and the common ones, which
@@ -135,12 +135,12 @@ def first_stage_words(
     return [rarest.expansions], [w for w in common if w != rarest.expansions]
 
 
-def weight(view: IndexView, qt: QueryTerm) -> float:
+def weight(view: Retriever, qt: QueryTerm) -> float:
     """What a question word weighs: the idf of its best expansion, typo cost included."""
     return max((view.idf(t) * w for t, w in qt.expansions), default=0.0)
 
 
-def title_mass(view: IndexView, known: Sequence[QueryTerm], limit: int = 20) -> dict[int, float]:
+def title_mass(view: Retriever, known: Sequence[QueryTerm], limit: int = 20) -> dict[int, float]:
     """Articles whose title or keywords hold question words, with the weight matched."""
     aids = view.titles(weighted_words(known), limit)
     if not aids:
@@ -172,7 +172,7 @@ def title_mass(view: IndexView, known: Sequence[QueryTerm], limit: int = 20) -> 
 
 
 def gather(
-    view: IndexView, query: Query, titles: dict[int, float], dense: DenseQuery | None = None
+    view: Retriever, query: Query, titles: dict[int, float], dense: DenseQuery | None = None
 ) -> list[Candidate]:
     """The first stage: BM25 hits, lent their neighbours' and titles' scores, the best
     ``CANDIDATES`` with their text, and neighbours of those that may hold the answer; with
@@ -188,7 +188,7 @@ def gather(
     return out
 
 
-def _lexical(view: IndexView, query: Query, titles: dict[int, float]) -> list[Candidate]:
+def _lexical(view: Retriever, query: Query, titles: dict[int, float]) -> list[Candidate]:
     if not query.known:
         return []
     rare, common = first_stage_words(view, query.known)
@@ -327,7 +327,7 @@ def ordered_pairs(question_terms: Sequence[str], s_terms: Sequence[str]) -> int:
 
 
 def rerank(
-    view: IndexView,
+    view: Retriever,
     query: Query,
     candidates: list[Candidate],
     titles: dict[int, float],
@@ -402,7 +402,7 @@ def rerank(
     return sorted(candidates, key=lambda c: -c.score)
 
 
-def _bm25(view: IndexView, known: Sequence[QueryTerm], s_terms: Sequence[str]) -> float:
+def _bm25(view: Retriever, known: Sequence[QueryTerm], s_terms: Sequence[str]) -> float:
     norm = K1 * (1 - B + B * len(s_terms) / view.average_length)
     score = 0.0
     for qt in known:
@@ -413,7 +413,7 @@ def _bm25(view: IndexView, known: Sequence[QueryTerm], s_terms: Sequence[str]) -
     return score
 
 
-def _nearby_terms(view: IndexView, s: Sentence) -> set[str]:
+def _nearby_terms(view: Retriever, s: Sentence) -> set[str]:
     """The terms next to a sentence: its neighbours' in the paragraph, its title's."""
     nearby = set(view.entries[s.aid].head)
     for other in (s.prev, s.next):

@@ -1,0 +1,119 @@
+"""Benchmark: the semantic stage on generated corpora of 1,000 and 10,000 articles.
+
+    .venv/bin/python -m bench.semantic [--sizes 1000 10000] [--questions 500] [--threads 1]
+
+For each size, in child processes (each peak RSS its own): the corpus is indexed, then every
+sentence is embedded as the bot does it in the background (time per 1,000 sentences,
+vectors on disk); then a restart measures the time from a cold start (index, vectors and
+model loaded) to the first semantic answer, p50/p99 per question with the semantic stage
+on, clean and with typos, and peak RSS. The questions and corpus are bench.engine's.
+Embedding 250,000 sentences takes most of an hour on one thread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.engine import (
+    ROOT,
+    folder_mb,
+    make_articles,
+    make_cases,
+    peak_rss_mb,
+    timed,
+    write_corpus,
+)
+from bot.core.answer import EngineSettings
+from bot.core.dense import DEFAULT_MODEL, load_embedder
+from bot.library import Library
+
+
+def _library(corpus: Path, index: Path, threads: int) -> Library:
+    embedder = load_embedder(DEFAULT_MODEL, threads)
+    return Library(corpus, EngineSettings(), 2_000_000, index, embedder=embedder)
+
+
+def child_embed(corpus: Path, index: Path, threads: int) -> dict[str, float]:
+    library = _library(corpus, index, threads)
+    pending = library.pending_sentences()
+    start = time.perf_counter()
+    library.embed_pending()
+    elapsed = time.perf_counter() - start
+    assert library.engine.semantic is not None
+    library.close()
+    vectors = index.with_name(index.name + ".vectors")
+    return {
+        "sentences": pending,
+        "embed_s": round(elapsed, 1),
+        "embed_ms_per_1000_sentences": round(elapsed / max(1, pending) * 1e6, 0),
+        "vectors_mb": folder_mb(vectors),
+        "embed_peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def child_answer(corpus: Path, index: Path, cases_file: Path, threads: int) -> dict[str, float]:
+    cases = [tuple(c) for c in json.loads(cases_file.read_text(encoding="utf-8"))]
+    start = time.perf_counter()
+    library = _library(corpus, index, threads)
+    assert library.engine.semantic is not None, "vectors missing: run the embed child first"
+    library.engine.ask(cases[0][0])
+    cold = time.perf_counter() - start
+    out: dict[str, float] = {"cold_start_to_semantic_answer_s": round(cold, 2)}
+    out.update(timed(library.engine, cases, typos=False))  # type: ignore[arg-type]
+    out.update(timed(library.engine, cases, typos=True))  # type: ignore[arg-type]
+    out["peak_rss_mb"] = peak_rss_mb()
+    library.close()
+    return out
+
+
+def run_child(*args: str) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.semantic", "--child", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--questions", type=int, default=500)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, corpus, index, *rest = args.child
+        if kind == "embed":
+            result = child_embed(Path(corpus), Path(index), args.threads)
+        else:
+            result = child_answer(Path(corpus), Path(index), Path(rest[0]), args.threads)
+        print(json.dumps(result))
+        return
+    threads = ["--threads", str(args.threads)]
+    with tempfile.TemporaryDirectory(prefix="bench-semantic-") as tmp:
+        for size in args.sizes:
+            corpus, index = Path(tmp) / f"corpus-{size}", Path(tmp) / f"index-{size}"
+            cases_file = Path(tmp) / f"cases-{size}.json"
+            articles = make_articles(size)
+            write_corpus(corpus, articles)
+            cases_file.write_text(json.dumps(make_cases(articles, args.questions)))
+            del articles
+            result: dict[str, object] = {"articles": size, "threads": args.threads}
+            result.update(run_child("embed", str(corpus), str(index), *threads))
+            result.update(run_child("answer", str(corpus), str(index), str(cases_file), *threads))
+            print(json.dumps(result), flush=True)
+            shutil.rmtree(corpus)
+
+
+if __name__ == "__main__":
+    main()
