@@ -22,10 +22,11 @@ from pathlib import Path
 
 from telegram.ext import ExtBot
 
-from bot.core.answer import Engine
-from bot.core.corpus import load_corpus
-from bot.storage import Storage
-from bot.telegram.announce import Limits, Sender
+from bot.config import Settings
+from bot.process import library_defaults
+from bot.service import Service
+from bot.telegram.announce import Sender
+from bot.telegram.sending import Limits
 from tests.support.fake_bot_api import TOKEN, FakeBotApi
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -34,38 +35,51 @@ SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 async def measure(subscribers: int, mode: str) -> dict[str, object]:
     api = FakeBotApi()
     await api.start()
-    engine = Engine.from_articles(load_corpus(SEEDS).articles)
-    article = engine.latest(1)[0]
     with tempfile.TemporaryDirectory() as tmp:
-        storage = Storage(Path(tmp) / "bench.sqlite3")
-        storage.db.execute("BEGIN")
-        storage.db.executemany(
-            "INSERT INTO subscriptions (chat_id, thread_id, kind, active, failures, since) "
-            "VALUES (?, 0, ?, 1, 0, 0)",
-            [
-                (i if i % 10 else -i, "private" if i % 10 else "supergroup")
-                for i in range(1, subscribers + 1)
-            ],
-        )
-        storage.db.execute("COMMIT")
-        limits = Limits() if mode == "telegram" else Limits(1e9, 1e9, 1e9)
-        bot = ExtBot(TOKEN, base_url=api.base_url)
-        async with bot:
-            sender = Sender(bot, storage, lambda: engine, limits)
-            start = time.perf_counter()
-            storage.enqueue(article.id, article.content_hash)
-            await sender.drain()
-            elapsed = time.perf_counter() - start
-        delivered = len({c.params["chat_id"] for c in api.sent()})
-        storage.close()
+        lifted = 1e9 if mode == "lifted" else None
+        changes = {"corpus.folder": SEEDS, "storage.path": Path(tmp) / "bench.sqlite3"}
+        if lifted:
+            changes |= {
+                f"announcements.{key}": lifted
+                for key in ("global_per_second", "group_per_minute", "chat_per_second")
+            }
+        settings = Settings().replace(**changes)
+        with Service.open(settings, semantic=False) as service:
+            result = await _broadcast(api, service, subscribers)
     await api.stop()
     return {
         "mode": mode,
         "subscribers": subscribers,
+        **result,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+async def _broadcast(api: FakeBotApi, service: Service, subscribers: int) -> dict[str, float]:
+    storage = service.storage
+    article = service.engine.latest(1)[0]
+    storage.db.execute("BEGIN")
+    storage.db.executemany(
+        "INSERT INTO subscriptions (chat_id, thread_id, kind, active, failures, since) "
+        "VALUES (?, 0, ?, 1, 0, 0)",
+        [
+            (i if i % 10 else -i, "private" if i % 10 else "supergroup")
+            for i in range(1, subscribers + 1)
+        ],
+    )
+    storage.db.execute("COMMIT")
+    bot = ExtBot(TOKEN, base_url=api.base_url, rate_limiter=Limits(service.settings.announcements))
+    async with bot:
+        sender = Sender(bot, service)
+        start = time.perf_counter()
+        storage.enqueue(article.id, article.content_hash)
+        await sender.drain()
+        elapsed = time.perf_counter() - start
+    delivered = len({c.params["chat_id"] for c in api.sent()})
+    return {
         "delivered": delivered,
         "seconds": round(elapsed, 1),
         "messages_per_second": round(delivered / elapsed, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 
@@ -78,6 +92,7 @@ def main() -> None:
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        library_defaults()
         print(json.dumps(asyncio.run(measure(args.subscribers, args.child))))
         return
     for mode in args.modes:

@@ -60,12 +60,13 @@ async def main_async(count: int) -> None:
         folder = Path(tmp)
         questions = write_corpus(folder, count)
         start = time.perf_counter()
-        library = Library(folder, EngineSettings(), 2_000_000, settle_seconds=0)
+        index = Path(tmp + "-index")
+        library = Library(folder, EngineSettings(), 2_000_000, index, settle_seconds=0)
         print(f"loaded {count} articles in {time.perf_counter() - start:.1f}s")
         idle = await ask_while(library, questions, None, 500)
         (folder / ".pending").rename(folder / "zz_new.txt")
         start = time.perf_counter()
-        reload = asyncio.create_task(library.reload_async())
+        reload = asyncio.create_task(library.reload_async(["zz_new.txt"]))  # as watched
         busy = await ask_while(library, questions, reload, 10**6)
         changes = await reload
         took = time.perf_counter() - start

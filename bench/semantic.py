@@ -31,8 +31,9 @@ from bench.engine import (
     write_corpus,
 )
 from bot.core.answer import EngineSettings
-from bot.core.dense import DEFAULT_MODEL, load_embedder
+from bot.core.dense import DEFAULT_MODEL
 from bot.library import Library
+from bot.process import embedder as load_embedder
 
 
 def _library(corpus: Path, index: Path, threads: int) -> Library:

@@ -22,7 +22,10 @@ from bot import render
 from bot.config import Settings, load_settings
 from bot.core.evaluate import Case, add_typos, evaluate, load_cases
 from bot.errors import BotError
-from bot.library import Library, open_library
+from bot.library import Library
+from bot.process import configure_logging, library_defaults
+from bot.service import Service, open_library
+from bot.storage import Storage
 
 log = logging.getLogger("bot")
 
@@ -223,45 +226,40 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise BotError("TELEGRAM_BOT_TOKEN is not set; set it to the token @BotFather gave you")
     from bot.telegram.app import run_bot  # the Telegram edge loads only when it runs
 
-    logging.getLogger("bot").setLevel(logging.INFO)  # progress of indexing and embedding
+    configure_logging(logging.INFO)  # progress of indexing and embedding
     run_bot(settings)
     return 0
 
 
 def cmd_announce(args: argparse.Namespace) -> int:
     """Queue an article's announcement for every subscribed chat."""
-    from bot.storage import Storage
-
     settings = _settings(args)
-    with opened(settings, semantic=False) as library:
-        engine = library.engine
-    article = engine.find_article(" ".join(args.article))
-    storage = Storage(settings["storage.path"])
-    count = storage.enqueue(article.id, article.content_hash)
-    print(f"queued “{article.title}” ({article.id}) for {count} subscribed chats")
-    if not args.now:
-        print("the running bot delivers it within a few seconds (--now sends it from here)")
-        return 0
-    if settings.token is None:
+    if args.now and settings.token is None:
         raise BotError("TELEGRAM_BOT_TOKEN is not set; it is needed to send with --now")
-    from bot.telegram.app import deliver_outbox
+    with Service.open(settings, semantic=False) as service:
+        article = service.engine.find_article(" ".join(args.article))
+        count = service.storage.enqueue(article.id, article.content_hash)
+        print(f"queued “{article.title}” ({article.id}) for {count} subscribed chats")
+        if not args.now:
+            print("the running bot delivers it within a few seconds (--now sends it from here)")
+            return 0
+        from bot.telegram.app import deliver_outbox  # the Telegram front loads only here
 
-    sent = asyncio.run(deliver_outbox(settings, storage, engine))
-    print(f"sent {sent} messages; outbox: {storage.outbox_counts()}")
+        sent = asyncio.run(deliver_outbox(service))
+        print(f"sent {sent} messages; outbox: {service.storage.outbox_counts()}")
     return 0
 
 
 def cmd_subscribers(args: argparse.Namespace) -> int:
     """List the subscriptions."""
-    from bot.storage import Storage
-
-    storage = Storage(_settings(args)["storage.path"])
+    storage = Storage(_settings(args).storage.path)
     rows = storage.subscriptions()
     for sub in rows:
         state = "active" if sub.active else f"inactive ({sub.failures} failures)"
         topic = f" topic {sub.thread_id}" if sub.thread_id else ""
         print(f"{sub.chat_id}{topic}\t{sub.kind}\t{state}\t{sub.title or ''}")
     print(f"{sum(s.active for s in rows)} active of {len(rows)}")
+    storage.close()
     return 0
 
 
@@ -351,9 +349,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    library_defaults()
+    configure_logging()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -1,159 +1,240 @@
-"""One frozen settings object, loaded from YAML, checked against a schema, secrets from the
-environment.
+"""The settings: typed, frozen sections loaded from YAML, secrets from the environment.
 
-Every key the file may hold is listed in ``SCHEMA`` with its type, its default and what it
-means; an unknown key or a wrong type is a ConfigError that names the key, the value and what
-was expected. Secrets never come from the file: the bot token is read from
-``TELEGRAM_BOT_TOKEN`` and the webhook secret from ``TELEGRAM_WEBHOOK_SECRET``.
+Each section is a frozen dataclass whose fields carry their default (written once, here or in
+the core's own settings) and a line of help; the schema that checks ``config/bot.yaml`` is
+derived from those fields and their types, so an unknown key, a wrong type, a number out of
+range or not finite, a path with a NUL byte or an unknown ``~user`` is a ConfigError that
+names the key, the value and what was expected. Secrets never come from the file: the bot
+token is read from ``TELEGRAM_BOT_TOKEN`` and the webhook secret from
+``TELEGRAM_WEBHOOK_SECRET``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import os
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-import yaml
-
+from bot.core.answer import EngineSettings
+from bot.core.dense import DEFAULT_MODEL
+from bot.core.safeyaml import YamlError, load
 from bot.errors import ConfigError
 
 DEFAULT_PATH = Path("config/bot.yaml")
+MAX_CONFIG_BYTES = 1_000_000
+
+
+def setting(
+    default: Any, help: str, *, minimum: float | None = None, maximum: float | None = None
+) -> Any:
+    """A field of a settings section: its default, what it means, and its range."""
+    return field(default=default, metadata={"help": help, "min": minimum, "max": maximum})
 
 
 @dataclass(frozen=True)
-class Key:
-    kind: str  # "int", "float", "bool", "str", "path", "choice"
-    default: Any
-    help: str
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
-    optional: bool = False
+class CorpusSettings:
+    folder: Path = setting(Path("seeds"), "folder of article files (.txt, .md)")
+    max_file_bytes: int = setting(2_000_000, "larger files are skipped", minimum=1)
+    rescan_seconds: float = setting(30.0, "periodic rescan, besides file events", minimum=0.5)
 
 
-SCHEMA: dict[str, dict[str, Key]] = {
-    "corpus": {
-        "folder": Key("path", "seeds", "folder of article files (.txt, .md)"),
-        "max_file_bytes": Key("int", 2_000_000, "larger files are skipped", 1),
-        "rescan_seconds": Key("float", 30.0, "periodic rescan, besides file events", 0.5),
-    },
-    "answers": {
-        "min_confidence": Key("float", 0.2, "how much of a question an answer must cover", 0, 1),
-        "summary_sentences": Key("int", 3, "sentences in a summary", 1, 20),
-        "max_citations": Key("int", 3, "citations kept per answer", 1, 10),
-        "embedding_model": Key(
-            "str", "minilm", "sentence-embedding model: minilm, none, or a model folder"
-        ),
-        "embedding_threads": Key("int", 1, "CPU threads the embedding model runs on", 1, 64),
-    },
-    "telegram": {
-        "base_url": Key(
-            "str", None, "Bot API server, e.g. http://127.0.0.1:8081/bot", optional=True
-        ),
-        "mode": Key("choice", "polling", "how updates arrive", choices=("polling", "webhook")),
-        "webhook_listen": Key("str", "0.0.0.0", "address the webhook server listens on"),
-        "webhook_port": Key("int", 8443, "port the webhook server listens on", 1, 65535),
-        "webhook_url": Key(
-            "str", None, "public https URL Telegram posts updates to", optional=True
-        ),
-        "page_size": Key("int", 5, "articles per page in lists", 1, 20),
-        "flood_questions": Key("int", 8, "questions a user may ask per flood window", 1),
-        "flood_seconds": Key("float", 60.0, "the flood window", 1),
-        "connect_retries": Key(
-            "int", 0, "attempts to reach the Bot API at start-up; 0 keeps trying", 0
-        ),
-    },
-    "storage": {
-        "path": Key("path", "data/bot.sqlite3", "SQLite database file"),
-    },
-    "announcements": {
-        "enabled": Key("bool", True, "announce new articles to subscribers"),
-        "reannounce_changed": Key("bool", False, "announce again when an article changes"),
-        "global_per_second": Key("float", 30.0, "messages per second, all chats", 0.01),
-        "group_per_minute": Key("float", 20.0, "messages per minute to one group", 0.01),
-        "chat_per_second": Key("float", 1.0, "messages per second to one chat", 0.01),
-        "max_failures": Key("int", 3, "failed deliveries before a chat is dropped", 1),
-    },
-}
+@dataclass(frozen=True)
+class AnswerSettings:
+    min_confidence: float = setting(
+        EngineSettings.min_confidence,
+        "how much of a question an answer must cover without the semantic stage",
+        minimum=0,
+        maximum=1,
+    )
+    summary_sentences: int = setting(
+        EngineSettings.summary_sentences, "sentences in a summary", minimum=1, maximum=20
+    )
+    max_citations: int = setting(
+        EngineSettings.max_citations, "citations kept per answer", minimum=1, maximum=10
+    )
+    embedding_model: str = setting(
+        DEFAULT_MODEL, "sentence-embedding model: minilm, none, or a model folder"
+    )
+    embedding_threads: int = setting(
+        1, "CPU threads the embedding model runs on", minimum=1, maximum=64
+    )
+
+    @property
+    def engine(self) -> EngineSettings:
+        return EngineSettings(self.min_confidence, self.summary_sentences, self.max_citations)
 
 
-def _check(section: str, name: str, key: Key, value: Any, base: Path) -> Any:
-    where = f"config key '{section}.{name}'"
-    if value is None:
-        if key.optional:
-            return None
-        raise ConfigError(f"{where} is empty; expected {key.kind} ({key.help})")
-    if key.kind == "bool":
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where} is {value!r}; expected true or false")
-        return value
-    if key.kind in ("int", "float"):
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        ok = ok or (key.kind == "float" and isinstance(value, float))
-        if not ok:
-            expected = "a whole number" if key.kind == "int" else "a number"
-            raise ConfigError(f"{where} is {value!r}; expected {expected} ({key.help})")
-        if key.minimum is not None and value < key.minimum:
-            raise ConfigError(f"{where} is {value!r}; expected at least {key.minimum}")
-        if key.maximum is not None and value > key.maximum:
-            raise ConfigError(f"{where} is {value!r}; expected at most {key.maximum}")
-        return float(value) if key.kind == "float" else value
-    if not isinstance(value, str):
-        raise ConfigError(f"{where} is {value!r}; expected text ({key.help})")
-    if key.kind == "choice" and value not in key.choices:
-        raise ConfigError(f"{where} is {value!r}; expected one of {', '.join(key.choices)}")
-    if key.kind == "path":
-        path = Path(value).expanduser()
-        return path if path.is_absolute() else base / path
-    return value
+@dataclass(frozen=True)
+class TelegramSettings:
+    base_url: str | None = setting(None, "Bot API server, e.g. http://127.0.0.1:8081/bot")
+    mode: Literal["polling", "webhook"] = setting("polling", "how updates arrive")
+    webhook_listen: str = setting("0.0.0.0", "address the webhook server listens on")
+    webhook_port: int = setting(
+        8443, "port the webhook server listens on", minimum=1, maximum=65535
+    )
+    webhook_url: str | None = setting(None, "public https URL Telegram posts updates to")
+    page_size: int = setting(5, "articles per page in lists", minimum=1, maximum=20)
+    flood_questions: int = setting(8, "questions a user may ask per flood window", minimum=1)
+    flood_seconds: float = setting(60.0, "the flood window", minimum=1)
+    connect_retries: int = setting(
+        0, "attempts to reach the Bot API at start-up; 0 keeps trying", minimum=0
+    )
 
 
-def _values(raw: Mapping[str, Any], base: Path) -> dict[str, dict[str, Any]]:
-    unknown = sorted(set(raw) - set(SCHEMA))
-    if unknown:
-        raise ConfigError(
-            f"config section '{unknown[0]}' is not known; expected one of {', '.join(SCHEMA)}"
-        )
-    out: dict[str, dict[str, Any]] = {}
-    for section, keys in SCHEMA.items():
-        given = raw.get(section) or {}
-        if not isinstance(given, dict):
-            raise ConfigError(f"config section '{section}' is {given!r}; expected a mapping")
-        extra = sorted(set(given) - set(keys))
-        if extra:
-            raise ConfigError(
-                f"config key '{section}.{extra[0]}' is not known; expected one of "
-                f"{', '.join(keys)}"
-            )
-        out[section] = {
-            name: _check(section, name, key, given.get(name, key.default), base)
-            for name, key in keys.items()
-        }
-    return out
+@dataclass(frozen=True)
+class StorageSettings:
+    path: Path = setting(Path("data/bot.sqlite3"), "SQLite database file")
+
+    @property
+    def folder(self) -> Path:
+        """Where the indexes live too."""
+        return self.path.parent
+
+
+@dataclass(frozen=True)
+class AnnouncementSettings:
+    enabled: bool = setting(True, "announce new articles to subscribers")
+    reannounce_changed: bool = setting(False, "announce again when an article changes")
+    global_per_second: float = setting(30.0, "messages per second, all chats", minimum=0.01)
+    group_per_minute: float = setting(20.0, "messages per minute to one group", minimum=0.01)
+    chat_per_second: float = setting(1.0, "messages per second to one chat", minimum=0.01)
+    max_failures: int = setting(3, "failed deliveries before a chat is dropped", minimum=1)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the bot is configured with. The token is kept out of ``repr``."""
+    """Everything the bot is configured with. The secrets are kept out of ``repr``."""
 
-    sections: Mapping[str, Mapping[str, Any]]
+    corpus: CorpusSettings = field(default_factory=CorpusSettings)
+    answers: AnswerSettings = field(default_factory=AnswerSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    storage: StorageSettings = field(default_factory=StorageSettings)
+    announcements: AnnouncementSettings = field(default_factory=AnnouncementSettings)
     source: Path | None = None
     token: str | None = field(default=None, repr=False)
     webhook_secret: str | None = field(default=None, repr=False)
 
-    def __getitem__(self, dotted: str) -> Any:
-        section, name = dotted.split(".", 1)
-        return self.sections[section][name]
-
     def replace(self, **changes: Any) -> Settings:
-        """A copy with some dotted keys changed, e.g. ``replace(**{"corpus.folder": p})``."""
-        sections = {s: dict(v) for s, v in self.sections.items()}
+        """A copy with some keys changed, checked like the file's:
+        ``settings.replace(**{"corpus.folder": path})``."""
+        sections: dict[str, Any] = {}
         for dotted, value in changes.items():
-            section, name = dotted.split(".", 1)
-            sections[section][name] = value
-        return Settings(sections, self.source, self.token, self.webhook_secret)
+            section, _, name = dotted.partition(".")
+            kind = SECTIONS.get(section)
+            known = {f.name: f for f in dataclasses.fields(kind)} if kind else {}
+            if name not in known or kind is None:
+                raise ConfigError(f"config key '{dotted}' is not known")
+            current = sections.get(section, getattr(self, section))
+            hints = typing.get_type_hints(kind)
+            checked = _check(f"{section}.{name}", hints[name], known[name], value, Path.cwd())
+            sections[section] = dataclasses.replace(current, **{name: checked})
+        return dataclasses.replace(self, **sections)
+
+
+SECTIONS: dict[str, type[Any]] = {
+    f.name: typing.get_type_hints(Settings)[f.name]
+    for f in dataclasses.fields(Settings)
+    if dataclasses.is_dataclass(typing.get_type_hints(Settings)[f.name])
+}
+
+
+def _describe(kind: Any) -> str:
+    if kind is bool:
+        return "true or false"
+    if kind is int:
+        return "a whole number"
+    if kind is float:
+        return "a number"
+    if typing.get_origin(kind) is Literal:
+        return "one of " + ", ".join(typing.get_args(kind))
+    return "text"
+
+
+def _check(where: str, kind: Any, spec: dataclasses.Field[Any], value: Any, base: Path) -> Any:
+    """The value of one key, checked against its field; ConfigError names what is wrong."""
+    label = f"config key '{where}'"
+    meta = spec.metadata
+    optional = False
+    if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        optional, kind = True, args[0]
+    if value is None:
+        if optional:
+            return None
+        raise ConfigError(f"{label} is empty; expected {_describe(kind)} ({meta['help']})")
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{label} is {value!r}; expected true or false")
+        return value
+    if kind in (int, float):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        ok = ok or (kind is float and isinstance(value, float))
+        if not ok or (isinstance(value, float) and not math.isfinite(value)):
+            raise ConfigError(f"{label} is {value!r}; expected {_describe(kind)} ({meta['help']})")
+        if meta["min"] is not None and value < meta["min"]:
+            raise ConfigError(f"{label} is {value!r}; expected at least {meta['min']}")
+        if meta["max"] is not None and value > meta["max"]:
+            raise ConfigError(f"{label} is {value!r}; expected at most {meta['max']}")
+        return float(value) if kind is float else value
+    if kind is Path and isinstance(value, Path):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{label} is {value!r}; expected text ({meta['help']})")
+    if "\x00" in value:
+        raise ConfigError(f"{label} holds a NUL character; expected {meta['help']}")
+    if typing.get_origin(kind) is Literal and value not in typing.get_args(kind):
+        raise ConfigError(f"{label} is {value!r}; expected {_describe(kind)}")
+    if kind is Path:
+        path = Path(value).expanduser()
+        if str(path).startswith("~"):
+            raise ConfigError(f"{label} is {value!r}: no such user's home folder")
+        return path if path.is_absolute() else base / path
+    return value
+
+
+def _section(name: str, kind: type[Any], given: Any, base: Path) -> Any:
+    if not isinstance(given, Mapping):
+        raise ConfigError(f"config section '{name}' is {given!r}; expected a mapping")
+    fields = {f.name: f for f in dataclasses.fields(kind)}
+    extra = sorted(str(k) for k in set(given) - set(fields))
+    if extra:
+        raise ConfigError(
+            f"config key '{name}.{extra[0]}' is not known; expected one of {', '.join(fields)}"
+        )
+    hints = typing.get_type_hints(kind)
+    values = {
+        key: _check(f"{name}.{key}", hints[key], spec, given[key], base)
+        for key, spec in fields.items()
+        if key in given
+    }
+    defaults = kind()
+    for key, spec in fields.items():  # defaults that are relative paths follow ``base`` too
+        if key not in values and hints[key] is Path:
+            values[key] = _check(f"{name}.{key}", Path, spec, getattr(defaults, key), base)
+    return kind(**values)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"the config file {path} is too big ({size:,} bytes)")
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"the config file {path} cannot be read: {exc}") from None
+    try:
+        raw = load(text.replace("\r\n", "\n")) or {}
+    except YamlError as exc:
+        raise ConfigError(f"the config file {path} is not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"the config file {path} must be a mapping of sections")
+    return raw
 
 
 def load_settings(
@@ -168,23 +249,21 @@ def load_settings(
     """
     env = os.environ if environ is None else environ
     base = base or Path.cwd()
-    raw: Any = {}
     source = path or DEFAULT_PATH
     if path is not None and not path.is_file():
         raise ConfigError(f"the config file {path} does not exist")
-    if source.is_file():
-        try:
-            raw = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"the config file {source} cannot be read: {exc}") from None
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"the config file {source} is not valid YAML: {exc}") from None
-        if not isinstance(raw, dict):
-            raise ConfigError(f"the config file {source} must be a mapping of sections")
-    sections = _values(raw, base)
+    raw = _read(source) if source.is_file() else {}
+    unknown = sorted(str(k) for k in set(raw) - set(SECTIONS))
+    if unknown:
+        raise ConfigError(
+            f"config section '{unknown[0]}' is not known; expected one of {', '.join(SECTIONS)}"
+        )
+    sections = {
+        name: _section(name, kind, raw.get(name) or {}, base) for name, kind in SECTIONS.items()
+    }
     base_url = env.get("TELEGRAM_BASE_URL", "").strip()
     if base_url:
-        sections["telegram"]["base_url"] = base_url
+        sections["telegram"] = dataclasses.replace(sections["telegram"], base_url=base_url)
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
     secret = env.get("TELEGRAM_WEBHOOK_SECRET", "").strip() or None
     if token is not None and (":" not in token or any(c.isspace() for c in token)):
@@ -192,4 +271,6 @@ def load_settings(
             "TELEGRAM_BOT_TOKEN does not look like a bot token (expected digits, a colon and "
             "a secret, as @BotFather gives it)"
         )
-    return Settings(sections, source if source.is_file() else None, token, secret)
+    return Settings(
+        **sections, source=source if source.is_file() else None, token=token, webhook_secret=secret
+    )

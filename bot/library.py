@@ -25,10 +25,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import Settings
 from bot.core.answer import Engine, EngineSettings, Semantic, lexicon_of
 from bot.core.corpus import Article, ArticleInfo, list_articles, load_article
-from bot.core.dense import Embedder, VectorStore, load_embedder
+from bot.core.dense import Embedder, VectorStore
 from bot.core.index import (
     CorpusIndex,
     Entry,
@@ -69,33 +68,6 @@ def index_folder(storage_dir: Path, corpus: Path) -> Path:
     digest = hashlib.sha256(where.encode("utf-8")).hexdigest()[:10]
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in corpus.resolve().name)
     return storage_dir / "index" / f"{name or 'corpus'}-{digest}"
-
-
-def engine_settings(settings: Settings) -> EngineSettings:
-    return EngineSettings(
-        min_confidence=settings["answers.min_confidence"],
-        summary_sentences=settings["answers.summary_sentences"],
-        max_citations=settings["answers.max_citations"],
-    )
-
-
-def open_library(settings: Settings, *, semantic: bool = True) -> Library:
-    """The corpus the settings name, its index (under the storage folder) brought up to
-    date; files that are skipped are logged. With ``semantic`` (and a model configured) the
-    embedding model is loaded too; its vectors are computed by ``embed_pending``."""
-    folder: Path = settings["corpus.folder"]
-    storage_dir: Path = settings["storage.path"].parent
-    embedder = None
-    if semantic:
-        model, threads = settings["answers.embedding_model"], settings["answers.embedding_threads"]
-        embedder = load_embedder(model, threads)
-    return Library(
-        folder,
-        engine_settings(settings),
-        settings["corpus.max_file_bytes"],
-        index_folder(storage_dir, folder),
-        embedder=embedder,
-    )
 
 
 class Library:

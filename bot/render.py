@@ -189,3 +189,111 @@ def _open_tags(text: str) -> list[tuple[str, str]]:
         else:
             stack.append((name, m.group(0)))
     return stack
+
+
+# -- what the Telegram front says --------------------------------------------------------------
+
+HELP = (
+    "Ask me anything about the articles I hold, in your own words; typos are fine. "
+    "I answer with the sentence that says it and where it comes from, and I say so when the "
+    "articles don't hold the answer.\n\n"
+    "/ask QUESTION: ask (in groups, or mention me, or reply to me)\n"
+    "/search WORDS: find articles\n"
+    "/articles: all articles, newest first\n"
+    "/summary ARTICLE: a summary, by id or title\n"
+    "/latest: the newest article\n"
+    "/subscribe: announce new articles here\n"
+    "/help: this message\n\n"
+    "Follow-ups work: after an answer, ask “who wrote it?” or “summarize it”."
+)
+DESCRIPTION = (
+    "I answer questions about a collection of articles, quoting the sentence that answers "
+    "and citing where it comes from. I never guess: if the articles don't say, I tell you."
+)
+COMMANDS = [
+    ("ask", "ask a question about the articles"),
+    ("search", "find articles about something"),
+    ("articles", "all articles, newest first"),
+    ("summary", "summarise an article"),
+    ("latest", "the newest article"),
+    ("subscribe", "announce new articles in this chat"),
+    ("unsubscribe", "stop announcements in this chat"),
+    ("subscriptions", "this chat's announcements"),
+    ("help", "what I can do"),
+]
+EXPIRED = "This button has expired. Ask me again?"
+FLOOD_NOTICE = "You're asking faster than I can keep up. Give me a minute, then ask again."
+APOLOGY = "Sorry, something went wrong on my side. Please try again."
+ASK_HINT = "Ask me a question about the articles, e.g. <i>who wrote the latest article?</i>"
+SEARCH_HINT = "What should I look for? For example: <code>/search logistics</code>"
+WHICH_ARTICLE = "Which article? Give its title or id; /articles lists them."
+NO_ARTICLES = "There are no articles yet."
+ADMIN_ONLY = "Only this chat's administrators can change its announcements."
+NOT_SUBSCRIBED = "This chat gets no announcements. /subscribe to get them."
+UNSUBSCRIBED = "Unsubscribed: no more announcements here."
+WAS_NOT_SUBSCRIBED = "This chat was not subscribed."
+LABELS = {
+    "summary": "Summary",
+    "source": "Source",
+    "more": "More answers",
+    "prev": "‹ Prev",
+    "next": "Next ›",
+    "open": "Ask me about it",
+}
+
+
+def hello_html() -> str:
+    return "Hello! " + esc(HELP)
+
+
+def help_html() -> str:
+    return esc(HELP)
+
+
+def subscribed_html(added: bool, topic: bool) -> str:
+    where = "this topic" if topic else "this chat"
+    if added:
+        return f"Subscribed: new articles will be announced in {where}."
+    return f"{where.capitalize()} is already subscribed."
+
+
+def subscriptions_html(topics: list[int]) -> str:
+    """A chat's announcement state: the whole chat, or these forum topics."""
+    lines = ["New articles are announced here" + (" in these topics:" if topics else ".")]
+    lines += [f"• topic {t}" for t in topics]
+    return esc("\n".join(lines))
+
+
+def more_answers_html(citations: list[Citation]) -> str:
+    return "More answers:\n\n" + "\n\n".join(
+        f"{esc(c.quote)}\n{citation_html(c)}" for c in citations
+    )
+
+
+def no_match_html(query: str) -> str:
+    return f"No article matches “{esc(query)}”."
+
+
+def articles_heading(page: int, pages: int, count: int) -> str:
+    return f"Articles, newest first ({page + 1}/{pages})" if count else "No articles yet."
+
+
+def search_heading(query: str, page: int, pages: int) -> str:
+    return f"Articles for “{query}” ({page + 1}/{pages})"
+
+
+def announcement_html(article: Article, summary: list[str]) -> str:
+    """A new article's announcement: title (a link when it has a url), date, author and
+    summary, within one message."""
+    head = esc_byline(title_html(article.title, article.url), article.author, article.date, None)
+    return split_html(f"📰 New article\n{head}\n\n{esc(' '.join(summary))}")[0]
+
+
+def inline_answer_html(question: str, answer: Answer) -> str:
+    return f"<b>Q:</b> {esc(question)}\n\n{answer_html(answer)}"
+
+
+def inline_answer_title(answer: Answer) -> tuple[str, str]:
+    """The title and description of an answer offered in inline mode."""
+    top = answer.citations[0]
+    return answer.text[:100], f"{top.title} · paragraph {top.paragraph}"[:200]

@@ -52,6 +52,15 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX outbox_pending ON outbox (status, due);
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: what the Telegram front keeps across restarts (buttons, each chat's context), as JSON
+    """
+    CREATE TABLE kept (
+        kind  TEXT NOT NULL,
+        key   TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    """,
 )
 
 
@@ -296,6 +305,25 @@ class Storage:
             )
         self.db.execute("COMMIT")
         return dead
+
+    # -- what the Telegram front keeps --------------------------------------------------------
+
+    def kept(self, kind: str) -> dict[str, str]:
+        """Every value kept under ``kind``, by key (JSON text, as it was put)."""
+        return {
+            k: v for k, v in self.db.execute("SELECT key, value FROM kept WHERE kind=?", (kind,))
+        }
+
+    def keep(self, kind: str, key: str, value: str | None) -> None:
+        """Keep a value (None forgets it)."""
+        if value is None:
+            self.db.execute("DELETE FROM kept WHERE kind=? AND key=?", (kind, key))
+        else:
+            self.db.execute(
+                "INSERT INTO kept VALUES (?, ?, ?) ON CONFLICT(kind, key) "
+                "DO UPDATE SET value=excluded.value",
+                (kind, key, value),
+            )
 
     def outbox_counts(self) -> dict[str, int]:
         return {

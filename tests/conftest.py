@@ -9,7 +9,10 @@ import pytest
 
 from bot.core.answer import Engine
 from bot.core.corpus import load_corpus
+from bot.process import library_defaults
 from tests.support.paths import SEEDS
+
+library_defaults()  # as the bot's entry point does, before any test imports telegram
 
 
 @pytest.fixture(name="seed_engine", scope="session")

@@ -22,19 +22,19 @@ def write(tmp_path: Path, text: str) -> Path:
 class TestLoading:
     def test_committed_config_is_valid(self) -> None:
         settings = load_settings(ROOT / "config" / "bot.yaml", {}, base=ROOT)
-        assert settings["corpus.folder"] == ROOT / "seeds"
+        assert settings.corpus.folder == ROOT / "seeds"
         assert settings.token is None
 
     def test_missing_keys_take_defaults(self, tmp_path: Path) -> None:
         settings = load_settings(write(tmp_path, "answers:\n  summary_sentences: 5\n"), {})
-        assert settings["answers.summary_sentences"] == 5
-        assert settings["telegram.mode"] == "polling"
+        assert settings.answers.summary_sentences == 5
+        assert settings.telegram.mode == "polling"
 
     def test_environment_overrides(self, tmp_path: Path) -> None:
         env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot"}
         settings = load_settings(write(tmp_path, ""), env)
         assert settings.token == TOKEN
-        assert settings["telegram.base_url"] == "http://127.0.0.1:9/bot"
+        assert settings.telegram.base_url == "http://127.0.0.1:9/bot"
 
     def test_token_never_shows_in_repr(self, tmp_path: Path) -> None:
         settings = load_settings(write(tmp_path, ""), {"TELEGRAM_BOT_TOKEN": TOKEN})

@@ -15,7 +15,6 @@ sentence has a vector: what a restart needs to know to embed only what is missin
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
@@ -139,14 +138,6 @@ class Embedder:
             for row, i in enumerate(chunk):
                 out[i] = vectors[row]
         return np.vstack(out)
-
-
-@functools.cache
-def load_embedder(name: str, threads: int) -> Embedder | None:
-    """The embedder ``answers.embedding_model`` names, loaded once per process (an
-    onnxruntime session is thread-safe); None for ``none``."""
-    files = model_files(name)
-    return Embedder(files, threads) if files is not None else None
 
 
 def _keys(hashes: Iterable[int]) -> npt.NDArray[np.uint64]:

@@ -1,172 +1,93 @@
-"""The one place that wires the Telegram application: handlers (order matters, see comments),
-start-up niceties, the token-redacting log filter, and polling or webhook mode."""
+"""The one place that wires the Telegram front: the Application (handlers, in an order that
+matters, the sending policy, persistence, defaults), the background work it owns (watcher,
+sender, embedding) from ``post_init`` to ``post_shutdown``, and polling or webhook mode."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     Application,
-    CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    Defaults,
     ExtBot,
     InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
+from bot import render
 from bot.config import Settings
 from bot.errors import BotError
-from bot.library import Library, open_library
-from bot.storage import Storage
-from bot.telegram import handlers, subscriptions
-from bot.telegram.announce import Limits, Sender, first_start, plan
-from bot.telegram.state import CONTEXT_TYPES, BotState, Context, FloodGate
-from bot.telegram.subscriptions import watch
+from bot.library import Changes
+from bot.process import install_redaction
+from bot.service import Service
+from bot.telegram import buttons, handlers, subscriptions
+from bot.telegram.announce import Sender
+from bot.telegram.context import BotApp, BotData, FloodGate, context_types
+from bot.telegram.errors import on_error
+from bot.telegram.inline import on_inline
+from bot.telegram.persistence import StoragePersistence
+from bot.telegram.sending import Limits
+from bot.watcher import watch
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    ("ask", "ask a question about the articles"),
-    ("search", "find articles about something"),
-    ("articles", "all articles, newest first"),
-    ("summary", "summarise an article"),
-    ("latest", "the newest article"),
-    ("subscribe", "announce new articles in this chat"),
-    ("unsubscribe", "stop announcements in this chat"),
-    ("subscriptions", "this chat's announcements"),
-    ("help", "what I can do"),
-]
-DESCRIPTION = (
-    "I answer questions about a collection of articles, quoting the sentence that answers "
-    "and citing where it comes from. I never guess: if the articles don't say, I tell you."
+DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
 )
 
 
-class RedactToken(logging.Filter):
-    """Replaces the bot token wherever it would appear in a log line (request URLs, errors)."""
+class Background:
+    """The bot's background work, started after start-up and stopped before shutdown: the
+    corpus watcher, the outbox sender, and embedding new articles' sentences."""
 
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
+    def __init__(self, service: Service, sender: Sender, data: BotData) -> None:
+        self.service = service
+        self.sender = sender
+        self.data = data
+        self._tasks: set[asyncio.Task[Any]] = set()
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token in message:
-            record.msg = message.replace(self.token, "[token]")
-            record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            text = str(record.exc_info[1])
-            if self.token in text:
-                record.exc_info = None
-                record.msg = f"{record.msg} ({text.replace(self.token, '[token]')})"
-        return True
+    def start(self) -> None:
+        settings = self.service.settings
+        if settings.announcements.enabled:
+            self._spawn(self.sender.run(), "announcements")
+        folder, every = settings.corpus.folder, settings.corpus.rescan_seconds
+        self._spawn(watch(folder, every, self.rescan), "watcher")
+        self._spawn(self.service.library.embed_in_background(self.data.stop), "embedding")
 
+    async def rescan(self, names: set[str] | None) -> Changes:
+        """What the watcher calls: reload, queue announcements, embed what is new."""
+        changes = await self.service.rescan(names)
+        if changes.added or changes.changed:
+            self.sender.wake.set()
+            self._spawn(self.service.library.embed_in_background(self.data.stop), "embedding")
+        return changes
 
-def install_redaction(token: str) -> None:
-    """Attach the redacting filter to every handler of the root logger."""
-    flt = RedactToken(token)
-    root = logging.getLogger()
-    for handler in root.handlers:
-        handler.addFilter(flt)
-    # httpx logs each request URL, token included, at INFO: keep it quiet.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
+        task = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
-
-BotApp = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotState, Any]
-
-
-async def post_init(app: BotApp) -> None:
-    """Start-up niceties: commands and descriptions. A server that refuses them is logged and
-    the bot keeps going."""
-    calls: list[tuple[str, Callable[[], Awaitable[bool]]]] = [
-        ("set_my_commands", lambda: app.bot.set_my_commands([BotCommand(*c) for c in COMMANDS])),
-        ("set_my_description", lambda: app.bot.set_my_description(DESCRIPTION)),
-        ("set_my_short_description", lambda: app.bot.set_my_short_description(DESCRIPTION[:120])),
-    ]
-    for name, call in calls:
-        try:
-            await call()
-        except TelegramError as exc:
-            log.warning("%s was refused (%s); carrying on without it", name, exc)
-    await start_announcements(app)
+    async def stop(self) -> None:
+        self.data.stop.set()
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
 
 
-async def start_announcements(app: BotApp) -> None:
-    """Queue what is new since the last run (never the back catalogue on a first start),
-    then start the outbox sender and the corpus watcher."""
-    state = app.bot_data
-    assert state.library is not None and state.storage is not None and state.sender is not None
-    articles = state.library.engine.articles
-    first_start(state.storage, articles)
-    if state.announce:
-        for article in plan(state.storage, articles, state.reannounce_changed):
-            state.storage.enqueue(article.id, article.content_hash)
-        state.tasks.append(asyncio.create_task(state.sender.run(), name="announcements"))
-    state.tasks.append(asyncio.create_task(watch(app, state.rescan_seconds), name="watcher"))
-    state.tasks.append(
-        asyncio.create_task(state.library.embed_in_background(state.stop), name="embedding")
-    )
-
-
-async def post_shutdown(app: BotApp) -> None:
-    """Stop the background tasks and close the database."""
-    state = app.bot_data
-    state.stop.set()
-    for task in state.tasks:
-        task.cancel()
-    for task in state.tasks:
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-    state.tasks.clear()
-    if state.storage is not None:
-        state.storage.close()
-    if state.library is not None:
-        state.library.close()
-
-
-def build_application(settings: Settings, library: Library) -> BotApp:
-    """The Application with every handler registered; nothing is started."""
-    if settings.token is None:
-        raise BotError("TELEGRAM_BOT_TOKEN is not set")
-    builder = (
-        Application.builder()
-        .token(settings.token)
-        .context_types(CONTEXT_TYPES)
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=settings["announcements.global_per_second"],
-                group_max_rate=settings["announcements.group_per_minute"],
-                max_retries=3,
-            )
-        )
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
-        .concurrent_updates(8)
-    )
-    base_url = settings["telegram.base_url"]
-    if base_url:
-        builder = builder.base_url(base_url).base_file_url(base_url.replace("/bot", "/file/bot"))
-    app: BotApp = builder.build()
-    state = app.bot_data
-    state.library = library
-    state.page_size = settings["telegram.page_size"]
-    state.flood = FloodGate(
-        settings["telegram.flood_questions"], settings["telegram.flood_seconds"]
-    )
-    state.storage = Storage(settings["storage.path"])
-    state.announce = settings["announcements.enabled"]
-    state.reannounce_changed = settings["announcements.reannounce_changed"]
-    state.rescan_seconds = settings["corpus.rescan_seconds"]
-    state.sender = Sender(app.bot, state.storage, lambda: library.engine, limits(settings))
+def _register(app: BotApp) -> None:
+    """Every handler; the order matters where a comment says so."""
     private_or_group = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
     for name, callback in [
         ("start", handlers.cmd_start),
@@ -190,34 +111,92 @@ def build_application(settings: Settings, library: Library) -> BotApp:
         ChatMemberHandler(subscriptions.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, subscriptions.on_migrate))
-    # After the commands: plain text (commands never reach this handler).
-    app.add_handler(
-        MessageHandler(filters.TEXT & ~filters.COMMAND & private_or_group, handlers.on_text)
+    # The /summary_ID links under listed articles: before plain text, which skips commands.
+    links = filters.Regex(r"^/summary_\S+") & private_or_group & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(links, handlers.on_summary_link))
+    text = filters.TEXT & ~filters.COMMAND & private_or_group
+    app.add_handler(MessageHandler(text & filters.UpdateType.MESSAGE, handlers.on_text))
+    app.add_handler(MessageHandler(text & filters.UpdateType.EDITED_MESSAGE, handlers.on_edited))
+    for handler in buttons.handlers():
+        app.add_handler(handler)
+    app.add_handler(InlineQueryHandler(on_inline))
+    app.add_error_handler(on_error)
+
+
+async def _introduce(app: BotApp) -> None:
+    """Commands and descriptions; a server that refuses them is logged and ignored."""
+    calls: list[tuple[str, Callable[[], Awaitable[bool]]]] = [
+        (
+            "set_my_commands",
+            lambda: app.bot.set_my_commands([BotCommand(*c) for c in render.COMMANDS]),
+        ),
+        ("set_my_description", lambda: app.bot.set_my_description(render.DESCRIPTION)),
+        (
+            "set_my_short_description",
+            lambda: app.bot.set_my_short_description(render.DESCRIPTION[:120]),
+        ),
+    ]
+    for name, call in calls:
+        try:
+            await call()
+        except TelegramError as exc:
+            log.warning("%s was refused (%s); carrying on without it", name, exc)
+
+
+def build_application(service: Service) -> BotApp:
+    """The Application with every handler registered and its background work ready to
+    start with it; nothing is started."""
+    settings = service.settings
+    if settings.token is None:
+        raise BotError("TELEGRAM_BOT_TOKEN is not set")
+    telegram = settings.telegram
+    data = BotData(
+        service, FloodGate(telegram.flood_questions, telegram.flood_seconds), telegram.page_size
     )
-    app.add_handler(CallbackQueryHandler(handlers.on_button))
-    app.add_handler(InlineQueryHandler(handlers.on_inline))
-    app.add_error_handler(handlers.on_error)
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .context_types(context_types(data))
+        .rate_limiter(Limits(settings.announcements))
+        .persistence(StoragePersistence(service.storage))
+        .arbitrary_callback_data(True)
+        .defaults(DEFAULTS)
+        .concurrent_updates(8)
+    )
+    if telegram.base_url:
+        base = telegram.base_url
+        builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot"))
+    app: BotApp = builder.build()
+    background = Background(service, Sender(app.bot, service), data)
+
+    async def post_init(app: BotApp) -> None:
+        await _introduce(app)
+        service.queue_new()
+        background.start()
+
+    async def post_shutdown(app: BotApp) -> None:
+        await background.stop()
+
+    app.post_init = post_init
+    app.post_shutdown = post_shutdown
+    _register(app)
     return app
 
 
-def limits(settings: Settings) -> Limits:
-    return Limits(
-        global_per_second=settings["announcements.global_per_second"],
-        group_per_minute=settings["announcements.group_per_minute"],
-        chat_per_second=settings["announcements.chat_per_second"],
-        max_failures=settings["announcements.max_failures"],
-    )
-
-
-async def deliver_outbox(settings: Settings, storage: Storage, engine: Any) -> int:
-    """Send everything pending in the outbox from this process; returns how many were sent."""
-    assert settings.token is not None
-    install_redaction(settings.token)
+async def deliver_outbox(service: Service) -> int:
+    """Send everything pending in the outbox from this process; how many were sent."""
+    settings = service.settings
+    if settings.token is None:
+        raise BotError("TELEGRAM_BOT_TOKEN is not set; it is needed to send with --now")
+    base = settings.telegram.base_url or "https://api.telegram.org/bot"
     bot = ExtBot(
-        settings.token, base_url=settings["telegram.base_url"] or "https://api.telegram.org/bot"
+        settings.token,
+        base_url=base,
+        rate_limiter=Limits(settings.announcements),
+        defaults=DEFAULTS,
     )
     async with bot:
-        sender = Sender(bot, storage, lambda: engine, limits(settings))
+        sender = Sender(bot, service)
         await sender.drain()
     return sender.sent
 
@@ -229,33 +208,48 @@ def run_bot(settings: Settings) -> None:
     (1 s growing to 30 s), forever unless ``telegram.connect_retries`` sets a number; once
     running, polling rides out network errors the same way.
     """
-    assert settings.token is not None
+    if settings.token is None:
+        raise BotError("TELEGRAM_BOT_TOKEN is not set; set it to the token @BotFather gave you")
     install_redaction(settings.token)
-    library = open_library(settings)
-    log.warning(
-        "serving %d articles from %s", len(library.engine.articles), settings["corpus.folder"]
-    )
-    retries = settings["telegram.connect_retries"] or -1  # -1: keep trying
-    app = build_application(settings, library)
-    try:
-        if settings["telegram.mode"] == "webhook":
-            url = settings["telegram.webhook_url"]
-            if not url:
-                raise BotError("telegram.mode is webhook but telegram.webhook_url is not set")
-            app.run_webhook(
-                listen=settings["telegram.webhook_listen"],
-                port=settings["telegram.webhook_port"],
-                url_path="telegram",
-                webhook_url=url.rstrip("/") + "/telegram",
-                secret_token=settings.webhook_secret,
-                allowed_updates=Update.ALL_TYPES,
-                bootstrap_retries=retries,
-            )
-        else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries)
-    except InvalidToken:
-        raise BotError("Telegram refused the bot token; check TELEGRAM_BOT_TOKEN") from None
-    except (NetworkError, TimedOut) as exc:
+    webhook = _webhook(settings)
+    with Service.open(settings) as service:
+        log.info(
+            "serving %d articles from %s", len(service.engine.articles), settings.corpus.folder
+        )
+        app = build_application(service)
+        retries = settings.telegram.connect_retries or -1  # -1: keep trying
+        try:
+            if webhook is not None:
+                app.run_webhook(
+                    **webhook, allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries
+                )
+            else:
+                app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries)
+        except InvalidToken:
+            raise BotError("Telegram refused the bot token; check TELEGRAM_BOT_TOKEN") from None
+        except (NetworkError, TimedOut) as exc:
+            raise BotError(
+                f"the Bot API could not be reached ({exc}); check the network or telegram.base_url"
+            ) from None
+
+
+def _webhook(settings: Settings) -> dict[str, Any] | None:
+    """The webhook server's arguments, or None in polling mode. Webhook mode refuses to
+    start without a secret: anyone who reaches the port could inject updates."""
+    telegram = settings.telegram
+    if telegram.mode != "webhook":
+        return None
+    if not telegram.webhook_url:
+        raise BotError("telegram.mode is webhook but telegram.webhook_url is not set")
+    if not settings.webhook_secret:
         raise BotError(
-            f"the Bot API could not be reached ({exc}); check the network or telegram.base_url"
-        ) from None
+            "webhook mode needs a secret: set TELEGRAM_WEBHOOK_SECRET to 1-256 letters, digits, "
+            "_ or - (Telegram sends it with every update, and the bot refuses updates without it)"
+        )
+    return {
+        "listen": telegram.webhook_listen,
+        "port": telegram.webhook_port,
+        "url_path": "telegram",
+        "webhook_url": telegram.webhook_url.rstrip("/") + "/telegram",
+        "secret_token": settings.webhook_secret,
+    }

@@ -11,9 +11,9 @@ import pytest
 
 from bot.core.answer import Engine, EngineSettings, question_type
 from bot.core.corpus import Article, Paragraph, load_corpus
-from bot.core.dense import load_embedder
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
 from bot.errors import UnknownArticle
+from bot.process import embedder as load_embedder
 from tests.support.paths import SEED_QUESTIONS, SEEDS, SHARED, SQUAD
 
 ARTICLE_IDS = ("000_b5fdd6b8f40a688b", "002_4f41e04494f82d41")

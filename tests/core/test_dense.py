@@ -7,8 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.core.dense import DEFAULT_MODEL, Embedder, VectorStore, load_embedder, model_files
+from bot.core.dense import DEFAULT_MODEL, Embedder, VectorStore, model_files
 from bot.errors import ConfigError
+from bot.process import embedder as load_embedder
 
 
 @pytest.fixture(name="embedder", scope="module")

@@ -48,9 +48,10 @@ def message(
     reply_to_bot: bool = False,
     thread_id: int | None = None,
     sender_chat: dict[str, Any] | None = None,
+    message_id: int | None = None,
 ) -> dict[str, Any]:
     msg: dict[str, Any] = {
-        "message_id": next(_ids),
+        "message_id": message_id or next(_ids),
         "date": int(time.time()),
         "chat": chat(chat_id, kind, **({"is_forum": True} if thread_id else {})),
         "from": user(user_id),
@@ -73,6 +74,13 @@ def message(
     if sender_chat is not None:
         msg["sender_chat"] = sender_chat
     return {"message": msg}
+
+
+def edited_message(text: str, message_id: int, chat_id: int = 42) -> dict[str, Any]:
+    """The person edited their message ``message_id`` to read ``text``."""
+    msg = message(text, chat_id=chat_id, message_id=message_id)["message"]
+    msg["edit_date"] = int(time.time())
+    return {"edited_message": msg}
 
 
 def channel_post(text: str, chat_id: int) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bot.config import load_settings
-from bot.library import open_library
+from bot.service import Service
 from bot.telegram.app import build_application
 from tests.support.fake_bot_api import TOKEN, FakeBotApi
 from tests.support.paths import ROOT
@@ -43,22 +43,22 @@ def fixture_settings(api: FakeBotApi, corpus_dir: Path, tmp_path: Path) -> Any:
 @asynccontextmanager
 async def running_bot(settings: Any) -> AsyncIterator[Any]:
     """The real Application, polling the fake server, as run_polling would run it."""
-    library = open_library(settings)
-    app = build_application(settings, library)
-    await app.initialize()
-    if app.post_init:
-        await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
-        yield app
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
-        await app.shutdown()
+    with Service.open(settings) as service:
+        app = build_application(service)
+        await app.initialize()
+        if app.post_init:
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        try:
+            yield app
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            if app.post_shutdown:
+                await app.post_shutdown(app)
+            await app.shutdown()
 
 
 @pytest.fixture(name="bot")

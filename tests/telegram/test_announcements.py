@@ -63,7 +63,7 @@ class TestSubscribing:
         assert "administrators" in reply.params["text"]
         reply = await ask(api, "/subscribe", group, kind="supergroup", user_id=7)
         assert "Subscribed" in reply.params["text"]
-        storage = bot.bot_data.storage
+        storage = bot.bot_data.service.storage
         assert storage.subscription(group).active
 
     async def test_anonymous_admin_posts_as_the_group(self, api: FakeBotApi, bot: Any) -> None:
@@ -83,19 +83,19 @@ class TestSubscribing:
         api.push(u.channel_post("/subscribe", channel))
         reply = (await api.wait_for("sendMessage", chat_id=channel))[-1]
         assert "Subscribed" in reply.params["text"]
-        assert bot.bot_data.storage.subscription(channel).kind == "channel"
+        assert bot.bot_data.service.storage.subscription(channel).kind == "channel"
 
     async def test_topic_subscription_is_per_topic(self, api: FakeBotApi, bot: Any) -> None:
         group = -100502
         api.admins[group] = {42}
         reply = await ask(api, "/subscribe", group, kind="supergroup", thread_id=9)
         assert "this topic" in reply.params["text"]
-        assert bot.bot_data.storage.subscription(group, 9).active
+        assert bot.bot_data.service.storage.subscription(group, 9).active
 
     async def test_removed_bot_drops_the_chat_and_migration_keeps_it(
         self, api: FakeBotApi, bot: Any
     ) -> None:
-        storage = bot.bot_data.storage
+        storage = bot.bot_data.service.storage
         storage.subscribe(-7, 0, "group", "G")
         storage.subscribe(-8, 0, "group", "H")
         api.push(u.my_chat_member(-7, "group", "kicked"))
@@ -113,7 +113,7 @@ class TestSubscribing:
 
 class TestNewArticles:
     async def test_back_catalogue_is_not_announced(self, api: FakeBotApi, settings: Any) -> None:
-        Storage(settings["storage.path"]).subscribe(42, 0, "private", None)
+        Storage(settings.storage.path).subscribe(42, 0, "private", None)
         async with running_bot(settings):
             await asyncio.sleep(1.0)
         assert announcements(api) == []
@@ -121,11 +121,11 @@ class TestNewArticles:
     async def test_dropped_file_reaches_every_subscriber_and_is_answerable(
         self, api: FakeBotApi, settings: Any
     ) -> None:
-        storage = Storage(settings["storage.path"])
+        storage = Storage(settings.storage.path)
         for chat, thread in [(42, 0), (-100600, 0), (-100601, 5)]:
             storage.subscribe(chat, thread, "private" if chat > 0 else "supergroup", None)
         async with running_bot(settings):
-            drop(settings["corpus.folder"])
+            drop(settings.corpus.folder)
             await api.wait_for("sendMessage", 3, within=20)
             sent = announcements(api)
             assert sorted(int(c.params["chat_id"]) for c in sent) == [-100601, -100600, 42]
@@ -142,9 +142,9 @@ class TestNewArticles:
     async def test_changed_article_is_reindexed_not_reannounced(
         self, api: FakeBotApi, settings: Any
     ) -> None:
-        Storage(settings["storage.path"]).subscribe(42, 0, "private", None)
+        Storage(settings.storage.path).subscribe(42, 0, "private", None)
         async with running_bot(settings):
-            path = drop(settings["corpus.folder"])
+            path = drop(settings.corpus.folder)
             await api.wait_for("sendMessage", 1, within=20)
             path.write_text(NEW_ARTICLE.replace("15 kilograms", "25 kilograms"), "utf-8")
             for _ in range(60):
@@ -158,8 +158,8 @@ class TestNewArticles:
     async def test_corrupt_and_half_written_files_never_stop_the_watcher(
         self, api: FakeBotApi, settings: Any
     ) -> None:
-        Storage(settings["storage.path"]).subscribe(42, 0, "private", None)
-        folder = settings["corpus.folder"]
+        Storage(settings.storage.path).subscribe(42, 0, "private", None)
+        folder = settings.corpus.folder
         async with running_bot(settings):
             (folder / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
             (folder / "broken.md").write_text("---\ntitle: [oops\n---\nBody", "utf-8")
@@ -191,7 +191,7 @@ class TestDelivery:
             tmp_path,
             **{"announcements.global_per_second": 2000.0, "announcements.chat_per_second": 100.0},
         )
-        storage = Storage(settings["storage.path"])
+        storage = Storage(settings.storage.path)
         for chat in range(1, 1001):
             storage.subscribe(chat, 0, "private", None)
         blocked = set(range(1, 11))

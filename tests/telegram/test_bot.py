@@ -169,11 +169,6 @@ class TestButtons:
         await self.press(api, buttons(reply)[0]["callback_data"])
         await api.wait_for("sendMessage", before + 1, chat_id=42)
 
-    async def test_paging_edits_the_list(self, api: FakeBotApi, settings: Any) -> None:
-        await self.press(api, "l:0")
-        edit = (await api.wait_for("editMessageText"))[-1]
-        assert "Articles, newest first" in edit.params["text"]
-
     @pytest.mark.parametrize(
         "data",
         [
@@ -194,6 +189,52 @@ class TestButtons:
         answer = await self.press(api, data)
         assert "expired" in answer.params.get("text", "")
         assert api.sent("sendMessage", chat_id=42) == []
+
+
+async def press(api: FakeBotApi, data: str) -> Call:
+    before = len(api.sent("answerCallbackQuery"))
+    api.push(u.callback(data))
+    return (await api.wait_for("answerCallbackQuery", before + 1))[-1]
+
+
+class TestButtonsAcrossRestarts:
+    async def test_paging_edits_the_list(
+        self, api: FakeBotApi, corpus_dir: Path, tmp_path: Path
+    ) -> None:
+        settings = make_settings(api, corpus_dir, tmp_path, **{"telegram.page_size": 1})
+        async with running_bot(settings):
+            listing = await ask(api, "/articles")
+            assert "(1/2)" in listing.params["text"]
+            (next_page,) = buttons(listing)
+            await press(api, next_page["callback_data"])
+            edit = (await api.wait_for("editMessageText"))[-1]
+            assert "(2/2)" in edit.params["text"] and INFRA in edit.params["text"]
+
+    async def test_buttons_and_follow_ups_survive_a_restart(
+        self, api: FakeBotApi, settings: Any
+    ) -> None:
+        """A button sent before a restart still works after it, and so does "who wrote it?"
+        about the article of the last answer."""
+        async with running_bot(settings):
+            reply = await ask(api, "what did JD Health do during the epidemic?")
+        summary = {b["text"]: b["callback_data"] for b in buttons(reply)}["Summary"]
+        async with running_bot(settings):
+            before = len(api.sent(chat_id=42))
+            answer = await press(api, summary)
+            assert "expired" not in answer.params.get("text", "")
+            sent = await api.wait_for("sendMessage", before + 1, chat_id=42)
+            assert "Ella Kidron" in sent[-1].params["text"]
+            follow = await ask(api, "who wrote it?")
+            assert "Ella Kidron" in follow.params["text"]
+
+    async def test_edited_question_edits_the_answer(self, api: FakeBotApi, settings: Any) -> None:
+        async with running_bot(settings):
+            first = await ask(api, "how many food items did JD supply?", message_id=500)
+            assert "220 million" in first.params["text"]
+            api.push(u.edited_message("who is the author of the new infrastructure article", 500))
+            edit = (await api.wait_for("editMessageText"))[-1]
+            assert "Lei Xu" in edit.params["text"]
+            assert len(api.sent("sendMessage", chat_id=42)) == 1  # no second answer
 
 
 @pytest.mark.usefixtures("bot")
@@ -220,6 +261,29 @@ class TestInline:
     async def test_pagination_offset(self, api: FakeBotApi) -> None:
         call = await self.inline(api, "", offset="10")
         assert call.params["results"] == [] and call.params.get("next_offset", "") == ""
+
+    @pytest.mark.parametrize("offset", ["²", "-1", "1e9", "99999999999999999999"])
+    async def test_odd_offsets_start_at_the_top(self, api: FakeBotApi, offset: str) -> None:
+        call = await self.inline(api, "", offset=offset)
+        assert call.params["results"][0]["id"] == f"article-{ROBOTS}"
+
+    async def test_results_are_computed_once_per_query(
+        self, api: FakeBotApi, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Typing sends a query per keystroke: the same query is answered from the cache."""
+        import bot.telegram.inline as inline_mode
+
+        real, calls = inline_mode._results, []
+
+        def counting(engine: Any, query: str) -> Any:
+            calls.append(query)
+            return real(engine, query)
+
+        monkeypatch.setattr(inline_mode, "_results", counting)
+        first = await self.inline(api, "delivery robots")
+        second = await self.inline(api, "delivery robots")
+        assert calls == ["delivery robots"]
+        assert first.params["results"] == second.params["results"]
 
 
 class TestResilience:

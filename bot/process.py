@@ -1,0 +1,82 @@
+"""The one home for process-wide state: logging and the token's redaction, environment
+defaults for libraries, and caches that live as long as the process.
+
+Nothing here runs on import; the entry points (``bot.cli.main``, tests) call what they need.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import re
+import sys
+
+from bot.core.dense import Embedder, model_files
+
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: int = logging.WARNING) -> None:
+    """Log lines on stderr; third-party request logs (which carry the token in their URLs)
+    kept quiet."""
+    logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
+    logging.getLogger().setLevel(level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def library_defaults() -> None:
+    """Environment defaults for libraries, set before they are imported: python-telegram-bot's
+    coming behaviour (durations as timedelta) now, rather than a deprecation warning on every
+    RetryAfter."""
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with every occurrence of ``secret`` replaced, whatever its case (an error page
+    may echo the URL lower-cased, or percent-encode its colon)."""
+    if not secret:
+        return text
+    variants = {secret, secret.replace(":", "%3A"), secret.replace(":", "%3a")}
+    for variant in sorted(variants, key=len, reverse=True):
+        text = re.sub(re.escape(variant), "[token]", text, flags=re.IGNORECASE)
+    return text
+
+
+class RedactToken(logging.Filter):
+    """Replaces the bot token wherever it would appear in a log line (messages, arguments,
+    exceptions and their tracebacks)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message, self.token)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            text = logging.Formatter().formatException(record.exc_info)
+            if redact(text, self.token) != text:
+                record.exc_info = None
+                record.msg = f"{record.msg}\n{redact(text, self.token)}"
+                record.args = None
+        return True
+
+
+def install_redaction(token: str) -> None:
+    """Attach the redacting filter to every handler of the root logger."""
+    flt = RedactToken(token)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactToken) for f in handler.filters):
+            handler.addFilter(flt)
+
+
+@functools.cache
+def embedder(name: str, threads: int) -> Embedder | None:
+    """The embedding model ``answers.embedding_model`` names, loaded once per process (an
+    onnxruntime session is thread-safe); None for ``none``."""
+    files = model_files(name)
+    return Embedder(files, threads) if files is not None else None

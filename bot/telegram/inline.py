@@ -1,0 +1,80 @@
+"""Inline mode (@Bot question in any chat): the answer and the matching articles' summaries,
+paged; an empty query offers the latest articles. Results are cached per query until the
+corpus changes, so typing does not recompute them on every keystroke."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+
+from bot import render
+from bot.core.answer import MAX_QUESTION_CHARS, Engine
+from bot.telegram.context import Context, LruCache
+
+PAGE = 10
+MAX_RESULTS = 50
+
+
+def _results(engine: Engine, query: str) -> list[InlineQueryResultArticle]:
+    results: list[InlineQueryResultArticle] = []
+    if query:
+        answer = engine.ask(query)
+        if answer.answered:
+            top = answer.citations[0]
+            title, description = render.inline_answer_title(answer)
+            results.append(
+                InlineQueryResultArticle(
+                    id=f"answer-{top.article}-{top.paragraph}"[:64],
+                    title=title,
+                    description=description,
+                    input_message_content=InputTextMessageContent(
+                        render.inline_answer_html(query, answer)
+                    ),
+                )
+            )
+        infos = [h.article for h in engine.search(query, limit=MAX_RESULTS)]
+    else:
+        infos = engine.latest(MAX_RESULTS)
+    for info in infos:
+        article = engine.get(info.id)
+        if article is None:
+            continue
+        results.append(
+            InlineQueryResultArticle(
+                id=f"article-{article.id}"[:64],
+                title=article.title[:100],
+                description=info.teaser,
+                input_message_content=InputTextMessageContent(
+                    render.split_html(render.summary_html(article, engine.summary(article)))[0]
+                ),
+            )
+        )
+    return results
+
+
+async def cached_results(cache: LruCache, engine: Engine, query: str) -> list[Any]:
+    """The results for a query, computed once per corpus version (in a worker thread)."""
+    found = cache.get(query)
+    if found is not None and found[0] is engine:
+        return list(found[1])
+    results = await asyncio.to_thread(_results, engine, query)
+    cache.put(query, (engine, results))
+    return results
+
+
+async def on_inline(update: Update, context: Context) -> None:
+    """@Bot question: one page of results, with the offset of the next."""
+    inline = update.inline_query
+    if inline is None:
+        return
+    query = " ".join(inline.query.split())[:MAX_QUESTION_CHARS]
+    offset = inline.offset
+    start = int(offset) if offset.isascii() and offset.isdigit() and len(offset) < 6 else 0
+    results = await cached_results(context.bot_data.inline, context.engine, query)
+    page = results[start : start + PAGE]
+    more = start + PAGE < len(results)
+    await inline.answer(
+        page, cache_time=30, is_personal=False, next_offset=str(start + PAGE) if more else None
+    )

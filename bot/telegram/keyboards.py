@@ -1,0 +1,158 @@
+"""Inline keyboards: a typed payload per kind of button, the keyboards that carry them, and
+the payloads' JSON form for the bot's database.
+
+A button's payload lives in the bot's database, not in Telegram's 64-byte callback data
+(python-telegram-bot's arbitrary callback data), so it survives restarts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import render
+from bot.core.answer import Answer, ArticleHit, Citation
+from bot.telegram.context import Context
+
+
+@dataclass(frozen=True)
+class ShowSummary:
+    article: str
+
+
+@dataclass(frozen=True)
+class ShowSource:
+    article: str
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class MoreAnswers:
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class AskThis:
+    question: str
+
+
+@dataclass(frozen=True)
+class ArticlesPage:
+    page: int
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    page: int
+
+
+PAYLOADS: dict[str, type[Any]] = {
+    t.__name__: t
+    for t in (ShowSummary, ShowSource, MoreAnswers, AskThis, ArticlesPage, SearchPage)
+}
+
+
+def encode_payload(payload: Any) -> dict[str, Any]:
+    """A payload as JSON-ready data, tagged with its kind."""
+    data = dataclasses.asdict(payload)
+    if isinstance(payload, MoreAnswers):
+        data["citations"] = [c.to_dict() for c in payload.citations]
+    return {"kind": type(payload).__name__, **data}
+
+
+def decode_payload(data: dict[str, Any]) -> Any:
+    """The payload ``encode_payload`` made; KeyError or TypeError if it is not one."""
+    fields = dict(data)
+    kind = PAYLOADS[fields.pop("kind")]
+    if kind is MoreAnswers:
+        return MoreAnswers(tuple(_citation(c) for c in fields["citations"]))
+    return kind(**fields)
+
+
+def _citation(data: dict[str, Any]) -> Citation:
+    date = dt.date.fromisoformat(data["date"]) if data.get("date") else None
+    return Citation(
+        data["article"],
+        data["title"],
+        data.get("author"),
+        date,
+        data.get("url"),
+        int(data["paragraph"]),
+        data["quote"],
+    )
+
+
+# -- keyboards ----------------------------------------------------------------------------------
+
+
+def _button(label: str, payload: Any) -> InlineKeyboardButton:
+    return InlineKeyboardButton(render.LABELS.get(label, label)[:60], callback_data=payload)
+
+
+def answer_keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
+    if not answer.answered:
+        if not answer.suggestions:
+            return None
+        return InlineKeyboardMarkup([[_button(s, AskThis(s))] for s in answer.suggestions[:5]])
+    top = answer.citations[0]
+    row = [
+        _button("summary", ShowSummary(top.article)),
+        _button("source", ShowSource(top.article, top.paragraph)),
+    ]
+    if len(answer.citations) > 1:
+        row.append(_button("more", MoreAnswers(answer.citations[1:])))
+    return InlineKeyboardMarkup([row])
+
+
+def source_keyboard(article_id: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button("source", ShowSource(article_id, 1))]])
+
+
+def _pager(make: Any, page: int, pages: int) -> InlineKeyboardMarkup:
+    row = []
+    if page > 0:
+        row.append(_button("prev", make(page - 1)))
+    if page + 1 < pages:
+        row.append(_button("next", make(page + 1)))
+    return InlineKeyboardMarkup([row] if row else [])
+
+
+def articles_page(context: Context, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    articles = context.engine.latest()
+    size = context.bot_data.page_size
+    pages = max(1, -(-len(articles) // size))
+    page = min(max(page, 0), pages - 1)
+    hits = [ArticleHit(a, 0.0, a.teaser) for a in articles[page * size : (page + 1) * size]]
+    heading = render.articles_heading(page, pages, len(articles))
+    return render.hits_html(hits, heading), _pager(ArticlesPage, page, pages)
+
+
+def search_page(context: Context, query: str, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    hits = context.engine.search(query, limit=50)
+    if not hits:
+        return render.no_match_html(query), InlineKeyboardMarkup([])
+    size = context.bot_data.page_size
+    pages = -(-len(hits) // size)
+    page = min(max(page, 0), pages - 1)
+    heading = render.search_heading(query, page, pages)
+    html = render.hits_html(hits[page * size : (page + 1) * size], heading)
+    return html, _pager(lambda p: SearchPage(query, p), page, pages)
+
+
+_DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def announcement_keyboard(
+    bot_username: str | None, article_id: str
+) -> InlineKeyboardMarkup | None:
+    """A button that opens a chat with the bot about the article (a deep link)."""
+    if not bot_username or not _DEEP_LINK.fullmatch(article_id):
+        return None
+    url = f"https://t.me/{bot_username}?start={article_id}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(render.LABELS["open"], url=url)]])

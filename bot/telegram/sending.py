@@ -1,0 +1,155 @@
+"""The one sending policy: every request the bot makes goes through ``Limits``, which keeps
+to Telegram's limits and turns RetryAfter into a wait; replies retry network trouble.
+
+Telegram's limits for bots: about 30 messages a second overall, 20 a minute to one group
+or channel, one a second to one chat. ``Limits`` applies all three to every request that
+names a chat (answers and announcements alike, so they share the budget), and when
+Telegram says RetryAfter it holds every request for that long, then tries again (up to
+``max_retries`` times; after that the caller sees RetryAfter, and the outbox retries the
+delivery later). Requests that name no chat (getUpdates, answerInlineQuery) are not held.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram import InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseRateLimiter
+
+from bot import render
+from bot.config import AnnouncementSettings
+
+log = logging.getLogger(__name__)
+
+JSON = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+def retry_seconds(exc: RetryAfter) -> float:
+    wait = exc.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+class Limits(BaseRateLimiter[int]):
+    """Telegram's rate limits, applied to every request that names a chat."""
+
+    def __init__(self, limits: AnnouncementSettings, max_retries: int = 3) -> None:
+        # Evenly spaced: a bucket of one, so no second ever holds more than the rate.
+        self._overall = AsyncLimiter(1, 1 / limits.global_per_second)
+        self._group_rate = limits.group_per_minute
+        self._chat_rate = limits.chat_per_second
+        self._chats: dict[int | str, AsyncLimiter] = {}
+        self._max_retries = max_retries
+        self._resume = asyncio.Event()
+        self._resume.set()
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    def _chat_limiter(self, chat_id: int | str) -> AsyncLimiter:
+        if len(self._chats) > 4096:  # forget chats that are idle
+            for key, idle in list(self._chats.items()):
+                if idle.has_capacity(idle.max_rate):
+                    del self._chats[key]
+        found = self._chats.get(chat_id)
+        if found is None:
+            group = isinstance(chat_id, str) or chat_id < 0
+            # A private chat may take a short burst (a long answer in parts) at its rate.
+            found = (
+                AsyncLimiter(self._group_rate, 60)
+                if group
+                else AsyncLimiter(3 * self._chat_rate, 3)
+            )
+            self._chats[chat_id] = found
+        return found
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, JSON]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> JSON:
+        chat_id = data.get("chat_id")
+        with contextlib.suppress(TypeError, ValueError):
+            chat_id = int(chat_id)  # type: ignore[arg-type]
+        limited = isinstance(chat_id, int | str)
+        retries = self._max_retries if rate_limit_args is None else rate_limit_args
+        for attempt in range(retries + 1):
+            try:
+                await self._resume.wait()
+                if not limited:
+                    return await callback(*args, **kwargs)
+                async with self._chat_limiter(chat_id), self._overall:  # type: ignore[arg-type]
+                    return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                seconds = retry_seconds(exc) + 0.1
+                log.warning("Telegram asked to slow down: holding requests for %.1fs", seconds)
+                self._resume.clear()
+                try:
+                    await asyncio.sleep(seconds)
+                finally:
+                    self._resume.set()
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _retrying(call: Callable[[], Awaitable[Any]], attempts: int = 4) -> Any:
+    """A reply, retried through network trouble with back-off (a refusal is final)."""
+    delay = 0.5
+    for attempt in range(1, attempts + 1):
+        try:
+            return await call()
+        except (BadRequest, Forbidden):
+            raise
+        except (TimedOut, NetworkError) as exc:
+            if attempt == attempts:
+                raise
+            log.warning("Bot API call failed (%s); retry %d in %.1fs", exc, attempt, delay)
+            await asyncio.sleep(delay)
+            delay *= 2
+    return None
+
+
+async def reply(
+    message: Message, html: str, markup: InlineKeyboardMarkup | None = None
+) -> list[Message]:
+    """Reply in the message's chat (and forum topic), split below Telegram's limit, the
+    buttons under the last part; returns the messages sent."""
+    chunks = render.split_html(html)
+    sent = []
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        sent.append(
+            await _retrying(
+                lambda chunk=chunk, last=last: message.reply_html(  # type: ignore[misc]
+                    chunk, reply_markup=markup if last else None, do_quote=not _private(message)
+                )
+            )
+        )
+    return sent
+
+
+async def edit(call: Callable[[], Awaitable[Any]]) -> None:
+    """Replace a message's text (and buttons); an unchanged text is no error."""
+    try:
+        await _retrying(call)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+def _private(message: Message) -> bool:
+    return message.chat.type == "private"
