@@ -10,9 +10,11 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import random
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +25,7 @@ from bot.config import Settings, load_settings
 from bot.core.evaluate import Case, add_typos, evaluate, load_cases
 from bot.errors import BotError
 from bot.library import Library
-from bot.process import configure_logging, library_defaults
+from bot.process import configure_logging, install_redaction, library_defaults, redact
 from bot.service import Service, open_library
 from bot.storage import Storage
 
@@ -106,8 +108,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     with opened(_settings(args)) as library:
         questions = [args.question] if args.question else (line for line in sys.stdin)
         for question in questions:
-            if not question.strip():
+            if not question.strip() and not args.json:
                 continue
+            # With --json every input line gets exactly one output line, a blank one a
+            # refusal, so answers line up with questions.
             answer = library.engine.ask(question.strip())
             if args.json:
                 _print(json.dumps(answer.to_dict(), ensure_ascii=False), sys.stdout)
@@ -236,7 +240,7 @@ def cmd_announce(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.now and settings.token is None:
         raise BotError("TELEGRAM_BOT_TOKEN is not set; it is needed to send with --now")
-    with Service.open(settings, semantic=False) as service:
+    with Service.open(settings, semantic=False, owner=args.now) as service:
         article = service.engine.find_article(" ".join(args.article))
         count = service.storage.enqueue(article.id, article.content_hash)
         print(f"queued “{article.title}” ({article.id}) for {count} subscribed chats")
@@ -277,6 +281,32 @@ def cmd_default(args: argparse.Namespace) -> int:
 # -- wiring ---------------------------------------------------------------------------------
 
 
+def _count(most: int, least: int = 1) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``least`` to ``most``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not least <= value <= most:
+            raise argparse.ArgumentTypeError(f"{value} is not between {least} and {most}")
+        return value
+
+    return parse
+
+
+def _share(text: str) -> float:
+    """An argparse type: a share from 0 to 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:  # also false for nan
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     def common() -> _Parser:
         # A fresh copy for each parser (parents share their action objects), defaulting to
@@ -315,22 +345,22 @@ def build_parser() -> argparse.ArgumentParser:
     add("articles", "list the articles, newest first").set_defaults(func=cmd_articles)
     p = add("summary", "summarise an article (by id or title)")
     p.add_argument("article", nargs="+")
-    p.add_argument("--sentences", type=int, default=None)
+    p.add_argument("--sentences", type=_count(20), default=None, help="1 to 20")
     p.set_defaults(func=cmd_summary)
     p = add("search", "articles ranked for a query, with teasers")
     p.add_argument("query", nargs="+")
-    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--limit", type=_count(1000), default=10, help="1 to 1000")
     p.set_defaults(func=cmd_search)
     p = add("eval", "P@1 and refusal rate on a question set")
     p.add_argument("file", type=Path)
     p.add_argument(
         "--typos",
-        type=float,
+        type=_share,
         default=0.0,
         help="add one random edit to this share of words of 4+ letters",
     )
     p.add_argument("--seed", type=int, default=1, help="random seed for --typos")
-    p.add_argument("--show", type=int, default=20, help="misses to print")
+    p.add_argument("--show", type=_count(100_000, 0), default=20, help="misses to print")
     p.set_defaults(func=cmd_eval)
     add("run", "run the Telegram bot (needs TELEGRAM_BOT_TOKEN)").set_defaults(func=cmd_run)
     p = add("announce", "announce an article to every subscribed chat")
@@ -351,14 +381,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     library_defaults()
     configure_logging()
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+    if token:  # before anything can log it
+        install_redaction(token)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
     except BotError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(redact(f"error: {exc}", token), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception:  # a bug: its traceback helps, the token in it would not
+        print(redact(traceback.format_exc(), token), file=sys.stderr)
+        return 1

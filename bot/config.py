@@ -191,7 +191,10 @@ def _check(where: str, kind: Any, spec: dataclasses.Field[Any], value: Any, base
     if typing.get_origin(kind) is Literal and value not in typing.get_args(kind):
         raise ConfigError(f"{label} is {value!r}; expected {_describe(kind)}")
     if kind is Path:
-        path = Path(value).expanduser()
+        try:
+            path = Path(value).expanduser()
+        except RuntimeError:  # "~someone" for a user this machine does not know
+            path = Path(value)
         if str(path).startswith("~"):
             raise ConfigError(f"{label} is {value!r}: no such user's home folder")
         return path if path.is_absolute() else base / path

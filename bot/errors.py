@@ -4,7 +4,8 @@
      ├── ConfigError         the config file or an environment variable is invalid
      ├── CorpusError         the corpus folder cannot be read at all
      ├── ArticleError        one article file cannot be used (the others still load)
-     └── UnknownArticle      an article id or title matches nothing in the corpus
+     ├── UnknownArticle      an article id or title matches nothing in the corpus
+     └── StorageError        the database cannot be read or written (full disk, deleted file)
 
 Every message is a sentence a person can act on: it names the thing, the value and what was
 expected.
@@ -38,3 +39,7 @@ class ArticleError(BotError):
 
 class UnknownArticle(BotError):
     """No article matches what was asked for."""
+
+
+class StorageError(BotError):
+    """The database cannot be used right now; what was being done did not happen."""

@@ -22,6 +22,9 @@ def configure_logging(level: int = logging.WARNING) -> None:
     kept quiet."""
     logging.basicConfig(level=level, format=LOG_FORMAT, stream=sys.stderr)
     logging.getLogger().setLevel(level)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, OneLine) for f in handler.filters):
+            handler.addFilter(OneLine())
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
 
@@ -55,19 +58,33 @@ class RedactToken(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         clean = redact(message, self.token)
-        if clean != message:
-            record.msg, record.args = clean, None
         if record.exc_info and record.exc_info[1] is not None:
             text = logging.Formatter().formatException(record.exc_info)
             if redact(text, self.token) != text:
-                record.exc_info = None
-                record.msg = f"{record.msg}\n{redact(text, self.token)}"
-                record.args = None
+                record.exc_info, record.exc_text = None, None
+                clean = f"{clean}\n{redact(text, self.token)}"
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+class OneLine(logging.Filter):
+    """Other libraries' errors in one line (the exception's type and message) instead of a
+    traceback, unless the log is at DEBUG: what failed, without pages of frames."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("bot") or logging.getLogger().isEnabledFor(logging.DEBUG):
+            return True
+        if record.exc_info and record.exc_info[1] is not None:
+            exc = record.exc_info[1]
+            record.msg = f"{record.getMessage()} ({type(exc).__name__}: {exc})"
+            record.args, record.exc_info, record.exc_text = None, None, None
         return True
 
 
 def install_redaction(token: str) -> None:
-    """Attach the redacting filter to every handler of the root logger."""
+    """Attach the redacting filter to every handler of the root logger, last: it sees the
+    line as it will be written, whatever the filters before it made of it."""
     flt = RedactToken(token)
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, RedactToken) for f in handler.filters):

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from bot.config import Settings
 from bot.core.answer import Engine
 from bot.core.corpus import Article, ArticleInfo
+from bot.errors import StorageError
 from bot.library import Changes, Library, index_folder
 from bot.process import embedder
 from bot.storage import Storage
@@ -44,16 +45,22 @@ class Service:
         self.settings = settings
         self.library = library
         self.storage = storage
+        # Articles whose announcement could not be queued (the database failed): queued at
+        # the next rescan that finds the database working, without a restart.
+        self._unqueued: dict[str, Article | ArticleInfo] = {}
 
     @classmethod
     @contextmanager
-    def open(cls, settings: Settings, *, semantic: bool = True) -> Iterator[Service]:
-        """The service for the settings, closed (index, vectors, database) on exit."""
-        library = open_library(settings, semantic=semantic)
+    def open(
+        cls, settings: Settings, *, semantic: bool = True, owner: bool = False
+    ) -> Iterator[Service]:
+        """The service for the settings, closed (index, vectors, database) on exit. The
+        ``owner`` (the running bot) holds the database's lock: one sender per database."""
+        storage = Storage(settings.storage.path, owner=owner)  # first: a second bot stops here
         try:
-            storage = Storage(settings.storage.path)
+            library = open_library(settings, semantic=semantic)
         except BaseException:
-            library.close()
+            storage.close()
             raise
         try:
             yield cls(settings, library, storage)
@@ -83,18 +90,26 @@ class Service:
         """Bring the corpus in step with its folder (or the files ``names``) and queue the
         announcements of what is new (and changed, when so configured)."""
         changes = await self.library.reload_async(names)
-        if changes.added or changes.changed:
-            self._queue([*changes.added, *changes.changed])
+        self._queue([*self._unqueued.values(), *changes.added, *changes.changed])
         return changes
 
     def _queue(self, articles: Iterable[Article | ArticleInfo]) -> int:
+        """Queue the announcements of these articles; those that fail (the database is
+        full, gone, locked) are kept to be queued again at the next rescan."""
         if not self.settings.announcements.enabled:
             return 0
+        todo = {a.id: a for a in articles}
         queued = 0
-        for article in self.plan(articles):
-            count = self.storage.enqueue(article.id, article.content_hash)
-            log.info("announcing %s to %d chats", article.id, count)
-            queued += count
+        try:
+            for article in self.plan(todo.values()):
+                count = self.storage.enqueue(article.id, article.content_hash)
+                log.info("announcing %s to %d chats", article.id, count)
+                queued += count
+                todo.pop(article.id)
+            todo.clear()
+        except StorageError as exc:
+            log.error("announcements wait for the database (%s): %s", ", ".join(todo), exc)
+        self._unqueued = todo
         return queued
 
     def plan(self, articles: Iterable[Article | ArticleInfo]) -> list[Article | ArticleInfo]:

@@ -6,18 +6,32 @@ every value is a plain column.
 
 Outbox rows go ``pending`` → ``sent`` (after Telegram accepted the message) or ``dropped``
 (the chat unsubscribed or was deactivated) or ``failed`` (gave up after transient errors).
+
+Every write is one transaction that is rolled back whole if anything in it fails, and a
+failure is a StorageError that says what happened (a full disk as a full disk). Before each
+use the database file is checked to be the one that was opened: a file deleted or replaced
+under the running bot is reported, not written to in the dark. The bot that runs on a
+database holds an OS lock on it (``owner``), so a second one cannot send the same
+announcements again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
+import logging
+import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from bot.errors import BotError
+from bot.errors import BotError, StorageError
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -84,12 +98,22 @@ class Delivery:
     attempts: int
 
 
+def _problem(exc: BaseException) -> str:
+    text = str(exc)
+    full = "full" in text.lower() or getattr(exc, "errno", None) == errno.ENOSPC
+    return f"the disk is full ({text})" if full else text
+
+
 class Storage:
     """One SQLite database; every method is a short transaction."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, owner: bool = False) -> None:
+        self.path = path
+        self._lock: IO[bytes] | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if owner:
+                self._lock = _owner_lock(path)
             self.db = sqlite3.connect(
                 path, timeout=30, isolation_level=None, check_same_thread=False
             )
@@ -97,9 +121,13 @@ class Storage:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self._identity = _identity(path)
         except (OSError, sqlite3.Error) as exc:
-            raise BotError(f"cannot open the database {path}: {exc}") from None
-        self.path = path
+            self._release()
+            raise StorageError(f"cannot open the database {path}: {_problem(exc)}") from None
+        except BaseException:
+            self._release()
+            raise
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
@@ -109,53 +137,107 @@ class Storage:
                 f"({len(MIGRATIONS)}); upgrade the bot"
             )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._write(check=False) as db:
                 for statement in script.split(";"):
                     if statement.strip():
-                        self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version={number}")
-                self.db.execute("COMMIT")
-            except sqlite3.Error:
-                self.db.execute("ROLLBACK")
-                raise
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version={number}")
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(self._lock, fcntl.LOCK_UN)
+            self._lock.close()
+            self._lock = None
 
     def close(self) -> None:
-        self.db.close()
+        with contextlib.suppress(sqlite3.Error):
+            self.db.close()
+        self._release()
+
+    def check(self) -> None:
+        """StorageError if the database file was deleted or replaced since it was opened
+        (writes would go to a file nobody will ever read)."""
+        try:
+            now = _identity(self.path)
+        except OSError:
+            now = None
+        if now != self._identity:
+            what = "deleted" if now is None else "replaced"
+            raise StorageError(
+                f"the database file {self.path} was {what} while the bot was running; "
+                "subscriptions and announcements cannot be kept: restart the bot"
+            )
+
+    @contextlib.contextmanager
+    def _write(self, *, check: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction, rolled back whole on any error (which becomes a StorageError)."""
+        if check:
+            self.check()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StorageError(
+                f"the database {self.path} cannot be written: {_problem(exc)}"
+            ) from None
+        try:
+            yield self.db
+            self.db.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._error("written", exc) from None
+            raise
+
+    def _error(self, doing: str, exc: sqlite3.Error) -> StorageError:
+        return StorageError(f"the database {self.path} cannot be {doing}: {_problem(exc)}")
+
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        self.check()
+        try:
+            return self.db.execute(sql, args).fetchall()
+        except sqlite3.Error as exc:
+            raise StorageError(
+                f"the database {self.path} cannot be read: {_problem(exc)}"
+            ) from None
 
     @property
     def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return int(self._read("PRAGMA user_version")[0][0])
 
     # -- meta ---------------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return None if row is None else str(row[0])
+        rows = self._read("SELECT value FROM meta WHERE key=?", (key,))
+        return str(rows[0][0]) if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.db.execute(
-            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-            (key, value),
-        )
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) "
+                "DO UPDATE SET value=excluded.value",
+                (key, value),
+            )
 
     # -- subscriptions ------------------------------------------------------------------------
 
     def subscribe(self, chat_id: int, thread_id: int, kind: str, title: str | None) -> bool:
         """Subscribe (or reactivate); False if it was already active."""
-        row = self.db.execute(
-            "SELECT active FROM subscriptions WHERE chat_id=? AND thread_id=?",
-            (chat_id, thread_id),
-        ).fetchone()
-        if row is not None and row[0]:
-            return False
-        self.db.execute(
-            "INSERT INTO subscriptions (chat_id, thread_id, kind, title, active, failures, since)"
-            " VALUES (?, ?, ?, ?, 1, 0, ?) ON CONFLICT(chat_id, thread_id) DO UPDATE SET "
-            "active=1, failures=0, kind=excluded.kind, title=excluded.title, "
-            "since=excluded.since",
-            (chat_id, thread_id, kind, title, time.time()),
-        )
+        with self._write() as db:
+            row = db.execute(
+                "SELECT active FROM subscriptions WHERE chat_id=? AND thread_id=?",
+                (chat_id, thread_id),
+            ).fetchone()
+            if row is not None and row[0]:
+                return False
+            db.execute(
+                "INSERT INTO subscriptions (chat_id, thread_id, kind, title, active, failures,"
+                " since) VALUES (?, ?, ?, ?, 1, 0, ?) ON CONFLICT(chat_id, thread_id) DO UPDATE"
+                " SET active=1, failures=0, kind=excluded.kind, title=excluded.title,"
+                " since=excluded.since",
+                (chat_id, thread_id, kind, title, time.time()),
+            )
         return True
 
     def unsubscribe(self, chat_id: int, thread_id: int | None = None) -> int:
@@ -166,144 +248,137 @@ class Storage:
             if thread_id is None
             else ("chat_id=? AND thread_id=?", (chat_id, thread_id))
         )
-        self.db.execute("BEGIN IMMEDIATE")
-        changed = self.db.execute(
-            f"UPDATE subscriptions SET active=0 WHERE active=1 AND {where}", args
-        ).rowcount
-        self.db.execute(
-            f"UPDATE outbox SET status='dropped' WHERE status='pending' AND {where}", args
-        )
-        self.db.execute("COMMIT")
-        return changed
+        with self._write() as db:
+            changed = db.execute(
+                f"UPDATE subscriptions SET active=0 WHERE active=1 AND {where}", args
+            ).rowcount
+            db.execute(
+                f"UPDATE outbox SET status='dropped' WHERE status='pending' AND {where}", args
+            )
+        return int(changed)
 
     def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its subscriptions and pending deliveries move along."""
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute(
-            "UPDATE OR REPLACE subscriptions SET chat_id=?, kind='supergroup' WHERE chat_id=?",
-            (new_id, old_id),
-        )
-        self.db.execute(
-            "UPDATE outbox SET chat_id=? WHERE chat_id=? AND status='pending'", (new_id, old_id)
-        )
-        self.db.execute("COMMIT")
+        with self._write() as db:
+            db.execute(
+                "UPDATE OR REPLACE subscriptions SET chat_id=?, kind='supergroup' WHERE chat_id=?",
+                (new_id, old_id),
+            )
+            db.execute(
+                "UPDATE outbox SET chat_id=? WHERE chat_id=? AND status='pending'",
+                (new_id, old_id),
+            )
 
     def subscription(self, chat_id: int, thread_id: int = 0) -> Subscription | None:
-        row = self.db.execute(
+        rows = self._read(
             "SELECT * FROM subscriptions WHERE chat_id=? AND thread_id=?", (chat_id, thread_id)
-        ).fetchone()
-        return None if row is None else _subscription(row)
+        )
+        return _subscription(rows[0]) if rows else None
 
     def subscriptions(self, active_only: bool = False) -> list[Subscription]:
         query = "SELECT * FROM subscriptions" + (" WHERE active=1" if active_only else "")
-        return [_subscription(r) for r in self.db.execute(query + " ORDER BY since")]
+        return [_subscription(r) for r in self._read(query + " ORDER BY since")]
 
     # -- announcements ------------------------------------------------------------------------
 
     def announced_hash(self, article_id: str) -> str | None:
-        row = self.db.execute(
-            "SELECT content_hash FROM announced WHERE article_id=?", (article_id,)
-        ).fetchone()
-        return None if row is None else str(row[0])
+        rows = self._read("SELECT content_hash FROM announced WHERE article_id=?", (article_id,))
+        return str(rows[0][0]) if rows else None
 
     def mark_known(self, articles: Iterable[tuple[str, str]]) -> None:
         """Record articles as seen without announcing them (the back catalogue)."""
         now = time.time()
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.executemany(
-            "INSERT INTO announced VALUES (?, ?, ?) ON CONFLICT(article_id) "
-            "DO UPDATE SET content_hash=excluded.content_hash",
-            [(a, h, now) for a, h in articles],
-        )
-        self.db.execute("COMMIT")
+        with self._write() as db:
+            db.executemany(
+                "INSERT INTO announced VALUES (?, ?, ?) ON CONFLICT(article_id) "
+                "DO UPDATE SET content_hash=excluded.content_hash",
+                [(a, h, now) for a, h in articles],
+            )
 
     def enqueue(self, article_id: str, content_hash: str) -> int:
         """Record the article as announced and queue one delivery per active subscription,
         in one transaction; returns the number queued."""
         now = time.time()
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute(
-            "INSERT INTO announced VALUES (?, ?, ?) ON CONFLICT(article_id) DO "
-            "UPDATE SET content_hash=excluded.content_hash, at=excluded.at",
-            (article_id, content_hash, now),
-        )
-        count = self.db.execute(
-            "INSERT INTO outbox (article_id, chat_id, thread_id, status, due, created) "
-            "SELECT ?, chat_id, thread_id, 'pending', 0, ? FROM subscriptions WHERE active=1",
-            (article_id, now),
-        ).rowcount
-        self.db.execute("COMMIT")
-        return count
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO announced VALUES (?, ?, ?) ON CONFLICT(article_id) DO "
+                "UPDATE SET content_hash=excluded.content_hash, at=excluded.at",
+                (article_id, content_hash, now),
+            )
+            count = db.execute(
+                "INSERT INTO outbox (article_id, chat_id, thread_id, status, due, created) "
+                "SELECT ?, chat_id, thread_id, 'pending', 0, ? FROM subscriptions WHERE active=1",
+                (article_id, now),
+            ).rowcount
+        return int(count)
 
     def due(self, now: float, limit: int = 500) -> list[Delivery]:
-        rows = self.db.execute(
+        rows = self._read(
             "SELECT id, article_id, chat_id, thread_id, attempts FROM outbox "
             "WHERE status='pending' AND due<=? ORDER BY id LIMIT ?",
             (now, limit),
-        ).fetchall()
+        )
         return [Delivery(*r) for r in rows]
 
     def next_due(self) -> float | None:
-        row = self.db.execute("SELECT MIN(due) FROM outbox WHERE status='pending'").fetchone()
-        return None if row[0] is None else float(row[0])
+        rows = self._read("SELECT MIN(due) FROM outbox WHERE status='pending'")
+        return None if rows[0][0] is None else float(rows[0][0])
 
     def pending_count(self) -> int:
-        return int(
-            self.db.execute("SELECT COUNT(*) FROM outbox WHERE status='pending'").fetchone()[0]
-        )
+        return int(self._read("SELECT COUNT(*) FROM outbox WHERE status='pending'")[0][0])
 
     def delivered(self, delivery: Delivery) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute(
-            "UPDATE outbox SET status='sent', attempts=attempts+1 WHERE id=?", (delivery.id,)
-        )
-        self.db.execute(
-            "UPDATE subscriptions SET failures=0 WHERE chat_id=? AND thread_id=? AND failures>0",
-            (delivery.chat_id, delivery.thread_id),
-        )
-        self.db.execute("COMMIT")
+        with self._write() as db:
+            db.execute(
+                "UPDATE outbox SET status='sent', attempts=attempts+1 WHERE id=?", (delivery.id,)
+            )
+            db.execute(
+                "UPDATE subscriptions SET failures=0 WHERE chat_id=? AND thread_id=?"
+                " AND failures>0",
+                (delivery.chat_id, delivery.thread_id),
+            )
 
     def retry_later(self, delivery: Delivery, due: float, error: str) -> None:
-        self.db.execute(
-            "UPDATE outbox SET attempts=attempts+1, due=?, error=? WHERE id=?",
-            (due, error[:500], delivery.id),
-        )
+        with self._write() as db:
+            db.execute(
+                "UPDATE outbox SET attempts=attempts+1, due=?, error=? WHERE id=?",
+                (due, error[:500], delivery.id),
+            )
 
     def give_up(self, delivery: Delivery, error: str) -> None:
-        self.db.execute(
-            "UPDATE outbox SET status='failed', attempts=attempts+1, error=? WHERE id=?",
-            (error[:500], delivery.id),
-        )
+        with self._write() as db:
+            db.execute(
+                "UPDATE outbox SET status='failed', attempts=attempts+1, error=? WHERE id=?",
+                (error[:500], delivery.id),
+            )
 
     def refused(self, delivery: Delivery, error: str, max_failures: int, due: float) -> bool:
         """The chat refused a message (blocked, kicked, not found): count a failure; at
         ``max_failures`` in a row the subscription is deactivated. Returns True then."""
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute(
-            "UPDATE subscriptions SET failures=failures+1 WHERE chat_id=? AND thread_id=?",
-            (delivery.chat_id, delivery.thread_id),
-        )
-        row = self.db.execute(
-            "SELECT failures FROM subscriptions WHERE chat_id=? AND thread_id=?",
-            (delivery.chat_id, delivery.thread_id),
-        ).fetchone()
-        dead = row is None or int(row[0]) >= max_failures
-        if dead:
-            self.db.execute(
-                "UPDATE subscriptions SET active=0 WHERE chat_id=? AND thread_id=?",
-                (delivery.chat_id, delivery.thread_id),
+        where = (delivery.chat_id, delivery.thread_id)
+        with self._write() as db:
+            db.execute(
+                "UPDATE subscriptions SET failures=failures+1 WHERE chat_id=? AND thread_id=?",
+                where,
             )
-            self.db.execute(
-                "UPDATE outbox SET status='dropped', error=? WHERE status='pending'"
-                " AND chat_id=? AND thread_id=?",
-                (error[:500], delivery.chat_id, delivery.thread_id),
-            )
-        else:
-            self.db.execute(
-                "UPDATE outbox SET attempts=attempts+1, due=?, error=? WHERE id=?",
-                (due, error[:500], delivery.id),
-            )
-        self.db.execute("COMMIT")
+            row = db.execute(
+                "SELECT failures FROM subscriptions WHERE chat_id=? AND thread_id=?", where
+            ).fetchone()
+            dead = row is None or int(row[0]) >= max_failures
+            if dead:
+                db.execute(
+                    "UPDATE subscriptions SET active=0 WHERE chat_id=? AND thread_id=?", where
+                )
+                db.execute(
+                    "UPDATE outbox SET status='dropped', error=? WHERE status='pending'"
+                    " AND chat_id=? AND thread_id=?",
+                    (error[:500], *where),
+                )
+            else:
+                db.execute(
+                    "UPDATE outbox SET attempts=attempts+1, due=?, error=? WHERE id=?",
+                    (due, error[:500], delivery.id),
+                )
         return dead
 
     # -- what the Telegram front keeps --------------------------------------------------------
@@ -311,25 +386,44 @@ class Storage:
     def kept(self, kind: str) -> dict[str, str]:
         """Every value kept under ``kind``, by key (JSON text, as it was put)."""
         return {
-            k: v for k, v in self.db.execute("SELECT key, value FROM kept WHERE kind=?", (kind,))
+            str(k): str(v)
+            for k, v in self._read("SELECT key, value FROM kept WHERE kind=?", (kind,))
         }
 
     def keep(self, kind: str, key: str, value: str | None) -> None:
         """Keep a value (None forgets it)."""
-        if value is None:
-            self.db.execute("DELETE FROM kept WHERE kind=? AND key=?", (kind, key))
-        else:
-            self.db.execute(
-                "INSERT INTO kept VALUES (?, ?, ?) ON CONFLICT(kind, key) "
-                "DO UPDATE SET value=excluded.value",
-                (kind, key, value),
-            )
+        with self._write() as db:
+            if value is None:
+                db.execute("DELETE FROM kept WHERE kind=? AND key=?", (kind, key))
+            else:
+                db.execute(
+                    "INSERT INTO kept VALUES (?, ?, ?) ON CONFLICT(kind, key) "
+                    "DO UPDATE SET value=excluded.value",
+                    (kind, key, value),
+                )
 
     def outbox_counts(self) -> dict[str, int]:
-        return {
-            str(s): int(n)
-            for s, n in self.db.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")
-        }
+        rows = self._read("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        return {str(s): int(n) for s, n in rows}
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
+
+
+def _owner_lock(path: Path) -> IO[bytes]:
+    """An exclusive OS lock on ``<database>.lock``, released when the process ends."""
+    lock = open(path.with_name(path.name + ".lock"), "a+b")  # noqa: SIM115
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        raise BotError(
+            f"another bot is already running on the database {path}; stop it first, or give "
+            "this one its own storage.path"
+        ) from None
+    return lock
 
 
 def _subscription(row: tuple[Any, ...]) -> Subscription:

@@ -174,3 +174,56 @@ class TestAnnouncementCommands:
         config.write_text(f"storage:\n  path: {tmp_path / 'db.sqlite3'}\n", encoding="utf-8")
         code, _, err = run(capsys, "--config", str(config), "announce", "pizza")
         assert code == 2 and "no article matches" in err
+
+
+class TestHostileInput:
+    def test_json_gives_one_line_per_input_line_blank_ones_included(self) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "--json", "--corpus", str(SEEDS)],
+            input="who wrote about the HP event\n\n   \nnordic region countries\n",
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+        )
+        lines = done.stdout.splitlines()
+        assert len(lines) == 4, done.stdout
+        assert [json.loads(line)["answered"] for line in lines] == [True, False, False, True]
+
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["search", "robots", "--limit", "-3"],
+            ["summary", "new infrastructure", "--sentences", "0"],
+            ["eval", "x.yaml", "--typos", "nan"],
+            ["eval", "x.yaml", "--show", "-1"],
+        ],
+        ids=["negative-limit", "zero-sentences", "nan-typos", "negative-show"],
+    )
+    def test_counts_out_of_range_are_one_line(
+        self, capsys: pytest.CaptureFixture[str], argv: list[str]
+    ) -> None:
+        with pytest.raises(SystemExit) as info:
+            main(["--corpus", str(SEEDS), *argv])
+        err = capsys.readouterr().err
+        assert info.value.code == 2 and err.count("\n") == 1 and "Traceback" not in err
+
+    def test_hostile_corpus_and_question_set_give_one_line(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+    ) -> None:
+        config = tmp_path / "bot.yaml"
+        config.write_text(f"storage:\n  path: {tmp_path / 'bot.sqlite3'}\n", encoding="utf-8")
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        (corpus / "deep.md").write_text("---\ntitle: x\nn: " + "[" * 4000 + "\n---\n")
+        (corpus / "ok.txt").write_text("Bridges\n\nThe bridge opened in 1954.\n")
+        questions = tmp_path / "q.yaml"
+        questions.write_text("- {q: when, expect: [1954\n")
+        options = ["--config", str(config), "--corpus", str(corpus)]
+        code, out, err = run(capsys, *options, "eval", str(questions))
+        assert code == 2 and "Traceback" not in err
+        assert "line" in err and "column" in err and err.count("\n") <= 2
+        code, out, err = run(capsys, *options, "ask", "when did the bridge open")
+        assert code == 0 and "1954" in out and "Traceback" not in err
+        warnings = [r.getMessage() for r in caplog.records if "deep.md" in r.getMessage()]
+        assert len(warnings) == 1 and "nested" in warnings[0]

@@ -77,3 +77,40 @@ class TestRejects:
         with pytest.raises(ConfigError) as info:
             load_settings(write(tmp_path, ""), {"TELEGRAM_BOT_TOKEN": "not a token hunter2"})
         assert "hunter2" not in str(info.value)
+
+
+class TestHostileValues:
+    @pytest.mark.parametrize(
+        ("text", "needle"),
+        [
+            ("answers:\n  min_confidence: .nan\n", "expected a number"),
+            ("corpus:\n  rescan_seconds: .inf\n", "expected a number"),
+            ('storage:\n  path: "data/\\0bot.sqlite3"\n', "NUL"),
+            ("corpus:\n  folder: ~no-such-user-here/seeds\n", "no such user"),
+            ("telegram:\n  webhook_port: 99999999999999999999\n", "at most 65535"),
+            ("x: " + "[" * 2000 + "]" * 2000 + "\n", "nested"),
+        ],
+        ids=["nan", "inf", "nul-in-path", "unknown-user", "huge-port", "deep-nesting"],
+    )
+    def test_rejected_with_one_line(self, tmp_path: Path, text: str, needle: str) -> None:
+        with pytest.raises(ConfigError, match=needle) as info:
+            load_settings(write(tmp_path, text), {})
+        assert "\n" not in str(info.value)
+
+    def test_invalid_yaml_names_file_line_and_column(self, tmp_path: Path) -> None:
+        path = write(tmp_path, "answers:\n  summary_sentences: [3,\ncorpus: {\n")
+        with pytest.raises(ConfigError) as info:
+            load_settings(path, {})
+        message = str(info.value)
+        assert str(path) in message and "line" in message and "column" in message
+        assert "\n" not in message
+
+    def test_home_folder_is_expanded(self, tmp_path: Path) -> None:
+        settings = load_settings(write(tmp_path, "corpus:\n  folder: ~/articles\n"), {})
+        assert settings.corpus.folder == Path.home() / "articles"
+
+    def test_settings_are_typed_and_frozen(self, tmp_path: Path) -> None:
+        settings = load_settings(write(tmp_path, ""), {})
+        assert isinstance(settings.telegram.flood_seconds, float)
+        with pytest.raises(AttributeError):
+            settings.corpus.folder = Path("/")  # type: ignore[misc]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import BotError
+from bot.errors import BotError, StorageError
 from bot.storage import MIGRATIONS, Storage
 
 
@@ -78,3 +78,60 @@ def test_migrated_group_keeps_its_subscription(store: Storage) -> None:
     store.migrate_chat(-5, -1005)
     assert store.subscription(-1005) is not None and store.subscription(-5) is None
     assert store.due(time.time())[0].chat_id == -1005
+
+
+class TestFaults:
+    """The database failing under the bot: every failure is a StorageError that says what
+    happened, nothing is half-written, and nothing is confirmed that was not kept."""
+
+    def test_one_owner_per_database(self, tmp_path: Path) -> None:
+        owner = Storage(tmp_path / "bot.sqlite3", owner=True)
+        with pytest.raises(BotError, match="another bot is already running"):
+            Storage(tmp_path / "bot.sqlite3", owner=True)
+        reader = Storage(tmp_path / "bot.sqlite3")  # the console may still look
+        assert reader.subscriptions() == []
+        reader.close()
+        owner.close()
+        Storage(tmp_path / "bot.sqlite3", owner=True).close()  # released on close
+
+    def test_a_deleted_database_file_is_noticed(self, tmp_path: Path) -> None:
+        storage = Storage(tmp_path / "bot.sqlite3")
+        (tmp_path / "bot.sqlite3").unlink()
+        with pytest.raises(StorageError, match="deleted while the bot was running"):
+            storage.subscribe(1, 0, "private", None)
+        storage.close()
+
+    def test_a_replaced_database_file_is_noticed(self, tmp_path: Path) -> None:
+        storage = Storage(tmp_path / "bot.sqlite3")
+        (tmp_path / "other.sqlite3").write_bytes(b"")
+        (tmp_path / "other.sqlite3").replace(tmp_path / "bot.sqlite3")
+        with pytest.raises(StorageError, match="replaced"):
+            storage.subscriptions()
+        storage.close()
+
+    def test_a_failed_write_is_rolled_back_whole_and_the_next_one_works(
+        self, tmp_path: Path
+    ) -> None:
+        storage = Storage(tmp_path / "bot.sqlite3")
+        storage.subscribe(1, 0, "private", None)
+        storage.db.execute(
+            "CREATE TRIGGER no_outbox BEFORE INSERT ON outbox "
+            "BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END"
+        )
+        with pytest.raises(StorageError, match="the disk is full"):
+            storage.enqueue("a1", "h1")
+        assert storage.announced_hash("a1") is None  # the first half was rolled back
+        storage.db.execute("DROP TRIGGER no_outbox")
+        assert storage.enqueue("a1", "h1") == 1
+        storage.close()
+
+    def test_a_failing_migration_reports_its_own_error(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Not "cannot rollback", which is what a half-done migration used to show."""
+        import bot.storage
+
+        monkeypatch.setattr(bot.storage, "MIGRATIONS", ("CREATE TABLE t (x); NONSENSE;",))
+        with pytest.raises(StorageError) as info:
+            Storage(tmp_path / "bot.sqlite3")
+        assert "NONSENSE" in str(info.value) and "rollback" not in str(info.value)

@@ -44,7 +44,7 @@ from bot.core.rank import (
     weight,
 )
 from bot.core.summary import summarize
-from bot.core.text import leans_back, stem, words
+from bot.core.text import leans_back, normalize, stem, words
 from bot.errors import UnknownArticle
 
 MAX_ANSWER_CHARS = 400
@@ -269,11 +269,11 @@ class Engine:
     # -- questions ---------------------------------------------------------------------------
 
     def _parse(self, text: str) -> Query:
-        return parse(text, self.lexicon, self.view)
+        return parse(normalize(text)[:MAX_QUESTION_CHARS], self.lexicon, self.view)
 
     def ask(self, question: str, about: str | None = None) -> Answer:
         """Answer a question; ``about`` is the article of the previous answer, for follow-ups."""
-        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        question = " ".join(normalize(question).split())[:MAX_QUESTION_CHARS]
         query = self._parse(question)
         q = query.corrected
         content = [qt for qt in query.terms if qt.word not in META_WORDS]

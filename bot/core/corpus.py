@@ -24,9 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from bot.core.text import split_sentences
+from bot.core.safeyaml import YamlError
+from bot.core.safeyaml import load as load_yaml
+from bot.core.text import normalize, split_sentences
 from bot.errors import ArticleError, CorpusError
 
 log = logging.getLogger(__name__)
@@ -221,13 +221,9 @@ def _parse_markdown(article_id: str, text: str) -> dict[str, object]:
     body = text
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 2}" if mark is not None else ""
-            raise ValueError(
-                f"broken front matter{where}: {getattr(exc, 'problem', exc)}"
-            ) from None
+            loaded = load_yaml(match.group(1), first_line=2)
+        except YamlError as exc:
+            raise ValueError(f"broken front matter: {exc}") from None
         if loaded is not None and not isinstance(loaded, dict):
             raise ValueError("front matter must be a mapping of keys to values")
         meta = {str(k).lower(): v for k, v in (loaded or {}).items()}
@@ -245,9 +241,9 @@ def _parse_markdown(article_id: str, text: str) -> dict[str, object]:
         date = parse_date(meta["date"])
         if date is None:
             log.warning(
-                "%s: front matter date %r is not a date; keeping the article undated",
+                "%s: front matter date %s is not a date; keeping the article undated",
                 article_id,
-                meta["date"],
+                repr(meta["date"])[:60],
             )
     keywords = _keyword_list(meta.get("keywords"), "keywords") + _keyword_list(
         meta.get("tags"), "tags"
@@ -265,14 +261,23 @@ def _parse_markdown(article_id: str, text: str) -> dict[str, object]:
 
 
 def read_text(path: Path, max_bytes: int) -> str:
-    """The file's text, or ArticleError if it is too big, binary, empty or not UTF-8."""
+    """The file's text, normalised, or ArticleError if it is not a regular file, too big,
+    binary, empty or not UTF-8. Opened without blocking, so a FIFO put in its place is
+    refused rather than waited on."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ArticleError(path, f"too big ({size:,} bytes; the limit is {max_bytes:,})")
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ArticleError(path, "is not a regular file")
+            if info.st_size > max_bytes:
+                limit = f"{info.st_size:,} bytes; the limit is {max_bytes:,}"
+                raise ArticleError(path, f"too big ({limit})")
+            raw = f.read(max_bytes + 1)
     except OSError as exc:
         raise ArticleError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > max_bytes:
+        raise ArticleError(path, f"too big (more than {max_bytes:,} bytes)")
     if b"\x00" in raw[:8192]:
         raise ArticleError(path, "looks like a binary file, not text")
     try:
@@ -281,6 +286,7 @@ def read_text(path: Path, max_bytes: int) -> str:
         raise ArticleError(
             path, f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
         ) from None
+    text = normalize(text)
     if not text.strip():
         raise ArticleError(path, "is empty")
     return text
@@ -341,12 +347,20 @@ def list_articles(folder: Path, names: Iterable[str] | None = None) -> Listing:
     files: list[tuple[str, Path, os.stat_result]] = []
     warnings: list[str] = []
     seen: dict[str, str] = {}
+    home = folder.resolve()
     for name, entry in found:
         try:
             info = entry.stat()
+            linked = entry.is_symlink()
         except OSError:
-            continue  # removed while we looked
+            if (folder / name).is_symlink():
+                warnings.append(f"skipped {name}: a link to something that does not exist")
+            continue  # or removed while we looked
+        if linked and not _inside(folder / name, home):
+            warnings.append(f"skipped {name}: a link to a file outside the corpus folder")
+            continue
         if not stat.S_ISREG(info.st_mode):
+            warnings.append(f"skipped {name}: not a regular file (a folder, device or pipe)")
             continue
         article_id = os.path.splitext(name)[0]
         if article_id in seen:
@@ -355,6 +369,13 @@ def list_articles(folder: Path, names: Iterable[str] | None = None) -> Listing:
         seen[article_id] = name
         files.append((article_id, folder / name, info))
     return Listing(tuple(files), tuple(warnings))
+
+
+def _inside(path: Path, home: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(home)
+    except (OSError, RuntimeError):  # a loop of links
+        return False
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.core.answer import Answer, Engine
+from bot.core.safeyaml import YamlError
+from bot.core.safeyaml import load as load_yaml
+from bot.core.text import normalize
 from bot.errors import BotError
 
 
@@ -51,10 +52,10 @@ class Report:
 def load_cases(path: Path) -> list[Case]:
     """Read a question set; BotError names the entry that is malformed."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(normalize(path.read_text(encoding="utf-8-sig")))
     except (OSError, UnicodeDecodeError) as exc:
         raise BotError(f"cannot read the question set {path}: {exc}") from None
-    except yaml.YAMLError as exc:
+    except YamlError as exc:
         raise BotError(f"the question set {path} is not valid YAML: {exc}") from None
     if not isinstance(data, list):
         raise BotError(f"the question set {path} must be a YAML list of questions")
@@ -66,6 +67,8 @@ def load_cases(path: Path) -> list[Case]:
             cases.append(Case(item["q"], answerable=False))
             continue
         expect = item.get("expect")
+        if not (expect is None or isinstance(expect, str | list)):
+            raise BotError(f"{path}: entry {n} has an 'expect' that is not text or a list")
         expected = (expect,) if isinstance(expect, str) else tuple(map(str, expect or ()))
         if not expected:
             raise BotError(

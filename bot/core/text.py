@@ -61,6 +61,28 @@ TERMS = _analyzer(
 _STEM = _analyzer(tantivy.Filter.stemmer("english"))
 
 
+def normalize(text: str) -> str:
+    """Text as the bot reads it: NFKC (full-width letters, ligatures and compatibility forms
+    as their plain twins), one kind of line break, and no invisible format characters
+    (zero-width spaces and joiners, bidi controls, stray byte-order marks), which would
+    otherwise split or hide words."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(
+            " " if ch in _INVISIBLE_SPACES else ch
+            for ch in text
+            if unicodedata.category(ch) != "Cf" or ch in _KEPT_FORMAT
+        )
+    return text
+
+
+# Format characters that join emoji or scripts are kept; spaces that are not spaces become
+# spaces, so "robots\u2009in\u2009Wuhan" keeps three words.
+_KEPT_FORMAT = frozenset("\u200d")
+_INVISIBLE_SPACES = frozenset("\u00a0\u2007\u2009\u202f")
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, so "Hervé" and "herve" meet."""
     if text.isascii():

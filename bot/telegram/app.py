@@ -195,9 +195,14 @@ async def deliver_outbox(service: Service) -> int:
         rate_limiter=Limits(settings.announcements),
         defaults=DEFAULTS,
     )
-    async with bot:
-        sender = Sender(bot, service)
-        await sender.drain()
+    try:
+        async with bot:
+            sender = Sender(bot, service)
+            await sender.drain()
+    except InvalidToken:
+        raise BotError("Telegram refused the bot token; check TELEGRAM_BOT_TOKEN") from None
+    except TelegramError as exc:
+        raise BotError(f"the Bot API could not be reached ({exc}); nothing was sent") from None
     return sender.sent
 
 
@@ -212,7 +217,7 @@ def run_bot(settings: Settings) -> None:
         raise BotError("TELEGRAM_BOT_TOKEN is not set; set it to the token @BotFather gave you")
     install_redaction(settings.token)
     webhook = _webhook(settings)
-    with Service.open(settings) as service:
+    with Service.open(settings, owner=True) as service:
         log.info(
             "serving %d articles from %s", len(service.engine.articles), settings.corpus.folder
         )

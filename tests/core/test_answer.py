@@ -324,3 +324,20 @@ class TestSemantic:
     def test_typos_are_repaired_before_the_model_reads_them(self, semantic_seeds: Engine) -> None:
         answer = semantic_seeds.ask("how fsat were the fridgse develpoed")
         assert answer.answered and "two months" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "how\u200b many food items did J\u200bD supply",  # zero-width spaces
+        "how many food items did \u202eJD\u202c supply",  # bidi controls
+        "ｈｏｗ ｍａｎｙ food items did JD supply",  # full-width letters
+        "\ufeffhow many food items did JD supply",  # a byte-order mark pasted in
+    ],
+    ids=["zero-width", "bidi", "full-width", "bom"],
+)
+def test_invisible_and_wide_characters_do_not_change_the_answer(
+    seed_engine: Engine, variant: str
+) -> None:
+    plain = seed_engine.ask("how many food items did JD supply")
+    assert seed_engine.ask(variant).citations[0].quote == plain.citations[0].quote

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
-from bot.core.corpus import load_article, load_corpus
+from bot.core.corpus import LoadResult, load_article, load_corpus
 from bot.errors import ArticleError, CorpusError
+from tests.core.test_safeyaml import BOMB
 from tests.support.paths import SEEDS, SQUAD
 
 MARKDOWN = """---
@@ -147,3 +149,69 @@ class TestMalformed:
     def test_missing_folder_is_a_corpus_error(self, tmp_path: Path) -> None:
         with pytest.raises(CorpusError, match="does not exist"):
             load_corpus(tmp_path / "nowhere")
+
+
+class TestHostileFiles:
+    """Files that once stopped, froze or fooled the loader: each is skipped with one warning
+    naming it, and the rest of the folder loads."""
+
+    def _load(self, folder: Path) -> LoadResult:
+        (folder / "good.txt").write_text("A title\n\nA sentence about bridges.\n", "utf-8")
+        return load_corpus(folder)
+
+    @pytest.mark.parametrize(
+        ("name", "text", "reason"),
+        [
+            (
+                "deep.md",
+                "---\ntitle: x\nn: " + "[" * 3000 + "]" * 3000 + "\n---\nBody.\n",
+                "nested",
+            ),
+            ("bomb.md", "---\n" + BOMB + "\ntitle: x\n---\nBody.\n", "aliases"),
+        ],
+        ids=["deeply-nested", "alias-bomb"],
+    )
+    def test_hostile_front_matter_is_skipped(
+        self, tmp_path: Path, name: str, text: str, reason: str
+    ) -> None:
+        (tmp_path / name).write_text(text, "utf-8")
+        result = self._load(tmp_path)
+        assert [a.id for a in result.articles] == ["good"]
+        assert len(result.warnings) == 1 and name in result.warnings[0]
+        assert reason in result.warnings[0]
+
+    def test_crlf_front_matter_is_read(self, tmp_path: Path) -> None:
+        text = "---\r\ntitle: Windows article\r\nauthor: Ann\r\n---\r\nA line.\r\n\r\nMore.\r\n"
+        (tmp_path / "win.md").write_text(text, "utf-8", newline="")
+        article = load_article(tmp_path / "win.md")
+        assert (article.title, article.author, len(article.paragraphs)) == (
+            "Windows article",
+            "Ann",
+            2,
+        )
+
+    def test_a_link_out_of_the_folder_is_not_served(self, tmp_path: Path) -> None:
+        secret = tmp_path / "outside.txt"
+        secret.write_text("Secret title\n\nThe root password is hunter2.\n", "utf-8")
+        folder = tmp_path / "corpus"
+        folder.mkdir()
+        (folder / "leak.txt").symlink_to(secret)
+        (folder / "alias.txt").symlink_to(folder / "good.txt")  # inside: fine
+        result = self._load(folder)
+        assert sorted(a.id for a in result.articles) == ["alias", "good"]
+        assert any("leak.txt" in w and "outside" in w for w in result.warnings)
+
+    def test_a_pipe_is_skipped_without_waiting_on_it(self, tmp_path: Path) -> None:
+        os.mkfifo(tmp_path / "pipe.txt")
+        result = self._load(tmp_path)
+        assert [a.id for a in result.articles] == ["good"]
+        assert any("pipe.txt" in w and "not a regular file" in w for w in result.warnings)
+        with pytest.raises(ArticleError, match="not a regular file"):
+            load_article(tmp_path / "pipe.txt")
+
+    def test_invisible_characters_and_wide_forms_are_normalised(self, tmp_path: Path) -> None:
+        text = "\ufeffＢｒｉｄｇｅｓ\n\nThe bri\u200bdge opened in ﬁfteen\u2009days.\r\n"
+        (tmp_path / "odd.txt").write_text(text, "utf-8")
+        article = load_article(tmp_path / "odd.txt")
+        assert article.title == "Bridges"
+        assert article.paragraphs[0].text == "The bridge opened in fifteen days."

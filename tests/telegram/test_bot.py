@@ -181,6 +181,9 @@ class TestButtons:
             "",
             "l:-1",
             "p:x:y:z",
+            "p:²:" + INFRA,
+            "l:²",
+            "x" * 64,
         ],
     )
     async def test_stale_or_forged_data_gets_a_polite_answer(
