@@ -181,6 +181,29 @@ def leans_back(sentence: str) -> bool:
 
 
 _FIRST_WORDS_RE = re.compile(r"[a-z]+")
+_OPENING_CONNECTIVES = _CONNECTIVES | frozenset(
+    """additionally consequently accordingly afterwards finally further lastly later
+    nevertheless similarly subsequently too""".split()
+)
+
+
+# A quotation attributed to a pronoun ("…,” she said) needs the person named before it.
+_PRONOUN_SAID = re.compile(
+    r"[\"”’]\s*,?\s*(she|he|they|it)\s+(said|says|added|adds|explained|noted|told|wrote|"
+    r"asked|argued|stressed|continued)\b"
+)
+
+
+def dangles(sentence: str) -> bool:
+    """Whether a sentence cannot open a text: it points back ("She", "This", "Those who")
+    or continues one ("However", "Additionally", "In addition")."""
+    if leans_back(sentence) or _PRONOUN_SAID.search(fold(sentence)):
+        return True
+    lead = fold(sentence.lstrip(" \"'“‘(["))
+    if any(lead.startswith(phrase) for phrase in _CONNECTIVE_PHRASES):
+        return True
+    first = _FIRST_WORDS_RE.findall(lead[:40])
+    return bool(first) and first[0] in _OPENING_CONNECTIVES
 
 
 def typo_budget(word: str) -> int:
