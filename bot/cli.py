@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import json
 import logging
 import os
@@ -254,6 +255,14 @@ def cmd_announce(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    """The articles of the last days, by day."""
+    with Service.open(_settings(args), semantic=False) as service:
+        items = [(info.date or dt.date.today(), info) for info in service.recent(args.days)]
+        print(render.digest_text(render.digest_heading(args.days), items))
+    return 0
+
+
 def cmd_subscribers(args: argparse.Namespace) -> int:
     """List the subscriptions."""
     storage = Storage(_settings(args).storage.path)
@@ -261,7 +270,8 @@ def cmd_subscribers(args: argparse.Namespace) -> int:
     for sub in rows:
         state = "active" if sub.active else f"inactive ({sub.failures} failures)"
         topic = f" topic {sub.thread_id}" if sub.thread_id else ""
-        print(f"{sub.chat_id}{topic}\t{sub.kind}\t{state}\t{sub.title or ''}")
+        how = sub.mode + (f" about {' '.join(sub.filters)}" if sub.filters else "")
+        print(f"{sub.chat_id}{topic}\t{sub.kind}\t{state}\t{how}\t{sub.title or ''}")
     print(f"{sum(s.active for s in rows)} active of {len(rows)}")
     storage.close()
     return 0
@@ -374,6 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("subscribers", "list the chats subscribed to announcements").set_defaults(
         func=cmd_subscribers
     )
+    p = add("digest", "the articles of the last days, by day")
+    p.add_argument("--days", type=_count(366), default=7, help="1 to 366 (default 7)")
+    p.set_defaults(func=cmd_digest)
     parser.set_defaults(func=cmd_default)
     return parser
 

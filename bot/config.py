@@ -105,6 +105,12 @@ class AnnouncementSettings:
     group_per_minute: float = setting(20.0, "messages per minute to one group", minimum=0.01)
     chat_per_second: float = setting(1.0, "messages per second to one chat", minimum=0.01)
     max_failures: int = setting(3, "failed deliveries before a chat is dropped", minimum=1)
+    digest_hour: int = setting(
+        8, "hour of the day (in each chat's time zone) digests are sent", minimum=0, maximum=23
+    )
+    digest_weekday: int = setting(
+        0, "day weekly digests are sent: 0 Monday … 6 Sunday", minimum=0, maximum=6
+    )
 
 
 @dataclass(frozen=True)

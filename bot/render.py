@@ -202,7 +202,10 @@ HELP = (
     "/articles: all articles, newest first\n"
     "/summary ARTICLE: a summary, by id or title\n"
     "/latest: the newest article\n"
-    "/subscribe: announce new articles here\n"
+    "/digest [DAYS]: the articles of the last week (or DAYS days)\n"
+    "/subscribe [daily|weekly] [TOPICS]: announce new articles here (each, or a digest; "
+    "all, or those about the topics)\n"
+    "/timezone AREA/CITY: when digests come\n"
     "/help: this message\n\n"
     "Follow-ups work: after an answer, ask “who wrote it?” or “summarize it”."
 )
@@ -216,9 +219,11 @@ COMMANDS = [
     ("articles", "all articles, newest first"),
     ("summary", "summarise an article"),
     ("latest", "the newest article"),
+    ("digest", "the articles of the last days"),
     ("subscribe", "announce new articles in this chat"),
     ("unsubscribe", "stop announcements in this chat"),
     ("subscriptions", "this chat's announcements"),
+    ("timezone", "the time zone of this chat's digests"),
     ("help", "what I can do"),
 ]
 EXPIRED = "This button has expired. Ask me again?"
@@ -230,6 +235,11 @@ WHICH_ARTICLE = "Which article? Give its title or id; /articles lists them."
 NO_ARTICLES = "There are no articles yet."
 ADMIN_ONLY = "Only this chat's administrators can change its announcements."
 NOT_SUBSCRIBED = "This chat gets no announcements. /subscribe to get them."
+TIMEZONE_HINT = (
+    "Which time zone? For example: <code>/timezone Europe/Oslo</code> (digests come at the "
+    "configured hour of that zone)."
+)
+DIGEST_HINT = "How many days? For example: <code>/digest 30</code> (1 to 366)."
 UNSUBSCRIBED = "Unsubscribed: no more announcements here."
 WAS_NOT_SUBSCRIBED = "This chat was not subscribed."
 LABELS = {
@@ -239,6 +249,7 @@ LABELS = {
     "prev": "‹ Prev",
     "next": "Next ›",
     "open": "Ask me about it",
+    "longer": "Longer summary",
 }
 
 
@@ -250,18 +261,10 @@ def help_html() -> str:
     return esc(HELP)
 
 
-def subscribed_html(added: bool, topic: bool) -> str:
-    where = "this topic" if topic else "this chat"
-    if added:
-        return f"Subscribed: new articles will be announced in {where}."
-    return f"{where.capitalize()} is already subscribed."
-
-
-def subscriptions_html(topics: list[int]) -> str:
-    """A chat's announcement state: the whole chat, or these forum topics."""
-    lines = ["New articles are announced here" + (" in these topics:" if topics else ".")]
-    lines += [f"• topic {t}" for t in topics]
-    return esc("\n".join(lines))
+def timezone_html(name: str, known: bool) -> str:
+    if not known:
+        return f"“{esc(name)}” is not a time zone I know; try one like Europe/Oslo or UTC."
+    return f"Digests here now follow {esc(name)} time."
 
 
 def more_answers_html(citations: list[Citation]) -> str:
@@ -297,3 +300,72 @@ def inline_answer_title(answer: Answer) -> tuple[str, str]:
     """The title and description of an answer offered in inline mode."""
     top = answer.citations[0]
     return answer.text[:100], f"{top.title} · paragraph {top.paragraph}"[:200]
+
+
+# -- digests ------------------------------------------------------------------------------------
+
+
+def _by_day(items: list[tuple[dt.date, ArticleInfo]]) -> list[tuple[dt.date, list[ArticleInfo]]]:
+    days: dict[dt.date, list[ArticleInfo]] = {}
+    for day, info in sorted(items, key=lambda di: di[0], reverse=True):
+        days.setdefault(day, []).append(info)
+    return list(days.items())
+
+
+def digest_html(heading: str, items: list[tuple[dt.date, ArticleInfo]]) -> str:
+    """A digest: titles as links with a one-line teaser, grouped by day, newest first."""
+    if not items:
+        return f"<b>{esc(heading)}</b>\n\nNo new articles."
+    lines = [f"<b>{esc(heading)}</b>"]
+    for day, infos in _by_day(items):
+        lines.append(f"\n<b>{day:%A} {day.day} {day:%B}</b>")
+        for info in infos:
+            lines.append(f"• {title_html(info.title, info.url)} — {esc(info.teaser)}")
+    return "\n".join(lines)
+
+
+def digest_text(heading: str, items: list[tuple[dt.date, ArticleInfo]]) -> str:
+    if not items:
+        return f"{heading}\n\nNo new articles."
+    lines = [heading]
+    for day, infos in _by_day(items):
+        lines.append(f"\n{day:%A} {day.day} {day:%B}")
+        lines += [f"• {info.title} ({info.id}) — {info.teaser}" for info in infos]
+    return "\n".join(lines)
+
+
+def digest_heading(days: int) -> str:
+    return "New articles today" if days == 1 else f"New articles of the last {days} days"
+
+
+def period_heading(mode: str) -> str:
+    return {"daily": "Your daily digest", "weekly": "Your weekly digest"}.get(mode, "Digest")
+
+
+def subscribed_html(
+    state: str, topic: bool, mode: str = "each", topics: tuple[str, ...] = ()
+) -> str:
+    """What /subscribe says (``state``: added, changed or same): how, and about what."""
+    where = "this topic" if topic else "this chat"
+    how = {
+        "each": "new articles will be announced",
+        "daily": "a daily digest of new articles will be sent",
+        "weekly": "a weekly digest of new articles will be sent",
+    }[mode]
+    about = f" about {', '.join(topics)}" if topics else ""
+    if state == "same":
+        return esc(f"{where.capitalize()} is already subscribed: {how} here{about}.")
+    lead = "Subscribed" if state == "added" else "Changed"
+    return esc(f"{lead}: {how} in {where}{about}.")
+
+
+def subscriptions_state_html(rows: list[tuple[int, str, tuple[str, ...]]], timezone: str) -> str:
+    """A chat's subscriptions: per forum topic (0 for the chat), how and about what."""
+    lines = ["New articles are announced here:"]
+    for thread, mode, topics in rows:
+        where = f"topic {thread}" if thread else "this chat"
+        how = {"each": "each new article", "daily": "a daily digest", "weekly": "a weekly digest"}
+        about = f" about {', '.join(topics)}" if topics else " (all articles)"
+        lines.append(f"• {where}: {how.get(mode, mode)}{about}")
+    lines.append(f"Time zone for digests: {timezone}")
+    return esc("\n".join(lines))

@@ -7,7 +7,9 @@ and runs its background work (watcher, sender, embedding) around it.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import zoneinfo
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
@@ -17,7 +19,7 @@ from bot.core.corpus import Article, ArticleInfo
 from bot.errors import StorageError
 from bot.library import Changes, Library, index_folder
 from bot.process import embedder
-from bot.storage import Storage
+from bot.storage import Storage, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,35 @@ def open_library(settings: Settings, *, semantic: bool) -> Library:
         index_folder(settings.storage.folder, folder),
         embedder=model,
     )
+
+
+SPANS = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
+
+
+def zone_of(name: str) -> dt.tzinfo:
+    """A time zone by its IANA name (UTC if it is not one)."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return dt.UTC
+
+
+def last_schedule(local: dt.datetime, mode: str, hour: int, weekday: int) -> dt.datetime:
+    """The latest time a digest of ``mode`` was due at or before ``local`` (an aware time in
+    the chat's zone): the day's ``hour``, on ``weekday`` (0 Monday) for a weekly one."""
+    at = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    if at > local:
+        at -= dt.timedelta(days=1)
+    if mode == "weekly":
+        at -= dt.timedelta(days=(at.weekday() - weekday) % 7)
+    return at
+
+
+def period_window(period: str) -> tuple[str, dt.datetime, dt.datetime]:
+    """A digest period's mode and time window ("daily:2026-11-25T08:00:00+01:00")."""
+    mode, _, at = period.partition(":")
+    end = dt.datetime.fromisoformat(at)
+    return mode, end - SPANS[mode], end
 
 
 class Service:
@@ -101,8 +132,10 @@ class Service:
         todo = {a.id: a for a in articles}
         queued = 0
         try:
+            subscriptions = self.storage.subscriptions(active_only=True)
             for article in self.plan(todo.values()):
-                count = self.storage.enqueue(article.id, article.content_hash)
+                to = self._recipients(article.id, subscriptions)
+                count = self.storage.enqueue(article.id, article.content_hash, to)
                 log.info("announcing %s to %d chats", article.id, count)
                 queued += count
                 todo.pop(article.id)
@@ -111,6 +144,72 @@ class Service:
             log.error("announcements wait for the database (%s): %s", ", ".join(todo), exc)
         self._unqueued = todo
         return queued
+
+    def _recipients(
+        self, article_id: str, subscriptions: list[Subscription]
+    ) -> list[tuple[int, int]]:
+        """The chats (and topics) that take this article on its own: every subscription of
+        one message per article whose topics, if any, the article is about."""
+        article = self.engine.get(article_id)
+        return [
+            (s.chat_id, s.thread_id)
+            for s in subscriptions
+            if s.mode == "each"
+            and (
+                not s.filters or (article is not None and self.engine.on_topic(article, s.filters))
+            )
+        ]
+
+    # -- digests --------------------------------------------------------------------------------
+
+    def queue_digests(self, now: dt.datetime | None = None) -> int:
+        """Queue every digest whose time has come (once per period, whatever restarts
+        happen: a period's digest is one row); returns how many were queued."""
+        now = now or dt.datetime.now(dt.UTC)
+        settings = self.settings.announcements
+        queued = 0
+        for sub in self.storage.subscriptions(active_only=True):
+            if sub.mode not in ("daily", "weekly"):
+                continue
+            zone = zone_of(self.storage.timezone(sub.chat_id))
+            at = last_schedule(
+                now.astimezone(zone), sub.mode, settings.digest_hour, settings.digest_weekday
+            )
+            if at.timestamp() < sub.since:
+                continue  # the first digest is the first one after subscribing
+            queued += self.storage.enqueue_digest(
+                f"{sub.mode}:{at.isoformat()}", sub.chat_id, sub.thread_id
+            )
+        return queued
+
+    def digest_articles(
+        self, start: float, end: float, topics: tuple[str, ...] = ()
+    ) -> list[tuple[dt.datetime, ArticleInfo]]:
+        """The new articles that arrived in [start, end), about the topics if any, with
+        when they arrived (UTC)."""
+        out = []
+        for article_id, arrived in self.storage.arrivals(start, end):
+            article = self.engine.get(article_id)
+            if article is not None and self.engine.on_topic(article, topics):
+                info = self.engine.info(article_id)
+                if info is not None:
+                    out.append((dt.datetime.fromtimestamp(arrived, dt.UTC), info))
+        return out
+
+    def recent(self, days: int, today: dt.date | None = None) -> list[ArticleInfo]:
+        """The articles of the last ``days`` days by their date (or, undated, by when they
+        arrived), newest first: what /digest shows."""
+        today = today or dt.datetime.now(dt.UTC).date()
+        since = today - dt.timedelta(days=days - 1)
+        arrived = {a: t for a, t in self.storage.arrivals(0, float("inf"))}
+        out = []
+        for info in self.engine.latest():
+            day = info.date
+            if day is None and info.id in arrived:
+                day = dt.datetime.fromtimestamp(arrived[info.id], dt.UTC).date()
+            if day is not None and since <= day <= today:
+                out.append(info)
+        return out
 
     def plan(self, articles: Iterable[Article | ArticleInfo]) -> list[Article | ArticleInfo]:
         """The articles to announce now: those never announced, and changed ones if

@@ -75,6 +75,17 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (kind, key)
     );
     """,
+    # 3: digests instead of single announcements, topic filters, each chat's time zone, and
+    # when each new article arrived (the back catalogue has no arrival)
+    """
+    ALTER TABLE subscriptions ADD COLUMN mode TEXT NOT NULL DEFAULT 'each';
+    ALTER TABLE subscriptions ADD COLUMN filters TEXT NOT NULL DEFAULT '';
+    CREATE TABLE chats (chat_id INTEGER PRIMARY KEY, timezone TEXT NOT NULL);
+    ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'article';
+    CREATE UNIQUE INDEX outbox_digest ON outbox (article_id, chat_id, thread_id)
+        WHERE kind = 'digest';
+    ALTER TABLE announced ADD COLUMN arrived REAL;
+    """,
 )
 
 
@@ -87,15 +98,18 @@ class Subscription:
     active: bool
     failures: int
     since: float
+    mode: str = "each"  # each (one message per article) | daily | weekly (a digest)
+    filters: tuple[str, ...] = ()  # topic words; none: every article
 
 
 @dataclass(frozen=True)
 class Delivery:
     id: int
-    article_id: str
+    article_id: str  # for a digest, its period ("daily:2026-11-25", "weekly:2026-W48")
     chat_id: int
     thread_id: int
     attempts: int
+    kind: str = "article"  # article | digest
 
 
 def _problem(exc: BaseException) -> str:
@@ -222,23 +236,45 @@ class Storage:
 
     # -- subscriptions ------------------------------------------------------------------------
 
-    def subscribe(self, chat_id: int, thread_id: int, kind: str, title: str | None) -> bool:
-        """Subscribe (or reactivate); False if it was already active."""
+    def subscribe(
+        self,
+        chat_id: int,
+        thread_id: int,
+        kind: str,
+        title: str | None,
+        mode: str = "each",
+        filters: tuple[str, ...] = (),
+    ) -> bool:
+        """Subscribe, reactivate, or change an active subscription's mode and filters;
+        False if it was already active (its mode and filters are updated all the same)."""
         with self._write() as db:
             row = db.execute(
                 "SELECT active FROM subscriptions WHERE chat_id=? AND thread_id=?",
                 (chat_id, thread_id),
             ).fetchone()
-            if row is not None and row[0]:
-                return False
             db.execute(
                 "INSERT INTO subscriptions (chat_id, thread_id, kind, title, active, failures,"
-                " since) VALUES (?, ?, ?, ?, 1, 0, ?) ON CONFLICT(chat_id, thread_id) DO UPDATE"
-                " SET active=1, failures=0, kind=excluded.kind, title=excluded.title,"
-                " since=excluded.since",
-                (chat_id, thread_id, kind, title, time.time()),
+                " since, mode, filters) VALUES (?, ?, ?, ?, 1, 0, ?, ?, ?)"
+                " ON CONFLICT(chat_id, thread_id) DO UPDATE SET active=1, failures=0,"
+                " kind=excluded.kind, title=excluded.title, mode=excluded.mode,"
+                " filters=excluded.filters,"
+                " since=CASE WHEN subscriptions.active THEN subscriptions.since"
+                " ELSE excluded.since END",
+                (chat_id, thread_id, kind, title, time.time(), mode, " ".join(filters)),
             )
-        return True
+        return not (row is not None and row[0])
+
+    def set_timezone(self, chat_id: int, timezone: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO chats VALUES (?, ?) ON CONFLICT(chat_id) "
+                "DO UPDATE SET timezone=excluded.timezone",
+                (chat_id, timezone),
+            )
+
+    def timezone(self, chat_id: int) -> str:
+        rows = self._read("SELECT timezone FROM chats WHERE chat_id=?", (chat_id,))
+        return str(rows[0][0]) if rows else "UTC"
 
     def unsubscribe(self, chat_id: int, thread_id: int | None = None) -> int:
         """Deactivate a chat's subscription (all its topics when thread_id is None) and drop
@@ -290,31 +326,64 @@ class Storage:
         now = time.time()
         with self._write() as db:
             db.executemany(
-                "INSERT INTO announced VALUES (?, ?, ?) ON CONFLICT(article_id) "
-                "DO UPDATE SET content_hash=excluded.content_hash",
+                "INSERT INTO announced (article_id, content_hash, at) VALUES (?, ?, ?) "
+                "ON CONFLICT(article_id) DO UPDATE SET content_hash=excluded.content_hash",
                 [(a, h, now) for a, h in articles],
             )
 
-    def enqueue(self, article_id: str, content_hash: str) -> int:
-        """Record the article as announced and queue one delivery per active subscription,
-        in one transaction; returns the number queued."""
+    def enqueue(
+        self,
+        article_id: str,
+        content_hash: str,
+        recipients: Iterable[tuple[int, int]] | None = None,
+    ) -> int:
+        """Record the article as announced (and arrived now, for digests) and queue one
+        delivery per recipient (chat, topic); without ``recipients``, every active
+        subscription that takes each article. One transaction; returns the number queued."""
         now = time.time()
         with self._write() as db:
             db.execute(
-                "INSERT INTO announced VALUES (?, ?, ?) ON CONFLICT(article_id) DO "
-                "UPDATE SET content_hash=excluded.content_hash, at=excluded.at",
-                (article_id, content_hash, now),
+                "INSERT INTO announced (article_id, content_hash, at, arrived) VALUES "
+                "(?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE SET "
+                "content_hash=excluded.content_hash, at=excluded.at,"
+                " arrived=COALESCE(announced.arrived, excluded.arrived)",
+                (article_id, content_hash, now, now),
             )
-            count = db.execute(
+            if recipients is None:
+                recipients = db.execute(
+                    "SELECT chat_id, thread_id FROM subscriptions WHERE active=1 AND mode='each'"
+                ).fetchall()
+            rows = [(article_id, c, t, now) for c, t in recipients]
+            db.executemany(
                 "INSERT INTO outbox (article_id, chat_id, thread_id, status, due, created) "
-                "SELECT ?, chat_id, thread_id, 'pending', 0, ? FROM subscriptions WHERE active=1",
-                (article_id, now),
+                "VALUES (?, ?, ?, 'pending', 0, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def enqueue_digest(self, period: str, chat_id: int, thread_id: int) -> bool:
+        """Queue a chat's digest for a period, once: False if it was queued before."""
+        with self._write() as db:
+            added = db.execute(
+                "INSERT OR IGNORE INTO outbox (kind, article_id, chat_id, thread_id, status,"
+                " due, created) VALUES ('digest', ?, ?, ?, 'pending', 0, ?)",
+                (period, chat_id, thread_id, time.time()),
             ).rowcount
-        return int(count)
+        return bool(added)
+
+    def arrivals(self, start: float, end: float) -> list[tuple[str, float]]:
+        """The new articles (not the back catalogue) that arrived in [start, end), with
+        when, oldest first."""
+        rows = self._read(
+            "SELECT article_id, arrived FROM announced WHERE arrived >= ? AND arrived < ?"
+            " ORDER BY arrived",
+            (start, end),
+        )
+        return [(str(a), float(t)) for a, t in rows]
 
     def due(self, now: float, limit: int = 500) -> list[Delivery]:
         rows = self._read(
-            "SELECT id, article_id, chat_id, thread_id, attempts FROM outbox "
+            "SELECT id, article_id, chat_id, thread_id, attempts, kind FROM outbox "
             "WHERE status='pending' AND due<=? ORDER BY id LIMIT ?",
             (now, limit),
         )
@@ -427,7 +496,15 @@ def _owner_lock(path: Path) -> IO[bytes]:
 
 
 def _subscription(row: tuple[Any, ...]) -> Subscription:
-    chat_id, thread_id, kind, title, active, failures, since = row
+    chat_id, thread_id, kind, title, active, failures, since, mode, filters = row
     return Subscription(
-        int(chat_id), int(thread_id), str(kind), title, bool(active), int(failures), float(since)
+        int(chat_id),
+        int(thread_id),
+        str(kind),
+        title,
+        bool(active),
+        int(failures),
+        float(since),
+        str(mode),
+        tuple(str(filters).split()),
     )

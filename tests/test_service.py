@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from bot.config import load_settings
 from bot.errors import StorageError
-from bot.service import Service
+from bot.service import Service, last_schedule, period_window, zone_of
 from tests.test_library import NEW_ARTICLE
 
 
@@ -53,7 +55,7 @@ class TestAnnouncements:
             service.queue_new()
             real = service.storage.enqueue
 
-            def full(article_id: str, content_hash: str) -> int:
+            def full(article_id: str, content_hash: str, recipients: object = None) -> int:
                 raise StorageError("the database cannot be written: the disk is full")
 
             monkeypatch.setattr(service.storage, "enqueue", full)
@@ -66,3 +68,56 @@ class TestAnnouncements:
             assert service.storage.pending_count() == 1
             await service.rescan()
             assert service.storage.pending_count() == 1  # and only once
+
+
+class TestDigests:
+    @pytest.mark.parametrize(
+        ("local", "mode", "expected"),
+        [
+            ("2026-11-25T09:30", "daily", "2026-11-25T08:00"),
+            ("2026-11-25T07:59", "daily", "2026-11-24T08:00"),
+            ("2026-11-25T09:30", "weekly", "2026-11-23T08:00"),  # the Monday before
+            ("2026-11-23T07:00", "weekly", "2026-11-16T08:00"),
+        ],
+    )
+    def test_the_latest_schedule(self, local: str, mode: str, expected: str) -> None:
+        zone = zone_of("Europe/Oslo")
+        at = last_schedule(dt.datetime.fromisoformat(local).replace(tzinfo=zone), mode, 8, 0)
+        assert at == dt.datetime.fromisoformat(expected).replace(tzinfo=zone)
+
+    async def test_a_daily_digest_is_queued_once_per_day(
+        self, settings: object, corpus_dir: Path
+    ) -> None:
+        with Service.open(settings, semantic=False) as service:  # type: ignore[arg-type]
+            service.queue_new()
+            storage = service.storage
+            storage.subscribe(42, 0, "private", None, "daily")
+            storage.set_timezone(42, "Asia/Tokyo")
+            drop(corpus_dir)
+            await service.rescan({"ferries.txt"})
+            assert storage.pending_count() == 0  # a digest subscriber gets no single message
+            zone = zone_of("Asia/Tokyo")
+            tomorrow = dt.datetime.now(zone) + dt.timedelta(days=1)
+            at_eight = tomorrow.replace(hour=8, minute=0, second=0, microsecond=0)
+            assert service.queue_digests(at_eight - dt.timedelta(minutes=1)) == 1  # today's
+            assert service.queue_digests(at_eight - dt.timedelta(seconds=30)) == 0
+            assert service.queue_digests(at_eight) == 1  # tomorrow's
+            assert service.queue_digests(at_eight + dt.timedelta(hours=5)) == 0
+            (row,) = [r for r in storage.due(time.time()) if r.kind == "digest"][:1]
+            mode, start, end = period_window(row.article_id)
+            found = service.digest_articles(start.timestamp(), end.timestamp())
+            assert mode == "daily" and [info.id for _, info in found] == ["ferries"]
+
+    async def test_topic_filters_pick_the_chats(self, settings: object, corpus_dir: Path) -> None:
+        """A chat subscribed to topics gets the articles about them (through typos); one
+        subscribed to everything gets everything."""
+        with Service.open(settings, semantic=False) as service:  # type: ignore[arg-type]
+            service.queue_new()
+            storage = service.storage
+            storage.subscribe(1, 0, "private", None, "each", ("ferrys",))  # a typo
+            storage.subscribe(2, 0, "private", None, "each", ("pizza", "weather"))
+            storage.subscribe(3, 0, "private", None)
+            drop(corpus_dir)
+            await service.rescan({"ferries.txt"})
+            chats = sorted(r.chat_id for r in storage.due(time.time()))
+            assert chats == [1, 3]

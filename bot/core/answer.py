@@ -44,7 +44,7 @@ from bot.core.rank import (
     weight,
 )
 from bot.core.summary import summarize
-from bot.core.text import leans_back, normalize, stem, words
+from bot.core.text import leans_back, normalize, stem, terms, words
 from bot.errors import UnknownArticle
 
 MAX_ANSWER_CHARS = 400
@@ -262,6 +262,16 @@ class Engine:
             ArticleHit(view.entries[aid].info, score, view.entries[aid].info.teaser)
             for aid, score in ranked
         ]
+
+    def on_topic(self, article: Article, topics: Sequence[str]) -> bool:
+        """Whether an article is about any of the topic words (a subscription's filter),
+        through typos and word forms as questions are: "robts" finds "robots"."""
+        if not topics:
+            return True
+        query = self._parse(" ".join(topics))
+        texts = (article.title, *article.keywords, *(p.text for p in article.paragraphs))
+        held = set(terms(" ".join(texts)))
+        return any(t in held for qt in query.known for t, _ in qt.expansions)
 
     def summary(self, article: Article, sentences: int | None = None) -> list[str]:
         return summarize(article, sentences or self.settings.summary_sentences)

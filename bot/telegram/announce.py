@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot import render
 from bot.core.answer import Engine
-from bot.service import Service
+from bot.service import Service, period_window
 from bot.storage import Delivery
 from bot.telegram.keyboards import announcement_keyboard
 from bot.telegram.sending import retry_seconds
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_TRANSIENT_ATTEMPTS = 8
 CONCURRENCY = 16
+Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
 class Sender:
@@ -41,7 +42,7 @@ class Sender:
         self.sent = 0
         self._in_flight: set[int] = set()
         self._slots = asyncio.Semaphore(CONCURRENCY)
-        self._rendered: dict[tuple[str, str], tuple[str, InlineKeyboardMarkup | None]] = {}
+        self._rendered: dict[tuple[str, str], Rendered] = {}
 
     async def drain(self) -> None:
         """Send until nothing is pending (rows waiting for a retry included)."""
@@ -86,9 +87,7 @@ class Sender:
             self._slots.release()
             self.wake.set()
 
-    def _message(
-        self, engine: Engine, article_id: str
-    ) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    def _message(self, engine: Engine, article_id: str) -> Rendered | None:
         article = engine.get(article_id)
         if article is None:
             return None
@@ -100,17 +99,45 @@ class Sender:
             self._rendered[key] = (html, announcement_keyboard(self._username(), article.id))
         return self._rendered[key]
 
+    def _digest(self, row: Delivery) -> list[str]:
+        """A digest's messages: the period's new articles the subscription is about."""
+        mode, start, end = period_window(row.article_id)
+        sub = self.service.storage.subscription(row.chat_id, row.thread_id)
+        topics = sub.filters if sub is not None else ()
+        zone = end.tzinfo
+        items = [
+            (arrived.astimezone(zone).date(), info)
+            for arrived, info in self.service.digest_articles(
+                start.timestamp(), end.timestamp(), topics
+            )
+        ]
+        return (
+            render.split_html(render.digest_html(render.period_heading(mode), items))
+            if items
+            else []
+        )
+
     async def _send(self, row: Delivery) -> None:
         storage = self.service.storage
-        message = self._message(self.service.engine, row.article_id)
-        if message is None:
-            storage.give_up(row, "the article is no longer in the corpus")
-            return
-        text, markup = message
+        if row.kind == "digest":
+            parts: list[Rendered] = [(text, None) for text in self._digest(row)]
+            if not parts:  # nothing new in the period: no message is better than an empty one
+                storage.give_up(row, "no new articles in the period")
+                return
+        else:
+            message = self._message(self.service.engine, row.article_id)
+            if message is None:
+                storage.give_up(row, "the article is no longer in the corpus")
+                return
+            parts = [message]
         try:
-            await self.bot.send_message(
-                row.chat_id, text, reply_markup=markup, message_thread_id=row.thread_id or None
-            )
+            for text, markup in parts:
+                await self.bot.send_message(
+                    row.chat_id,
+                    text,
+                    reply_markup=markup,
+                    message_thread_id=row.thread_id or None,
+                )
         except RetryAfter as exc:
             storage.retry_later(row, time.time() + retry_seconds(exc), str(exc))
         except (Forbidden, BadRequest) as exc:

@@ -41,6 +41,7 @@ from bot.watcher import watch
 
 log = logging.getLogger(__name__)
 
+DIGEST_CHECK_SECONDS = 60.0
 DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
 )
@@ -63,6 +64,17 @@ class Background:
         folder, every = settings.corpus.folder, settings.corpus.rescan_seconds
         self._spawn(watch(folder, every, self.rescan), "watcher")
         self._spawn(self.service.library.embed_in_background(self.data.stop), "embedding")
+        self._spawn(self.digests(), "digests")
+
+    async def digests(self) -> None:
+        """Every minute: queue the digests whose hour has come, and wake the sender."""
+        while True:
+            try:
+                if self.service.queue_digests():
+                    self.sender.wake.set()
+            except Exception:  # a failing database must not stop the digests for good
+                log.exception("queueing digests failed; will try again")
+            await asyncio.sleep(DIGEST_CHECK_SECONDS)
 
     async def rescan(self, names: set[str] | None) -> Changes:
         """What the watcher calls: reload, queue announcements, embed what is new."""
@@ -97,12 +109,14 @@ def _register(app: BotApp) -> None:
         ("articles", handlers.cmd_articles),
         ("summary", handlers.cmd_summary),
         ("latest", handlers.cmd_latest),
+        ("digest", handlers.cmd_digest),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private_or_group))
     for name, callback in [
         ("subscribe", subscriptions.cmd_subscribe),
         ("unsubscribe", subscriptions.cmd_unsubscribe),
         ("subscriptions", subscriptions.cmd_subscriptions),
+        ("timezone", subscriptions.cmd_timezone),
     ]:
         app.add_handler(CommandHandler(name, callback, filters=private_or_group))
         # In a channel, commands arrive as channel posts (only its admins can post).

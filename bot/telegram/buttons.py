@@ -49,7 +49,7 @@ async def on_summary(update: Update, context: Context) -> None:
         await _answer(update, render.EXPIRED)
         return
     await _answer(update)
-    await send_summary(pressed[1], context, article)
+    await send_summary(pressed[1], context, article, pressed[0].length)
 
 
 async def on_source(update: Update, context: Context) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from telegram import Message, MessageEntity, Update
@@ -151,6 +152,20 @@ async def on_summary_link(update: Update, context: Context) -> None:
             await reply(message, render.WHICH_ARTICLE)
         else:
             await send_summary(message, context, article)
+
+
+async def cmd_digest(update: Update, context: Context) -> None:
+    """/digest [DAYS]: the articles of the last 7 (or DAYS) days in one message, by day."""
+    message = update.effective_message
+    if message is None:
+        return
+    wanted = context.args[0] if context.args else "7"
+    if not (wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= 366):
+        await reply(message, render.DIGEST_HINT)
+        return
+    days = int(wanted)
+    items = [(info.date or dt.date.today(), info) for info in context.service.recent(days)]
+    await reply(message, render.digest_html(render.digest_heading(days), items))
 
 
 async def cmd_latest(update: Update, context: Context) -> None:

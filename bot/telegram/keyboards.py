@@ -17,12 +17,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import render
 from bot.core.answer import Answer, ArticleHit, Citation
+from bot.core.summary import LONG, SHORT
 from bot.telegram.context import Context
 
 
 @dataclass(frozen=True)
 class ShowSummary:
     article: str
+    length: int = SHORT
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,12 @@ def answer_keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([row])
 
 
-def source_keyboard(article_id: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button("source", ShowSource(article_id, 1))]])
+def summary_keyboard(article_id: str, longer: bool) -> InlineKeyboardMarkup:
+    """Under a summary: its article's first paragraph, and a longer summary if there is one."""
+    row = [_button("source", ShowSource(article_id, 1))]
+    if longer:
+        row.append(_button("longer", ShowSummary(article_id, LONG)))
+    return InlineKeyboardMarkup([row])
 
 
 def _pager(make: Any, page: int, pages: int) -> InlineKeyboardMarkup:

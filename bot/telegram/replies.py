@@ -10,8 +10,9 @@ from telegram import Message, Update
 from bot import render
 from bot.core.answer import MAX_QUESTION_CHARS, Answer
 from bot.core.corpus import Article
+from bot.core.summary import LONG, SHORT
 from bot.telegram.context import Context
-from bot.telegram.keyboards import answer_keyboard, source_keyboard
+from bot.telegram.keyboards import answer_keyboard, summary_keyboard
 from bot.telegram.sending import reply
 
 
@@ -50,9 +51,13 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         context.chat.remember(message.message_id, [m.message_id for m in sent])
 
 
-async def send_summary(message: Message, context: Context, article: Article) -> None:
-    """An article's summary, with a button for its first paragraph; follow-ups are about
-    it from now on."""
+async def send_summary(
+    message: Message, context: Context, article: Article, length: int = SHORT
+) -> None:
+    """An article's summary (short unless asked), with buttons for its first paragraph and
+    a longer summary; follow-ups are about it from now on."""
     context.chat.about = article.id
-    html = render.summary_html(article, context.engine.summary(article))
-    await reply(message, html, source_keyboard(article.id))
+    summary = context.engine.summary(article, length)
+    longer = length < LONG and len(context.engine.summary(article, LONG)) > len(summary)
+    html = render.summary_html(article, summary)
+    await reply(message, html, summary_keyboard(article.id, longer))

@@ -3,12 +3,14 @@ removed from a chat or a group becomes a supergroup."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
 
 from bot import render
+from bot.service import zone_of
 from bot.telegram.context import Context
 from bot.telegram.sending import reply
 
@@ -45,17 +47,39 @@ def _where(update: Update) -> tuple[int, int] | None:
     return chat.id, thread or 0
 
 
+MODES = ("daily", "weekly")
+MAX_TOPICS = 10
+
+
+def parse_subscription(args: list[str]) -> tuple[str, tuple[str, ...]]:
+    """``/subscribe [daily|weekly] [topic words…]``: the mode and the topics."""
+    words = [w.strip(",;").casefold() for w in args if w.strip(",;")]
+    mode = words.pop(0) if words and words[0] in MODES else "each"
+    topics = tuple(dict.fromkeys(w[:40] for w in words))[:MAX_TOPICS]
+    return mode, topics
+
+
 async def cmd_subscribe(update: Update, context: Context) -> None:
-    """/subscribe: announce new articles in this chat (or this forum topic)."""
+    """/subscribe [daily|weekly] [topics]: announce new articles here (or this forum
+    topic), each or in a digest, all of them or those about the topics; again, to change."""
     message, chat, where = update.effective_message, update.effective_chat, _where(update)
     if message is None or chat is None or where is None:
         return
     if not await _allowed(update, context):
         await reply(message, render.ADMIN_ONLY)
         return
+    mode, topics = parse_subscription(context.args or [])
+    storage = context.service.storage
+    before = storage.subscription(*where)
     title = chat.title or chat.full_name
-    added = context.service.storage.subscribe(where[0], where[1], chat.type, title)
-    await reply(message, render.subscribed_html(added, topic=bool(where[1])))
+    storage.subscribe(where[0], where[1], chat.type, title, mode, topics)
+    if before is None or not before.active:
+        state = "added"
+    elif (before.mode, before.filters) == (mode, topics):
+        state = "same"
+    else:
+        state = "changed"
+    await reply(message, render.subscribed_html(state, bool(where[1]), mode, topics))
 
 
 async def cmd_unsubscribe(update: Update, context: Context) -> None:
@@ -71,17 +95,38 @@ async def cmd_unsubscribe(update: Update, context: Context) -> None:
 
 
 async def cmd_subscriptions(update: Update, context: Context) -> None:
-    """/subscriptions: this chat's announcement state."""
+    """/subscriptions: this chat's announcements: where, how, about what."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
+    storage = context.service.storage
     rows = [
-        s for s in context.service.storage.subscriptions() if s.chat_id == chat.id and s.active
+        (s.thread_id, s.mode, s.filters)
+        for s in storage.subscriptions(active_only=True)
+        if s.chat_id == chat.id
     ]
     if not rows:
         await reply(message, render.NOT_SUBSCRIBED)
         return
-    await reply(message, render.subscriptions_html([s.thread_id for s in rows if s.thread_id]))
+    await reply(message, render.subscriptions_state_html(rows, storage.timezone(chat.id)))
+
+
+async def cmd_timezone(update: Update, context: Context) -> None:
+    """/timezone Area/City: the time zone this chat's digests follow."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    if not context.args:
+        await reply(message, render.TIMEZONE_HINT)
+        return
+    if not await _allowed(update, context):
+        await reply(message, render.ADMIN_ONLY)
+        return
+    name = context.args[0][:64]
+    known = zone_of(name) is not dt.UTC or name.upper() == "UTC"
+    if known:
+        context.service.storage.set_timezone(chat.id, name)
+    await reply(message, render.timezone_html(name, known))
 
 
 async def on_my_chat_member(update: Update, context: Context) -> None:

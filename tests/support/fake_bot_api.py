@@ -52,6 +52,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self._update_id = 0
+        self.confirmed = 0
         self._message_id = 1000
         self._new_update = asyncio.Event()
         self._new_call = asyncio.Event()
@@ -187,10 +188,12 @@ class FakeBotApi:
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
+        if offset:  # as Telegram does: an offset confirms, and forgets, every earlier update
+            self.confirmed = max(self.confirmed, offset)
         timeout = min(float(params.get("timeout") or 0), 1.0)
         deadline = time.monotonic() + timeout
         while True:
-            pending = [u for u in self.updates if u["update_id"] >= offset]
+            pending = [u for u in self.updates if u["update_id"] >= max(offset, self.confirmed)]
             if pending or time.monotonic() >= deadline:
                 return pending[:100]
             self._new_update.clear()
