@@ -40,9 +40,6 @@ def open_library(settings: Settings, *, semantic: bool) -> Library:
     )
 
 
-SPANS = {"daily": dt.timedelta(days=1), "weekly": dt.timedelta(days=7)}
-
-
 def zone_of(name: str) -> dt.tzinfo:
     """A time zone by its IANA name (UTC if it is not one)."""
     try:
@@ -63,10 +60,17 @@ def last_schedule(local: dt.datetime, mode: str, hour: int, weekday: int) -> dt.
 
 
 def period_window(period: str) -> tuple[str, dt.datetime, dt.datetime]:
-    """A digest period's mode and time window ("daily:2026-11-25T08:00:00+01:00")."""
-    mode, _, at = period.partition(":")
-    end = dt.datetime.fromisoformat(at)
-    return mode, end - SPANS[mode], end
+    """A digest period's mode and time window, from its key ("daily:START/END", both times
+    in the chat's zone, so a day that changes the clocks is still eight to eight)."""
+    mode, _, span = period.partition(":")
+    start, _, end = span.partition("/")
+    return mode, dt.datetime.fromisoformat(start), dt.datetime.fromisoformat(end)
+
+
+def period_key(mode: str, end: dt.datetime, hour: int, weekday: int) -> str:
+    """The key of the period of ``mode`` that ends at the schedule ``end``."""
+    start = last_schedule(end - dt.timedelta(seconds=1), mode, hour, weekday)
+    return f"{mode}:{start.isoformat()}/{end.isoformat()}"
 
 
 class Service:
@@ -177,9 +181,8 @@ class Service:
             )
             if at.timestamp() < sub.since:
                 continue  # the first digest is the first one after subscribing
-            queued += self.storage.enqueue_digest(
-                f"{sub.mode}:{at.isoformat()}", sub.chat_id, sub.thread_id
-            )
+            key = period_key(sub.mode, at, settings.digest_hour, settings.digest_weekday)
+            queued += self.storage.enqueue_digest(key, sub.chat_id, sub.thread_id)
         return queued
 
     def digest_articles(

@@ -105,7 +105,7 @@ class Subscription:
 @dataclass(frozen=True)
 class Delivery:
     id: int
-    article_id: str  # for a digest, its period ("daily:2026-11-25", "weekly:2026-W48")
+    article_id: str  # for a digest, its period (bot.service.period_key)
     chat_id: int
     thread_id: int
     attempts: int

@@ -11,7 +11,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.errors import StorageError
-from bot.service import Service, last_schedule, period_window, zone_of
+from bot.service import Service, last_schedule, period_key, period_window, zone_of
 from tests.test_library import NEW_ARTICLE
 
 
@@ -85,6 +85,16 @@ class TestDigests:
         at = last_schedule(dt.datetime.fromisoformat(local).replace(tzinfo=zone), mode, 8, 0)
         assert at == dt.datetime.fromisoformat(expected).replace(tzinfo=zone)
 
+    def test_a_period_runs_from_schedule_to_schedule_when_the_clocks_change(self) -> None:
+        oslo = zone_of("Europe/Oslo")  # summer time began at 02:00 on 29 March 2026
+        end = last_schedule(dt.datetime(2026, 3, 29, 9, tzinfo=oslo), "daily", 8, 0)
+        mode, start, stop = period_window(period_key("daily", end, 8, 0))
+        assert (start.isoformat(), stop.isoformat()) == (
+            "2026-03-28T08:00:00+01:00",
+            "2026-03-29T08:00:00+02:00",
+        )
+        assert mode == "daily" and stop - start == dt.timedelta(hours=23)
+
     async def test_a_daily_digest_is_queued_once_per_day(
         self, settings: object, corpus_dir: Path
     ) -> None:
@@ -96,17 +106,25 @@ class TestDigests:
             drop(corpus_dir)
             await service.rescan({"ferries.txt"})
             assert storage.pending_count() == 0  # a digest subscriber gets no single message
-            zone = zone_of("Asia/Tokyo")
-            tomorrow = dt.datetime.now(zone) + dt.timedelta(days=1)
-            at_eight = tomorrow.replace(hour=8, minute=0, second=0, microsecond=0)
-            assert service.queue_digests(at_eight - dt.timedelta(minutes=1)) == 1  # today's
-            assert service.queue_digests(at_eight - dt.timedelta(seconds=30)) == 0
-            assert service.queue_digests(at_eight) == 1  # tomorrow's
-            assert service.queue_digests(at_eight + dt.timedelta(hours=5)) == 0
-            (row,) = [r for r in storage.due(time.time()) if r.kind == "digest"][:1]
-            mode, start, end = period_window(row.article_id)
-            found = service.digest_articles(start.timestamp(), end.timestamp())
-            assert mode == "daily" and [info.id for _, info in found] == ["ferries"]
+            now = dt.datetime.now(zone_of("Asia/Tokyo"))
+            eight = now.replace(hour=8, minute=0, second=0, microsecond=0)
+            if eight <= now:  # the next eight o'clock: the first digest after subscribing
+                eight += dt.timedelta(days=1)
+            assert service.queue_digests(eight - dt.timedelta(minutes=1)) == 0  # not yet
+            assert service.queue_digests(eight + dt.timedelta(minutes=1)) == 1
+            assert service.queue_digests(eight + dt.timedelta(minutes=2)) == 0  # once
+            assert service.queue_digests(eight + dt.timedelta(days=1)) == 1  # the next day's
+            assert service.queue_digests(eight + dt.timedelta(days=1, hours=5)) == 0
+            rows = sorted((r for r in storage.due(time.time()) if r.kind == "digest"), key=str)
+            assert len(rows) == 2
+            found = []
+            for row in rows:
+                mode, start, end = period_window(row.article_id)
+                assert mode == "daily" and end - start == dt.timedelta(days=1)
+                found.append(
+                    [i.id for _, i in service.digest_articles(start.timestamp(), end.timestamp())]
+                )
+            assert sorted(found) == [[], ["ferries"]]  # in the first day's digest, not twice
 
     async def test_topic_filters_pick_the_chats(self, settings: object, corpus_dir: Path) -> None:
         """A chat subscribed to topics gets the articles about them (through typos); one

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from bot.service import zone_of
+from tests.support import updates as u
 from tests.support.fake_bot_api import FakeBotApi
 from tests.telegram.conftest import running_bot
 from tests.telegram.test_announcements import announcements, drop
@@ -88,3 +89,22 @@ async def test_a_summary_offers_a_longer_one(api: FakeBotApi, settings: Any) -> 
         longer = (await api.wait_for("sendMessage", before + 1, chat_id=42))[-1]
         assert len(longer.params["text"]) > len(short.params["text"])
         assert "Longer summary" not in {b["text"] for b in buttons(longer)}
+
+
+async def test_a_long_digest_is_split_below_telegrams_limit(
+    api: FakeBotApi, settings: Any
+) -> None:
+    for n in range(60):
+        body = FERRY.replace("Night ferries return to the fjords", f"Ferry route {n} " + "o" * 90)
+        drop(settings.corpus.folder, f"1{n:02d}_route.txt", body)
+    async with running_bot(settings) as app:
+        for _ in range(100):
+            if app.bot_data.service.engine.get("159_route") is not None:
+                break
+            await asyncio.sleep(0.1)
+        before = len(api.sent(chat_id=42))
+        api.push(u.message("/digest"))
+        await asyncio.sleep(3)
+    parts = [c.params["text"] for c in api.sent(chat_id=42)[before:]]
+    assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
+    assert sum(p.count("Ferry route") for p in parts) == 60
