@@ -1,5 +1,7 @@
 """A bot that answers questions about a folder of articles, with citations."""
 
+__version__ = "0.1.0"
+
 from bot.core.answer import Answer, Citation, Engine, EngineSettings
 from bot.core.corpus import Article, Paragraph, load_article, load_corpus
 

@@ -1,4 +1,5 @@
-"""The console commands: chat, ask, articles, summary, search, eval, run, announce, subscribers.
+"""The console commands: chat, ask, articles, summary, search, eval, run, announce, subscribers,
+digest, add and poll.
 
 ``python -m bot`` with no command is the main job: the Telegram bot when TELEGRAM_BOT_TOKEN
 is set, the console chat otherwise.
@@ -25,10 +26,13 @@ from bot import render
 from bot.config import Settings, load_settings
 from bot.core.evaluate import Case, add_typos, evaluate, load_cases
 from bot.errors import BotError
+from bot.feeds import FeedReader, PollResult, add_page
 from bot.library import Library
+from bot.pages import Page
 from bot.process import configure_logging, install_redaction, library_defaults, redact
 from bot.service import Service, open_library
-from bot.storage import Storage
+from bot.storage import FeedState, Storage
+from bot.web import Fetcher
 
 log = logging.getLogger("bot")
 
@@ -277,6 +281,55 @@ def cmd_subscribers(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """Fetch a web page and add its article to the corpus folder."""
+    settings = _settings(args)
+    folder = settings.corpus.folder
+    if not folder.is_dir():
+        raise BotError(f"the corpus folder {folder} does not exist or is not a folder")
+
+    async def fetch() -> tuple[Path, Page, bool]:
+        async with Fetcher(settings.web.limits) as fetcher:
+            return await add_page(args.url, folder, fetcher)
+
+    path, page, new = asyncio.run(fetch())
+    done = "added" if new else "updated"
+    print(f"{done} “{page.title}” ({len(page.paragraphs)} paragraphs) as {path}")
+    return 0
+
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    """Poll every configured feed once and write what is new into the corpus folder."""
+    settings = _settings(args)
+    if not settings.corpus.feeds:
+        raise BotError("no feeds are configured: list their URLs under corpus.feeds")
+    storage = Storage(settings.storage.path)
+
+    async def poll() -> list[PollResult | None]:
+        async with Fetcher(settings.web.limits) as fetcher:
+            reader = FeedReader(settings, storage, fetcher)
+            return list(
+                await asyncio.gather(*(reader.poll_logged(f) for f in settings.corpus.feeds))
+            )
+
+    try:
+        results = asyncio.run(poll())
+        for feed, result in zip(settings.corpus.feeds, results, strict=True):
+            print(f"{feed.url}: {_polled(result, storage.feed_state(feed.url))}")
+    finally:
+        storage.close()
+    return 0 if all(results) else 2
+
+
+def _polled(result: PollResult | None, state: FeedState | None) -> str:
+    if result is None:
+        return f"failed: {state.error if state else 'see the log'}"
+    if result.unchanged:
+        return "unchanged since the last poll"
+    kind = " (its back catalogue: not announced)" if result.catalogue else ""
+    return f"{len(result.written)} new or changed articles written{kind}"
+
+
 def cmd_default(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings.token is None:
@@ -387,6 +440,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("digest", "the articles of the last days, by day")
     p.add_argument("--days", type=_count(366), default=7, help="1 to 366 (default 7)")
     p.set_defaults(func=cmd_digest)
+    p = add("add", "fetch a web page and add its article to the corpus folder")
+    p.add_argument("url", help="the page's http or https address")
+    p.set_defaults(func=cmd_add)
+    add("poll", "poll every feed in corpus.feeds once").set_defaults(func=cmd_poll)
     parser.set_defaults(func=cmd_default)
     return parser
 

@@ -16,17 +16,21 @@ import math
 import os
 import types
 import typing
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from bot import __version__
 from bot.core.answer import EngineSettings
 from bot.core.dense import DEFAULT_MODEL
 from bot.core.safeyaml import YamlError, load
 from bot.errors import ConfigError
+from bot.web import WebLimits
 
 DEFAULT_PATH = Path("config/bot.yaml")
+USER_AGENT = f"corpus-bot/{__version__} (a Telegram bot answering questions about articles)"
 MAX_CONFIG_BYTES = 1_000_000
 
 
@@ -38,10 +42,25 @@ def setting(
 
 
 @dataclass(frozen=True)
+class Feed:
+    """An RSS or Atom feed whose entries become articles."""
+
+    url: str
+    every: float | None = None  # seconds between polls; None: corpus.feed_interval
+
+
+@dataclass(frozen=True)
 class CorpusSettings:
     folder: Path = setting(Path("seeds"), "folder of article files (.txt, .md)")
     max_file_bytes: int = setting(2_000_000, "larger files are skipped", minimum=1)
     rescan_seconds: float = setting(30.0, "periodic rescan, besides file events", minimum=0.5)
+    feeds: tuple[Feed, ...] = setting(
+        (), "RSS or Atom feeds: a list of URLs, or of {url: URL, every: SECONDS}"
+    )
+    feed_interval: float = setting(900.0, "seconds between polls of a feed", minimum=1)
+
+    def interval(self, feed: Feed) -> float:
+        return feed.every if feed.every is not None else self.feed_interval
 
 
 @dataclass(frozen=True)
@@ -114,6 +133,30 @@ class AnnouncementSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    user_agent: str = setting(USER_AGENT, "how the bot names itself to web sites")
+    timeout_seconds: float = setting(20.0, "longest wait for one request", minimum=1)
+    max_page_bytes: int = setting(3_000_000, "larger pages are not read", minimum=1000)
+    max_feed_bytes: int = setting(5_000_000, "larger feeds are not read", minimum=1000)
+    max_redirects: int = setting(5, "redirects followed for one request", minimum=0, maximum=20)
+    site_delay_seconds: float = setting(
+        1.0, "pause between two requests to one site (or its Crawl-delay)", minimum=0
+    )
+    max_entries: int = setting(200, "feed entries taken in one poll", minimum=1)
+
+    @property
+    def limits(self) -> WebLimits:
+        return WebLimits(
+            self.user_agent,
+            self.timeout_seconds,
+            self.max_page_bytes,
+            self.max_feed_bytes,
+            self.max_redirects,
+            self.site_delay_seconds,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the bot is configured with. The secrets are kept out of ``repr``."""
 
@@ -122,6 +165,7 @@ class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     storage: StorageSettings = field(default_factory=StorageSettings)
     announcements: AnnouncementSettings = field(default_factory=AnnouncementSettings)
+    web: WebSettings = field(default_factory=WebSettings)
     source: Path | None = None
     token: str | None = field(default=None, repr=False)
     webhook_secret: str | None = field(default=None, repr=False)
@@ -174,6 +218,8 @@ def _check(where: str, kind: Any, spec: dataclasses.Field[Any], value: Any, base
         if optional:
             return None
         raise ConfigError(f"{label} is empty; expected {_describe(kind)} ({meta['help']})")
+    if typing.get_origin(kind) is tuple:
+        return _feeds(label, value)
     if kind is bool:
         if not isinstance(value, bool):
             raise ConfigError(f"{label} is {value!r}; expected true or false")
@@ -205,6 +251,48 @@ def _check(where: str, kind: Any, spec: dataclasses.Field[Any], value: Any, base
             raise ConfigError(f"{label} is {value!r}: no such user's home folder")
         return path if path.is_absolute() else base / path
     return value
+
+
+def _feeds(label: str, value: Any) -> tuple[Feed, ...]:
+    """``corpus.feeds``: URLs, or mappings with ``url`` and ``every`` (seconds)."""
+    if isinstance(value, str | Mapping):
+        value = [value]
+    if not isinstance(value, list):
+        raise ConfigError(f"{label} is {value!r}; expected a list of feed URLs")
+    feeds: dict[str, Feed] = {}
+    for number, item in enumerate(value, start=1):
+        where = f"{label}, feed {number},"
+        every = None
+        if isinstance(item, Mapping):
+            extra = sorted(str(k) for k in set(item) - {"url", "every"})
+            if extra:
+                raise ConfigError(f"{where} has the key '{extra[0]}'; expected url and every")
+            every = item.get("every")
+            if every is not None and (
+                isinstance(every, bool)
+                or not isinstance(every, int | float)
+                or not math.isfinite(every)
+                or every < 1
+            ):
+                raise ConfigError(f"{where} every is {every!r}; expected seconds, at least 1")
+            item = item.get("url")
+        if not isinstance(item, str) or not _web_address(item.strip()):
+            raise ConfigError(f"{where} is {item!r}; expected an http or https URL")
+        url = item.strip()
+        if url in feeds:
+            raise ConfigError(f"{where} {url} is listed twice")
+        feeds[url] = Feed(url, float(every) if every is not None else None)
+    return tuple(feeds.values())
+
+
+def _web_address(text: str) -> bool:
+    parts = urllib.parse.urlsplit(text)
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and text.isprintable()
+        and " " not in text
+    )
 
 
 def _section(name: str, kind: type[Any], given: Any, base: Path) -> Any:

@@ -5,7 +5,8 @@
      ├── CorpusError         the corpus folder cannot be read at all
      ├── ArticleError        one article file cannot be used (the others still load)
      ├── UnknownArticle      an article id or title matches nothing in the corpus
-     └── StorageError        the database cannot be read or written (full disk, deleted file)
+     ├── StorageError        the database cannot be read or written (full disk, deleted file)
+     └── FetchError          a feed or web page could not be fetched or used
 
 Every message is a sentence a person can act on: it names the thing, the value and what was
 expected.
@@ -43,3 +44,18 @@ class UnknownArticle(BotError):
 
 class StorageError(BotError):
     """The database cannot be used right now; what was being done did not happen."""
+
+
+class FetchError(BotError):
+    """A feed or page could not be fetched or used. ``retry_after`` (seconds) is set when the
+    server asked us to wait (429, 503); ``lasting`` when trying again soon will not help (404,
+    robots.txt, not HTML, too big)."""
+
+    def __init__(
+        self, url: str, reason: str, *, retry_after: float | None = None, lasting: bool = False
+    ) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.retry_after = retry_after
+        self.lasting = lasting

@@ -18,6 +18,7 @@ announcements again.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import fcntl
 import logging
@@ -86,6 +87,27 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE kind = 'digest';
     ALTER TABLE announced ADD COLUMN arrived REAL;
     """,
+    # 4: what the feed reader knows of each feed and of each entry it has written
+    """
+    CREATE TABLE feeds (
+        url           TEXT PRIMARY KEY,
+        etag          TEXT,
+        last_modified TEXT,
+        next_at       REAL NOT NULL DEFAULT 0,
+        polls         INTEGER NOT NULL DEFAULT 0,
+        failures      INTEGER NOT NULL DEFAULT 0,
+        error         TEXT
+    );
+    CREATE TABLE feed_entries (
+        key        TEXT PRIMARY KEY,
+        feed       TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        version    TEXT NOT NULL,
+        complete   INTEGER NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 1,
+        at         REAL NOT NULL
+    );
+    """,
 )
 
 
@@ -100,6 +122,31 @@ class Subscription:
     since: float
     mode: str = "each"  # each (one message per article) | daily | weekly (a digest)
     filters: tuple[str, ...] = ()  # topic words; none: every article
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What the feed reader keeps of one feed between polls and restarts."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    next_at: float = 0.0  # when to ask again
+    polls: int = 0  # successful polls; the first one's entries are the back catalogue
+    failures: int = 0  # failed polls in a row
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """An entry the feed reader has written as an article."""
+
+    key: str  # its guid, else its link
+    feed: str
+    article_id: str
+    version: str  # what the feed said of it last (its updated time, else a hash of its text)
+    complete: bool  # written from its page; False: from the feed's own text
+    attempts: int = 1  # pages tried for it
 
 
 @dataclass(frozen=True)
@@ -470,6 +517,46 @@ class Storage:
                     "DO UPDATE SET value=excluded.value",
                     (kind, key, value),
                 )
+
+    # -- feeds --------------------------------------------------------------------------------
+
+    def feed_state(self, url: str) -> FeedState | None:
+        rows = self._read(
+            "SELECT url, etag, last_modified, next_at, polls, failures, error FROM feeds"
+            " WHERE url=?",
+            (url,),
+        )
+        return FeedState(*rows[0]) if rows else None
+
+    def save_feed_state(self, state: FeedState) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO feeds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                dataclasses.astuple(state),
+            )
+
+    def feed_entry(self, key: str) -> FeedEntry | None:
+        rows = self._read(
+            "SELECT key, feed, article_id, version, complete, attempts FROM feed_entries"
+            " WHERE key=?",
+            (key,),
+        )
+        if not rows:
+            return None
+        key, feed, article_id, version, complete, attempts = rows[0]
+        return FeedEntry(key, feed, article_id, version, bool(complete), attempts)
+
+    def save_feed_entry(self, entry: FeedEntry) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO feed_entries VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    *dataclasses.astuple(entry)[:4],
+                    int(entry.complete),
+                    entry.attempts,
+                    time.time(),
+                ),
+            )
 
     def outbox_counts(self) -> dict[str, int]:
         rows = self._read("SELECT status, COUNT(*) FROM outbox GROUP BY status")

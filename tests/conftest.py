@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bot.core.answer import Engine
 from bot.core.corpus import load_corpus
 from bot.process import library_defaults
+from tests.support.fake_site import FakeSite
 from tests.support.paths import SEEDS
 
 library_defaults()  # as the bot's entry point does, before any test imports telegram
@@ -26,3 +28,12 @@ def fixture_corpus_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     shutil.copytree(SEEDS, folder)
     return folder
+
+
+@pytest.fixture(name="site")
+async def fixture_site() -> AsyncIterator[FakeSite]:
+    """A web site on 127.0.0.1 serving what the test sets up."""
+    site = FakeSite()
+    await site.start()
+    yield site
+    await site.stop()

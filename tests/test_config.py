@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,36 @@ class TestHostileValues:
         assert isinstance(settings.telegram.flood_seconds, float)
         with pytest.raises(AttributeError):
             settings.corpus.folder = Path("/")  # type: ignore[misc]
+
+
+class TestFeeds:
+    def test_urls_or_mappings_with_their_own_interval(self, tmp_path: Path) -> None:
+        text = (
+            "corpus:\n  feed_interval: 600\n  feeds:\n    - https://a.example/feed.xml\n"
+            "    - url: http://b.example/atom\n      every: 60\n"
+        )
+        corpus = load_settings(write(tmp_path, text), {}).corpus
+        assert [(f.url, corpus.interval(f)) for f in corpus.feeds] == [
+            ("https://a.example/feed.xml", 600.0),
+            ("http://b.example/atom", 60.0),
+        ]
+
+    @pytest.mark.parametrize(
+        ("feeds", "needle"),
+        [
+            ("42", "expected a list of feed URLs"),
+            ("[ftp://a.example/feed]", "feed 1, is 'ftp://a.example/feed'; expected an http"),
+            (
+                "[https://a.example/f, https://a.example/f]",
+                "feed 2, https://a.example/f is listed twice",
+            ),
+            ("[{url: https://a.example/f, every: 0}]", "every is 0; expected seconds"),
+            ("[{url: https://a.example/f, often: 1}]", "has the key 'often'"),
+            ("[{every: 60}]", "feed 1, is None; expected an http"),
+            ('["https://a.example/f g"]', "expected an http or https URL"),
+        ],
+        ids=["not-a-list", "not-http", "twice", "every-zero", "unknown-key", "no-url", "space"],
+    )
+    def test_a_wrong_feed_is_named(self, tmp_path: Path, feeds: str, needle: str) -> None:
+        with pytest.raises(ConfigError, match=re.escape(needle)):
+            load_settings(write(tmp_path, f"corpus:\n  feeds: {feeds}\n"), {})

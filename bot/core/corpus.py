@@ -24,6 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from bot.core.safeyaml import YamlError
 from bot.core.safeyaml import load as load_yaml
 from bot.core.text import normalize, split_sentences
@@ -180,18 +182,66 @@ _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$\r?\n
 _MD_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
+_ESCAPED_RE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before ASCII punctuation
+_PLACEHOLDER = 0xE000  # escaped characters wait in the private-use area while markup goes
+
+
 def _strip_markdown(block: str) -> str | None:
-    """Plain text of a Markdown block; None for blocks that are not prose (headings, code)."""
+    """Plain text of a Markdown block; None for blocks that are not prose (headings, code).
+    Backslash escapes (``\\#``, ``\\*``) stand for the character itself."""
     if block.lstrip().startswith(("#", "```", "~~~", "<!--", "|")) or re.fullmatch(
         r"\s*([-*_])\s*(\1\s*){2,}", block
     ):
         return None
+    block = _ESCAPED_RE.sub(lambda m: chr(_PLACEHOLDER + ord(m.group(1))), block)
     lines = [re.sub(r"^\s*(?:[-*+]|\d+[.)]|>)\s+", "", line) for line in block.splitlines()]
     text = " ".join(lines)
     text = _MD_LINK_RE.sub(r"\1", text)
     text = re.sub(r"(\*\*|__|`)(.+?)\1", r"\2", text)
     text = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"\1", text)
+    return re.sub("[\ue000-\ue07f]", lambda m: chr(ord(m.group()) - _PLACEHOLDER), text)
+
+
+def _escape_markdown(text: str) -> str:
+    """One paragraph as a Markdown block that reads back as exactly this text."""
+    text = " ".join(text.split())
+    text = re.sub(r"([\\`*_\[\]])", r"\\\1", text)
+    if re.match(r"[#|>+~<-]|\d+[.)](\s|$)", text):
+        text = re.sub(r"^(\d*)(.)", r"\1\\\2", text)
     return text
+
+
+def to_markdown(
+    title: str,
+    paragraphs: Iterable[str],
+    *,
+    author: str | None = None,
+    date: dt.date | None = None,
+    url: str | None = None,
+    keywords: Iterable[str] = (),
+    extra: dict[str, str] | None = None,
+) -> str:
+    """An article as a Markdown file with YAML front matter, which :func:`load_article`
+    reads back with the same title, metadata and paragraphs."""
+    meta: dict[str, object] = {"title": " ".join(title.split())}
+    if author:
+        meta["author"] = " ".join(author.split())
+    if date is not None:
+        meta["date"] = date.isoformat()
+    if url:
+        meta["url"] = url
+    words = [" ".join(k.split()) for k in keywords if k.strip()]
+    if words:
+        meta["keywords"] = list(dict.fromkeys(words))
+    meta.update(extra or {})
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000)
+    body = "\n\n".join(_escape_markdown(p) for p in paragraphs if p.strip())
+    return f"---\n{front}---\n\n{body}\n"
+
+
+def content_digest(text: str) -> str:
+    """The content hash an article file with this text gets (see :func:`load_article`)."""
+    return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()[:16]
 
 
 def _keyword_list(value: object, key: str) -> tuple[str, ...]:
@@ -304,8 +354,7 @@ def load_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
         raise ArticleError(path, str(exc)) from None
     if not fields["paragraphs"]:
         raise ArticleError(path, "has a title but no text")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-    return Article(id=path.stem, content_hash=digest, path=path, **fields)  # type: ignore[arg-type]
+    return Article(id=path.stem, content_hash=content_digest(text), path=path, **fields)  # type: ignore[arg-type]
 
 
 def is_article_file(path: Path) -> bool:

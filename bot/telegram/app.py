@@ -27,6 +27,7 @@ from telegram.ext import (
 from bot import render
 from bot.config import Settings
 from bot.errors import BotError
+from bot.feeds import FeedReader
 from bot.library import Changes
 from bot.process import install_redaction
 from bot.service import Service
@@ -38,6 +39,7 @@ from bot.telegram.inline import on_inline
 from bot.telegram.persistence import StoragePersistence
 from bot.telegram.sending import Limits
 from bot.watcher import watch
+from bot.web import Fetcher
 
 log = logging.getLogger(__name__)
 
@@ -49,13 +51,15 @@ DEFAULTS = Defaults(
 
 class Background:
     """The bot's background work, started after start-up and stopped before shutdown: the
-    corpus watcher, the outbox sender, and embedding new articles' sentences."""
+    corpus watcher, the feed reader, the outbox sender, digests, and embedding new articles'
+    sentences."""
 
     def __init__(self, service: Service, sender: Sender, data: BotData) -> None:
         self.service = service
         self.sender = sender
         self.data = data
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.fetcher: Fetcher | None = None
 
     def start(self) -> None:
         settings = self.service.settings
@@ -65,6 +69,10 @@ class Background:
         self._spawn(watch(folder, every, self.rescan), "watcher")
         self._spawn(self.service.library.embed_in_background(self.data.stop), "embedding")
         self._spawn(self.digests(), "digests")
+        if settings.corpus.feeds:
+            self.fetcher = Fetcher(settings.web.limits)
+            reader = FeedReader(settings, self.service.storage, self.fetcher)
+            self._spawn(reader.run(), "feeds")
 
     async def digests(self) -> None:
         """Every minute: queue the digests whose hour has come, and wake the sender."""
@@ -96,6 +104,8 @@ class Background:
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        if self.fetcher is not None:
+            await self.fetcher.close()
 
 
 def _register(app: BotApp) -> None:

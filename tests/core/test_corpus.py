@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.corpus import LoadResult, load_article, load_corpus
+from bot.core.corpus import LoadResult, content_digest, load_article, load_corpus, to_markdown
 from bot.errors import ArticleError, CorpusError
+from bot.pages import html_paragraphs
 from tests.core.test_safeyaml import BOMB
 from tests.support.paths import SEEDS, SQUAD
 
@@ -215,3 +216,62 @@ class TestHostileFiles:
         article = load_article(tmp_path / "odd.txt")
         assert article.title == "Bridges"
         assert article.paragraphs[0].text == "The bridge opened in fifteen days."
+
+
+class TestWritingMarkdown:
+    """Articles from feeds and pages are written as Markdown that reads back exactly."""
+
+    TRICKY = (
+        "# not a heading",
+        "2020. The year it began.",
+        "- not a list item",
+        "Use *stars*, _underscores_, `ticks`, [brackets](x) and a back\\slash.",
+        "| not a table",
+        "---",
+        "> not a quote",
+        "1) not a numbered item",
+        "<!-- not a comment -->",
+        "~~~",
+        "Plain words: with a colon, “quotes” and ünïcödé.",
+    )
+
+    def test_every_paragraph_and_field_reads_back(self, tmp_path: Path) -> None:
+        text = to_markdown(
+            'A title: with "quotes"\nand a line break',
+            self.TRICKY,
+            author="Kari Dahl",
+            date=dt.date(2026, 11, 20),
+            url="https://example.com/a?b=1#c",
+            keywords=["robots", "parcels", "robots"],
+            extra={"feed": "https://example.com/feed.xml"},
+        )
+        path = tmp_path / "tricky.md"
+        path.write_text(text, encoding="utf-8")
+        article = load_article(path)
+        assert tuple(p.text for p in article.paragraphs) == self.TRICKY
+        assert article.title == 'A title: with "quotes" and a line break'
+        assert (article.author, article.date, article.url) == (
+            "Kari Dahl",
+            dt.date(2026, 11, 20),
+            "https://example.com/a?b=1#c",
+        )
+        assert article.keywords == ("robots", "parcels")
+        assert article.content_hash == content_digest(text)
+
+    def test_paragraphs_of_html(self) -> None:
+        fragment = (
+            "<p>The ferry &amp; the <b>train</b>.</p><script>alert(1)</script>"
+            "<ul><li>One stop</li><li>Two stops</li></ul>Plain tail<br>after a break"
+        )
+        assert html_paragraphs(fragment) == (
+            "The ferry & the train.",
+            "One stop",
+            "Two stops",
+            "Plain tail",
+            "after a break",
+        )
+        assert html_paragraphs("Just text.\n\nTwo paragraphs.") == (
+            "Just text.",
+            "Two paragraphs.",
+        )
+        assert html_paragraphs("   ") == ()

@@ -108,3 +108,23 @@ async def test_a_long_digest_is_split_below_telegrams_limit(
     parts = [c.params["text"] for c in api.sent(chat_id=42)[before:]]
     assert len(parts) > 1 and all(len(p) <= 4096 for p in parts)
     assert sum(p.count("Ferry route") for p in parts) == 60
+
+
+async def test_filters_change_without_losing_the_subscription(
+    api: FakeBotApi, settings: Any
+) -> None:
+    async with running_bot(settings) as app:
+        storage = app.bot_data.service.storage
+        await ask(api, "/subscribe robots", 5)
+        since = storage.subscription(5).since
+        reply = await ask(api, "/subscribe trains ferries", 5)
+        assert (
+            reply.params["text"].startswith("Changed:")
+            and "trains, ferries" in reply.params["text"]
+        )
+        sub = storage.subscription(5)
+        assert sub.filters == ("trains", "ferries") and sub.since == since and sub.active
+        reply = await ask(api, "/subscribe", 5)  # everything again
+        assert reply.params["text"].startswith("Changed:") and "about" not in reply.params["text"]
+        assert "(all articles)" in (await ask(api, "/subscriptions", 5)).params["text"]
+        assert len(storage.subscriptions()) == 1

@@ -1,0 +1,329 @@
+"""RSS and Atom feeds → article files in the corpus folder.
+
+Each feed named in ``corpus.feeds`` is polled at its own interval with a conditional request
+(ETag, Last-Modified). For each entry not seen before, or changed since, the linked page is
+fetched and its article extracted (the entry's own text when the page cannot be had), and
+written whole as ``<slug>-<hash>.md``, the hash taken from the entry's guid (else its link),
+so the same entry is always the same article. From there the corpus watcher picks it up like
+any other new file: indexed, then announced.
+
+What the reader knows is kept in the database: each feed's validators, when to ask next and
+how often it failed in a row (errors back off, doubling up to six hours, or as long as a
+429/503 asks), and each entry's article and version, so a restart neither asks too early nor
+writes anything twice. The entries a feed holds at its first poll are its back catalogue:
+added to the corpus, never announced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import calendar
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+import os
+import re
+import time
+import xml.sax
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.config import Feed, Settings
+from bot.core.corpus import content_digest
+from bot.errors import FetchError, StorageError
+from bot.pages import Page, from_html, html_paragraphs
+from bot.storage import FeedEntry, FeedState, Storage
+from bot.web import Fetcher
+
+log = logging.getLogger(__name__)
+
+FEED_TYPES = None  # feeds come as every kind of XML (and as text/html): feedparser decides
+MAX_BACKOFF_SECONDS = 6 * 3600.0
+PAGE_ATTEMPTS = 3  # pages tried for an entry before its feed text is final
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """What one poll of a feed did."""
+
+    feed: str
+    unchanged: bool = False  # the server said 304
+    written: tuple[str, ...] = ()  # file names written (new or changed articles)
+    catalogue: bool = False  # the feed's first poll: what was written is not news
+
+
+def article_id(key: str, link: str | None, title: str) -> str:
+    """A stable, readable id: a slug of the link's last part (else of the title) and a hash
+    of the entry's key."""
+    path = urlsplit(link).path if link else ""
+    last = os.path.splitext(path.rstrip("/").rsplit("/", 1)[-1])[0]
+    slug = "-".join(re.findall(r"[a-z0-9]+", last.lower()))
+    if len(slug) < 3 or slug.isdigit():
+        slug = "-".join(re.findall(r"[a-z0-9]+", title.lower())[:8])
+    slug = slug[:48].strip("-") or "article"
+    return f"{slug}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:10]}"
+
+
+def write_article(folder: Path, name: str, text: str) -> bool:
+    """Write an article file whole (never half of one for the watcher to read); False when
+    the file already holds this text."""
+    path = folder / name
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    part = folder / f".{name}.part"
+    part.write_text(text, encoding="utf-8")
+    os.replace(part, path)
+    return True
+
+
+def _text(value: Any) -> str:
+    return " ".join(html_paragraphs(str(value or "")))
+
+
+def _entry_date(entry: Any) -> dt.date | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = dict.get(entry, key)
+        if parsed:
+            with contextlib.suppress(ValueError, OverflowError, TypeError):
+                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC).date()
+    return None
+
+
+def _entry_html(entry: Any) -> str:
+    for item in entry.get("content") or []:
+        if item.get("value"):
+            return str(item["value"])
+    return str(entry.get("summary") or entry.get("description") or "")
+
+
+def entry_version(entry: Any) -> str:
+    """What changes when the entry does: its updated time, else a hash of its text."""
+    stamp = dict.get(entry, "updated") or ""  # not feedparser's stand-in from "published"
+    if stamp:
+        return f"updated:{stamp}"
+    text = "\n".join((str(entry.get("title") or ""), _entry_html(entry)))
+    return "text:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def entry_page(entry: Any, page: Page | None) -> Page | None:
+    """The entry as an article: the page's text when there is one, else the entry's own;
+    the feed's title, author, date and link win over what the page says of itself."""
+    link = str(entry.get("link") or "") or None
+    title = _text(entry.get("title")) or (page.title if page else "")
+    paragraphs = page.paragraphs if page else html_paragraphs(_entry_html(entry))
+    if not title or not paragraphs:
+        return None
+    tags = [str(t.get("term") or "") for t in entry.get("tags") or []]
+    return Page(
+        title=title,
+        paragraphs=paragraphs,
+        url=link or (page.url if page else None),
+        author=_text(entry.get("author")) or (page.author if page else None),
+        date=_entry_date(entry) or (page.date if page else None),
+        keywords=tuple(dict.fromkeys([*tags, *(page.keywords if page else ())])),
+    )
+
+
+class FeedReader:
+    """Polls the configured feeds and writes their entries into the corpus folder."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        storage: Storage,
+        fetcher: Fetcher,
+    ) -> None:
+        self.settings = settings
+        self.storage = storage
+        self.fetcher = fetcher
+
+    @property
+    def folder(self) -> Path:
+        return self.settings.corpus.folder
+
+    async def run(self) -> None:
+        """Poll every feed at its interval until cancelled; one feed's trouble is its own."""
+        feeds = self.settings.corpus.feeds
+        if feeds:
+            await asyncio.gather(*(self._keep_polling(feed) for feed in feeds))
+
+    async def _keep_polling(self, feed: Feed) -> None:
+        while True:
+            state = self._state(feed.url)
+            wait = state.next_at - time.time()
+            if wait > 0:
+                await asyncio.sleep(min(wait, 3600.0))
+                continue
+            await self.poll_logged(feed)
+
+    async def poll_logged(self, feed: Feed) -> PollResult | None:
+        """Poll one feed; its failure is one log line naming it, and a later try."""
+        try:
+            return await self.poll(feed)
+        except FetchError as exc:
+            self._failed(feed, exc.reason, exc.retry_after)
+            log.warning("feed %s: %s", feed.url, exc.reason)
+        except StorageError as exc:
+            log.warning("feed %s: not polled, the database cannot be used: %s", feed.url, exc)
+            await asyncio.sleep(60)
+        except Exception as exc:  # a reader bug must not stop the other feeds
+            self._failed(feed, f"{type(exc).__name__}: {exc}", None)
+            log.exception("feed %s: failed", feed.url)
+        return None
+
+    def _state(self, url: str) -> FeedState:
+        return self.storage.feed_state(url) or FeedState(url)
+
+    def _failed(self, feed: Feed, reason: str, retry_after: float | None) -> None:
+        state = self._state(feed.url)
+        every = self.settings.corpus.interval(feed)
+        backoff = min(every * 2 ** min(state.failures, 16), MAX_BACKOFF_SECONDS)
+        wait = max(backoff, retry_after or 0.0)
+        with contextlib.suppress(StorageError):
+            self.storage.save_feed_state(
+                replace(
+                    state,
+                    failures=state.failures + 1,
+                    next_at=time.time() + wait,
+                    error=reason[:500],
+                )
+            )
+
+    async def poll(self, feed: Feed) -> PollResult:
+        """Ask for the feed once; write what is new or changed; returns what was done."""
+        import feedparser  # only a bot with feeds needs it
+
+        state = self._state(feed.url)
+        headers = {}
+        if state.etag:
+            headers["If-None-Match"] = state.etag
+        if state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        limits = self.fetcher.limits
+        response = await self.fetcher.get(feed.url, FEED_TYPES, limits.max_feed_bytes, headers)
+        every = self.settings.corpus.interval(feed)
+        if response.status == 304:
+            self.storage.save_feed_state(
+                replace(
+                    state,
+                    next_at=time.time() + every,
+                    polls=state.polls + 1,
+                    failures=0,
+                    error=None,
+                )
+            )
+            return PollResult(feed.url, unchanged=True)
+        parsed = feedparser.parse(
+            response.body,
+            response_headers={
+                "content-location": response.url,
+                "content-type": response.headers.get("content-type", "application/xml"),
+            },
+            sanitize_html=True,
+            resolve_relative_uris=True,
+        )
+        if not parsed.get("version") and not parsed.entries:
+            problem = parsed.get("bozo_exception")
+            why = f" ({str(problem)[:200]})" if problem else ""
+            raise FetchError(feed.url, f"is not an RSS or Atom feed{why}", lasting=True)
+        problem = parsed.get("bozo_exception")
+        if isinstance(problem, xml.sax.SAXException):
+            log.warning(
+                "feed %s: not well-formed XML (%s); took what could be read",
+                feed.url,
+                str(problem)[:200],
+            )
+        catalogue = state.polls == 0
+        written = await self._entries(feed, parsed.entries, catalogue)
+        self.storage.save_feed_state(
+            FeedState(
+                feed.url,
+                etag=response.headers.get("etag"),
+                last_modified=response.headers.get("last-modified"),
+                next_at=time.time() + every,
+                polls=state.polls + 1,
+            )
+        )
+        return PollResult(feed.url, written=tuple(written), catalogue=catalogue)
+
+    async def _entries(self, feed: Feed, entries: Iterable[Any], catalogue: bool) -> list[str]:
+        written: list[str] = []
+        seen: set[str] = set()
+        taken = 0
+        for entry in entries:
+            key = str(entry.get("id") or entry.get("link") or "").strip()
+            if not key or key in seen:
+                continue  # no way to know it again, or a duplicate guid in this feed
+            seen.add(key)
+            taken += 1
+            if taken > self.settings.web.max_entries:
+                log.warning(
+                    "feed %s: more than %d entries; the rest wait for the next poll",
+                    feed.url,
+                    self.settings.web.max_entries,
+                )
+                break
+            name = await self._entry(feed, key, entry, catalogue)
+            if name is not None:
+                written.append(name)
+        return written
+
+    async def _entry(self, feed: Feed, key: str, entry: Any, catalogue: bool) -> str | None:
+        """Write one entry's article if it is new or changed; returns the file name."""
+        version = entry_version(entry)
+        known = self.storage.feed_entry(key)
+        done = known is not None and (known.complete or known.attempts >= PAGE_ATTEMPTS)
+        if known is not None and known.version == version and done:
+            return None
+        attempts = 1 if known is None or known.version != version else known.attempts + 1
+        page = await self._page(feed, str(entry.get("link") or ""))
+        article = entry_page(entry, page)
+        if article is None:
+            log.warning("feed %s: entry %s has no text, in the feed or on its page", feed.url, key)
+            return None
+        article_id = known.article_id if known else article_id_for(key, article)
+        text = article.markdown({"feed": feed.url})
+        if catalogue:  # recorded as seen before the file appears, so never announced
+            self.storage.mark_known([(article_id, content_digest(text))])
+        name = f"{article_id}.md"
+        changed = write_article(self.folder, name, text)
+        self.storage.save_feed_entry(
+            FeedEntry(key, feed.url, article_id, version, page is not None, attempts)
+        )
+        return name if changed else None
+
+    async def _page(self, feed: Feed, link: str) -> Page | None:
+        if not link:
+            return None
+        try:
+            response = await self.fetcher.page(link)
+        except FetchError as exc:
+            log.warning("feed %s: page %s: %s; using the feed's text", feed.url, link, exc.reason)
+            return None
+        page = await asyncio.to_thread(from_html, response.body, response.url)
+        if page is None:
+            log.warning("feed %s: page %s holds no article text; using the feed's", feed.url, link)
+        return page
+
+
+def article_id_for(key: str, article: Page) -> str:
+    return article_id(key, article.url, article.title)
+
+
+async def add_page(url: str, folder: Path, fetcher: Fetcher) -> tuple[Path, Page, bool]:
+    """Fetch one web page and write its article into ``folder``: (the file, the article,
+    whether the file is new). FetchError says why it could not be."""
+    response = await fetcher.page(url)
+    page = await asyncio.to_thread(from_html, response.body, response.url)
+    if page is None:
+        raise FetchError(url, "holds no article text that could be found", lasting=True)
+    page = replace(page, url=url)
+    path = folder / f"{article_id_for(url, page)}.md"
+    new = not path.exists()
+    write_article(folder, path.name, page.markdown())
+    return path, page, new

@@ -1,0 +1,284 @@
+"""Polite, bounded fetching of feeds and web pages over HTTP.
+
+Every request names the bot in its User-Agent and is first checked against the site's
+robots.txt (kept for a day). One request at a time goes to a site, with a pause between them
+(the site's Crawl-delay when that is longer). An exchange has one deadline for the whole of
+it, a body is read only up to a size limit, redirects are followed one at a time (each checked
+against robots.txt, at most ``max_redirects``, never in a circle), and a page must say it is
+HTML. A site that answers 429 or 503 is left alone for as long as its Retry-After asks.
+Anything that goes wrong is a FetchError whose reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.utils
+import logging
+import time
+import urllib.robotparser
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from bot.errors import FetchError
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+ROBOTS_MAX_BYTES = 512_000
+ROBOTS_KEEP_SECONDS = 24 * 3600.0
+ROBOTS_RETRY_SECONDS = 600.0  # a robots.txt that could not be read is asked again this soon
+MAX_CRAWL_DELAY = 30.0
+DEFAULT_RETRY_AFTER = 120.0
+MAX_RETRY_AFTER = 24 * 3600.0
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+LASTING = frozenset({400, 401, 403, 404, 405, 406, 410, 451})
+
+
+@dataclass(frozen=True)
+class WebLimits:
+    """How the bot behaves on the web (the ``web`` config section)."""
+
+    user_agent: str
+    timeout_seconds: float = 20.0
+    max_page_bytes: int = 3_000_000
+    max_feed_bytes: int = 5_000_000
+    max_redirects: int = 5
+    site_delay_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str  # where the body came from, after redirects
+    status: int  # 200 (or another 2xx), or 304 for an unchanged feed
+    headers: httpx.Headers
+    body: bytes
+
+    @property
+    def media_type(self) -> str:
+        return media_type(self.headers)
+
+
+def media_type(headers: httpx.Headers) -> str:
+    return str(headers.get("content-type", "")).split(";")[0].strip().lower()
+
+
+def retry_after(value: str | None, now: float | None = None) -> float:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), within bounds."""
+    now = time.time() if now is None else now
+    seconds = DEFAULT_RETRY_AFTER
+    if value:
+        value = value.strip()
+        if value.isdigit():
+            seconds = float(value)
+        else:
+            with contextlib.suppress(TypeError, ValueError, IndexError):
+                seconds = email.utils.parsedate_to_datetime(value).timestamp() - now
+    return min(max(seconds, 1.0), MAX_RETRY_AFTER)
+
+
+@dataclass
+class _Site:
+    """What is known of one site (scheme and host): its robots.txt and when it may be asked
+    again."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    robots: urllib.robotparser.RobotFileParser | None = None
+    robots_until: float = 0.0  # when robots.txt is asked again
+    robots_error: str | None = None  # why robots.txt could not be read (then nothing is)
+    next_at: float = 0.0  # the pause between requests
+    held_until: float = 0.0  # what a 429 or 503 asked for
+
+
+class Fetcher:
+    """The one way the bot fetches from the web (see the module's docstring)."""
+
+    def __init__(self, limits: WebLimits, transport: httpx.AsyncBaseTransport | None = None):
+        self.limits = limits
+        self._client = httpx.AsyncClient(
+            headers={"User-Agent": limits.user_agent},
+            timeout=limits.timeout_seconds,
+            follow_redirects=False,
+            transport=transport,
+        )
+        self._sites: dict[str, _Site] = {}
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def page(self, url: str) -> Response:
+        """An HTML page."""
+        return await self.get(url, HTML_TYPES, self.limits.max_page_bytes)
+
+    async def get(
+        self,
+        url: str,
+        types: frozenset[str] | None,
+        max_bytes: int,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """GET ``url`` (of one of the media ``types``, any if None), following redirects."""
+        seen = {url}
+        for _ in range(self.limits.max_redirects + 1):
+            site = self._site(url)
+            await self._check_robots(url, site)
+            async with self._turn(url, site):
+                status, got, body = await self._exchange(url, headers, types, max_bytes)
+            if status in REDIRECTS and "location" in got:
+                url = urljoin(url, got["location"])
+                if url in seen:
+                    raise FetchError(url, "redirects in a circle", lasting=True)
+                seen.add(url)
+                continue
+            if status in (429, 503):
+                wait = retry_after(got.get("retry-after"))
+                site.held_until = time.monotonic() + wait
+                raise FetchError(
+                    url,
+                    f"the server is busy ({status}); asked again in {wait:.0f}s",
+                    retry_after=wait,
+                )
+            if status >= 400 or status in REDIRECTS:
+                reason = httpx.codes.get_reason_phrase(status) or "error"
+                raise FetchError(
+                    url, f"the server answered {status} {reason}", lasting=status in LASTING
+                )
+            return Response(url, status, got, body)
+        raise FetchError(
+            url, f"too many redirects (more than {self.limits.max_redirects})", lasting=True
+        )
+
+    def _site(self, url: str) -> _Site:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise FetchError(url, "is not an http or https address", lasting=True)
+        key = f"{parts.scheme}://{parts.netloc.lower()}"
+        if key not in self._sites:
+            if len(self._sites) > 10_000:  # forget sites not asked lately
+                self._sites.clear()
+            self._sites[key] = _Site()
+        return self._sites[key]
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, url: str, site: _Site) -> AsyncIterator[None]:
+        """One request at a time to a site, the pause kept, a 429's wait honoured."""
+        async with site.lock:
+            now = time.monotonic()
+            if site.held_until > now:
+                wait = site.held_until - now
+                raise FetchError(
+                    url,
+                    f"the site asked us to wait; trying again in {wait:.0f}s",
+                    retry_after=wait,
+                )
+            if site.next_at > now:
+                await asyncio.sleep(site.next_at - now)
+            try:
+                yield
+            finally:
+                delay = self.limits.site_delay_seconds
+                if site.robots is not None:
+                    crawl = site.robots.crawl_delay(self.limits.user_agent)
+                    delay = max(delay, min(float(crawl or 0), MAX_CRAWL_DELAY))
+                site.next_at = time.monotonic() + delay
+
+    async def _check_robots(self, url: str, site: _Site) -> None:
+        async with site.robots_lock:  # read once, not by every request that waits for it
+            if time.monotonic() >= site.robots_until:
+                await self._read_robots(url, site)
+        if site.robots_error is not None:
+            raise FetchError(url, site.robots_error, retry_after=ROBOTS_RETRY_SECONDS)
+        if site.robots is not None and not site.robots.can_fetch(self.limits.user_agent, url):
+            raise FetchError(
+                url, "the site's robots.txt does not allow the bot to fetch it", lasting=True
+            )
+
+    async def _read_robots(self, url: str, site: _Site) -> None:
+        """Per RFC 9309: a robots.txt that is missing (4xx) allows everything; one that
+        cannot be read (5xx, no answer) allows nothing until it can be."""
+        parts = urlsplit(url)
+        where = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        site.robots, site.robots_error = None, None
+        try:
+            status, _, body = await self._exchange(
+                where, None, None, ROBOTS_MAX_BYTES, follow=True
+            )
+        except FetchError as exc:
+            status, body = 0, b""
+            site.robots_error = f"its site's robots.txt cannot be read ({exc.reason})"
+        if 200 <= status < 300:
+            parser = urllib.robotparser.RobotFileParser(where)
+            parser.parse(body.decode("utf-8", "replace").splitlines())
+            site.robots = parser
+        elif status >= 500:
+            site.robots_error = (
+                f"its site's robots.txt cannot be read (the server answered {status})"
+            )
+        keep = ROBOTS_KEEP_SECONDS if site.robots_error is None else ROBOTS_RETRY_SECONDS
+        site.robots_until = time.monotonic() + keep
+
+    async def _exchange(
+        self,
+        url: str,
+        headers: dict[str, str] | None,
+        types: frozenset[str] | None,
+        max_bytes: int,
+        *,
+        follow: bool = False,
+    ) -> tuple[int, httpx.Headers, bytes]:
+        """One request, bounded in time and size; the body only of a 2xx answer."""
+        limit = self.limits.timeout_seconds
+        try:
+            async with asyncio.timeout(limit):
+                return await self._read(url, headers, types, max_bytes, follow)
+        except TimeoutError:
+            raise FetchError(url, f"took longer than {limit:g}s") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(url, "too many redirects", lasting=True) from None
+        except httpx.HTTPError as exc:
+            raise FetchError(url, f"cannot be reached ({type(exc).__name__}: {exc})") from None
+
+    async def _read(
+        self,
+        url: str,
+        headers: dict[str, str] | None,
+        types: frozenset[str] | None,
+        max_bytes: int,
+        follow: bool,
+    ) -> tuple[int, httpx.Headers, bytes]:
+        request = self._client.build_request("GET", url, headers=headers)
+        response = await self._client.send(request, stream=True, follow_redirects=follow)
+        try:
+            if not 200 <= response.status_code < 300:
+                return response.status_code, response.headers, b""
+            kind = media_type(response.headers)
+            if types is not None and kind not in types:
+                shown = kind or "no type given"
+                raise FetchError(url, f"is not an HTML page ({shown})", lasting=True)
+            length = response.headers.get("content-length", "")
+            if length.isdigit() and int(length) > max_bytes:
+                raise FetchError(url, _too_big(int(length), max_bytes), lasting=True)
+            chunks, size = [], 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(url, _too_big(None, max_bytes), lasting=True)
+                chunks.append(chunk)
+            return response.status_code, response.headers, b"".join(chunks)
+        finally:
+            await response.aclose()
+
+
+def _too_big(size: int | None, limit: int) -> str:
+    said = f"{size:,} bytes" if size is not None else "more"
+    return f"is too big ({said}; the limit is {limit:,} bytes)"
