@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import types
 import typing
 import urllib.parse
@@ -46,7 +47,7 @@ class Feed:
     """An RSS or Atom feed whose entries become articles."""
 
     url: str
-    every: float | None = None  # seconds between polls; None: corpus.feed_interval
+    interval: float | None = None  # seconds between polls; None: corpus.feed_interval
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,14 @@ class CorpusSettings:
     max_file_bytes: int = setting(2_000_000, "larger files are skipped", minimum=1)
     rescan_seconds: float = setting(30.0, "periodic rescan, besides file events", minimum=0.5)
     feeds: tuple[Feed, ...] = setting(
-        (), "RSS or Atom feeds: a list of URLs, or of {url: URL, every: SECONDS}"
+        (), "RSS or Atom feeds: a list of URLs, or of {url: URL, interval: 90 (or 5m, 1h)}"
     )
-    feed_interval: float = setting(900.0, "seconds between polls of a feed", minimum=1)
+    feed_interval: float = setting(
+        60.0, "seconds between polls of a feed (a conditional request)", minimum=1
+    )
 
     def interval(self, feed: Feed) -> float:
-        return feed.every if feed.every is not None else self.feed_interval
+        return feed.interval if feed.interval is not None else self.feed_interval
 
 
 @dataclass(frozen=True)
@@ -254,7 +257,7 @@ def _check(where: str, kind: Any, spec: dataclasses.Field[Any], value: Any, base
 
 
 def _feeds(label: str, value: Any) -> tuple[Feed, ...]:
-    """``corpus.feeds``: URLs, or mappings with ``url`` and ``every`` (seconds)."""
+    """``corpus.feeds``: URLs, or mappings with ``url`` and ``interval`` (or ``every``)."""
     if isinstance(value, str | Mapping):
         value = [value]
     if not isinstance(value, list):
@@ -262,27 +265,42 @@ def _feeds(label: str, value: Any) -> tuple[Feed, ...]:
     feeds: dict[str, Feed] = {}
     for number, item in enumerate(value, start=1):
         where = f"{label}, feed {number},"
-        every = None
+        interval = None
         if isinstance(item, Mapping):
-            extra = sorted(str(k) for k in set(item) - {"url", "every"})
+            extra = sorted(str(k) for k in set(item) - {"url", *_INTERVAL_KEYS})
             if extra:
-                raise ConfigError(f"{where} has the key '{extra[0]}'; expected url and every")
-            every = item.get("every")
-            if every is not None and (
-                isinstance(every, bool)
-                or not isinstance(every, int | float)
-                or not math.isfinite(every)
-                or every < 1
-            ):
-                raise ConfigError(f"{where} every is {every!r}; expected seconds, at least 1")
+                raise ConfigError(f"{where} has the key '{extra[0]}'; expected url and interval")
+            given = [item[k] for k in _INTERVAL_KEYS if k in item]
+            if given:
+                interval = _duration(f"{where} interval", given[0])
             item = item.get("url")
         if not isinstance(item, str) or not _web_address(item.strip()):
             raise ConfigError(f"{where} is {item!r}; expected an http or https URL")
         url = item.strip()
         if url in feeds:
             raise ConfigError(f"{where} {url} is listed twice")
-        feeds[url] = Feed(url, float(every) if every is not None else None)
+        feeds[url] = Feed(url, interval)
     return tuple(feeds.values())
+
+
+_INTERVAL_KEYS = ("interval", "every")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(label: str, value: Any) -> float:
+    """Seconds, from a number of seconds or a text such as ``90s``, ``5m`` or ``1h``."""
+    seconds: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", value.lower())
+        if match:
+            seconds = float(match.group(1)) * _UNITS[match.group(2) or "s"]
+    if seconds is None or not math.isfinite(seconds) or seconds < 1:
+        raise ConfigError(
+            f"{label} is {value!r}; expected seconds (at least 1) or a text like 90s, 5m, 1h"
+        )
+    return seconds
 
 
 def _web_address(text: str) -> bool:

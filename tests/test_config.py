@@ -121,12 +121,16 @@ class TestFeeds:
     def test_urls_or_mappings_with_their_own_interval(self, tmp_path: Path) -> None:
         text = (
             "corpus:\n  feed_interval: 600\n  feeds:\n    - https://a.example/feed.xml\n"
-            "    - url: http://b.example/atom\n      every: 60\n"
+            "    - url: http://b.example/atom\n      interval: 60\n"
+            "    - {url: http://c.example/rss, interval: 5m}\n"
+            "    - {url: http://d.example/rss, every: 1.5h}\n"
         )
         corpus = load_settings(write(tmp_path, text), {}).corpus
         assert [(f.url, corpus.interval(f)) for f in corpus.feeds] == [
             ("https://a.example/feed.xml", 600.0),
             ("http://b.example/atom", 60.0),
+            ("http://c.example/rss", 300.0),
+            ("http://d.example/rss", 5400.0),
         ]
 
     @pytest.mark.parametrize(
@@ -138,12 +142,22 @@ class TestFeeds:
                 "[https://a.example/f, https://a.example/f]",
                 "feed 2, https://a.example/f is listed twice",
             ),
-            ("[{url: https://a.example/f, every: 0}]", "every is 0; expected seconds"),
+            ("[{url: https://a.example/f, interval: 0}]", "interval is 0; expected seconds"),
+            ("[{url: https://a.example/f, interval: soon}]", "'soon'; expected seconds"),
             ("[{url: https://a.example/f, often: 1}]", "has the key 'often'"),
-            ("[{every: 60}]", "feed 1, is None; expected an http"),
+            ("[{interval: 60}]", "feed 1, is None; expected an http"),
             ('["https://a.example/f g"]', "expected an http or https URL"),
         ],
-        ids=["not-a-list", "not-http", "twice", "every-zero", "unknown-key", "no-url", "space"],
+        ids=[
+            "not-a-list",
+            "not-http",
+            "twice",
+            "interval-zero",
+            "interval-word",
+            "unknown-key",
+            "no-url",
+            "space",
+        ],
     )
     def test_a_wrong_feed_is_named(self, tmp_path: Path, feeds: str, needle: str) -> None:
         with pytest.raises(ConfigError, match=re.escape(needle)):

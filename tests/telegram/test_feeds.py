@@ -50,7 +50,7 @@ async def test_feed_entries_are_answered_and_announced_once_to_matching_topics(
         corpus_dir,
         tmp_path,
         **{
-            "corpus.feeds": [{"url": site.url("/feed.xml"), "every": 1}],
+            "corpus.feeds": [{"url": site.url("/feed.xml"), "interval": 1}],
             "corpus.rescan_seconds": 1,
             "web.site_delay_seconds": 0,
         },
@@ -92,7 +92,7 @@ async def test_an_operator_runs_the_bot_on_a_feed(
     serve_feed(site, ("/ferry", "Night ferries return to the fjords", FERRY))
     config = (
         f"corpus:\n  folder: {corpus}\n  rescan_seconds: 1\n"
-        f"  feeds:\n    - url: {site.url('/feed.xml')}\n      every: 1\n"
+        f"  feeds:\n    - url: {site.url('/feed.xml')}\n      interval: 1\n"
         f"storage:\n  path: {tmp_path / 'bot.sqlite3'}\n"
         "answers:\n  embedding_model: none\nweb:\n  site_delay_seconds: 0\n"
     )
