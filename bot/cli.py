@@ -1,5 +1,5 @@
 """The console commands: chat, ask, articles, summary, search, eval, run, announce, subscribers,
-digest, add and poll.
+digest, add, poll and migrate.
 
 ``python -m bot`` with no command is the main job: the Telegram bot when TELEGRAM_BOT_TOKEN
 is set, the console chat otherwise.
@@ -269,7 +269,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 def cmd_subscribers(args: argparse.Namespace) -> int:
     """List the subscriptions."""
-    storage = Storage(_settings(args).storage.path)
+    storage = Storage(_settings(args).storage.database)
     rows = storage.subscriptions()
     for sub in rows:
         state = "active" if sub.active else f"inactive ({sub.failures} failures)"
@@ -303,7 +303,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not settings.corpus.feeds:
         raise BotError("no feeds are configured: list their URLs under corpus.feeds")
-    storage = Storage(settings.storage.path)
+    storage = Storage(settings.storage.database)
 
     async def poll() -> list[PollResult | None]:
         async with Fetcher(settings.web.limits) as fetcher:
@@ -328,6 +328,17 @@ def _polled(result: PollResult | None, state: FeedState | None) -> str:
         return "unchanged since the last poll"
     kind = " (its back catalogue: not announced)" if result.catalogue else ""
     return f"{len(result.written)} new or changed articles written{kind}"
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Bring the database's schema up to date, and exit."""
+    configure_logging(logging.INFO)  # one line per migration applied
+    storage = Storage(_settings(args).storage.database)
+    try:
+        print(f"the database {storage.where} is at schema version {storage.schema_version}")
+    finally:
+        storage.close()
+    return 0
 
 
 def cmd_default(args: argparse.Namespace) -> int:
@@ -444,6 +455,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("url", help="the page's http or https address")
     p.set_defaults(func=cmd_add)
     add("poll", "poll every feed in corpus.feeds once").set_defaults(func=cmd_poll)
+    add("migrate", "bring the database's schema up to date and exit").set_defaults(
+        func=cmd_migrate
+    )
     parser.set_defaults(func=cmd_default)
     return parser
 

@@ -111,12 +111,22 @@ class TelegramSettings:
 
 @dataclass(frozen=True)
 class StorageSettings:
-    path: Path = setting(Path("data/bot.sqlite3"), "SQLite database file")
+    path: Path = setting(
+        Path("data/bot.sqlite3"), "SQLite database file; its folder holds the indexes"
+    )
+    url: str | None = setting(
+        None, "postgresql://USER@HOST/DB for several bot processes (password: PGPASSWORD)"
+    )
 
     @property
     def folder(self) -> Path:
-        """Where the indexes live too."""
+        """Where the indexes live (on PostgreSQL too: each process keeps its own)."""
         return self.path.parent
+
+    @property
+    def database(self) -> Path | str:
+        """What ``Storage`` opens: the PostgreSQL URL when set, else the SQLite file."""
+        return self.url or self.path
 
 
 @dataclass(frozen=True)
@@ -303,6 +313,33 @@ def _duration(label: str, value: Any) -> float:
     return seconds
 
 
+def _field(kind: type[Any], name: str) -> dataclasses.Field[Any]:
+    return next(f for f in dataclasses.fields(kind) if f.name == name)
+
+
+def _database_url(url: str, from_environment: bool) -> str:
+    """``storage.url`` (or BOT_DATABASE_URL): a PostgreSQL URL, or ``sqlite:///PATH``. A
+    password belongs in the environment (PGPASSWORD, or the whole URL in BOT_DATABASE_URL),
+    never in the config file."""
+    where = "BOT_DATABASE_URL" if from_environment else "config key 'storage.url'"
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == "sqlite":
+        if not url.startswith("sqlite:///") or len(url) <= 10:
+            raise ConfigError(f"{where} is {url!r}; expected sqlite:///PATH")
+        return url
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ConfigError(
+            f"{where} is not a postgresql:// URL (starts with {parts.scheme or url[:12]!r}); "
+            "leave it empty to use the SQLite file storage.path"
+        )
+    if parts.password and not from_environment:
+        raise ConfigError(
+            "config key 'storage.url' holds a password; put it in PGPASSWORD (or the whole URL "
+            "in BOT_DATABASE_URL) instead, never in the config file"
+        )
+    return url
+
+
 def _web_address(text: str) -> bool:
     parts = urllib.parse.urlsplit(text)
     return (
@@ -376,6 +413,15 @@ def load_settings(
     sections = {
         name: _section(name, kind, raw.get(name) or {}, base) for name, kind in SECTIONS.items()
     }
+    storage = sections["storage"]
+    database = env.get("BOT_DATABASE_URL", "").strip()
+    if database or storage.url is not None:
+        url = _database_url(database or str(storage.url), bool(database))
+        if url.startswith("sqlite:"):
+            path = _check("storage.path", Path, _field(StorageSettings, "path"), url[10:], base)
+            sections["storage"] = dataclasses.replace(storage, url=None, path=path)
+        else:
+            sections["storage"] = dataclasses.replace(storage, url=url)
     base_url = env.get("TELEGRAM_BASE_URL", "").strip()
     if base_url:
         sections["telegram"] = dataclasses.replace(sections["telegram"], base_url=base_url)

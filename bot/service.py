@@ -91,7 +91,7 @@ class Service:
     ) -> Iterator[Service]:
         """The service for the settings, closed (index, vectors, database) on exit. The
         ``owner`` (the running bot) holds the database's lock: one sender per database."""
-        storage = Storage(settings.storage.path, owner=owner)  # first: a second bot stops here
+        storage = Storage(settings.storage.database, owner=owner)  # first: a second bot stops here
         try:
             library = open_library(settings, semantic=semantic)
         except BaseException:

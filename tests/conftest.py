@@ -13,6 +13,7 @@ from bot.core.corpus import load_corpus
 from bot.process import library_defaults
 from tests.support.fake_site import FakeSite
 from tests.support.paths import SEEDS
+from tests.support.postgres import new_database, start_postgres
 
 library_defaults()  # as the bot's entry point does, before any test imports telegram
 
@@ -37,3 +38,15 @@ async def fixture_site() -> AsyncIterator[FakeSite]:
     await site.start()
     yield site
     await site.stop()
+
+
+@pytest.fixture(name="postgres", scope="session")
+def fixture_postgres(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A PostgreSQL server for the session (its administrator's URL)."""
+    return start_postgres(tmp_path_factory.mktemp("postgres"))
+
+
+@pytest.fixture(name="pg_url")
+def fixture_pg_url(postgres: str) -> str:
+    """A fresh database on the session's PostgreSQL server."""
+    return new_database(postgres)

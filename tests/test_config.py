@@ -162,3 +162,36 @@ class TestFeeds:
     def test_a_wrong_feed_is_named(self, tmp_path: Path, feeds: str, needle: str) -> None:
         with pytest.raises(ConfigError, match=re.escape(needle)):
             load_settings(write(tmp_path, f"corpus:\n  feeds: {feeds}\n"), {})
+
+
+class TestDatabase:
+    def test_sqlite_by_default_postgresql_by_url(self, tmp_path: Path) -> None:
+        default = load_settings(write(tmp_path, ""), {}).storage.database
+        assert isinstance(default, Path) and default.name == "bot.sqlite3"
+        text = "storage:\n  url: postgresql://bot@db.example/bot\n"
+        assert load_settings(write(tmp_path, text), {}).storage.database == (
+            "postgresql://bot@db.example/bot"
+        )
+
+    def test_the_environment_may_hold_the_whole_url_with_its_password(
+        self, tmp_path: Path
+    ) -> None:
+        env = {"BOT_DATABASE_URL": "postgresql://bot:hunter2@db.example/bot"}
+        settings = load_settings(write(tmp_path, ""), env)
+        assert settings.storage.database == env["BOT_DATABASE_URL"]
+
+    def test_a_password_in_the_config_file_is_refused(self, tmp_path: Path) -> None:
+        text = "storage:\n  url: postgresql://bot:hunter2@db.example/bot\n"
+        with pytest.raises(ConfigError, match="PGPASSWORD") as info:
+            load_settings(write(tmp_path, text), {})
+        assert "hunter2" not in str(info.value)
+
+    def test_a_sqlite_url_names_the_file(self, tmp_path: Path) -> None:
+        text = "storage:\n  url: sqlite:///state/bot.db\n"
+        settings = load_settings(write(tmp_path, text), {}, base=tmp_path)
+        assert settings.storage.database == tmp_path / "state" / "bot.db"
+
+    @pytest.mark.parametrize("url", ["mysql://x/y", "sqlite:/x", "db.example"])
+    def test_other_urls_are_refused(self, tmp_path: Path, url: str) -> None:
+        with pytest.raises(ConfigError, match=r"storage\.url"):
+            load_settings(write(tmp_path, f"storage:\n  url: '{url}'\n"), {})
