@@ -22,6 +22,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import socket
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -343,17 +344,19 @@ class Postgres:
             ) from None
 
     def leader(self, name: str) -> Leader:
-        return _AdvisoryLock(self.url, self.where, lock_key(name))
+        return _AdvisoryLock(self.url, self.where, name)
 
 
 class _AdvisoryLock:
     """A session advisory lock on a connection of its own: PostgreSQL releases it when the
     connection ends, so a replica that dies hands its role on."""
 
-    def __init__(self, url: str, where: str, key: int) -> None:
+    def __init__(self, url: str, where: str, role: str) -> None:
         self.url = url
         self.where = where
-        self.key = key
+        self.key = lock_key(role)
+        # pg_stat_activity shows who holds which role: corpus-bot:sender:HOST:PID
+        self.name = f"corpus-bot:{role}:{socket.gethostname()}:{os.getpid()}"[:63]
         self._conn: Any = None
 
     def acquire(self) -> bool:
@@ -363,7 +366,9 @@ class _AdvisoryLock:
             return True
         try:
             if self._conn is None or self._conn.closed:
-                self._conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+                self._conn = psycopg.connect(
+                    self.url, autocommit=True, connect_timeout=10, application_name=self.name
+                )
             row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
         except psycopg.Error as exc:
             log.warning("database %s: cannot ask for a role: %s", self.where, _problem(exc))

@@ -129,13 +129,17 @@ class Library:
                 view.article_count,
             )
 
-    async def reload_async(self, names: Iterable[str] | None = None) -> Changes:
+    async def reload_async(
+        self, names: Iterable[str] | None = None, *, settle: bool = True
+    ) -> Changes:
         """Bring the index in step with the folder (in a worker thread) and swap in a new
         Engine if anything changed. With ``names`` (file names the watcher saw change), only
-        those files and the articles they hold are looked at."""
+        those files and the articles they hold are looked at; with ``settle``, files written
+        in the last moment are left until they settle (``settle=False``: files written whole,
+        as the mirror writes them)."""
         if self.read_only:
             return Changes()
-        changes, new_words = await asyncio.to_thread(self._reconcile, settle=True, names=names)
+        changes, new_words = await asyncio.to_thread(self._reconcile, settle=settle, names=names)
         if changes:
             self._refresh(self.engine.lexicon.extend(new_words))
             if self._semantic is not None:

@@ -7,6 +7,7 @@ and runs its background work (watcher, sender, embedding) around it.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import zoneinfo
@@ -19,6 +20,7 @@ from bot.core.corpus import Article, ArticleInfo
 from bot.errors import StorageError
 from bot.library import Changes, Library, index_folder
 from bot.process import embedder
+from bot.replicas import Mirror
 from bot.storage import Storage, Subscription
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ class Service:
         # Articles whose announcement could not be queued (the database failed): queued at
         # the next rescan that finds the database working, without a restart.
         self._unqueued: dict[str, Article | ArticleInfo] = {}
+        self.mirror: Mirror | None = None  # on a shared database: this process's corpus copy
 
     @classmethod
     @contextmanager
@@ -92,13 +95,23 @@ class Service:
         """The service for the settings, closed (index, vectors, database) on exit. The
         ``owner`` (the running bot) holds the database's lock: one sender per database."""
         storage = Storage(settings.storage.database, owner=owner)  # first: a second bot stops here
+        mirror = None
         try:
-            library = open_library(settings, semantic=semantic)
+            if storage.shared:  # several processes: each indexes its mirror of the corpus
+                mirror = Mirror(storage, settings.storage.folder / "corpus")
+                mirror.pull()
+                library = open_library(
+                    settings.replace(**{"corpus.folder": mirror.folder}), semantic=semantic
+                )
+            else:
+                library = open_library(settings, semantic=semantic)
         except BaseException:
             storage.close()
             raise
         try:
-            yield cls(settings, library, storage)
+            service = cls(settings, library, storage)
+            service.mirror = mirror
+            yield service
         finally:
             storage.close()
             library.close()
@@ -115,16 +128,28 @@ class Service:
         catalogue (known, not news); after that, what appeared while the bot was stopped is
         queued. Returns the number of deliveries queued."""
         articles = self.engine.articles
+        if self.storage.shared:  # the ingester records the back catalogue as it publishes
+            return self._queue(articles)
         if self.storage.get_meta("catalogue") is None:
             self.storage.mark_known((a.id, a.content_hash) for a in articles)
             self.storage.set_meta("catalogue", "seen")
             return 0
         return self._queue(articles)
 
-    async def rescan(self, names: set[str] | None = None) -> Changes:
+    async def sync(self) -> Changes:
+        """On a shared database: bring the mirror and the index up to date with what the
+        ingester recorded, and queue the announcements (once across processes)."""
+        if self.mirror is None:
+            return Changes()
+        names = await asyncio.to_thread(self.mirror.pull)
+        if not names:
+            return Changes()
+        return await self.rescan(names, settle=False)
+
+    async def rescan(self, names: set[str] | None = None, *, settle: bool = True) -> Changes:
         """Bring the corpus in step with its folder (or the files ``names``) and queue the
         announcements of what is new (and changed, when so configured)."""
-        changes = await self.library.reload_async(names)
+        changes = await self.library.reload_async(names, settle=settle)
         self._queue([*self._unqueued.values(), *changes.added, *changes.changed])
         return changes
 

@@ -284,6 +284,10 @@ class Storage:
     def close(self) -> None:
         self.db.close()
 
+    def ping(self) -> None:
+        """StorageError unless the database answers."""
+        self.db.read("SELECT 1")
+
     def leader(self, role: str) -> Leader:
         """A role (``sender``, ``ingester``) held by one process at a time."""
         return self.db.leader(role)
@@ -490,6 +494,17 @@ class Storage:
             ).fetchall()
         return sorted((Delivery(*r) for r in rows), key=lambda d: d.id)
 
+    def release_claims(self, keep: str) -> int:
+        """Free the pending rows other senders hold (a new sender takes over from one that
+        stopped); returns how many."""
+        with self.db.write() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET claimed_until=NULL WHERE status='pending'"
+                " AND claimed_until IS NOT NULL AND claimed_by<>?",
+                (keep,),
+            )
+        return int(cursor.rowcount)
+
     def next_due(self) -> float | None:
         rows = self.db.read("SELECT MIN(due) FROM outbox WHERE status='pending'")
         return None if rows[0][0] is None else float(rows[0][0])
@@ -564,6 +579,10 @@ class Storage:
             str(k): str(v)
             for k, v in self.db.read("SELECT key, value FROM kept WHERE kind=?", (kind,))
         }
+
+    def kept_one(self, kind: str, key: str) -> str | None:
+        rows = self.db.read("SELECT value FROM kept WHERE kind=? AND key=?", (kind, key))
+        return str(rows[0][0]) if rows else None
 
     def keep(self, kind: str, key: str, value: str | None) -> None:
         """Keep a value (None forgets it)."""

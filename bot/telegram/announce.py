@@ -1,11 +1,13 @@
 """Delivering the outbox: one message per article and subscribed chat.
 
-The sender takes due rows in order and sends several at once; the sending policy
-(``sending.Limits``) paces them to Telegram's limits, shared with the answers. A row is
-marked sent only once Telegram has accepted it, so a restart resumes where the last one
-stopped. A chat that refuses (blocked, kicked, not found) is retried and dropped after
-``max_failures`` refusals in a row; a RetryAfter that outlasts the policy's retries, and
-other errors, put the row back for later with back-off.
+The sender claims due rows in order (for a lease, so that no other process sends them) and
+sends several at once; the sending policy (``sending.Limits``) paces them to Telegram's
+limits, shared with the answers. A row is marked sent only once Telegram has accepted it, so
+a restart resumes where the last one stopped. On a shared database one process at a time is
+the sender (``app.Background``), so the limits hold for the whole fleet. A chat that refuses
+(blocked, kicked, not found) is retried and dropped after ``max_failures`` refusals in a row;
+a RetryAfter that outlasts the policy's retries, and other errors, put the row back for later
+with back-off.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import socket
 import time
 
 from telegram import Bot, InlineKeyboardMarkup
@@ -28,7 +32,16 @@ from bot.telegram.sending import retry_seconds
 log = logging.getLogger(__name__)
 
 MAX_TRANSIENT_ATTEMPTS = 8
+MISSING_ATTEMPTS = 5  # tries, two seconds apart, for an article not yet indexed here
 CONCURRENCY = 16
+# Rows are claimed in batches, each for a lease much longer than sending the batch takes at
+# Telegram's pace (64 at 30 a second: 2 s): should a sender stop without handing over, its
+# rows go to another after at most this long.
+BATCH = 64
+LEASE_SECONDS = 30.0
+# A process that becomes the fleet's sender waits this long (the old sender, if alive but cut
+# off from the database, has stopped by then) and takes over the rows the old one held.
+TAKEOVER_SECONDS = 3.0
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
@@ -40,6 +53,7 @@ class Sender:
         self.service = service
         self.wake = asyncio.Event()
         self.sent = 0
+        self.holder = f"{socket.gethostname()}:{os.getpid()}"
         self._in_flight: set[int] = set()
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._rendered: dict[tuple[str, str], Rendered] = {}
@@ -48,6 +62,15 @@ class Sender:
         """Send until nothing is pending (rows waiting for a retry included)."""
         while self.service.storage.pending_count() or self._in_flight:
             await self.step()
+
+    async def take_over(self) -> None:
+        """Become the fleet's sender: the rows the previous one held are taken over, then
+        ``run``."""
+        await asyncio.sleep(TAKEOVER_SECONDS)
+        freed = self.service.storage.release_claims(self.holder)
+        if freed:
+            log.info("took over %d deliveries from the previous sender", freed)
+        await self.run()
 
     async def run(self) -> None:
         while True:
@@ -62,7 +85,8 @@ class Sender:
     async def step(self) -> None:
         """Start sending what is due, or wait for the next due row or a wake-up."""
         storage = self.service.storage
-        rows = [r for r in storage.due(time.time()) if r.id not in self._in_flight]
+        claimed = storage.claim(time.time(), self.holder, LEASE_SECONDS, BATCH)
+        rows = [r for r in claimed if r.id not in self._in_flight]
         if not rows:
             next_due = storage.next_due()
             timeout = 30.0 if next_due is None else max(0.05, next_due - time.time())
@@ -126,6 +150,10 @@ class Sender:
                 return
         else:
             message = self._message(self.service.engine, row.article_id)
+            if message is None and row.attempts < MISSING_ATTEMPTS:
+                # another process may have announced it before this one has indexed it
+                storage.retry_later(row, time.time() + 2.0, "the article is not indexed yet")
+                return
             if message is None:
                 storage.give_up(row, "the article is no longer in the corpus")
                 return

@@ -30,6 +30,7 @@ from bot.errors import BotError
 from bot.feeds import FeedReader
 from bot.library import Changes
 from bot.process import install_redaction
+from bot.replicas import Ingester
 from bot.service import Service
 from bot.telegram import buttons, handlers, subscriptions
 from bot.telegram.announce import Sender
@@ -38,12 +39,15 @@ from bot.telegram.errors import on_error
 from bot.telegram.inline import on_inline
 from bot.telegram.persistence import StoragePersistence
 from bot.telegram.sending import Limits
-from bot.watcher import watch
+from bot.telegram.webhook import serve
+from bot.watcher import Rescan, watch
 from bot.web import Fetcher
 
 log = logging.getLogger(__name__)
 
 DIGEST_CHECK_SECONDS = 60.0
+FOLLOW_SECONDS = 1.0  # how often a process asks the shared database for new articles
+ROLE_SECONDS = 1.0  # how often a process checks its role, or tries to take one
 DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
 )
@@ -63,16 +67,70 @@ class Background:
 
     def start(self) -> None:
         settings = self.service.settings
-        if settings.announcements.enabled:
-            self._spawn(self.sender.run(), "announcements")
-        folder, every = settings.corpus.folder, settings.corpus.rescan_seconds
-        self._spawn(watch(folder, every, self.rescan), "watcher")
+        if not self.service.storage.shared:  # this process does everything
+            if settings.announcements.enabled:
+                self._spawn(self.sender.run(), "announcements")
+            self._spawn(self.ingest(self.rescan), "watcher")
+        else:  # one sender and one ingester in the fleet; every process follows the corpus
+            if settings.announcements.enabled:
+                self._spawn(self.in_role("sender", self.sender.take_over), "announcements")
+            ingester = Ingester(
+                self.service.storage, settings.corpus.folder, settings.corpus.max_file_bytes
+            )
+            self._spawn(
+                self.in_role("ingester", lambda: self.ingest(ingester.publish_async)), "ingester"
+            )
+            self._spawn(self.follow(), "follower")
         self._spawn(self.service.library.embed_in_background(self.data.stop), "embedding")
         self._spawn(self.digests(), "digests")
+
+    async def ingest(self, rescan: Rescan) -> None:
+        """Watch the corpus folder (calling ``rescan`` with what changed), and poll the feeds,
+        which write into it."""
+        settings = self.service.settings
+        work = [watch(settings.corpus.folder, settings.corpus.rescan_seconds, rescan)]
         if settings.corpus.feeds:
-            self.fetcher = Fetcher(settings.web.limits)
-            reader = FeedReader(settings, self.service.storage, self.fetcher)
-            self._spawn(reader.run(), "feeds")
+            self.fetcher = self.fetcher or Fetcher(settings.web.limits)
+            work.append(FeedReader(settings, self.service.storage, self.fetcher).run())
+        await asyncio.gather(*work)
+
+    async def follow(self) -> None:
+        """On a shared database: take up what the ingester records, every second."""
+        while True:
+            try:
+                changes = await self.service.sync()
+                if changes.added or changes.changed:
+                    self.sender.wake.set()
+                    self._spawn(
+                        self.service.library.embed_in_background(self.data.stop), "embedding"
+                    )
+            except Exception:  # a failing database must not stop following for good
+                log.exception("following the corpus failed; will try again")
+            await asyncio.sleep(FOLLOW_SECONDS)
+
+    async def in_role(self, role: str, work: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+        """Do ``work`` while this process holds ``role`` in the fleet; try to take the role
+        every second while another process holds it, and stop the work if it is lost."""
+        leader = self.service.storage.leader(role)
+        try:
+            while True:
+                if not await asyncio.to_thread(leader.acquire):
+                    await asyncio.sleep(ROLE_SECONDS)
+                    continue
+                log.info("this process is now the fleet's %s", role)
+                task = asyncio.create_task(work(), name=role)
+                try:
+                    while not task.done():
+                        await asyncio.wait({task}, timeout=ROLE_SECONDS)
+                        if not task.done() and not await asyncio.to_thread(leader.held):
+                            log.warning("lost the %s role; another process takes it", role)
+                            break
+                finally:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+        finally:
+            await asyncio.to_thread(leader.release)
 
     async def digests(self) -> None:
         """Every minute: queue the digests whose hour has come, and wake the sender."""
@@ -249,9 +307,7 @@ def run_bot(settings: Settings) -> None:
         retries = settings.telegram.connect_retries or -1  # -1: keep trying
         try:
             if webhook is not None:
-                app.run_webhook(
-                    **webhook, allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries
-                )
+                asyncio.run(serve(app, service, webhook, retries))
             else:
                 app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries)
         except InvalidToken:
@@ -278,7 +334,6 @@ def _webhook(settings: Settings) -> dict[str, Any] | None:
     return {
         "listen": telegram.webhook_listen,
         "port": telegram.webhook_port,
-        "url_path": "telegram",
         "webhook_url": telegram.webhook_url.rstrip("/") + "/telegram",
         "secret_token": settings.webhook_secret,
     }

@@ -3,6 +3,8 @@ button whose payload is gone or was never ours (forged) gets a polite "expired".
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import Any, TypeVar
 
 from telegram import Message, Update
@@ -20,6 +22,7 @@ from bot.telegram.keyboards import (
     articles_page,
     search_page,
 )
+from bot.telegram.persistence import StoragePersistence
 from bot.telegram.replies import answer_question, send_summary
 from bot.telegram.sending import edit, reply
 
@@ -106,7 +109,32 @@ async def on_search_page(update: Update, context: Context) -> None:
 
 
 async def on_expired(update: Update, context: Context) -> None:
-    """A button whose data is gone (or was never ours): a polite answer, nothing else."""
+    """A button whose data is gone (or was never ours): a polite answer, nothing else. On
+    a shared database the button may be another process's: it is looked up there, and the
+    update handled again if it is found."""
+    query = update.callback_query
+    cache = context.bot.callback_data_cache
+    persistence = context.application.persistence
+    if (
+        query is not None
+        and isinstance(query.data, InvalidCallbackData)
+        and isinstance(query.data.callback_data, str)
+        and cache is not None
+        and isinstance(persistence, StoragePersistence)
+        and persistence.storage.shared
+    ):
+        original = query.data.callback_data
+        with contextlib.suppress(IndexError, ValueError):
+            keyboard, _ = cache.extract_uuids(original)
+            found = await asyncio.to_thread(persistence.keyboard, keyboard)
+            if found is not None:
+                cache.load_persistence_data(found)
+                with query._unfrozen():  # as the cache itself sets it
+                    query.data = original
+                cache.process_callback_query(query)
+                if not isinstance(query.data, InvalidCallbackData):
+                    await context.application.process_update(update)
+                    return
     await _answer(update, render.EXPIRED)
 
 

@@ -5,6 +5,7 @@ shared ``bot_data`` holds live objects and is not persisted."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from typing import Any
@@ -26,7 +27,11 @@ _QUERIES = "queries"
 class StoragePersistence(BasePersistence[dict[Any, Any], ChatData, BotData]):
     """Chat data and button data in the ``kept`` table of the bot's storage."""
 
-    def __init__(self, storage: Storage, update_interval: float = 2) -> None:
+    def __init__(self, storage: Storage, update_interval: float | None = None) -> None:
+        # On a shared database another process may need a button or a chat's data in the
+        # next moment: written every half second rather than every two.
+        if update_interval is None:
+            update_interval = 0.5 if storage.shared else 2.0
         super().__init__(
             store_data=PersistenceInput(bot_data=False, user_data=False, callback_data=True),
             update_interval=update_interval,
@@ -52,9 +57,31 @@ class StoragePersistence(BasePersistence[dict[Any, Any], ChatData, BotData]):
         self.storage.keep(_CHATS, str(chat_id), None)
 
     async def refresh_chat_data(self, chat_id: int, chat_data: ChatData) -> None:
-        """Chat data is only changed here."""
+        """Before each update: on a shared database another process may have answered this
+        chat last, so its data is read again (on SQLite only this process changes it)."""
+        if not self.storage.shared:
+            return
+        value = self.storage.kept_one(_CHATS, str(chat_id))
+        if value is None:
+            return
+        with contextlib.suppress(ValueError, TypeError):
+            fresh = ChatData.from_json(json.loads(value))
+            chat_data.about, chat_data.replies = fresh.about, fresh.replies
 
     # -- buttons ------------------------------------------------------------------------------
+
+    def keyboard(self, keyboard_id: str) -> CDCData | None:
+        """One keyboard's buttons, as the callback data cache loads them: on a shared
+        database, a button another process made is found here when it is pressed."""
+        value = self.storage.kept_one(_BUTTONS, keyboard_id)
+        if value is None:
+            return None
+        try:
+            stamp, buttons = json.loads(value)
+            decoded = {k: decode_payload(v) for k, v in buttons.items()}
+        except (ValueError, TypeError, KeyError):
+            return None
+        return [(keyboard_id, float(stamp), decoded)], {}
 
     async def get_callback_data(self) -> CDCData | None:
         keyboards: list[tuple[str, float, dict[str, Any]]] = []

@@ -358,7 +358,7 @@ async def test_operator_runs_python_m_bot_run(api: FakeBotApi, tmp_path: Path) -
 
 async def test_webhook_mode_receives_updates(api: FakeBotApi, tmp_path: Path) -> None:
     """telegram.mode: webhook registers the webhook, checks the secret token on every update,
-    and answers what arrives."""
+    answers what arrives, and says it is healthy on /healthz."""
     import json
 
     import httpx
@@ -398,6 +398,15 @@ async def test_webhook_mode_receives_updates(api: FakeBotApi, tmp_path: Path) ->
                 },
             )
             assert ok.status_code == 200
+            broken = await client.post(
+                f"http://127.0.0.1:{port}/telegram",
+                content=b"[not json",
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"},
+            )
+            assert broken.status_code == 400
+            health = await client.get(f"http://127.0.0.1:{port}/healthz")
+            assert health.status_code == 200
+            assert health.json() == {"articles": 2, "database": "ok", "status": "ok"}
         reply = (await api.wait_for("sendMessage", chat_id=6, within=30))[-1]
         assert "Ella Kidron" in reply.params["text"]
     finally:

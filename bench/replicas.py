@@ -1,0 +1,168 @@
+"""Benchmark: one and two ``python -m bot run`` replicas in webhook mode on one PostgreSQL,
+behind a round-robin front, against the fake Bot API server.
+
+    .venv/bin/python -m bench.replicas [--subscribers 3000] [--questions 300] [--replicas 1 2]
+
+For each fleet size it reports:
+
+- **announcements per second** with Telegram's limits lifted: one new article to every
+  subscriber, from the first message to the last (one process is the fleet's sender, so a
+  second replica is not expected to add to it);
+- **answers per second**: questions from as many users, posted through the front 32 at a
+  time, from the first post to the last answer (the lexical engine: ``embedding_model:
+  none``);
+- with two replicas, **failover**: the sender SIGKILLed in the middle of a broadcast (seconds
+  from the kill to the next announcement, and whether any chat got it twice), and the
+  ingester SIGKILLed (seconds until another process holds the role).
+
+PostgreSQL is the ``pgserver`` package's server (a dev dependency), started in a temporary
+folder; the fake Bot API server and the front run in this process. All of it shares this
+machine's cores, so the figures are a floor, not what separate machines would give.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import json
+import tempfile
+import time
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from bot.storage import Storage
+from tests.support import updates as u
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.fleet import Fleet
+from tests.support.postgres import new_database, start_postgres
+from tests.telegram.test_announcements import NEW_ARTICLE, announcements, drop
+
+LIFTED = (
+    "announcements:\n  global_per_second: 1000000\n  group_per_minute: 1000000\n"
+    "  chat_per_second: 1000000\n"
+)
+QUESTIONS = [
+    "who gave the opening presentation?",
+    "how many refrigerators were delivered?",
+    "what did the robots do at the warehouse?",
+    "when was the infrastructure summit?",
+    "wat is the articel about robots about",
+]
+IN_FLIGHT = 32
+
+
+async def fleet_of(
+    api: FakeBotApi, admin_url: str, folder: Path, replicas: int, subscribers: int
+) -> Fleet:
+    url = new_database(admin_url)
+    with closing(Storage(url)) as storage:
+        for chat in range(1, subscribers + 1):
+            storage.subscribe(chat, 0, "private", None)
+    fleet = Fleet(api, url, folder, replicas=replicas, extra=LIFTED)
+    await fleet.front.start()
+    for n in range(replicas):
+        fleet.start(n)
+    for n in range(replicas):
+        await fleet.healthy(n, 2, within=120)
+    await fleet.wait_roles(within=60)
+    return fleet
+
+
+async def broadcast(fleet: Fleet, api: FakeBotApi, subscribers: int) -> float:
+    """Messages a second for one new article to every subscriber."""
+    drop(fleet.corpus, "010_drones.txt", NEW_ARTICLE)
+    await api.wait_for("sendMessage", subscribers, within=600)
+    times = sorted(c.at for c in announcements(api))
+    return (len(times) - 1) / (times[-1] - times[0])
+
+
+async def answers(fleet: Fleet, api: FakeBotApi, count: int) -> float:
+    """Answers a second for ``count`` questions from as many users."""
+    before = len(api.sent())
+    slots = asyncio.Semaphore(IN_FLIGHT)
+    base = 10_000_000
+
+    async def one(i: int) -> None:
+        async with slots:
+            chat = base + i
+            await fleet.post(u.message(QUESTIONS[i % len(QUESTIONS)], chat, user_id=chat))
+            await api.wait_for("sendMessage", 1, chat_id=chat, within=120)
+
+    start = time.monotonic()
+    await asyncio.gather(*(one(i) for i in range(count)))
+    elapsed = time.monotonic() - start
+    assert len(api.sent()) - before >= count
+    return count / elapsed
+
+
+async def failover(fleet: Fleet, api: FakeBotApi, subscribers: int) -> dict[str, Any]:
+    roles = await fleet.wait_roles()
+    drop(fleet.corpus, "011_ferries.txt", NEW_ARTICLE.replace("Drone", "Ferry"))
+    await api.wait_for("sendMessage", subscribers // 3, within=600)
+    killed_at = time.monotonic()
+    fleet.kill(roles["sender"])
+    await api.wait_for("sendMessage", len(api.sent()) + 1, within=120)
+    sender = time.monotonic() - killed_at
+    await api.wait_for("sendMessage", subscribers, within=600)
+    await asyncio.sleep(2)
+    per_chat = collections.Counter(int(c.params["chat_id"]) for c in api.sent())
+    roles = await fleet.wait_roles(not_pid=roles["sender"])
+    killed_at = time.monotonic()
+    fleet.kill(roles["ingester"])
+    await fleet.wait_roles(not_pid=roles["ingester"])
+    ingester = time.monotonic() - killed_at
+    return {
+        "sender_failover_s": round(sender, 2),
+        "chats_reached": len(per_chat),
+        "chats_twice": sum(1 for n in per_chat.values() if n > 1),
+        "ingester_failover_s": round(ingester, 2),
+    }
+
+
+async def measure(
+    folder: Path, admin_url: str, replicas: int, subscribers: int, questions: int
+) -> dict[str, Any]:
+    result: dict[str, Any] = {"replicas": replicas, "subscribers": subscribers}
+    api = FakeBotApi()
+    await api.start()
+    fleet = await fleet_of(api, admin_url, folder / "fleet", replicas, subscribers)
+    try:
+        result["announcements_per_s"] = round(await broadcast(fleet, api, subscribers), 1)
+        result["answers_per_s"] = round(await answers(fleet, api, questions), 1)
+    finally:
+        fleet.stop()
+        await fleet.front.stop()
+        await api.stop()
+    if replicas > 1:
+        api = FakeBotApi()
+        await api.start()
+        fleet = await fleet_of(api, admin_url, folder / "again", replicas, subscribers)
+        try:
+            result |= await failover(fleet, api, subscribers)
+        finally:
+            fleet.stop()
+            await fleet.front.stop()
+            await api.stop()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subscribers", type=int, default=3000)
+    parser.add_argument("--questions", type=int, default=300)
+    parser.add_argument("--replicas", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        admin_url = start_postgres(Path(tmp) / "pg")
+        for replicas in args.replicas:
+            folder = Path(tmp) / f"fleet{replicas}"
+            result = asyncio.run(
+                measure(folder, admin_url, replicas, args.subscribers, args.questions)
+            )
+            print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
