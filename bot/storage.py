@@ -378,7 +378,7 @@ class Storage:
                 (new_id, old_id),
             )
             db.execute(
-                "UPDATE outbox SET chat_id=? WHERE chat_id=? AND status='pending'",
+                "UPDATE outbox SET chat_id=? WHERE chat_id=? AND status IN ('pending', 'sending')",
                 (new_id, old_id),
             )
 
@@ -525,11 +525,32 @@ class Storage:
                 (delivery.chat_id, delivery.thread_id),
             )
 
+    def sending(self, delivery: Delivery) -> None:
+        """The message is about to leave. Should the process die before the outcome is
+        recorded, the row stays ``sending``: Telegram has most likely delivered it, so it is
+        not sent again (``settle_in_flight``)."""
+        with self.db.write() as db:
+            db.execute(
+                "UPDATE outbox SET status='sending' WHERE id=? AND status='pending'",
+                (delivery.id,),
+            )
+
+    def settle_in_flight(self, keep: str) -> int:
+        """Rows another sender (a process that has died) had on their way: counted as sent,
+        never sent twice. Returns how many."""
+        with self.db.write() as db:
+            cursor = db.execute(
+                "UPDATE outbox SET status='sent', claimed_until=NULL, error=? WHERE"
+                " status='sending' AND (claimed_by IS NULL OR claimed_by<>?)",
+                ("on its way when its sender stopped; not sent again", keep),
+            )
+        return int(cursor.rowcount)
+
     def retry_later(self, delivery: Delivery, due: float, error: str) -> None:
         with self.db.write() as db:
             db.execute(
-                "UPDATE outbox SET attempts=attempts+1, due=?, error=?, claimed_until=NULL"
-                " WHERE id=?",
+                "UPDATE outbox SET status='pending', attempts=attempts+1, due=?, error=?,"
+                " claimed_until=NULL WHERE id=?",
                 (due, error[:500], delivery.id),
             )
 
@@ -559,14 +580,14 @@ class Storage:
                     "UPDATE subscriptions SET active=0 WHERE chat_id=? AND thread_id=?", where
                 )
                 db.execute(
-                    "UPDATE outbox SET status='dropped', error=? WHERE status='pending'"
-                    " AND chat_id=? AND thread_id=?",
-                    (error[:500], *where),
+                    "UPDATE outbox SET status='dropped', error=? WHERE (status='pending'"
+                    " AND chat_id=? AND thread_id=?) OR id=?",
+                    (error[:500], *where, delivery.id),
                 )
             else:
                 db.execute(
-                    "UPDATE outbox SET attempts=attempts+1, due=?, error=?, claimed_until=NULL"
-                    " WHERE id=?",
+                    "UPDATE outbox SET status='pending', attempts=attempts+1, due=?, error=?,"
+                    " claimed_until=NULL WHERE id=?",
                     (due, error[:500], delivery.id),
                 )
         return dead

@@ -151,6 +151,28 @@ def test_a_claim_holds_rows_for_its_lease(store: Storage) -> None:
     assert [d.chat_id for d in later] == [2, 3, 4, 5]
 
 
+def test_a_message_on_its_way_when_its_sender_died_is_not_sent_again(store: Storage) -> None:
+    for chat in range(1, 5):
+        store.subscribe(chat, 0, "private", None)
+    store.enqueue("a1", "h1")
+    now = time.time()
+    held = store.claim(now, "dead", lease=30)
+    store.sending(held[0])  # the request left; the process died before the answer
+    store.sending(held[1])
+    store.retry_later(held[1], now, "timed out")  # an outcome: back to pending
+    store.sending(held[2])
+    store.delivered(held[2])
+    assert store.settle_in_flight("alive") == 1  # only chat 1 was on its way
+    store.release_claims("alive")
+    again = store.claim(now + 1, "alive", lease=30)
+    assert [d.chat_id for d in again] == [2, 4]
+    assert store.outbox_counts() == {"pending": 2, "sent": 2}
+    mine = again[0]
+    store.sending(mine)
+    assert store.settle_in_flight("alive") == 0  # the live sender's own rows are left alone
+    assert store.pending_count() == 1
+
+
 def test_the_corpus_is_published_in_versions(store: Storage) -> None:
     v1 = store.publish([("a.txt", "A", "ha"), ("b.txt", "B", "hb")], known=[("a", "ha")])
     assert store.announced_hash("a") == "ha" and store.corpus_hashes() == {

@@ -2,8 +2,12 @@
 
 The sender claims due rows in order (for a lease, so that no other process sends them) and
 sends several at once; the sending policy (``sending.Limits``) paces them to Telegram's
-limits, shared with the answers. A row is marked sent only once Telegram has accepted it, so
-a restart resumes where the last one stopped. On a shared database one process at a time is
+limits, shared with the answers. Just before a message's request leaves (past the limits) its
+row is marked ``sending``; once Telegram has accepted it, ``sent``. So a restart resumes where
+the last one stopped, and a row that was on its way when its process died is not sent again:
+Telegram has no idempotency key, and a request that left has most likely been delivered, so
+of "maybe twice" and "maybe never" only for the instant between the mark and the request
+leaving the process, the bot takes the second. On a shared database one process at a time is
 the sender (``app.Background``), so the limits hold for the whole fleet. A chat that refuses
 (blocked, kicked, not found) is retried and dropped after ``max_failures`` refusals in a row;
 a RetryAfter that outlasts the policy's retries, and other errors, put the row back for later
@@ -18,6 +22,8 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -27,7 +33,7 @@ from bot.core.answer import Engine
 from bot.service import Service, period_window
 from bot.storage import Delivery
 from bot.telegram.keyboards import announcement_keyboard
-from bot.telegram.sending import retry_seconds
+from bot.telegram.sending import before_request, retry_seconds
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +49,7 @@ LEASE_SECONDS = 30.0
 # off from the database, has stopped by then) and takes over the rows the old one held.
 TAKEOVER_SECONDS = 3.0
 Rendered = tuple[str, InlineKeyboardMarkup | None]
+T = TypeVar("T")
 
 
 class Sender:
@@ -58,21 +65,40 @@ class Sender:
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._rendered: dict[tuple[str, str], Rendered] = {}
 
+    async def _io(self, call: Callable[..., T], *args: Any) -> T:
+        """A storage call: on PostgreSQL in a worker thread (a network round trip must not
+        hold up the chats), on SQLite here (its one connection is not shared with threads)."""
+        if self.service.storage.shared:
+            return await asyncio.to_thread(call, *args)
+        return call(*args)
+
     async def drain(self) -> None:
         """Send until nothing is pending (rows waiting for a retry included)."""
-        while self.service.storage.pending_count() or self._in_flight:
+        while (
+            await self._io(
+                self.service.storage.pending_count,
+            )
+            or self._in_flight
+        ):
             await self.step()
 
     async def take_over(self) -> None:
         """Become the fleet's sender: the rows the previous one held are taken over, then
         ``run``."""
         await asyncio.sleep(TAKEOVER_SECONDS)
-        freed = self.service.storage.release_claims(self.holder)
+        freed = await self._io(self.service.storage.release_claims, self.holder)
         if freed:
             log.info("took over %d deliveries from the previous sender", freed)
         await self.run()
 
     async def run(self) -> None:
+        settled = await self._io(self.service.storage.settle_in_flight, self.holder)
+        if settled:
+            log.warning(
+                "%d announcements were on their way when the previous sender stopped; "
+                "Telegram most likely has them, so they are not sent again",
+                settled,
+            )
         while True:
             try:
                 await self.step()
@@ -85,10 +111,12 @@ class Sender:
     async def step(self) -> None:
         """Start sending what is due, or wait for the next due row or a wake-up."""
         storage = self.service.storage
-        claimed = storage.claim(time.time(), self.holder, LEASE_SECONDS, BATCH)
+        claimed = await self._io(storage.claim, time.time(), self.holder, LEASE_SECONDS, BATCH)
         rows = [r for r in claimed if r.id not in self._in_flight]
         if not rows:
-            next_due = storage.next_due()
+            next_due = await self._io(
+                storage.next_due,
+            )
             timeout = 30.0 if next_due is None else max(0.05, next_due - time.time())
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -123,10 +151,10 @@ class Sender:
             self._rendered[key] = (html, announcement_keyboard(self._username(), article.id))
         return self._rendered[key]
 
-    def _digest(self, row: Delivery) -> list[str]:
+    async def _digest(self, row: Delivery) -> list[str]:
         """A digest's messages: the period's new articles the subscription is about."""
         mode, start, end = period_window(row.article_id)
-        sub = self.service.storage.subscription(row.chat_id, row.thread_id)
+        sub = await self._io(self.service.storage.subscription, row.chat_id, row.thread_id)
         topics = sub.filters if sub is not None else ()
         zone = end.tzinfo
         items = [
@@ -141,23 +169,39 @@ class Sender:
             else []
         )
 
-    async def _send(self, row: Delivery) -> None:
+    async def _parts(self, row: Delivery) -> list[Rendered]:
+        """The row's messages; none when it is settled without sending (an empty digest, an
+        article gone) or put back (an article not indexed here yet)."""
         storage = self.service.storage
         if row.kind == "digest":
-            parts: list[Rendered] = [(text, None) for text in self._digest(row)]
+            parts: list[Rendered] = [(text, None) for text in await self._digest(row)]
             if not parts:  # nothing new in the period: no message is better than an empty one
-                storage.give_up(row, "no new articles in the period")
-                return
-        else:
-            message = self._message(self.service.engine, row.article_id)
-            if message is None and row.attempts < MISSING_ATTEMPTS:
-                # another process may have announced it before this one has indexed it
-                storage.retry_later(row, time.time() + 2.0, "the article is not indexed yet")
-                return
-            if message is None:
-                storage.give_up(row, "the article is no longer in the corpus")
-                return
-            parts = [message]
+                await self._io(storage.give_up, row, "no new articles in the period")
+            return parts
+        message = self._message(self.service.engine, row.article_id)
+        if message is None and row.attempts < MISSING_ATTEMPTS:
+            # another process may have announced it before this one has indexed it
+            await self._io(
+                storage.retry_later, row, time.time() + 2.0, "the article is not indexed yet"
+            )
+        elif message is None:
+            await self._io(storage.give_up, row, "the article is no longer in the corpus")
+        return [] if message is None else [message]
+
+    async def _send(self, row: Delivery) -> None:
+        storage = self.service.storage
+        parts = await self._parts(row)
+        if not parts:
+            return
+        marked = False
+
+        async def on_its_way() -> None:  # just before the request leaves, past the limits
+            nonlocal marked
+            if not marked:
+                await self._io(storage.sending, row)
+                marked = True
+
+        token = before_request.set(on_its_way)
         try:
             for text, markup in parts:
                 await self.bot.send_message(
@@ -167,31 +211,38 @@ class Sender:
                     message_thread_id=row.thread_id or None,
                 )
         except RetryAfter as exc:
-            storage.retry_later(row, time.time() + retry_seconds(exc), str(exc))
+            await self._io(storage.retry_later, row, time.time() + retry_seconds(exc), str(exc))
         except (Forbidden, BadRequest) as exc:
-            self._refused(row, exc)
+            await self._refused(row, exc)
         except TelegramError as exc:
             if row.attempts + 1 >= MAX_TRANSIENT_ATTEMPTS:
-                storage.give_up(row, str(exc))
+                await self._io(storage.give_up, row, str(exc))
                 log.warning("gave up announcing to chat %s: %s", row.chat_id, exc)
             else:
-                storage.retry_later(row, time.time() + 2.0 ** min(row.attempts, 8), str(exc))
+                await self._io(
+                    storage.retry_later, row, time.time() + 2.0 ** min(row.attempts, 8), str(exc)
+                )
+        except Exception as exc:  # not Telegram's answer: try again later
+            await self._io(storage.retry_later, row, time.time() + 30.0, repr(exc))
+            raise
         else:
-            storage.delivered(row)
+            await self._io(storage.delivered, row)
             self.sent += 1
+        finally:
+            before_request.reset(token)
 
-    def _refused(self, row: Delivery, exc: TelegramError) -> None:
+    async def _refused(self, row: Delivery, exc: TelegramError) -> None:
         storage = self.service.storage
         reason = str(exc).lower()
         if isinstance(exc, BadRequest) and not (
             "chat not found" in reason or "thread not found" in reason
         ):
-            storage.give_up(row, str(exc))
+            await self._io(storage.give_up, row, str(exc))
             log.warning("announcement to chat %s refused for good: %s", row.chat_id, exc)
             return
         limit = self.service.settings.announcements.max_failures
         due = time.time() + 2.0 ** min(row.attempts, 8)
-        if storage.refused(row, str(exc), limit, due):
+        if await self._io(storage.refused, row, str(exc), limit, due):
             log.warning("chat %s dropped after %d refusals: %s", row.chat_id, limit, exc)
 
     def _username(self) -> str | None:

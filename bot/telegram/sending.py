@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
@@ -29,6 +30,12 @@ from bot.config import AnnouncementSettings
 log = logging.getLogger(__name__)
 
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
+# Called just before a request leaves, after the limits have let it through: the announcement
+# sender records there that a message is on its way (``announce.Sender``).
+Hook = Callable[[], Awaitable[None]]
+before_request: contextvars.ContextVar[Hook | None] = contextvars.ContextVar(
+    "before_request", default=None
+)
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -40,8 +47,10 @@ class Limits(BaseRateLimiter[int]):
     """Telegram's rate limits, applied to every request that names a chat."""
 
     def __init__(self, limits: AnnouncementSettings, max_retries: int = 3) -> None:
-        # Evenly spaced: a bucket of one, so no second ever holds more than the rate.
-        self._overall = AsyncLimiter(1, 1 / limits.global_per_second)
+        # Evenly spaced: a bucket of one, so no second ever holds more than the rate; and
+        # spaced 4% wider, so that the network's jitter never puts one more into a second
+        # as Telegram counts them on arrival.
+        self._overall = AsyncLimiter(1, 1.04 / limits.global_per_second)
         self._group_rate = limits.group_per_minute
         self._chat_rate = limits.chat_per_second
         self._chats: dict[int | str, AsyncLimiter] = {}
@@ -90,9 +99,9 @@ class Limits(BaseRateLimiter[int]):
             try:
                 await self._resume.wait()
                 if not limited:
-                    return await callback(*args, **kwargs)
+                    return await _leave(callback, args, kwargs)
                 async with self._chat_limiter(chat_id), self._overall:  # type: ignore[arg-type]
-                    return await callback(*args, **kwargs)
+                    return await _leave(callback, args, kwargs)
             except RetryAfter as exc:
                 if attempt == retries:
                     raise
@@ -104,6 +113,15 @@ class Limits(BaseRateLimiter[int]):
                 finally:
                     self._resume.set()
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _leave(
+    callback: Callable[..., Coroutine[Any, Any, JSON]], args: Any, kwargs: dict[str, Any]
+) -> JSON:
+    hook = before_request.get()
+    if hook is not None:
+        await hook()
+    return await callback(*args, **kwargs)
 
 
 async def _retrying(call: Callable[[], Awaitable[Any]], attempts: int = 4) -> Any:

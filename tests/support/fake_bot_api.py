@@ -145,6 +145,7 @@ class FakeBotApi:
     # -- the API ------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.Response:
+        received = time.monotonic()  # what Telegram's limits count
         method = request.match_info["method"]
         if request.match_info["token"] != TOKEN:
             return web.json_response(
@@ -157,10 +158,8 @@ class FakeBotApi:
             params = {k: _decode(str(v)) for k, v in form.items()}
         if method == "getUpdates" and not self.failures.get(method):
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
-        if self.delay:
-            await asyncio.sleep(self.delay)
-            if request.transport is None or request.transport.is_closing():
-                return web.Response(status=499)  # the client is gone: nothing was delivered
+        if self.delay:  # a slow Telegram: like Telegram, it carries out what it received,
+            await asyncio.sleep(self.delay)  # even if the client has gone meanwhile
         failure = self._take_failure(method, params)
         if failure is not None:
             body: dict[str, Any] = {
@@ -170,12 +169,12 @@ class FakeBotApi:
             }
             if failure.retry_after is not None:
                 body["parameters"] = {"retry_after": failure.retry_after}
-            self.calls.append(Call(f"!{method}", params))
+            self.calls.append(Call(f"!{method}", params, received))
             return web.json_response(body, status=failure.status)
         if method == "getUpdates":
             return web.json_response({"ok": True, "result": await self._get_updates(params)})
         result = self._result(method, params)
-        self.calls.append(Call(method, params))
+        self.calls.append(Call(method, params, received))
         self._new_call.set()
         return web.json_response({"ok": True, "result": result})
 

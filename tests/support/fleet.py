@@ -122,17 +122,26 @@ class Fleet:
                 await asyncio.sleep(0.2)
         raise AssertionError(f"replica {n} not healthy with {articles} articles")
 
-    async def post(self, update: dict[str, Any], *, via: int | None = None) -> None:
-        """An update as Telegram would post it, through the front (or to one replica)."""
+    async def post(
+        self,
+        update: dict[str, Any],
+        *,
+        via: int | None = None,
+        client: httpx.AsyncClient | None = None,
+    ) -> None:
+        """An update as Telegram would post it, through the front (or to one replica); with
+        ``client``, on its kept-alive connections."""
+        if client is None:
+            async with httpx.AsyncClient() as own:
+                return await self.post(update, via=via, client=own)
         update = {"update_id": next(UPDATE_IDS), **update}
         where = self.front.url if via is None else f"http://127.0.0.1:{self.ports[via]}"
-        async with httpx.AsyncClient() as client:
-            posted = await client.post(
-                f"{where}/telegram",
-                content=json.dumps(update),
-                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-            )
-            assert posted.status_code == 200
+        posted = await client.post(
+            f"{where}/telegram",
+            content=json.dumps(update),
+            headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        )
+        assert posted.status_code == 200
 
     async def ask(self, question: str, chat_id: int, *, via: int | None = None) -> Call:
         before = len(self.api.sent(chat_id=chat_id))
