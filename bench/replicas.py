@@ -125,7 +125,7 @@ async def failover(fleet: Fleet, api: FakeBotApi, subscribers: int) -> dict[str,
     drop(fleet.corpus, "011_ferries.txt", NEW_ARTICLE.replace("Drone", "Ferry"))
     await api.wait_for("sendMessage", subscribers // 3, within=600)
     killed_at = time.monotonic()
-    dead = fleet.kill(roles["sender"])
+    dead = await asyncio.to_thread(fleet.kill, roles["sender"])
     await api.wait_for("sendMessage", len(api.sent()) + 1, within=120)
     sender = time.monotonic() - killed_at
     await api.wait_for("sendMessage", subscribers, within=600)
@@ -134,11 +134,12 @@ async def failover(fleet: Fleet, api: FakeBotApi, subscribers: int) -> dict[str,
     per_chat = collections.Counter(int(c.params["chat_id"]) for c in sent)
     times = sorted(c.at for c in sent)
     peak = max(bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times))
-    fleet.start(dead)  # back in the fleet, so that the ingester has someone to hand over to
+    # back in the fleet, so that the ingester has someone to hand over to
+    await asyncio.to_thread(fleet.start, dead)
     await fleet.healthy(dead, 3, within=120)
     roles = await fleet.wait_roles(not_pid=roles["sender"])
     killed_at = time.monotonic()
-    fleet.kill(roles["ingester"])
+    await asyncio.to_thread(fleet.kill, roles["ingester"])
     await fleet.wait_roles(not_pid=roles["ingester"])
     ingester = time.monotonic() - killed_at
     return {

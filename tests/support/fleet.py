@@ -101,7 +101,7 @@ class Fleet:
     ) -> dict[str, int]:
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
-            roles = self.roles()
+            roles = await asyncio.to_thread(self.roles)  # the fake API shares this loop
             alive = {p.pid for p in self.procs if p is not None and p.poll() is None}
             taken = {"sender", "ingester"} <= set(roles) and set(roles.values()) <= alive
             if taken and (not_pid is None or not_pid not in roles.values()):

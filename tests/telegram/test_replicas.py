@@ -67,7 +67,7 @@ async def test_announced_once_to_each_chat_through_the_loss_of_the_sender(
     api.delay = 3.0  # the next requests hang: the sender dies with them in flight
     await asyncio.sleep(0.3)
     killed_at = time.monotonic()
-    fleet.kill(roles["sender"])
+    await asyncio.to_thread(fleet.kill, roles["sender"])
     api.delay = 0.0
     after = await fleet.wait_roles(not_pid=roles["sender"])
     assert after["sender"] != roles["sender"]
@@ -96,7 +96,7 @@ async def test_the_ingesters_role_is_taken_over_and_either_replica_answers(
             storage.unsubscribe(chat)
     roles = await fleet.wait_roles()
     killed_at = time.monotonic()
-    dead = fleet.kill(roles["ingester"])
+    dead = await asyncio.to_thread(fleet.kill, roles["ingester"])
     await fleet.wait_roles(not_pid=roles["ingester"])
     takeover = time.monotonic() - killed_at
     drop(fleet.corpus, "020_ferries.txt", FERRIES)
@@ -104,7 +104,7 @@ async def test_the_ingesters_role_is_taken_over_and_either_replica_answers(
     await fleet.healthy(alive, 3, within=30)
     answer = await fleet.ask("what does the night ferry carry?", 4001)
     assert "reindeer cheese" in answer.params["text"]
-    fleet.start(dead)  # the operator (or the orchestrator) brings it back
+    await asyncio.to_thread(fleet.start, dead)  # the operator (or orchestrator) brings it back
     await fleet.healthy(dead, 3, within=60)
     for n in (0, 1):
         answer = await fleet.ask("what does the night ferry to Tromsø carry?", 4100 + n, via=n)
