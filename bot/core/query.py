@@ -276,6 +276,20 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
     return QueryTerm(word, tuple(best)), corrected
 
 
+def _model_word(word: str, qt: QueryTerm, corrected: str) -> str:
+    """What the embedding model reads for a question word: the corpus's correction, unless
+    it is a bare stem ("resourc" for "resourcf") that an English word of the same stem
+    spells out; a typo the corpus did not spell out (a word it lacks, or one it matched only
+    by a shorter stem: "measugrement") is repaired against English."""
+    if corrected == word:
+        itself = any(term == stem(word) for term, _ in qt.expansions)
+        return word if itself or is_english(word) else english(word)
+    if corrected in DICTIONARY:
+        return corrected
+    spelt = english(word)
+    return spelt if spelt != word and stem(spelt) == stem(corrected) else corrected
+
+
 def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
     """The distinct content words of a question, expanded against the corpus."""
     seen: set[str] = set()
@@ -295,8 +309,7 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
                 continue
         qt, corrected = expand(w, lexicon, vocab)
         fixed.append(corrected)
-        unknown_typo = corrected == w and not qt.known and not is_english(w)
-        for_model.append(english(w) if unknown_typo else corrected)
+        for_model.append(_model_word(w, qt, corrected))
         if w not in seen:
             seen.add(w)
             out.append(qt)
