@@ -150,7 +150,9 @@ class Service:
         """Bring the corpus in step with its folder (or the files ``names``) and queue the
         announcements of what is new (and changed, when so configured)."""
         changes = await self.library.reload_async(names, settle=settle)
-        self._queue([*self._unqueued.values(), *changes.added, *changes.changed])
+        await self.storage.io(
+            self._queue, [*self._unqueued.values(), *changes.added, *changes.changed]
+        )
         return changes
 
     def _queue(self, articles: Iterable[Article | ArticleInfo]) -> int:

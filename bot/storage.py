@@ -19,17 +19,19 @@ the same announcements again; on PostgreSQL several bots share it by design.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.db import Database, Leader, Postgres, Sqlite, is_postgres, lock_key
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -287,6 +289,14 @@ class Storage:
     def ping(self) -> None:
         """StorageError unless the database answers."""
         self.db.read("SELECT 1")
+
+    async def io(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """A call (to this storage, or work that uses it) made from the event loop: on
+        PostgreSQL in a worker thread, so that a network round trip never holds up the
+        chats; on SQLite right here, as its one connection is not shared with threads."""
+        if self.shared:
+            return await asyncio.to_thread(call, *args, **kwargs)
+        return call(*args, **kwargs)
 
     def leader(self, role: str) -> Leader:
         """A role (``sender``, ``ingester``) held by one process at a time."""

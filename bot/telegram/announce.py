@@ -22,8 +22,6 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -49,7 +47,6 @@ LEASE_SECONDS = 30.0
 # off from the database, has stopped by then) and takes over the rows the old one held.
 TAKEOVER_SECONDS = 3.0
 Rendered = tuple[str, InlineKeyboardMarkup | None]
-T = TypeVar("T")
 
 
 class Sender:
@@ -65,17 +62,10 @@ class Sender:
         self._slots = asyncio.Semaphore(CONCURRENCY)
         self._rendered: dict[tuple[str, str], Rendered] = {}
 
-    async def _io(self, call: Callable[..., T], *args: Any) -> T:
-        """A storage call: on PostgreSQL in a worker thread (a network round trip must not
-        hold up the chats), on SQLite here (its one connection is not shared with threads)."""
-        if self.service.storage.shared:
-            return await asyncio.to_thread(call, *args)
-        return call(*args)
-
     async def drain(self) -> None:
         """Send until nothing is pending (rows waiting for a retry included)."""
         while (
-            await self._io(
+            await self.service.storage.io(
                 self.service.storage.pending_count,
             )
             or self._in_flight
@@ -86,13 +76,13 @@ class Sender:
         """Become the fleet's sender: the rows the previous one held are taken over, then
         ``run``."""
         await asyncio.sleep(TAKEOVER_SECONDS)
-        freed = await self._io(self.service.storage.release_claims, self.holder)
+        freed = await self.service.storage.io(self.service.storage.release_claims, self.holder)
         if freed:
             log.info("took over %d deliveries from the previous sender", freed)
         await self.run()
 
     async def run(self) -> None:
-        settled = await self._io(self.service.storage.settle_in_flight, self.holder)
+        settled = await self.service.storage.io(self.service.storage.settle_in_flight, self.holder)
         if settled:
             log.warning(
                 "%d announcements were on their way when the previous sender stopped; "
@@ -111,10 +101,10 @@ class Sender:
     async def step(self) -> None:
         """Start sending what is due, or wait for the next due row or a wake-up."""
         storage = self.service.storage
-        claimed = await self._io(storage.claim, time.time(), self.holder, LEASE_SECONDS, BATCH)
+        claimed = await storage.io(storage.claim, time.time(), self.holder, LEASE_SECONDS, BATCH)
         rows = [r for r in claimed if r.id not in self._in_flight]
         if not rows:
-            next_due = await self._io(
+            next_due = await storage.io(
                 storage.next_due,
             )
             timeout = 30.0 if next_due is None else max(0.05, next_due - time.time())
@@ -154,7 +144,9 @@ class Sender:
     async def _digest(self, row: Delivery) -> list[str]:
         """A digest's messages: the period's new articles the subscription is about."""
         mode, start, end = period_window(row.article_id)
-        sub = await self._io(self.service.storage.subscription, row.chat_id, row.thread_id)
+        sub = await self.service.storage.io(
+            self.service.storage.subscription, row.chat_id, row.thread_id
+        )
         topics = sub.filters if sub is not None else ()
         zone = end.tzinfo
         items = [
@@ -176,16 +168,16 @@ class Sender:
         if row.kind == "digest":
             parts: list[Rendered] = [(text, None) for text in await self._digest(row)]
             if not parts:  # nothing new in the period: no message is better than an empty one
-                await self._io(storage.give_up, row, "no new articles in the period")
+                await storage.io(storage.give_up, row, "no new articles in the period")
             return parts
         message = self._message(self.service.engine, row.article_id)
         if message is None and row.attempts < MISSING_ATTEMPTS:
             # another process may have announced it before this one has indexed it
-            await self._io(
+            await storage.io(
                 storage.retry_later, row, time.time() + 2.0, "the article is not indexed yet"
             )
         elif message is None:
-            await self._io(storage.give_up, row, "the article is no longer in the corpus")
+            await storage.io(storage.give_up, row, "the article is no longer in the corpus")
         return [] if message is None else [message]
 
     async def _send(self, row: Delivery) -> None:
@@ -198,7 +190,7 @@ class Sender:
         async def on_its_way() -> None:  # just before the request leaves, past the limits
             nonlocal marked
             if not marked:
-                await self._io(storage.sending, row)
+                await storage.io(storage.sending, row)
                 marked = True
 
         token = before_request.set(on_its_way)
@@ -211,22 +203,22 @@ class Sender:
                     message_thread_id=row.thread_id or None,
                 )
         except RetryAfter as exc:
-            await self._io(storage.retry_later, row, time.time() + retry_seconds(exc), str(exc))
+            await storage.io(storage.retry_later, row, time.time() + retry_seconds(exc), str(exc))
         except (Forbidden, BadRequest) as exc:
             await self._refused(row, exc)
         except TelegramError as exc:
             if row.attempts + 1 >= MAX_TRANSIENT_ATTEMPTS:
-                await self._io(storage.give_up, row, str(exc))
+                await storage.io(storage.give_up, row, str(exc))
                 log.warning("gave up announcing to chat %s: %s", row.chat_id, exc)
             else:
-                await self._io(
+                await storage.io(
                     storage.retry_later, row, time.time() + 2.0 ** min(row.attempts, 8), str(exc)
                 )
         except Exception as exc:  # not Telegram's answer: try again later
-            await self._io(storage.retry_later, row, time.time() + 30.0, repr(exc))
+            await storage.io(storage.retry_later, row, time.time() + 30.0, repr(exc))
             raise
         else:
-            await self._io(storage.delivered, row)
+            await storage.io(storage.delivered, row)
             self.sent += 1
         finally:
             before_request.reset(token)
@@ -237,12 +229,12 @@ class Sender:
         if isinstance(exc, BadRequest) and not (
             "chat not found" in reason or "thread not found" in reason
         ):
-            await self._io(storage.give_up, row, str(exc))
+            await storage.io(storage.give_up, row, str(exc))
             log.warning("announcement to chat %s refused for good: %s", row.chat_id, exc)
             return
         limit = self.service.settings.announcements.max_failures
         due = time.time() + 2.0 ** min(row.attempts, 8)
-        if await self._io(storage.refused, row, str(exc), limit, due):
+        if await storage.io(storage.refused, row, str(exc), limit, due):
             log.warning("chat %s dropped after %d refusals: %s", row.chat_id, limit, exc)
 
     def _username(self) -> str | None:

@@ -136,7 +136,7 @@ class Background:
         """Every minute: queue the digests whose hour has come, and wake the sender."""
         while True:
             try:
-                if self.service.queue_digests():
+                if await self.service.storage.io(self.service.queue_digests):
                     self.sender.wake.set()
             except Exception:  # a failing database must not stop the digests for good
                 log.exception("queueing digests failed; will try again")

@@ -3,7 +3,6 @@ button whose payload is gone or was never ours (forged) gets a polite "expired".
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import Any, TypeVar
 
@@ -126,7 +125,7 @@ async def on_expired(update: Update, context: Context) -> None:
         original = query.data.callback_data
         with contextlib.suppress(IndexError, ValueError):
             keyboard, _ = cache.extract_uuids(original)
-            found = await asyncio.to_thread(persistence.keyboard, keyboard)
+            found = await persistence.storage.io(persistence.keyboard, keyboard)
             if found is not None:
                 cache.load_persistence_data(found)
                 with query._unfrozen():  # as the cache itself sets it

@@ -5,12 +5,10 @@ shared ``bot_data`` holds live objects and is not persisted."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
@@ -18,8 +16,6 @@ from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 from bot.storage import Storage
 from bot.telegram.context import BotData, ChatData
 from bot.telegram.keyboards import decode_payload, encode_payload
-
-T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -54,25 +50,18 @@ class StoragePersistence(BasePersistence[dict[Any, Any], ChatData, BotData]):
                 log.warning("forgetting unreadable chat data of chat %s", key)
         return out
 
-    async def _io(self, call: Callable[..., T], *args: Any) -> T:
-        """On PostgreSQL in a worker thread (a network round trip must not hold up the
-        chats); on SQLite here (its one connection is not shared with threads)."""
-        if self.storage.shared:
-            return await asyncio.to_thread(call, *args)
-        return call(*args)
-
     async def update_chat_data(self, chat_id: int, data: ChatData) -> None:
-        await self._io(self.storage.keep, _CHATS, str(chat_id), json.dumps(data.to_json()))
+        await self.storage.io(self.storage.keep, _CHATS, str(chat_id), json.dumps(data.to_json()))
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        await self._io(self.storage.keep, _CHATS, str(chat_id), None)
+        await self.storage.io(self.storage.keep, _CHATS, str(chat_id), None)
 
     async def refresh_chat_data(self, chat_id: int, chat_data: ChatData) -> None:
         """Before each update: on a shared database another process may have answered this
         chat last, so its data is read again (on SQLite only this process changes it)."""
         if not self.storage.shared:
             return
-        value = await self._io(self.storage.kept_one, _CHATS, str(chat_id))
+        value = await self.storage.io(self.storage.kept_one, _CHATS, str(chat_id))
         if value is None:
             return
         with contextlib.suppress(ValueError, TypeError):
@@ -108,7 +97,7 @@ class StoragePersistence(BasePersistence[dict[Any, Any], ChatData, BotData]):
         return keyboards, queries
 
     async def update_callback_data(self, data: CDCData) -> None:
-        await self._io(self._write_callback_data, data)
+        await self.storage.io(self._write_callback_data, data)
 
     def _write_callback_data(self, data: CDCData) -> None:
         keyboards, queries = data

@@ -70,9 +70,9 @@ async def cmd_subscribe(update: Update, context: Context) -> None:
         return
     mode, topics = parse_subscription(context.args or [])
     storage = context.service.storage
-    before = storage.subscription(*where)
+    before = await storage.io(storage.subscription, *where)
     title = chat.title or chat.full_name
-    storage.subscribe(where[0], where[1], chat.type, title, mode, topics)
+    await storage.io(storage.subscribe, where[0], where[1], chat.type, title, mode, topics)
     if before is None or not before.active:
         state = "added"
     elif (before.mode, before.filters) == (mode, topics):
@@ -90,7 +90,8 @@ async def cmd_unsubscribe(update: Update, context: Context) -> None:
     if not await _allowed(update, context):
         await reply(message, render.ADMIN_ONLY)
         return
-    changed = context.service.storage.unsubscribe(*where)
+    storage = context.service.storage
+    changed = await storage.io(storage.unsubscribe, *where)
     await reply(message, render.UNSUBSCRIBED if changed else render.WAS_NOT_SUBSCRIBED)
 
 
@@ -102,13 +103,15 @@ async def cmd_subscriptions(update: Update, context: Context) -> None:
     storage = context.service.storage
     rows = [
         (s.thread_id, s.mode, s.filters)
-        for s in storage.subscriptions(active_only=True)
+        for s in await storage.io(storage.subscriptions, active_only=True)
         if s.chat_id == chat.id
     ]
     if not rows:
         await reply(message, render.NOT_SUBSCRIBED)
         return
-    await reply(message, render.subscriptions_state_html(rows, storage.timezone(chat.id)))
+    await reply(
+        message, render.subscriptions_state_html(rows, await storage.io(storage.timezone, chat.id))
+    )
 
 
 async def cmd_timezone(update: Update, context: Context) -> None:
@@ -125,7 +128,8 @@ async def cmd_timezone(update: Update, context: Context) -> None:
     name = context.args[0][:64]
     known = zone_of(name) is not dt.UTC or name.upper() == "UTC"
     if known:
-        context.service.storage.set_timezone(chat.id, name)
+        storage = context.service.storage
+        await storage.io(storage.set_timezone, chat.id, name)
     await reply(message, render.timezone_html(name, known))
 
 
@@ -135,7 +139,8 @@ async def on_my_chat_member(update: Update, context: Context) -> None:
     if change is None:
         return
     gone = change.new_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED)
-    if gone and context.service.storage.unsubscribe(change.chat.id):
+    storage = context.service.storage
+    if gone and await storage.io(storage.unsubscribe, change.chat.id) > 0:
         log.info("removed from chat %s: its subscription is dropped", change.chat.id)
 
 
@@ -144,4 +149,5 @@ async def on_migrate(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.migrate_to_chat_id is None:
         return
-    context.service.storage.migrate_chat(message.chat.id, message.migrate_to_chat_id)
+    storage = context.service.storage
+    await storage.io(storage.migrate_chat, message.chat.id, message.migrate_to_chat_id)

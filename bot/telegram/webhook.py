@@ -68,7 +68,7 @@ class _Health(tornado.web.RequestHandler):
         says which."""
         body: dict[str, Any] = {"articles": len(self.service.engine.articles)}
         try:
-            await asyncio.to_thread(self.service.storage.ping)
+            await self.service.storage.io(self.service.storage.ping)
             body["database"] = "ok"
         except StorageError as exc:
             body["database"] = str(exc)
