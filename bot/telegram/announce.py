@@ -187,10 +187,12 @@ class Sender:
             return
         marked = False
 
-        async def on_its_way() -> None:  # just before the request leaves, past the limits
+        def on_its_way() -> None:  # just before the request leaves, past the limits
+            # Here, not in a worker thread: the limits spaced the requests evenly, and a
+            # wait for a thread would bunch them up again.
             nonlocal marked
             if not marked:
-                await storage.io(storage.sending, row)
+                storage.sending(row)
                 marked = True
 
         token = before_request.set(on_its_way)

@@ -37,6 +37,7 @@ from bot.telegram.announce import Sender
 from bot.telegram.context import BotApp, BotData, FloodGate, context_types
 from bot.telegram.errors import on_error
 from bot.telegram.inline import on_inline
+from bot.telegram.lifecycle import poll_in_turn
 from bot.telegram.persistence import StoragePersistence
 from bot.telegram.sending import Limits
 from bot.telegram.webhook import serve
@@ -308,6 +309,8 @@ def run_bot(settings: Settings) -> None:
         try:
             if webhook is not None:
                 asyncio.run(serve(app, service, webhook, retries))
+            elif service.storage.shared:  # several processes: one polls at a time
+                asyncio.run(poll_in_turn(app, service, retries))
             else:
                 app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries)
         except InvalidToken:

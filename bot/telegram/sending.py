@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
 # Called just before a request leaves, after the limits have let it through: the announcement
 # sender records there that a message is on its way (``announce.Sender``).
-Hook = Callable[[], Awaitable[None]]
+Hook = Callable[[], None]
 before_request: contextvars.ContextVar[Hook | None] = contextvars.ContextVar(
     "before_request", default=None
 )
@@ -120,7 +120,7 @@ async def _leave(
 ) -> JSON:
     hook = before_request.get()
     if hook is not None:
-        await hook()
+        hook()
     return await callback(*args, **kwargs)
 
 

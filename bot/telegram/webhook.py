@@ -12,23 +12,20 @@ buttons' data resolved.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
 import json
 import logging
-import signal
-import time
 from typing import Any
 
 import tornado.httpserver
 import tornado.web
 from telegram import Update
-from telegram.error import NetworkError, TimedOut
 
 from bot.errors import StorageError
 from bot.service import Service
 from bot.telegram.context import BotApp
+from bot.telegram.lifecycle import retrying, running
 
 log = logging.getLogger(__name__)
 
@@ -89,35 +86,10 @@ def web_app(app: BotApp, service: Service, secret: str) -> tornado.web.Applicati
     )
 
 
-async def _retrying(what: str, call: Any, retries: int) -> None:
-    """Call until the Bot API answers: one second growing to thirty between tries, for
-    ``retries`` tries (-1: for ever), as python-telegram-bot does at start-up."""
-    wait, attempt = 1.0, 0
-    while True:
-        try:
-            await call()
-            return
-        except (NetworkError, TimedOut) as exc:
-            attempt += 1
-            if 0 <= retries < attempt:
-                raise
-            log.warning("%s failed (%s); trying again in %.0fs", what, exc, wait)
-            await asyncio.sleep(wait)
-            wait = min(wait * 1.5, 30.0)
-
-
 async def serve(app: BotApp, service: Service, options: dict[str, Any], retries: int) -> None:
     """Run the Application behind the webhook server until SIGINT or SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    server = None
-    await _retrying("Connecting to the Bot API", app.initialize, retries)
-    try:
-        if app.post_init:
-            await app.post_init(app)
-        await _retrying(
+    async with running(app, retries) as stop:
+        await retrying(
             "Registering the webhook",
             lambda: app.bot.set_webhook(
                 options["webhook_url"],
@@ -126,22 +98,14 @@ async def serve(app: BotApp, service: Service, options: dict[str, Any], retries:
             ),
             retries,
         )
-        await app.start()
         server = tornado.httpserver.HTTPServer(
             web_app(app, service, options["secret_token"]), max_body_size=MAX_UPDATE_BYTES
         )
         server.listen(options["port"], options["listen"])
         log.info("webhook server listening on %s:%s", options["listen"], options["port"])
-        started = time.monotonic()
-        await stop.wait()
-        log.info("stopping after %.0fs", time.monotonic() - started)
-    finally:
-        if server is not None:
+        try:
+            await stop.wait()
+        finally:
             server.stop()
             with contextlib.suppress(Exception):
                 await server.close_all_connections()
-        if app.running:
-            await app.stop()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
-        await app.shutdown()

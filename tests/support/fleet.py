@@ -31,9 +31,17 @@ class Fleet:
     """The replicas, the front before them, and their database."""
 
     def __init__(
-        self, api: FakeBotApi, pg_url: str, tmp_path: Path, *, replicas: int = 2, extra: str = ""
+        self,
+        api: FakeBotApi,
+        pg_url: str,
+        tmp_path: Path,
+        *,
+        replicas: int = 2,
+        extra: str = "",
+        polling: bool = False,
     ) -> None:
         self.api = api
+        self.polling = polling  # long polling instead of webhooks (no front then)
         self.pg_url = pg_url
         self.tmp_path = tmp_path
         self.extra = extra  # more YAML for every replica's config
@@ -50,9 +58,14 @@ class Fleet:
             f"corpus:\n  folder: {self.corpus}\n  rescan_seconds: 1\n"
             f"storage:\n  path: {folder / 'bot.sqlite3'}\n"
             "answers:\n  embedding_model: none\n"
-            "telegram:\n  mode: webhook\n  webhook_listen: 127.0.0.1\n"
-            f"  webhook_port: {self.ports[n]}\n  webhook_url: {self.front.url}\n"
-            "  page_size: 1\n" + self.extra
+            + (
+                "telegram:\n  mode: polling\n"
+                if self.polling
+                else "telegram:\n  mode: webhook\n  webhook_listen: 127.0.0.1\n"
+                f"  webhook_port: {self.ports[n]}\n  webhook_url: {self.front.url}\n"
+            )
+            + "  page_size: 1\n"
+            + self.extra
         )
         self.procs[n] = bot_process(
             self.api.base_url,
@@ -97,13 +110,17 @@ class Fleet:
         return out
 
     async def wait_roles(
-        self, *, not_pid: int | None = None, within: float = 30
+        self,
+        *,
+        not_pid: int | None = None,
+        within: float = 30,
+        needed: tuple[str, ...] = ("sender", "ingester"),
     ) -> dict[str, int]:
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             roles = await asyncio.to_thread(self.roles)  # the fake API shares this loop
             alive = {p.pid for p in self.procs if p is not None and p.poll() is None}
-            taken = {"sender", "ingester"} <= set(roles) and set(roles.values()) <= alive
+            taken = set(needed) <= set(roles) and set(roles.values()) <= alive
             if taken and (not_pid is None or not_pid not in roles.values()):
                 return roles
             await asyncio.sleep(0.1)

@@ -135,3 +135,28 @@ async def test_a_button_made_by_one_replica_works_on_the_other(
     await fleet.post(forged, via=1)
     answered = await api.wait_for("answerCallbackQuery", before + 1, within=30)
     assert "expired" in answered[-1].params.get("text", "")
+
+
+async def test_in_polling_mode_one_process_polls_and_the_other_takes_over(
+    api: FakeBotApi, pg_url: str, tmp_path: Path
+) -> None:
+    """Telegram hands updates to one getUpdates caller at a time: one process polls, and
+    when it dies the other starts; each question is answered once."""
+    fleet = Fleet(api, pg_url, tmp_path, polling=True)
+    fleet.start(0)
+    fleet.start(1)
+    try:
+        roles = await fleet.wait_roles(needed=("poller", "sender", "ingester"), within=60)
+        api.push(u.message("who gave the opening presentation?", 5001, user_id=5001))
+        await api.wait_for("sendMessage", 1, chat_id=5001, within=30)
+        await asyncio.sleep(2)
+        assert len(api.sent(chat_id=5001)) == 1  # answered by one process only
+        await asyncio.to_thread(fleet.kill, roles["poller"])
+        await fleet.wait_roles(not_pid=roles["poller"], needed=("poller",), within=30)
+        api.push(u.message("who gave the opening presentation?", 5002, user_id=5002))
+        answer = await api.wait_for("sendMessage", 1, chat_id=5002, within=30)
+        assert "Boutrup" in answer[-1].params["text"]
+        await asyncio.sleep(2)
+        assert len(api.sent(chat_id=5002)) == 1
+    finally:
+        fleet.stop()
