@@ -37,7 +37,7 @@ from bot.telegram.announce import Sender
 from bot.telegram.context import BotApp, BotData, FloodGate, context_types
 from bot.telegram.errors import on_error
 from bot.telegram.inline import on_inline
-from bot.telegram.lifecycle import poll_in_turn
+from bot.telegram.lifecycle import in_role, poll_in_turn
 from bot.telegram.persistence import StoragePersistence
 from bot.telegram.sending import Limits
 from bot.telegram.webhook import serve
@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 
 DIGEST_CHECK_SECONDS = 60.0
 FOLLOW_SECONDS = 1.0  # how often a process asks the shared database for new articles
-ROLE_SECONDS = 1.0  # how often a process checks its role, or tries to take one
 DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
 )
@@ -67,19 +66,18 @@ class Background:
         self.fetcher: Fetcher | None = None
 
     def start(self) -> None:
-        settings = self.service.settings
-        if not self.service.storage.shared:  # this process does everything
+        settings, storage = self.service.settings, self.service.storage
+        if not storage.shared:  # this process does everything
             if settings.announcements.enabled:
                 self._spawn(self.sender.run(), "announcements")
             self._spawn(self.ingest(self.rescan), "watcher")
         else:  # one sender and one ingester in the fleet; every process follows the corpus
             if settings.announcements.enabled:
-                self._spawn(self.in_role("sender", self.sender.take_over), "announcements")
-            ingester = Ingester(
-                self.service.storage, settings.corpus.folder, settings.corpus.max_file_bytes
-            )
+                self._spawn(in_role(storage, "sender", self.sender.take_over), "announcements")
+            ingester = Ingester(storage, settings.corpus.folder, settings.corpus.max_file_bytes)
             self._spawn(
-                self.in_role("ingester", lambda: self.ingest(ingester.publish_async)), "ingester"
+                in_role(storage, "ingester", lambda: self.ingest(ingester.publish_async)),
+                "ingester",
             )
             self._spawn(self.follow(), "follower")
         self._spawn(self.service.library.embed_in_background(self.data.stop), "embedding")
@@ -108,30 +106,6 @@ class Background:
             except Exception:  # a failing database must not stop following for good
                 log.exception("following the corpus failed; will try again")
             await asyncio.sleep(FOLLOW_SECONDS)
-
-    async def in_role(self, role: str, work: Callable[[], Coroutine[Any, Any, Any]]) -> None:
-        """Do ``work`` while this process holds ``role`` in the fleet; try to take the role
-        every second while another process holds it, and stop the work if it is lost."""
-        leader = self.service.storage.leader(role)
-        try:
-            while True:
-                if not await asyncio.to_thread(leader.acquire):
-                    await asyncio.sleep(ROLE_SECONDS)
-                    continue
-                log.info("this process is now the fleet's %s", role)
-                task = asyncio.create_task(work(), name=role)
-                try:
-                    while not task.done():
-                        await asyncio.wait({task}, timeout=ROLE_SECONDS)
-                        if not task.done() and not await asyncio.to_thread(leader.held):
-                            log.warning("lost the %s role; another process takes it", role)
-                            break
-                finally:
-                    task.cancel()
-                    with contextlib.suppress(asyncio.CancelledError, Exception):
-                        await task
-        finally:
-            await asyncio.to_thread(leader.release)
 
     async def digests(self) -> None:
         """Every minute: queue the digests whose hour has come, and wake the sender."""

@@ -2,7 +2,8 @@
 behind the bot's own webhook server (``webhook.serve``), and polling on a database shared by
 several processes (``poll_in_turn``), where Telegram hands updates to one ``getUpdates``
 caller at a time, so one process at a time (the ``poller`` role) asks and the others stand by
-to take over the moment it dies.
+to take over the moment it dies. ``in_role`` is how any fleet role (poller, sender,
+ingester) is held: an advisory lock on the shared database, taken over when its holder dies.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -20,11 +21,12 @@ from telegram.error import NetworkError, TimedOut
 
 from bot.errors import BotError
 from bot.service import Service
+from bot.storage import Storage
 from bot.telegram.context import BotApp
 
 log = logging.getLogger(__name__)
 
-ROLE_SECONDS = 1.0  # how often a standby tries to become the poller, and the poller checks
+ROLE_SECONDS = 1.0  # how often a process checks its role, or tries to take one
 
 
 async def retrying(what: str, call: Callable[[], Awaitable[Any]], retries: int) -> None:
@@ -70,29 +72,52 @@ async def running(app: BotApp, retries: int) -> AsyncIterator[asyncio.Event]:
         await app.shutdown()
 
 
+async def in_role(
+    storage: Storage, role: str, work: Callable[[], Coroutine[Any, Any, Any]]
+) -> None:
+    """Do ``work`` while this process holds ``role`` in the fleet; try to take the role
+    every second while another process holds it, and stop the work if it is lost."""
+    leader = storage.leader(role)
+    try:
+        while True:
+            if not await asyncio.to_thread(leader.acquire):
+                await asyncio.sleep(ROLE_SECONDS)
+                continue
+            log.info("this process is now the fleet's %s", role)
+            task = asyncio.create_task(work(), name=role)
+            try:
+                while not task.done():
+                    await asyncio.wait({task}, timeout=ROLE_SECONDS)
+                    if not task.done() and not await asyncio.to_thread(leader.held):
+                        log.warning("lost the %s role; another process takes it", role)
+                        break
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+    finally:
+        await asyncio.to_thread(leader.release)
+
+
 async def poll_in_turn(app: BotApp, service: Service, retries: int) -> None:
     """Long polling on a shared database: while this process holds the ``poller`` role it
     asks Telegram for updates; otherwise it announces, follows the corpus and stands by."""
     updater = app.updater
     if updater is None:
         raise BotError("the application was built without an updater; polling needs one")
-    leader = service.storage.leader("poller")
-    async with running(app, retries) as stop:
+
+    async def poll() -> None:
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries)
         try:
-            while not stop.is_set():
-                check = leader.held if updater.running else leader.acquire
-                holds = await asyncio.to_thread(check)
-                if holds and not updater.running:
-                    log.info("this process is now the fleet's poller")
-                    await updater.start_polling(
-                        allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries
-                    )
-                elif not holds and updater.running:
-                    log.warning("lost the poller role; another process takes it")
-                    await updater.stop()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), ROLE_SECONDS)
+            await asyncio.Event().wait()  # until the role is lost, or the bot stops
         finally:
-            if updater.running:
-                await updater.stop()
-            await asyncio.to_thread(leader.release)
+            await updater.stop()
+
+    async with running(app, retries) as stop:
+        polling = asyncio.create_task(in_role(service.storage, "poller", poll))
+        try:
+            await stop.wait()
+        finally:
+            polling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await polling
