@@ -217,9 +217,11 @@ def child_baseline(size: int, questions: int, worktree: Path) -> dict[str, float
 # -- parent -----------------------------------------------------------------------------------
 
 
-def run_child(*args: str) -> dict[str, float]:
+def run_child(*args: str, module: str = "bench.engine") -> dict[str, float]:
+    """Run one measurement in a child process of its own (so that its peak memory is its
+    own); returns the JSON object it prints last."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench.engine", "--child", *args],
+        [sys.executable, "-m", module, "--child", *args],
         capture_output=True,
         text=True,
         check=True,

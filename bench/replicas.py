@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import collections
 import json
 import tempfile
@@ -40,7 +39,7 @@ import httpx
 from bot.storage import Storage
 from tests.support import updates as u
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.fleet import Fleet
+from tests.support.fleet import Fleet, most_in_one_second
 from tests.support.postgres import new_database, start_postgres
 from tests.telegram.test_announcements import NEW_ARTICLE, announcements, drop
 
@@ -132,8 +131,7 @@ async def failover(fleet: Fleet, api: FakeBotApi, subscribers: int) -> dict[str,
     await asyncio.sleep(2)
     sent = api.sent()
     per_chat = collections.Counter(int(c.params["chat_id"]) for c in sent)
-    times = sorted(c.at for c in sent)
-    peak = max(bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times))
+    peak = most_in_one_second([c.at for c in sent])
     # back in the fleet, so that the ingester has someone to hand over to
     await asyncio.to_thread(fleet.start, dead)
     await fleet.healthy(dead, 3, within=120)

@@ -15,18 +15,16 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench.engine import (
-    ROOT,
     folder_mb,
     make_articles,
     make_cases,
     peak_rss_mb,
+    run_child,
     timed,
     write_corpus,
 )
@@ -34,6 +32,8 @@ from bot.core.answer import EngineSettings
 from bot.core.dense import DEFAULT_MODEL
 from bot.library import Library
 from bot.process import embedder as load_embedder
+
+CHILD = "bench.semantic"  # the module a measurement runs in, in its child process
 
 
 def _library(corpus: Path, index: Path, threads: int) -> Library:
@@ -74,17 +74,6 @@ def child_answer(corpus: Path, index: Path, cases_file: Path, threads: int) -> d
     return out
 
 
-def run_child(*args: str) -> dict[str, float]:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.semantic", "--child", *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -110,8 +99,12 @@ def main() -> None:
             cases_file.write_text(json.dumps(make_cases(articles, args.questions)))
             del articles
             result: dict[str, object] = {"articles": size, "threads": args.threads}
-            result.update(run_child("embed", str(corpus), str(index), *threads))
-            result.update(run_child("answer", str(corpus), str(index), str(cases_file), *threads))
+            result.update(run_child("embed", str(corpus), str(index), *threads, module=CHILD))
+            result.update(
+                run_child(
+                    "answer", str(corpus), str(index), str(cases_file), *threads, module=CHILD
+                )
+            )
             print(json.dumps(result), flush=True)
             shutil.rmtree(corpus)
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.support.local import serve_local
+
 BOT_ID = 777000
 BOT_USERNAME = "CorpusTestBot"
 TOKEN = "123456:TEST-token-for-the-fake-server"
@@ -68,13 +70,7 @@ class FakeBotApi:
     async def start(self, port: int = 0) -> None:
         app = web.Application(client_max_size=10 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_local(app, port)
 
     async def stop(self) -> None:
         self._new_update.set()

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.support.local import serve_local
+
 HTML = "text/html; charset=utf-8"
 
 
@@ -45,13 +47,7 @@ class FakeSite:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("GET", "/{path:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_local(app)
 
     async def stop(self) -> None:
         if self._runner is not None:

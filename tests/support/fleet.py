@@ -165,3 +165,14 @@ class Fleet:
         await self.post(u.message(question, chat_id), via=via)
         sent = await self.api.wait_for("sendMessage", before + 1, chat_id=chat_id, within=30)
         return sent[-1]
+
+
+def most_in_one_second(times: list[float]) -> int:
+    """The most of these moments that fall within any one second."""
+    times = sorted(times)
+    best, start = 0, 0
+    for end, t in enumerate(times):
+        while t - times[start] >= 1.0:
+            start += 1
+        best = max(best, end - start + 1)
+    return best

@@ -8,6 +8,8 @@ import itertools
 import aiohttp
 from aiohttp import web
 
+from tests.support.local import serve_local
+
 
 class Front:
     def __init__(self, backends: list[str]) -> None:
@@ -21,13 +23,7 @@ class Front:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/{path:.*}", self._forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_local(app)
         self._session = aiohttp.ClientSession()
 
     async def stop(self) -> None:

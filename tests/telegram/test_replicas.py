@@ -17,7 +17,7 @@ import pytest
 from bot.storage import Storage
 from tests.support import updates as u
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.fleet import Fleet
+from tests.support.fleet import Fleet, most_in_one_second
 from tests.telegram.test_announcements import NEW_ARTICLE, announcements, drop
 from tests.telegram.test_bot import buttons
 
@@ -46,16 +46,6 @@ async def fixture_fleet(api: FakeBotApi, pg_url: str, tmp_path: Path) -> AsyncIt
     finally:
         fleet.stop()
         await fleet.front.stop()
-
-
-def most_in_one_second(times: list[float]) -> int:
-    times = sorted(times)
-    best, start = 0, 0
-    for end, t in enumerate(times):
-        while t - times[start] >= 1.0:
-            start += 1
-        best = max(best, end - start + 1)
-    return best
 
 
 async def test_announced_once_to_each_chat_through_the_loss_of_the_sender(
