@@ -78,14 +78,16 @@ def period_key(mode: str, end: dt.datetime, hour: int, weekday: int) -> str:
 class Service:
     """The library and the storage, and what to announce."""
 
-    def __init__(self, settings: Settings, library: Library, storage: Storage) -> None:
+    def __init__(
+        self, settings: Settings, library: Library, storage: Storage, mirror: Mirror | None = None
+    ) -> None:
         self.settings = settings
         self.library = library
         self.storage = storage
+        self.mirror = mirror  # on a shared database: this process's copy of the corpus
         # Articles whose announcement could not be queued (the database failed): queued at
         # the next rescan that finds the database working, without a restart.
         self._unqueued: dict[str, Article | ArticleInfo] = {}
-        self.mirror: Mirror | None = None  # on a shared database: this process's corpus copy
 
     @classmethod
     @contextmanager
@@ -109,9 +111,7 @@ class Service:
             storage.close()
             raise
         try:
-            service = cls(settings, library, storage)
-            service.mirror = mirror
-            yield service
+            yield cls(settings, library, storage, mirror)
         finally:
             storage.close()
             library.close()
