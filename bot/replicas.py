@@ -74,6 +74,7 @@ class Ingester:
         self.storage = storage
         self.source = source
         self.max_bytes = max_bytes
+        self._broken: dict[str, float] = {}  # broken files warned of, with their mtime
 
     async def publish_async(self, names: set[str] | None = None) -> Changes:
         return await asyncio.to_thread(self.publish, names)
@@ -88,25 +89,27 @@ class Ingester:
             return Changes()
         recorded = self.storage.corpus_hashes()
         files: list[tuple[str, str | None, str]] = []
-        present: dict[str, str] = {}
+        present: set[str] = set()  # the files there (a broken one counts as gone)
         unsettled = 0.0
         for _, path, info in listing.files:
             age = time.time() - info.st_mtime
             if age < SETTLE_SECONDS:
                 unsettled = max(unsettled, SETTLE_SECONDS - age)
-                present[path.name] = recorded.get(path.name, "")
+                present.add(path.name)
                 continue
             try:
                 text = read_text(path, self.max_bytes)
             except ArticleError as exc:
-                log.warning("skipped %s", exc)
+                if self._broken.get(path.name) != info.st_mtime:  # once, not every rescan
+                    log.warning("skipped %s", exc)
+                    self._broken[path.name] = info.st_mtime
                 continue
             digest = content_digest(text)
-            present[path.name] = digest
+            present.add(path.name)
             if recorded.get(path.name) != digest:
                 files.append((path.name, text, digest))
         looked_at = set(recorded) if names is None else set(names) & set(recorded)
-        files += [(name, None, "-") for name in sorted(looked_at - set(present))]
+        files += [(name, None, "-") for name in sorted(looked_at - present)]
         first = self.storage.get_meta("catalogue") is None
         known = [(os.path.splitext(n)[0], h) for n, text, h in files if text] if first else []
         if files:
