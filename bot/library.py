@@ -32,6 +32,7 @@ from bot.core.index import (
     CorpusIndex,
     Entry,
     IndexBusy,
+    IndexDamaged,
     Retriever,
     Stamp,
     content_hash,
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 
 # Files parsed and indexed per commit when many change at once (a first build).
 BATCH = 2000
+# Sentences embedded between two looks at whether to stop (about half a second's work).
+EMBED_CHUNK = 64
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class Library:
         self.read_only = False
         self._swap = threading.Lock()
         self._embedding = asyncio.Lock()
+        self._embedder_busy = threading.Lock()  # held while embed_pending runs
+        self._closing = threading.Event()
         if not folder.is_dir():
             raise CorpusError(f"the corpus folder {folder} does not exist or is not a folder")
         try:
@@ -107,7 +112,7 @@ class Library:
         self.warnings: tuple[str, ...] = ()
         started = time.perf_counter()
         try:
-            changes = Changes() if self.read_only else self._reconcile(settle=False)[0]
+            changes, lexicon = self._first_reconcile()
         except BaseException:
             self.index.close()
             raise
@@ -117,7 +122,7 @@ class Library:
             where = None if index_dir is None else index_dir.with_name(index_dir.name + ".vectors")
             store = VectorStore(where, embedder.id, embedder.dim, read_only=self.read_only)
             self._semantic = Semantic(embedder, store)
-        self.engine = Engine(view, lexicon_of(view), settings, self._ready(view))
+        self.engine = Engine(view, lexicon, settings, self._ready(view))
         if changes:
             log.info(
                 "indexed %s: %d new, %d changed, %d removed in %.1fs (%d articles)",
@@ -128,6 +133,18 @@ class Library:
                 time.perf_counter() - started,
                 view.article_count,
             )
+
+    def _first_reconcile(self) -> tuple[Changes, Lexicon]:
+        """Bring the index in step with the folder and read its typo lexicon. Damage met on
+        the way (deeper than opening the index looks) is rebuilt from the files, once."""
+        changes = Changes() if self.read_only else self._reconcile(settle=False)[0]
+        try:
+            return changes, lexicon_of(self.index.view)
+        except IndexDamaged:
+            if self.read_only:
+                raise
+            changes = self._reconcile(settle=False)[0]  # rebuilds the index first
+            return changes, lexicon_of(self.index.view)
 
     async def reload_async(
         self, names: Iterable[str] | None = None, *, settle: bool = True
@@ -153,9 +170,15 @@ class Library:
         return changes
 
     def close(self) -> None:
-        if self._semantic is not None:
-            self._semantic.store.save()
-        self.index.close()
+        """Stop the embedding and wait for it, save the vectors, and release the index (even
+        when the vectors cannot be saved)."""
+        self._closing.set()
+        try:
+            with self._embedder_busy:
+                if self._semantic is not None:
+                    self._semantic.store.save()
+        finally:
+            self.index.close()
 
     # -- the semantic stage -----------------------------------------------------------------
 
@@ -217,24 +240,36 @@ class Library:
     ) -> bool:
         """Embed the sentences of every article that has no vectors yet (blocking: run it
         in a thread), saving now and then; swap in the semantic engine when all are done.
-        ``progress(done, total)`` is told in sentences. Returns False if stopped first."""
+        ``progress(done, total)`` is told in sentences. Returns False if stopped first, by
+        ``stop`` or by ``close`` (which waits for it)."""
         semantic = self._semantic
         if semantic is None or self.read_only:  # the owner of the index embeds
             return semantic is None
+        with self._embedder_busy:
+            if not self._embed(semantic, progress, stop, save_every):
+                return False
+            self._refresh()
+            return self.engine.semantic is not None or not self.index.view.entries
+
+    def _stopped(self, stop: threading.Event | None) -> bool:
+        return self._closing.is_set() or (stop is not None and stop.is_set())
+
+    def _embed(
+        self,
+        semantic: Semantic,
+        progress: Callable[[int, int], None] | None,
+        stop: threading.Event | None,
+        save_every: float,
+    ) -> bool:
+        """Embed and cover the view's uncovered articles; False if stopped first."""
         store, view = semantic.store, self.index.view
         todo = self._uncovered(view)
         total, done = sum(e.info.sentences for e in todo), 0
         last_save = time.monotonic()
         for entry in todo:
-            if stop is not None and stop.is_set():
+            if self._stopped(stop) or not self._embed_article(semantic, view, entry, stop):
                 store.save()
                 return False
-            units = view.units(entry.aid)
-            hashes = [content_hash(u) for u in units]
-            absent = set(store.missing(hashes))
-            missing = {h: u for h, u in zip(hashes, units, strict=True) if h in absent}
-            if missing:
-                store.add(list(missing), semantic.embedder.embed(list(missing.values())))
             store.cover(entry.info.id, entry.info.content_hash)
             done += entry.info.sentences
             if progress is not None:
@@ -243,8 +278,24 @@ class Library:
                 store.save()
                 last_save = time.monotonic()
         store.save()
-        self._refresh()
-        return self.engine.semantic is not None or not self.index.view.entries
+        return True
+
+    def _embed_article(
+        self, semantic: Semantic, view: Retriever, entry: Entry, stop: threading.Event | None
+    ) -> bool:
+        """Embed the sentences of an article that have no vector yet, a chunk at a time (so
+        that a stop is heard soon even in a long article); False if stopped first."""
+        units = view.units(entry.aid)
+        hashes = [content_hash(u) for u in units]
+        absent = set(semantic.store.missing(hashes))
+        missing = list({h: u for h, u in zip(hashes, units, strict=True) if h in absent}.items())
+        for start in range(0, len(missing), EMBED_CHUNK):
+            if self._stopped(stop):
+                return False
+            chunk = missing[start : start + EMBED_CHUNK]
+            vectors = semantic.embedder.embed([unit for _, unit in chunk])
+            semantic.store.add([h for h, _ in chunk], vectors)
+        return True
 
     # -- reconciling ------------------------------------------------------------------------
 
@@ -259,7 +310,11 @@ class Library:
         batches, so memory stays bounded and an interrupted first build resumes where it
         stopped. With ``settle``, a file modified in the last ``settle_seconds`` may still be
         being written: its old version (if any) is kept and ``Changes.unsettled`` says when
-        to look again. Warnings about a broken file are logged once, not at every rescan."""
+        to look again. Warnings about a broken file are logged once, not at every rescan.
+        An index a question found damaged is rebuilt first (one log line), and so indexed
+        again from the files."""
+        if self.index.damaged is not None:
+            self.index.rebuild()
         known = {e.info.id: e for e in self.index.entries.values()}
         scope: set[str] | None = None
         if names is not None:

@@ -5,13 +5,20 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import bot.library
 from bot.core.answer import EngineSettings
+from bot.core.dense import DEFAULT_MODEL, Embedder, VectorStore
+from bot.core.index import CorpusIndex, IndexDamaged
 from bot.library import Library, index_folder
+from bot.process import embedder as load_embedder
+from tests.support.disk import fill, junk_at, junk_inside, small_disk
 from tests.support.paths import SEEDS
 
 NEW_ARTICLE = """Mar 3, 2021|
@@ -22,8 +29,26 @@ The night ferry to Tromsø carries reindeer cheese and forty passengers.
 """
 
 
-def _open(corpus: Path, index: Path, settle: float = 0.0) -> Library:
-    return Library(corpus, EngineSettings(), 2_000_000, index, settle_seconds=settle)
+AUTHOR_QUESTION = "who is the author of the new infrastructure article"
+
+
+def _open(
+    corpus: Path, index: Path, settle: float = 0.0, embedder: Embedder | None = None
+) -> Library:
+    return Library(
+        corpus, EngineSettings(), 2_000_000, index, settle_seconds=settle, embedder=embedder
+    )
+
+
+def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+@pytest.fixture(name="embedder", scope="module")
+def fixture_embedder() -> Embedder:
+    embedder = load_embedder(DEFAULT_MODEL, 1)
+    assert embedder is not None
+    return embedder
 
 
 @pytest.fixture(name="reads")
@@ -159,6 +184,164 @@ class TestReload:
         assert changes.removed == (victim.stem,) and not again
         assert caplog.text.count(victim.name) == 1
         library.close()
+
+
+def _junk_opening_misses(index: Path, scratch: Path) -> None:
+    """Junk deep in a term dictionary: at the first place, tried in turn on a copy, where
+    the index opens as it is (no rebuild) but reading its whole vocabulary fails."""
+    for term in sorted(index.glob("*.term")):
+        for offset in range(0, term.stat().st_size - 100, 13):
+            shutil.rmtree(scratch, ignore_errors=True)
+            shutil.copytree(index, scratch)
+            junk_at(scratch / term.name, offset)
+            trial = CorpusIndex(scratch)
+            try:
+                missed = trial.view.article_count > 0 and _vocabulary_fails(trial)
+            finally:
+                trial.close()
+            if missed:
+                junk_at(term, offset)
+                return
+    raise AssertionError("no place found where junk passes the open and fails the vocabulary")
+
+
+def _vocabulary_fails(index: CorpusIndex) -> bool:
+    try:
+        index.view.vocabulary()
+    except IndexDamaged:
+        return True
+    return False
+
+
+class TestDamage:
+    @pytest.mark.parametrize(
+        "damage",
+        [
+            pytest.param(lambda d: (d / "VERSION").write_bytes(b"\xff\xfe\x00junk"), id="version"),
+            pytest.param(lambda d: junk_inside(max(d.glob("*.term"))), id="in-terms"),
+            pytest.param(lambda d: junk_at(max(d.glob("*.term"))), id="terms-start"),
+            pytest.param(lambda d: junk_inside(max(d.glob("*.idx"))), id="in-postings"),
+        ],
+    )
+    def test_damaged_index_is_rebuilt_from_the_files_at_start(
+        self,
+        corpus_dir: Path,
+        tmp_path: Path,
+        caplog: pytest.LogCaptureFixture,
+        damage: Callable[[Path], object],
+    ) -> None:
+        """Junk in the index's files costs one warning line: the index is rebuilt from the
+        article files and the answers are right."""
+        _open(corpus_dir, tmp_path / "index").close()
+        damage(tmp_path / "index")
+        with caplog.at_level(logging.WARNING):
+            library = _open(corpus_dir, tmp_path / "index")
+            answer = library.engine.ask(AUTHOR_QUESTION)
+        assert "Lei Xu" in answer.text
+        (warning,) = _warnings(caplog)
+        assert warning.startswith("rebuilding the index")
+        library.close()
+
+    async def test_damage_a_question_meets_is_rebuilt_at_the_next_rescan(
+        self, corpus_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Damage found while running fails that question with IndexDamaged (not a panic
+        that escapes every handler); the next rescan rebuilds the index from the files."""
+        library = _open(corpus_dir, tmp_path / "index")
+        for stored in (tmp_path / "index").glob("*.store"):
+            junk_inside(stored)
+        with pytest.raises(IndexDamaged):
+            library.engine.ask(AUTHOR_QUESTION)
+        with caplog.at_level(logging.WARNING):
+            await library.reload_async()
+        (warning,) = _warnings(caplog)
+        assert warning.startswith("rebuilding the index") and "damaged" in warning
+        assert "Lei Xu" in library.engine.ask(AUTHOR_QUESTION).text
+        assert not await library.reload_async()
+        library.close()
+
+    def test_damage_deeper_than_the_open_looks_is_rebuilt_at_start(
+        self, corpus_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Junk the open does not notice but reading the vocabulary (at start) trips on: the
+        index is rebuilt from the files then and there, with one warning line."""
+        _open(corpus_dir, tmp_path / "index").close()
+        _junk_opening_misses(tmp_path / "index", tmp_path / "scratch")
+        caplog.clear()
+        with caplog.at_level(logging.WARNING):
+            library = _open(corpus_dir, tmp_path / "index")
+        (warning,) = _warnings(caplog)
+        assert warning.startswith("rebuilding the index") and "damaged" in warning
+        assert "Lei Xu" in library.engine.ask(AUTHOR_QUESTION).text
+        library.close()
+
+
+async def test_indexing_goes_on_once_a_full_disk_has_room(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    """On a real full disk (a small tmpfs) a rescan fails and kills tantivy's writer; once
+    there is room again the next rescan indexes what failed, without a restart."""
+    with small_disk(tmp_path / "disk") as disk:
+        library = _open(corpus_dir, disk / "index")
+        (corpus_dir / "ferries.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        filler = fill(disk)
+        with pytest.raises(ValueError):
+            await library.reload_async()
+        with pytest.raises(ValueError):
+            await library.reload_async()
+        filler.unlink()
+        changes = await library.reload_async()
+        assert [a.id for a in changes.added] == ["ferries"]
+        assert "reindeer cheese" in library.engine.ask("what does the night ferry carry").text
+        library.close()
+
+
+class TestClose:
+    def test_close_stops_and_waits_for_the_background_embedding(
+        self, corpus_dir: Path, tmp_path: Path, embedder: Embedder
+    ) -> None:
+        """Closing while the embedder runs (and saves) stops it and waits: nothing fails,
+        the saved vectors are whole, and the index is free for the next process."""
+        library = _open(corpus_dir, tmp_path / "index", embedder=embedder)
+        articles = library.engine.articles
+        running, errors = threading.Event(), []
+
+        def progress(done: int, total: int) -> None:
+            running.set()
+            time.sleep(0.2)  # a loaded machine: close comes while this article's save runs
+
+        def embed() -> None:
+            try:
+                library.embed_pending(progress, save_every=0.0)
+            except Exception as exc:  # reported below
+                errors.append(exc)
+
+        worker = threading.Thread(target=embed)
+        worker.start()
+        assert running.wait(60)
+        library.close()
+        assert not worker.is_alive()
+        worker.join()
+        assert errors == []
+        store = VectorStore(tmp_path / "index.vectors", embedder.id, embedder.dim)
+        assert len(store) > 0
+        assert any(store.covers(a.id, a.content_hash) for a in articles)
+        CorpusIndex(tmp_path / "index").close()  # writable: the lock was released
+
+    async def test_close_releases_the_index_when_the_vectors_cannot_be_saved(
+        self, corpus_dir: Path, tmp_path: Path, embedder: Embedder
+    ) -> None:
+        """A save that fails (the vectors' folder is a file now) is reported, and the index
+        is released all the same."""
+        library = _open(corpus_dir, tmp_path / "index", embedder=embedder)
+        assert library.embed_pending()
+        shutil.rmtree(tmp_path / "index.vectors")
+        (tmp_path / "index.vectors").write_text("not a folder")
+        sorted(corpus_dir.iterdir())[0].unlink()
+        await library.reload_async()  # the vectors forget an article: there is something to save
+        with pytest.raises(OSError):
+            library.close()
+        CorpusIndex(tmp_path / "index").close()
 
 
 def test_second_process_reads_the_index_as_it_is(corpus_dir: Path, tmp_path: Path) -> None:

@@ -160,7 +160,8 @@ class VectorStore:
         self.folder = folder
         self.read_only = read_only
         self.model_id = model_id
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the usearch index, between readers and the embedder
+        self._saving = threading.Lock()  # one save at a time: they share the temporary files
         self._index = Index(ndim=dim, metric="cos", dtype="i8")
         self._covered: dict[str, str] = {}
         self._dirty = False
@@ -238,16 +239,25 @@ class VectorStore:
         return dict(zip(present, (raw @ vector).tolist(), strict=True))
 
     def save(self) -> None:
-        """Write the vectors and the covered articles (atomically, each by rename)."""
-        if self.folder is None or self.read_only or not self._dirty:
+        """Write the vectors and the covered articles (atomically, each by rename). Safe from
+        several threads at once (the background embedder and a shutdown): one writes at a
+        time, and what a failed write held is written by the next save."""
+        if self.folder is None or self.read_only:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        vectors, covered = self._paths()
-        with self._lock:
-            self._index.save(str(vectors) + ".tmp")
-            snapshot = dict(self._covered)
-            self._dirty = False
-        os.replace(str(vectors) + ".tmp", vectors)
-        tmp = covered.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(snapshot), encoding="utf-8")
-        os.replace(tmp, covered)
+        with self._saving:
+            if not self._dirty:
+                return
+            self.folder.mkdir(parents=True, exist_ok=True)
+            vectors, covered = self._paths()
+            with self._lock:
+                self._index.save(str(vectors) + ".tmp")
+                snapshot = dict(self._covered)
+                self._dirty = False
+            try:
+                os.replace(str(vectors) + ".tmp", vectors)
+                tmp = covered.with_suffix(".json.tmp")
+                tmp.write_text(json.dumps(snapshot), encoding="utf-8")
+                os.replace(tmp, covered)
+            except BaseException:
+                self._dirty = True
+                raise

@@ -15,6 +15,8 @@ answer); a search cluster could implement it as well, one request per method.
 Writes go through ``CorpusIndex.apply``: delete an article's documents by its id, add the new
 ones, commit, then record the catalog rows. A crash between the two is repaired by the next
 reconcile, which sees the file as new or changed and writes it again (always delete first).
+So is a write that fails (a full disk): the tantivy writer it killed is dropped, and the next
+write opens a new one. Damaged files found at open, or by a view later, cost a rebuild.
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ import logging
 import math
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Concatenate, NamedTuple, ParamSpec, Protocol, TypeVar
 
 import tantivy
 
@@ -49,6 +51,9 @@ _VERSION_FILE = "VERSION"
 _CATALOG_FILE = "catalog.sqlite3"
 _WRITER_HEAP = 96_000_000
 _WRITER_THREADS = 2
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 WeightedWord = tuple[tuple[str, float], ...]
 """One question word as index terms with weights (itself, typo corrections, word forms)."""
@@ -246,6 +251,51 @@ def _decode(value: object) -> str | None:
     return value.decode("utf-8") if isinstance(value, bytes) and value else None
 
 
+class IndexDamaged(Exception):
+    """The index's files are damaged; its owner rebuilds it from the articles at its next
+    reconcile."""
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """Whether tantivy panicked (pyo3's PanicException, a BaseException): it does so on data
+    it did not write, such as a cut or scribbled-over segment file."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _is_damage(exc: BaseException) -> bool:
+    """Whether a tantivy error while reading says the index's files are damaged or gone."""
+    text = str(exc).lower()
+    return _is_panic(exc) or (
+        isinstance(exc, ValueError) and any(s in text for s in ("io error", "corrupt"))
+    )
+
+
+@dataclass
+class _Damage:
+    """What a view of the index found damaged, for the owner to rebuild at its next write."""
+
+    reason: str | None = None
+
+
+def _guarded(
+    method: Callable[Concatenate[IndexView, P], R],
+) -> Callable[Concatenate[IndexView, P], R]:
+    """A read of the index that turns damage it meets into IndexDamaged, noted on the view
+    for the index's owner to rebuild it (a panic would otherwise escape ``except Exception``)."""
+
+    @functools.wraps(method)
+    def read(view: IndexView, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(view, *args, **kwargs)
+        except BaseException as exc:
+            if not _is_damage(exc):
+                raise
+            view.damage.reason = f"it is damaged ({str(exc)[:200]})"
+            raise IndexDamaged(f"the index is damaged ({str(exc)[:200]})") from exc
+
+    return read
+
+
 @dataclass(frozen=True, eq=False)
 class IndexView:
     """One committed state of the index and its catalog: a Retriever, and the articles."""
@@ -253,6 +303,7 @@ class IndexView:
     searcher: tantivy.Searcher
     entries: Mapping[int, Entry]
     by_id: Mapping[str, int]
+    damage: _Damage = field(default_factory=_Damage)
     _freq_cache: dict[tuple[str, str], int] = field(default_factory=dict)
     _idf_cache: dict[str, float] = field(default_factory=dict)
     _family_cache: dict[str, list[str]] = field(default_factory=dict)
@@ -265,6 +316,7 @@ class IndexView:
     def article_count(self) -> int:
         return len(self.entries)
 
+    @_guarded
     def _freq(self, field_name: str, term: str) -> int:
         key = (field_name, term)
         found = self._freq_cache.get(key)
@@ -280,6 +332,7 @@ class IndexView:
     def head_freq(self, term: str) -> int:
         return self._freq("head", term)
 
+    @_guarded
     def family(self, term: str) -> list[str]:
         """Other terms of the corpus from the same word family: one extends the other by at
         most three letters ("econom" and "economi", from "economic" and "economy"), both of
@@ -316,6 +369,7 @@ class IndexView:
         return found
 
     @functools.cached_property
+    @_guarded
     def average_length(self) -> float:
         """Terms per sentence, on average: estimated from an even sample of sentences."""
         sample = self.searcher.search(tantivy.Query.all_query(), 400, count=False).hits
@@ -330,6 +384,7 @@ class IndexView:
     def max_idf(self) -> float:
         return math.log(1.0 + (self.sentence_count + 0.5) / 0.5)
 
+    @_guarded
     def search(
         self,
         required: Sequence[WeightedWord],
@@ -356,6 +411,7 @@ class IndexView:
             for (score, address), a, s, p in zip(found, aids, seqs, paras, strict=True)
         ]
 
+    @_guarded
     def sentences(self, hits: Sequence[Hit]) -> list[Sentence]:
         out = []
         for hit in hits:
@@ -372,6 +428,7 @@ class IndexView:
             )
         return out
 
+    @_guarded
     def by_hash(self, hashes: Sequence[int], limit: int) -> list[Sentence]:
         if not hashes:
             return []
@@ -394,6 +451,7 @@ class IndexView:
             )
         return out
 
+    @_guarded
     def titles(self, query: Sequence[WeightedWord], limit: int) -> list[int]:
         q = _query(query, "head")
         if q is None:
@@ -413,6 +471,7 @@ class IndexView:
             for i, s in enumerate(p.sentences)
         ]
 
+    @_guarded
     def article(self, aid: int) -> Article | None:
         entry = self.entries.get(aid)
         if entry is None:
@@ -430,6 +489,7 @@ class IndexView:
         """Every article keyword, once."""
         return list(dict.fromkeys(kw for e in self.entries.values() for kw in e.info.keywords))
 
+    @_guarded
     def vocabulary(self) -> list[tuple[str, int]]:
         """Every content word of the corpus, and every term (stem) that is not one of its
         words, with the number of documents holding it."""
@@ -567,7 +627,8 @@ class Catalog:
             )
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # SQLite rolls back by itself on some errors (full disk)
+                self.db.execute("ROLLBACK")
             raise
 
     def close(self) -> None:
@@ -612,19 +673,50 @@ class IndexBusy(Exception):
     """Another process writes to this index folder."""
 
 
+def _outdated(folder: Path) -> str | None:
+    """Why the index in ``folder`` is not of this schema version (None when it is)."""
+    try:
+        with (folder / _VERSION_FILE).open("rb") as f:
+            found = f.read(32).strip()
+    except OSError:
+        found = b"none"
+    if found == str(SCHEMA_VERSION).encode():
+        return None
+    if found != b"none" and not (found.isascii() and found.isdigit()):
+        return f"its {_VERSION_FILE} file is damaged"
+    return f"it was written by schema version {found.decode()}, this is {SCHEMA_VERSION}"
+
+
+def _probe(searcher: tantivy.Searcher) -> None:
+    """Read a little of every segment (each field's term dictionary, the first document's
+    fast and stored fields), so that damage there is found at open, not by every question."""
+    for name in ("article", "body", "surface", "head"):
+        searcher.doc_freq(name, "a")
+    for name in ("chash", "record"):
+        searcher.doc_freq(name, 0)
+    for segment in range(searcher.num_segments):
+        first = tantivy.DocAddress(segment, 0)
+        for name in ("aid", "seq", "para"):
+            searcher.fast_field_values(name, [first])
+        searcher.doc(first)
+
+
 class CorpusIndex:
     """The persistent index of one corpus: tantivy documents plus the catalog.
 
     ``CorpusIndex(None)`` keeps everything in memory (tests, one-off commands). With a folder,
-    an index written by another version of the schema, or one that cannot be opened, is
-    rebuilt empty with one log line; the caller then reindexes the files. Only one process
-    may write to a folder: a second one gets IndexBusy.
+    an index written by another version of the schema, or one that cannot be opened or read,
+    is rebuilt empty with one log line; the caller then reindexes the files (``damaged`` says
+    when a view met damage after the index was opened: ``rebuild`` it). Only one process may
+    write to a folder: a second one gets IndexBusy. A write that fails (a full disk) leaves
+    nothing behind and kills tantivy's writer: the next write opens a new one.
     """
 
     def __init__(self, folder: Path | None, *, writable: bool = True) -> None:
         self.folder = folder
         self._lock: _FolderLock | None = None
         self._writer: tantivy.IndexWriter | None = None
+        self._damage = _Damage()
         if folder is None:
             self._start(tantivy.Index(SCHEMA), Catalog(None), writable=True)
         elif not writable:
@@ -638,69 +730,135 @@ class CorpusIndex:
                 raise
 
     def _open_or_rebuild(self, folder: Path) -> None:
-        reason = None
         if folder.exists():
-            try:
-                found = (folder / _VERSION_FILE).read_text(encoding="utf-8").strip()
-            except OSError:
-                found = "none"
-            if found != str(SCHEMA_VERSION):
-                reason = f"it was written by schema version {found}, this is {SCHEMA_VERSION}"
-            else:
-                try:
-                    catalog = Catalog(folder / _CATALOG_FILE)
-                    self._start(tantivy.Index.open(str(folder)), catalog, writable=True)
-                    return
-                except (ValueError, OSError, sqlite3.Error, KeyError) as exc:
-                    reason = f"it cannot be opened ({str(exc)[:200]})"
+            reason = _outdated(folder) or self._open(folder)
+            if reason is None:
+                return
             log.warning("rebuilding the index in %s: %s", folder, reason)
             shutil.rmtree(folder, ignore_errors=True)
+        self._create(folder)
+
+    def _create(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         index = tantivy.Index(SCHEMA, path=str(folder))
         (folder / _VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n", encoding="utf-8")
         self._start(index, Catalog(folder / _CATALOG_FILE), writable=True)
 
+    def _open(self, folder: Path) -> str | None:
+        """Open the index in ``folder``: None if it opened, else why it cannot be used."""
+        try:
+            index = tantivy.Index.open(str(folder))
+            _probe(index.searcher())
+            self._start(index, Catalog(folder / _CATALOG_FILE), writable=True)
+        except (ValueError, OSError, sqlite3.Error, KeyError) as exc:
+            return f"it cannot be opened ({str(exc)[:200]})"
+        except BaseException as exc:
+            if not _is_panic(exc):
+                raise
+            return f"it is damaged ({str(exc)[:200]})"
+        return None
+
     def _start(self, index: tantivy.Index, catalog: Catalog, writable: bool) -> None:
         index.register_tokenizer("terms", TERMS)
         index.register_tokenizer("surface", SURFACE)
         self._index = index
+        self._writable = writable
         try:
-            entries = catalog.load()
+            self._entries = catalog.load()
+            self._next_aid = max(self._entries, default=0) + 1
+            self.view = self._make_view()
             if writable:
-                try:
-                    self._writer = index.writer(_WRITER_HEAP, _WRITER_THREADS)
-                except ValueError as exc:
-                    if "LockBusy" in str(exc):
-                        raise IndexBusy(f"another process writes to {self.folder}") from None
-                    raise
+                self._writer = self._open_writer()
         except BaseException:
             catalog.close()
             raise
         self.catalog = catalog
-        self._entries = entries
-        self._next_aid = max(self._entries, default=0) + 1
-        self.view = self._make_view()
+
+    def _open_writer(self) -> tantivy.IndexWriter:
+        try:
+            return self._index.writer(_WRITER_HEAP, _WRITER_THREADS)
+        except ValueError as exc:
+            if "LockBusy" in str(exc):
+                raise IndexBusy(f"another process writes to {self.folder}") from None
+            raise
+
+    def _drop_writer(self) -> None:
+        """Discard what the writer holds uncommitted and let it go with its lock (a writer
+        that met a write error is dead for good; the next write opens a new one)."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.rollback()
+            with contextlib.suppress(Exception):
+                writer.wait_merging_threads()  # drops it now, whoever still refers to it
 
     def _make_view(self) -> IndexView:
         self._index.reload()
         entries = dict(self._entries)
         by_id = {e.info.id: aid for aid, e in entries.items()}
-        return IndexView(self._index.searcher(), entries, by_id)
+        return IndexView(self._index.searcher(), entries, by_id, self._damage)
 
     @property
     def entries(self) -> Mapping[int, Entry]:
         return self._entries
+
+    @property
+    def damaged(self) -> str | None:
+        """What a view found damaged since the index was opened (None: nothing)."""
+        return self._damage.reason
+
+    def rebuild(self) -> None:
+        """Start again from an empty index, with one log line (its files are damaged); the
+        caller then reindexes the files. Until it succeeds, ``damaged`` still says why."""
+        if not self._writable:
+            raise IndexBusy(f"the index in {self.folder} is read-only here")
+        reason = self._damage.reason or "it was found damaged"
+        self._damage = _Damage(reason)  # views of the old files no longer report here
+        self._drop_writer()
+        self.catalog.close()
+        if self.folder is None:
+            self._start(tantivy.Index(SCHEMA), Catalog(None), writable=True)
+        else:
+            log.warning("rebuilding the index in %s: %s", self.folder, reason)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self._create(self.folder)
+        self._damage.reason = None
 
     def apply(
         self, added: Sequence[tuple[Article, Stamp]], removed: Sequence[str] = ()
     ) -> IndexView:
         """Replace or add ``added``, delete ``removed`` (article ids), commit, and return the
         new view. Documents are always deleted by article id before they are added, so a
-        write repeated after a crash leaves no duplicates."""
-        writer = self._writer
-        if writer is None:
+        write repeated after a crash leaves no duplicates. A write that fails records
+        nothing: the next reconcile writes the same articles again."""
+        if not self._writable:
             raise IndexBusy(f"the index in {self.folder} is read-only here")
         by_id = {e.info.id: aid for aid, e in self._entries.items()}
+        try:
+            if self._writer is None:  # dropped by a failed write: a new one
+                self._writer = self._open_writer()
+            new_entries = self._write(self._writer, added, removed, by_id)
+            self._writer.commit()
+        except BaseException:
+            self._drop_writer()  # its uncommitted deletions must not reach a later commit
+            raise
+        gone = [article_id for article_id in removed if article_id in by_id]
+        self.catalog.write(new_entries, gone)
+        for article_id in gone:
+            self._entries.pop(by_id[article_id], None)
+        for entry in new_entries:
+            self._entries[entry.aid] = entry
+        self.view = self._make_view()
+        return self.view
+
+    def _write(
+        self,
+        writer: tantivy.IndexWriter,
+        added: Sequence[tuple[Article, Stamp]],
+        removed: Sequence[str],
+        by_id: Mapping[str, int],
+    ) -> list[Entry]:
+        """Queue the deletions and the documents; return the catalog rows they make."""
         for article_id in {*removed, *(a.id for a, _ in added)}:
             writer.delete_documents_by_term("article", article_id)
         new_entries = []
@@ -715,15 +873,7 @@ class CorpusIndex:
             new_entries.append(
                 Entry(aid, info_of(article), head, stamp.path, stamp.mtime_ns, stamp.size)
             )
-        writer.commit()
-        gone = [article_id for article_id in removed if article_id in by_id]
-        self.catalog.write(new_entries, gone)
-        for article_id in gone:
-            self._entries.pop(by_id[article_id], None)
-        for entry in new_entries:
-            self._entries[entry.aid] = entry
-        self.view = self._make_view()
-        return self.view
+        return new_entries
 
     def restamp(self, entries: Sequence[Entry]) -> None:
         """Record new file stamps for articles whose content did not change."""
@@ -733,14 +883,13 @@ class CorpusIndex:
 
     def close(self) -> None:
         """Release the writer and the folder's lock (the index stays on disk)."""
-        if self._writer is not None:
-            with contextlib.suppress(Exception):
-                self._writer.rollback()
-            self._writer = None
-        self.catalog.close()
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        try:
+            self._drop_writer()
+            self.catalog.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
 
 class _FolderLock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +83,35 @@ class TestStore:
         (tmp_path / f"{embedder.id}.json").write_text("{}")
         store = VectorStore(tmp_path, embedder.id, embedder.dim)
         assert len(store) == 0 and "embedding again" in caplog.text
+
+    def test_two_threads_may_save_at_once(self, embedder: Embedder, tmp_path: Path) -> None:
+        """The background embedder and a shutdown save together: neither fails, and the
+        files left are whole."""
+        store = VectorStore(tmp_path, embedder.id, embedder.dim)
+        vectors = embedder.embed([f"Ferry number {n} crosses the fjord." for n in range(40)])
+        errors: list[BaseException] = []
+
+        def save_often(first: int) -> None:
+            try:
+                for n in range(first, 40, 2):
+                    store.add([n], vectors[n : n + 1])
+                    store.cover(f"ferry-{n}", "hash")
+                    store.save()
+            except Exception as exc:  # reported below, with the other thread's
+                errors.append(exc)
+
+        threads = [threading.Thread(target=save_often, args=(i,)) for i in (0, 1)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        again = VectorStore(tmp_path, embedder.id, embedder.dim)
+        assert len(again) == 40 and again.covers("ferry-39", "hash")
+        assert sorted(p.name for p in tmp_path.iterdir()) == [
+            f"{embedder.id}.json",
+            f"{embedder.id}.usearch",
+        ]
 
     def test_a_reader_never_writes(self, embedder: Embedder, tmp_path: Path) -> None:
         store = VectorStore(tmp_path, embedder.id, embedder.dim, read_only=True)

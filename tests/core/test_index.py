@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from bot.core.corpus import Article, Paragraph, load_corpus
-from bot.core.index import SCHEMA_VERSION, CorpusIndex, IndexBusy, Stamp, content_hash
+from bot.core.index import (
+    SCHEMA_VERSION,
+    CorpusIndex,
+    IndexBusy,
+    IndexDamaged,
+    Stamp,
+    content_hash,
+)
+from tests.support.disk import fill, junk_at, junk_inside, small_disk
 from tests.support.paths import SEEDS
 
 
@@ -138,6 +146,14 @@ class TestOnDisk:
                 lambda d: (d / "catalog.sqlite3").write_bytes(b"not a database" * 100),
                 id="broken-catalog",
             ),
+            pytest.param(
+                lambda d: (d / "VERSION").write_bytes(b"\xff\xfe\x00junk"), id="junk-version"
+            ),
+            pytest.param(lambda d: (d / "VERSION").write_text("two\n"), id="text-version"),
+            pytest.param(lambda d: junk_inside(max(d.glob("*.term"))), id="junk-in-terms"),
+            pytest.param(lambda d: junk_at(max(d.glob("*.term"))), id="junk-terms-start"),
+            pytest.param(lambda d: junk_inside(max(d.glob("*.idx"))), id="junk-in-postings"),
+            pytest.param(lambda d: max(d.glob("*.store")).write_bytes(b"junk"), id="cut-store"),
         ],
     )
     def test_damaged_or_old_index_is_rebuilt_with_one_log_line(
@@ -157,6 +173,49 @@ class TestOnDisk:
         rebuilt.apply([(BRIDGE, Stamp())])
         assert rebuilt.view.article_count == 1
         rebuilt.close()
+
+    def test_damage_a_read_meets_is_noted_for_a_rebuild(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """Damage found after the index was opened (tantivy panics on it) is an IndexDamaged,
+        an ordinary exception, and is noted: the owner rebuilds with one log line."""
+        index = CorpusIndex(tmp_path / "index")
+        index.apply([(BRIDGE, Stamp())])
+        for stored in (tmp_path / "index").glob("*.store"):
+            junk_inside(stored)
+        hits = index.view.search(((("flood", 1.0),),), limit=10)
+        with pytest.raises(IndexDamaged):
+            index.view.sentences(hits)
+        assert index.damaged is not None
+        with caplog.at_level(logging.WARNING):
+            index.rebuild()
+        (warning,) = [r for r in caplog.records if r.levelno >= logging.WARNING]
+        assert "rebuilding the index" in warning.getMessage() and "damaged" in warning.getMessage()
+        assert index.damaged is None and index.view.article_count == 0
+        view = index.apply([(BRIDGE, Stamp())])
+        (sentence,) = view.sentences(view.search(((("flood", 1.0),),), limit=10))
+        assert sentence.text == "Engineers rebuilt it after the flood."
+        index.close()
+
+
+class TestFullDisk:
+    """On a real full file system: a small tmpfs filled to the last byte."""
+
+    def test_a_write_that_failed_for_space_does_not_stop_the_next(self, tmp_path: Path) -> None:
+        """A write error kills tantivy's writer for good; the index drops it, records
+        nothing of the failed write, and the next write (space back) opens a new writer."""
+        with small_disk(tmp_path / "disk") as disk:
+            index = CorpusIndex(disk / "index")
+            filler = fill(disk)
+            with pytest.raises(ValueError):
+                index.apply([(BRIDGE, Stamp())])
+            assert not index.entries and index.view.article_count == 0
+            filler.unlink()
+            assert index.apply([(BRIDGE, Stamp())]).article_count == 1
+            index.close()
+            again = CorpusIndex(disk / "index")
+            assert len(again.view.search(((("flood", 1.0),),), limit=10)) == 1
+            again.close()
 
 
 def test_seed_corpus_indexes_every_sentence() -> None:
