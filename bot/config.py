@@ -28,6 +28,7 @@ from bot.core.answer import EngineSettings
 from bot.core.dense import DEFAULT_MODEL
 from bot.core.safeyaml import YamlError, load
 from bot.errors import ConfigError
+from bot.redact import has_credentials, redact
 from bot.web import WebLimits
 
 DEFAULT_PATH = Path("config/bot.yaml")
@@ -44,10 +45,16 @@ def setting(
 
 @dataclass(frozen=True)
 class Feed:
-    """An RSS or Atom feed whose entries become articles."""
+    """An RSS or Atom feed whose entries become articles. ``url`` is the feed as it is shown,
+    logged and stored, without credentials; ``fetch_url`` the one asked, with them."""
 
     url: str
     interval: float | None = None  # seconds between polls; None: corpus.feed_interval
+    secret_url: str | None = field(default=None, repr=False)  # the URL with its credentials
+
+    @property
+    def fetch_url(self) -> str:
+        return self.secret_url or self.url
 
 
 @dataclass(frozen=True)
@@ -155,7 +162,14 @@ class WebSettings:
     site_delay_seconds: float = setting(
         1.0, "pause between two requests to one site (or its Crawl-delay)", minimum=0
     )
-    max_entries: int = setting(200, "feed entries taken in one poll", minimum=1)
+    max_entries: int = setting(
+        200, "new or changed feed entries taken in one poll (the rest at the next)", minimum=1
+    )
+    allow_private_addresses: bool = setting(
+        False,
+        "let links and redirects reach loopback, private and link-local addresses of any "
+        "host, not only of the configured feed's or page's own",
+    )
 
     @property
     def limits(self) -> WebLimits:
@@ -166,6 +180,7 @@ class WebSettings:
             self.max_feed_bytes,
             self.max_redirects,
             self.site_delay_seconds,
+            self.allow_private_addresses,
         )
 
 
@@ -285,11 +300,13 @@ def _feeds(label: str, value: Any) -> tuple[Feed, ...]:
                 interval = _duration(f"{where} interval", given[0])
             item = item.get("url")
         if not isinstance(item, str) or not _web_address(item.strip()):
-            raise ConfigError(f"{where} is {item!r}; expected an http or https URL")
+            shown = redact(item) if isinstance(item, str) else item
+            raise ConfigError(f"{where} is {shown!r}; expected an http or https URL")
         url = item.strip()
-        if url in feeds:
-            raise ConfigError(f"{where} {url} is listed twice")
-        feeds[url] = Feed(url, interval)
+        shown = redact(url)
+        if shown in feeds:
+            raise ConfigError(f"{where} {shown} is listed twice")
+        feeds[shown] = Feed(shown, interval, url if shown != url else None)
     return tuple(feeds.values())
 
 
@@ -322,17 +339,18 @@ def _database_url(url: str, from_environment: bool) -> str:
     password belongs in the environment (PGPASSWORD, or the whole URL in BOT_DATABASE_URL),
     never in the config file."""
     where = "BOT_DATABASE_URL" if from_environment else "config key 'storage.url'"
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "sqlite":
+    scheme = url.partition(":")[0].lower() if re.match(r"[a-zA-Z][\w+.-]*:", url) else ""
+    if scheme == "sqlite":
         if not url.startswith("sqlite:///") or len(url) <= 10:
-            raise ConfigError(f"{where} is {url!r}; expected sqlite:///PATH")
+            raise ConfigError(f"{where} is {redact(url)!r}; expected sqlite:///PATH")
         return url
-    if parts.scheme not in ("postgresql", "postgres"):
+    if scheme not in ("postgresql", "postgres"):
+        start = f"starts with {scheme!r}" if scheme else "has no scheme"
         raise ConfigError(
-            f"{where} is not a postgresql:// URL (starts with {parts.scheme or url[:12]!r}); "
+            f"{where} is not a postgresql:// URL (it {start}); "
             "leave it empty to use the SQLite file storage.path"
         )
-    if parts.password and not from_environment:
+    if has_credentials(url) and not from_environment:
         raise ConfigError(
             "config key 'storage.url' holds a password; put it in PGPASSWORD (or the whole URL "
             "in BOT_DATABASE_URL) instead, never in the config file"
@@ -341,7 +359,10 @@ def _database_url(url: str, from_environment: bool) -> str:
 
 
 def _web_address(text: str) -> bool:
-    parts = urllib.parse.urlsplit(text)
+    try:
+        parts = urllib.parse.urlsplit(text)
+    except ValueError:  # brackets that hold no IPv6 address
+        return False
     return (
         parts.scheme in ("http", "https")
         and bool(parts.hostname)

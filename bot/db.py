@@ -27,9 +27,9 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
 
 from bot.errors import BotError, StorageError
+from bot.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,8 @@ class Leader(Protocol):
 
 
 def _problem(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    """What went wrong, in one line; libpq quotes a URL it cannot parse, password and all."""
+    text = redact(" ".join(str(exc).split()))
     full = "full" in text.lower() or getattr(exc, "errno", None) == errno.ENOSPC
     return f"the disk is full ({text})" if full else text
 
@@ -92,13 +93,9 @@ def is_postgres(where: str | Path) -> bool:
 
 
 def shown(url: str) -> str:
-    """A database URL fit for messages and logs: without its password."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}@{netloc}" if user else netloc))
+    """A database URL fit for messages and logs: without its password (in its userinfo or
+    as a ``password=`` parameter)."""
+    return redact(url)
 
 
 # -- SQLite ---------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.redact import redact
+
 
 class BotError(Exception):
     """Base class: a problem with a message meant for a person."""
@@ -49,11 +51,13 @@ class StorageError(BotError):
 class FetchError(BotError):
     """A feed or page could not be fetched or used. ``retry_after`` (seconds) is set when the
     server asked us to wait (429, 503); ``lasting`` when trying again soon will not help (404,
-    robots.txt, not HTML, too big)."""
+    robots.txt, not HTML, too big). Its URL and reason carry no credentials (``redact``): they
+    are printed and logged."""
 
     def __init__(
         self, url: str, reason: str, *, retry_after: float | None = None, lasting: bool = False
     ) -> None:
+        url, reason = redact(url), redact(reason)
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason

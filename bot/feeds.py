@@ -3,15 +3,21 @@
 Each feed named in ``corpus.feeds`` is polled at its own interval with a conditional request
 (ETag, Last-Modified). For each entry not seen before, or changed since, the linked page is
 fetched and its article extracted (the entry's own text when the page cannot be had), and
-written whole as ``<slug>-<hash>.md``, the hash taken from the entry's guid (else its link),
-so the same entry is always the same article. From there the corpus watcher picks it up like
+written whole as ``<slug>-<hash>.md``, the hash taken from the entry's link made canonical
+(else its guid), so the same entry is always the same article, and a page added with ``add``
+is the same article when a feed brings it. From there the corpus watcher picks it up like
 any other new file: indexed, then announced.
+
+At most ``web.max_entries`` entries are taken in one poll, and an entry's page that could not
+be had is tried at the next two polls; while any such work is left, the feed is asked
+without its validators, so a 304 cannot hide the entries that wait.
 
 What the reader knows is kept in the database: each feed's validators, when to ask next and
 how often it failed in a row (errors back off, doubling up to six hours, or as long as a
 429/503 asks), and each entry's article and version, so a restart neither asks too early nor
-writes anything twice. The entries a feed holds at its first poll are its back catalogue:
-added to the corpus, never announced.
+writes anything twice. The entries a feed holds at its first poll (all of them, over as many
+polls as ``web.max_entries`` needs) are its back catalogue: added to the corpus, never
+announced.
 """
 
 from __future__ import annotations
@@ -26,16 +32,17 @@ import os
 import re
 import time
 import xml.sax
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.config import Feed, Settings
 from bot.core.corpus import content_digest
 from bot.errors import FetchError, StorageError
-from bot.pages import Page, from_html, html_paragraphs
+from bot.pages import Page, author_name, from_html, html_paragraphs, plausible_date
+from bot.redact import redact
 from bot.storage import FeedEntry, FeedState, Storage
 from bot.web import Fetcher
 
@@ -44,6 +51,8 @@ log = logging.getLogger(__name__)
 FEED_TYPES = None  # feeds come as every kind of XML (and as text/html): feedparser decides
 MAX_BACKOFF_SECONDS = 6 * 3600.0
 PAGE_ATTEMPTS = 3  # pages tried for an entry before its feed text is final
+# query parameters that say where a reader came from, not which page it is
+TRACKING = re.compile(r"utm_\w*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi", re.I)
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,24 @@ def article_id(key: str, link: str | None, title: str) -> str:
     return f"{slug}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:10]}"
 
 
+def page_key(url: str | None) -> str | None:
+    """What makes two links the same page, for its article's id: host in lower case, without
+    userinfo, default port, fragment or tracking parameters, http and https alike; None when
+    ``url`` is not a web address."""
+    try:
+        parts = urlsplit((url or "").strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    if port is not None and port != {"http": 80, "https": 443}[parts.scheme.lower()]:
+        host = f"{host}:{port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, True) if not TRACKING.fullmatch(k)]
+    return urlunsplit(("", host, parts.path or "/", urlencode(query), ""))
+
+
 def write_article(folder: Path, name: str, text: str) -> bool:
     """Write an article file whole (never half of one for the watcher to read); False when
     the file already holds this text."""
@@ -86,11 +113,14 @@ def _text(value: Any) -> str:
 
 
 def _entry_date(entry: Any) -> dt.date | None:
+    """The entry's date; a date in the future is none (see ``plausible_date``)."""
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = dict.get(entry, key)
         if parsed:
             with contextlib.suppress(ValueError, OverflowError, TypeError):
-                return dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC).date()
+                when = dt.datetime.fromtimestamp(calendar.timegm(parsed), dt.UTC).date()
+                if plausible_date(when):
+                    return when
     return None
 
 
@@ -123,7 +153,7 @@ def entry_page(entry: Any, page: Page | None) -> Page | None:
         title=title,
         paragraphs=paragraphs,
         url=link or (page.url if page else None),
-        author=_text(entry.get("author")) or (page.author if page else None),
+        author=author_name(_text(entry.get("author"))) or (page.author if page else None),
         date=_entry_date(entry) or (page.date if page else None),
         keywords=tuple(dict.fromkeys([*tags, *(page.keywords if page else ())])),
     )
@@ -172,7 +202,7 @@ class FeedReader:
             log.warning("feed %s: not polled, the database cannot be used: %s", feed.url, exc)
             await asyncio.sleep(60)
         except Exception as exc:  # a reader bug must not stop the other feeds
-            self._failed(feed, f"{type(exc).__name__}: {exc}", None)
+            self._failed(feed, redact(f"{type(exc).__name__}: {exc}"), None)
             log.exception("feed %s: failed", feed.url)
         return None
 
@@ -205,7 +235,9 @@ class FeedReader:
         if state.last_modified:
             headers["If-Modified-Since"] = state.last_modified
         limits = self.fetcher.limits
-        response = await self.fetcher.get(feed.url, FEED_TYPES, limits.max_feed_bytes, headers)
+        response = await self.fetcher.get(
+            feed.fetch_url, FEED_TYPES, limits.max_feed_bytes, headers
+        )
         every = self.settings.corpus.interval(feed)
         if response.status == 304:
             self.storage.save_feed_state(
@@ -239,80 +271,121 @@ class FeedReader:
                 str(problem)[:200],
             )
         catalogue = state.polls == 0
-        written = await self._entries(feed, parsed.entries, catalogue)
+        work = await self._entries(feed, parsed.entries, catalogue)
+        left = work.left_over or work.retry
         self.storage.save_feed_state(
             FeedState(
-                feed.url,
-                etag=response.headers.get("etag"),
-                last_modified=response.headers.get("last-modified"),
+                feed.url,  # no validators while work is left: a 304 would hide it
+                etag=None if left else response.headers.get("etag"),
+                last_modified=None if left else response.headers.get("last-modified"),
                 next_at=time.time() + every,
-                polls=state.polls + 1,
+                # the back catalogue is every entry of the first poll, however many polls
+                # web.max_entries makes of it
+                polls=state.polls + (0 if catalogue and work.left_over else 1),
             )
         )
-        return PollResult(feed.url, written=tuple(written), catalogue=catalogue)
+        return PollResult(feed.url, written=work.written, catalogue=catalogue)
 
-    async def _entries(self, feed: Feed, entries: Iterable[Any], catalogue: bool) -> list[str]:
+    async def _entries(self, feed: Feed, entries: Iterable[Any], catalogue: bool) -> _Work:
+        """Write the entries that are new, changed or due another try of their page, at
+        most web.max_entries of them."""
+        todo = list(self._todo(entries))
+        limit = self.settings.web.max_entries
+        if len(todo) > limit:
+            log.warning(
+                "feed %s: %d new or changed entries; %d taken now, the rest at the next poll",
+                feed.url,
+                len(todo),
+                limit,
+            )
         written: list[str] = []
+        retry = False
+        for key, entry, known in todo[:limit]:
+            name, done = await self._entry(feed, key, entry, known, catalogue)
+            written += [name] if name else []
+            retry = retry or not done
+        return _Work(tuple(written), left_over=len(todo) > limit, retry=retry)
+
+    def _todo(self, entries: Iterable[Any]) -> Iterator[tuple[str, Any, FeedEntry | None]]:
+        """The entries with work to do, in the feed's order, with what is known of them."""
         seen: set[str] = set()
-        taken = 0
         for entry in entries:
             key = str(entry.get("id") or entry.get("link") or "").strip()
             if not key or key in seen:
                 continue  # no way to know it again, or a duplicate guid in this feed
             seen.add(key)
-            taken += 1
-            if taken > self.settings.web.max_entries:
-                log.warning(
-                    "feed %s: more than %d entries; the rest wait for the next poll",
-                    feed.url,
-                    self.settings.web.max_entries,
-                )
-                break
-            name = await self._entry(feed, key, entry, catalogue)
-            if name is not None:
-                written.append(name)
-        return written
+            known = self.storage.feed_entry(key)
+            if known is None or known.version != entry_version(entry) or not _finished(known):
+                yield key, entry, known
 
-    async def _entry(self, feed: Feed, key: str, entry: Any, catalogue: bool) -> str | None:
-        """Write one entry's article if it is new or changed; returns the file name."""
+    async def _entry(
+        self, feed: Feed, key: str, entry: Any, known: FeedEntry | None, catalogue: bool
+    ) -> tuple[str | None, bool]:
+        """Write one entry's article: (the file name if it changed, whether the entry is
+        done: its page had, or tried PAGE_ATTEMPTS times, or there is none to try)."""
         version = entry_version(entry)
-        known = self.storage.feed_entry(key)
-        done = known is not None and (known.complete or known.attempts >= PAGE_ATTEMPTS)
-        if known is not None and known.version == version and done:
-            return None
         attempts = 1 if known is None or known.version != version else known.attempts + 1
-        page = await self._page(feed, str(entry.get("link") or ""))
+        link = str(entry.get("link") or "")
+        page = await self._page(feed, link)
+        complete = page is not None or not link
         article = entry_page(entry, page)
+        name: str | None = None
+        article_id = known.article_id if known else ""
         if article is None:
-            log.warning("feed %s: entry %s has no text, in the feed or on its page", feed.url, key)
-            return None
-        article_id = known.article_id if known else article_id_for(key, article)
+            log.warning(
+                "feed %s: entry %s has no text, in the feed or on its page", feed.url, redact(key)
+            )
+        else:
+            article_id = article_id or article_id_for(key, article)
+            name = self._write(feed, article_id, article, catalogue)
+        self.storage.save_feed_entry(
+            FeedEntry(key, feed.url, article_id, version, complete, attempts)
+        )
+        return name, complete or attempts >= PAGE_ATTEMPTS
+
+    def _write(self, feed: Feed, article_id: str, article: Page, catalogue: bool) -> str | None:
+        """Write an entry's article file; its name if it changed."""
         text = article.markdown({"feed": feed.url})
         if catalogue:  # recorded as seen before the file appears, so never announced
             self.storage.mark_known([(article_id, content_digest(text))])
         name = f"{article_id}.md"
-        changed = write_article(self.folder, name, text)
-        self.storage.save_feed_entry(
-            FeedEntry(key, feed.url, article_id, version, page is not None, attempts)
-        )
-        return name if changed else None
+        return name if write_article(self.folder, name, text) else None
 
     async def _page(self, feed: Feed, link: str) -> Page | None:
         if not link:
             return None
+        shown = redact(link)
         try:
-            response = await self.fetcher.page(link)
+            response = await self.fetcher.page(link, configured=feed.fetch_url)
         except FetchError as exc:
-            log.warning("feed %s: page %s: %s; using the feed's text", feed.url, link, exc.reason)
+            log.warning("feed %s: page %s: %s; using the feed's text", feed.url, shown, exc.reason)
             return None
         page = await asyncio.to_thread(from_html, response.body, response.url)
         if page is None:
-            log.warning("feed %s: page %s holds no article text; using the feed's", feed.url, link)
+            log.warning(
+                "feed %s: page %s holds no article text; using the feed's", feed.url, shown
+            )
         return page
 
 
+def _finished(known: FeedEntry) -> bool:
+    """Whether an entry's page was had, or tried as often as it will be."""
+    return known.complete or known.attempts >= PAGE_ATTEMPTS
+
+
+@dataclass(frozen=True)
+class _Work:
+    """What one poll did with a feed's entries, and what it left for the next."""
+
+    written: tuple[str, ...]  # file names written (new or changed articles)
+    left_over: bool  # more entries than web.max_entries had work to do
+    retry: bool  # an entry's page is to be tried again
+
+
 def article_id_for(key: str, article: Page) -> str:
-    return article_id(key, article.url, article.title)
+    """An article's id: from its link made canonical when it has one (so a page is one
+    article whether ``add`` or a feed brought it), else from the entry's key."""
+    return article_id(page_key(article.url) or key, article.url, article.title)
 
 
 async def add_page(url: str, folder: Path, fetcher: Fetcher) -> tuple[Path, Page, bool]:

@@ -3,7 +3,9 @@ and paragraphs, ready to be written as a Markdown file.
 
 A page's main text and metadata come from trafilatura, which is made for telling an
 article from the menus, footers and comments around it. A feed entry's own HTML (its content,
-else its summary) is the fallback when the page cannot be had.
+else its summary) is the fallback when the page cannot be had. What is written is cleaned of
+what should not be: a date in the future (a typo, or a site that wants to stay on top) is no
+date, an author is a name without an e-mail address, and links carry no credentials.
 """
 
 from __future__ import annotations
@@ -15,9 +17,28 @@ from typing import Any
 
 from bot.core.corpus import parse_date, to_markdown
 from bot.core.text import normalize
+from bot.redact import redact
 
+FUTURE_SLACK = dt.timedelta(days=1)  # time zones, and a post scheduled for tomorrow morning
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
+_EMAIL_RE = re.compile(r"(?:mailto:)?[\w.+-]+@[\w-]+(?:\.[\w-]+)*", re.IGNORECASE)
+
+
+def plausible_date(date: dt.date | None, today: dt.date | None = None) -> dt.date | None:
+    """``date``, unless it is more than a day ahead of today (UTC): then None, undated."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    if date is None or date > today + FUTURE_SLACK:
+        return None
+    return date
+
+
+def author_name(text: str | None) -> str | None:
+    """The name in an author line, without e-mail addresses: RSS writes
+    ``marta@example.org (Marta Lindqvist)``, others ``Marta Lindqvist <marta@…>``."""
+    text = _EMAIL_RE.sub(" ", text or "")
+    text = re.sub(r"[()<>\[\]]", " ", text)
+    return " ".join(text.split()).strip(" ,;:-") or None
 
 
 @dataclass(frozen=True)
@@ -32,14 +53,16 @@ class Page:
     keywords: tuple[str, ...] = ()
 
     def markdown(self, extra: dict[str, str] | None = None) -> str:
+        """The article file's text; its links (``url``, and the ``feed`` in ``extra``) shown
+        without credentials."""
         return to_markdown(
             self.title,
             self.paragraphs,
             author=self.author,
             date=self.date,
-            url=self.url,
+            url=redact(self.url) if self.url else None,
             keywords=self.keywords,
-            extra=extra,
+            extra={k: redact(v) for k, v in (extra or {}).items()},
         )
 
 
@@ -79,8 +102,8 @@ def from_html(body: bytes | str, url: str) -> Page | None:
         title=title,
         paragraphs=paragraphs,
         url=url,
-        author=" ".join(str(found.get("author") or "").split()) or None,
-        date=parse_date(found.get("date")),
+        author=author_name(str(found.get("author") or "")),
+        date=plausible_date(parse_date(found.get("date"))),
         keywords=tuple(str(t) for t in tags if str(t).strip()),
     )
 

@@ -230,11 +230,11 @@ class FeedState:
 
 @dataclass(frozen=True)
 class FeedEntry:
-    """An entry the feed reader has written as an article."""
+    """An entry the feed reader has written as an article (or tried to)."""
 
     key: str  # its guid, else its link
     feed: str
-    article_id: str
+    article_id: str  # empty while neither the feed nor the page had its text
     version: str  # what the feed said of it last (its updated time, else a hash of its text)
     complete: bool  # written from its page; False: from the feed's own text
     attempts: int = 1  # pages tried for it

@@ -1,12 +1,14 @@
 """Polite, bounded fetching of feeds and web pages over HTTP.
 
 Every request names the bot in its User-Agent and is first checked against the site's
-robots.txt (kept for a day). One request at a time goes to a site, with a pause between them
-(the site's Crawl-delay when that is longer). An exchange has one deadline for the whole of
-it, a body is read only up to a size limit, redirects are followed one at a time (each checked
-against robots.txt, at most ``max_redirects``, never in a circle), and a page must say it is
-HTML. A site that answers 429 or 503 is left alone for as long as its Retry-After asks.
-Anything that goes wrong is a FetchError whose reason a person can act on.
+robots.txt (kept for a day). One request at a time goes to a site, robots.txt's included,
+with a pause between them (the site's Crawl-delay when that is longer). An exchange has one
+deadline for the whole of it, a body is read only up to a size limit (counted as it is
+decompressed, so gzip inside gzip cannot balloon), redirects are followed one at a time (each
+checked against robots.txt, at most ``max_redirects``, never in a circle), a non-public
+address is reached only on the configured URL's own host (``bot.addresses``), and a page must
+say it is HTML. A site that answers 429 or 503 is left alone for as long as its Retry-After
+asks. Anything that goes wrong is a FetchError whose reason a person can act on.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ import email.utils
 import logging
 import time
 import urllib.robotparser
+import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from bot.addresses import PrivateAddress, checked_transport, home
 from bot.errors import FetchError
 
 log = logging.getLogger(__name__)
@@ -36,6 +41,9 @@ DEFAULT_RETRY_AFTER = 120.0
 MAX_RETRY_AFTER = 24 * 3600.0
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 LASTING = frozenset({400, 401, 403, 404, 405, 406, 410, 451})
+ACCEPT_ENCODING = "gzip, deflate"  # what _Decoded undoes; nothing else is asked for
+MAX_ENCODINGS = 3  # Content-Encoding steps in one body
+DECODE_STEP = 65_536  # the most one decompression step yields at a time
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,7 @@ class WebLimits:
     max_feed_bytes: int = 5_000_000
     max_redirects: int = 5
     site_delay_seconds: float = 1.0
+    allow_private_addresses: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,10 +109,10 @@ class Fetcher:
     def __init__(self, limits: WebLimits, transport: httpx.AsyncBaseTransport | None = None):
         self.limits = limits
         self._client = httpx.AsyncClient(
-            headers={"User-Agent": limits.user_agent},
+            headers={"User-Agent": limits.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=limits.timeout_seconds,
             follow_redirects=False,
-            transport=transport,
+            transport=transport or checked_transport(limits.allow_private_addresses),
         )
         self._sites: dict[str, _Site] = {}
 
@@ -116,9 +125,9 @@ class Fetcher:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def page(self, url: str) -> Response:
-        """An HTML page."""
-        return await self.get(url, HTML_TYPES, self.limits.max_page_bytes)
+    async def page(self, url: str, configured: str | None = None) -> Response:
+        """An HTML page; ``configured`` as in ``get``."""
+        return await self.get(url, HTML_TYPES, self.limits.max_page_bytes, configured=configured)
 
     async def get(
         self,
@@ -126,8 +135,31 @@ class Fetcher:
         types: frozenset[str] | None,
         max_bytes: int,
         headers: dict[str, str] | None = None,
+        *,
+        configured: str | None = None,
     ) -> Response:
-        """GET ``url`` (of one of the media ``types``, any if None), following redirects."""
+        """GET ``url`` (of one of the media ``types``, any if None), following redirects.
+        ``configured`` is the URL the operator gave (a feed's, for its entries' pages; by
+        default ``url`` itself): only its host may be at a non-public address."""
+        try:
+            with home(configured or url):
+                return await self._get(url, types, max_bytes, headers)
+        except PrivateAddress as exc:
+            raise FetchError(
+                url,
+                f"leads to {exc.host}, which is at a non-public address ({exc.address}); only "
+                "the configured feed's or page's own host may be, unless "
+                "web.allow_private_addresses is set",
+                lasting=True,
+            ) from None
+
+    async def _get(
+        self,
+        url: str,
+        types: frozenset[str] | None,
+        max_bytes: int,
+        headers: dict[str, str] | None,
+    ) -> Response:
         seen = {url}
         for _ in range(self.limits.max_redirects + 1):
             site = self._site(url)
@@ -159,8 +191,12 @@ class Fetcher:
         )
 
     def _site(self, url: str) -> _Site:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(url)
+            known = parts.scheme in ("http", "https") and bool(parts.hostname)
+        except ValueError:  # brackets that hold no IPv6 address
+            known = False
+        if not known:
             raise FetchError(url, "is not an http or https address", lasting=True)
         key = f"{parts.scheme}://{parts.netloc.lower()}"
         if key not in self._sites:
@@ -195,7 +231,8 @@ class Fetcher:
     async def _check_robots(self, url: str, site: _Site) -> None:
         async with site.robots_lock:  # read once, not by every request that waits for it
             if time.monotonic() >= site.robots_until:
-                await self._read_robots(url, site)
+                async with self._turn(url, site):  # a request like any other: the pause kept
+                    await self._read_robots(url, site)
         if site.robots_error is not None:
             raise FetchError(url, site.robots_error, retry_after=ROBOTS_RETRY_SECONDS)
         if site.robots is not None and not site.robots.can_fetch(self.limits.user_agent, url):
@@ -268,15 +305,114 @@ class Fetcher:
             length = response.headers.get("content-length", "")
             if length.isdigit() and int(length) > max_bytes:
                 raise FetchError(url, _too_big(int(length), max_bytes), lasting=True)
-            chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(url, _too_big(None, max_bytes), lasting=True)
-                chunks.append(chunk)
-            return response.status_code, response.headers, b"".join(chunks)
+            body = await _body(response, url, max_bytes)
+            return response.status_code, response.headers, body
         finally:
             await response.aclose()
+
+
+async def _body(response: httpx.Response, url: str, max_bytes: int) -> bytes:
+    """The body, its Content-Encoding undone, stopped as soon as it passes ``max_bytes``."""
+    encoding = response.headers.get("content-encoding", "")
+    try:
+        decoded = _Decoded(encoding, max_bytes)
+    except ValueError as exc:
+        reason = f"is encoded as {exc}, which the bot cannot read"
+        raise FetchError(url, reason, lasting=True) from None
+    try:
+        async for chunk in response.aiter_raw():
+            decoded.feed(chunk)
+    except _TooBig:
+        raise FetchError(url, _too_big(None, max_bytes), lasting=True) from None
+    except zlib.error as exc:
+        raise FetchError(url, f"is not compressed as it says ({exc})", lasting=True) from None
+    return decoded.body()
+
+
+class _TooBig(Exception):
+    """The decoded body passed its limit."""
+
+
+class _Deflate:
+    """``deflate`` as RFC 9110 means it (zlib), or as some servers send it (raw)."""
+
+    def __init__(self) -> None:
+        self._d = zlib.decompressobj()
+        self._started = False
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        if not self._started and data:
+            self._started = True
+            with contextlib.suppress(zlib.error):
+                return self._d.decompress(data, max_length)
+            self._d = zlib.decompressobj(-zlib.MAX_WBITS)
+        return self._d.decompress(data, max_length)
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        return self._d.unconsumed_tail
+
+    @property
+    def eof(self) -> bool:
+        return self._d.eof
+
+
+class _Step(Protocol):
+    """One decompression: zlib's own, or _Deflate."""
+
+    @property
+    def unconsumed_tail(self) -> bytes: ...
+
+    @property
+    def eof(self) -> bool: ...
+
+    def decompress(self, data: bytes, max_length: int) -> bytes: ...
+
+
+class _Decoded:
+    """A body's Content-Encoding undone as it arrives, never holding more than ``limit``
+    bytes: each step yields at most DECODE_STEP bytes at a time to the next, and the size is
+    counted as it grows, so a small body that decompresses into gigabytes stops at the
+    limit."""
+
+    def __init__(self, encodings: str, limit: int) -> None:
+        names = [n.strip().lower() for n in encodings.split(",")]
+        names = [n for n in names if n and n != "identity"]
+        for name in names:
+            if name not in ("gzip", "x-gzip", "deflate"):
+                raise ValueError(repr(name))
+        if len(names) > MAX_ENCODINGS:
+            raise ValueError(f"{len(names)} layers ({', '.join(names)})")
+        # the last encoding applied is the first to undo
+        self._steps: list[_Step] = [
+            _Deflate() if n == "deflate" else zlib.decompressobj(16 + zlib.MAX_WBITS)
+            for n in reversed(names)
+        ]
+        self._limit = limit
+        self._size = 0
+        self._parts: list[bytes] = []
+
+    def feed(self, data: bytes) -> None:
+        self._push(0, data)
+
+    def body(self) -> bytes:
+        return b"".join(self._parts)
+
+    def _push(self, level: int, data: bytes) -> None:
+        if level == len(self._steps):
+            self._size += len(data)
+            if self._size > self._limit:
+                raise _TooBig
+            self._parts.append(data)
+            return
+        step = self._steps[level]
+        while not step.eof:
+            out = step.decompress(data, DECODE_STEP)
+            data = step.unconsumed_tail
+            if out:
+                self._push(level + 1, out)
+            if not data and len(out) < DECODE_STEP:
+                break  # all taken in, nothing held back
 
 
 def _too_big(size: int | None, limit: int) -> str:

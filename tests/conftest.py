@@ -40,6 +40,16 @@ async def fixture_site() -> AsyncIterator[FakeSite]:
     await site.stop()
 
 
+@pytest.fixture(name="inner_site")
+async def fixture_inner_site() -> AsyncIterator[FakeSite]:
+    """Another host's site, on 127.0.0.2 (Linux routes all of 127/8 to loopback): an inner
+    address that links and redirects from ``site`` must not reach."""
+    site = FakeSite("127.0.0.2")
+    await site.start()
+    yield site
+    await site.stop()
+
+
 @pytest.fixture(name="postgres", scope="session")
 def fixture_postgres(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A PostgreSQL server for the session (its administrator's URL)."""

@@ -164,6 +164,23 @@ class TestFeeds:
             load_settings(write(tmp_path, f"corpus:\n  feeds: {feeds}\n"), {})
 
 
+class TestFeedCredentials:
+    def test_a_feed_is_shown_without_its_credentials_and_fetched_with_them(
+        self, tmp_path: Path
+    ) -> None:
+        url = "https://reader:hunter2@news.example/feed.xml?key=s3cret&lang=en"
+        text = f"corpus:\n  feeds: ['{url}']\n"
+        (feed,) = load_settings(write(tmp_path, text), {}).corpus.feeds
+        assert feed.url == "https://***@news.example/feed.xml?key=***&lang=en"
+        assert feed.fetch_url == url and "hunter2" not in repr(feed)
+
+    def test_a_wrong_feed_is_named_without_its_credentials(self, tmp_path: Path) -> None:
+        text = "corpus:\n  feeds: ['ftp://reader:hunter2@news.example/feed.xml']\n"
+        with pytest.raises(ConfigError, match="expected an http or https URL") as info:
+            load_settings(write(tmp_path, text), {})
+        assert "hunter2" not in str(info.value)
+
+
 class TestDatabase:
     def test_sqlite_by_default_postgresql_by_url(self, tmp_path: Path) -> None:
         default = load_settings(write(tmp_path, ""), {}).storage.database
@@ -190,6 +207,28 @@ class TestDatabase:
         text = "storage:\n  url: sqlite:///state/bot.db\n"
         settings = load_settings(write(tmp_path, text), {}, base=tmp_path)
         assert settings.storage.database == tmp_path / "state" / "bot.db"
+
+    def test_a_password_parameter_in_the_config_file_is_refused(self, tmp_path: Path) -> None:
+        text = "storage:\n  url: postgresql://bot@db.example/bot?password=hunter2\n"
+        with pytest.raises(ConfigError, match="PGPASSWORD") as info:
+            load_settings(write(tmp_path, text), {})
+        assert "hunter2" not in str(info.value)
+
+    def test_the_environment_may_hold_a_password_parameter(self, tmp_path: Path) -> None:
+        env = {"BOT_DATABASE_URL": "postgresql://bot@db.example/bot?password=hunter2"}
+        assert load_settings(write(tmp_path, ""), env).storage.database == env["BOT_DATABASE_URL"]
+
+    @pytest.mark.parametrize(
+        "url",
+        ["sqlite://bot:hunter2@x", "//bot:hunter2@db.example/bot", "mysql://bot:hunter2@x/y"],
+        ids=["sqlite", "no-scheme", "mysql"],
+    )
+    def test_a_wrong_url_from_the_environment_is_named_without_its_password(
+        self, tmp_path: Path, url: str
+    ) -> None:
+        with pytest.raises(ConfigError, match="BOT_DATABASE_URL") as info:
+            load_settings(write(tmp_path, ""), {"BOT_DATABASE_URL": url})
+        assert "hunter" not in str(info.value)  # not even the start of it
 
     @pytest.mark.parametrize("url", ["mysql://x/y", "sqlite:/x", "db.example"])
     def test_other_urls_are_refused(self, tmp_path: Path, url: str) -> None:

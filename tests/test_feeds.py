@@ -18,7 +18,7 @@ import pytest
 
 from bot.config import Feed, Settings, load_settings
 from bot.core.corpus import load_article
-from bot.feeds import FeedReader, article_id
+from bot.feeds import FeedReader, add_page, article_id
 from bot.service import Service
 from bot.web import Fetcher
 from tests.support.fake_site import FakeSite, article_page, atom, rss
@@ -72,7 +72,7 @@ async def fixture_reader(service: Service) -> AsyncIterator[FeedReader]:
 
 async def poll(reader: FeedReader, service: Service, url: str | None = None) -> tuple[str, ...]:
     """One poll, then the corpus rescanned as the watcher would (files settled)."""
-    feed = Feed(url or reader.settings.corpus.feeds[0].url)
+    feed = Feed(url) if url else reader.settings.corpus.feeds[0]
     result = await reader.poll_logged(feed)
     names = result.written if result else ()
     for name in names:
@@ -264,6 +264,162 @@ class TestFeeds:
         assert state is not None and state.polls == 2 and state.next_at > time.time() + 50
 
 
+class TestWhatWaits:
+    """Entries past web.max_entries, and pages that failed, are taken at the next polls,
+    though the feed answers 304 Not Modified to a conditional request."""
+
+    async def test_entries_past_the_limit_arrive_at_the_next_polls(
+        self, site: FakeSite, service: Service
+    ) -> None:
+        settings = service.settings.replace(**{"web.max_entries": 2})
+        items = []
+        for n in range(5):
+            site.serve(f"/story{n}", article_page(f"Story number {n}", [*FERRY, f"Part {n}."]))
+            items.append(item(f"/story{n}", f"Story number {n}", site))
+        site.serve("/feed.xml", rss(items), media_type="application/rss+xml", etag='"v1"')
+        async with Fetcher(settings.web.limits) as fetcher:
+            reader = FeedReader(settings, service.storage, fetcher)
+            counts = [len(await poll(reader, service)) for _ in range(4)]
+        assert counts == [2, 2, 1, 0]
+        asked = [r.headers.get("If-None-Match") for r in site.asked("/feed.xml")]
+        assert asked == [None, None, None, '"v1"']  # conditional once nothing waits
+        assert all(len(site.asked(f"/story{n}")) == 1 for n in range(5))
+        assert announced(service) == []  # all five are the back catalogue
+
+    async def test_a_failed_page_is_tried_at_the_next_two_polls(
+        self, site: FakeSite, reader: FeedReader, service: Service
+    ) -> None:
+        site.serve("/ferry", "down", status=500)
+        entry = item("/ferry", "Night ferries return", site, description="The feed's text.")
+        site.serve("/feed.xml", rss([entry]), media_type="application/rss+xml", etag='"v1"')
+        (name,) = await poll(reader, service)
+        assert [p.text for p in read(service, name).paragraphs] == ["The feed's text."]
+        await poll(reader, service)  # tried again, still down
+        site.serve("/ferry", article_page("Night ferries return", FERRY))
+        assert await poll(reader, service) == (name,)  # the third try has it
+        assert [p.text for p in read(service, name).paragraphs] == FERRY
+        await poll(reader, service)
+        assert len(site.asked("/ferry")) == 3
+        asked = [r.headers.get("If-None-Match") for r in site.asked("/feed.xml")]
+        assert asked == [None, None, None, '"v1"']
+
+    async def test_a_page_is_given_up_after_three_tries(
+        self, site: FakeSite, reader: FeedReader, service: Service
+    ) -> None:
+        site.serve("/ferry", "gone", status=404)
+        entry = item("/ferry", "Night ferries return", site, description="The feed's text.")
+        site.serve("/feed.xml", rss([entry]), media_type="application/rss+xml", etag='"v1"')
+        for _ in range(5):
+            await poll(reader, service)
+        assert len(site.asked("/ferry")) == 3
+        assert [r.headers.get("If-None-Match") for r in site.asked("/feed.xml")][-2:] == [
+            '"v1"',
+            '"v1"',
+        ]
+
+
+class TestWhatIsWritten:
+    async def test_a_date_in_the_future_is_no_date(
+        self, site: FakeSite, reader: FeedReader, service: Service
+    ) -> None:
+        """Year 9999 in the feed, 2400 years ahead on the page: neither tops /latest."""
+        page = article_page("Night ferries return", FERRY, date="4426-11-24")
+        site.serve("/ferry", page)
+        entry = item("/ferry", "Night ferries return", site, pubDate=FAR_AHEAD)
+        site.serve("/feed.xml", rss([entry]), media_type="application/rss+xml")
+        (name,) = await poll(reader, service)
+        assert read(service, name).date is None
+        assert service.engine.articles[0].id != name[:-3]  # not the latest
+
+    async def test_a_future_feed_date_gives_way_to_the_pages(
+        self, site: FakeSite, reader: FeedReader, service: Service
+    ) -> None:
+        site.serve("/ferry", article_page("Night ferries", FERRY, date="2026-11-20"))
+        entry = item("/ferry", "Night ferries return", site, pubDate=FAR_AHEAD)
+        site.serve("/feed.xml", rss([entry]), media_type="application/rss+xml")
+        (name,) = await poll(reader, service)
+        assert str(read(service, name).date) == "2026-11-20"
+
+    async def test_an_rss_author_is_cited_by_name_never_by_address(
+        self, site: FakeSite, reader: FeedReader, service: Service
+    ) -> None:
+        site.serve("/robots", article_page("Robots sort the parcels", ROBOT))
+        entry = item(
+            "/robots",
+            "Robots sort the parcels",
+            site,
+            author="marta@example.org (Marta Lindqvist)",
+        )
+        site.serve("/feed.xml", rss([entry]), media_type="application/rss+xml")
+        (name,) = await poll(reader, service)
+        assert read(service, name).author == "Marta Lindqvist"
+        text = (service.settings.corpus.folder / name).read_text(encoding="utf-8")
+        assert "marta@" not in text and "example.org" not in text
+        answer = service.engine.ask("who wrote about the robots that sort parcels?")
+        assert answer.answered and "Marta Lindqvist" in answer.text
+        assert "example.org" not in answer.text
+
+    async def test_a_page_added_and_then_met_in_a_feed_is_one_article(
+        self, site: FakeSite, reader: FeedReader, service: Service
+    ) -> None:
+        folder = service.settings.corpus.folder
+        site.serve("/news/ferry", article_page("Night ferries return", FERRY))
+        async with Fetcher(service.settings.web.limits) as fetcher:
+            path, _, new = await add_page(site.url("/news/ferry"), folder, fetcher)
+        assert new
+        tracked = "/news/ferry?utm_source=rss&utm_medium=feed"
+        site.serve(tracked, article_page("Night ferries return", FERRY))
+        entry = {"title": "Night ferries", "link": site.url(f"{tracked}#top"), "guid": "urn:x:1"}
+        site.serve("/feed.xml", rss([entry]), media_type="application/rss+xml")
+        assert await poll(reader, service) == (path.name,)  # the same file, the feed's title
+        assert sorted(p.name for p in folder.glob("ferry-*")) == [path.name]
+        assert read(service, path.name).title == "Night ferries"
+
+
+FAR_AHEAD = "Fri, 31 Dec 9999 00:00:00 GMT"
+
+
+class TestInnerAddresses:
+    """An entry's link reaches a non-public address only on the feed's own host."""
+
+    async def test_links_to_other_inner_hosts_are_not_fetched(
+        self,
+        site: FakeSite,
+        inner_site: FakeSite,
+        reader: FeedReader,
+        service: Service,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        inner_site.serve("/admin", article_page("Admin", ["The database password is swordfish."]))
+        site.serve("/ferry", article_page("Night ferries", FERRY))
+        site.serve("/hop", status=302, headers={"Location": inner_site.url("/admin")})
+        entries = [
+            {"title": "Inner", "link": inner_site.url("/admin"), "description": "Feed text."},
+            {"title": "Hop", "link": site.url("/hop"), "description": "Hop text."},
+            {"title": "Named", "link": f"http://localhost:{site.port}/ferry", "description": "N."},
+        ]
+        site.serve("/feed.xml", rss(entries), media_type="application/rss+xml")
+        with caplog.at_level(logging.WARNING, logger="bot.feeds"):
+            names = await poll(reader, service)
+        assert len(names) == 3 and inner_site.requests == [] and site.asked("/ferry") == []
+        texts = [p.text for n in names for p in read(service, n).paragraphs]
+        assert sorted(texts) == ["Feed text.", "Hop text.", "N."]
+        assert not service.engine.ask("what is the database password?").answered
+        lines = [r.getMessage() for r in caplog.records]
+        assert len(lines) == 3 and all("non-public" in line for line in lines)
+
+    async def test_the_operator_may_allow_them(
+        self, site: FakeSite, inner_site: FakeSite, service: Service
+    ) -> None:
+        settings = service.settings.replace(**{"web.allow_private_addresses": True})
+        inner_site.serve("/ferry", article_page("Night ferries", FERRY))
+        entry = {"title": "Night ferries", "link": inner_site.url("/ferry"), "description": "x"}
+        site.serve("/feed.xml", rss([entry]), media_type="application/rss+xml")
+        async with Fetcher(settings.web.limits) as fetcher:
+            (name,) = await poll(FeedReader(settings, service.storage, fetcher), service)
+        assert [p.text for p in read(service, name).paragraphs] == FERRY
+
+
 class TestIds:
     def test_an_id_is_stable_readable_and_safe(self) -> None:
         one = article_id("guid-1", "https://site/news/2026/night-ferries.html", "Anything")
@@ -339,3 +495,33 @@ class TestAddCommand:
         assert code == 2 and out == ""
         assert err.strip() == f"error: {site.url('/x')}: {why}"
         assert not list((tmp_path / "corpus").iterdir())
+
+
+class TestCredentials:
+    async def test_a_feeds_credentials_are_used_and_never_shown(
+        self, site: FakeSite, tmp_path: Path
+    ) -> None:
+        """Not in ``poll``'s output, not in its log lines, not in an article's front matter."""
+        (tmp_path / "corpus").mkdir()
+        feed = f"http://reader:hunter2@127.0.0.1:{site.port}/feed.xml?token=s3cret"
+        link = site.url("/ferry?access_token=t0ken")
+        entry = {"title": "Night ferries", "link": link, "description": "Ferries run again."}
+        site.serve("/feed.xml?token=s3cret", rss([entry]), media_type="application/rss+xml")
+        site.serve("/ferry?access_token=t0ken", "gone", status=404)  # a log line naming it
+        (tmp_path / "bot.yaml").write_text(
+            f"corpus:\n  folder: corpus\n  feeds: ['{feed}']\n"
+            "storage:\n  path: data/bot.sqlite3\n"
+            "web:\n  site_delay_seconds: 0\n  timeout_seconds: 5\n",
+            encoding="utf-8",
+        )
+        code, out, err = await cli(tmp_path, "poll", "--config", "bot.yaml")
+        assert code == 0, err
+        assert site.asked("/feed.xml?token=s3cret")[0].headers["Authorization"].startswith("Basic")
+        (article,) = (tmp_path / "corpus").iterdir()
+        written = article.read_text(encoding="utf-8")
+        shown = f"http://***@127.0.0.1:{site.port}/feed.xml?token=***"
+        assert out.startswith(f"{shown}: 1 new or changed articles written")
+        assert f"feed {shown}: page {site.url('/ferry?access_token=***')}" in err
+        assert f"feed: {shown}" in written and "access_token=***" in written
+        for secret in ("hunter2", "s3cret", "t0ken"):
+            assert secret not in out + err + written

@@ -74,6 +74,22 @@ def test_an_unreachable_postgresql_is_one_clear_line(tmp_path: Path) -> None:
     assert "hunter2" not in message and "\n" not in message
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://bot@/nothing?host={folder}&password=hunter2&connect_timeout=1",
+        "postgresql://bot:hunter2@[nothing/bot",  # libpq quotes a URL it cannot parse
+    ],
+    ids=["password-parameter", "unparsable"],
+)
+def test_a_password_is_never_in_a_storage_error(tmp_path: Path, url: str) -> None:
+    with pytest.raises(StorageError) as info:
+        Storage(url.format(folder=tmp_path))
+    message = str(info.value)
+    assert message.startswith("cannot reach the database postgresql://bot@")
+    assert "hunter2" not in message and "\n" not in message
+
+
 def test_subscribe_is_idempotent_and_per_topic(store: Storage) -> None:
     assert store.subscribe(-100, 0, "supergroup", "G")
     assert not store.subscribe(-100, 0, "supergroup", "G")

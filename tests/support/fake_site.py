@@ -1,6 +1,7 @@
-"""A small web site on 127.0.0.1 that serves feeds and pages as a test sets them up: any
-status, media type, headers, ETag (answered with 304), a delay before the answer, or a body
-streamed without end. It records every request with its headers."""
+"""A small web site on 127.0.0.1 (or another loopback address) that serves feeds and pages as
+a test sets them up: any status, media type, headers, ETag (answered with 304), a delay before
+the answer, or a body streamed without end. It records every request with its headers and
+when it came."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import datetime as dt
 import email.utils
 import html
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,12 +35,14 @@ class Route:
 class Request:
     path: str
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)
 
 
 class FakeSite:
     """Start with ``await site.start()``; ``site.url(path)`` is where a route is served."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
         self.routes: dict[str, Route] = {}
         self.requests: list[Request] = []
         self._runner: web.AppRunner | None = None
@@ -47,14 +51,14 @@ class FakeSite:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("GET", "/{path:.*}", self._handle)
-        self._runner, self.port = await serve_local(app)
+        self._runner, self.port = await serve_local(app, host=self.host)
 
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://{self.host}:{self.port}{path}"
 
     def serve(self, path: str, body: str | bytes = b"", **options: Any) -> Route:
         route = Route(body.encode("utf-8") if isinstance(body, str) else body, **options)
