@@ -144,37 +144,57 @@ _COMMAND_SAFE = re.compile(r"[A-Za-z0-9_]{1,60}")
 def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """Split HTML into chunks of at most ``limit`` characters, at paragraph breaks, then line
     breaks, then sentence ends, then spaces, and never inside a tag or an entity. A tag that
-    is open at a cut is closed before it and opened again after it."""
+    is open at a cut is closed before it and opened again after it; a tag too long for that
+    (over a quarter of ``limit``: a link to an enormous address) is left out with its closing
+    tag, and the text it held is kept."""
     chunks: list[str] = []
-    rest = text
+    rest = _without_long_tags(text, limit // 4) if len(text) > limit else text
+    floor = 0  # the tags opened again at the head of ``rest``: a cut must get past them
     while len(rest) > limit:
-        cut = _cut_point(rest, limit - 64)  # room to close and reopen tags
+        cut = _cut_point(rest, limit - 64, floor)  # room to close the open tags
         head, rest = rest[:cut].rstrip(), rest[cut:].lstrip()
         opened = _open_tags(head)
         head += "".join(f"</{name}>" for name, _ in reversed(opened))
-        rest = "".join(tag for _, tag in opened) + rest
+        reopened = "".join(tag for _, tag in opened)
+        rest, floor = reopened + rest, len(reopened)
         chunks.append(head)
     if rest.strip():
         chunks.append(rest)
     return chunks
 
 
-def _cut_point(text: str, limit: int) -> int:
+def _without_long_tags(text: str, longest: int) -> str:
+    """``text`` without the tags (with attributes) longer than ``longest`` and their closing
+    tags; what they enclosed stays."""
+
+    def keep(m: re.Match[str]) -> str:
+        return m.group(0) if len(m.group(1)) <= longest else m.group(3)
+
+    return re.sub(r"(<([a-zA-Z-]+)\s[^>]*>)(.*?)</\2>", keep, text, flags=re.S)
+
+
+def _cut_point(text: str, limit: int, floor: int = 0) -> int:
     window = text[:limit]
-    safe = _safe_positions(window)
+    safe = _safe_positions(text, limit)
     for pattern in (r"\n\n", r"\n", r"(?<=[.!?…])\s", r"\s"):
         points = [m.end() for m in re.finditer(pattern, window) if m.end() in safe]
-        if points and points[-1] > limit // 4:
+        if points and points[-1] > max(limit // 4, floor):
             return points[-1]
-    return max((p for p in safe if p > 0), default=limit)
+    return max((p for p in safe if p > floor), default=limit)
 
 
-def _safe_positions(text: str) -> set[int]:
-    """Offsets at which the text may be cut: outside tags and entities."""
+_PIECE = re.compile(r"<[^>]*>|&[#\w]+;")  # what a cut must not fall inside
+
+
+def _safe_positions(text: str, limit: int) -> set[int]:
+    """The offsets up to ``limit`` at which the text may be cut: outside tags and entities,
+    including one that starts before ``limit`` and ends after it."""
     unsafe: set[int] = set()
-    for m in re.finditer(r"<[^>]*>|&[#\w]+;", text):
+    for m in _PIECE.finditer(text):
+        if m.start() >= limit:
+            break
         unsafe.update(range(m.start() + 1, m.end()))
-    return set(range(len(text) + 1)) - unsafe
+    return set(range(min(limit, len(text)) + 1)) - unsafe
 
 
 def _open_tags(text: str) -> list[tuple[str, str]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.core.answer import Engine
 from bot.render import answer_html, answer_text, esc, split_html
 
@@ -20,6 +22,20 @@ def test_answer_html_has_citation(seed_engine: Engine) -> None:
 def test_console_answer_has_citation(seed_engine: Engine) -> None:
     text = answer_text(seed_engine.ask("nordic region countries"))
     assert "Norway" in text and "paragraph 1" in text
+
+
+def well_formed(html: str) -> bool:
+    """Whole tags and entities only, each tag closed in order: what Telegram's parser takes."""
+    stack: list[str] = []
+    for m in re.finditer(r"<(/?)([a-z-]+)[^<>]*>|&(?:[a-z]+|#\d+);|[<>&]", html):
+        if m.group(2) is None:
+            if m.group(0) in "<>&":
+                return False  # a tag or an entity cut in two
+        elif not m.group(1):
+            stack.append(m.group(2))
+        elif not stack or stack.pop() != m.group(2):
+            return False
+    return not stack
 
 
 class TestSplit:
@@ -43,3 +59,34 @@ class TestSplit:
     def test_text_without_spaces_still_splits(self) -> None:
         chunks = split_html("x" * 10000)
         assert all(len(c) <= 4096 for c in chunks) and "".join(chunks) == "x" * 10000
+
+    @pytest.mark.parametrize("words", range(170, 200, 3))
+    def test_a_tag_across_the_limit_is_never_cut(self, words: int) -> None:
+        """Wherever a link falls against the limit, the cut comes before or after it."""
+        link = '<a href="https://example.org/' + "p" * 150 + '">the link &amp; its text</a>'
+        text = "word " * words + link + " more" * 400
+        chunks = split_html(text, limit=1000)
+        assert len(chunks) > 1 and all(len(c) <= 1000 and well_formed(c) for c in chunks)
+        assert sum(c.count("<a href") for c in chunks) >= 1
+
+    def test_an_entity_across_the_limit_is_never_cut(self) -> None:
+        chunks = split_html("&amp;" * 3000, limit=1000)
+        assert all(well_formed(c) for c in chunks) and "".join(chunks) == "&amp;" * 3000
+
+    def test_a_link_too_long_to_carry_is_dropped_and_its_text_kept(self) -> None:
+        """A link whose tag alone is longer than a message (a 5,600-character address) can
+        be neither cut nor opened again in each chunk: the answer goes out without the link,
+        its text kept, every chunk whole HTML."""
+        url = "https://example.org/" + "a" * 5_600
+        text = f'The answer.\n\n— <a href="{url}">The title</a>, by Ada\n' + "More. " * 900
+        chunks = split_html(text)
+        assert len(chunks) == 2 and all(len(c) <= 4096 and well_formed(c) for c in chunks)
+        assert "— The title, by Ada" in chunks[0] and "href" not in "".join(chunks)
+
+    def test_a_link_that_fits_is_kept_whole_and_opened_again(self) -> None:
+        link = '<a href="https://example.org/x">' + "linked words " * 200 + "</a>"
+        chunks = split_html(link, limit=1000)
+        assert len(chunks) > 1 and all(
+            c.startswith('<a href="https://example.org/x">') for c in chunks
+        )
+        assert all(well_formed(c) for c in chunks)

@@ -9,7 +9,8 @@ Two formats are read:
   ``keywords``/``tags`` and ``summary`` are optional.
 
 A file that cannot be used raises :class:`ArticleError` with the reason; :func:`load_corpus`
-turns those into warnings and loads the rest.
+turns those into warnings and loads the rest. Metadata past its bounds (a 60,000-character
+title, a url longer than any browser takes) is cut, or the url dropped, with a warning.
 """
 
 from __future__ import annotations
@@ -35,6 +36,13 @@ log = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 DEFAULT_MAX_BYTES = 2_000_000
+# What an article's metadata may hold: one article must not swell every answer, listing,
+# message and inline result that shows it. Text past its bound is cut at a word; a url
+# past its bound is dropped (cut, it would lead somewhere else).
+MAX_CHARS = {"title": 300, "author": 200, "summary": 2_000}
+MAX_URL_CHARS = 2_048
+MAX_KEYWORDS = 50
+MAX_KEYWORD_CHARS = 100
 _DATE_FORMATS = (
     "%b %d, %Y",
     "%B %d, %Y",
@@ -310,6 +318,57 @@ def _parse_markdown(article_id: str, text: str) -> dict[str, object]:
     }
 
 
+def _bounded(article_id: str, fields: dict[str, object]) -> dict[str, object]:
+    """The parsed fields with the metadata within its bounds, a warning for each cut."""
+    out = dict(fields)
+    for key, limit in MAX_CHARS.items():
+        value = out.get(key)
+        if isinstance(value, str) and len(value) > limit:
+            log.warning(
+                "%s: the %s is %s characters long; keeping the first %s",
+                article_id,
+                key,
+                f"{len(value):,}",
+                limit,
+            )
+            out[key] = _clip(value, limit)
+    url = out.get("url")
+    if isinstance(url, str) and len(url) > MAX_URL_CHARS:
+        log.warning(
+            "%s: the url is %s characters long (at most %s); keeping the article without it",
+            article_id,
+            f"{len(url):,}",
+            f"{MAX_URL_CHARS:,}",
+        )
+        out["url"] = None
+    keywords = out.get("keywords")
+    if isinstance(keywords, tuple):
+        out["keywords"] = _bounded_keywords(article_id, keywords)
+    return out
+
+
+def _bounded_keywords(article_id: str, keywords: tuple[str, ...]) -> tuple[str, ...]:
+    kept = tuple(k for k in keywords if len(k) <= MAX_KEYWORD_CHARS)[:MAX_KEYWORDS]
+    if len(kept) < len(keywords):
+        log.warning(
+            "%s: keeping %d of its %d keywords (at most %d, of at most %d characters each)",
+            article_id,
+            len(kept),
+            len(keywords),
+            MAX_KEYWORDS,
+            MAX_KEYWORD_CHARS,
+        )
+    return kept
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a space when there is one in its second
+    half, with an ellipsis."""
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+
 def read_text(path: Path, max_bytes: int) -> str:
     """The file's text, normalised, or ArticleError if it is not a regular file, too big,
     binary, empty or not UTF-8. Opened without blocking, so a FIFO put in its place is
@@ -354,6 +413,7 @@ def load_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
         raise ArticleError(path, str(exc)) from None
     if not fields["paragraphs"]:
         raise ArticleError(path, "has a title but no text")
+    fields = _bounded(path.stem, fields)
     return Article(id=path.stem, content_hash=content_digest(text), path=path, **fields)  # type: ignore[arg-type]
 
 

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
@@ -37,7 +37,7 @@ from bot.telegram.announce import Sender
 from bot.telegram.context import BotApp, BotData, FloodGate, context_types
 from bot.telegram.errors import on_error
 from bot.telegram.inline import on_inline
-from bot.telegram.lifecycle import in_role, poll_in_turn
+from bot.telegram.lifecycle import Stopped, in_role, poll, poll_in_turn
 from bot.telegram.persistence import StoragePersistence
 from bot.telegram.sending import Limits
 from bot.telegram.webhook import serve
@@ -266,9 +266,9 @@ async def deliver_outbox(service: Service) -> int:
 def run_bot(settings: Settings) -> None:
     """Run until SIGINT or SIGTERM: long polling, or a webhook server when configured.
 
-    If the Bot API cannot be reached at start, python-telegram-bot retries with back-off
-    (1 s growing to 30 s), forever unless ``telegram.connect_retries`` sets a number; once
-    running, polling rides out network errors the same way.
+    If the Bot API cannot be reached at start, the bot says so once and retries with
+    back-off (1 s growing to 30 s), forever unless ``telegram.connect_retries`` sets a
+    number; once running, polling rides out network errors the same way.
     """
     if settings.token is None:
         raise BotError("TELEGRAM_BOT_TOKEN is not set; set it to the token @BotFather gave you")
@@ -286,7 +286,9 @@ def run_bot(settings: Settings) -> None:
             elif service.storage.shared:  # several processes: one polls at a time
                 asyncio.run(poll_in_turn(app, service, retries))
             else:
-                app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries)
+                asyncio.run(poll(app, retries))
+        except Stopped:
+            log.info("stopped before the Bot API could be reached")
         except InvalidToken:
             raise BotError("Telegram refused the bot token; check TELEGRAM_BOT_TOKEN") from None
         except (NetworkError, TimedOut) as exc:

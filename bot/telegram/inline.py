@@ -5,6 +5,7 @@ corpus changes, so typing does not recompute them on every keystroke."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from typing import Any
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
@@ -15,6 +16,17 @@ from bot.telegram.context import Context, LruCache
 
 PAGE = 10
 MAX_RESULTS = 50
+MAX_ID_BYTES = 64  # Telegram's limit on a result's id
+
+
+def result_id(kind: str, key: str, index: int) -> str:
+    """A result's id, unique among a query's results and within Telegram's 64 bytes:
+    ``kind-key`` when it fits, else a hash of the whole key after the result's place (ids
+    cut short would collide)."""
+    readable = f"{kind}-{key}"
+    if len(readable.encode()) <= MAX_ID_BYTES:
+        return readable
+    return f"{kind}-{index}-{hashlib.sha256(key.encode()).hexdigest()[:32]}"
 
 
 def _results(engine: Engine, query: str) -> list[InlineQueryResultArticle]:
@@ -26,11 +38,11 @@ def _results(engine: Engine, query: str) -> list[InlineQueryResultArticle]:
             title, description = render.inline_answer_title(answer)
             results.append(
                 InlineQueryResultArticle(
-                    id=f"answer-{top.article}-{top.paragraph}"[:64],
+                    id=result_id("answer", f"{top.article}-{top.paragraph}", 0),
                     title=title,
                     description=description,
                     input_message_content=InputTextMessageContent(
-                        render.inline_answer_html(query, answer)
+                        render.split_html(render.inline_answer_html(query, answer))[0]
                     ),
                 )
             )
@@ -43,7 +55,7 @@ def _results(engine: Engine, query: str) -> list[InlineQueryResultArticle]:
             continue
         results.append(
             InlineQueryResultArticle(
-                id=f"article-{article.id}"[:64],
+                id=result_id("article", article.id, len(results)),
                 title=article.title[:100],
                 description=info.teaser,
                 input_message_content=InputTextMessageContent(

@@ -1,9 +1,11 @@
-"""Running the Application by hand, where ``run_polling`` and ``run_webhook`` do not fit:
-behind the bot's own webhook server (``webhook.serve``), and polling on a database shared by
-several processes (``poll_in_turn``), where Telegram hands updates to one ``getUpdates``
-caller at a time, so one process at a time (the ``poller`` role) asks and the others stand by
-to take over the moment it dies. ``in_role`` is how any fleet role (poller, sender,
-ingester) is held: an advisory lock on the shared database, taken over when its holder dies.
+"""Running the Application by hand, in every mode, so that each starts the same way: it says
+once what it waits for while the Bot API cannot be reached, and again when it is connected
+(``run_polling`` retries in silence). The modes: long polling (``poll``), behind the bot's own
+webhook server (``webhook.serve``), and polling on a database shared by several processes
+(``poll_in_turn``), where Telegram hands updates to one ``getUpdates`` caller at a time, so
+one process at a time (the ``poller`` role) asks and the others stand by to take over the
+moment it dies. ``in_role`` is how any fleet role (poller, sender, ingester) is held: an
+advisory lock on the shared database, taken over when its holder dies.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.error import NetworkError, TimedOut
+from telegram.ext import Updater
 
 from bot.errors import BotError
 from bot.service import Service
@@ -29,9 +32,15 @@ log = logging.getLogger(__name__)
 ROLE_SECONDS = 1.0  # how often a process checks its role, or tries to take one
 
 
+class Stopped(Exception):
+    """SIGINT or SIGTERM came before the Bot API could be reached."""
+
+
 async def retrying(what: str, call: Callable[[], Awaitable[Any]], retries: int) -> None:
     """Call until the Bot API answers: one second growing to thirty between tries, for
-    ``retries`` tries (-1: for ever), as python-telegram-bot does at start-up."""
+    ``retries`` tries (-1: for ever), as python-telegram-bot does at start-up. The first
+    failure is logged as ``what: reason; retrying``, the others only at DEBUG: a Bot API
+    that stays away for an hour is one line, not a hundred."""
     wait, attempt = 1.0, 0
     while True:
         try:
@@ -41,9 +50,32 @@ async def retrying(what: str, call: Callable[[], Awaitable[Any]], retries: int) 
             attempt += 1
             if 0 <= retries < attempt:
                 raise
-            log.warning("%s failed (%s); trying again in %.0fs", what, exc, wait)
+            log.log(
+                logging.WARNING if attempt == 1 else logging.DEBUG, "%s: %s; retrying", what, exc
+            )
             await asyncio.sleep(wait)
             wait = min(wait * 1.5, 30.0)
+
+
+async def connect(app: BotApp, retries: int, stop: asyncio.Event) -> None:
+    """Initialise the Application (its first Bot API call), waiting for the Bot API while
+    ``retries`` allows; Stopped if ``stop`` is set first."""
+    base = app.bot.base_url.replace(app.bot.token, "")
+    trying = asyncio.create_task(
+        retrying(f"waiting for the Bot API at {base}", app.initialize, retries)
+    )
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({trying, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (trying, stopping):
+            task.cancel()
+        await asyncio.gather(trying, stopping, return_exceptions=True)
+    if not trying.cancelled():
+        trying.result()  # raises what made it give up
+        log.info("connected to the Bot API as @%s", app.bot.username)
+        return
+    raise Stopped
 
 
 @contextlib.asynccontextmanager
@@ -54,7 +86,7 @@ async def running(app: BotApp, retries: int) -> AsyncIterator[asyncio.Event]:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await retrying("Connecting to the Bot API", app.initialize, retries)
+    await connect(app, retries, stop)
     started = time.monotonic()
     try:
         if app.post_init:
@@ -70,6 +102,20 @@ async def running(app: BotApp, retries: int) -> AsyncIterator[asyncio.Event]:
         if app.post_shutdown:
             await app.post_shutdown(app)
         await app.shutdown()
+
+
+async def poll(app: BotApp, retries: int) -> None:
+    """Long polling, in the one process there is, until SIGINT or SIGTERM."""
+    updater = _updater(app)
+    async with running(app, retries) as stop:
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries)
+        await stop.wait()
+
+
+def _updater(app: BotApp) -> Updater:
+    if app.updater is None:
+        raise BotError("the application was built without an updater; polling needs one")
+    return app.updater
 
 
 async def in_role(
@@ -102,9 +148,7 @@ async def in_role(
 async def poll_in_turn(app: BotApp, service: Service, retries: int) -> None:
     """Long polling on a shared database: while this process holds the ``poller`` role it
     asks Telegram for updates; otherwise it announces, follows the corpus and stands by."""
-    updater = app.updater
-    if updater is None:
-        raise BotError("the application was built without an updater; polling needs one")
+    updater = _updater(app)
 
     async def poll() -> None:
         await updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries)

@@ -6,8 +6,9 @@ The bot runs its own small tornado server (tornado comes with python-telegram-bo
 in front of several replicas needs a health check on the same port, and ``run_webhook``
 serves only the updates. The update route does what python-telegram-bot's does: the secret
 token is compared in constant time (a request without it is refused with 403), the body must
-be a JSON object of bounded size, and the update goes to the Application's queue with its
-buttons' data resolved.
+be a JSON update (else 400) of at most 4 MB (else 413: refused from its Content-Length
+before it is read, or as soon as a chunked body passes the limit), and the update goes to
+the Application's queue with its buttons' data resolved.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ import logging
 from typing import Any
 
 import tornado.httpserver
+import tornado.httputil
 import tornado.web
 from telegram import Update
+from telegram.ext import ExtBot
+from tornado.http1connection import HTTP1Connection
 
 from bot.errors import StorageError
 from bot.service import Service
@@ -30,30 +34,89 @@ from bot.telegram.lifecycle import retrying, running
 log = logging.getLogger(__name__)
 
 MAX_UPDATE_BYTES = 4 * 1024 * 1024
+MAX_DROPPED_BYTES = 16 * MAX_UPDATE_BYTES  # read past a refusal before the connection closes
 PATH = "/telegram"
+_UNBOUNDED = 2**62  # tornado's own body limit, which the update route leaves to itself
 
 
+@tornado.web.stream_request_body
 class _Updates(tornado.web.RequestHandler):
+    """The body is taken as it streams in, so that one too big is refused with a 413 (the
+    server's own limit drops the connection without an answer). A refusal is answered at
+    once; the rest of the body is then read and dropped, up to ``MAX_DROPPED_BYTES``,
+    because a client that sends it all before it reads the answer would otherwise see its
+    connection reset instead."""
+
     def initialize(self, app: BotApp, secret: str) -> None:
         self.app = app
         self.secret = secret
+        self.body = bytearray()
+        self.refused = 0  # the status of the refusal, once answered
+        self.dropped = 0
 
-    async def post(self) -> None:
+    async def prepare(self) -> None:
+        """Refuse before reading the body: without the secret (403), or longer than the
+        limit by its Content-Length (413)."""
+        connection = self.request.connection
+        if isinstance(connection, HTTP1Connection):
+            connection.set_max_body_size(_UNBOUNDED)  # data_received bounds it, with a 413
         given = self.request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            self.set_status(403)
+            await self._refuse(403)
+        elif _declared_length(self.request.headers) > MAX_UPDATE_BYTES:
+            await self._refuse(413)
+
+    async def data_received(self, chunk: bytes) -> None:
+        if self.refused:
+            self.dropped += len(chunk)
+            if self.dropped > MAX_DROPPED_BYTES:
+                self.finish()  # enough: the connection closes, the rest unread
             return
-        try:
-            data = json.loads(self.request.body)
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
+        self.body += chunk
+        if len(self.body) > MAX_UPDATE_BYTES:  # a chunked body, which declares no length
+            self.body = bytearray()
+            await self._refuse(413)
+
+    async def post(self) -> None:
+        if self.refused:
+            return
+        update = parse_update(bytes(self.body), self.app.bot)
+        if update is None:
+            log.warning("refused a webhook request (400): its body is not a Telegram update")
             self.set_status(400)
             return
-        update = Update.de_json(data, self.app.bot)
-        self.app.bot.insert_callback_data(update)
         await self.app.update_queue.put(update)
         self.set_status(200)
+
+    async def _refuse(self, status: int) -> None:
+        """Answer ``status`` now, a whole response while the body is still coming."""
+        self.refused = status
+        self.set_status(status)
+        self.set_header("Content-Length", "0")
+        self.set_header("Connection", "close")
+        await self.flush()
+
+
+def _declared_length(headers: tornado.httputil.HTTPHeaders) -> int:
+    value = headers.get("Content-Length", "0")
+    return int(value) if value.isascii() and value.isdigit() else 0  # tornado refuses others
+
+
+def parse_update(body: bytes, bot: ExtBot[int]) -> Update | None:
+    """The update a request body holds, its buttons' data resolved; None when it is not one
+    (not JSON, not an object, no whole-number ``update_id``, a field of the wrong type)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+        return None
+    try:
+        update = Update.de_json(data, bot)
+        bot.insert_callback_data(update)
+    except Exception:  # what a wrong field makes python-telegram-bot raise varies by field
+        return None
+    return update
 
 
 class _Health(tornado.web.RequestHandler):
@@ -86,11 +149,23 @@ def web_app(app: BotApp, service: Service, secret: str) -> tornado.web.Applicati
     )
 
 
+def listen(
+    app: BotApp, service: Service, options: dict[str, Any]
+) -> tornado.httpserver.HTTPServer:
+    """The webhook server, listening on ``options["listen"]:options["port"]``."""
+    server = tornado.httpserver.HTTPServer(
+        web_app(app, service, options["secret_token"]), max_body_size=MAX_UPDATE_BYTES
+    )
+    server.listen(options["port"], options["listen"])
+    log.info("webhook server listening on %s:%s", options["listen"], options["port"])
+    return server
+
+
 async def serve(app: BotApp, service: Service, options: dict[str, Any], retries: int) -> None:
     """Run the Application behind the webhook server until SIGINT or SIGTERM."""
     async with running(app, retries) as stop:
         await retrying(
-            "Registering the webhook",
+            "could not register the webhook",
             lambda: app.bot.set_webhook(
                 options["webhook_url"],
                 secret_token=options["secret_token"],
@@ -98,11 +173,7 @@ async def serve(app: BotApp, service: Service, options: dict[str, Any], retries:
             ),
             retries,
         )
-        server = tornado.httpserver.HTTPServer(
-            web_app(app, service, options["secret_token"]), max_body_size=MAX_UPDATE_BYTES
-        )
-        server.listen(options["port"], options["listen"])
-        log.info("webhook server listening on %s:%s", options["listen"], options["port"])
+        server = listen(app, service, options)
         try:
             await stop.wait()
         finally:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.core.corpus import LoadResult, content_digest, load_article, load_corpus, to_markdown
 from bot.errors import ArticleError, CorpusError
@@ -209,6 +211,45 @@ class TestHostileFiles:
         assert any("pipe.txt" in w and "not a regular file" in w for w in result.warnings)
         with pytest.raises(ArticleError, match="not a regular file"):
             load_article(tmp_path / "pipe.txt")
+
+    def test_oversized_metadata_is_bounded_with_a_warning(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """A 60,000-character title, 10,000-character author and summary, a 5,600-character
+        url and thousands of keywords: the text is cut at a word, the url dropped rather
+        than cut into a wrong link, the keywords bounded in number and length; each with a
+        warning naming the article, which still loads."""
+        words = " ".join(["word"] * 12_000)
+        meta = {
+            "title": words,
+            "author": words[:10_000],
+            "summary": words[:10_000],
+            "url": "https://example.org/" + "a" * 5_600,
+            "keywords": [f"k{i}" for i in range(5_000)] + ["x" * 500],
+        }
+        text = "---\n" + yaml.safe_dump(meta, width=1_000_000) + "---\n\nA sentence.\n"
+        (tmp_path / "hostile.md").write_text(text, "utf-8")
+        with caplog.at_level(logging.WARNING, logger="bot.core.corpus"):
+            article = load_article(tmp_path / "hostile.md")
+        assert len(article.title) <= 300 and article.title.endswith("word…")
+        assert article.author is not None and len(article.author) <= 200
+        assert article.summary is not None and len(article.summary) <= 2_000
+        assert article.url is None
+        assert len(article.keywords) == 50 and all(len(k) <= 100 for k in article.keywords)
+        warnings = [r.getMessage() for r in caplog.records]
+        assert len(warnings) == 5 and all(w.startswith("hostile: ") for w in warnings)
+        assert any("url is 5,620 characters" in w for w in warnings)
+
+    def test_a_seed_file_title_is_bounded_too(self, tmp_path: Path) -> None:
+        (tmp_path / "long.txt").write_text("Title " * 10_000 + "\n\nA sentence.\n", "utf-8")
+        assert len(load_article(tmp_path / "long.txt").title) <= 300
+
+    def test_metadata_within_bounds_is_kept_whole(self, tmp_path: Path) -> None:
+        url = "https://example.org/" + "a" * 2_000
+        text = f"---\ntitle: {'t' * 300}\nurl: {url}\n---\n\nA sentence.\n"
+        (tmp_path / "edge.md").write_text(text, "utf-8")
+        article = load_article(tmp_path / "edge.md")
+        assert (article.title, article.url) == ("t" * 300, url)
 
     def test_invisible_characters_and_wide_forms_are_normalised(self, tmp_path: Path) -> None:
         text = "\ufeffＢｒｉｄｇｅｓ\n\nThe bri\u200bdge opened in ﬁfteen\u2009days.\r\n"

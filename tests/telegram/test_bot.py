@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import html
 import signal
+import subprocess
+import threading
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.core.corpus import to_markdown
 from tests.support import updates as u
 from tests.support.fake_bot_api import BOT_USERNAME, TOKEN, Call, FakeBotApi
 from tests.support.paths import SEEDS
@@ -289,6 +293,46 @@ class TestInline:
         assert first.params["results"] == second.params["results"]
 
 
+class TestHostileArticle:
+    """Two articles with 60,000-character titles, 5,600-character links and ids longer than
+    Telegram allows a result's, alike in their first hundred characters."""
+
+    @pytest.fixture(name="hostile")
+    async def fixture_hostile(
+        self, api: FakeBotApi, corpus_dir: Path, tmp_path: Path
+    ) -> AsyncIterator[Any]:
+        for place in ("North", "South"):
+            text = to_markdown(
+                "Lanterns " * 6_700,
+                [f"The glass lanterns of {place} Velmora glow blue in the winter."],
+                author="Ada " * 3_000,
+                url="https://example.org/" + "a" * 5_600,
+            )
+            (corpus_dir / f"{'velmora-' * 12}{place.lower()}.md").write_text(text, "utf-8")
+        async with running_bot(make_settings(api, corpus_dir, tmp_path)) as app:
+            yield app
+
+    @pytest.mark.usefixtures("hostile")
+    async def test_an_answer_from_it_is_one_message(self, api: FakeBotApi) -> None:
+        """Its answer is one message of at most 4,096 characters, not fifteen."""
+        reply = await ask(api, "what colour do the glass lanterns of North Velmora glow?")
+        await quiet(api)
+        assert len(api.sent(chat_id=42)) == 1
+        assert "glow blue" in reply.params["text"] and len(reply.params["text"]) <= 4096
+
+    @pytest.mark.usefixtures("hostile")
+    async def test_inline_results_have_unique_ids_within_64_bytes(self, api: FakeBotApi) -> None:
+        """Each result's id is its own and at most 64 bytes (cut to 64 characters, the two
+        articles' ids would be one: RESULT_ID_DUPLICATE), and each result fits a message."""
+        api.push(u.inline("glass lanterns of Velmora"))
+        results = (await api.wait_for("answerInlineQuery"))[-1].params["results"]
+        ids = [r["id"] for r in results]
+        assert len(ids) >= 3 and len(set(ids)) == len(ids)
+        assert all(len(i.encode()) <= 64 for i in ids)
+        texts = [r["input_message_content"]["message_text"] for r in results]
+        assert all(len(t) <= 4096 for t in texts)
+
+
 class TestResilience:
     async def test_flood_limit_gives_one_notice(
         self, api: FakeBotApi, corpus_dir: Path, tmp_path: Path
@@ -358,7 +402,8 @@ async def test_operator_runs_python_m_bot_run(api: FakeBotApi, tmp_path: Path) -
 
 async def test_webhook_mode_receives_updates(api: FakeBotApi, tmp_path: Path) -> None:
     """telegram.mode: webhook registers the webhook, checks the secret token on every update,
-    answers what arrives, and says it is healthy on /healthz."""
+    answers what arrives, refuses what is not an update (400), and says it is healthy on
+    /healthz."""
     import json
 
     import httpx
@@ -404,6 +449,12 @@ async def test_webhook_mode_receives_updates(api: FakeBotApi, tmp_path: Path) ->
                 headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"},
             )
             assert broken.status_code == 400
+            wrong = await client.post(
+                f"http://127.0.0.1:{port}/telegram",
+                content=b'{"update_id": 2, "message": "not a message"}',
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"},
+            )
+            assert wrong.status_code == 400
             health = await client.get(f"http://127.0.0.1:{port}/healthz")
             assert health.status_code == 200
             assert health.json() == {"articles": 2, "database": "ok", "status": "ok"}
@@ -414,20 +465,79 @@ async def test_webhook_mode_receives_updates(api: FakeBotApi, tmp_path: Path) ->
         await asyncio.to_thread(proc.wait, 20)
 
 
+class Output:
+    """A process's output lines as they come (read in a thread, so the pipe never fills)."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        self.lines: list[str] = []
+        self._stream = proc.stdout
+        self._thread = threading.Thread(target=self._read)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for line in self._stream:
+            self.lines.append(line)
+
+    async def wait_for(self, text: str, within: float = 60.0) -> str:
+        """The first line holding ``text``, once it has come."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            found = [line for line in self.lines if text in line]
+            if found:
+                return found[0]
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"no line with {text!r} in {''.join(self.lines)[-2000:]}")
+
+    def close(self) -> None:
+        """Once the process has ended: the last lines, and the pipe closed."""
+        self._thread.join(10)
+        self._stream.close()
+
+
 async def test_bot_started_before_the_api_waits_for_it(tmp_path: Path) -> None:
-    """No Bot API at start: the process keeps retrying with back-off, then serves once the
-    server appears."""
+    """No Bot API at start: the process says once what it is waiting for (the address,
+    never the token) and keeps retrying with back-off; once the server appears it says it
+    is connected, and serves."""
     port = free_port()
-    proc = bot_process(f"http://127.0.0.1:{port}/bot", minimal_config(tmp_path), tmp_path)
+    base = f"http://127.0.0.1:{port}/bot"
+    proc = bot_process(base, minimal_config(tmp_path), tmp_path, capture=True)
+    output = Output(proc)
     api = FakeBotApi()
     try:
+        waiting = await output.wait_for("waiting for the Bot API")
+        assert f"waiting for the Bot API at {base}: " in waiting
+        assert waiting.rstrip().endswith("; retrying")
         await asyncio.sleep(4)
         assert proc.poll() is None, "the bot gave up while the Bot API was down"
         await api.start(port)
+        connected = await output.wait_for("connected to the Bot API")
+        assert f"connected to the Bot API as @{BOT_USERNAME}" in connected
+        assert sum("waiting for the Bot API" in line for line in output.lines) == 1
         api.push(u.message("nordic region countries", chat_id=8))
         reply = (await api.wait_for("sendMessage", chat_id=8, within=60))[-1]
         assert "Norway" in html.unescape(reply.params["text"])
     finally:
         proc.send_signal(signal.SIGTERM)
         await asyncio.to_thread(proc.wait, 20)
+        output.close()
         await api.stop()
+    assert TOKEN.split(":")[1] not in "".join(output.lines)
+
+
+async def test_a_bot_waiting_for_the_api_stops_at_once(tmp_path: Path) -> None:
+    """SIGTERM while the Bot API is still out of reach stops the process within seconds."""
+    base = f"http://127.0.0.1:{free_port()}/bot"
+    proc = bot_process(base, minimal_config(tmp_path), tmp_path, capture=True)
+    output = Output(proc)
+    try:
+        await output.wait_for("waiting for the Bot API")
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(proc.wait, 20) == 0
+        assert time.monotonic() - started < 5
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        output.close()
