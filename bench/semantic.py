@@ -1,13 +1,17 @@
-"""Benchmark: the semantic stage on generated corpora of 1,000 and 10,000 articles.
+"""Benchmark: the semantic stage (and the reader) on generated corpora of 1,000 and 10,000
+articles.
 
     .venv/bin/python -m bench.semantic [--sizes 1000 10000] [--questions 500] [--threads 1]
+                                       [--reader default|none|FOLDER] [--keep DIR]
 
 For each size, in child processes (each peak RSS its own): the corpus is indexed, then every
 sentence is embedded as the bot does it in the background (time per 1,000 sentences,
 vectors on disk); then a restart measures the time from a cold start (index, vectors and
 model loaded) to the first semantic answer, p50/p99 per question with the semantic stage
-on, clean and with typos, and peak RSS. The questions and corpus are bench.engine's.
-Embedding 250,000 sentences takes most of an hour on one thread.
+on, clean and with typos, and peak RSS; with ``--reader`` (the default), the reader reads the
+candidates of each question as the bot does. The questions and corpus are bench.engine's.
+Embedding 250,000 sentences takes most of an hour on one thread: ``--keep DIR`` keeps the
+corpus, index and vectors there, and a rerun with the same DIR embeds nothing again.
 """
 
 from __future__ import annotations
@@ -32,13 +36,28 @@ from bot.core.answer import EngineSettings
 from bot.core.dense import DEFAULT_MODEL
 from bot.library import Library
 from bot.process import embedder as load_embedder
+from bot.process import reader as load_reader
 
 CHILD = "bench.semantic"  # the module a measurement runs in, in its child process
 
 
-def _library(corpus: Path, index: Path, threads: int) -> Library:
-    embedder = load_embedder(DEFAULT_MODEL, threads)
-    return Library(corpus, EngineSettings(), 2_000_000, index, embedder=embedder)
+def _library(
+    corpus: Path,
+    index: Path,
+    threads: int,
+    reader: str = "none",
+    dense: bool = True,
+    decides: bool = False,
+) -> Library:
+    embedder = load_embedder(DEFAULT_MODEL, threads) if dense else None
+    return Library(
+        corpus,
+        EngineSettings(reader_decides=decides),
+        2_000_000,
+        index,
+        embedder=embedder,
+        reader=load_reader(reader, threads),
+    )
 
 
 def child_embed(corpus: Path, index: Path, threads: int) -> dict[str, float]:
@@ -59,11 +78,20 @@ def child_embed(corpus: Path, index: Path, threads: int) -> dict[str, float]:
     }
 
 
-def child_answer(corpus: Path, index: Path, cases_file: Path, threads: int) -> dict[str, float]:
+def child_answer(
+    corpus: Path,
+    index: Path,
+    cases_file: Path,
+    threads: int,
+    reader: str,
+    dense: bool,
+    decides: bool,
+) -> dict[str, float]:
     cases = [tuple(c) for c in json.loads(cases_file.read_text(encoding="utf-8"))]
     start = time.perf_counter()
-    library = _library(corpus, index, threads)
-    assert library.engine.semantic is not None, "vectors missing: run the embed child first"
+    library = _library(corpus, index, threads, reader, dense, decides)
+    if dense:
+        assert library.engine.semantic is not None, "vectors missing: run the embed child first"
     library.engine.ask(cases[0][0])
     cold = time.perf_counter() - start
     out: dict[str, float] = {"cold_start_to_semantic_answer_s": round(cold, 2)}
@@ -79,6 +107,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--questions", type=int, default=500)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--reader", default="default", help="default, none or a model folder")
+    parser.add_argument("--keep", type=Path, help="keep corpora, indexes and vectors here")
+    parser.add_argument(
+        "--no-dense",
+        dest="dense",
+        action="store_false",
+        help="lexical first stage only: nothing embedded (the reader still reads)",
+    )
+    parser.add_argument("--decides", action="store_true", help="the reader picks and refuses too")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -86,27 +123,55 @@ def main() -> None:
         if kind == "embed":
             result = child_embed(Path(corpus), Path(index), args.threads)
         else:
-            result = child_answer(Path(corpus), Path(index), Path(rest[0]), args.threads)
+            result = child_answer(
+                Path(corpus),
+                Path(index),
+                Path(rest[0]),
+                args.threads,
+                args.reader,
+                args.dense,
+                args.decides,
+            )
         print(json.dumps(result))
         return
     threads = ["--threads", str(args.threads)]
     with tempfile.TemporaryDirectory(prefix="bench-semantic-") as tmp:
+        home = args.keep or Path(tmp)
+        home.mkdir(parents=True, exist_ok=True)
         for size in args.sizes:
-            corpus, index = Path(tmp) / f"corpus-{size}", Path(tmp) / f"index-{size}"
-            cases_file = Path(tmp) / f"cases-{size}.json"
-            articles = make_articles(size)
-            write_corpus(corpus, articles)
-            cases_file.write_text(json.dumps(make_cases(articles, args.questions)))
-            del articles
-            result: dict[str, object] = {"articles": size, "threads": args.threads}
-            result.update(run_child("embed", str(corpus), str(index), *threads, module=CHILD))
+            corpus, index = home / f"corpus-{size}", home / f"index-{size}"
+            cases_file = home / f"cases-{size}.json"
+            if not cases_file.is_file():
+                articles = make_articles(size)
+                write_corpus(corpus, articles)
+                cases_file.write_text(json.dumps(make_cases(articles, args.questions)))
+                del articles
+            result: dict[str, object] = {
+                "articles": size,
+                "threads": args.threads,
+                "reader": args.reader,
+                "dense": args.dense,
+                "decides": args.decides,
+            }
+            if args.dense:
+                result.update(run_child("embed", str(corpus), str(index), *threads, module=CHILD))
             result.update(
                 run_child(
-                    "answer", str(corpus), str(index), str(cases_file), *threads, module=CHILD
+                    "answer",
+                    str(corpus),
+                    str(index),
+                    str(cases_file),
+                    *threads,
+                    "--reader",
+                    args.reader,
+                    *([] if args.dense else ["--no-dense"]),
+                    *(["--decides"] if args.decides else []),
+                    module=CHILD,
                 )
             )
             print(json.dumps(result), flush=True)
-            shutil.rmtree(corpus)
+            if args.keep is None:
+                shutil.rmtree(corpus)
 
 
 if __name__ == "__main__":

@@ -208,7 +208,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
             Case(add_typos(c.question, rng, args.typos), c.expect, c.article, c.answerable)
             for c in cases
         ]
-    with opened(_settings(args)) as library:
+    settings = _settings(args)
+    if args.reader is not None:
+        settings = settings.replace(**{"answers.reader_model": args.reader})
+    if args.reader_decides:
+        settings = settings.replace(**{"answers.reader_decides": True})
+    with opened(settings) as library:
         report = evaluate(library.engine, cases)
     for miss in report.misses[: args.show]:
         got = miss.answer.text if miss.answer.answered else "(refused)"
@@ -225,6 +230,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"P@1: {report.precision_at_1:.3f} ({report.correct}/{report.answerable})")
     if report.unanswerable:
         print(f"refusal rate: {report.refusal_rate:.3f} ({report.refused}/{report.unanswerable})")
+    if report.marked:
+        print(
+            f"answer words marked: {report.marked}/{report.correct} of the right answers; "
+            f"exact match {report.exact_match:.3f}, token F1 {report.token_f1:.3f}"
+        )
     print(f"misses: {len(report.misses)}")
     return 0
 
@@ -435,6 +445,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=1, help="random seed for --typos")
     p.add_argument("--show", type=_count(100_000, 0), default=20, help="misses to print")
+    p.add_argument(
+        "--reader",
+        default=None,
+        help="the reader model for this run: default, none or a folder (default: the config's)",
+    )
+    p.add_argument(
+        "--reader-decides",
+        action="store_true",
+        help="let the reader choose the sentence and refuse (answers.reader_decides)",
+    )
     p.set_defaults(func=cmd_eval)
     add("run", "run the Telegram bot (needs TELEGRAM_BOT_TOKEN)").set_defaults(func=cmd_run)
     p = add("announce", "announce an article to every subscribed chat")

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from bot import __version__
 from bot.core.answer import EngineSettings
 from bot.core.dense import DEFAULT_MODEL
+from bot.core.read import DEFAULT_READER
 from bot.core.safeyaml import YamlError, load
 from bot.errors import ConfigError
 from bot.redact import has_credentials, redact
@@ -91,12 +92,22 @@ class AnswerSettings:
         DEFAULT_MODEL, "sentence-embedding model: minilm, none, or a model folder"
     )
     embedding_threads: int = setting(
-        1, "CPU threads the embedding model runs on", minimum=1, maximum=64
+        1, "CPU threads the embedding and reader models run on", minimum=1, maximum=64
+    )
+    reader_model: str = setting(
+        DEFAULT_READER,
+        "the reader that marks the answer's words in its sentence: default, none, or a folder",
+    )
+    reader_decides: bool = setting(
+        False,
+        "let the reader also choose the answering sentence and refuse what none answers",
     )
 
     @property
     def engine(self) -> EngineSettings:
-        return EngineSettings(self.min_confidence, self.summary_sentences, self.max_citations)
+        return EngineSettings(
+            self.min_confidence, self.summary_sentences, self.max_citations, self.reader_decides
+        )
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from bot.core.index import (
     info_of,
 )
 from bot.core.query import Lexicon
+from bot.core.read import Reader
 from bot.core.text import SURFACE
 from bot.errors import ArticleError, CorpusError
 
@@ -90,11 +91,13 @@ class Library:
         index_dir: Path | None = None,
         settle_seconds: float = 1.0,
         embedder: Embedder | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.folder = folder
         self.settings = settings
         self.max_bytes = max_bytes
         self.settle_seconds = settle_seconds
+        self.reader = reader
         self.read_only = False
         self._swap = threading.Lock()
         self._embedding = asyncio.Lock()
@@ -122,7 +125,7 @@ class Library:
             where = None if index_dir is None else index_dir.with_name(index_dir.name + ".vectors")
             store = VectorStore(where, embedder.id, embedder.dim, read_only=self.read_only)
             self._semantic = Semantic(embedder, store)
-        self.engine = Engine(view, lexicon, settings, self._ready(view))
+        self.engine = Engine(view, lexicon, settings, self._ready(view), reader)
         if changes:
             log.info(
                 "indexed %s: %d new, %d changed, %d removed in %.1fs (%d articles)",
@@ -205,7 +208,7 @@ class Library:
         with self._swap:
             view = self.index.view
             lexicon = lexicon or self.engine.lexicon
-            self.engine = Engine(view, lexicon, self.settings, self._ready(view))
+            self.engine = Engine(view, lexicon, self.settings, self._ready(view), self.reader)
 
     async def embed_in_background(self, stop: threading.Event) -> None:
         """Embed what is pending in a worker thread, with a log line now and then; the bot

@@ -13,6 +13,7 @@ import re
 import sys
 
 from bot.core.dense import Embedder, model_files
+from bot.core.read import Reader, reader_files
 
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
 
@@ -97,3 +98,11 @@ def embedder(name: str, threads: int) -> Embedder | None:
     onnxruntime session is thread-safe); None for ``none``."""
     files = model_files(name)
     return Embedder(files, threads) if files is not None else None
+
+
+@functools.cache
+def reader(name: str, threads: int) -> Reader | None:
+    """The reader model ``answers.reader_model`` names, loaded once per process; None for
+    ``none``."""
+    files = reader_files(name)
+    return Reader(files, threads) if files is not None else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 
 from bot.core.answer import Answer, ArticleHit, Citation
 from bot.core.corpus import Article, ArticleInfo
@@ -56,7 +57,7 @@ def answer_text(answer: Answer) -> str:
         if answer.suggestions:
             lines.append("Did you mean: " + "; ".join(answer.suggestions) + "?")
         return "\n".join(lines)
-    lines = [answer.text, "", "— " + citation_text(answer.citations[0])]
+    lines = [_marked(answer, "**", "**", str), "", "— " + citation_text(answer.citations[0])]
     for more in answer.citations[1:]:
         lines.append("  also: " + _byline(f"“{more.title}”", None, None, more.paragraph))
     return "\n".join(lines)
@@ -110,7 +111,16 @@ def answer_html(answer: Answer) -> str:
         if answer.suggestions:
             text += "\n\nPerhaps one of these?"
         return text
-    return f"{esc(answer.text)}\n\n{citation_html(answer.citations[0])}"
+    return f"{_marked(answer, '<b>', '</b>', esc)}\n\n{citation_html(answer.citations[0])}"
+
+
+def _marked(answer: Answer, opening: str, closing: str, escape: Callable[[str], str]) -> str:
+    """The answer's text with its own words (the span the reader marked) set in bold."""
+    text = answer.text
+    if answer.span is None:
+        return escape(text)
+    lo, hi = answer.span
+    return escape(text[:lo]) + opening + escape(text[lo:hi]) + closing + escape(text[hi:])
 
 
 def summary_html(article: Article, sentences: list[str]) -> str:

@@ -19,7 +19,7 @@ from bot.core.answer import Engine
 from bot.core.corpus import Article, ArticleInfo
 from bot.errors import StorageError
 from bot.library import Changes, Library, index_folder
-from bot.process import embedder
+from bot.process import embedder, reader
 from bot.replicas import Mirror
 from bot.storage import Storage, Subscription
 
@@ -30,15 +30,17 @@ def open_library(settings: Settings, *, semantic: bool) -> Library:
     """The corpus the settings name, its index (under the storage folder) brought up to
     date; with ``semantic`` (and a model configured) the embedding model loaded too."""
     folder = settings.corpus.folder
-    model = None
+    model = checker = None
     if semantic:
         model = embedder(settings.answers.embedding_model, settings.answers.embedding_threads)
+        checker = reader(settings.answers.reader_model, settings.answers.embedding_threads)
     return Library(
         folder,
         settings.answers.engine,
         settings.corpus.max_file_bytes,
         index_folder(settings.storage.folder, folder),
         embedder=model,
+        reader=checker,
     )
 
 

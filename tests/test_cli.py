@@ -34,11 +34,24 @@ class TestAsk:
             "citations",
             "suggestions",
             "confidence",
+            "answer_span",
         }
         cite = data["citations"][0]
-        assert set(cite) == {"article", "title", "author", "date", "url", "paragraph", "quote"}
+        assert set(cite) == {
+            "article",
+            "title",
+            "author",
+            "date",
+            "url",
+            "paragraph",
+            "quote",
+            "score",
+        }
         assert cite["date"] == "2020-10-30" and "10 million" in cite["quote"]
-        assert isinstance(data["confidence"], float)
+        assert isinstance(data["confidence"], float) and isinstance(cite["score"], float)
+        if data["answer_span"] is not None:  # the answer's own words, inside the quote
+            start, end = data["answer_span"]
+            assert 0 <= start < end <= len(cite["quote"])
 
     def test_refusal_in_json(self, capsys: pytest.CaptureFixture[str]) -> None:
         _, out, _ = run(capsys, "ask", "--json", "recommend me a good pizza place")

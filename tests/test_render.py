@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
-from bot.core.answer import Engine
+from bot.core.answer import Answer, Citation, Engine
 from bot.render import answer_html, answer_text, esc, split_html
 
 
@@ -22,6 +23,28 @@ def test_answer_html_has_citation(seed_engine: Engine) -> None:
 def test_console_answer_has_citation(seed_engine: Engine) -> None:
     text = answer_text(seed_engine.ask("nordic region countries"))
     assert "Norway" in text and "paragraph 1" in text
+
+
+class TestMarkedWords:
+    """The words the reader marked are set in bold, escaped like the rest."""
+
+    def _answer(self) -> Answer:
+        text = "Ships <and> boats: Da Bai & co delivered them."
+        quote = Citation("a", "T", None, None, None, 1, text)
+        return Answer("who?", True, text, (quote,), span=(19, 30), quote_span=(19, 30))
+
+    def test_html_bolds_the_span_and_escapes_around_it(self) -> None:
+        html = answer_html(self._answer())
+        assert html.startswith("Ships &lt;and&gt; boats: <b>Da Bai &amp; co</b> delivered")
+        assert well_formed(html)
+
+    def test_console_marks_the_span_with_asterisks(self) -> None:
+        assert answer_text(self._answer()).startswith("Ships <and> boats: **Da Bai & co** ")
+
+    def test_no_span_no_bold(self) -> None:
+        plain = dataclasses.replace(self._answer(), span=None, quote_span=None)
+        assert "<b>" not in answer_html(plain).split("\n\n")[0]
+        assert "**" not in answer_text(plain)
 
 
 def well_formed(html: str) -> bool:

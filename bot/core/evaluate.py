@@ -6,8 +6,11 @@ acceptable strings) or ``{q, answered: false}`` for questions the corpus cannot 
 
 from __future__ import annotations
 
+import collections
 import random
 import re
+import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +42,11 @@ class Report:
     unanswerable: int
     refused: int
     misses: tuple[Miss, ...]
+    # Of the right answers: how many marked their answer's words, and the exact matches and
+    # token F1 of those words against the expected answers (summed; 0 where none was marked).
+    marked: int = 0
+    span_exact: float = 0.0
+    span_f1: float = 0.0
 
     @property
     def precision_at_1(self) -> float:
@@ -47,6 +55,16 @@ class Report:
     @property
     def refusal_rate(self) -> float:
         return self.refused / self.unanswerable if self.unanswerable else 0.0
+
+    @property
+    def exact_match(self) -> float:
+        """Span exact match over the right answers (a right answer with no marked words
+        counts as a miss)."""
+        return self.span_exact / self.correct if self.correct else 0.0
+
+    @property
+    def token_f1(self) -> float:
+        return self.span_f1 / self.correct if self.correct else 0.0
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -91,21 +109,63 @@ def is_correct(case: Case, answer: Answer) -> bool:
     return any(e.casefold() in haystack for e in case.expect)
 
 
+def answer_words(text: str) -> list[str]:
+    """An answer's words as SQuAD compares them: lower case, no punctuation or articles."""
+    text = "".join(ch for ch in text.casefold() if ch not in _PUNCTUATION)
+    return re.sub(r"\b(a|an|the)\b", " ", text).split()
+
+
+_PUNCTUATION = frozenset(string.punctuation)
+
+
+def exact_match(marked: str, expected: Sequence[str]) -> float:
+    return max((float(answer_words(marked) == answer_words(e)) for e in expected), default=0.0)
+
+
+def token_f1(marked: str, expected: Sequence[str]) -> float:
+    """SQuAD's token F1 against the best of the expected answers."""
+    best = 0.0
+    got = answer_words(marked)
+    for e in expected:
+        want = answer_words(e)
+        same = sum((collections.Counter(got) & collections.Counter(want)).values())
+        if same:
+            precision, recall = same / len(got), same / len(want)
+            best = max(best, 2 * precision * recall / (precision + recall))
+    return best
+
+
 def evaluate(engine: Engine, cases: list[Case]) -> Report:
-    correct = refused = 0
+    correct = refused = marked = 0
+    exact = f1 = 0.0
     misses: list[Miss] = []
     for case in cases:
         answer = engine.ask(case.question)
         if case.answerable:
             ok = is_correct(case, answer)
             correct += ok
+            if ok and answer.quote_span is not None:
+                lo, hi = answer.quote_span
+                words = answer.citations[0].quote[lo:hi]
+                marked += 1
+                exact += exact_match(words, case.expect)
+                f1 += token_f1(words, case.expect)
         else:
             ok = not answer.answered
             refused += ok
         if not ok:
             misses.append(Miss(case, answer))
     answerable = sum(c.answerable for c in cases)
-    return Report(answerable, correct, len(cases) - answerable, refused, tuple(misses))
+    return Report(
+        answerable,
+        correct,
+        len(cases) - answerable,
+        refused,
+        tuple(misses),
+        marked,
+        exact,
+        f1,
+    )
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -14,6 +14,7 @@ from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
 from bot.errors import UnknownArticle
 from bot.process import embedder as load_embedder
+from bot.process import reader as load_reader
 from tests.support.paths import SEED_QUESTIONS, SEEDS, SHARED, SQUAD
 
 ARTICLE_IDS = ("000_b5fdd6b8f40a688b", "002_4f41e04494f82d41")
@@ -219,15 +220,22 @@ def test_core_never_imports_telegram(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 
+# The bot as it ships: the dense stage and the reader on.
 @pytest.fixture(name="semantic_seeds", scope="module")
 def fixture_semantic_seeds() -> Engine:
-    return Engine.from_articles(load_corpus(SEEDS).articles, embedder=load_embedder("minilm", 1))
+    return Engine.from_articles(
+        load_corpus(SEEDS).articles,
+        embedder=load_embedder("minilm", 1),
+        reader=load_reader("default", 1),
+    )
 
 
 @pytest.fixture(name="semantic_squad", scope="module")
 def fixture_semantic_squad() -> Engine:
     articles = load_corpus(SQUAD / "articles").articles
-    return Engine.from_articles(articles, embedder=load_embedder("minilm", 1))
+    return Engine.from_articles(
+        articles, embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
+    )
 
 
 # Questions that share no answer with either corpus, some sharing words with one (the
@@ -324,6 +332,70 @@ class TestSemantic:
     def test_typos_are_repaired_before_the_model_reads_them(self, semantic_seeds: Engine) -> None:
         answer = semantic_seeds.ask("how fsat were the fridgse develpoed")
         assert answer.answered and "two months" in answer.citations[0].quote
+
+
+class TestReader:
+    """The reader: the answer's own words marked in the quote; deciding on request."""
+
+    def test_the_answer_words_are_marked_in_the_quote(self, semantic_seeds: Engine) -> None:
+        """The words that answer are marked in the text and, in ``answer_span``, at the
+        same characters of the verbatim quote."""
+        answer = semantic_seeds.ask("who gave the opening presentation")
+        assert answer.answered and answer.span is not None and answer.quote_span is not None
+        lo, hi = answer.span
+        assert answer.text[lo:hi] == "Christina Boutrup"
+        qlo, qhi = answer.quote_span
+        assert answer.citations[0].quote[qlo:qhi] == answer.text[lo:hi]
+        assert answer.to_dict()["answer_span"] == [qlo, qhi]
+
+    @pytest.mark.parametrize(
+        ("question", "marked"),
+        [
+            ("how many food items did JD supply", "220 million"),
+            ("how much did the food items weigh", "290,000 tons"),
+            ("what is Boutrup's book called", "The Great Tech Revolution"),
+            ("when did JD take part in the event", "October 28th"),
+            ("how many requests did JD Health handle", "10 million"),
+        ],
+    )
+    def test_the_marked_words_are_what_is_asked(
+        self, semantic_seeds: Engine, question: str, marked: str
+    ) -> None:
+        answer = semantic_seeds.ask(question)
+        assert answer.span is not None, question
+        words = answer.text[answer.span[0] : answer.span[1]]
+        assert marked in words and len(words) <= 2 * len(marked), words
+
+    def test_marking_leaves_the_answer_as_the_rank_chose_it(self, semantic_seeds: Engine) -> None:
+        """By default the reader only marks: the quote is the one chosen without it."""
+        plain = Engine(
+            semantic_seeds.view,
+            semantic_seeds.lexicon,
+            semantic_seeds.settings,
+            semantic_seeds.semantic,
+        )
+        for question in ("how many food items did JD supply", "who organised the event"):
+            marked, unmarked = semantic_seeds.ask(question), plain.ask(question)
+            assert marked.citations == unmarked.citations
+            assert unmarked.span is None and unmarked.quote_span is None
+
+    def test_a_deciding_reader_answers_with_the_sentence_it_reads_as_the_answer(
+        self, semantic_seeds: Engine
+    ) -> None:
+        """``reader_decides``: the reader picks among the candidates and its confidence is
+        the answer's; what it reads as unanswered is refused, with suggestions."""
+        deciding = Engine(
+            semantic_seeds.view,
+            semantic_seeds.lexicon,
+            EngineSettings(reader_decides=True),
+            semantic_seeds.semantic,
+            semantic_seeds.reader,
+        )
+        answer = deciding.ask("how many food items did JD supply")
+        assert answer.answered and "220 million" in answer.citations[0].quote
+        assert answer.confidence == answer.citations[0].score
+        refused = deciding.ask("what is the weather in Beijing tomorrow")
+        assert not refused.answered and refused.suggestions
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,224 @@
+"""The reader: a small cross-encoder that reads the question together with one candidate
+sentence (the article's title and the sentence before it as context) and says whether that
+sentence states what is asked, and which of its words are the answer.
+
+Its input is ``[CLS] question [SEP] sentence [SEP] title: tail of the sentence before [SEP]``,
+WordPiece tokens of MiniLM's vocabulary. It gives three outputs per input: one logit for
+"this sentence answers the question", and a start and an end logit per token for the answer's
+span, read only over the sentence's tokens. The training that made the shipped model is
+``python -m train.reader``; this module only runs it (onnxruntime and tokenizers, no torch),
+and its ``encode`` is what the training feeds the model too, so both see the same inputs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_READER = "default"
+_MODELS = Path(__file__).parent / "models"
+VOCAB = _MODELS / "minilm-vocab.txt"
+# Token budgets: long questions and sentences are cut (the rest of a sentence is rarely where
+# the answer to a short question is), and the context gets what is left of MAX_TOKENS.
+QUESTION_TOKENS = 32
+SENTENCE_TOKENS = 72
+TITLE_TOKENS = 10
+CONTEXT_TOKENS = 24
+# The longest answer span the reader marks, in tokens.
+MAX_SPAN_TOKENS = 24
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """What the reader reads beside the question: a sentence and its context."""
+
+    sentence: str
+    prev: str | None
+    title: str
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """One reader input: token ids, segment ids, and where the sentence's tokens are (their
+    positions and their character offsets into the sentence)."""
+
+    ids: list[int]
+    types: list[int]
+    first: int  # position of the sentence's first token
+    offsets: list[tuple[int, int]]  # per sentence token, its characters in the sentence
+
+
+class Tokens:
+    """MiniLM's WordPiece tokenizer with the layout the reader reads."""
+
+    def __init__(self, vocab: Path = VOCAB) -> None:
+        from tokenizers import BertWordPieceTokenizer
+
+        self._tok = BertWordPieceTokenizer(str(vocab), lowercase=True)
+        self._tok.no_padding()
+        self._tok.no_truncation()
+        self.cls = self._tok.token_to_id("[CLS]")
+        self.sep = self._tok.token_to_id("[SEP]")
+
+    def encode(self, question: str, passage: Passage) -> Encoded:
+        q, s, t, p = self._tok.encode_batch(
+            [question, passage.sentence, passage.title, passage.prev or ""],
+            add_special_tokens=False,
+        )
+        q_ids = q.ids[:QUESTION_TOKENS]
+        s_ids = s.ids[:SENTENCE_TOKENS]
+        title = t.ids[:TITLE_TOKENS]
+        room = CONTEXT_TOKENS - len(title) - 1
+        tail = p.ids[-room:] if room > 0 and p.ids else []
+        colon = self._tok.token_to_id(":")
+        context = [*title, colon, *tail] if tail else title
+        ids = [self.cls, *q_ids, self.sep, *s_ids, self.sep, *context, self.sep]
+        first = len(q_ids) + 2
+        types = [0] * first + [1] * (len(ids) - first)
+        return Encoded(ids, types, first, [tuple(o) for o in s.offsets[:SENTENCE_TOKENS]])
+
+    def word_starts(self, sentence: str) -> list[bool]:
+        """Per token of the sentence, whether it starts a word (not a ##piece)."""
+        enc = self._tok.encode(sentence, add_special_tokens=False)
+        return [not tok.startswith("##") for tok in enc.tokens[:SENTENCE_TOKENS]]
+
+
+def batch_arrays(encoded: Sequence[Encoded]) -> tuple[IntArray, IntArray, IntArray]:
+    """Padded ids, attention mask and segment ids of several inputs."""
+    width = max(len(e.ids) for e in encoded)
+    ids = np.zeros((len(encoded), width), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    types = np.zeros_like(ids)
+    for row, e in enumerate(encoded):
+        n = len(e.ids)
+        ids[row, :n] = e.ids
+        mask[row, :n] = 1
+        types[row, :n] = e.types
+    return ids, mask, types
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader makes of one passage: how likely it answers the question, and the
+    answer's characters in the sentence with how sure the span is (None if unsure)."""
+
+    answers: float
+    span: tuple[int, int] | None
+    span_confidence: float
+
+
+def best_span(
+    start: npt.NDArray[np.float32],
+    end: npt.NDArray[np.float32],
+    enc: Encoded,
+    sentence: str,
+) -> tuple[tuple[int, int], float]:
+    """The most likely answer span as characters of the sentence, widened to whole words,
+    and its probability (start times end, each a softmax over the sentence's tokens)."""
+    n = len(enc.offsets)
+    s_logits = start[enc.first : enc.first + n].astype(np.float64)
+    e_logits = end[enc.first : enc.first + n].astype(np.float64)
+    p_start = np.exp(s_logits - s_logits.max())
+    p_start /= p_start.sum()
+    p_end = np.exp(e_logits - e_logits.max())
+    p_end /= p_end.sum()
+    joint = np.triu(np.outer(p_start, p_end)) - np.triu(np.outer(p_start, p_end), MAX_SPAN_TOKENS)
+    i, j = np.unravel_index(int(np.argmax(joint)), joint.shape)
+    lo, hi = enc.offsets[int(i)][0], enc.offsets[int(j)][1]
+    return widen(sentence, lo, hi), float(joint[i, j])
+
+
+def widen(sentence: str, lo: int, hi: int) -> tuple[int, int]:
+    """A span grown to whole words (a token may be part of one), without the punctuation
+    and spaces at its end, nor a closing bracket or quote it does not open."""
+    while 0 < lo < len(sentence) and sentence[lo].isalnum() and sentence[lo - 1].isalnum():
+        lo -= 1
+    while 0 < hi < len(sentence) and sentence[hi - 1].isalnum() and sentence[hi].isalnum():
+        hi += 1
+    while hi > lo and sentence[hi - 1] in " ,;:.":
+        hi -= 1
+    for opening, closing in ("()", "[]", "“”", "‘’"):
+        part = sentence[lo:hi]
+        if part.endswith(closing) and part.count(closing) > part.count(opening):
+            hi -= 1
+    if sentence[lo:hi].endswith('"') and sentence[lo:hi].count('"') % 2:
+        hi -= 1
+    while hi > lo and sentence[hi - 1] in " ,;:.":
+        hi -= 1
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class ReaderFiles:
+    onnx: Path
+    meta: dict[str, object]
+
+
+def reader_files(name: str) -> ReaderFiles | None:
+    """The model ``answers.reader_model`` names: ``default`` (the one shipped), a folder
+    holding ``model.onnx``, or ``none``."""
+    if name.strip().lower() == "none":
+        return None
+    folder = _MODELS / "reader" if name == DEFAULT_READER else Path(name).expanduser()
+    onnx = folder / "model.onnx"
+    if not onnx.is_file():
+        raise ConfigError(
+            f"answers.reader_model is {name!r}: expected default, none, or a folder holding "
+            "model.onnx (made by python -m train.reader)"
+        )
+    meta_path = folder / "meta.json"
+    meta: dict[str, object] = {}
+    if meta_path.is_file():
+        try:
+            meta = dict(json.loads(meta_path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{meta_path} cannot be read: {exc}") from None
+    return ReaderFiles(onnx, meta)
+
+
+class Reader:
+    """Runs the reader model; safe to call from several threads."""
+
+    def __init__(self, files: ReaderFiles, threads: int = 1) -> None:
+        import onnxruntime
+
+        self.tokens = Tokens()
+        self.meta = files.meta
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(
+            str(files.onnx), options, providers=["CPUExecutionProvider"]
+        )
+
+    def read(self, question: str, passages: Sequence[Passage]) -> list[Reading]:
+        """The reader's verdict on each passage, in order."""
+        if not passages:
+            return []
+        encoded = [self.tokens.encode(question, p) for p in passages]
+        ids, mask, types = batch_arrays(encoded)
+        answer, start, end = self._session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        )
+        out = []
+        for row, (enc, passage) in enumerate(zip(encoded, passages, strict=True)):
+            prob = 1.0 / (1.0 + math.exp(-float(answer[row])))
+            if not enc.offsets:
+                out.append(Reading(prob, None, 0.0))
+                continue
+            span, sure = best_span(start[row], end[row], enc, passage.sentence)
+            out.append(Reading(prob, span if span[1] > span[0] else None, sure))
+        return out

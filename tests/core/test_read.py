@@ -1,0 +1,121 @@
+"""The reader's inputs and outputs: the token layout it reads, the span it marks, its files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.core.read import (
+    CONTEXT_TOKENS,
+    MAX_SPAN_TOKENS,
+    QUESTION_TOKENS,
+    SENTENCE_TOKENS,
+    Passage,
+    Tokens,
+    best_span,
+    reader_files,
+    widen,
+)
+from bot.errors import ConfigError
+
+
+@pytest.fixture(name="tokens", scope="module")
+def fixture_tokens() -> Tokens:
+    return Tokens()
+
+
+class TestLayout:
+    def test_question_sentence_then_context(self, tokens: Tokens) -> None:
+        """[CLS] question [SEP] sentence [SEP] title: previous [SEP], the question in segment
+        0 and the rest in segment 1; the sentence's tokens map back to its characters."""
+        sentence = "Da Bai, the robot, delivered parcels in Wuhan."
+        enc = tokens.encode(
+            "who delivered parcels?", Passage(sentence, "The epidemic closed shops.", "JD")
+        )
+        assert enc.ids[0] == tokens.cls and enc.ids[-1] == tokens.sep
+        assert enc.ids[enc.first - 1] == tokens.sep
+        assert enc.types[: enc.first] == [0] * enc.first
+        assert set(enc.types[enc.first :]) == {1}
+        pieces = [sentence[a:b] for a, b in enc.offsets]
+        assert pieces[:3] == ["Da", "Bai", ","]
+        assert enc.ids[enc.first + len(enc.offsets)] == tokens.sep
+
+    def test_long_inputs_are_cut_to_their_budgets(self, tokens: Tokens) -> None:
+        """A long question, sentence and previous sentence never make an input longer than
+        the budgets allow; the previous sentence keeps its end, next to the sentence."""
+        long = " ".join(f"word{i}" for i in range(300))
+        enc = tokens.encode(long, Passage(long, long + " closing", "A title"))
+        assert len(enc.offsets) == SENTENCE_TOKENS
+        assert len(enc.ids) <= QUESTION_TOKENS + SENTENCE_TOKENS + CONTEXT_TOKENS + 4
+        tail = tokens.encode("q", Passage("s", "alpha beta gamma", "t"))
+        assert tail.ids[-2] == tokens.encode("q", Passage("s", "gamma", "t")).ids[-2]
+
+    def test_sentence_without_previous_has_title_only(self, tokens: Tokens) -> None:
+        with_prev = tokens.encode("q", Passage("A sentence.", "Before.", "Title"))
+        without = tokens.encode("q", Passage("A sentence.", None, "Title"))
+        assert len(without.ids) < len(with_prev.ids)
+
+
+class TestSpan:
+    def _logits(self, n: int, at: int) -> np.ndarray:
+        out = np.full(n, -5.0, dtype=np.float32)
+        out[at] = 5.0
+        return out
+
+    def test_marks_the_tokens_the_logits_point_at(self, tokens: Tokens) -> None:
+        sentence = "The bridge was captured by the 9th Armored Division in March."
+        enc = tokens.encode("who captured the bridge", Passage(sentence, None, "Remagen"))
+        words = [sentence[a:b] for a, b in enc.offsets]
+        lo, hi = words.index("9th"), words.index("Division")
+        n = len(enc.ids)
+        span, sure = best_span(
+            self._logits(n, enc.first + lo), self._logits(n, enc.first + hi), enc, sentence
+        )
+        assert sentence[span[0] : span[1]] == "9th Armored Division"
+        assert sure > 0.9
+
+    def test_end_never_before_start_nor_too_far(self, tokens: Tokens) -> None:
+        sentence = " ".join(f"w{i}" for i in range(60))
+        enc = tokens.encode("q", Passage(sentence, None, "t"))
+        n = len(enc.ids)
+        first_word = enc.first
+        # The end's logit points before the start: the span is the start alone or later.
+        span, _ = best_span(
+            self._logits(n, first_word + 40), self._logits(n, first_word), enc, sentence
+        )
+        assert span[1] > span[0]
+        start_tok = next(i for i, (a, _) in enumerate(enc.offsets) if a >= span[0])
+        end_tok = max(i for i, (_, b) in enumerate(enc.offsets) if b <= span[1])
+        assert 0 <= end_tok - start_tok < MAX_SPAN_TOKENS
+
+    @pytest.mark.parametrize(
+        ("lo", "hi", "expected"),
+        [
+            (3, 5, "Armored"),  # inside a word: grown to the whole word
+            (0, 9, "Armored"),  # trailing punctuation and space dropped
+            (0, 20, "Armored, in (March)"),
+            (13, 20, "March"),
+        ],
+        ids=["inside-a-word", "trailing-comma", "keeps-inner-bracket", "drops-lone-bracket"],
+    )
+    def test_widen_to_whole_words(self, lo: int, hi: int, expected: str) -> None:
+        text = "Armored, in (March)."
+        a, b = widen(text, lo, hi)
+        assert text[a:b] == expected
+
+
+class TestFiles:
+    def test_none_turns_the_reader_off(self) -> None:
+        assert reader_files("none") is None
+        assert reader_files(" None ") is None
+
+    def test_a_folder_without_a_model_is_refused_clearly(self, tmp_path: Path) -> None:
+        with pytest.raises(ConfigError, match=r"answers\.reader_model"):
+            reader_files(str(tmp_path))
+
+    def test_the_shipped_reader_is_installed(self) -> None:
+        files = reader_files("default")
+        assert files is not None and files.onnx.stat().st_size > 1_000_000
+        assert files.meta.get("layers")

@@ -1,0 +1,118 @@
+"""The reader's training data: questions put to the bot's own stages, candidates labelled
+from SQuAD's answer spans (the training itself needs torch, an extra the tests don't install)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from train.reader import Cand, Item, _groups, build_candidates, load_items
+
+CONTEXT_1 = (
+    "The Ludendorff Bridge crossed the Rhine at Remagen. In March 1945 it was captured "
+    "intact by the 9th Armored Division. The bridge collapsed ten days later."
+)
+CONTEXT_2 = (
+    "Cologne is the largest city on the Rhine in Germany. About one million people live in "
+    "Cologne. Its cathedral took more than six hundred years to finish."
+)
+
+
+def _squad(tmp_path: Path) -> Path:
+    def qa(qid: str, question: str, answer: str, context: str) -> dict[str, object]:
+        return {
+            "id": qid,
+            "question": question,
+            "answers": [{"text": answer, "answer_start": context.index(answer)}],
+        }
+
+    data = {
+        "version": "1.1",
+        "data": [
+            {
+                "title": "Bridges_of_the_Rhine",
+                "paragraphs": [
+                    {
+                        "context": CONTEXT_1,
+                        "qas": [
+                            qa("b1", "Who captured the bridge?", "9th Armored Division", CONTEXT_1)
+                        ],
+                    }
+                ],
+            },
+            {
+                "title": "Cologne",
+                "paragraphs": [
+                    {
+                        "context": CONTEXT_2,
+                        "qas": [
+                            qa("c1", "How many people live in Cologne?", "one million", CONTEXT_2)
+                        ],
+                    }
+                ],
+            },
+        ],
+    }
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(name="items", scope="module")
+def fixture_items(tmp_path_factory: pytest.TempPathFactory) -> list[Item]:
+    tmp = tmp_path_factory.mktemp("train")
+    out = tmp / "candidates.jsonl"
+    build_candidates(_squad(tmp), out, seed=1)
+    return load_items(out)
+
+
+class TestCandidates:
+    def test_the_answer_sentence_is_the_one_positive_with_its_span(
+        self, items: list[Item]
+    ) -> None:
+        """The sentence holding SQuAD's answer span is labelled 1, and the span marks the
+        answer's characters within it."""
+        bridge = next(i for i in items if i.qid == "b1")
+        positives = [c for c in bridge.cands if c.label == 1]
+        assert len(positives) == 1
+        gold = positives[0]
+        assert gold.span is not None
+        assert gold.sentence[gold.span[0] : gold.span[1]] == "9th Armored Division"
+        assert gold.title == "Bridges of the Rhine"
+        assert gold.prev == "The Ludendorff Bridge crossed the Rhine at Remagen."
+
+    def test_sentences_about_the_same_thing_are_negatives(self, items: list[Item]) -> None:
+        """The next sentence is a negative: it shares the entity, not what is asked."""
+        bridge = next(i for i in items if i.qid == "b1")
+        negatives = {c.sentence for c in bridge.cands if c.label == 0}
+        assert "The bridge collapsed ten days later." in negatives
+
+    def test_another_sentence_with_the_answer_words_is_not_trained_on(
+        self, items: list[Item]
+    ) -> None:
+        """ "one million" elsewhere could answer too: such sentences get -1, never 0."""
+        cologne = next(i for i in items if i.qid == "c1")
+        for c in cologne.cands:
+            if "one million" in c.sentence.casefold() and c.label != 1:
+                assert c.label == -1
+
+    def test_questions_are_kept_as_the_bot_gives_them_to_models(self, items: list[Item]) -> None:
+        cologne = next(i for i in items if i.qid == "c1")
+        assert "cologne" in cologne.model_text.casefold()
+        assert cologne.typo_text  # a typo'd copy, repaired as the bot repairs it
+
+
+class TestEpochs:
+    def test_each_group_starts_with_its_answer_and_holds_negatives(self) -> None:
+        import random
+
+        cands = [Cand(f"s{i}", None, "t", 0, None, i) for i in range(10)]
+        cands.append(Cand("gold", None, "t", 1, (0, 4), 3))
+        cands.append(Cand("maybe", None, "t", -1, None, 1))
+        item = Item("q", "a", "question", "question", "qeustion", ["x"], cands)
+        (group,) = _groups([item], random.Random(1), typo_share=0.0, negatives=4)
+        assert group[0][2] == 1 and group[0][1].sentence == "gold"
+        assert [ex[2] for ex in group[1:]] == [0, 0, 0, 0]
+        assert all(ex[1].sentence != "maybe" for ex in group)
