@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 import time
 from typing import Any
 
@@ -146,3 +148,9 @@ def my_chat_member(
             ),
         }
     }
+
+
+def plain(text: str) -> str:
+    """A message's HTML as the reader sees it: tags gone (the answer's words are in bold),
+    entities decoded."""
+    return html.unescape(re.sub(r"<[^<>]+>", "", text))

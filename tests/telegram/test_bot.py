@@ -318,7 +318,7 @@ class TestHostileArticle:
         reply = await ask(api, "what colour do the glass lanterns of North Velmora glow?")
         await quiet(api)
         assert len(api.sent(chat_id=42)) == 1
-        assert "glow blue" in reply.params["text"] and len(reply.params["text"]) <= 4096
+        assert "glow blue" in u.plain(reply.params["text"]) and len(reply.params["text"]) <= 4096
 
     @pytest.mark.usefixtures("hostile")
     async def test_inline_results_have_unique_ids_within_64_bytes(self, api: FakeBotApi) -> None:
