@@ -23,6 +23,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -85,11 +86,22 @@ def _digest(path: Path) -> str:
     return h.hexdigest()[:10]
 
 
+def onnx_session(path: Path, threads: int) -> Any:
+    """An onnxruntime session on the CPU with ``threads`` threads for one run (sessions are
+    thread-safe: several runs may share one)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 class Embedder:
     """Turns sentences into unit vectors; safe to call from several threads."""
 
     def __init__(self, files: ModelFiles, threads: int = 1) -> None:
-        import onnxruntime
         from tokenizers import BertWordPieceTokenizer, Tokenizer
 
         self.id = files.id
@@ -99,13 +111,7 @@ class Embedder:
             self._tokenizer = BertWordPieceTokenizer(str(files.tokenizer), lowercase=True)
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(MAX_TOKENS)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(
-            str(files.onnx), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = onnx_session(files.onnx, threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.dim = int(self.embed(["dimension probe"]).shape[1])
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.dense import onnx_session
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -192,17 +193,9 @@ class Reader:
     """Runs the reader model; safe to call from several threads."""
 
     def __init__(self, files: ReaderFiles, threads: int = 1) -> None:
-        import onnxruntime
-
         self.tokens = Tokens()
         self.meta = files.meta
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        self._session = onnxruntime.InferenceSession(
-            str(files.onnx), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = onnx_session(files.onnx, threads)
 
     def read(self, question: str, passages: Sequence[Passage]) -> list[Reading]:
         """The reader's verdict on each passage, in order."""
