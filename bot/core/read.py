@@ -13,7 +13,6 @@ and its ``encode`` is what the training feeds the model too, so both see the sam
 from __future__ import annotations
 
 import json
-import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,8 +23,6 @@ import numpy.typing as npt
 
 from bot.core.dense import onnx_session
 from bot.errors import ConfigError
-
-log = logging.getLogger(__name__)
 
 DEFAULT_READER = "default"
 _MODELS = Path(__file__).parent / "models"
@@ -89,11 +86,6 @@ class Tokens:
         first = len(q_ids) + 2
         types = [0] * first + [1] * (len(ids) - first)
         return Encoded(ids, types, first, [tuple(o) for o in s.offsets[:SENTENCE_TOKENS]])
-
-    def word_starts(self, sentence: str) -> list[bool]:
-        """Per token of the sentence, whether it starts a word (not a ##piece)."""
-        enc = self._tok.encode(sentence, add_special_tokens=False)
-        return [not tok.startswith("##") for tok in enc.tokens[:SENTENCE_TOKENS]]
 
 
 def batch_arrays(encoded: Sequence[Encoded]) -> tuple[IntArray, IntArray, IntArray]:
