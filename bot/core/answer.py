@@ -429,11 +429,7 @@ class Engine:
         kind = question_type(query.corrected)
         qwords = set(query.corrected.split())
         span = _continued(ranked) or _span(best.sentence, kind, qwords)
-        # A price asked for and none in the answer, or today's state of things asked for and
-        # the answer not about today: that would be a guess.
-        guess = (kind in STRICT_KINDS and type_bonus(kind, span, qwords) == 0) or (
-            asks_about_now(query.corrected) and not asks_about_now(span)
-        )
+        guess = _guess(kind, span, query.corrected, qwords)
         if not self._supported(best, n_terms) or guess:
             return self._refusal(question, query, confidence, ranked)
         citations: list[Citation] = []
@@ -526,11 +522,7 @@ class Engine:
             joined = f"{s.prev} {s.text}"
             if len(joined) <= MAX_ANSWER_CHARS:
                 quote, shift = joined, len(s.prev) + 1
-        # A price asked for and none in the answer, or today's state of things asked for and
-        # the answer not about today: that would be a guess.
-        guess = (kind in STRICT_KINDS and type_bonus(kind, quote, qwords) == 0) or (
-            asks_about_now(query.corrected) and not asks_about_now(quote)
-        )
+        guess = _guess(kind, quote, query.corrected, qwords)
         if confidence < READER_GATE or guess:
             return self._refusal(question, query, confidence, [v.candidate for v in read])
         citations = [self._citation(s.aid, s.para, quote, confidence)]
@@ -640,6 +632,14 @@ def _fused(answers: float, relative_score: float) -> float:
     p = min(max(answers, 1e-6), 1 - 1e-6)
     logit = math.log(p / (1 - p)) + RANK_WEIGHT * (min(relative_score, 1.0) - 1.0)
     return 1.0 / (1.0 + math.exp(-logit))
+
+
+def _guess(kind: str | None, answer: str, corrected: str, qwords: set[str]) -> bool:
+    """Whether quoting ``answer`` would be a guess: a price asked for and none in it, or
+    today's state of things asked for and the answer not about today."""
+    return (kind in STRICT_KINDS and type_bonus(kind, answer, qwords) == 0) or (
+        asks_about_now(corrected) and not asks_about_now(answer)
+    )
 
 
 def _confidence(cand: Candidate) -> float:
