@@ -19,11 +19,14 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from bot import render
+from bot import insights, render
 from bot.config import Settings, load_settings
+from bot.core.answer import Engine
+from bot.core.corpus import ArticleInfo
 from bot.core.evaluate import Case, add_typos, evaluate, load_cases
 from bot.errors import BotError
 from bot.feeds import FeedReader, PollResult, add_page
@@ -47,6 +50,8 @@ class _Parser(argparse.ArgumentParser):
 # The console embeds this many sentences before it answers (about 10 to 30 seconds); a
 # larger corpus is embedded in the background while answers are lexical.
 SYNC_SENTENCES = 4000
+DIGEST_DAYS = 7
+MAX_DAYS = render.MAX_DIGEST_DAYS
 
 
 @contextmanager
@@ -84,7 +89,7 @@ def _progress(total: int) -> Callable[[int, int], None]:
     """A progress line on stderr while sentences are embedded (redrawn on a terminal)."""
     tty = sys.stderr.isatty()
     if not tty:
-        print(f"embedding {total:,} sentences (once; they are kept)", file=sys.stderr)
+        print(f"embedding {_plural(total, 'sentence')} (once; they are kept)", file=sys.stderr)
 
     def show(done: int, total: int) -> None:
         if tty:
@@ -104,6 +109,11 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _print(text: str, out: TextIO) -> None:
     out.write(text + "\n")
     out.flush()
+
+
+def _plural(count: int, noun: str) -> str:
+    """``count`` and the noun, singular for one: "1 article", "3 articles"."""
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -126,52 +136,155 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-CHAT_HELP = """Ask anything about the articles, in your own words.
-Commands: /articles, /latest, /search WORDS, /summary ARTICLE, /help, /quit"""
-
-
 def cmd_chat(args: argparse.Namespace) -> int:
-    with opened(_settings(args)) as library:
-        return _chat(library)
+    settings = _settings(args)
+    with opened(settings) as library:
+        return Chat(library, settings, sys.stdout).run()
 
 
-def _chat(library: Library) -> int:
-    out = sys.stdout
-    _print(f"{len(library.engine.articles)} articles loaded. {CHAT_HELP}", out)
-    about: str | None = None
-    while True:
-        try:
-            line = input("> " if sys.stdin.isatty() else "")
-        except (EOFError, KeyboardInterrupt):
-            _print("", out)
-            return 0
-        line = line.strip()
+class Chat:
+    """The console chat: a line that starts with "/" is a command (one of CHAT_COMMANDS),
+    any other line a question."""
+
+    def __init__(self, library: Library, settings: Settings, out: TextIO) -> None:
+        self.library = library
+        self.settings = settings
+        self.out = out
+        self.about: str | None = None  # the article follow-ups are about
+        self.done = False
+
+    @property
+    def engine(self) -> Engine:
+        return self.library.engine  # a semantic one once the background embedding is done
+
+    def run(self) -> int:
+        """Take lines from stdin until /quit or its end."""
+        self.say(self.welcome())
+        while not self.done:
+            try:
+                line = input("> " if sys.stdin.isatty() else "")
+            except (EOFError, KeyboardInterrupt):
+                self.say("")
+                break
+            try:
+                self.take(line.strip())
+            except BotError as exc:
+                self.say(str(exc))
+        return 0
+
+    def say(self, text: str) -> None:
+        _print(text, self.out)
+
+    def welcome(self) -> str:
+        count = _plural(len(self.engine.articles), "article")
+        return f"{count} loaded. Ask anything about them in your own words; /help lists commands."
+
+    def take(self, line: str) -> None:
+        """Answer one line: run its command, or answer its question."""
         if not line:
-            continue
-        command, _, rest = line.partition(" ")
-        engine = library.engine  # a semantic one once the background embedding is done
+            return
+        if not line.startswith("/"):
+            self.ask(line)
+            return
+        name, *rest = line.split(maxsplit=1)
+        name = name.lower()
+        command = next((c for c in CHAT_COMMANDS if name in c.names), None)
+        if command is not None:
+            command.handler(self, rest[0] if rest else "")
+        elif name in TELEGRAM_ONLY:
+            self.say(f"{name} works only in Telegram: {TELEGRAM_ONLY[name]}.")
+        else:
+            self.say(f"Unknown command {name}; /help lists the commands.")
+
+    def ask(self, question: str) -> None:
+        if not question:
+            self.say("What is the question? For example: /ask who wrote the latest article")
+            return
+        answer = self.engine.ask(question, about=self.about)
+        self.about = answer.article or self.about
+        self.say(render.answer_text(answer))
+
+    def help(self, _: str) -> None:
+        self.say(CHAT_HELP)
+
+    def quit(self, _: str) -> None:
+        self.done = True
+
+    def articles(self, _: str) -> None:
+        self.say("\n".join(map(render.article_line, self.engine.latest())) or render.NO_ARTICLES)
+
+    def latest(self, _: str) -> None:
+        self.say("\n".join(map(render.article_line, self.engine.latest(1))) or render.NO_ARTICLES)
+
+    def search(self, words: str) -> None:
+        if not words:
+            self.say("What should I look for? For example: /search logistics")
+            return
+        hits = self.engine.search(words)
+        self.say("\n".join(render.hit_text(h) for h in hits) or "No article matches.")
+
+    def summary(self, wanted: str) -> None:
+        if not wanted:
+            self.say(render.WHICH_ARTICLE)
+            return
+        article = self.engine.find_article(wanted)
+        self.about = article.id
+        self.say(render.summary_text(article, self.engine.summary(article)))
+
+    def digest(self, wanted: str) -> None:
         try:
-            if command in ("/quit", "/exit"):
-                return 0
-            if command in ("/help", "/start"):
-                _print(CHAT_HELP, out)
-            elif command in ("/articles", "/latest"):
-                limit = 1 if command == "/latest" else None
-                for info in engine.latest(limit):
-                    _print(render.article_line(info), out)
-            elif command == "/search":
-                hits = engine.search(rest)
-                _print("\n".join(render.hit_text(h) for h in hits) or "No article matches.", out)
-            elif command == "/summary":
-                article = engine.find_article(rest)
-                about = article.id
-                _print(render.summary_text(article, engine.summary(article)), out)
-            else:
-                answer = engine.ask(line, about=about)
-                about = answer.article or about
-                _print(render.answer_text(answer), out)
-        except BotError as exc:
-            _print(str(exc), out)
+            days = _count(MAX_DAYS)(wanted or str(DIGEST_DAYS))
+        except argparse.ArgumentTypeError as exc:
+            self.say(f"{exc}; for example: /digest 30 (1 to {MAX_DAYS} days)")
+            return
+        with _serving(self.settings, self.library) as service:
+            self.say(_digest_text(service, days))
+
+
+@dataclass(frozen=True)
+class ChatCommand:
+    """A console chat command: its names, what it takes, what it does, and its handler."""
+
+    names: tuple[str, ...]  # the first is the one /help shows
+    takes: str
+    about: str
+    handler: Callable[[Chat, str], None]  # given what follows the name
+
+    @property
+    def usage(self) -> str:
+        return f"{self.names[0]} {self.takes}".strip()
+
+
+CHAT_COMMANDS = (
+    ChatCommand(("/ask",), "QUESTION", "answer a question (or just type it)", Chat.ask),
+    ChatCommand(("/search",), "WORDS", "the articles about WORDS, with teasers", Chat.search),
+    ChatCommand(("/articles",), "", "all articles, newest first", Chat.articles),
+    ChatCommand(("/latest",), "", "the newest article", Chat.latest),
+    ChatCommand(("/summary",), "ARTICLE", "a summary of an article, by id or title", Chat.summary),
+    ChatCommand(("/digest",), "[DAYS]", "the articles of the last 7 (or DAYS) days", Chat.digest),
+    ChatCommand(("/help", "/start"), "", "this list", Chat.help),
+    ChatCommand(("/quit", "/exit"), "", "leave the chat (so does Ctrl-D)", Chat.quit),
+)
+# What the Telegram front does and the console cannot: the command, and how it is used there.
+TELEGRAM_ONLY = {
+    "/subscribe": "in a chat with the bot, /subscribe [daily|weekly] [TOPICS] has new articles "
+    "announced there (each one, or a digest; all, or those about the topics)",
+    "/unsubscribe": "in a chat with the bot, /unsubscribe stops the announcements there",
+    "/subscriptions": "in a chat with the bot, /subscriptions shows what is announced there",
+    "/timezone": "in a chat with the bot, /timezone AREA/CITY sets when its digests come",
+    "/insights": "in a group that gets the bot's announcements, its administrators send "
+    "/insights to see what readers asked",
+}
+_WIDTH = max(len(c.usage) for c in CHAT_COMMANDS) + 2
+CHAT_HELP = "\n".join(
+    [
+        "Ask anything about the articles in your own words; follow-ups such as “who wrote it?”"
+        " work too.",
+        "Commands:",
+        *(f"  {c.usage:<{_WIDTH}}{c.about}" for c in CHAT_COMMANDS),
+        f"Only in Telegram: {', '.join(TELEGRAM_ONLY)}.",
+    ]
+)
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
@@ -258,23 +371,48 @@ def cmd_announce(args: argparse.Namespace) -> int:
     with Service.open(settings, semantic=False, owner=args.now) as service:
         article = service.engine.find_article(" ".join(args.article))
         count = service.storage.enqueue(article.id, article.content_hash)
-        print(f"queued “{article.title}” ({article.id}) for {count} subscribed chats")
+        print(f"queued “{article.title}” ({article.id}) for {_plural(count, 'subscribed chat')}")
         if not args.now:
             print("the running bot delivers it within a few seconds (--now sends it from here)")
             return 0
         from bot.telegram.app import deliver_outbox  # the Telegram front loads only here
 
         sent = asyncio.run(deliver_outbox(service))
-        print(f"sent {sent} messages; outbox: {service.storage.outbox_counts()}")
+        print(f"sent {_plural(sent, 'message')}; outbox: {service.storage.outbox_counts()}")
     return 0
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """The articles of the last days, by day."""
     with Service.open(_settings(args), semantic=False) as service:
-        items = [(info.date or dt.date.today(), info) for info in service.recent(args.days)]
-        print(render.digest_text(render.digest_heading(args.days), items))
+        print(_digest_text(service, args.days))
     return 0
+
+
+def _digest_text(service: Service, days: int) -> str:
+    """The articles of the last ``days`` days, by day; or, when there are none, a sentence
+    saying so and how old the newest article is."""
+    recent = service.recent(days)
+    if not recent:
+        return _nothing_recent(days, service.engine.latest())
+    items = [(info.date or dt.date.today(), info) for info in recent]
+    return render.digest_text(render.digest_heading(days), items)
+
+
+def _nothing_recent(days: int, articles: list[ArticleInfo]) -> str:
+    return render.nothing_recent(days, articles)
+
+
+@contextmanager
+def _serving(settings: Settings, library: Library) -> Iterator[Service]:
+    """A service around a library already open (the chat's), for one command."""
+    storage = Storage(settings.storage.database)
+    service = Service(settings, library, storage)
+    try:
+        yield service
+    finally:
+        service.store.close()
+        storage.close()
 
 
 def cmd_subscribers(args: argparse.Namespace) -> int:
@@ -302,10 +440,24 @@ def cmd_add(args: argparse.Namespace) -> int:
         async with Fetcher(settings.web.limits) as fetcher:
             return await add_page(args.url, folder, fetcher)
 
+    before = _inodes(folder)
     path, page, new = asyncio.run(fetch())
-    done = "added" if new else "updated"
-    print(f"{done} “{page.title}” ({len(page.paragraphs)} paragraphs) as {path}")
+    what = f"“{page.title}” ({_plural(len(page.paragraphs), 'paragraph')})"
+    if new:
+        print(f"added {what} as {path}")
+    elif before.get(path.name) == path.stat().st_ino:
+        print(f"unchanged: {path} already holds {what}")
+    else:
+        print(f"updated {what} in {path}")
     return 0
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    """The folder's files by name, with their inode number: an article file written again
+    gets a new one (it is written whole beside the old one, then renamed over it), and one
+    that already held the text is not written at all."""
+    with os.scandir(folder) as entries:
+        return {entry.name: entry.inode() for entry in entries}
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
@@ -337,7 +489,18 @@ def _polled(result: PollResult | None, state: FeedState | None) -> str:
     if result.unchanged:
         return "unchanged since the last poll"
     kind = " (its back catalogue: not announced)" if result.catalogue else ""
-    return f"{len(result.written)} new or changed articles written{kind}"
+    return f"{_plural(len(result.written), 'new or changed article')} written{kind}"
+
+
+def cmd_insights(args: argparse.Namespace) -> int:
+    """What the readers asked: the report written, its short text printed."""
+    settings = _settings(args)
+    summary = insights.write_report(settings, args.days, args.output)
+    print(summary)
+    print(f"The report: {args.output}")
+    if not settings.insights.enabled:
+        print("(insights.enabled is false: no question is being kept)")
+    return 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -416,7 +579,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answers questions about a folder of articles.",
     )
     parser.set_defaults(config=None, corpus=None)
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command",
+        parser_class=_Parser,
+        metavar="COMMAND",
+        help="what to do (default: the Telegram bot when TELEGRAM_BOT_TOKEN is set, else chat)",
+    )
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common()], help=help_text, description=help_text)
@@ -428,15 +596,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
     add("articles", "list the articles, newest first").set_defaults(func=cmd_articles)
     p = add("summary", "summarise an article (by id or title)")
-    p.add_argument("article", nargs="+")
-    p.add_argument("--sentences", type=_count(20), default=None, help="1 to 20")
+    p.add_argument("article", nargs="+", help="the article's id, or words of its title")
+    p.add_argument(
+        "--sentences",
+        type=_count(20),
+        default=None,
+        help="how long the summary is: 1 to 20 sentences (default: answers.summary_sentences)",
+    )
     p.set_defaults(func=cmd_summary)
     p = add("search", "articles ranked for a query, with teasers")
-    p.add_argument("query", nargs="+")
-    p.add_argument("--limit", type=_count(1000), default=10, help="1 to 1000")
+    p.add_argument("query", nargs="+", help="the words to look for")
+    p.add_argument(
+        "--limit",
+        type=_count(1000),
+        default=10,
+        help="the most articles shown: 1 to 1000 (default 10)",
+    )
     p.set_defaults(func=cmd_search)
     p = add("eval", "P@1 and refusal rate on a question set")
-    p.add_argument("file", type=Path)
+    p.add_argument(
+        "file",
+        type=Path,
+        help="the question set: a YAML list of {q, expect, article} or {q, answered: false}",
+    )
     p.add_argument(
         "--typos",
         type=_share,
@@ -469,7 +651,12 @@ def build_parser() -> argparse.ArgumentParser:
         func=cmd_subscribers
     )
     p = add("digest", "the articles of the last days, by day")
-    p.add_argument("--days", type=_count(366), default=7, help="1 to 366 (default 7)")
+    p.add_argument(
+        "--days",
+        type=_count(MAX_DAYS),
+        default=DIGEST_DAYS,
+        help=f"how many days back, today included: 1 to {MAX_DAYS} (default {DIGEST_DAYS})",
+    )
     p.set_defaults(func=cmd_digest)
     p = add("add", "fetch a web page and add its article to the corpus folder")
     p.add_argument("url", help="the page's http or https address")
@@ -478,6 +665,17 @@ def build_parser() -> argparse.ArgumentParser:
     add("migrate", "bring the database's schema up to date and exit").set_defaults(
         func=cmd_migrate
     )
+    p = add("insights", "what the readers asked: an HTML report, and its short text")
+    p.add_argument(
+        "--days", type=_count(3650), default=30, help="how many days back: 1 to 3650 (default 30)"
+    )
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=Path("insights.html"),
+        help="the HTML file to write (default: insights.html in the current folder)",
+    )
+    p.set_defaults(func=cmd_insights)
     parser.set_defaults(func=cmd_default)
     return parser
 

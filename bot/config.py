@@ -33,6 +33,9 @@ from bot.redact import has_credentials, redact
 from bot.web import WebLimits
 
 DEFAULT_PATH = Path("config/bot.yaml")
+# The checkout's own config, used when the current folder has none (the bot started from
+# elsewhere); its relative paths are taken from its folder all the same.
+HOME_CONFIG = Path(__file__).resolve().parents[1] / DEFAULT_PATH
 USER_AGENT = f"corpus-bot/{__version__} (a Telegram bot answering questions about articles)"
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -60,7 +63,9 @@ class Feed:
 
 @dataclass(frozen=True)
 class CorpusSettings:
-    folder: Path = setting(Path("seeds"), "folder of article files (.txt, .md)")
+    folder: Path = setting(
+        Path("articles"), "folder of article files (.txt, .md); made with the examples if missing"
+    )
     max_file_bytes: int = setting(2_000_000, "larger files are skipped", minimum=1)
     rescan_seconds: float = setting(30.0, "periodic rescan, besides file events", minimum=0.5)
     feeds: tuple[Feed, ...] = setting(
@@ -164,6 +169,14 @@ class AnnouncementSettings:
 
 
 @dataclass(frozen=True)
+class InsightsSettings:
+    enabled: bool = setting(
+        False, "keep each question asked in Telegram (never who asked) for the operator's report"
+    )
+    keep_days: int = setting(90, "days a question is kept", minimum=1, maximum=3650)
+
+
+@dataclass(frozen=True)
 class WebSettings:
     user_agent: str = setting(USER_AGENT, "how the bot names itself to web sites")
     timeout_seconds: float = setting(20.0, "longest wait for one request", minimum=1)
@@ -205,6 +218,7 @@ class Settings:
     storage: StorageSettings = field(default_factory=StorageSettings)
     announcements: AnnouncementSettings = field(default_factory=AnnouncementSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    insights: InsightsSettings = field(default_factory=InsightsSettings)
     source: Path | None = None
     token: str | None = field(default=None, repr=False)
     webhook_secret: str | None = field(default=None, repr=False)
@@ -288,7 +302,7 @@ def _check(where: str, kind: Any, spec: dataclasses.Field[Any], value: Any, base
             path = Path(value)
         if str(path).startswith("~"):
             raise ConfigError(f"{label} is {value!r}: no such user's home folder")
-        return path if path.is_absolute() else base / path
+        return path if path.is_absolute() else Path(os.path.normpath(base / path))
     return value
 
 
@@ -429,11 +443,13 @@ def load_settings(
 ) -> Settings:
     """Read and check the config file (built-in defaults when the default file is missing).
 
-    Relative paths in the file are taken from ``base`` (the current folder by default).
+    Relative paths are taken from ``base``: by default the config file's folder, or the
+    current folder when no file is read.
     """
     env = os.environ if environ is None else environ
-    base = base or Path.cwd()
-    source = path or DEFAULT_PATH
+    source = path or (DEFAULT_PATH if DEFAULT_PATH.is_file() else HOME_CONFIG)
+    if base is None:
+        base = source.resolve().parent if source.is_file() else Path.cwd()
     if path is not None and not path.is_file():
         raise ConfigError(f"the config file {path} does not exist")
     raw = _read(source) if source.is_file() else {}

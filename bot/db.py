@@ -24,6 +24,7 @@ import logging
 import os
 import socket
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -60,9 +61,14 @@ class Database(Protocol):
 
     def schema_version(self) -> int: ...
 
-    def write(self, *, check: bool = True) -> contextlib.AbstractContextManager[Tx]: ...
+    # ``timeout``: how long to wait for a connection (PostgreSQL's pool; None: the pool's own)
+    def write(
+        self, *, check: bool = True, timeout: float | None = None
+    ) -> contextlib.AbstractContextManager[Tx]: ...
 
-    def read(self, sql: str, args: Sequence[Any] = ()) -> list[Row]: ...
+    def read(
+        self, sql: str, args: Sequence[Any] = (), timeout: float | None = None
+    ) -> list[Row]: ...
 
     def leader(self, name: str) -> Leader: ...
 
@@ -72,8 +78,9 @@ class Database(Protocol):
 class Leader(Protocol):
     """A named role held by one process at a time."""
 
-    def acquire(self) -> bool:
-        """Take the role if nobody holds it; True if this process holds it now."""
+    def acquire(self) -> bool | None:
+        """Take the role if nobody holds it: True if this process holds it now, False if
+        another one does, None if the database could not be asked."""
 
     def held(self) -> bool:
         """Whether this process still holds it (its connection is alive)."""
@@ -108,6 +115,9 @@ class Sqlite:
         self.path = path
         self.where = str(path)
         self._lock: IO[bytes] | None = None
+        # One connection: a transaction (or a read) at a time, whichever thread asks, so that
+        # no thread's statements ever land in another's transaction.
+        self._turn = threading.RLock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             if owner:
@@ -166,8 +176,13 @@ class Sqlite:
             )
 
     @contextlib.contextmanager
-    def write(self, *, check: bool = True) -> Iterator[Tx]:
-        """One transaction, rolled back whole on any error (which becomes a StorageError)."""
+    def write(self, *, check: bool = True, timeout: float | None = None) -> Iterator[Tx]:
+        """One transaction, rolled back whole on any error (which becomes a StorageError).
+        There is no pool to wait for: ``timeout`` is not used."""
+        with self._turn:
+            yield from self._transaction(check)
+
+    def _transaction(self, check: bool) -> Iterator[Tx]:
         if check:
             self.check()
         try:
@@ -188,10 +203,11 @@ class Sqlite:
                 ) from None
             raise
 
-    def read(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+    def read(self, sql: str, args: Sequence[Any] = (), timeout: float | None = None) -> list[Row]:
         self.check()
         try:
-            return self.db.execute(sql, args).fetchall()
+            with self._turn:
+                return self.db.execute(sql, args).fetchall()
         except sqlite3.Error as exc:
             raise StorageError(
                 f"the database {self.path} cannot be read: {_problem(exc)}"
@@ -204,7 +220,7 @@ class Sqlite:
 class _Alone:
     """On SQLite the one process that owns the database holds every role."""
 
-    def acquire(self) -> bool:
+    def acquire(self) -> bool | None:
         return True
 
     def held(self) -> bool:
@@ -266,10 +282,13 @@ class _PgTx:
             cursor.executemany(_pg(sql), list(rows))
 
 
+POOL_SIZE = 8  # connections in a process's pool
+
+
 class Postgres:
     kind = "postgresql"
 
-    def __init__(self, url: str, *, pool_size: int = 8) -> None:
+    def __init__(self, url: str, *, pool_size: int = POOL_SIZE) -> None:
         import psycopg
         import psycopg_pool
 
@@ -322,18 +341,18 @@ class Postgres:
         return None
 
     @contextlib.contextmanager
-    def write(self, *, check: bool = True) -> Iterator[Tx]:
+    def write(self, *, check: bool = True, timeout: float | None = None) -> Iterator[Tx]:
         try:
-            with self.pool.connection() as conn, conn.transaction():
+            with self.pool.connection(timeout) as conn, conn.transaction():
                 yield _PgTx(conn)
         except self._errors as exc:
             raise StorageError(
                 f"the database {self.where} cannot be written: {_problem(exc)}"
             ) from None
 
-    def read(self, sql: str, args: Sequence[Any] = ()) -> list[Row]:
+    def read(self, sql: str, args: Sequence[Any] = (), timeout: float | None = None) -> list[Row]:
         try:
-            with self.pool.connection() as conn:
+            with self.pool.connection(timeout) as conn:
                 return conn.execute(_pg(sql), args).fetchall()
         except self._errors as exc:
             raise StorageError(
@@ -355,8 +374,9 @@ class _AdvisoryLock:
         # pg_stat_activity shows who holds which role: corpus-bot:sender:HOST:PID
         self.name = f"corpus-bot:{role}:{socket.gethostname()}:{os.getpid()}"[:63]
         self._conn: Any = None
+        self._unanswered = False  # the last try to ask the database failed
 
-    def acquire(self) -> bool:
+    def acquire(self) -> bool | None:
         import psycopg
 
         if self.held():
@@ -367,10 +387,13 @@ class _AdvisoryLock:
                     self.url, autocommit=True, connect_timeout=10, application_name=self.name
                 )
             row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
-        except psycopg.Error as exc:
-            log.warning("database %s: cannot ask for a role: %s", self.where, _problem(exc))
+        except psycopg.Error as exc:  # said once, not every second of an outage
+            level = logging.DEBUG if self._unanswered else logging.WARNING
+            log.log(level, "database %s: cannot ask for a role: %s", self.where, _problem(exc))
+            self._unanswered = True
             self._drop()
-            return False
+            return None
+        self._unanswered = False
         self._held = bool(row and row[0])
         return self._held
 

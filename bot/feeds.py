@@ -32,7 +32,7 @@ import os
 import re
 import time
 import xml.sax
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from bot.errors import FetchError, StorageError
 from bot.pages import Page, author_name, from_html, html_paragraphs, plausible_date
 from bot.redact import redact
 from bot.storage import FeedEntry, FeedState, Storage
+from bot.store import Store
 from bot.web import Fetcher
 
 log = logging.getLogger(__name__)
@@ -162,14 +163,10 @@ def entry_page(entry: Any, page: Page | None) -> Page | None:
 class FeedReader:
     """Polls the configured feeds and writes their entries into the corpus folder."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        storage: Storage,
-        fetcher: Fetcher,
-    ) -> None:
+    def __init__(self, settings: Settings, store: Store | Storage, fetcher: Fetcher) -> None:
         self.settings = settings
-        self.storage = storage
+        # the running bot's store; the console's storage gets a face of its own
+        self.store = store if isinstance(store, Store) else Store(store)
         self.fetcher = fetcher
 
     @property
@@ -184,7 +181,12 @@ class FeedReader:
 
     async def _keep_polling(self, feed: Feed) -> None:
         while True:
-            state = self._state(feed.url)
+            try:
+                state = await self._state(feed.url)
+            except StorageError as exc:
+                log.warning("feed %s: not polled, the database cannot be used: %s", feed.url, exc)
+                await asyncio.sleep(60)
+                continue
             wait = state.next_at - time.time()
             if wait > 0:
                 await asyncio.sleep(min(wait, 3600.0))
@@ -196,26 +198,26 @@ class FeedReader:
         try:
             return await self.poll(feed)
         except FetchError as exc:
-            self._failed(feed, exc.reason, exc.retry_after)
+            await self._failed(feed, exc.reason, exc.retry_after)
             log.warning("feed %s: %s", feed.url, exc.reason)
         except StorageError as exc:
             log.warning("feed %s: not polled, the database cannot be used: %s", feed.url, exc)
             await asyncio.sleep(60)
         except Exception as exc:  # a reader bug must not stop the other feeds
-            self._failed(feed, redact(f"{type(exc).__name__}: {exc}"), None)
+            await self._failed(feed, redact(f"{type(exc).__name__}: {exc}"), None)
             log.exception("feed %s: failed", feed.url)
         return None
 
-    def _state(self, url: str) -> FeedState:
-        return self.storage.feed_state(url) or FeedState(url)
+    async def _state(self, url: str) -> FeedState:
+        return await self.store.feed_state(url) or FeedState(url)
 
-    def _failed(self, feed: Feed, reason: str, retry_after: float | None) -> None:
-        state = self._state(feed.url)
-        every = self.settings.corpus.interval(feed)
-        backoff = min(every * 2 ** min(state.failures, 16), MAX_BACKOFF_SECONDS)
-        wait = max(backoff, retry_after or 0.0)
+    async def _failed(self, feed: Feed, reason: str, retry_after: float | None) -> None:
         with contextlib.suppress(StorageError):
-            self.storage.save_feed_state(
+            state = await self._state(feed.url)
+            every = self.settings.corpus.interval(feed)
+            backoff = min(every * 2 ** min(state.failures, 16), MAX_BACKOFF_SECONDS)
+            wait = max(backoff, retry_after or 0.0)
+            await self.store.save_feed_state(
                 replace(
                     state,
                     failures=state.failures + 1,
@@ -228,7 +230,7 @@ class FeedReader:
         """Ask for the feed once; write what is new or changed; returns what was done."""
         import feedparser  # only a bot with feeds needs it
 
-        state = self._state(feed.url)
+        state = await self._state(feed.url)
         headers = {}
         if state.etag:
             headers["If-None-Match"] = state.etag
@@ -240,7 +242,7 @@ class FeedReader:
         )
         every = self.settings.corpus.interval(feed)
         if response.status == 304:
-            self.storage.save_feed_state(
+            await self.store.save_feed_state(
                 replace(
                     state,
                     next_at=time.time() + every,
@@ -273,7 +275,7 @@ class FeedReader:
         catalogue = state.polls == 0
         work = await self._entries(feed, parsed.entries, catalogue)
         left = work.left_over or work.retry
-        self.storage.save_feed_state(
+        await self.store.save_feed_state(
             FeedState(
                 feed.url,  # no validators while work is left: a 304 would hide it
                 etag=None if left else response.headers.get("etag"),
@@ -289,7 +291,7 @@ class FeedReader:
     async def _entries(self, feed: Feed, entries: Iterable[Any], catalogue: bool) -> _Work:
         """Write the entries that are new, changed or due another try of their page, at
         most web.max_entries of them."""
-        todo = list(self._todo(entries))
+        todo = await self._todo(entries)
         limit = self.settings.web.max_entries
         if len(todo) > limit:
             log.warning(
@@ -306,17 +308,19 @@ class FeedReader:
             retry = retry or not done
         return _Work(tuple(written), left_over=len(todo) > limit, retry=retry)
 
-    def _todo(self, entries: Iterable[Any]) -> Iterator[tuple[str, Any, FeedEntry | None]]:
+    async def _todo(self, entries: Iterable[Any]) -> list[tuple[str, Any, FeedEntry | None]]:
         """The entries with work to do, in the feed's order, with what is known of them."""
         seen: set[str] = set()
+        todo = []
         for entry in entries:
             key = str(entry.get("id") or entry.get("link") or "").strip()
             if not key or key in seen:
                 continue  # no way to know it again, or a duplicate guid in this feed
             seen.add(key)
-            known = self.storage.feed_entry(key)
+            known = await self.store.feed_entry(key)
             if known is None or known.version != entry_version(entry) or not _finished(known):
-                yield key, entry, known
+                todo.append((key, entry, known))
+        return todo
 
     async def _entry(
         self, feed: Feed, key: str, entry: Any, known: FeedEntry | None, catalogue: bool
@@ -337,17 +341,19 @@ class FeedReader:
             )
         else:
             article_id = article_id or article_id_for(key, article)
-            name = self._write(feed, article_id, article, catalogue)
-        self.storage.save_feed_entry(
+            name = await self._write(feed, article_id, article, catalogue)
+        await self.store.save_feed_entry(
             FeedEntry(key, feed.url, article_id, version, complete, attempts)
         )
         return name, complete or attempts >= PAGE_ATTEMPTS
 
-    def _write(self, feed: Feed, article_id: str, article: Page, catalogue: bool) -> str | None:
+    async def _write(
+        self, feed: Feed, article_id: str, article: Page, catalogue: bool
+    ) -> str | None:
         """Write an entry's article file; its name if it changed."""
         text = article.markdown({"feed": feed.url})
         if catalogue:  # recorded as seen before the file appears, so never announced
-            self.storage.mark_known([(article_id, content_digest(text))])
+            await self.store.mark_known([(article_id, content_digest(text))])
         name = f"{article_id}.md"
         return name if write_article(self.folder, name, text) else None
 

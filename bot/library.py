@@ -121,6 +121,7 @@ class Library:
             raise
         view = self.index.view
         self._semantic: Semantic | None = None
+        self.embedder = embedder  # None without a model
         if embedder is not None:
             where = None if index_dir is None else index_dir.with_name(index_dir.name + ".vectors")
             store = VectorStore(where, embedder.id, embedder.dim, read_only=self.read_only)

@@ -255,6 +255,7 @@ COMMANDS = [
     ("subscriptions", "this chat's announcements"),
     ("timezone", "the time zone of this chat's digests"),
     ("help", "what I can do"),
+    ("insights", "what readers asked (group admins)"),
 ]
 EXPIRED = "This button has expired. Ask me again?"
 FLOOD_NOTICE = "You're asking faster than I can keep up. Give me a minute, then ask again."
@@ -264,12 +265,17 @@ SEARCH_HINT = "What should I look for? For example: <code>/search logistics</cod
 WHICH_ARTICLE = "Which article? Give its title or id; /articles lists them."
 NO_ARTICLES = "There are no articles yet."
 ADMIN_ONLY = "Only this chat's administrators can change its announcements."
+INSIGHTS_OFF = "Insights are off on this bot: its operator has not turned them on."
+ADMINS_ONLY_INSIGHTS = "Only this group's administrators can see what readers asked."
+INSIGHTS_WHERE = (
+    "Ask /insights in a group that gets my announcements, as one of its administrators."
+)
 NOT_SUBSCRIBED = "This chat gets no announcements. /subscribe to get them."
 TIMEZONE_HINT = (
     "Which time zone? For example: <code>/timezone Europe/Oslo</code> (digests come at the "
     "configured hour of that zone)."
 )
-DIGEST_HINT = "How many days? For example: <code>/digest 30</code> (1 to 366)."
+DIGEST_HINT = "How many days? For example: <code>/digest 30</code> (1 to 36500)."
 UNSUBSCRIBED = "Unsubscribed: no more announcements here."
 WAS_NOT_SUBSCRIBED = "This chat was not subscribed."
 LABELS = {
@@ -283,12 +289,24 @@ LABELS = {
 }
 
 
-def hello_html() -> str:
-    return "Hello! " + esc(HELP)
+def kept_note(keep_days: int | None) -> str:
+    """What /help says when the insights are on (``keep_days``); nothing when off."""
+    if keep_days is None:
+        return ""
+    return (
+        f"\n\nThe questions asked here are kept for {keep_days} days, with whether I could "
+        "answer them, so that whoever runs me sees what readers want to know; who asked is "
+        "not kept. Administrators of a group that gets my announcements: /insights shows "
+        "what readers asked."
+    )
 
 
-def help_html() -> str:
-    return esc(HELP)
+def hello_html(keep_days: int | None = None) -> str:
+    return "Hello! " + esc(HELP + kept_note(keep_days))
+
+
+def help_html(keep_days: int | None = None) -> str:
+    return esc(HELP + kept_note(keep_days))
 
 
 def timezone_html(name: str, known: bool) -> str:
@@ -342,6 +360,22 @@ def _by_day(items: list[tuple[dt.date, ArticleInfo]]) -> list[tuple[dt.date, lis
     return list(days.items())
 
 
+MAX_DIGEST_DAYS = 36_500  # a digest may go back a century: any corpus's span
+
+
+def nothing_recent(days: int, articles: list[ArticleInfo]) -> str:
+    """What a digest of ``days`` days with nothing in it says (plain text): how old the
+    newest of ``articles`` is."""
+    span = "today" if days == 1 else f"in the last {days:,} days"
+    if not articles:
+        return f"No articles {span}; there are no articles yet."
+    newest = max((a.date for a in articles if a.date is not None), default=None)
+    if newest is None:
+        many = "the article" if len(articles) == 1 else f"the {len(articles)} articles"
+        return f"No articles {span}; none of {many} has a date."
+    return f"No articles {span}; the newest is from {format_date(newest)}."
+
+
 def digest_html(heading: str, items: list[tuple[dt.date, ArticleInfo]]) -> str:
     """A digest: titles as links with a one-line teaser, grouped by day, newest first."""
     if not items:
@@ -355,11 +389,15 @@ def digest_html(heading: str, items: list[tuple[dt.date, ArticleInfo]]) -> str:
 
 
 def digest_text(heading: str, items: list[tuple[dt.date, ArticleInfo]]) -> str:
+    """A digest for the console: grouped by day, newest first, a day of another year than
+    this one with its year (the console's digest may go back any number of years)."""
     if not items:
         return f"{heading}\n\nNo new articles."
     lines = [heading]
+    this_year = dt.date.today().year
     for day, infos in _by_day(items):
-        lines.append(f"\n{day:%A} {day.day} {day:%B}")
+        year = f" {day.year}" if day.year != this_year else ""
+        lines.append(f"\n{day:%A} {day.day} {day:%B}{year}")
         lines += [f"• {info.title} ({info.id}) — {info.teaser}" for info in infos]
     return "\n".join(lines)
 

@@ -7,29 +7,54 @@ and runs its background work (watcher, sender, embedding) around it.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
+import shutil
 import zoneinfo
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from bot.config import Settings
 from bot.core.answer import Engine
 from bot.core.corpus import Article, ArticleInfo
-from bot.errors import StorageError
+from bot.errors import CorpusError, StorageError
 from bot.library import Changes, Library, index_folder
 from bot.process import embedder, reader
 from bot.replicas import Mirror
 from bot.storage import Storage, Subscription
+from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+# The example articles shipped with the bot: a corpus folder that does not exist yet is made
+# with them, so that a first start answers at once.
+EXAMPLES = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def make_corpus(folder: Path) -> None:
+    """Make a missing corpus folder, with the example articles in it."""
+    if folder.exists() or folder.is_symlink():
+        return
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise CorpusError(f"the corpus folder {folder} cannot be made: {exc.strerror}") from None
+    examples = sorted(EXAMPLES.glob("*.*")) if EXAMPLES.is_dir() else []
+    for path in examples:
+        shutil.copy2(path, folder / path.name)
+    log.warning(
+        "made the corpus folder %s, with %d example articles: put your own there",
+        folder,
+        len(examples),
+    )
 
 
 def open_library(settings: Settings, *, semantic: bool) -> Library:
     """The corpus the settings name, its index (under the storage folder) brought up to
     date; with ``semantic`` (and a model configured) the embedding model loaded too."""
     folder = settings.corpus.folder
+    make_corpus(folder)
     model = checker = None
     if semantic:
         model = embedder(settings.answers.embedding_model, settings.answers.embedding_threads)
@@ -86,6 +111,7 @@ class Service:
         self.settings = settings
         self.library = library
         self.storage = storage
+        self.store = Store(storage)  # the storage's async face, for the event loop
         self.mirror = mirror  # on a shared database: this process's copy of the corpus
         # Articles whose announcement could not be queued (the database failed): queued at
         # the next rescan that finds the database working, without a restart.
@@ -112,9 +138,11 @@ class Service:
         except BaseException:
             storage.close()
             raise
+        service = cls(settings, library, storage, mirror)
         try:
-            yield cls(settings, library, storage, mirror)
+            yield service
         finally:
+            service.store.close()
             storage.close()
             library.close()
 
@@ -143,7 +171,7 @@ class Service:
         ingester recorded, and queue the announcements (once across processes)."""
         if self.mirror is None:
             return Changes()
-        names = await asyncio.to_thread(self.mirror.pull)
+        names = await self.store.run(self.mirror.pull)
         if not names:
             return Changes()
         return await self.rescan(names, settle=False)
@@ -152,7 +180,7 @@ class Service:
         """Bring the corpus in step with its folder (or the files ``names``) and queue the
         announcements of what is new (and changed, when so configured)."""
         changes = await self.library.reload_async(names, settle=settle)
-        await self.storage.io(
+        await self.store.run(
             self._queue, [*self._unqueued.values(), *changes.added, *changes.changed]
         )
         return changes

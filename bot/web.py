@@ -17,6 +17,8 @@ import asyncio
 import contextlib
 import email.utils
 import logging
+import os
+import socket
 import time
 import urllib.robotparser
 import zlib
@@ -250,6 +252,9 @@ class Fetcher:
             status, _, body = await self._exchange(
                 where, None, None, ROBOTS_MAX_BYTES, follow=True
             )
+        except _Unreachable as exc:  # the site itself, not its robots.txt
+            status, body = 0, b""
+            site.robots_error = exc.reason
         except FetchError as exc:
             status, body = 0, b""
             site.robots_error = f"its site's robots.txt cannot be read ({exc.reason})"
@@ -282,6 +287,8 @@ class Fetcher:
             raise FetchError(url, f"took longer than {limit:g}s") from None
         except httpx.TooManyRedirects:
             raise FetchError(url, "too many redirects", lasting=True) from None
+        except httpx.ConnectError as exc:
+            raise _Unreachable(url, f"cannot be reached ({_refusal(url, exc)})") from None
         except httpx.HTTPError as exc:
             raise FetchError(url, f"cannot be reached ({type(exc).__name__}: {exc})") from None
 
@@ -309,6 +316,23 @@ class Fetcher:
             return response.status_code, response.headers, body
         finally:
             await response.aclose()
+
+
+class _Unreachable(FetchError):
+    """No connection could be made to the site's host (refused, or its name unknown)."""
+
+
+def _refusal(url: str, exc: BaseException) -> str:
+    """Why a connection failed, in a few words: "connection refused", "the name example.org
+    cannot be resolved"; the socket's error is at the end of the exception's chain."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return f"the name {urlsplit(url).hostname} cannot be resolved"
+        if isinstance(cause, OSError) and cause.errno:
+            return os.strerror(cause.errno).lower()
+        cause = cause.__cause__ or cause.__context__
+    return f"{type(exc).__name__}: {exc}"
 
 
 async def _body(response: httpx.Response, url: str, max_bytes: int) -> bytes:

@@ -60,3 +60,11 @@ def fixture_postgres(tmp_path_factory: pytest.TempPathFactory) -> str:
 def fixture_pg_url(postgres: str) -> str:
     """A fresh database on the session's PostgreSQL server."""
     return new_database(postgres)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses the PostgreSQL server is marked ``postgres`` (``-m "not postgres"``
+    runs without starting it)."""
+    for item in items:
+        if "pg_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)

@@ -22,8 +22,8 @@ def write(tmp_path: Path, text: str) -> Path:
 
 class TestLoading:
     def test_committed_config_is_valid(self) -> None:
-        settings = load_settings(ROOT / "config" / "bot.yaml", {}, base=ROOT)
-        assert settings.corpus.folder == ROOT / "seeds"
+        settings = load_settings(ROOT / "config" / "bot.yaml", {})
+        assert settings.corpus.folder == ROOT / "articles"
         assert settings.token is None
 
     def test_missing_keys_take_defaults(self, tmp_path: Path) -> None:
@@ -234,3 +234,51 @@ class TestDatabase:
     def test_other_urls_are_refused(self, tmp_path: Path, url: str) -> None:
         with pytest.raises(ConfigError, match=r"storage\.url"):
             load_settings(write(tmp_path, f"storage:\n  url: '{url}'\n"), {})
+
+
+class TestPaths:
+    def test_relative_paths_follow_the_config_file_not_the_current_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        home = tmp_path / "site" / "config"
+        home.mkdir(parents=True)
+        config = home / "bot.yaml"
+        config.write_text(
+            "corpus: {folder: ../articles}\nstorage: {path: ../data/bot.sqlite3}\n", "utf-8"
+        )
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        monkeypatch.chdir(elsewhere)
+        settings = load_settings(config)
+        assert settings.corpus.folder == tmp_path / "site" / "articles"
+        assert settings.storage.path == tmp_path / "site" / "data" / "bot.sqlite3"
+
+    def test_the_shipped_config_is_found_from_any_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(tmp_path)
+        settings = load_settings(environ={})
+        assert settings.source == ROOT / "config" / "bot.yaml"
+        assert settings.corpus.folder == ROOT / "articles"  # outside the tracked seeds/
+        assert settings.storage.path == ROOT / "data" / "bot.sqlite3"
+
+
+def test_a_missing_corpus_folder_is_made_with_the_examples(tmp_path: Path) -> None:
+    from bot.service import make_corpus
+
+    folder = tmp_path / "deep" / "articles"
+    make_corpus(folder)
+    shipped = sorted(p.name for p in (ROOT / "seeds").iterdir())
+    assert sorted(p.name for p in folder.iterdir()) == shipped
+    (folder / shipped[0]).unlink()
+    make_corpus(folder)  # an existing folder is the operator's: left as it is
+    assert len(list(folder.iterdir())) == len(shipped) - 1
+
+
+def test_a_corpus_folder_that_cannot_be_made_is_one_clear_error(tmp_path: Path) -> None:
+    from bot.errors import CorpusError
+    from bot.service import make_corpus
+
+    (tmp_path / "a-file").write_text("not a folder", "utf-8")
+    with pytest.raises(CorpusError, match="cannot be made"):
+        make_corpus(tmp_path / "a-file" / "articles")

@@ -43,7 +43,7 @@ def item(path: str, title: str, site: FakeSite, **more: str) -> dict[str, str]:
 
 @pytest.fixture(name="settings")
 def fixture_settings(site: FakeSite, corpus_dir: Path, tmp_path: Path) -> Settings:
-    return load_settings(None, {}, base=tmp_path).replace(
+    return load_settings(None, {}, base=tmp_path / "config").replace(
         **{
             "corpus.folder": corpus_dir,
             "corpus.feeds": [site.url("/feed.xml")],
@@ -67,7 +67,7 @@ def fixture_service(settings: Settings) -> Iterator[Service]:
 @pytest.fixture(name="reader")
 async def fixture_reader(service: Service) -> AsyncIterator[FeedReader]:
     async with Fetcher(service.settings.web.limits) as fetcher:
-        yield FeedReader(service.settings, service.storage, fetcher)
+        yield FeedReader(service.settings, service.store, fetcher)
 
 
 async def poll(reader: FeedReader, service: Service, url: str | None = None) -> tuple[str, ...]:
@@ -433,7 +433,13 @@ class TestIds:
 
 
 async def cli(cwd: Path, *argv: str) -> tuple[int, str, str]:
-    """``python -m bot …`` as a separate process (the test's site keeps serving meanwhile)."""
+    """``python -m bot …`` as a separate process (the test's site keeps serving meanwhile),
+    with a config of its own in ``cwd`` (else the checkout's would be read, and its data
+    folder written)."""
+    config = cwd / "config" / "bot.yaml"
+    if not config.exists():
+        config.parent.mkdir(parents=True, exist_ok=True)
+        config.write_text("storage: {path: ../data/bot.sqlite3}\n", encoding="utf-8")
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -471,7 +477,7 @@ class TestAddCommand:
             "2026-11-20",
         )
         code, out, _ = await cli(tmp_path, "add", site.url("/story"), "--corpus", "corpus")
-        assert code == 0 and out.startswith("updated “Robots sort the parcels”")
+        assert code == 0 and out.startswith("unchanged: "), out  # the same page again
         assert len(list((tmp_path / "corpus").iterdir())) == 1
 
     @pytest.mark.parametrize(
@@ -520,7 +526,7 @@ class TestCredentials:
         (article,) = (tmp_path / "corpus").iterdir()
         written = article.read_text(encoding="utf-8")
         shown = f"http://***@127.0.0.1:{site.port}/feed.xml?token=***"
-        assert out.startswith(f"{shown}: 1 new or changed articles written")
+        assert out.startswith(f"{shown}: 1 new or changed article written")
         assert f"feed {shown}: page {site.url('/ferry?access_token=***')}" in err
         assert f"feed: {shown}" in written and "access_token=***" in written
         for secret in ("hunter2", "s3cret", "t0ken"):

@@ -25,7 +25,7 @@ def drop(folder: Path) -> None:
 
 @pytest.fixture(name="settings")
 def fixture_settings(corpus_dir: Path, tmp_path: Path) -> object:
-    settings = load_settings(None, {}, base=tmp_path)
+    settings = load_settings(None, {}, base=tmp_path / "config")
     return settings.replace(
         **{
             "corpus.folder": corpus_dir,

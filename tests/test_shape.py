@@ -5,6 +5,7 @@ without a circle, and the Telegram front is made of short functions."""
 from __future__ import annotations
 
 import ast
+import collections
 from pathlib import Path
 
 from tests.support.paths import ROOT
@@ -13,8 +14,8 @@ PACKAGE = ROOT / "bot"
 TOP = ("bot.telegram", "bot.cli", "bot.__main__")
 
 
-def _module(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+def _module(path: Path, root: Path = ROOT) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
     return ".".join(parts)
@@ -77,3 +78,107 @@ def test_telegram_functions_are_short() -> None:
                 if lines > 50:
                     long.append(f"{path.name}:{node.name} ({lines} lines)")
     assert long == []
+
+
+# -- the event loop never waits for the database -------------------------------------------
+
+NO_DATABASE_CALL = {"leader"}  # Storage methods that only make an object
+
+
+def _storage_methods(package: Path) -> set[str]:
+    """The synchronous store's methods that call the database."""
+    tree = ast.parse((package / "storage.py").read_text(encoding="utf-8"))
+    (storage,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Storage"]
+    return {
+        node.name
+        for node in storage.body
+        if isinstance(node, ast.FunctionDef)
+        and not node.name.startswith("_")
+        and not any(isinstance(d, ast.Name) and d.id == "property" for d in node.decorator_list)
+    } - NO_DATABASE_CALL
+
+
+def _named(node: ast.expr) -> str | None:
+    """The last name of an expression: ``storage`` for ``self.service.storage``."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _database_calls(node: ast.AST, methods: set[str]) -> list[ast.Attribute]:
+    """Where ``node`` uses one of the synchronous store's methods through a name
+    ``storage`` (``self.service.storage.claim``), called or handed on."""
+    return [
+        n
+        for n in ast.walk(node)
+        if isinstance(n, ast.Attribute) and n.attr in methods and _named(n.value) == "storage"
+    ]
+
+
+def _calls(node: ast.AST) -> list[ast.Call]:
+    return [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+
+
+def _functions(package: Path) -> list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    out = []
+    for path in sorted(package.rglob("*.py")):
+        if not _under(_module(path, package.parent), ("bot.core",)):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    out.append((path.name, node))
+    return out
+
+
+def _blocking(
+    functions: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]], methods: set[str]
+) -> set[str]:
+    """The synchronous functions that use the synchronous store, by name: directly, or by
+    calling one that does (through names defined once in the package, so that a common
+    name such as ``get`` is not taken for another function of that name)."""
+    sync = [
+        f for _, f in functions if isinstance(f, ast.FunctionDef) and not f.name.startswith("__")
+    ]
+    defined = collections.Counter(f.name for _, f in functions)
+    blocking = {f.name for f in sync if _database_calls(f, methods)}
+    while True:
+        more = {
+            f.name
+            for f in sync
+            if f.name not in blocking
+            and any(_named(c.func) in blocking and defined[_named(c.func)] == 1 for c in _calls(f))
+        }
+        if not more:
+            return blocking
+        blocking |= more
+
+
+def blocking_calls_on_the_loop(package: Path) -> list[str]:
+    """Every place an ``async def`` in the package uses the synchronous store, directly or
+    by calling a synchronous function of the package that does, instead of awaiting the
+    store's async face (``bot.store.Store``)."""
+    methods = _storage_methods(package)
+    functions = _functions(package)
+    blocking = _blocking(functions, methods)
+    found = []
+    for file, f in functions:
+        if isinstance(f, ast.AsyncFunctionDef):
+            found += [
+                f"{file}:{n.lineno} {f.name}: {ast.unparse(n)}"
+                for n in _database_calls(f, methods)
+            ]
+            found += [
+                f"{file}:{c.lineno} {f.name}: {ast.unparse(c.func)}(…)"
+                for c in _calls(f)
+                if _named(c.func) in blocking
+            ]
+    return found
+
+
+def test_no_async_def_calls_the_synchronous_store() -> None:
+    """Nothing on the event loop waits for the database: coroutines await the store's async
+    face (``await store.claim(…)``, ``await store.run(service.queue_digests)``), which owns
+    the hop to a worker thread; they never call a ``Storage`` method, or a synchronous
+    function that calls one, themselves."""
+    assert blocking_calls_on_the_loop(PACKAGE) == []

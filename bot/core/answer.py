@@ -9,7 +9,6 @@ article's author, date or source are answered from its metadata.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import re
@@ -432,18 +431,18 @@ class Engine:
         guess = _guess(kind, span, query.corrected, qwords)
         if not self._supported(best, n_terms) or guess:
             return self._refusal(question, query, confidence, ranked)
-        citations: list[Citation] = []
-        seen: set[tuple[int, int]] = set()
-        for cand in ranked:
-            if len(citations) >= self.settings.max_citations:
+        others: list[Candidate] = []  # the best of other paragraphs, each supported
+        seen = {(best.sentence.aid, best.sentence.para)}
+        for cand in ranked[1:]:
+            if len(others) >= self.settings.max_citations - 1:
                 break
             s = cand.sentence
-            if (s.aid, s.para) in seen or (citations and not self._supported(cand, n_terms)):
-                continue
-            seen.add((s.aid, s.para))
-            citations.append(self._citation(s.aid, s.para, s.text, _confidence(cand)))
-        if span != citations[0].quote:
-            citations[0] = dataclasses.replace(citations[0], quote=span)
+            if (s.aid, s.para) not in seen and self._supported(cand, n_terms):
+                seen.add((s.aid, s.para))
+                others.append(cand)
+        s = best.sentence
+        citations = [self._citation(s.aid, s.para, span, confidence)]
+        citations += self._further(query, best, others)
         text = _concise(span, content_words(query.corrected))
         author = view.entries[best.sentence.aid].info.author
         if kind == "person" and author and _NAMES_AUTHOR.search(span):
@@ -463,6 +462,34 @@ class Engine:
             _span_in(text, span, quote_span),
             quote_span,
         )
+
+    def _further(self, query: Query, best: Candidate, others: list[Candidate]) -> list[Citation]:
+        """Citations beside the answer: other paragraphs' sentences the reader reads as
+        answering too (CITE_GATE, as when it decides); without a reader, only a near tie
+        (CLOSE_SECOND). Never a sentence that merely shares the question's words."""
+        if not others:
+            return []
+        if self.reader is None:
+            floor = CLOSE_SECOND * _confidence(best)
+            kept = [(c, _confidence(c)) for c in others if _confidence(c) >= floor]
+        else:
+            passages = [
+                Passage(
+                    c.sentence.text, c.sentence.prev, self.view.entries[c.sentence.aid].info.title
+                )
+                for c in others
+            ]
+            readings = self.reader.read(query.for_model or query.corrected, passages)
+            top = max(best.score, 1e-9)
+            kept = [
+                (c, sure)
+                for c, r in zip(others, readings, strict=True)
+                if (sure := _fused(r.answers, c.score / top)) >= CITE_GATE
+            ]
+        return [
+            self._citation(c.sentence.aid, c.sentence.para, c.sentence.text, sure)
+            for c, sure in kept
+        ]
 
     def _mark(self, query: Query, s: Sentence, quote: str) -> tuple[int, int] | None:
         """The answer's own words in the quote (which holds the sentence ``s``), as the

@@ -2,16 +2,17 @@
 
 The sender claims due rows in order (for a lease, so that no other process sends them) and
 sends several at once; the sending policy (``sending.Limits``) paces them to Telegram's
-limits, shared with the answers. Just before a message's request leaves (past the limits) its
-row is marked ``sending``; once Telegram has accepted it, ``sent``. So a restart resumes where
-the last one stopped, and a row that was on its way when its process died is not sent again:
-Telegram has no idempotency key, and a request that left has most likely been delivered, so
-of "maybe twice" and "maybe never" only for the instant between the mark and the request
-leaving the process, the bot takes the second. On a shared database one process at a time is
-the sender (``app.Background``), so the limits hold for the whole fleet. A chat that refuses
-(blocked, kicked, not found) is retried and dropped after ``max_failures`` refusals in a row;
-a RetryAfter that outlasts the policy's retries, and other errors, put the row back for later
-with back-off.
+limits, shared with the answers. Just before a message's request leaves (at its turn, past
+the limits) its row is marked ``sending``, in the store's thread, and only while this sender
+still holds it (else ``TakenOver``: not sent); once Telegram has accepted it, ``sent``. So a
+restart resumes where the last one stopped, and a row that was on its way when its process
+died is not sent again: Telegram has no idempotency key, and a request that left has most
+likely been delivered, so of "maybe twice" and "maybe never" only for the instant between
+the mark and the request leaving the process, the bot takes the second. On a shared
+database one process at a time is the sender (``app.Background``), so the limits hold for
+the whole fleet. A chat that refuses (blocked, kicked, not found) is retried and dropped
+after ``max_failures`` refusals in a row; a RetryAfter that outlasts the policy's retries,
+and other errors, put the row back for later with back-off.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot import render
 from bot.core.answer import Engine
 from bot.service import Service, period_window
-from bot.storage import Delivery
+from bot.storage import QUICK_SECONDS, Delivery
 from bot.telegram.keyboards import announcement_keyboard
 from bot.telegram.sending import before_request, retry_seconds
 
@@ -49,6 +50,10 @@ TAKEOVER_SECONDS = 3.0
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
+class TakenOver(Exception):
+    """The row is no longer this sender's (another one took it over): it must not be sent."""
+
+
 class Sender:
     """Delivers the outbox; ``run`` loops until cancelled, ``drain`` until it is empty."""
 
@@ -64,25 +69,20 @@ class Sender:
 
     async def drain(self) -> None:
         """Send until nothing is pending (rows waiting for a retry included)."""
-        while (
-            await self.service.storage.io(
-                self.service.storage.pending_count,
-            )
-            or self._in_flight
-        ):
+        while await self.service.store.pending_count() or self._in_flight:
             await self.step()
 
     async def take_over(self) -> None:
         """Become the fleet's sender: the rows the previous one held are taken over, then
         ``run``."""
         await asyncio.sleep(TAKEOVER_SECONDS)
-        freed = await self.service.storage.io(self.service.storage.release_claims, self.holder)
+        freed = await self.service.store.release_claims(self.holder)
         if freed:
             log.info("took over %d deliveries from the previous sender", freed)
         await self.run()
 
     async def run(self) -> None:
-        settled = await self.service.storage.io(self.service.storage.settle_in_flight, self.holder)
+        settled = await self.service.store.settle_in_flight(self.holder)
         if settled:
             log.warning(
                 "%d announcements were on their way when the previous sender stopped; "
@@ -100,13 +100,11 @@ class Sender:
 
     async def step(self) -> None:
         """Start sending what is due, or wait for the next due row or a wake-up."""
-        storage = self.service.storage
-        claimed = await storage.io(storage.claim, time.time(), self.holder, LEASE_SECONDS, BATCH)
+        store = self.service.store
+        claimed = await store.claim(time.time(), self.holder, LEASE_SECONDS, BATCH)
         rows = [r for r in claimed if r.id not in self._in_flight]
         if not rows:
-            next_due = await storage.io(
-                storage.next_due,
-            )
+            next_due = await store.next_due()
             timeout = 30.0 if next_due is None else max(0.05, next_due - time.time())
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
@@ -144,17 +142,14 @@ class Sender:
     async def _digest(self, row: Delivery) -> list[str]:
         """A digest's messages: the period's new articles the subscription is about."""
         mode, start, end = period_window(row.article_id)
-        sub = await self.service.storage.io(
-            self.service.storage.subscription, row.chat_id, row.thread_id
-        )
+        store = self.service.store
+        sub = await store.subscription(row.chat_id, row.thread_id)
         topics = sub.filters if sub is not None else ()
         zone = end.tzinfo
-        items = [
-            (arrived.astimezone(zone).date(), info)
-            for arrived, info in self.service.digest_articles(
-                start.timestamp(), end.timestamp(), topics
-            )
-        ]
+        articles = await store.run(
+            self.service.digest_articles, start.timestamp(), end.timestamp(), topics
+        )
+        items = [(arrived.astimezone(zone).date(), info) for arrived, info in articles]
         return (
             render.split_html(render.digest_html(render.period_heading(mode), items))
             if items
@@ -164,35 +159,35 @@ class Sender:
     async def _parts(self, row: Delivery) -> list[Rendered]:
         """The row's messages; none when it is settled without sending (an empty digest, an
         article gone) or put back (an article not indexed here yet)."""
-        storage = self.service.storage
+        store = self.service.store
         if row.kind == "digest":
             parts: list[Rendered] = [(text, None) for text in await self._digest(row)]
             if not parts:  # nothing new in the period: no message is better than an empty one
-                await storage.io(storage.give_up, row, "no new articles in the period")
+                await store.give_up(row, "no new articles in the period")
             return parts
         message = self._message(self.service.engine, row.article_id)
         if message is None and row.attempts < MISSING_ATTEMPTS:
             # another process may have announced it before this one has indexed it
-            await storage.io(
-                storage.retry_later, row, time.time() + 2.0, "the article is not indexed yet"
-            )
+            due = time.time() + 2.0
+            await store.retry_later(row, due, "the article is not indexed yet", self.holder)
         elif message is None:
-            await storage.io(storage.give_up, row, "the article is no longer in the corpus")
+            await store.give_up(row, "the article is no longer in the corpus")
         return [] if message is None else [message]
 
     async def _send(self, row: Delivery) -> None:
-        storage = self.service.storage
+        store = self.service.store
         parts = await self._parts(row)
         if not parts:
             return
         marked = False
 
-        def on_its_way() -> None:  # just before the request leaves, past the limits
-            # Here, not in a worker thread: the limits spaced the requests evenly, and a
-            # wait for a thread would bunch them up again.
+        async def on_its_way() -> None:  # just before its turn to leave, past the limits
+            # A short wait for the database: the message waits for the mark, and should the
+            # database not answer, it does not leave (the row is tried again later).
             nonlocal marked
             if not marked:
-                storage.sending(row)
+                if not await store.sending(row, self.holder, timeout=QUICK_SECONDS):
+                    raise TakenOver
                 marked = True
 
         token = before_request.set(on_its_way)
@@ -204,39 +199,40 @@ class Sender:
                     reply_markup=markup,
                     message_thread_id=row.thread_id or None,
                 )
+        except TakenOver:
+            log.info("announcement to chat %s: another sender has it now", row.chat_id)
         except RetryAfter as exc:
-            await storage.io(storage.retry_later, row, time.time() + retry_seconds(exc), str(exc))
+            await store.retry_later(row, time.time() + retry_seconds(exc), str(exc), self.holder)
         except (Forbidden, BadRequest) as exc:
             await self._refused(row, exc)
         except TelegramError as exc:
             if row.attempts + 1 >= MAX_TRANSIENT_ATTEMPTS:
-                await storage.io(storage.give_up, row, str(exc))
+                await store.give_up(row, str(exc))
                 log.warning("gave up announcing to chat %s: %s", row.chat_id, exc)
             else:
-                await storage.io(
-                    storage.retry_later, row, time.time() + 2.0 ** min(row.attempts, 8), str(exc)
-                )
+                due = time.time() + 2.0 ** min(row.attempts, 8)
+                await store.retry_later(row, due, str(exc), self.holder)
         except Exception as exc:  # not Telegram's answer: try again later
-            await storage.io(storage.retry_later, row, time.time() + 30.0, repr(exc))
+            await store.retry_later(row, time.time() + 30.0, repr(exc), self.holder)
             raise
         else:
-            await storage.io(storage.delivered, row)
+            await store.delivered(row)
             self.sent += 1
         finally:
             before_request.reset(token)
 
     async def _refused(self, row: Delivery, exc: TelegramError) -> None:
-        storage = self.service.storage
+        store = self.service.store
         reason = str(exc).lower()
         if isinstance(exc, BadRequest) and not (
             "chat not found" in reason or "thread not found" in reason
         ):
-            await storage.io(storage.give_up, row, str(exc))
+            await store.give_up(row, str(exc))
             log.warning("announcement to chat %s refused for good: %s", row.chat_id, exc)
             return
         limit = self.service.settings.announcements.max_failures
         due = time.time() + 2.0 ** min(row.attempts, 8)
-        if await storage.io(storage.refused, row, str(exc), limit, due):
+        if await store.refused(row, str(exc), limit, due):
             log.warning("chat %s dropped after %d refusals: %s", row.chat_id, limit, exc)
 
     def _username(self) -> str | None:

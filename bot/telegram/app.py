@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -26,7 +27,7 @@ from telegram.ext import (
 
 from bot import render
 from bot.config import Settings
-from bot.errors import BotError
+from bot.errors import BotError, StorageError
 from bot.feeds import FeedReader
 from bot.library import Changes
 from bot.process import install_redaction
@@ -37,8 +38,10 @@ from bot.telegram.announce import Sender
 from bot.telegram.context import BotApp, BotData, FloodGate, context_types
 from bot.telegram.errors import on_error
 from bot.telegram.inline import on_inline
+from bot.telegram.lanes import ChatLanes
 from bot.telegram.lifecycle import Stopped, in_role, poll, poll_in_turn
 from bot.telegram.persistence import StoragePersistence
+from bot.telegram.replies import gated
 from bot.telegram.sending import Limits
 from bot.telegram.webhook import serve
 from bot.watcher import Rescan, watch
@@ -48,6 +51,9 @@ log = logging.getLogger(__name__)
 
 DIGEST_CHECK_SECONDS = 60.0
 FOLLOW_SECONDS = 1.0  # how often a process asks the shared database for new articles
+# Updates taken from Telegram and not handled yet: each waits in its chat's lane (ChatLanes)
+# for the chat's earlier ones, so that a chat that floods holds up none of the others.
+UPDATES_IN_HAND = 1024
 DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
 )
@@ -66,17 +72,18 @@ class Background:
         self.fetcher: Fetcher | None = None
 
     def start(self) -> None:
-        settings, storage = self.service.settings, self.service.storage
-        if not storage.shared:  # this process does everything
+        settings, store = self.service.settings, self.service.store
+        if not store.shared:  # this process does everything
             if settings.announcements.enabled:
                 self._spawn(self.sender.run(), "announcements")
             self._spawn(self.ingest(self.rescan), "watcher")
         else:  # one sender and one ingester in the fleet; every process follows the corpus
             if settings.announcements.enabled:
-                self._spawn(in_role(storage, "sender", self.sender.take_over), "announcements")
-            ingester = Ingester(storage, settings.corpus.folder, settings.corpus.max_file_bytes)
+                self._spawn(in_role(store, "sender", self.sender.take_over), "announcements")
+            folder = settings.corpus.folder
+            ingester = Ingester(store.storage, folder, settings.corpus.max_file_bytes)
             self._spawn(
-                in_role(storage, "ingester", lambda: self.ingest(ingester.publish_async)),
+                in_role(store, "ingester", lambda: self.ingest(ingester.publish_async)),
                 "ingester",
             )
             self._spawn(self.follow(), "follower")
@@ -90,7 +97,7 @@ class Background:
         work = [watch(settings.corpus.folder, settings.corpus.rescan_seconds, rescan)]
         if settings.corpus.feeds:
             self.fetcher = self.fetcher or Fetcher(settings.web.limits)
-            work.append(FeedReader(settings, self.service.storage, self.fetcher).run())
+            work.append(FeedReader(settings, self.service.store, self.fetcher).run())
         await asyncio.gather(*work)
 
     async def follow(self) -> None:
@@ -103,16 +110,23 @@ class Background:
                     self._spawn(
                         self.service.library.embed_in_background(self.data.stop), "embedding"
                     )
+            except StorageError as exc:  # the database is away: answers come from the index
+                log.warning("following the corpus waits for the database: %s", exc)
             except Exception:  # a failing database must not stop following for good
                 log.exception("following the corpus failed; will try again")
             await asyncio.sleep(FOLLOW_SECONDS)
 
     async def digests(self) -> None:
-        """Every minute: queue the digests whose hour has come, and wake the sender."""
+        """Every minute: queue the digests whose hour has come, and wake the sender; and
+        forget the questions kept for the insights longer than ``insights.keep_days``."""
         while True:
             try:
-                if await self.service.storage.io(self.service.queue_digests):
+                if await self.service.store.run(self.service.queue_digests):
                     self.sender.wake.set()
+                keep = self.service.settings.insights.keep_days
+                await self.service.store.forget_questions(time.time() - keep * 86400.0)
+            except StorageError as exc:
+                log.warning("queueing digests waits for the database: %s", exc)
             except Exception:  # a failing database must not stop the digests for good
                 log.exception("queueing digests failed; will try again")
             await asyncio.sleep(DIGEST_CHECK_SECONDS)
@@ -144,6 +158,7 @@ class Background:
 def _register(app: BotApp) -> None:
     """Every handler; the order matters where a comment says so."""
     private_or_group = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
+    # Commands meet the flood gate as questions do: a user's commands count with them.
     for name, callback in [
         ("start", handlers.cmd_start),
         ("help", handlers.cmd_help),
@@ -153,15 +168,16 @@ def _register(app: BotApp) -> None:
         ("summary", handlers.cmd_summary),
         ("latest", handlers.cmd_latest),
         ("digest", handlers.cmd_digest),
+        ("insights", subscriptions.cmd_insights),
     ]:
-        app.add_handler(CommandHandler(name, callback, filters=private_or_group))
+        app.add_handler(CommandHandler(name, gated(callback), filters=private_or_group))
     for name, callback in [
         ("subscribe", subscriptions.cmd_subscribe),
         ("unsubscribe", subscriptions.cmd_unsubscribe),
         ("subscriptions", subscriptions.cmd_subscriptions),
         ("timezone", subscriptions.cmd_timezone),
     ]:
-        app.add_handler(CommandHandler(name, callback, filters=private_or_group))
+        app.add_handler(CommandHandler(name, gated(callback), filters=private_or_group))
         # In a channel, commands arrive as channel posts (only its admins can post).
         app.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.CHANNEL_POST))
     app.add_handler(
@@ -170,7 +186,7 @@ def _register(app: BotApp) -> None:
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, subscriptions.on_migrate))
     # The /summary_ID links under listed articles: before plain text, which skips commands.
     links = filters.Regex(r"^/summary_\S+") & private_or_group & filters.UpdateType.MESSAGE
-    app.add_handler(MessageHandler(links, handlers.on_summary_link))
+    app.add_handler(MessageHandler(links, gated(handlers.on_summary_link)))
     text = filters.TEXT & ~filters.COMMAND & private_or_group
     app.add_handler(MessageHandler(text & filters.UpdateType.MESSAGE, handlers.on_text))
     app.add_handler(MessageHandler(text & filters.UpdateType.EDITED_MESSAGE, handlers.on_edited))
@@ -215,10 +231,10 @@ def build_application(service: Service) -> BotApp:
         .token(settings.token)
         .context_types(context_types(data))
         .rate_limiter(Limits(settings.announcements))
-        .persistence(StoragePersistence(service.storage))
+        .persistence(StoragePersistence(service.store))
         .arbitrary_callback_data(True)
         .defaults(DEFAULTS)
-        .concurrent_updates(8)
+        .concurrent_updates(ChatLanes(UPDATES_IN_HAND))
     )
     if telegram.base_url:
         base = telegram.base_url
@@ -228,7 +244,7 @@ def build_application(service: Service) -> BotApp:
 
     async def post_init(app: BotApp) -> None:
         await _introduce(app)
-        service.queue_new()
+        await service.store.run(service.queue_new)
         background.start()
 
     async def post_shutdown(app: BotApp) -> None:

@@ -22,7 +22,7 @@ from bot.telegram.keyboards import (
     search_page,
 )
 from bot.telegram.persistence import StoragePersistence
-from bot.telegram.replies import answer_question, send_summary
+from bot.telegram.replies import answer_question, flooded, send_summary
 from bot.telegram.sending import edit, reply
 
 T = TypeVar("T")
@@ -86,7 +86,8 @@ async def on_ask_this(update: Update, context: Context) -> None:
         await _answer(update, render.EXPIRED)
         return
     await _answer(update)
-    await answer_question(update, context, pressed[0].question)
+    if not await flooded(update, context):
+        await answer_question(update, context, pressed[0].question)
 
 
 async def on_articles_page(update: Update, context: Context) -> None:
@@ -120,12 +121,12 @@ async def on_expired(update: Update, context: Context) -> None:
         and isinstance(query.data.callback_data, str)
         and cache is not None
         and isinstance(persistence, StoragePersistence)
-        and persistence.storage.shared
+        and persistence.store.shared
     ):
         original = query.data.callback_data
         with contextlib.suppress(IndexError, ValueError):
             keyboard, _ = cache.extract_uuids(original)
-            found = await persistence.storage.io(persistence.keyboard, keyboard)
+            found = await persistence.keyboard(keyboard)
             if found is not None:
                 cache.load_persistence_data(found)
                 with query._unfrozen():  # as the cache itself sets it

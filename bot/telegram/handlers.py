@@ -12,7 +12,7 @@ from bot.core.answer import MAX_QUESTION_CHARS
 from bot.errors import UnknownArticle
 from bot.telegram.context import Context
 from bot.telegram.keyboards import answer_keyboard, articles_page, search_page
-from bot.telegram.replies import answer_question, ask, send_summary
+from bot.telegram.replies import answer_question, ask, flooded, send_summary
 from bot.telegram.sending import edit, reply
 
 # Article ids and deep-link payloads: letters, digits and a few marks, ASCII only.
@@ -44,10 +44,10 @@ async def on_text(update: Update, context: Context) -> None:
     if message is None or message.text is None:
         return
     if message.chat.type == "private":
-        await answer_question(update, context, message.text)
-        return
-    text = _addressed_text(message, context.bot.username, context.bot.id)
-    if text is not None:
+        text: str | None = message.text
+    else:
+        text = _addressed_text(message, context.bot.username, context.bot.id)
+    if text is not None and not await flooded(update, context):
         await answer_question(update, context, text)
 
 
@@ -88,13 +88,19 @@ async def cmd_start(update: Update, context: Context) -> None:
     if article is not None:
         await send_summary(message, context, article)
         return
-    await reply(message, render.hello_html())
+    await reply(message, render.hello_html(_kept_days(context)))
 
 
 async def cmd_help(update: Update, context: Context) -> None:
     """/help."""
     if update.effective_message:
-        await reply(update.effective_message, render.help_html())
+        await reply(update.effective_message, render.help_html(_kept_days(context)))
+
+
+def _kept_days(context: Context) -> int | None:
+    """How long questions are kept, if the insights are on."""
+    insights = context.service.settings.insights
+    return insights.keep_days if insights.enabled else None
 
 
 async def cmd_ask(update: Update, context: Context) -> None:
@@ -160,11 +166,16 @@ async def cmd_digest(update: Update, context: Context) -> None:
     if message is None:
         return
     wanted = context.args[0] if context.args else "7"
-    if not (wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= 366):
+    if not (wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= render.MAX_DIGEST_DAYS):
         await reply(message, render.DIGEST_HINT)
         return
     days = int(wanted)
-    items = [(info.date or dt.date.today(), info) for info in context.service.recent(days)]
+    recent = await context.service.store.run(context.service.recent, days)
+    if not recent:
+        nothing = render.nothing_recent(days, context.engine.latest())
+        await reply(message, render.esc(nothing))
+        return
+    items = [(info.date or dt.date.today(), info) for info in recent]
     await reply(message, render.digest_html(render.digest_heading(days), items))
 
 

@@ -6,6 +6,14 @@ webhook server (``webhook.serve``), and polling on a database shared by several 
 one process at a time (the ``poller`` role) asks and the others stand by to take over the
 moment it dies. ``in_role`` is how any fleet role (poller, sender, ingester) is held: an
 advisory lock on the shared database, taken over when its holder dies.
+
+A poller that loses the database (and with it its lock) keeps polling and answering from
+its own index: while the database does not answer, no other process can take the role
+either, and a fleet that stopped polling would answer nobody. It stops once another process
+is seen to hold the role: the database, answering again, says so, or Telegram refuses its
+``getUpdates`` because another process asks too (409 Conflict, as it does when two poll).
+A process that takes the role waits a few seconds before it polls, so that such a poller
+has stopped by then.
 """
 
 from __future__ import annotations
@@ -19,17 +27,19 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.error import NetworkError, TimedOut
+from telegram.error import Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import Updater
 
+from bot.db import Leader
 from bot.errors import BotError
 from bot.service import Service
-from bot.storage import Storage
+from bot.store import Store
 from bot.telegram.context import BotApp
 
 log = logging.getLogger(__name__)
 
 ROLE_SECONDS = 1.0  # how often a process checks its role, or tries to take one
+POLLER_TAKEOVER_SECONDS = 3.0  # a new poller waits this long: a cut-off one has stopped
 
 
 class Stopped(Exception):
@@ -119,46 +129,92 @@ def _updater(app: BotApp) -> Updater:
 
 
 async def in_role(
-    storage: Storage, role: str, work: Callable[[], Coroutine[Any, Any, Any]]
+    store: Store,
+    role: str,
+    work: Callable[[], Coroutine[Any, Any, Any]],
+    *,
+    rival: asyncio.Event | None = None,
 ) -> None:
     """Do ``work`` while this process holds ``role`` in the fleet; try to take the role
-    every second while another process holds it, and stop the work if it is lost."""
-    leader = storage.leader(role)
+    every second while another process holds it, and stop the work if it is lost. With
+    ``rival`` (the poller's), a role lost with the database keeps its work going until
+    another process is seen to hold it (``rival`` set says so too)."""
+    leader = store.leader(role)
     try:
         while True:
-            if not await asyncio.to_thread(leader.acquire):
+            if not await store.lead(leader.acquire):
                 await asyncio.sleep(ROLE_SECONDS)
                 continue
             log.info("this process is now the fleet's %s", role)
             task = asyncio.create_task(work(), name=role)
             try:
-                while not task.done():
-                    await asyncio.wait({task}, timeout=ROLE_SECONDS)
-                    if not task.done() and not await asyncio.to_thread(leader.held):
-                        log.warning("lost the %s role; another process takes it", role)
-                        break
+                await _hold(store, leader, role, task, rival)
             finally:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
     finally:
-        await asyncio.to_thread(leader.release)
+        await store.lead(leader.release)
+
+
+async def _hold(
+    store: Store, leader: Leader, role: str, task: asyncio.Task[Any], rival: asyncio.Event | None
+) -> None:
+    """Until the work ends or the role is lost (see ``in_role``)."""
+    while not task.done():
+        await asyncio.wait({task}, timeout=ROLE_SECONDS)
+        if task.done() or await store.lead(leader.held):
+            continue
+        if rival is None:
+            log.warning("lost the %s role; another process takes it", role)
+            return
+        log.warning("lost the database, and with it the %s role; carrying on meanwhile", role)
+        if not await _cut_off(store, leader, role, task, rival):
+            return
+
+
+async def _cut_off(
+    store: Store, leader: Leader, role: str, task: asyncio.Task[Any], rival: asyncio.Event
+) -> bool:
+    """Keep the work going while the database does not answer: True once the role is
+    held again, False once another process holds it."""
+    rival.clear()
+    while not task.done():
+        if rival.is_set():
+            log.warning("another process is the fleet's %s now, Telegram says; stopping", role)
+            return False
+        held = await store.lead(leader.acquire)
+        if held is not None:
+            who = "this process" if held else "another process; stopping"
+            log.warning("the database answers again: the fleet's %s is %s", role, who)
+            return held
+        await asyncio.wait({task}, timeout=ROLE_SECONDS)
+    return True
 
 
 async def poll_in_turn(app: BotApp, service: Service, retries: int) -> None:
     """Long polling on a shared database: while this process holds the ``poller`` role it
     asks Telegram for updates; otherwise it announces, follows the corpus and stands by."""
     updater = _updater(app)
+    rival = asyncio.Event()  # Telegram said another process asks for updates too
+
+    def failed(exc: TelegramError) -> None:
+        if isinstance(exc, Conflict):
+            rival.set()
+        log.warning("asking Telegram for updates failed: %s", exc)
 
     async def poll() -> None:
-        await updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries)
+        await asyncio.sleep(POLLER_TAKEOVER_SECONDS)
+        await updater.start_polling(
+            allowed_updates=Update.ALL_TYPES, bootstrap_retries=retries, error_callback=failed
+        )
         try:
             await asyncio.Event().wait()  # until the role is lost, or the bot stops
         finally:
             await updater.stop()
 
     async with running(app, retries) as stop:
-        polling = asyncio.create_task(in_role(service.storage, "poller", poll))
+        polling = asyncio.create_task(in_role(service.store, "poller", poll, rival=rival))
         try:
             await stop.wait()
         finally:

@@ -7,6 +7,16 @@ names a chat (answers and announcements alike, so they share the budget), and wh
 Telegram says RetryAfter it holds every request for that long, then tries again (up to
 ``max_retries`` times; after that the caller sees RetryAfter, and the outbox retries the
 delivery later). Requests that name no chat (getUpdates, answerInlineQuery) are not held.
+
+The overall limit is a schedule of **turns**, evenly spaced, and a rule for leaving: never
+more than one under the limit in any second (``Turns``). A request with a
+``before_request`` hook (the announcement sender's *sending* mark, a database write in the
+store's thread) awaits it at its turn and leaves the moment it is written, so that a
+process that dies in between loses a message only in that instant (the rule is what makes
+that possible: holding a marked message back to keep it evenly spaced would widen the
+instant); marks that took longer than others cannot bunch requests up past the limit, as
+the rule holds them back. So the event loop never waits for the database, and no second
+holds more than the limit.
 """
 
 from __future__ import annotations
@@ -15,6 +25,8 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import math
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -30,12 +42,42 @@ from bot.config import AnnouncementSettings
 log = logging.getLogger(__name__)
 
 JSON = bool | dict[str, Any] | list[dict[str, Any]]
-# Called just before a request leaves, after the limits have let it through: the announcement
+# Awaited just before a request leaves, after the limits have let it through: the announcement
 # sender records there that a message is on its way (``announce.Sender``).
-Hook = Callable[[], None]
+Hook = Callable[[], Awaitable[None]]
 before_request: contextvars.ContextVar[Hook | None] = contextvars.ContextVar(
     "before_request", default=None
 )
+
+
+class Turns:
+    """Turns to leave, ``gap`` seconds apart, in the order they were booked; and however
+    late some leave, never more than ``most`` in any second."""
+
+    def __init__(self, gap: float, most: int) -> None:
+        self.gap = gap
+        self.most = most
+        self._next = 0.0  # the first free turn (the event loop's clock)
+        self._left: deque[float] = deque()  # when requests left, in the last second
+        self._leaving = asyncio.Lock()
+
+    def book(self) -> float:
+        """The first free turn."""
+        turn = max(asyncio.get_running_loop().time(), self._next)
+        self._next = turn + self.gap
+        return turn
+
+    async def leave(self, turn: float) -> None:
+        """Wait for the turn, then until fewer than ``most`` left in the last second."""
+        loop = asyncio.get_running_loop()
+        if turn > loop.time():  # no needless yield: a marked message leaves at once
+            await asyncio.sleep(turn - loop.time())
+        async with self._leaving:  # one at a time, in the order they are ready
+            while self._left and self._left[0] <= loop.time() - 1.0:
+                self._left.popleft()
+            if len(self._left) >= self.most:  # wait until the oldest is a second old
+                await asyncio.sleep(self._left.popleft() + 1.0 - loop.time())
+            self._left.append(loop.time())
 
 
 def retry_seconds(exc: RetryAfter) -> float:
@@ -47,11 +89,14 @@ class Limits(BaseRateLimiter[int]):
     """Telegram's rate limits, applied to every request that names a chat."""
 
     def __init__(self, limits: AnnouncementSettings, max_retries: int = 3) -> None:
-        # Evenly spaced: a bucket of one, so no second ever holds more than the rate; and
-        # spaced 12% wider, so that a busy event loop or the network's jitter never puts one
-        # more into a second as Telegram counts them on arrival (4% was seen to let 31 in,
-        # and 8% too on a machine busy with other tests).
-        self._overall = AsyncLimiter(1, 1.12 / limits.global_per_second)
+        # Turns evenly spaced 12% wider than the rate, so that a busy event loop or the
+        # network's jitter never puts one more into a second as Telegram counts them on
+        # arrival (4% was seen to let 31 in, and 8% too on a machine busy with other tests);
+        # and never more than one under the limit leaving in any second, however late marks
+        # make some of them (one to spare for the jitter between leaving the event loop and
+        # reaching Telegram).
+        rate = limits.global_per_second
+        self._turns = Turns(1.12 / rate, max(1, math.ceil(rate) - 1))
         self._group_rate = limits.group_per_minute
         self._chat_rate = limits.chat_per_second
         self._chats: dict[int | str, AsyncLimiter] = {}
@@ -100,9 +145,9 @@ class Limits(BaseRateLimiter[int]):
             try:
                 await self._resume.wait()
                 if not limited:
-                    return await _leave(callback, args, kwargs)
-                async with self._chat_limiter(chat_id), self._overall:  # type: ignore[arg-type]
-                    return await _leave(callback, args, kwargs)
+                    return await callback(*args, **kwargs)
+                async with self._chat_limiter(chat_id):  # type: ignore[arg-type]
+                    return await self._in_turn(callback, args, kwargs)
             except RetryAfter as exc:
                 if attempt == retries:
                     raise
@@ -115,14 +160,17 @@ class Limits(BaseRateLimiter[int]):
                     self._resume.set()
         raise AssertionError("unreachable")  # pragma: no cover
 
-
-async def _leave(
-    callback: Callable[..., Coroutine[Any, Any, JSON]], args: Any, kwargs: dict[str, Any]
-) -> JSON:
-    hook = before_request.get()
-    if hook is not None:
-        hook()
-    return await callback(*args, **kwargs)
+    async def _in_turn(
+        self, callback: Callable[..., Coroutine[Any, Any, JSON]], args: Any, kwargs: dict[str, Any]
+    ) -> JSON:
+        """Leave at the next free turn, the hook (if any) awaited at it."""
+        turn = self._turns.book()
+        hook = before_request.get()
+        if hook is not None:
+            await asyncio.sleep(turn - asyncio.get_running_loop().time())
+            await hook()  # leaves the moment the hook is done, unless that bunches it up
+        await self._turns.leave(turn)
+        return await callback(*args, **kwargs)
 
 
 async def _retrying(call: Callable[[], Awaitable[Any]], attempts: int = 4) -> Any:

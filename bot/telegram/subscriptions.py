@@ -3,13 +3,15 @@ removed from a chat or a group becomes a supergroup."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import time
 
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
 
-from bot import render
+from bot import insights, render
 from bot.service import zone_of
 from bot.telegram.context import Context
 from bot.telegram.sending import reply
@@ -69,10 +71,10 @@ async def cmd_subscribe(update: Update, context: Context) -> None:
         await reply(message, render.ADMIN_ONLY)
         return
     mode, topics = parse_subscription(context.args or [])
-    storage = context.service.storage
-    before = await storage.io(storage.subscription, *where)
+    store = context.service.store
+    before = await store.subscription(*where)
     title = chat.title or chat.full_name
-    await storage.io(storage.subscribe, where[0], where[1], chat.type, title, mode, topics)
+    await store.subscribe(where[0], where[1], chat.type, title, mode, topics)
     if before is None or not before.active:
         state = "added"
     elif (before.mode, before.filters) == (mode, topics):
@@ -90,8 +92,7 @@ async def cmd_unsubscribe(update: Update, context: Context) -> None:
     if not await _allowed(update, context):
         await reply(message, render.ADMIN_ONLY)
         return
-    storage = context.service.storage
-    changed = await storage.io(storage.unsubscribe, *where)
+    changed = await context.service.store.unsubscribe(*where)
     await reply(message, render.UNSUBSCRIBED if changed else render.WAS_NOT_SUBSCRIBED)
 
 
@@ -100,18 +101,16 @@ async def cmd_subscriptions(update: Update, context: Context) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    storage = context.service.storage
+    store = context.service.store
     rows = [
         (s.thread_id, s.mode, s.filters)
-        for s in await storage.io(storage.subscriptions, active_only=True)
+        for s in await store.subscriptions(active_only=True)
         if s.chat_id == chat.id
     ]
     if not rows:
         await reply(message, render.NOT_SUBSCRIBED)
         return
-    await reply(
-        message, render.subscriptions_state_html(rows, await storage.io(storage.timezone, chat.id))
-    )
+    await reply(message, render.subscriptions_state_html(rows, await store.timezone(chat.id)))
 
 
 async def cmd_timezone(update: Update, context: Context) -> None:
@@ -128,8 +127,7 @@ async def cmd_timezone(update: Update, context: Context) -> None:
     name = context.args[0][:64]
     known = zone_of(name) is not dt.UTC or name.upper() == "UTC"
     if known:
-        storage = context.service.storage
-        await storage.io(storage.set_timezone, chat.id, name)
+        await context.service.store.set_timezone(chat.id, name)
     await reply(message, render.timezone_html(name, known))
 
 
@@ -139,8 +137,7 @@ async def on_my_chat_member(update: Update, context: Context) -> None:
     if change is None:
         return
     gone = change.new_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED)
-    storage = context.service.storage
-    if gone and await storage.io(storage.unsubscribe, change.chat.id) > 0:
+    if gone and await context.service.store.unsubscribe(change.chat.id) > 0:
         log.info("removed from chat %s: its subscription is dropped", change.chat.id)
 
 
@@ -149,5 +146,56 @@ async def on_migrate(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.migrate_to_chat_id is None:
         return
-    storage = context.service.storage
-    await storage.io(storage.migrate_chat, message.chat.id, message.migrate_to_chat_id)
+    await context.service.store.migrate_chat(message.chat.id, message.migrate_to_chat_id)
+
+
+INSIGHTS_DAYS = 7
+
+
+async def cmd_insights(update: Update, context: Context) -> None:
+    """/insights [DAYS]: what readers asked in the last 7 (or DAYS, up to the days kept)
+    days, for an administrator of a group that gets the announcements; the short text of
+    the operator's report."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    settings = context.service.settings.insights
+    if not settings.enabled:
+        await reply(message, render.INSIGHTS_OFF)
+        return
+    store = context.service.store
+    subscribed = chat.type in ("group", "supergroup") and any(
+        s.chat_id == chat.id for s in await store.subscriptions(active_only=True)
+    )
+    if not subscribed:
+        await reply(message, render.INSIGHTS_WHERE)
+        return
+    if not await _allowed(update, context):
+        await reply(message, render.ADMINS_ONLY_INSIGHTS)
+        return
+    wanted = context.args[0] if context.args else ""
+    days = int(wanted) if wanted.isascii() and wanted.isdigit() else INSIGHTS_DAYS
+    days = max(1, min(days, settings.keep_days))
+    zone = zone_of(await store.timezone(chat.id))
+    today, since = insights.window(days, time.time(), zone)
+    kept = await store.run(insights.records, store.storage, since)
+    library = context.service.library
+
+    def title(article_id: str) -> str | None:
+        article = context.engine.get(article_id)
+        return article.title if article is not None else None
+
+    def made() -> insights.Report:  # a model may group the questions: off the event loop
+        embed = library.embedder.embed if library.embedder is not None else None
+        return insights.report(
+            kept.asked,
+            days=days,
+            today=today,
+            zone=zone,
+            titles=title,
+            subscribed=kept.subscribed,
+            delivered=kept.delivered,
+            embed=embed,
+        )
+
+    await reply(message, render.esc(insights.text(await asyncio.to_thread(made))))

@@ -13,6 +13,7 @@ the Application's queue with its buttons' data resolved.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import json
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 MAX_UPDATE_BYTES = 4 * 1024 * 1024
 MAX_DROPPED_BYTES = 16 * MAX_UPDATE_BYTES  # read past a refusal before the connection closes
 PATH = "/telegram"
+HEALTH_SECONDS = 0.6  # how long /healthz waits for the database (for a pool connection)
 _UNBOUNDED = 2**62  # tornado's own body limit, which the update route leaves to itself
 
 
@@ -125,13 +127,16 @@ class _Health(tornado.web.RequestHandler):
 
     async def get(self) -> None:
         """200 when the database answers and the index is loaded, 503 otherwise; the body
-        says which."""
+        says which. Within a second: a check that waits longer is a failed one."""
         body: dict[str, Any] = {"articles": len(self.service.engine.articles)}
+        store = self.service.store
         try:
-            await self.service.storage.io(self.service.storage.ping)
+            await asyncio.wait_for(store.ping(timeout=HEALTH_SECONDS), HEALTH_SECONDS + 0.2)
             body["database"] = "ok"
         except StorageError as exc:
             body["database"] = str(exc)
+        except TimeoutError:
+            body["database"] = f"the database {store.where} did not answer in time"
         healthy = body["database"] == "ok"
         body["status"] = "ok" if healthy else "unavailable"
         self.set_status(200 if healthy else 503)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.answer import Engine, EngineSettings, question_type
+from bot.core.answer import CITE_GATE, CLOSE_SECOND, Engine, EngineSettings, question_type
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
 from bot.errors import UnknownArticle
@@ -413,3 +413,29 @@ def test_invisible_and_wide_characters_do_not_change_the_answer(
 ) -> None:
     plain = seed_engine.ask("how many food items did JD supply")
     assert seed_engine.ask(variant).citations[0].quote == plain.citations[0].quote
+
+
+class TestFurtherCitations:
+    """Beside the answer, only sentences that answer too: never one that merely shares the
+    question's words (issue 21: answers padded with unrelated runners-up)."""
+
+    @pytest.mark.parametrize(
+        ("question", "unrelated"),
+        [
+            ("which event did JD take part in on October 28th", "featured in the book"),
+            ("what appliances did JD create with brands after the outbreak", "featured in the"),
+            ("tell me about the delivery robots", "stability of tens of millions"),
+        ],
+    )
+    def test_with_the_reader(self, semantic_seeds: Engine, question: str, unrelated: str) -> None:
+        answer = semantic_seeds.ask(question)
+        assert answer.answered
+        assert not any(unrelated in c.quote for c in answer.citations[1:]), answer.citations
+        assert all(c.score >= CITE_GATE for c in answer.citations[1:])
+
+    def test_without_a_reader_only_a_near_tie(self) -> None:
+        engine = Engine.from_articles(load_corpus(SEEDS).articles)
+        for question in ("tell me about the delivery robots", "who wrote about the HP event"):
+            answer = engine.ask(question)
+            best = answer.citations[0].score
+            assert all(c.score >= CLOSE_SECOND * best for c in answer.citations[1:])

@@ -30,7 +30,8 @@ async def fixture_api() -> AsyncIterator[FakeBotApi]:
 
 def make_settings(api: FakeBotApi, corpus: Path, tmp_path: Path, **overrides: Any) -> Any:
     env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": api.base_url}
-    settings = load_settings(None, env, base=tmp_path)
+    # the shipped config, its relative paths taken as if it were in tmp_path/config
+    settings = load_settings(None, env, base=tmp_path / "config")
     changes = {"corpus.folder": corpus, "storage.path": tmp_path / "bot.sqlite3", **overrides}
     return settings.replace(**changes)
 

@@ -35,7 +35,16 @@ async def test_digest_command_lists_recent_articles_by_day(api: FakeBotApi, sett
         text = reply.params["text"]
         assert "last 7 days" in text and "Night ferries return" in text
         assert f"{TODAY:%A}" in text and "JD Shares" not in text  # 2020 is not this week
-        assert "1 to 366" in (await ask(api, "/digest ²")).params["text"]
+        assert "1 to 36500" in (await ask(api, "/digest ²")).params["text"]
+        assert "JD Shares" in (await ask(api, "/digest 36500")).params["text"]
+
+
+async def test_an_empty_digest_says_how_old_the_newest_article_is(
+    api: FakeBotApi, settings: Any
+) -> None:
+    async with running_bot(settings):
+        text = (await ask(api, "/digest 3")).params["text"]
+    assert text == "No articles in the last 3 days; the newest is from 30 October 2020."
 
 
 async def test_daily_digest_comes_once_through_a_restart(api: FakeBotApi, settings: Any) -> None:

@@ -9,6 +9,8 @@ import shutil
 import signal
 from pathlib import Path
 
+import pytest
+
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_site import FakeSite, article_page, rss
 from tests.support.paths import SEEDS
@@ -84,6 +86,8 @@ async def test_feed_entries_are_answered_and_announced_once_to_matching_topics(
     assert "Robots sort the parcels" in news.params["text"]
 
 
+@pytest.mark.slow
+@pytest.mark.subprocess
 async def test_an_operator_runs_the_bot_on_a_feed(
     api: FakeBotApi, site: FakeSite, tmp_path: Path
 ) -> None:

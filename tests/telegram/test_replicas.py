@@ -18,10 +18,13 @@ from bot.storage import Storage
 from tests.support import updates as u
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fleet import Fleet, most_in_one_second
+from tests.support.outbox import LOST_IN_THE_INSTANT, check_once_each
 from tests.telegram.test_announcements import NEW_ARTICLE, announcements, drop
 from tests.telegram.test_bot import buttons
 
-CHATS = 1000
+pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
+
+CHATS = 600
 FERRIES = """Nov 3, 2020|
 Night ferries return to the fjords
 by Ola Berg
@@ -67,14 +70,17 @@ async def test_announced_once_to_each_chat_through_the_loss_of_the_sender(
             break
         await asyncio.sleep(0.1)
     failover = time.monotonic() - killed_at
-    await api.wait_for("sendMessage", CHATS, within=120)
+    await api.wait_for("sendMessage", CHATS - LOST_IN_THE_INSTANT, within=120)
     await asyncio.sleep(2)
     got = [c for c in announcements(api) if "Drone" in c.params["text"]]
-    per_chat = collections.Counter(int(c.params["chat_id"]) for c in got)
-    assert set(per_chat) == set(range(1, CHATS + 1))
-    assert set(per_chat.values()) == {1}, [c for c, n in per_chat.items() if n > 1]
-    assert most_in_one_second([c.at for c in got]) <= 30
-    print(f"sender failover: {failover:.1f}s to the next announcement")
+    with closing(Storage(fleet.pg_url)) as storage:
+        lost = check_once_each(got, range(1, CHATS + 1), storage)
+    peak = most_in_one_second([c.at for c in got])
+    assert peak <= 30
+    print(
+        f"sender failover: {failover:.1f}s to the next announcement; at most {peak} a second;"
+        f" lost in the instant: {len(lost)}"
+    )
     assert failover < 15
 
 
