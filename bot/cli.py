@@ -19,11 +19,11 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn, TextIO
 
 from bot import insights, render
+from bot.commands import BY_NAME, COMMANDS, CONSOLE, offered
 from bot.config import Settings, load_settings
 from bot.core.answer import Engine
 from bot.core.corpus import ArticleInfo
@@ -143,8 +143,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 class Chat:
-    """The console chat: a line that starts with "/" is a command (one of CHAT_COMMANDS),
-    any other line a question."""
+    """The console chat: a line that starts with "/" is a command (bot.commands), any other
+    line a question."""
 
     def __init__(self, library: Library, settings: Settings, out: TextIO) -> None:
         self.library = library
@@ -187,14 +187,18 @@ class Chat:
             self.ask(line)
             return
         name, *rest = line.split(maxsplit=1)
-        name = name.lower()
-        command = next((c for c in CHAT_COMMANDS if name in c.names), None)
+        name = name.lower().lstrip("/")
+        command = next((c for c in CONSOLE_COMMANDS if name in (c.name, *c.aliases)), None)
+        known = BY_NAME.get(name)
         if command is not None:
-            command.handler(self, rest[0] if rest else "")
-        elif name in TELEGRAM_ONLY:
-            self.say(f"{name} works only in Telegram: {TELEGRAM_ONLY[name]}.")
+            if command.reply is not None:
+                self.say(command.reply(self.engine, rest[0] if rest else ""))
+            else:
+                CHAT_HANDLERS[command.name](self, rest[0] if rest else "")
+        elif known is not None:
+            self.say(f"/{name} works only in Telegram: {known.elsewhere}.")
         else:
-            self.say(f"Unknown command {name}; /help lists the commands.")
+            self.say(f"Unknown command /{name}; /help lists the commands.")
 
     def ask(self, question: str) -> None:
         if not question:
@@ -241,48 +245,28 @@ class Chat:
             self.say(_digest_text(service, days))
 
 
-@dataclass(frozen=True)
-class ChatCommand:
-    """A console chat command: its names, what it takes, what it does, and its handler."""
-
-    names: tuple[str, ...]  # the first is the one /help shows
-    takes: str
-    about: str
-    handler: Callable[[Chat, str], None]  # given what follows the name
-
-    @property
-    def usage(self) -> str:
-        return f"{self.names[0]} {self.takes}".strip()
-
-
-CHAT_COMMANDS = (
-    ChatCommand(("/ask",), "QUESTION", "answer a question (or just type it)", Chat.ask),
-    ChatCommand(("/search",), "WORDS", "the articles about WORDS, with teasers", Chat.search),
-    ChatCommand(("/articles",), "", "all articles, newest first", Chat.articles),
-    ChatCommand(("/latest",), "", "the newest article", Chat.latest),
-    ChatCommand(("/summary",), "ARTICLE", "a summary of an article, by id or title", Chat.summary),
-    ChatCommand(("/digest",), "[DAYS]", "the articles of the last 7 (or DAYS) days", Chat.digest),
-    ChatCommand(("/help", "/start"), "", "this list", Chat.help),
-    ChatCommand(("/quit", "/exit"), "", "leave the chat (so does Ctrl-D)", Chat.quit),
-)
-# What the Telegram front does and the console cannot: the command, and how it is used there.
-TELEGRAM_ONLY = {
-    "/subscribe": "in a chat with the bot, /subscribe [daily|weekly] [TOPICS] has new articles "
-    "announced there (each one, or a digest; all, or those about the topics)",
-    "/unsubscribe": "in a chat with the bot, /unsubscribe stops the announcements there",
-    "/subscriptions": "in a chat with the bot, /subscriptions shows what is announced there",
-    "/timezone": "in a chat with the bot, /timezone AREA/CITY sets when its digests come",
-    "/insights": "in a group that gets the bot's announcements, its administrators send "
-    "/insights to see what readers asked",
+# The console's own handler of each command bot.commands offers it without a plain-text reply.
+CHAT_HANDLERS: dict[str, Callable[[Chat, str], None]] = {
+    "ask": Chat.ask,
+    "search": Chat.search,
+    "articles": Chat.articles,
+    "latest": Chat.latest,
+    "summary": Chat.summary,
+    "digest": Chat.digest,
+    "help": Chat.help,
+    "quit": Chat.quit,
 }
-_WIDTH = max(len(c.usage) for c in CHAT_COMMANDS) + 2
+CONSOLE_COMMANDS = offered(CONSOLE)
+_WIDTH = max(len(c.usage) for c in CONSOLE_COMMANDS) + 2
 CHAT_HELP = "\n".join(
     [
         "Ask anything about the articles in your own words; follow-ups such as “who wrote it?”"
         " work too.",
         "Commands:",
-        *(f"  {c.usage:<{_WIDTH}}{c.about}" for c in CHAT_COMMANDS),
-        f"Only in Telegram: {', '.join(TELEGRAM_ONLY)}.",
+        *(f"  {c.usage:<{_WIDTH}}{c.about}" for c in CONSOLE_COMMANDS),
+        "Only in Telegram: "
+        + ", ".join(f"/{c.name}" for c in COMMANDS if c.elsewhere and CONSOLE not in c.where)
+        + ".",
     ]
 )
 

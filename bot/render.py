@@ -12,6 +12,8 @@ import html
 import re
 from collections.abc import Callable
 
+from bot.commands import COMMANDS as COMMAND_TABLE
+from bot.commands import GROUP, PRIVATE
 from bot.core.answer import Answer, ArticleHit, Citation
 from bot.core.corpus import Article, ArticleInfo
 
@@ -223,39 +225,31 @@ def _open_tags(text: str) -> list[tuple[str, str]]:
 
 # -- what the Telegram front says --------------------------------------------------------------
 
-HELP = (
+HELP_INTRO = (
     "Ask me anything about the articles I hold, in your own words; typos are fine. "
     "I answer with the sentence that says it and where it comes from, and I say so when the "
-    "articles don't hold the answer.\n\n"
-    "/ask QUESTION: ask (in groups, or mention me, or reply to me)\n"
-    "/search WORDS: find articles\n"
-    "/articles: all articles, newest first\n"
-    "/summary ARTICLE: a summary, by id or title\n"
-    "/latest: the newest article\n"
-    "/digest [DAYS]: the articles of the last week (or DAYS days)\n"
-    "/subscribe [daily|weekly] [TOPICS]: announce new articles here (each, or a digest; "
-    "all, or those about the topics)\n"
-    "/timezone AREA/CITY: when digests come\n"
-    "/help: this message\n\n"
-    "Follow-ups work: after an answer, ask “who wrote it?” or “summarize it”."
+    "articles don't hold the answer."
+)
+HELP = "\n\n".join(
+    [
+        HELP_INTRO,
+        "\n".join(
+            f"{c.usage}: {c.about}"
+            for c in COMMAND_TABLE
+            if c.where & {PRIVATE, GROUP} and c.name != "start"
+        ),
+        "Follow-ups work: after an answer, ask “who wrote it?” or “summarize it”.",
+    ]
 )
 DESCRIPTION = (
     "I answer questions about a collection of articles, quoting the sentence that answers "
     "and citing where it comes from. I never guess: if the articles don't say, I tell you."
 )
+# Telegram's command menu
 COMMANDS = [
-    ("ask", "ask a question about the articles"),
-    ("search", "find articles about something"),
-    ("articles", "all articles, newest first"),
-    ("summary", "summarise an article"),
-    ("latest", "the newest article"),
-    ("digest", "the articles of the last days"),
-    ("subscribe", "announce new articles in this chat"),
-    ("unsubscribe", "stop announcements in this chat"),
-    ("subscriptions", "this chat's announcements"),
-    ("timezone", "the time zone of this chat's digests"),
-    ("help", "what I can do"),
-    ("insights", "what readers asked (group admins)"),
+    (c.name, c.about)
+    for c in COMMAND_TABLE
+    if c.where & {PRIVATE, GROUP} and c.name not in ("start",)
 ]
 EXPIRED = "This button has expired. Ask me again?"
 FLOOD_NOTICE = "You're asking faster than I can keep up. Give me a minute, then ask again."

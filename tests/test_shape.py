@@ -182,3 +182,23 @@ def test_no_async_def_calls_the_synchronous_store() -> None:
     the hop to a worker thread; they never call a ``Storage`` method, or a synchronous
     function that calls one, themselves."""
     assert blocking_calls_on_the_loop(PACKAGE) == []
+
+
+# -- one command table ---------------------------------------------------------------------
+
+
+def test_commands_come_from_the_one_table() -> None:
+    """No front names a slash command of its own: Telegram's CommandHandlers and the menu
+    take their names from ``bot.commands.COMMANDS``, and the console's chat too (the
+    handler maps are keyed by the table's names, checked in tests/telegram/test_commands.py)."""
+    literal = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and _named(node.func) in ("CommandHandler", "BotCommand")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                literal.append(f"{path.name}:{node.lineno}")
+    assert literal == []

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import operator
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
@@ -26,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot import render
+from bot.commands import CHANNEL, COMMANDS, GROUP, PRIVATE, Command
 from bot.config import Settings
 from bot.errors import BotError, StorageError
 from bot.feeds import FeedReader
@@ -35,14 +38,14 @@ from bot.replicas import Ingester
 from bot.service import Service
 from bot.telegram import buttons, handlers, subscriptions
 from bot.telegram.announce import Sender
-from bot.telegram.context import BotApp, BotData, FloodGate, context_types
+from bot.telegram.context import BotApp, BotData, Context, FloodGate, context_types
 from bot.telegram.errors import on_error
 from bot.telegram.inline import on_inline
 from bot.telegram.lanes import ChatLanes
 from bot.telegram.lifecycle import Stopped, in_role, poll, poll_in_turn
 from bot.telegram.persistence import StoragePersistence
-from bot.telegram.replies import gated
-from bot.telegram.sending import Limits
+from bot.telegram.replies import Handler, gated
+from bot.telegram.sending import Limits, reply
 from bot.telegram.webhook import serve
 from bot.watcher import Rescan, watch
 from bot.web import Fetcher
@@ -155,31 +158,60 @@ class Background:
             await self.fetcher.close()
 
 
+# The handler of each command in bot.commands.COMMANDS that Telegram offers and that has no
+# plain-text ``reply`` there (tests/test_shape.py checks the two agree).
+HANDLERS: dict[str, Handler] = {
+    "start": handlers.cmd_start,
+    "help": handlers.cmd_help,
+    "ask": handlers.cmd_ask,
+    "search": handlers.cmd_search,
+    "articles": handlers.cmd_articles,
+    "summary": handlers.cmd_summary,
+    "latest": handlers.cmd_latest,
+    "digest": handlers.cmd_digest,
+    "insights": subscriptions.cmd_insights,
+    "subscribe": subscriptions.cmd_subscribe,
+    "unsubscribe": subscriptions.cmd_unsubscribe,
+    "subscriptions": subscriptions.cmd_subscriptions,
+    "timezone": subscriptions.cmd_timezone,
+}
+
+
+def handler_of(command: Command) -> Handler:
+    """The command's handler: its own, or one that sends its plain-text reply."""
+    reply_with = command.reply
+    if reply_with is None:
+        return HANDLERS[command.name]
+
+    async def send_reply(update: Update, context: Context) -> None:
+        message = update.effective_message
+        if message is not None:
+            text = reply_with(context.engine, " ".join(context.args or []))
+            await reply(message, render.esc(text))
+
+    return send_reply
+
+
 def _register(app: BotApp) -> None:
     """Every handler; the order matters where a comment says so."""
+    chats = {
+        PRIVATE: filters.ChatType.PRIVATE,
+        GROUP: filters.ChatType.GROUPS,
+    }
+    for command in COMMANDS:
+        where = [chats[w] for w in (PRIVATE, GROUP) if w in command.where]
+        if not where and CHANNEL not in command.where:
+            continue  # the console's alone
+        callback = handler_of(command)
+        if where:
+            # Commands meet the flood gate as questions do: a user's commands count with them.
+            offered = functools.reduce(operator.or_, where)
+            app.add_handler(CommandHandler(command.name, gated(callback), filters=offered))
+        if CHANNEL in command.where:
+            # In a channel, commands arrive as channel posts (only its admins can post).
+            channel_posts = filters.UpdateType.CHANNEL_POST
+            app.add_handler(CommandHandler(command.name, callback, filters=channel_posts))
     private_or_group = filters.ChatType.PRIVATE | filters.ChatType.GROUPS
-    # Commands meet the flood gate as questions do: a user's commands count with them.
-    for name, callback in [
-        ("start", handlers.cmd_start),
-        ("help", handlers.cmd_help),
-        ("ask", handlers.cmd_ask),
-        ("search", handlers.cmd_search),
-        ("articles", handlers.cmd_articles),
-        ("summary", handlers.cmd_summary),
-        ("latest", handlers.cmd_latest),
-        ("digest", handlers.cmd_digest),
-        ("insights", subscriptions.cmd_insights),
-    ]:
-        app.add_handler(CommandHandler(name, gated(callback), filters=private_or_group))
-    for name, callback in [
-        ("subscribe", subscriptions.cmd_subscribe),
-        ("unsubscribe", subscriptions.cmd_unsubscribe),
-        ("subscriptions", subscriptions.cmd_subscriptions),
-        ("timezone", subscriptions.cmd_timezone),
-    ]:
-        app.add_handler(CommandHandler(name, gated(callback), filters=private_or_group))
-        # In a channel, commands arrive as channel posts (only its admins can post).
-        app.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.CHANNEL_POST))
     app.add_handler(
         ChatMemberHandler(subscriptions.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )

@@ -68,10 +68,10 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if not question:
         await reply(message, render.ASK_HINT)
         return
-    started = time.perf_counter()
+    asked_at, started = time.time(), time.perf_counter()
     answer = await ask(context, question)
     seconds = time.perf_counter() - started
-    keep_question(update, context, question, answer, seconds)
+    keep_question(update, context, question, answer, asked_at, seconds)
     if answer.article:
         context.chat.about = answer.article
     sent = await reply(message, render.answer_html(answer), answer_keyboard(answer))
@@ -80,10 +80,11 @@ async def answer_question(update: Update, context: Context, question: str) -> No
 
 
 def keep_question(
-    update: Update, context: Context, question: str, answer: Answer, seconds: float
+    update: Update, context: Context, question: str, answer: Answer, at: float, seconds: float
 ) -> None:
-    """With ``insights.enabled``, keep the question for the operator's report: its text,
-    whether it was answered, the article cited and the time the answer took; the chat only
+    """With ``insights.enabled``, keep the question for the operator's report: when it was
+    asked, its text, whether it was answered, the article cited and the time the answer
+    took; the chat only
     as a salted hash. Written in the background: no reply waits for it, and a database
     that does not answer loses the record, not the reply."""
     chat = update.effective_chat
@@ -96,9 +97,7 @@ def keep_question(
     async def write() -> None:
         try:
             salt = await store.insights_salt()
-            asked = Asked(
-                time.time(), chat_key(salt, chat.id), question, answer.answered, cited, seconds
-            )
+            asked = Asked(at, chat_key(salt, chat.id), question, answer.answered, cited, seconds)
             await store.record_question(asked)
         except StorageError as exc:
             log.warning("a question was not kept for the insights: %s", exc)
