@@ -33,6 +33,7 @@ from bot.feeds import FeedReader, PollResult, add_page
 from bot.library import Library
 from bot.pages import Page
 from bot.process import configure_logging, install_redaction, library_defaults, redact
+from bot.runtime import Runtime, running_beside
 from bot.service import Service, open_library
 from bot.storage import FeedState, Storage
 from bot.web import Fetcher
@@ -83,6 +84,22 @@ def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
         if worker is not None:
             worker.join(timeout=30)
         library.close()
+
+
+def _embed_small(library: Library) -> None:
+    """Embed the sentences not embedded yet now, when that takes seconds; else say that
+    the runtime does it in the background."""
+    pending = library.pending_sentences()
+    if not pending or library.read_only:
+        return
+    if pending <= SYNC_SENTENCES:
+        library.embed_pending(progress=_progress(pending))
+    else:
+        print(
+            f"note: answers are lexical until {pending:,} sentences are embedded; "
+            "that goes on in the background and is kept for next time",
+            file=sys.stderr,
+        )
 
 
 def _progress(total: int) -> Callable[[int, int], None]:
@@ -137,18 +154,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    with opened(settings) as library:
-        return Chat(library, settings, sys.stdout).run()
+    """The console chat, with the runtime beside it (as the Telegram bot has): new and
+    changed files are picked up and the feeds polled while it runs."""
+    with Service.open(_settings(args)) as service:
+        _embed_small(service.library)
+        with running_beside(Runtime(service)):
+            return Chat(service, sys.stdout).run()
 
 
 class Chat:
     """The console chat: a line that starts with "/" is a command (bot.commands), any other
     line a question."""
 
-    def __init__(self, library: Library, settings: Settings, out: TextIO) -> None:
-        self.library = library
-        self.settings = settings
+    def __init__(self, service: Service, out: TextIO) -> None:
+        self.service = service
+        self.library = service.library
         self.out = out
         self.about: str | None = None  # the article follow-ups are about
         self.done = False
@@ -241,8 +261,7 @@ class Chat:
         except argparse.ArgumentTypeError as exc:
             self.say(f"{exc}; for example: /digest 30 (1 to {MAX_DAYS} days)")
             return
-        with _serving(self.settings, self.library) as service:
-            self.say(_digest_text(service, days))
+        self.say(_digest_text(self.service, days))
 
 
 # The console's own handler of each command bot.commands offers it without a plain-text reply.
@@ -385,18 +404,6 @@ def _digest_text(service: Service, days: int) -> str:
 
 def _nothing_recent(days: int, articles: list[ArticleInfo]) -> str:
     return render.nothing_recent(days, articles)
-
-
-@contextmanager
-def _serving(settings: Settings, library: Library) -> Iterator[Service]:
-    """A service around a library already open (the chat's), for one command."""
-    storage = Storage(settings.storage.database)
-    service = Service(settings, library, storage)
-    try:
-        yield service
-    finally:
-        service.store.close()
-        storage.close()
 
 
 def cmd_subscribers(args: argparse.Namespace) -> int:

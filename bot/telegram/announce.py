@@ -9,7 +9,7 @@ restart resumes where the last one stopped, and a row that was on its way when i
 died is not sent again: Telegram has no idempotency key, and a request that left has most
 likely been delivered, so of "maybe twice" and "maybe never" only for the instant between
 the mark and the request leaving the process, the bot takes the second. On a shared
-database one process at a time is the sender (``app.Background``), so the limits hold for
+database one process at a time is the sender (``runtime.Runtime``), so the limits hold for
 the whole fleet. A chat that refuses (blocked, kicked, not found) is retried and dropped
 after ``max_failures`` refusals in a row; a RetryAfter that outlasts the policy's retries,
 and other errors, put the row back for later with back-off.

@@ -5,12 +5,10 @@ sender, embedding) from ``post_init`` to ``post_shutdown``, and polling or webho
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import operator
-import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -30,11 +28,9 @@ from telegram.ext import (
 from bot import render
 from bot.commands import CHANNEL, COMMANDS, GROUP, PRIVATE, Command
 from bot.config import Settings
-from bot.errors import BotError, StorageError
-from bot.feeds import FeedReader
-from bot.library import Changes
+from bot.errors import BotError
 from bot.process import install_redaction
-from bot.replicas import Ingester
+from bot.runtime import Runtime
 from bot.service import Service
 from bot.telegram import buttons, handlers, subscriptions
 from bot.telegram.announce import Sender
@@ -42,120 +38,20 @@ from bot.telegram.context import BotApp, BotData, Context, FloodGate, context_ty
 from bot.telegram.errors import on_error
 from bot.telegram.inline import on_inline
 from bot.telegram.lanes import ChatLanes
-from bot.telegram.lifecycle import Stopped, in_role, poll, poll_in_turn
+from bot.telegram.lifecycle import Stopped, poll, poll_in_turn
 from bot.telegram.persistence import StoragePersistence
 from bot.telegram.replies import Handler, gated
 from bot.telegram.sending import Limits, reply
 from bot.telegram.webhook import serve
-from bot.watcher import Rescan, watch
-from bot.web import Fetcher
 
 log = logging.getLogger(__name__)
 
-DIGEST_CHECK_SECONDS = 60.0
-FOLLOW_SECONDS = 1.0  # how often a process asks the shared database for new articles
 # Updates taken from Telegram and not handled yet: each waits in its chat's lane (ChatLanes)
 # for the chat's earlier ones, so that a chat that floods holds up none of the others.
 UPDATES_IN_HAND = 1024
 DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
 )
-
-
-class Background:
-    """The bot's background work, started after start-up and stopped before shutdown: the
-    corpus watcher, the feed reader, the outbox sender, digests, and embedding new articles'
-    sentences."""
-
-    def __init__(self, service: Service, sender: Sender, data: BotData) -> None:
-        self.service = service
-        self.sender = sender
-        self.data = data
-        self._tasks: set[asyncio.Task[Any]] = set()
-        self.fetcher: Fetcher | None = None
-
-    def start(self) -> None:
-        settings, store = self.service.settings, self.service.store
-        if not store.shared:  # this process does everything
-            if settings.announcements.enabled:
-                self._spawn(self.sender.run(), "announcements")
-            self._spawn(self.ingest(self.rescan), "watcher")
-        else:  # one sender and one ingester in the fleet; every process follows the corpus
-            if settings.announcements.enabled:
-                self._spawn(in_role(store, "sender", self.sender.take_over), "announcements")
-            folder = settings.corpus.folder
-            ingester = Ingester(store.storage, folder, settings.corpus.max_file_bytes)
-            self._spawn(
-                in_role(store, "ingester", lambda: self.ingest(ingester.publish_async)),
-                "ingester",
-            )
-            self._spawn(self.follow(), "follower")
-        self._spawn(self.service.library.embed_in_background(self.data.stop), "embedding")
-        self._spawn(self.digests(), "digests")
-
-    async def ingest(self, rescan: Rescan) -> None:
-        """Watch the corpus folder (calling ``rescan`` with what changed), and poll the feeds,
-        which write into it."""
-        settings = self.service.settings
-        work = [watch(settings.corpus.folder, settings.corpus.rescan_seconds, rescan)]
-        if settings.corpus.feeds:
-            self.fetcher = self.fetcher or Fetcher(settings.web.limits)
-            work.append(FeedReader(settings, self.service.store, self.fetcher).run())
-        await asyncio.gather(*work)
-
-    async def follow(self) -> None:
-        """On a shared database: take up what the ingester records, every second."""
-        while True:
-            try:
-                changes = await self.service.sync()
-                if changes.added or changes.changed:
-                    self.sender.wake.set()
-                    self._spawn(
-                        self.service.library.embed_in_background(self.data.stop), "embedding"
-                    )
-            except StorageError as exc:  # the database is away: answers come from the index
-                log.warning("following the corpus waits for the database: %s", exc)
-            except Exception:  # a failing database must not stop following for good
-                log.exception("following the corpus failed; will try again")
-            await asyncio.sleep(FOLLOW_SECONDS)
-
-    async def digests(self) -> None:
-        """Every minute: queue the digests whose hour has come, and wake the sender; and
-        forget the questions kept for the insights longer than ``insights.keep_days``."""
-        while True:
-            try:
-                if await self.service.store.run(self.service.queue_digests):
-                    self.sender.wake.set()
-                keep = self.service.settings.insights.keep_days
-                await self.service.store.forget_questions(time.time() - keep * 86400.0)
-            except StorageError as exc:
-                log.warning("queueing digests waits for the database: %s", exc)
-            except Exception:  # a failing database must not stop the digests for good
-                log.exception("queueing digests failed; will try again")
-            await asyncio.sleep(DIGEST_CHECK_SECONDS)
-
-    async def rescan(self, names: set[str] | None) -> Changes:
-        """What the watcher calls: reload, queue announcements, embed what is new."""
-        changes = await self.service.rescan(names)
-        if changes.added or changes.changed:
-            self.sender.wake.set()
-            self._spawn(self.service.library.embed_in_background(self.data.stop), "embedding")
-        return changes
-
-    def _spawn(self, work: Coroutine[Any, Any, Any], name: str) -> None:
-        task = asyncio.create_task(work, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def stop(self) -> None:
-        self.data.stop.set()
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        if self.fetcher is not None:
-            await self.fetcher.close()
 
 
 # The handler of each command in bot.commands.COMMANDS that Telegram offers and that has no
@@ -272,7 +168,7 @@ def build_application(service: Service) -> BotApp:
         base = telegram.base_url
         builder = builder.base_url(base).base_file_url(base.replace("/bot", "/file/bot"))
     app: BotApp = builder.build()
-    background = Background(service, Sender(app.bot, service), data)
+    background = Runtime(service, Sender(app.bot, service), data.stop)
 
     async def post_init(app: BotApp) -> None:
         await _introduce(app)

@@ -4,8 +4,7 @@ once what it waits for while the Bot API cannot be reached, and again when it is
 webhook server (``webhook.serve``), and polling on a database shared by several processes
 (``poll_in_turn``), where Telegram hands updates to one ``getUpdates`` caller at a time, so
 one process at a time (the ``poller`` role) asks and the others stand by to take over the
-moment it dies. ``in_role`` is how any fleet role (poller, sender, ingester) is held: an
-advisory lock on the shared database, taken over when its holder dies.
+moment it dies (``bot.runtime.in_role`` holds the role).
 
 A poller that loses the database (and with it its lock) keeps polling and answering from
 its own index: while the database does not answer, no other process can take the role
@@ -23,22 +22,20 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import Updater
 
-from bot.db import Leader
 from bot.errors import BotError
+from bot.runtime import in_role
 from bot.service import Service
-from bot.store import Store
 from bot.telegram.context import BotApp
 
 log = logging.getLogger(__name__)
 
-ROLE_SECONDS = 1.0  # how often a process checks its role, or tries to take one
 POLLER_TAKEOVER_SECONDS = 3.0  # a new poller waits this long: a cut-off one has stopped
 
 
@@ -126,70 +123,6 @@ def _updater(app: BotApp) -> Updater:
     if app.updater is None:
         raise BotError("the application was built without an updater; polling needs one")
     return app.updater
-
-
-async def in_role(
-    store: Store,
-    role: str,
-    work: Callable[[], Coroutine[Any, Any, Any]],
-    *,
-    rival: asyncio.Event | None = None,
-) -> None:
-    """Do ``work`` while this process holds ``role`` in the fleet; try to take the role
-    every second while another process holds it, and stop the work if it is lost. With
-    ``rival`` (the poller's), a role lost with the database keeps its work going until
-    another process is seen to hold it (``rival`` set says so too)."""
-    leader = store.leader(role)
-    try:
-        while True:
-            if not await store.lead(leader.acquire):
-                await asyncio.sleep(ROLE_SECONDS)
-                continue
-            log.info("this process is now the fleet's %s", role)
-            task = asyncio.create_task(work(), name=role)
-            try:
-                await _hold(store, leader, role, task, rival)
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-    finally:
-        await store.lead(leader.release)
-
-
-async def _hold(
-    store: Store, leader: Leader, role: str, task: asyncio.Task[Any], rival: asyncio.Event | None
-) -> None:
-    """Until the work ends or the role is lost (see ``in_role``)."""
-    while not task.done():
-        await asyncio.wait({task}, timeout=ROLE_SECONDS)
-        if task.done() or await store.lead(leader.held):
-            continue
-        if rival is None:
-            log.warning("lost the %s role; another process takes it", role)
-            return
-        log.warning("lost the database, and with it the %s role; carrying on meanwhile", role)
-        if not await _cut_off(store, leader, role, task, rival):
-            return
-
-
-async def _cut_off(
-    store: Store, leader: Leader, role: str, task: asyncio.Task[Any], rival: asyncio.Event
-) -> bool:
-    """Keep the work going while the database does not answer: True once the role is
-    held again, False once another process holds it."""
-    rival.clear()
-    while not task.done():
-        if rival.is_set():
-            log.warning("another process is the fleet's %s now, Telegram says; stopping", role)
-            return False
-        held = await store.lead(leader.acquire)
-        if held is not None:
-            who = "this process" if held else "another process; stopping"
-            log.warning("the database answers again: the fleet's %s is %s", role, who)
-            return held
-        await asyncio.wait({task}, timeout=ROLE_SECONDS)
-    return True
 
 
 async def poll_in_turn(app: BotApp, service: Service, retries: int) -> None:
