@@ -32,10 +32,11 @@ from pathlib import Path
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
-from bot.config import Settings
-from bot.process import library_defaults
-from bot.service import Service
-from bot.storage import Delivery, Storage
+from bot.core.records import Delivery
+from bot.runtime.config import Settings
+from bot.runtime.process import library_defaults
+from bot.runtime.service import Service
+from bot.store.storage import Storage
 from bot.telegram.announce import Sender
 from bot.telegram.sending import Limits
 from tests.support.fake_bot_api import TOKEN, FakeBotApi

@@ -41,7 +41,7 @@ from bot.core.answer import Engine, EngineSettings
 from bot.core.corpus import Article, Paragraph
 from bot.core.evaluate import add_typos
 from bot.core.index import CorpusIndex, Stamp
-from bot.library import Library
+from bot.runtime.library import Library
 
 FUNCTION_WORDS = "the of and to in a is that for it as was with by on at from".split()
 SYLLABLES = "ka ri to me lo sa vi ne du ra po li an er ul os ti ba go fe mu".split()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.engine import make_articles, make_questions
 from bot.core.answer import EngineSettings
-from bot.library import Library
+from bot.runtime.library import Library
 
 
 def write_corpus(folder: Path, count: int) -> list[str]:

@@ -36,12 +36,12 @@ from typing import Any
 
 import httpx
 
-from bot.storage import Storage
+from bot.store.storage import Storage
 from tests.support import updates as u
+from tests.support.articles import NEW_ARTICLE, announcements, drop
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fleet import Fleet, most_in_one_second
 from tests.support.postgres import new_database, start_postgres
-from tests.telegram.test_announcements import NEW_ARTICLE, announcements, drop
 
 LIFTED = (
     "announcements:\n  global_per_second: 1000000\n  group_per_minute: 1000000\n"

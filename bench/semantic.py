@@ -34,9 +34,9 @@ from bench.engine import (
 )
 from bot.core.answer import EngineSettings
 from bot.core.dense import DEFAULT_MODEL
-from bot.library import Library
-from bot.process import embedder as load_embedder
-from bot.process import reader as load_reader
+from bot.runtime.library import Library
+from bot.runtime.process import embedder as load_embedder
+from bot.runtime.process import reader as load_reader
 
 CHILD = "bench.semantic"  # the module a measurement runs in, in its child process
 

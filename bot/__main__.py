@@ -1,5 +1,5 @@
-"""python -m bot → bot.cli.main."""
+"""python -m bot → bot.console.cli.main."""
 
-from bot.cli import main
+from bot.console.cli import main
 
 raise SystemExit(main())

@@ -22,9 +22,9 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Settings, load_settings
-from bot.errors import BotError
-from bot.redact import redact
+from bot.core.errors import BotError
+from bot.core.redact import redact
+from bot.runtime.config import Settings, load_settings
 
 DEFAULT_CONFIG = Path("/etc/corpus-bot/bot.yaml")
 TIMEOUT_SECONDS = 3  # libpq's connect_timeout takes whole seconds (at least 2)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.answer import Engine
 from bot.core.corpus import load_corpus
-from bot.process import library_defaults
+from bot.runtime.process import library_defaults
 from tests.support.fake_site import FakeSite
 from tests.support.paths import SEEDS
 from tests.support.postgres import new_database, start_postgres

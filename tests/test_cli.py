@@ -20,9 +20,9 @@ from typing import Protocol
 
 import pytest
 
-from bot import render
-from bot.cli import CHAT_HANDLERS, build_parser, main
-from bot.commands import COMMANDS, CONSOLE
+from bot.console.cli import CHAT_HANDLERS, build_parser, main
+from bot.runtime import render
+from bot.runtime.commands import COMMANDS, CONSOLE
 from tests.support.fake_site import FakeSite, article_page, rss
 from tests.support.paths import ROOT, SEED_QUESTIONS, SEEDS, SQUAD
 
@@ -233,7 +233,7 @@ class TestAnnouncementCommands:
     def test_announce_queues_and_subscribers_lists(
         self, tmp_path: Path, own_config: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        from bot.storage import Storage
+        from bot.store.storage import Storage
 
         storage = Storage(tmp_path / "bot.sqlite3")
         storage.subscribe(42, 0, "private", "Ada")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.errors import ConfigError
+from bot.core.errors import ConfigError
+from bot.runtime.config import load_settings
 from tests.support.paths import ROOT
 
 TOKEN = "123456:ABC-secret-token"
@@ -204,9 +204,9 @@ class TestDatabase:
         assert "hunter2" not in str(info.value)
 
     def test_a_sqlite_url_names_the_file(self, tmp_path: Path) -> None:
-        text = "storage:\n  url: sqlite:///state/bot.db\n"
+        text = "storage:\n  url: sqlite:///state/bot.store.db\n"
         settings = load_settings(write(tmp_path, text), {}, base=tmp_path)
-        assert settings.storage.database == tmp_path / "state" / "bot.db"
+        assert settings.storage.database == tmp_path / "state" / "bot.store.db"
 
     def test_a_password_parameter_in_the_config_file_is_refused(self, tmp_path: Path) -> None:
         text = "storage:\n  url: postgresql://bot@db.example/bot?password=hunter2\n"
@@ -264,7 +264,7 @@ class TestPaths:
 
 
 def test_a_missing_corpus_folder_is_made_with_the_examples(tmp_path: Path) -> None:
-    from bot.service import make_corpus
+    from bot.runtime.service import make_corpus
 
     folder = tmp_path / "deep" / "articles"
     make_corpus(folder)
@@ -276,8 +276,8 @@ def test_a_missing_corpus_folder_is_made_with_the_examples(tmp_path: Path) -> No
 
 
 def test_a_corpus_folder_that_cannot_be_made_is_one_clear_error(tmp_path: Path) -> None:
-    from bot.errors import CorpusError
-    from bot.service import make_corpus
+    from bot.core.errors import CorpusError
+    from bot.runtime.service import make_corpus
 
     (tmp_path / "a-file").write_text("not a folder", "utf-8")
     with pytest.raises(CorpusError, match="cannot be made"):

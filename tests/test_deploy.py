@@ -26,8 +26,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import Settings, load_settings
-from bot.redact import has_credentials
+from bot.core.redact import has_credentials
+from bot.runtime.config import Settings, load_settings
 from tests.support.paths import ROOT
 
 DEPLOY = ROOT / "deploy"

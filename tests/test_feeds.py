@@ -16,11 +16,13 @@ from typing import Any
 
 import pytest
 
-from bot.config import Feed, Settings, load_settings
 from bot.core.corpus import load_article
-from bot.feeds import FeedReader, add_page, article_id
-from bot.service import Service
-from bot.web import Fetcher
+from bot.core.records import Feed
+from bot.runtime.background import feed_plan
+from bot.runtime.config import Settings, load_settings
+from bot.runtime.service import Service
+from bot.sources.feeds import FeedReader, add_page, article_id
+from bot.sources.web import Fetcher
 from tests.support.fake_site import FakeSite, article_page, atom, rss
 
 FERRY = [
@@ -67,12 +69,12 @@ def fixture_service(settings: Settings) -> Iterator[Service]:
 @pytest.fixture(name="reader")
 async def fixture_reader(service: Service) -> AsyncIterator[FeedReader]:
     async with Fetcher(service.settings.web.limits) as fetcher:
-        yield FeedReader(service.settings, service.store, fetcher)
+        yield FeedReader(feed_plan(service.settings), service.store, fetcher)
 
 
 async def poll(reader: FeedReader, service: Service, url: str | None = None) -> tuple[str, ...]:
     """One poll, then the corpus rescanned as the watcher would (files settled)."""
-    feed = Feed(url) if url else reader.settings.corpus.feeds[0]
+    feed = Feed(url) if url else reader.plan.feeds[0]
     result = await reader.poll_logged(feed)
     names = result.written if result else ()
     for name in names:
@@ -197,7 +199,7 @@ class TestFeeds:
         summary = "&lt;p&gt;The night ferry carries &lt;b&gt;reindeer cheese&lt;/b&gt;.&lt;/p&gt;"
         entry = item("/ferry", "Night ferries return", site, description=summary)
         site.serve("/feed.xml", rss([entry]), media_type="application/rss+xml")
-        with caplog.at_level(logging.WARNING, logger="bot.feeds"):
+        with caplog.at_level(logging.WARNING, logger="bot.sources.feeds"):
             (name,) = await poll(reader, service)
         article = read(service, name)
         assert [p.text for p in article.paragraphs] == ["The night ferry carries reindeer cheese."]
@@ -227,7 +229,7 @@ class TestFeeds:
         site.serve("/feed.xml", body, status=status, media_type="application/xml")
         site.serve("/ferry", article_page("Night ferries return", FERRY))
         site.serve("/good.xml", rss([item("/ferry", "Night ferries return", site)]))
-        with caplog.at_level(logging.WARNING, logger="bot.feeds"):
+        with caplog.at_level(logging.WARNING, logger="bot.sources.feeds"):
             assert await poll(reader, service) == ()
             assert len(await poll(reader, service, site.url("/good.xml"))) == 1
         (line,) = [r.getMessage() for r in caplog.records]
@@ -255,9 +257,12 @@ class TestFeeds:
         feed = [item("/ferry", "Night ferries return", site)]
         site.serve("/feed.xml", rss(feed), media_type="application/rss+xml", etag='"v1"')
         async with Fetcher(settings.web.limits) as fetcher:
-            assert len(await poll(FeedReader(settings, service.storage, fetcher), service)) == 1
+            assert (
+                len(await poll(FeedReader(feed_plan(settings), service.store, fetcher), service))
+                == 1
+            )
         async with Fetcher(settings.web.limits) as fetcher:  # a new reader: a restart
-            again = FeedReader(settings, service.storage, fetcher)
+            again = FeedReader(feed_plan(settings), service.store, fetcher)
             assert await poll(again, service) == ()
         assert site.asked("/feed.xml")[-1].headers["If-None-Match"] == '"v1"'
         state = service.storage.feed_state(site.url("/feed.xml"))
@@ -278,7 +283,7 @@ class TestWhatWaits:
             items.append(item(f"/story{n}", f"Story number {n}", site))
         site.serve("/feed.xml", rss(items), media_type="application/rss+xml", etag='"v1"')
         async with Fetcher(settings.web.limits) as fetcher:
-            reader = FeedReader(settings, service.storage, fetcher)
+            reader = FeedReader(feed_plan(settings), service.store, fetcher)
             counts = [len(await poll(reader, service)) for _ in range(4)]
         assert counts == [2, 2, 1, 0]
         asked = [r.headers.get("If-None-Match") for r in site.asked("/feed.xml")]
@@ -399,7 +404,7 @@ class TestInnerAddresses:
             {"title": "Named", "link": f"http://localhost:{site.port}/ferry", "description": "N."},
         ]
         site.serve("/feed.xml", rss(entries), media_type="application/rss+xml")
-        with caplog.at_level(logging.WARNING, logger="bot.feeds"):
+        with caplog.at_level(logging.WARNING, logger="bot.sources.feeds"):
             names = await poll(reader, service)
         assert len(names) == 3 and inner_site.requests == [] and site.asked("/ferry") == []
         texts = [p.text for n in names for p in read(service, n).paragraphs]
@@ -416,7 +421,7 @@ class TestInnerAddresses:
         entry = {"title": "Night ferries", "link": inner_site.url("/ferry"), "description": "x"}
         site.serve("/feed.xml", rss([entry]), media_type="application/rss+xml")
         async with Fetcher(settings.web.limits) as fetcher:
-            (name,) = await poll(FeedReader(settings, service.storage, fetcher), service)
+            (name,) = await poll(FeedReader(feed_plan(settings), service.store, fetcher), service)
         assert [p.text for p in read(service, name).paragraphs] == FERRY
 
 

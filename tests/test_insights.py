@@ -1,6 +1,6 @@
-"""What the readers asked (``bot.insights``): the figures, the grouping of the questions the
-bot could not answer, the storage that keeps them (and keeps nothing when off), the console
-report, and the page as a real browser draws it."""
+"""What the readers asked (``bot.runtime.insights``): the figures, the grouping of the
+questions the bot could not answer, the storage that keeps them (and keeps nothing when
+off), the console report, and the page as a real browser draws it."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from bot import insights
-from bot.cli import main
-from bot.config import load_settings
-from bot.insights import chat_key, group_refused, report
-from bot.storage import Asked, Storage
+from bot.console.cli import main
+from bot.core.records import Asked
+from bot.runtime import insights
+from bot.runtime.config import load_settings
+from bot.runtime.insights import chat_key, group_refused, report
+from bot.store.storage import Storage
 from tests.support.paths import SEEDS
 
 UTC = dt.UTC
@@ -67,7 +68,7 @@ class TestReport:
         assert r.p50_ms == 50.0
 
     def test_similar_questions_group_by_meaning_with_the_model(self) -> None:
-        from bot.process import embedder
+        from bot.runtime.process import embedder
 
         model = embedder("minilm", 1)
         assert model is not None

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-import bot.library
+import bot.runtime.library
 from bot.core.answer import EngineSettings
 from bot.core.dense import DEFAULT_MODEL, Embedder, VectorStore
 from bot.core.index import CorpusIndex, IndexDamaged
-from bot.library import Library, index_folder
-from bot.process import embedder as load_embedder
+from bot.runtime.library import Library, index_folder
+from bot.runtime.process import embedder as load_embedder
 from tests.support.disk import fill, junk_at, junk_inside, small_disk
 from tests.support.paths import SEEDS
 
@@ -55,13 +55,13 @@ def fixture_embedder() -> Embedder:
 def fixture_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every article file the library parses."""
     seen: list[Path] = []
-    real = bot.library.load_article
+    real = bot.runtime.library.load_article
 
     def counting(path: Path, max_bytes: int) -> object:
         seen.append(path)
         return real(path, max_bytes)
 
-    monkeypatch.setattr(bot.library, "load_article", counting)
+    monkeypatch.setattr(bot.runtime.library, "load_article", counting)
     return seen
 
 
@@ -105,7 +105,7 @@ class TestRestart:
         removed = sorted(corpus_dir.iterdir())[0]
         removed.unlink()
         (corpus_dir / "ferries.txt").write_text(NEW_ARTICLE, encoding="utf-8")
-        with caplog.at_level(logging.INFO, logger="bot.library"):
+        with caplog.at_level(logging.INFO, logger="bot.runtime.library"):
             library = _open(corpus_dir, tmp_path / "index")
         assert {a.id for a in library.engine.articles} == {
             "ferries",

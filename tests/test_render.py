@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.core.answer import Answer, Citation, Engine
-from bot.render import answer_html, answer_text, esc, split_html
+from bot.runtime.render import answer_html, answer_text, esc, split_html
 
 
 def test_html_escapes_user_and_article_text() -> None:

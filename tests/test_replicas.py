@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.corpus import read_text
-from bot.replicas import Ingester, Mirror
-from bot.storage import Storage
+from bot.runtime.replicas import Ingester, Mirror
+from bot.store.storage import Storage
 from tests.support.paths import SEEDS
 
 
@@ -64,7 +64,7 @@ def test_a_broken_file_is_warned_of_once_and_not_recorded(
     (source / "broken.txt").write_bytes(b"\xff\xfe\x00 not text")
     settled(source)
     ingester = Ingester(store, source, 2_000_000)
-    with caplog.at_level(logging.WARNING, logger="bot.replicas"):
+    with caplog.at_level(logging.WARNING, logger="bot.runtime.replicas"):
         ingester.publish()
         ingester.publish()
     assert len([r for r in caplog.records if "broken.txt" in r.getMessage()]) == 1
@@ -167,7 +167,7 @@ def test_a_file_written_after_the_ingester_started_replaces_the_record(
 ) -> None:
     """A feed writing a newer version of a recorded article into the new ingester's empty
     folder: written after it started, so it is no older copy."""
-    monkeypatch.setattr("bot.replicas.SETTLE_SECONDS", 0.0)
+    monkeypatch.setattr("bot.runtime.replicas.SETTLE_SECONDS", 0.0)
     write(tmp_path / "one", "a.txt", A)
     Ingester(store, tmp_path / "one", 2_000_000).publish()
     (tmp_path / "two").mkdir()
@@ -212,7 +212,7 @@ def test_an_emptied_folder_is_taken_for_one_not_mounted(
     ingester = Ingester(store, source, 2_000_000)
     ingester.publish()
     (source / "a.txt").unlink()
-    with caplog.at_level(logging.WARNING, logger="bot.replicas"):
+    with caplog.at_level(logging.WARNING, logger="bot.runtime.replicas"):
         ingester.publish()
         ingester.publish()
     assert list(store.corpus_hashes()) == ["a.txt"]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import load_settings
-from bot.errors import StorageError
-from bot.service import Service, last_schedule, period_key, period_window, zone_of
+from bot.core.errors import StorageError
+from bot.runtime.config import load_settings
+from bot.runtime.service import Service, last_schedule, period_key, period_window, zone_of
 from tests.test_library import NEW_ARTICLE
 
 

@@ -1,6 +1,7 @@
-"""The house's shape, read from the syntax tree: imports run down the floors (Telegram and
-the command line on top, the service and storage below them, the core at the bottom)
-without a circle, and the Telegram front is made of short functions."""
+"""The house's shape, read from the syntax tree: the package's rooms (core, sources, store,
+runtime, and the fronts: Telegram and the console) import only the rooms below them, without
+a circle; nothing on the event loop calls the synchronous store; the commands come from one
+table; and the Telegram front is made of short functions."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 from tests.support.paths import ROOT
 
 PACKAGE = ROOT / "bot"
-TOP = ("bot.telegram", "bot.cli", "bot.__main__")
+TOP = ("bot.telegram", "bot.console", "bot.__main__")
 
 
 def _module(path: Path, root: Path = ROOT) -> str:
@@ -59,11 +60,48 @@ def test_no_import_circle() -> None:
             visit(module, [module])
 
 
+# The rooms, and the rooms each may import from: the core is pure; the sources (the folder
+# watcher, feeds, web pages) and the store (the databases and the store's async face) stand
+# on it alone; the runtime (the service, the live library, the fleet's roles, the
+# background work, the settings) brings them together; the fronts (Telegram, the console)
+# stand on the runtime and never reach past it.
+ROOMS = {
+    "bot.core": {"bot.core"},
+    "bot.sources": {"bot.core", "bot.sources"},
+    "bot.store": {"bot.core", "bot.store"},
+    "bot.runtime": {"bot.core", "bot.sources", "bot.store", "bot.runtime", "bot"},
+    "bot.telegram": {"bot.core", "bot.runtime", "bot.telegram"},
+    # the command line is also what starts the Telegram front (``run``, ``announce --now``)
+    "bot.console": {"bot.core", "bot.runtime", "bot.console", "bot.telegram"},
+    "bot.__main__": {"bot.console"},
+}
+
+
+def _room(module: str) -> str | None:
+    return next((room for room in ROOMS if _under(module, (room,))), None)
+
+
+def test_every_module_is_in_a_room() -> None:
+    loose = [m for m in _graph() if m != "bot" and _room(m) is None]
+    assert loose == [], "modules outside the rooms: " + ", ".join(loose)
+
+
+def test_each_room_imports_only_the_rooms_below_it() -> None:
+    wrong = []
+    for module, deps in _graph().items():
+        room = _room(module)
+        if room is None:
+            continue
+        wrong += [
+            f"{module} imports {dep}"
+            for dep in sorted(deps)
+            if (_room(dep) or dep) not in ROOMS[room]
+        ]
+    assert wrong == []
+
+
 def test_imports_never_run_back_up_a_floor() -> None:
     for module, deps in _graph().items():
-        if _under(module, ("bot.core",)):
-            above = [d for d in deps if not _under(d, ("bot.core", "bot.errors"))]
-            assert above == [], f"{module} imports {above}"
         if not _under(module, TOP):
             above = [d for d in deps if _under(d, TOP)]
             assert above == [], f"{module} imports {above}"
@@ -87,7 +125,7 @@ NO_DATABASE_CALL = {"leader"}  # Storage methods that only make an object
 
 def _storage_methods(package: Path) -> set[str]:
     """The synchronous store's methods that call the database."""
-    tree = ast.parse((package / "storage.py").read_text(encoding="utf-8"))
+    tree = ast.parse((package / "store" / "storage.py").read_text(encoding="utf-8"))
     (storage,) = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Storage"]
     return {
         node.name
@@ -157,7 +195,7 @@ def _blocking(
 def blocking_calls_on_the_loop(package: Path) -> list[str]:
     """Every place an ``async def`` in the package uses the synchronous store, directly or
     by calling a synchronous function of the package that does, instead of awaiting the
-    store's async face (``bot.store.Store``)."""
+    store's async face (``bot.store.face.Store``)."""
     methods = _storage_methods(package)
     functions = _functions(package)
     blocking = _blocking(functions, methods)
@@ -189,7 +227,7 @@ def test_no_async_def_calls_the_synchronous_store() -> None:
 
 def test_commands_come_from_the_one_table() -> None:
     """No front names a slash command of its own: Telegram's CommandHandlers and the menu
-    take their names from ``bot.commands.COMMANDS``, and the console's chat too (the
+    take their names from ``bot.runtime.commands.COMMANDS``, and the console's chat too (the
     handler maps are keyed by the table's names, checked in tests/telegram/test_commands.py)."""
     literal = []
     for path in PACKAGE.rglob("*.py"):
@@ -202,3 +240,15 @@ def test_commands_come_from_the_one_table() -> None:
             ):
                 literal.append(f"{path.name}:{node.lineno}")
     assert literal == []
+
+
+def test_benches_and_helpers_import_no_test_module() -> None:
+    """What benches share with tests lives in ``tests/support/``, never in a test module."""
+    wrong = []
+    for folder in (ROOT / "bench", ROOT / "tests" / "support"):
+        for path in folder.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+                if module.startswith("tests.") and not module.startswith("tests.support"):
+                    wrong.append(f"{path.relative_to(ROOT)} imports {module}")
+    assert wrong == []

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import BotError, StorageError
-from bot.storage import MIGRATIONS, PG_MIGRATIONS, Storage
+from bot.core.errors import BotError, StorageError
+from bot.store.storage import MIGRATIONS, PG_MIGRATIONS, Storage
 
 
 @pytest.fixture(name="store", params=["sqlite", "postgresql"])
@@ -302,9 +302,9 @@ class TestFaults:
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """Not "cannot rollback", which is what a half-done migration used to show."""
-        import bot.storage
+        import bot.store.storage
 
-        monkeypatch.setattr(bot.storage, "MIGRATIONS", ("CREATE TABLE t (x); NONSENSE;",))
+        monkeypatch.setattr(bot.store.storage, "MIGRATIONS", ("CREATE TABLE t (x); NONSENSE;",))
         with pytest.raises(StorageError) as info:
             Storage(tmp_path / "bot.sqlite3")
         assert "NONSENSE" in str(info.value) and "rollback" not in str(info.value)
@@ -313,7 +313,7 @@ class TestFaults:
 def test_migrate_command_brings_postgresql_up_to_date(
     pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.cli import main
+    from bot.console.cli import main
 
     monkeypatch.setenv("BOT_DATABASE_URL", pg_url)
     assert main(["migrate"]) == 0

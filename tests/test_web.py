@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from bot.addresses import public
-from bot.errors import FetchError
-from bot.web import Fetcher, WebLimits, retry_after
+from bot.core.errors import FetchError
+from bot.sources.addresses import public
+from bot.sources.web import Fetcher, WebLimits, retry_after
 from tests.support.fake_site import FakeSite
 
 UA = "corpus-bot/test (+tests)"

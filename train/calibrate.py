@@ -20,7 +20,7 @@ import bot.core.answer as answer_module
 from bot.core.answer import Engine, EngineSettings
 from bot.core.corpus import load_corpus
 from bot.core.evaluate import Case, add_typos, is_correct, load_cases
-from bot.process import embedder, reader
+from bot.runtime.process import embedder, reader
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SETS = (

@@ -18,9 +18,11 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz, process, utils
 
+from bot.core.backends import Vectors, open_index, open_vectors
 from bot.core.corpus import Article, ArticleInfo
-from bot.core.dense import Embedder, VectorStore
-from bot.core.index import CorpusIndex, Retriever, Sentence, Stamp, content_hash
+from bot.core.dense import Embedder
+from bot.core.errors import UnknownArticle
+from bot.core.index import Retriever, Sentence, Stamp, content_hash
 from bot.core.query import (
     ARTICLE_WORDS,
     META_WORDS,
@@ -47,7 +49,6 @@ from bot.core.rank import (
 from bot.core.read import Passage, Reader, Reading
 from bot.core.summary import summarize
 from bot.core.text import leans_back, normalize, stem, terms, words
-from bot.errors import UnknownArticle
 
 MAX_ANSWER_CHARS = 400
 # Kinds of question whose answer must hold the kind of thing asked for (for numbers and
@@ -170,7 +171,7 @@ class Semantic:
     """The dense stage: the model that embeds questions and the corpus's vectors."""
 
     embedder: Embedder
-    store: VectorStore
+    store: Vectors
 
 
 class Engine:
@@ -201,11 +202,11 @@ class Engine:
     ) -> Engine:
         """An engine over articles held in memory (tests, benchmarks, one-off use); with an
         embedder, every sentence is embedded first and the semantic stage is on."""
-        index = CorpusIndex(None)
+        index = open_index(None)
         view = index.apply([(a, Stamp()) for a in articles])
         semantic = None
         if embedder is not None:
-            store = VectorStore(None, embedder.id, embedder.dim)
+            store = open_vectors(None, embedder.id, embedder.dim)
             units = list(dict.fromkeys(u for aid in view.entries for u in view.units(aid)))
             store.add([content_hash(u) for u in units], embedder.embed(units))
             semantic = Semantic(embedder, store)

@@ -27,10 +27,10 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.errors import ArticleError, CorpusError
 from bot.core.safeyaml import YamlError
 from bot.core.safeyaml import load as load_yaml
 from bot.core.text import normalize, split_sentences
-from bot.errors import ArticleError, CorpusError
 
 log = logging.getLogger(__name__)
 

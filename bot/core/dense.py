@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.errors import ConfigError
+from bot.core.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

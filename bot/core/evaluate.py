@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.answer import Answer, Engine
+from bot.core.errors import BotError
 from bot.core.safeyaml import YamlError
 from bot.core.safeyaml import load as load_yaml
 from bot.core.text import normalize
-from bot.errors import BotError
 
 
 @dataclass(frozen=True)

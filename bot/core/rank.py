@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from bot.core.dense import FloatArray, VectorStore
+from bot.core.backends import Vectors
+from bot.core.dense import FloatArray
 from bot.core.index import Retriever, Sentence, WeightedWord, content_hash
 from bot.core.query import (
     Query,
@@ -81,7 +82,7 @@ class DenseQuery:
     """The question as the dense stage sees it: its vector, and the corpus's vectors."""
 
     vector: FloatArray
-    store: VectorStore
+    store: Vectors
 
 
 @dataclass

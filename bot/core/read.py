@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.dense import onnx_session
-from bot.errors import ConfigError
+from bot.core.errors import ConfigError
 
 DEFAULT_READER = "default"
 _MODELS = Path(__file__).parent / "models"

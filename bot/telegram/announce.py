@@ -27,10 +27,10 @@ import time
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from bot import render
 from bot.core.answer import Engine
-from bot.service import Service, period_window
-from bot.storage import QUICK_SECONDS, Delivery
+from bot.core.records import QUICK_SECONDS, Delivery
+from bot.runtime import render
+from bot.runtime.service import Service, period_window
 from bot.telegram.keyboards import announcement_keyboard
 from bot.telegram.sending import before_request, retry_seconds
 

@@ -25,13 +25,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import render
-from bot.commands import CHANNEL, COMMANDS, GROUP, PRIVATE, Command
-from bot.config import Settings
-from bot.errors import BotError
-from bot.process import install_redaction
-from bot.runtime import Runtime
-from bot.service import Service
+from bot.core.errors import BotError
+from bot.runtime import render
+from bot.runtime.background import Runtime
+from bot.runtime.commands import CHANNEL, COMMANDS, GROUP, PRIVATE, Command
+from bot.runtime.config import Settings
+from bot.runtime.process import install_redaction
+from bot.runtime.service import Service
 from bot.telegram import buttons, handlers, subscriptions
 from bot.telegram.announce import Sender
 from bot.telegram.context import BotApp, BotData, Context, FloodGate, context_types
@@ -54,7 +54,7 @@ DEFAULTS = Defaults(
 )
 
 
-# The handler of each command in bot.commands.COMMANDS that Telegram offers and that has no
+# The handler of each command in bot.runtime.commands.COMMANDS that Telegram offers and that has no
 # plain-text ``reply`` there (tests/test_shape.py checks the two agree).
 HANDLERS: dict[str, Handler] = {
     "start": handlers.cmd_start,
@@ -159,7 +159,7 @@ def build_application(service: Service) -> BotApp:
         .token(settings.token)
         .context_types(context_types(data))
         .rate_limiter(Limits(settings.announcements))
-        .persistence(StoragePersistence(service.store))
+        .persistence(StoragePersistence(service))
         .arbitrary_callback_data(True)
         .defaults(DEFAULTS)
         .concurrent_updates(ChatLanes(UPDATES_IN_HAND))

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler, InvalidCallbackData
 
-from bot import render
+from bot.runtime import render
 from bot.telegram.context import Context
 from bot.telegram.keyboards import (
     ArticlesPage,

@@ -12,7 +12,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.core.answer import Engine
-from bot.service import Service
+from bot.runtime.service import Service
 
 
 class FloodGate:

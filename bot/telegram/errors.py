@@ -8,7 +8,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot import render
+from bot.runtime import render
 from bot.telegram.context import Context
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ import re
 
 from telegram import Message, MessageEntity, Update
 
-from bot import render
 from bot.core.answer import MAX_QUESTION_CHARS
-from bot.errors import UnknownArticle
+from bot.core.errors import UnknownArticle
+from bot.runtime import render
 from bot.telegram.context import Context
 from bot.telegram.keyboards import answer_keyboard, articles_page, search_page
 from bot.telegram.replies import answer_question, ask, flooded, send_summary

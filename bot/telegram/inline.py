@@ -10,8 +10,8 @@ from typing import Any
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
-from bot import render
 from bot.core.answer import MAX_QUESTION_CHARS, Engine
+from bot.runtime import render
 from bot.telegram.context import Context, LruCache
 
 PAGE = 10

@@ -15,9 +15,9 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import render
 from bot.core.answer import Answer, ArticleHit, Citation
 from bot.core.summary import LONG, SHORT
+from bot.runtime import render
 from bot.telegram.context import Context
 
 

@@ -4,7 +4,7 @@ once what it waits for while the Bot API cannot be reached, and again when it is
 webhook server (``webhook.serve``), and polling on a database shared by several processes
 (``poll_in_turn``), where Telegram hands updates to one ``getUpdates`` caller at a time, so
 one process at a time (the ``poller`` role) asks and the others stand by to take over the
-moment it dies (``bot.runtime.in_role`` holds the role).
+moment it dies (``bot.runtime.background.in_role`` holds the role).
 
 A poller that loses the database (and with it its lock) keeps polling and answering from
 its own index: while the database does not answer, no other process can take the role
@@ -29,9 +29,9 @@ from telegram import Update
 from telegram.error import Conflict, NetworkError, TelegramError, TimedOut
 from telegram.ext import Updater
 
-from bot.errors import BotError
-from bot.runtime import in_role
-from bot.service import Service
+from bot.core.errors import BotError
+from bot.runtime.background import in_role
+from bot.runtime.service import Service
 from bot.telegram.context import BotApp
 
 log = logging.getLogger(__name__)

@@ -20,9 +20,9 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from bot.errors import StorageError
-from bot.storage import QUICK_SECONDS
-from bot.store import Store
+from bot.core.errors import StorageError
+from bot.core.records import QUICK_SECONDS
+from bot.runtime.service import Service
 from bot.telegram.context import BotData, ChatData
 from bot.telegram.keyboards import decode_payload, encode_payload
 
@@ -38,7 +38,8 @@ _GONE = object()  # not in the unsaved data
 class StoragePersistence(BasePersistence[dict[Any, Any], ChatData, BotData]):
     """Chat data and button data in the ``kept`` table of the bot's storage."""
 
-    def __init__(self, store: Store, update_interval: float | None = None) -> None:
+    def __init__(self, service: Service, update_interval: float | None = None) -> None:
+        store = service.store
         # On a shared database another process may need a button or a chat's data in the
         # next moment: written every half second rather than every two.
         if update_interval is None:

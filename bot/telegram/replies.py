@@ -13,13 +13,13 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot import render
 from bot.core.answer import MAX_QUESTION_CHARS, Answer
 from bot.core.corpus import Article
+from bot.core.errors import StorageError
+from bot.core.records import Asked
 from bot.core.summary import LONG, SHORT
-from bot.errors import StorageError
-from bot.insights import chat_key
-from bot.storage import Asked
+from bot.runtime import render
+from bot.runtime.insights import chat_key
 from bot.telegram.context import Context
 from bot.telegram.keyboards import answer_keyboard, summary_keyboard
 from bot.telegram.sending import reply

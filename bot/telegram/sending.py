@@ -36,8 +36,8 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
-from bot import render
-from bot.config import AnnouncementSettings
+from bot.runtime import render
+from bot.runtime.config import AnnouncementSettings
 
 log = logging.getLogger(__name__)
 

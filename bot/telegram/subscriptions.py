@@ -11,8 +11,8 @@ import time
 from telegram import ChatMember, Update
 from telegram.error import TelegramError
 
-from bot import insights, render
-from bot.service import zone_of
+from bot.runtime import insights, render
+from bot.runtime.service import zone_of
 from bot.telegram.context import Context
 from bot.telegram.sending import reply
 

@@ -27,8 +27,8 @@ from telegram import Update
 from telegram.ext import ExtBot
 from tornado.http1connection import HTTP1Connection
 
-from bot.errors import StorageError
-from bot.service import Service
+from bot.core.errors import StorageError
+from bot.runtime.service import Service
 from bot.telegram.context import BotApp
 from bot.telegram.lifecycle import retrying, running
 

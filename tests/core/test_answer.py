@@ -11,10 +11,10 @@ import pytest
 
 from bot.core.answer import CITE_GATE, CLOSE_SECOND, Engine, EngineSettings, question_type
 from bot.core.corpus import Article, Paragraph, load_corpus
+from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
-from bot.errors import UnknownArticle
-from bot.process import embedder as load_embedder
-from bot.process import reader as load_reader
+from bot.runtime.process import embedder as load_embedder
+from bot.runtime.process import reader as load_reader
 from tests.support.paths import SEED_QUESTIONS, SEEDS, SHARED, SQUAD
 
 ARTICLE_IDS = ("000_b5fdd6b8f40a688b", "002_4f41e04494f82d41")
@@ -214,7 +214,7 @@ class TestSquad:
 def test_core_never_imports_telegram(tmp_path: Path) -> None:
     code = (
         "import sys, bot.core.answer, bot.core.index, bot.core.corpus, bot.core.summary, "
-        "bot.core.evaluate, bot.render, bot.cli; "
+        "bot.core.evaluate, bot.runtime.render, bot.console.cli; "
         "assert 'telegram' not in sys.modules, 'telegram imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from bot.core.corpus import LoadResult, content_digest, load_article, load_corpus, to_markdown
-from bot.errors import ArticleError, CorpusError
-from bot.pages import html_paragraphs
+from bot.core.errors import ArticleError, CorpusError
+from bot.sources.pages import html_paragraphs
 from tests.core.test_safeyaml import BOMB
 from tests.support.paths import SEEDS, SQUAD
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from bot.core.dense import DEFAULT_MODEL, Embedder, VectorStore, model_files
-from bot.errors import ConfigError
-from bot.process import embedder as load_embedder
+from bot.core.errors import ConfigError
+from bot.runtime.process import embedder as load_embedder
 
 
 @pytest.fixture(name="embedder", scope="module")

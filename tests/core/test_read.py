@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.core.errors import ConfigError
 from bot.core.read import (
     CONTEXT_TOKENS,
     MAX_SPAN_TOKENS,
@@ -18,7 +19,6 @@ from bot.core.read import (
     reader_files,
     widen,
 )
-from bot.errors import ConfigError
 
 
 @pytest.fixture(name="tokens", scope="module")

@@ -21,7 +21,7 @@ from tests.support import updates as u
 from tests.support.fake_bot_api import Call, FakeBotApi
 from tests.support.front import Front
 from tests.support.paths import SEEDS
-from tests.telegram.conftest import bot_process, free_port
+from tests.support.processes import bot_process, free_port
 
 SECRET = "replica-secret"
 UPDATE_IDS = itertools.count(1)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import collections
 from collections.abc import Iterable
 
-from bot.storage import IN_FLIGHT, Storage
+from bot.core.records import IN_FLIGHT
+from bot.store.storage import Storage
 from tests.support.fake_bot_api import Call
 
 # A SIGKILL lands in the instant between a row's mark and its request leaving about one time

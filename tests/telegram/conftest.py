@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,11 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.config import load_settings
-from bot.service import Service
+from bot.runtime.config import load_settings
+from bot.runtime.service import Service
 from bot.telegram.app import build_application
 from tests.support.fake_bot_api import TOKEN, FakeBotApi
-from tests.support.paths import ROOT
 
 
 @pytest.fixture(name="api")
@@ -66,32 +61,3 @@ async def running_bot(settings: Any) -> AsyncIterator[Any]:
 async def fixture_bot(settings: Any) -> AsyncIterator[Any]:
     async with running_bot(settings) as app:
         yield app
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def bot_process(
-    base_url: str, config_yaml: str, tmp_path: Path, *, capture: bool = False, **env: str
-) -> subprocess.Popen[str]:
-    """``python -m bot run`` as an operator starts it: config file, token in the environment."""
-    config = tmp_path / "bot.yaml"
-    config.write_text(config_yaml, encoding="utf-8")
-    environ = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_BASE_URL": base_url,
-        "PYTHONUNBUFFERED": "1",
-        **env,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "--config", str(config), "run"],
-        cwd=ROOT,
-        env=environ,
-        stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
-        stderr=subprocess.STDOUT if capture else subprocess.DEVNULL,
-        text=True,
-    )

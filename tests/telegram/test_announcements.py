@@ -16,39 +16,15 @@ from typing import Any
 import pytest
 
 from bot.core.corpus import load_corpus
-from bot.storage import Storage
+from bot.store.storage import Storage
 from tests.support import updates as u
+from tests.support.articles import NEW_ARTICLE, announcements, drop
 from tests.support.fake_bot_api import TOKEN, FakeBotApi
 from tests.support.outbox import LOST_IN_THE_INSTANT, check_once_each
 from tests.support.paths import ROOT, SEEDS
-from tests.telegram.conftest import bot_process, make_settings, running_bot
+from tests.support.processes import bot_process
+from tests.telegram.conftest import make_settings, running_bot
 from tests.telegram.test_bot import ask
-
-NEW_ARTICLE = """Nov 2, 2020|
-
-JD Launches Drone Deliveries to Mountain Villages
-
-
-by Wei Zhang
-
-JD began regular drone deliveries to twelve mountain villages in Shaanxi province on
-November 1st. Each drone carries up to 15 kilograms of parcels.
-
-The service cuts delivery time from two days to about twenty minutes, said project lead Wei Zhang.
-"""
-
-
-def drop(folder: Path, name: str = "010_drones.txt", text: str = NEW_ARTICLE) -> Path:
-    """Write a new article the way an editor would: to a temporary name, then renamed."""
-    tmp = folder / f".{name}.tmp"
-    tmp.write_text(text, encoding="utf-8")
-    path = folder / name
-    tmp.rename(path)
-    return path
-
-
-def announcements(api: FakeBotApi) -> list[Any]:
-    return [c for c in api.sent() if "New article" in c.params.get("text", "")]
 
 
 class TestSubscribing:

@@ -18,7 +18,8 @@ from bot.core.corpus import to_markdown
 from tests.support import updates as u
 from tests.support.fake_bot_api import BOT_USERNAME, TOKEN, Call, FakeBotApi
 from tests.support.paths import SEEDS
-from tests.telegram.conftest import bot_process, free_port, make_settings, running_bot
+from tests.support.processes import bot_process, free_port
+from tests.telegram.conftest import make_settings, running_bot
 
 ROBOTS = "002_4f41e04494f82d41"
 INFRA = "000_b5fdd6b8f40a688b"

@@ -1,4 +1,4 @@
-"""The command table (``bot.commands``) as both fronts build from it: Telegram's handlers,
+"""The command table (``bot.runtime.commands``) as both fronts build from it: Telegram's handlers,
 menu and /help, the console chat; and /about, a command that is whole in the table."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import render
-from bot.cli import CHAT_HELP, main
-from bot.commands import COMMANDS, CONSOLE, GROUP, PRIVATE, about_the_articles
+from bot.console.cli import CHAT_HELP, main
 from bot.core.answer import Engine
+from bot.runtime import render
+from bot.runtime.commands import COMMANDS, CONSOLE, GROUP, PRIVATE, about_the_articles
 from bot.telegram.app import HANDLERS, handler_of
 from tests.support import updates as u
 from tests.support.fake_bot_api import FakeBotApi

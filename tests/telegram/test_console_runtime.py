@@ -1,6 +1,6 @@
-"""The console chat runs the same runtime as the bot (``bot.runtime.Runtime``): a feed in
-its config is polled, and a file dropped into the corpus folder is answered, while it
-runs."""
+"""The console chat runs the same runtime as the bot (``bot.runtime.background.Runtime``):
+a feed in its config is polled, and a file dropped into the corpus folder is answered,
+while it runs."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.articles import NEW_ARTICLE, drop
 from tests.support.fake_site import FakeSite
 from tests.support.paths import SEEDS
-from tests.telegram.test_announcements import NEW_ARTICLE, drop
 from tests.telegram.test_feeds import FERRY, serve_feed
 
 

@@ -6,11 +6,11 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from bot.service import zone_of
+from bot.runtime.service import zone_of
 from tests.support import updates as u
+from tests.support.articles import announcements, drop
 from tests.support.fake_bot_api import FakeBotApi
 from tests.telegram.conftest import running_bot
-from tests.telegram.test_announcements import announcements, drop
 from tests.telegram.test_bot import ask, buttons, press
 
 TODAY = dt.date.today()

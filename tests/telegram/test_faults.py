@@ -18,7 +18,8 @@ from aiohttp import web
 from tests.support import updates as u
 from tests.support.fake_bot_api import TOKEN, FakeBotApi
 from tests.support.paths import ROOT, SEEDS
-from tests.telegram.conftest import bot_process, free_port, running_bot
+from tests.support.processes import bot_process, free_port
+from tests.telegram.conftest import running_bot
 
 
 def config(tmp_path: Path, extra: str = "") -> str:

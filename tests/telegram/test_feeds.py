@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.articles import announcements
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fake_site import FakeSite, article_page, rss
 from tests.support.paths import SEEDS
+from tests.support.processes import bot_process
 from tests.support.updates import plain
-from tests.telegram.conftest import bot_process, make_settings, running_bot
-from tests.telegram.test_announcements import announcements
+from tests.telegram.conftest import make_settings, running_bot
 from tests.telegram.test_bot import ask
 
 FERRY = [

@@ -9,7 +9,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from bot.storage import Storage
+from bot.store.storage import Storage
 from tests.support import updates as u
 from tests.support.fake_bot_api import FakeBotApi
 from tests.telegram.conftest import make_settings, running_bot

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Storage
+from bot.store.storage import Storage
 from tests.support import updates as u
+from tests.support.articles import NEW_ARTICLE, announcements, drop
 from tests.support.fake_bot_api import FakeBotApi
 from tests.support.fleet import Fleet, most_in_one_second
 from tests.support.outbox import LOST_IN_THE_INSTANT, check_once_each
-from tests.telegram.test_announcements import NEW_ARTICLE, announcements, drop
 from tests.telegram.test_bot import buttons
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]

@@ -13,7 +13,7 @@ import pytest
 from bot.telegram.webhook import MAX_UPDATE_BYTES, listen
 from tests.support import updates as u
 from tests.support.fake_bot_api import FakeBotApi
-from tests.telegram.conftest import free_port
+from tests.support.processes import free_port
 
 SECRET = "s3cret-value"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}

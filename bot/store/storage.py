@@ -1,5 +1,5 @@
 """Subscriptions, announced articles, the delivery outbox, feed state and (for several
-processes) the corpus: the bot's state, in SQLite or PostgreSQL (``bot.db``).
+processes) the corpus: the bot's state, in SQLite or PostgreSQL (``bot.store.db``).
 
 The schema is versioned and upgraded by the numbered migrations below, in order, each in its
 own transaction: ``MIGRATIONS`` for SQLite, ``PG_MIGRATIONS`` for PostgreSQL. No pickles:
@@ -17,7 +17,7 @@ bot that runs on a database holds an OS lock on it (``owner``), so a second one 
 the same announcements again; on PostgreSQL several bots share it by design.
 
 ``Storage`` is synchronous: the console and worker threads use it. The event loop uses its
-async face, ``bot.store.Store``, which runs each call on the store's own threads.
+async face, ``bot.store.face.Store``, which runs each call on the store's own threads.
 """
 
 from __future__ import annotations
@@ -27,19 +27,22 @@ import logging
 import secrets
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.db import Database, Leader, Postgres, Sqlite, is_postgres, lock_key
+from bot.core.records import (
+    IN_FLIGHT,
+    MAX_KEPT_QUESTION,
+    QUICK_SECONDS,
+    Asked,
+    Delivery,
+    FeedEntry,
+    FeedState,
+    Subscription,
+)
+from bot.store.db import Database, Leader, Postgres, Sqlite, is_postgres, lock_key
 
 log = logging.getLogger(__name__)
-
-# How long a call that must not wait (the health check, the *sending* mark, a chat's data)
-# waits for a connection from PostgreSQL's pool; the others wait the pool's 15 seconds.
-QUICK_SECONDS = 1.0
-# The note on a row that was on its way when its sender died: counted as sent, not sent again.
-IN_FLIGHT = "on its way when its sender stopped; not sent again"
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the first schema
@@ -237,73 +240,8 @@ PG_MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
-MAX_KEPT_QUESTION = 1000  # characters of a question the insights keep
-
-
-@dataclass(frozen=True)
-class Asked:
-    """A question as the insights keep it: when (epoch seconds), in which chat (a salted
-    hash, never the id), its text, whether it was answered, the article cited first, and the
-    seconds the answer took."""
-
-    at: float
-    chat: str
-    question: str
-    answered: bool
-    article: str | None
-    seconds: float
-
-
 SUBSCRIPTION = "chat_id, thread_id, kind, title, active, failures, since, mode, filters"
 DELIVERY = "id, article_id, chat_id, thread_id, attempts, kind"
-
-
-@dataclass(frozen=True)
-class Subscription:
-    chat_id: int
-    thread_id: int
-    kind: str
-    title: str | None
-    active: bool
-    failures: int
-    since: float
-    mode: str = "each"  # each (one message per article) | daily | weekly (a digest)
-    filters: tuple[str, ...] = ()  # topic words; none: every article
-
-
-@dataclass(frozen=True)
-class FeedState:
-    """What the feed reader keeps of one feed between polls and restarts."""
-
-    url: str
-    etag: str | None = None
-    last_modified: str | None = None
-    next_at: float = 0.0  # when to ask again
-    polls: int = 0  # successful polls; the first one's entries are the back catalogue
-    failures: int = 0  # failed polls in a row
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    """An entry the feed reader has written as an article (or tried to)."""
-
-    key: str  # its guid, else its link
-    feed: str
-    article_id: str  # empty while neither the feed nor the page had its text
-    version: str  # what the feed said of it last (its updated time, else a hash of its text)
-    complete: bool  # written from its page; False: from the feed's own text
-    attempts: int = 1  # pages tried for it
-
-
-@dataclass(frozen=True)
-class Delivery:
-    id: int
-    article_id: str  # for a digest, its period (bot.service.period_key)
-    chat_id: int
-    thread_id: int
-    attempts: int
-    kind: str = "article"  # article | digest
 
 
 class Storage:

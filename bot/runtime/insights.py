@@ -26,10 +26,11 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
-from bot.config import Settings
 from bot.core.dense import FloatArray
-from bot.service import Service
-from bot.storage import Asked, Storage
+from bot.core.records import Asked
+from bot.runtime.config import Settings
+from bot.runtime.service import Service
+from bot.store.storage import Storage
 
 # Refused questions whose embeddings are this close (cosine) to a group's first question join
 # that group; without a model, questions whose words overlap this much (rapidfuzz's

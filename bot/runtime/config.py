@@ -26,16 +26,17 @@ from typing import Any, Literal
 from bot import __version__
 from bot.core.answer import EngineSettings
 from bot.core.dense import DEFAULT_MODEL
+from bot.core.errors import ConfigError
 from bot.core.read import DEFAULT_READER
+from bot.core.records import Feed
+from bot.core.redact import has_credentials, redact
 from bot.core.safeyaml import YamlError, load
-from bot.errors import ConfigError
-from bot.redact import has_credentials, redact
-from bot.web import WebLimits
+from bot.sources.web import WebLimits
 
 DEFAULT_PATH = Path("config/bot.yaml")
 # The checkout's own config, used when the current folder has none (the bot started from
 # elsewhere); its relative paths are taken from its folder all the same.
-HOME_CONFIG = Path(__file__).resolve().parents[1] / DEFAULT_PATH
+HOME_CONFIG = Path(__file__).resolve().parents[2] / DEFAULT_PATH
 USER_AGENT = f"corpus-bot/{__version__} (a Telegram bot answering questions about articles)"
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -45,20 +46,6 @@ def setting(
 ) -> Any:
     """A field of a settings section: its default, what it means, and its range."""
     return field(default=default, metadata={"help": help, "min": minimum, "max": maximum})
-
-
-@dataclass(frozen=True)
-class Feed:
-    """An RSS or Atom feed whose entries become articles. ``url`` is the feed as it is shown,
-    logged and stored, without credentials; ``fetch_url`` the one asked, with them."""
-
-    url: str
-    interval: float | None = None  # seconds between polls; None: corpus.feed_interval
-    secret_url: str | None = field(default=None, repr=False)  # the URL with its credentials
-
-    @property
-    def fetch_url(self) -> str:
-        return self.secret_url or self.url
 
 
 @dataclass(frozen=True)

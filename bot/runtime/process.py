@@ -1,7 +1,8 @@
 """The one home for process-wide state: logging and the token's redaction, environment
 defaults for libraries, and caches that live as long as the process.
 
-Nothing here runs on import; the entry points (``bot.cli.main``, tests) call what they need.
+Nothing here runs on import; the entry points (``bot.console.cli.main``, tests) call what
+they need.
 """
 
 from __future__ import annotations

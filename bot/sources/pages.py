@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.corpus import parse_date, to_markdown
+from bot.core.redact import redact
 from bot.core.text import normalize
-from bot.redact import redact
 
 FUTURE_SLACK = dt.timedelta(days=1)  # time zones, and a post scheduled for tomorrow morning
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr")

@@ -29,8 +29,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from bot.errors import BotError, StorageError
-from bot.redact import redact
+from bot.core.errors import BotError, StorageError
+from bot.core.redact import redact
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.answer import Engine, EngineSettings, Semantic, lexicon_of
+from bot.core.backends import open_index, open_vectors
 from bot.core.corpus import Article, ArticleInfo, list_articles, load_article
-from bot.core.dense import Embedder, VectorStore
+from bot.core.dense import Embedder
+from bot.core.errors import ArticleError, CorpusError
 from bot.core.index import (
-    CorpusIndex,
     Entry,
     IndexBusy,
     IndexDamaged,
@@ -41,7 +42,6 @@ from bot.core.index import (
 from bot.core.query import Lexicon
 from bot.core.read import Reader
 from bot.core.text import SURFACE
-from bot.errors import ArticleError, CorpusError
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +106,10 @@ class Library:
         if not folder.is_dir():
             raise CorpusError(f"the corpus folder {folder} does not exist or is not a folder")
         try:
-            self.index = CorpusIndex(index_dir)
+            self.index = open_index(index_dir)
         except IndexBusy:
             log.info("the index in %s is kept by another process; reading it as it is", index_dir)
-            self.index = CorpusIndex(index_dir, writable=False)
+            self.index = open_index(index_dir, writable=False)
             self.read_only = True
         self._failed: dict[str, tuple[tuple[int, int], str]] = {}
         self.warnings: tuple[str, ...] = ()
@@ -124,7 +124,7 @@ class Library:
         self.embedder = embedder  # None without a model
         if embedder is not None:
             where = None if index_dir is None else index_dir.with_name(index_dir.name + ".vectors")
-            store = VectorStore(where, embedder.id, embedder.dim, read_only=self.read_only)
+            store = open_vectors(where, embedder.id, embedder.dim, read_only=self.read_only)
             self._semantic = Semantic(embedder, store)
         self.engine = Engine(view, lexicon, settings, self._ready(view), reader)
         if changes:

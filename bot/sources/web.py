@@ -6,9 +6,9 @@ with a pause between them (the site's Crawl-delay when that is longer). An excha
 deadline for the whole of it, a body is read only up to a size limit (counted as it is
 decompressed, so gzip inside gzip cannot balloon), redirects are followed one at a time (each
 checked against robots.txt, at most ``max_redirects``, never in a circle), a non-public
-address is reached only on the configured URL's own host (``bot.addresses``), and a page must
-say it is HTML. A site that answers 429 or 503 is left alone for as long as its Retry-After
-asks. Anything that goes wrong is a FetchError whose reason a person can act on.
+address is reached only on the configured URL's own host (``bot.sources.addresses``), and a
+page must say it is HTML. A site that answers 429 or 503 is left alone for as long as its
+Retry-After asks. Anything that goes wrong is a FetchError whose reason a person can act on.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from bot.addresses import PrivateAddress, checked_transport, home
-from bot.errors import FetchError
+from bot.core.errors import FetchError
+from bot.sources.addresses import PrivateAddress, checked_transport, home
 
 log = logging.getLogger(__name__)
 

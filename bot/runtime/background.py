@@ -23,21 +23,29 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, Protocol
 
-from bot.db import Leader
-from bot.errors import StorageError
-from bot.feeds import FeedReader
-from bot.library import Changes
-from bot.replicas import Ingester
-from bot.service import Service
-from bot.store import Store
-from bot.watcher import Rescan, watch
-from bot.web import Fetcher
+from bot.core.errors import StorageError
+from bot.runtime.config import Settings
+from bot.runtime.library import Changes
+from bot.runtime.replicas import Ingester
+from bot.runtime.service import Service
+from bot.sources import Source
+from bot.sources.feeds import FeedPlan, FeedReader
+from bot.sources.watcher import FolderWatcher, Rescan
+from bot.sources.web import Fetcher
+from bot.store.db import Leader
+from bot.store.face import Store
 
 log = logging.getLogger(__name__)
 
 ROLE_SECONDS = 1.0  # how often a process checks its role, or tries to take one
 DIGEST_CHECK_SECONDS = 60.0
 FOLLOW_SECONDS = 1.0  # how often a process asks the shared database for new articles
+
+
+def feed_plan(settings: Settings) -> FeedPlan:
+    """The feed reader's orders, from the settings."""
+    corpus = settings.corpus
+    return FeedPlan(corpus.folder, corpus.feeds, corpus.feed_interval, settings.web.max_entries)
 
 
 class Sender(Protocol):
@@ -93,14 +101,19 @@ class Runtime:
         self._spawn(self.housekeeping(), "housekeeping")
 
     async def ingest(self, rescan: Rescan) -> None:
-        """Watch the corpus folder (calling ``rescan`` with what changed), and poll the feeds,
-        which write into it."""
+        """Run every source the settings name, until cancelled: the folder watcher (calling
+        ``rescan`` with what changed) and the feed reader, which writes into the folder."""
+        await asyncio.gather(*(source.run() for source in self.sources(rescan)))
+
+    def sources(self, rescan: Rescan) -> list[Source]:
+        """The sources of articles the settings name (``bot.sources``)."""
         settings = self.service.settings
-        work = [watch(settings.corpus.folder, settings.corpus.rescan_seconds, rescan)]
-        if settings.corpus.feeds:
+        corpus = settings.corpus
+        found: list[Source] = [FolderWatcher(corpus.folder, corpus.rescan_seconds, rescan)]
+        if corpus.feeds:
             self.fetcher = self.fetcher or Fetcher(settings.web.limits)
-            work.append(FeedReader(settings, self.service.store, self.fetcher).run())
-        await asyncio.gather(*work)
+            found.append(FeedReader(feed_plan(settings), self.service.store, self.fetcher))
+        return found
 
     async def follow(self) -> None:
         """On a shared database: take up what the ingester records, every second."""

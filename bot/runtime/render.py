@@ -12,10 +12,10 @@ import html
 import re
 from collections.abc import Callable
 
-from bot.commands import COMMANDS as COMMAND_TABLE
-from bot.commands import GROUP, PRIVATE
 from bot.core.answer import Answer, ArticleHit, Citation
 from bot.core.corpus import Article, ArticleInfo
+from bot.runtime.commands import COMMANDS as COMMAND_TABLE
+from bot.runtime.commands import GROUP, PRIVATE
 
 TELEGRAM_LIMIT = 4096
 NOT_FOUND = "I couldn't find that in the articles I have, so I won't guess."

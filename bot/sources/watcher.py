@@ -8,14 +8,40 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Protocol
 
 import watchfiles
 
-from bot.library import Changes
+from bot.sources import Polled
 
 log = logging.getLogger(__name__)
 
-Rescan = Callable[[set[str] | None], Awaitable[Changes]]
+
+class Rescanned(Protocol):
+    """What a rescan reports back: how long until files still being written settle (0 when
+    none is)."""
+
+    @property
+    def unsettled(self) -> float: ...
+
+
+Rescan = Callable[[set[str] | None], Awaitable[Rescanned]]
+
+
+class FolderWatcher:
+    """The corpus folder as a source: it writes no article, it finds the ones others wrote
+    (feeds, ``add``, an operator's editor) and has them indexed (``rescan``)."""
+
+    def __init__(self, folder: Path, every: float, rescan: Rescan) -> None:
+        self.folder, self.every, self.rescan = folder, every, rescan
+
+    async def poll(self) -> list[Polled]:
+        """Look at the whole folder now."""
+        await self.rescan(None)
+        return [Polled(str(self.folder))]
+
+    async def run(self) -> None:
+        await watch(self.folder, self.every, self.rescan)
 
 
 async def watch(folder: Path, every: float, rescan: Rescan) -> None:

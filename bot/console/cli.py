@@ -22,21 +22,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from bot import insights, render
-from bot.commands import BY_NAME, COMMANDS, CONSOLE, offered
-from bot.config import Settings, load_settings
 from bot.core.answer import Engine
 from bot.core.corpus import ArticleInfo
+from bot.core.errors import BotError
 from bot.core.evaluate import Case, add_typos, evaluate, load_cases
-from bot.errors import BotError
-from bot.feeds import FeedReader, PollResult, add_page
-from bot.library import Library
-from bot.pages import Page
-from bot.process import configure_logging, install_redaction, library_defaults, redact
-from bot.runtime import Runtime, running_beside
-from bot.service import Service, open_library
-from bot.storage import FeedState, Storage
-from bot.web import Fetcher
+from bot.runtime import insights, operations, render
+from bot.runtime.background import Runtime, running_beside
+from bot.runtime.commands import BY_NAME, COMMANDS, CONSOLE, offered
+from bot.runtime.config import Settings, load_settings
+from bot.runtime.library import Library
+from bot.runtime.operations import plural
+from bot.runtime.process import configure_logging, install_redaction, library_defaults, redact
+from bot.runtime.service import Service, open_library
 
 log = logging.getLogger("bot")
 
@@ -106,7 +103,7 @@ def _progress(total: int) -> Callable[[int, int], None]:
     """A progress line on stderr while sentences are embedded (redrawn on a terminal)."""
     tty = sys.stderr.isatty()
     if not tty:
-        print(f"embedding {_plural(total, 'sentence')} (once; they are kept)", file=sys.stderr)
+        print(f"embedding {plural(total, 'sentence')} (once; they are kept)", file=sys.stderr)
 
     def show(done: int, total: int) -> None:
         if tty:
@@ -126,11 +123,6 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _print(text: str, out: TextIO) -> None:
     out.write(text + "\n")
     out.flush()
-
-
-def _plural(count: int, noun: str) -> str:
-    """``count`` and the noun, singular for one: "1 article", "3 articles"."""
-    return f"{count:,} {noun}" + ("" if count == 1 else "s")
 
 
 # -- commands -------------------------------------------------------------------------------
@@ -163,7 +155,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 class Chat:
-    """The console chat: a line that starts with "/" is a command (bot.commands), any other
+    """The console chat: a line that starts with "/" is a command (bot.runtime.commands), any other
     line a question."""
 
     def __init__(self, service: Service, out: TextIO) -> None:
@@ -196,7 +188,7 @@ class Chat:
         _print(text, self.out)
 
     def welcome(self) -> str:
-        count = _plural(len(self.engine.articles), "article")
+        count = plural(len(self.engine.articles), "article")
         return f"{count} loaded. Ask anything about them in your own words; /help lists commands."
 
     def take(self, line: str) -> None:
@@ -264,7 +256,8 @@ class Chat:
         self.say(_digest_text(self.service, days))
 
 
-# The console's own handler of each command bot.commands offers it without a plain-text reply.
+# The console's own handler of each command bot.runtime.commands offers it without a
+# plain-text reply.
 CHAT_HANDLERS: dict[str, Callable[[Chat, str], None]] = {
     "ask": Chat.ask,
     "search": Chat.search,
@@ -374,14 +367,14 @@ def cmd_announce(args: argparse.Namespace) -> int:
     with Service.open(settings, semantic=False, owner=args.now) as service:
         article = service.engine.find_article(" ".join(args.article))
         count = service.storage.enqueue(article.id, article.content_hash)
-        print(f"queued “{article.title}” ({article.id}) for {_plural(count, 'subscribed chat')}")
+        print(f"queued “{article.title}” ({article.id}) for {plural(count, 'subscribed chat')}")
         if not args.now:
             print("the running bot delivers it within a few seconds (--now sends it from here)")
             return 0
         from bot.telegram.app import deliver_outbox  # the Telegram front loads only here
 
         sent = asyncio.run(deliver_outbox(service))
-        print(f"sent {_plural(sent, 'message')}; outbox: {service.storage.outbox_counts()}")
+        print(f"sent {plural(sent, 'message')}; outbox: {service.storage.outbox_counts()}")
     return 0
 
 
@@ -408,79 +401,36 @@ def _nothing_recent(days: int, articles: list[ArticleInfo]) -> str:
 
 def cmd_subscribers(args: argparse.Namespace) -> int:
     """List the subscriptions."""
-    storage = Storage(_settings(args).storage.database)
-    rows = storage.subscriptions()
+    with operations.storage_of(_settings(args)) as storage:
+        rows = storage.subscriptions()
     for sub in rows:
         state = "active" if sub.active else f"inactive ({sub.failures} failures)"
         topic = f" topic {sub.thread_id}" if sub.thread_id else ""
         how = sub.mode + (f" about {' '.join(sub.filters)}" if sub.filters else "")
         print(f"{sub.chat_id}{topic}\t{sub.kind}\t{state}\t{how}\t{sub.title or ''}")
     print(f"{sum(s.active for s in rows)} active of {len(rows)}")
-    storage.close()
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Fetch a web page and add its article to the corpus folder."""
-    settings = _settings(args)
-    folder = settings.corpus.folder
-    if not folder.is_dir():
-        raise BotError(f"the corpus folder {folder} does not exist or is not a folder")
-
-    async def fetch() -> tuple[Path, Page, bool]:
-        async with Fetcher(settings.web.limits) as fetcher:
-            return await add_page(args.url, folder, fetcher)
-
-    before = _inodes(folder)
-    path, page, new = asyncio.run(fetch())
-    what = f"“{page.title}” ({_plural(len(page.paragraphs), 'paragraph')})"
-    if new:
-        print(f"added {what} as {path}")
-    elif before.get(path.name) == path.stat().st_ino:
-        print(f"unchanged: {path} already holds {what}")
+    added = operations.add(_settings(args), args.url)
+    what = f"“{added.title}” ({plural(added.paragraphs, 'paragraph')})"
+    if added.outcome == "added":
+        print(f"added {what} as {added.path}")
+    elif added.outcome == "unchanged":
+        print(f"unchanged: {added.path} already holds {what}")
     else:
-        print(f"updated {what} in {path}")
+        print(f"updated {what} in {added.path}")
     return 0
-
-
-def _inodes(folder: Path) -> dict[str, int]:
-    """The folder's files by name, with their inode number: an article file written again
-    gets a new one (it is written whole beside the old one, then renamed over it), and one
-    that already held the text is not written at all."""
-    with os.scandir(folder) as entries:
-        return {entry.name: entry.inode() for entry in entries}
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
     """Poll every configured feed once and write what is new into the corpus folder."""
-    settings = _settings(args)
-    if not settings.corpus.feeds:
-        raise BotError("no feeds are configured: list their URLs under corpus.feeds")
-    storage = Storage(settings.storage.database)
-
-    async def poll() -> list[PollResult | None]:
-        async with Fetcher(settings.web.limits) as fetcher:
-            reader = FeedReader(settings, storage, fetcher)
-            return list(
-                await asyncio.gather(*(reader.poll_logged(f) for f in settings.corpus.feeds))
-            )
-
-    try:
-        results = asyncio.run(poll())
-        for feed, result in zip(settings.corpus.feeds, results, strict=True):
-            print(f"{feed.url}: {_polled(result, storage.feed_state(feed.url))}")
-    finally:
-        storage.close()
-    return 0 if all(results) else 2
-
-
-def _polled(result: PollResult | None, state: FeedState | None) -> str:
-    if result is None:
-        return f"failed: {state.error if state else 'see the log'}"
-    if result.unchanged:
-        return "unchanged since the last poll"
-    kind = " (its back catalogue: not announced)" if result.catalogue else ""
-    return f"{_plural(len(result.written), 'new or changed article')} written{kind}"
+    polled = operations.poll_once(_settings(args))
+    for url, outcome, _ in polled:
+        print(f"{url}: {outcome}")
+    return 0 if all(ok for _, _, ok in polled) else 2
 
 
 def cmd_insights(args: argparse.Namespace) -> int:
@@ -497,11 +447,8 @@ def cmd_insights(args: argparse.Namespace) -> int:
 def cmd_migrate(args: argparse.Namespace) -> int:
     """Bring the database's schema up to date, and exit."""
     configure_logging(logging.INFO)  # one line per migration applied
-    storage = Storage(_settings(args).storage.database)
-    try:
+    with operations.storage_of(_settings(args)) as storage:
         print(f"the database {storage.where} is at schema version {storage.schema_version}")
-    finally:
-        storage.close()
     return 0
 
 

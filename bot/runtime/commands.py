@@ -3,7 +3,7 @@ where it is offered (a private chat, a group, a channel, the console chat).
 
 Both fronts are built from it. Telegram registers a handler for each command it offers
 (``bot.telegram.app``), sets its command menu and writes ``/help`` from the table; the
-console chat (``bot.cli``) takes the commands it offers, lists them in its ``/help`` and
+console chat (``bot.console.cli``) takes the commands it offers, lists them in its ``/help`` and
 says of the others where they work. A command whose answer is the same plain text in every
 front has a ``reply`` here, and is then whole in this file: ``/about`` is one.
 """

@@ -35,17 +35,16 @@ import xml.sax
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from bot.config import Feed, Settings
 from bot.core.corpus import content_digest
-from bot.errors import FetchError, StorageError
-from bot.pages import Page, author_name, from_html, html_paragraphs, plausible_date
-from bot.redact import redact
-from bot.storage import FeedEntry, FeedState, Storage
-from bot.store import Store
-from bot.web import Fetcher
+from bot.core.errors import FetchError, StorageError
+from bot.core.records import Feed, FeedEntry, FeedState
+from bot.core.redact import redact
+from bot.sources import Polled
+from bot.sources.pages import Page, author_name, from_html, html_paragraphs, plausible_date
+from bot.sources.web import Fetcher
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +55,7 @@ PAGE_ATTEMPTS = 3  # pages tried for an entry before its feed text is final
 TRACKING = re.compile(r"utm_\w*|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_hsenc|_hsmi", re.I)
 
 
-@dataclass(frozen=True)
-class PollResult:
-    """What one poll of a feed did."""
-
-    feed: str
-    unchanged: bool = False  # the server said 304
-    written: tuple[str, ...] = ()  # file names written (new or changed articles)
-    catalogue: bool = False  # the feed's first poll: what was written is not news
+PollResult = Polled  # what one poll of a feed did: ``asked`` is the feed's URL
 
 
 def article_id(key: str, link: str | None, title: str) -> str:
@@ -160,22 +152,54 @@ def entry_page(entry: Any, page: Page | None) -> Page | None:
     )
 
 
+class FeedMemory(Protocol):
+    """What the reader keeps between polls and restarts (the store's async face is one)."""
+
+    async def feed_state(self, url: str) -> FeedState | None: ...
+
+    async def save_feed_state(self, state: FeedState) -> None: ...
+
+    async def feed_entry(self, key: str) -> FeedEntry | None: ...
+
+    async def save_feed_entry(self, entry: FeedEntry) -> None: ...
+
+    async def mark_known(self, articles: Iterable[tuple[str, str]]) -> None: ...
+
+
+@dataclass(frozen=True)
+class FeedPlan:
+    """What the reader is told: the folder articles go to, the feeds, how often each is
+    asked (unless it names its own interval), and how many entries one poll takes."""
+
+    folder: Path
+    feeds: tuple[Feed, ...]
+    interval: float
+    max_entries: int
+
+    def every(self, feed: Feed) -> float:
+        return feed.interval if feed.interval is not None else self.interval
+
+
 class FeedReader:
     """Polls the configured feeds and writes their entries into the corpus folder."""
 
-    def __init__(self, settings: Settings, store: Store | Storage, fetcher: Fetcher) -> None:
-        self.settings = settings
-        # the running bot's store; the console's storage gets a face of its own
-        self.store = store if isinstance(store, Store) else Store(store)
+    def __init__(self, plan: FeedPlan, memory: FeedMemory, fetcher: Fetcher) -> None:
+        self.plan = plan
+        self.store = memory
         self.fetcher = fetcher
 
     @property
     def folder(self) -> Path:
-        return self.settings.corpus.folder
+        return self.plan.folder
+
+    async def poll(self) -> list[Polled]:
+        """Every feed once, now (a feed that fails is one log line, and left out)."""
+        polled = await asyncio.gather(*(self.poll_logged(feed) for feed in self.plan.feeds))
+        return [p for p in polled if p is not None]
 
     async def run(self) -> None:
         """Poll every feed at its interval until cancelled; one feed's trouble is its own."""
-        feeds = self.settings.corpus.feeds
+        feeds = self.plan.feeds
         if feeds:
             await asyncio.gather(*(self._keep_polling(feed) for feed in feeds))
 
@@ -196,7 +220,7 @@ class FeedReader:
     async def poll_logged(self, feed: Feed) -> PollResult | None:
         """Poll one feed; its failure is one log line naming it, and a later try."""
         try:
-            return await self.poll(feed)
+            return await self.poll_feed(feed)
         except FetchError as exc:
             await self._failed(feed, exc.reason, exc.retry_after)
             log.warning("feed %s: %s", feed.url, exc.reason)
@@ -214,7 +238,7 @@ class FeedReader:
     async def _failed(self, feed: Feed, reason: str, retry_after: float | None) -> None:
         with contextlib.suppress(StorageError):
             state = await self._state(feed.url)
-            every = self.settings.corpus.interval(feed)
+            every = self.plan.every(feed)
             backoff = min(every * 2 ** min(state.failures, 16), MAX_BACKOFF_SECONDS)
             wait = max(backoff, retry_after or 0.0)
             await self.store.save_feed_state(
@@ -226,7 +250,7 @@ class FeedReader:
                 )
             )
 
-    async def poll(self, feed: Feed) -> PollResult:
+    async def poll_feed(self, feed: Feed) -> PollResult:
         """Ask for the feed once; write what is new or changed; returns what was done."""
         import feedparser  # only a bot with feeds needs it
 
@@ -240,7 +264,7 @@ class FeedReader:
         response = await self.fetcher.get(
             feed.fetch_url, FEED_TYPES, limits.max_feed_bytes, headers
         )
-        every = self.settings.corpus.interval(feed)
+        every = self.plan.every(feed)
         if response.status == 304:
             await self.store.save_feed_state(
                 replace(
@@ -292,7 +316,7 @@ class FeedReader:
         """Write the entries that are new, changed or due another try of their page, at
         most web.max_entries of them."""
         todo = await self._todo(entries)
-        limit = self.settings.web.max_entries
+        limit = self.plan.max_entries
         if len(todo) > limit:
             log.warning(
                 "feed %s: %d new or changed entries; %d taken now, the rest at the next poll",
@@ -392,6 +416,27 @@ def article_id_for(key: str, article: Page) -> str:
     """An article's id: from its link made canonical when it has one (so a page is one
     article whether ``add`` or a feed brought it), else from the entry's key."""
     return article_id(page_key(article.url) or key, article.url, article.title)
+
+
+class PageSource:
+    """One web page, as ``python -m bot add`` takes it: a source whose one round fetches the
+    page and writes its article (the file is named by the page's canonical link, so a feed
+    that brings the same page later writes the same file)."""
+
+    def __init__(self, url: str, folder: Path, fetcher: Fetcher) -> None:
+        self.url, self.folder, self.fetcher = url, folder, fetcher
+        self.page: Page | None = None  # the article, once polled
+
+    async def poll(self) -> list[Polled]:
+        path, self.page, _ = await add_page(self.url, self.folder, self.fetcher)
+        return [Polled(self.url, written=(path.name,))]
+
+    async def run(self) -> None:
+        """One round: a page is added once."""
+        try:
+            await self.poll()
+        except FetchError as exc:
+            log.warning("page %s: %s", self.url, exc.reason)
 
 
 async def add_page(url: str, folder: Path, fetcher: Fetcher) -> tuple[Path, Page, bool]:

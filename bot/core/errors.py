@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.redact import redact
+from bot.core.redact import redact
 
 
 class BotError(Exception):

@@ -15,21 +15,22 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.config import Settings
 from bot.core.answer import Engine
 from bot.core.corpus import Article, ArticleInfo
-from bot.errors import CorpusError, StorageError
-from bot.library import Changes, Library, index_folder
-from bot.process import embedder, reader
-from bot.replicas import Mirror
-from bot.storage import Storage, Subscription
-from bot.store import Store
+from bot.core.errors import CorpusError, StorageError
+from bot.core.records import Subscription
+from bot.runtime.config import Settings
+from bot.runtime.library import Changes, Library, index_folder
+from bot.runtime.process import embedder, reader
+from bot.runtime.replicas import Mirror
+from bot.store.face import Store
+from bot.store.storage import Storage
 
 log = logging.getLogger(__name__)
 
 # The example articles shipped with the bot: a corpus folder that does not exist yet is made
 # with them, so that a first start answers at once.
-EXAMPLES = Path(__file__).resolve().parents[1] / "seeds"
+EXAMPLES = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def make_corpus(folder: Path) -> None:

@@ -27,8 +27,8 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from bot.db import POOL_SIZE, Leader
-from bot.storage import Storage
+from bot.store.db import POOL_SIZE, Leader
+from bot.store.storage import Storage
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from bot.core.corpus import Listing, content_digest, list_articles, read_text
-from bot.errors import ArticleError, CorpusError
-from bot.feeds import write_article
-from bot.library import Changes
-from bot.storage import Storage
+from bot.core.errors import ArticleError, CorpusError
+from bot.runtime.library import Changes
+from bot.sources.feeds import write_article
+from bot.store.storage import Storage
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The console front: ``python -m bot`` and its commands (``cli``)."""
