@@ -61,20 +61,11 @@ def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
     stop = threading.Event()
     worker = None
     try:
-        pending = library.pending_sentences()
-        if pending and not library.read_only:
-            if pending <= SYNC_SENTENCES:
-                library.embed_pending(progress=_progress(pending))
-            else:
-                print(
-                    f"note: answers are lexical until {pending:,} sentences are embedded; "
-                    "that goes on in the background and is kept for next time",
-                    file=sys.stderr,
-                )
-                worker = threading.Thread(
-                    target=library.embed_pending, kwargs={"stop": stop}, daemon=True
-                )
-                worker.start()
+        if _embed_small(library):
+            worker = threading.Thread(
+                target=library.embed_pending, kwargs={"stop": stop}, daemon=True
+            )
+            worker.start()
         yield library
     finally:
         stop.set()
@@ -83,20 +74,21 @@ def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
         library.close()
 
 
-def _embed_small(library: Library) -> None:
-    """Embed the sentences not embedded yet now, when that takes seconds; else say that
-    the runtime does it in the background."""
+def _embed_small(library: Library) -> bool:
+    """Embed the sentences not embedded yet now, when that takes seconds; else say that it
+    goes on in the background, and return True: the caller has it done there."""
     pending = library.pending_sentences()
     if not pending or library.read_only:
-        return
+        return False
     if pending <= SYNC_SENTENCES:
         library.embed_pending(progress=_progress(pending))
-    else:
-        print(
-            f"note: answers are lexical until {pending:,} sentences are embedded; "
-            "that goes on in the background and is kept for next time",
-            file=sys.stderr,
-        )
+        return False
+    print(
+        f"note: answers are lexical until {pending:,} sentences are embedded; "
+        "that goes on in the background and is kept for next time",
+        file=sys.stderr,
+    )
+    return True
 
 
 def _progress(total: int) -> Callable[[int, int], None]:

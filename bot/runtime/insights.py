@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz
 
-from bot.core.dense import FloatArray
+from bot.core.answer import Engine
+from bot.core.dense import Embedder, FloatArray
 from bot.core.records import Asked
 from bot.runtime.config import Settings
 from bot.runtime.service import Service
@@ -387,6 +388,33 @@ document.body.dataset.drawn = "yes";
 """
 
 
+def from_records(
+    kept: Records,
+    days: int,
+    today: dt.date,
+    zone: dt.tzinfo,
+    engine: Engine,
+    embedder: Embedder | None,
+) -> Report:
+    """The report from what was read, the articles' titles from ``engine``, the refused
+    questions grouped by ``embedder`` when there is one."""
+
+    def title(article_id: str) -> str | None:
+        article = engine.get(article_id)
+        return article.title if article is not None else None
+
+    return report(
+        kept.asked,
+        days=days,
+        today=today,
+        zone=zone,
+        titles=title,
+        subscribed=kept.subscribed,
+        delivered=kept.delivered,
+        embed=embedder.embed if embedder is not None else None,
+    )
+
+
 def write_report(settings: Settings, days: int, output: Path) -> str:
     """``python -m bot insights``: the report of the last ``days`` days (in this machine's
     time zone) written to ``output``; returns its short text."""
@@ -397,21 +425,7 @@ def write_report(settings: Settings, days: int, output: Path) -> str:
         kept = records(service.storage, since)
         engine = service.engine
 
-        def title(article_id: str) -> str | None:
-            article = engine.get(article_id)
-            return article.title if article is not None else None
-
-        embedder = service.library.embedder
-        made = report(
-            kept.asked,
-            days=days,
-            today=today,
-            zone=zone,
-            titles=title,
-            subscribed=kept.subscribed,
-            delivered=kept.delivered,
-            embed=embedder.embed if embedder is not None else None,
-        )
+        made = from_records(kept, days, today, zone, engine, service.library.embedder)
     stamp = dt.datetime.fromtimestamp(now, zone).strftime("%d %B %Y, %H:%M")
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(page(made, stamp), encoding="utf-8")

@@ -180,22 +180,9 @@ async def cmd_insights(update: Update, context: Context) -> None:
     today, since = insights.window(days, time.time(), zone)
     kept = await store.run(insights.records, store.storage, since)
     library = context.service.library
-
-    def title(article_id: str) -> str | None:
-        article = context.engine.get(article_id)
-        return article.title if article is not None else None
+    engine = context.engine
 
     def made() -> insights.Report:  # a model may group the questions: off the event loop
-        embed = library.embedder.embed if library.embedder is not None else None
-        return insights.report(
-            kept.asked,
-            days=days,
-            today=today,
-            zone=zone,
-            titles=title,
-            subscribed=kept.subscribed,
-            delivered=kept.delivered,
-            embed=embed,
-        )
+        return insights.from_records(kept, days, today, zone, engine, library.embedder)
 
     await reply(message, render.esc(insights.text(await asyncio.to_thread(made))))

@@ -5,18 +5,21 @@ round-robin front, against the fake Bot API server: for the replica tests and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import shutil
 import signal
 import subprocess
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
 
+from bot.store.storage import Storage
 from tests.support import updates as u
 from tests.support.fake_bot_api import Call, FakeBotApi
 from tests.support.front import Front
@@ -165,6 +168,31 @@ class Fleet:
         await self.post(u.message(question, chat_id), via=via)
         sent = await self.api.wait_for("sendMessage", before + 1, chat_id=chat_id, within=30)
         return sent[-1]
+
+
+@contextlib.asynccontextmanager
+async def running_fleet(
+    api: FakeBotApi, pg_url: str, tmp_path: Path, subscribers: int = 0
+) -> AsyncIterator[Fleet]:
+    """Two replicas on ``pg_url`` behind the front, healthy, with chats 1 to ``subscribers``
+    subscribed beforehand; stopped on exit."""
+    storage = Storage(pg_url)
+    try:
+        for chat in range(1, subscribers + 1):
+            storage.subscribe(chat, 0, "private", None)
+    finally:
+        storage.close()
+    fleet = Fleet(api, pg_url, tmp_path)
+    await fleet.front.start()
+    fleet.start(0)
+    fleet.start(1)
+    try:
+        await fleet.healthy(0, 2)
+        await fleet.healthy(1, 2)
+        yield fleet
+    finally:
+        fleet.stop()
+        await fleet.front.stop()
 
 
 def most_in_one_second(times: list[float]) -> int:

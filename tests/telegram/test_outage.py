@@ -13,19 +13,17 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
 
-from bot.store.storage import Storage
 from tests.support import updates as u
 from tests.support.articles import NEW_ARTICLE, announcements, drop
 from tests.support.cut import CutDatabase
 from tests.support.fake_bot_api import Call, FakeBotApi
-from tests.support.fleet import Fleet, most_in_one_second
+from tests.support.fleet import Fleet, most_in_one_second, running_fleet
 from tests.telegram.test_bot import INFRA
 
 pytestmark = [pytest.mark.slow, pytest.mark.subprocess]
@@ -96,16 +94,7 @@ async def about(pg_url: str, chat_id: int, within: float = 20) -> object:
 async def test_through_an_outage_each_replica_answers_and_says_it_is_unhealthy(
     api: FakeBotApi, pg_url: str, cut: CutDatabase, tmp_path: Path
 ) -> None:
-    with closing(Storage(pg_url)) as storage:
-        for chat in range(1, CHATS + 1):
-            storage.subscribe(chat, 0, "private", None)
-    fleet = Fleet(api, cut.through(pg_url), tmp_path)
-    await fleet.front.start()
-    fleet.start(0)
-    fleet.start(1)
-    try:
-        await fleet.healthy(0, 2)
-        await fleet.healthy(1, 2)
+    async with running_fleet(api, cut.through(pg_url), tmp_path, CHATS) as fleet:
         roles = await fleet.wait_roles()
         sender = next(n for n, p in enumerate(fleet.procs) if p and p.pid == roles["sender"])
         drop(fleet.corpus, "010_drones.txt", NEW_ARTICLE)
@@ -143,9 +132,6 @@ async def test_through_an_outage_each_replica_answers_and_says_it_is_unhealthy(
         peak = most_in_one_second([c.at for c in got])
         print(f"at most {peak} announcements in one second")
         assert peak <= 30
-    finally:
-        fleet.stop()
-        await fleet.front.stop()
 
 
 async def test_a_poller_cut_off_from_the_database_keeps_answering(

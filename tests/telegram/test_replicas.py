@@ -18,7 +18,7 @@ from bot.store.storage import Storage
 from tests.support import updates as u
 from tests.support.articles import NEW_ARTICLE, announcements, drop
 from tests.support.fake_bot_api import FakeBotApi
-from tests.support.fleet import Fleet, most_in_one_second
+from tests.support.fleet import Fleet, most_in_one_second, running_fleet
 from tests.support.outbox import LOST_IN_THE_INSTANT, check_once_each
 from tests.telegram.test_bot import buttons
 
@@ -35,20 +35,8 @@ The night ferry to Tromsø carries reindeer cheese and forty passengers again.
 
 @pytest.fixture(name="fleet")
 async def fixture_fleet(api: FakeBotApi, pg_url: str, tmp_path: Path) -> AsyncIterator[Fleet]:
-    with closing(Storage(pg_url)) as storage:
-        for chat in range(1, CHATS + 1):
-            storage.subscribe(chat, 0, "private", None)
-    fleet = Fleet(api, pg_url, tmp_path)
-    await fleet.front.start()
-    fleet.start(0)
-    fleet.start(1)
-    try:
-        await fleet.healthy(0, 2)
-        await fleet.healthy(1, 2)
+    async with running_fleet(api, pg_url, tmp_path, CHATS) as fleet:
         yield fleet
-    finally:
-        fleet.stop()
-        await fleet.front.stop()
 
 
 async def test_announced_once_to_each_chat_through_the_loss_of_the_sender(
