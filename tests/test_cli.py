@@ -496,3 +496,22 @@ def empty_folder(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     folder.mkdir()
     return folder
+
+
+class TestIndex:
+    def test_embeds_every_sentence_ahead_of_time_then_has_nothing_to_do(
+        self, capsys: pytest.CaptureFixture[str], own_config: Path
+    ) -> None:
+        code, out, err = run(capsys, own_config, "index", "--threads", "2")
+        assert code == 0 and out == "2 articles indexed, every sentence embedded\n"
+        assert "sentences/s" in err  # the progress bar: sentences a second, the time left
+        code, out, err = run(capsys, own_config, "index")
+        assert code == 0 and "sentences/s" not in err  # nothing left to embed
+        code, out, err = run(capsys, own_config, "ask", "who wrote about the HP event?")
+        assert code == 0 and "Ella Kidron" in out and "lexical" not in err
+
+    def test_threads_are_checked(
+        self, capsys: pytest.CaptureFixture[str], own_config: Path
+    ) -> None:
+        with pytest.raises(SystemExit):
+            run(capsys, own_config, "index", "--threads", "0")

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+from tqdm import tqdm
+
 from bot.core.answer import Engine
 from bot.core.corpus import ArticleInfo
 from bot.core.errors import BotError
@@ -444,6 +446,43 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_index(args: argparse.Namespace) -> int:
+    """Bring the index and every sentence's vector up to date, ahead of time: a progress bar
+    (sentences a second, the time left) on stderr; Ctrl-C stops it with what is done kept,
+    and the next run carries on from there."""
+    settings = _settings(args)
+    if args.threads is not None:
+        settings = settings.replace(**{"answers.embedding_threads": args.threads})
+    library = open_library(settings, semantic=True)
+    stop = threading.Event()
+    try:
+        pending = library.pending_sentences()
+        if library.embedder is None:
+            print(
+                f"{plural(len(library.engine.articles), 'article')} indexed (no embedding model)"
+            )
+            return 0
+        if library.read_only:
+            raise BotError("another process keeps this index (a running bot embeds it itself)")
+        with tqdm(total=pending, unit=" sentences", disable=not pending) as bar:
+
+            def progress(done: int, _: int) -> None:
+                bar.update(done - bar.n)
+
+            try:
+                finished = library.embed_pending(progress=progress, stop=stop, save_every=30.0)
+            except KeyboardInterrupt:
+                stop.set()
+                finished = False
+    finally:
+        library.close()
+    if not finished:
+        print("stopped; what was embedded is kept, and the next run carries on", file=sys.stderr)
+        return 130
+    print(f"{plural(len(library.engine.articles), 'article')} indexed, every sentence embedded")
+    return 0
+
+
 def cmd_default(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings.token is None:
@@ -520,6 +559,14 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common()], help=help_text, description=help_text)
 
     add("chat", "talk to the bot in the console").set_defaults(func=cmd_chat)
+    p = add("index", "build the index and embed every sentence now, with a progress bar")
+    p.add_argument(
+        "--threads",
+        type=_count(64),
+        default=None,
+        help="threads the model runs on: 1 to 64 (default: answers.embedding_threads)",
+    )
+    p.set_defaults(func=cmd_index)
     p = add("ask", "answer a question, or one question per line from stdin")
     p.add_argument("question", nargs="?", help="the question (default: read stdin)")
     p.add_argument("--json", action="store_true", help="one JSON object per answer")
