@@ -515,3 +515,22 @@ class TestIndex:
     ) -> None:
         with pytest.raises(SystemExit):
             run(capsys, own_config, "index", "--threads", "0")
+
+    def test_ask_starts_no_embedding_it_cannot_finish(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        own_config: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """More sentences than a moment's embedding: ``ask`` answers lexically, embeds
+        nothing, and says once that ``python -m bot index`` embeds them."""
+        monkeypatch.setattr("bot.console.cli.SYNC_SENTENCES", 10)
+        for _ in range(2):
+            code, out, err = run(capsys, own_config, "ask", "who wrote about the HP event?")
+            assert code == 0 and "Ella Kidron" in out
+            assert err.count("`python -m bot index` embeds them") == 1, err
+            assert "50 sentences have no vectors yet" in err  # none were embedded meanwhile
+        code, _, _ = run(capsys, own_config, "index")
+        assert code == 0
+        code, out, err = run(capsys, own_config, "ask", "who wrote about the HP event?")
+        assert code == 0 and "index" not in err

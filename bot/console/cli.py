@@ -50,6 +50,7 @@ class _Parser(argparse.ArgumentParser):
 # The console embeds this many sentences before it answers (about 10 to 30 seconds); a
 # larger corpus is embedded in the background while answers are lexical.
 SYNC_SENTENCES = 4000
+SECONDS_PER_SENTENCE = 0.011  # MiniLM int8 on one thread here: about 3,000 tokens a second
 DIGEST_DAYS = 7
 MAX_DAYS = render.MAX_DIGEST_DAYS
 
@@ -57,40 +58,37 @@ MAX_DAYS = render.MAX_DIGEST_DAYS
 @contextmanager
 def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
     """The corpus the settings name, its index up to date; with ``semantic``, its sentences
-    embedded now when that takes seconds, or in the background (with one line on stderr
-    saying so) when it takes longer. The index and the vectors stay on disk for next time."""
+    embedded now when that takes seconds. A command that ends before more could be embedded
+    (``ask``, ``eval``) starts no embedding it cannot finish: it answers lexically and says
+    once that ``python -m bot index`` embeds the rest. The index and the vectors stay on
+    disk for next time."""
     library = open_library(settings, semantic=semantic)
-    stop = threading.Event()
-    worker = None
     try:
-        if _embed_small(library):
-            worker = threading.Thread(
-                target=library.embed_pending, kwargs={"stop": stop}, daemon=True
+        left = _embed_small(library)
+        if left:
+            threads = settings.answers.embedding_threads
+            minutes = max(1, round(left * SECONDS_PER_SENTENCE / threads / 60))
+            print(
+                f"note: {left:,} sentences have no vectors yet, so answers are lexical; "
+                f"`python -m bot index` embeds them (about {minutes} min on {threads} "
+                f"thread{'s' if threads != 1 else ''}) and keeps them for every later run",
+                file=sys.stderr,
             )
-            worker.start()
         yield library
     finally:
-        stop.set()
-        if worker is not None:
-            worker.join(timeout=30)
         library.close()
 
 
-def _embed_small(library: Library) -> bool:
-    """Embed the sentences not embedded yet now, when that takes seconds; else say that it
-    goes on in the background, and return True: the caller has it done there."""
+def _embed_small(library: Library) -> int:
+    """Embed the sentences not embedded yet now, when that takes seconds; else leave them,
+    and return how many there are."""
     pending = library.pending_sentences()
     if not pending or library.read_only:
-        return False
+        return 0
     if pending <= SYNC_SENTENCES:
         library.embed_pending(progress=_progress(pending))
-        return False
-    print(
-        f"note: answers are lexical until {pending:,} sentences are embedded; "
-        "that goes on in the background and is kept for next time",
-        file=sys.stderr,
-    )
-    return True
+        return 0
+    return pending
 
 
 def _progress(total: int) -> Callable[[int, int], None]:
@@ -143,7 +141,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
     """The console chat, with the runtime beside it (as the Telegram bot has): new and
     changed files are picked up and the feeds polled while it runs."""
     with Service.open(_settings(args)) as service:
-        _embed_small(service.library)
+        left = _embed_small(service.library)
+        if left:  # the chat's runtime embeds them while it runs
+            print(
+                f"note: answers are lexical until {left:,} sentences are embedded; that goes"
+                " on in the background and is kept for next time",
+                file=sys.stderr,
+            )
         with running_beside(Runtime(service)):
             return Chat(service, sys.stdout).run()
 
