@@ -25,7 +25,6 @@ from typing import NoReturn, TextIO
 from tqdm import tqdm
 
 from bot.core.answer import Engine
-from bot.core.corpus import ArticleInfo
 from bot.core.errors import BotError
 from bot.core.evaluate import Case, add_typos, evaluate, load_cases
 from bot.runtime import insights, operations, render
@@ -388,13 +387,9 @@ def _digest_text(service: Service, days: int) -> str:
     saying so and how old the newest article is."""
     recent = service.recent(days)
     if not recent:
-        return _nothing_recent(days, service.engine.latest())
+        return render.nothing_recent(days, service.engine.latest())
     items = [(info.date or dt.date.today(), info) for info in recent]
     return render.digest_text(render.digest_heading(days), items)
-
-
-def _nothing_recent(days: int, articles: list[ArticleInfo]) -> str:
-    return render.nothing_recent(days, articles)
 
 
 def cmd_subscribers(args: argparse.Namespace) -> int:

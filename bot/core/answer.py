@@ -50,6 +50,8 @@ from bot.core.read import Passage, Reader, Reading
 from bot.core.summary import summarize
 from bot.core.text import leans_back, normalize, stem, terms, words
 
+Span = tuple[int, int] | None  # characters of a text: start, end
+
 MAX_ANSWER_CHARS = 400
 # Kinds of question whose answer must hold the kind of thing asked for (for numbers and
 # dates the answer often names them in words: "in the reign of", "after the war").
@@ -417,7 +419,6 @@ class Engine:
         return rerank(view, query, candidates, titles, dense)
 
     def _fact_answer(self, question: str, query: Query) -> Answer:
-        view = self.view
         ranked = self.rank(query)
         if not ranked:
             return self._refusal(question, query)
@@ -442,69 +443,67 @@ class Engine:
                 seen.add((s.aid, s.para))
                 others.append(cand)
         s = best.sentence
-        citations = [self._citation(s.aid, s.para, span, confidence)]
-        citations += self._further(query, best, others)
-        text = _concise(span, content_words(query.corrected))
-        author = view.entries[best.sentence.aid].info.author
-        if kind == "person" and author and _NAMES_AUTHOR.search(span):
-            text = f"{author}: {text}"  # "The author is CEO of …" answers "who is the CEO"
+        quote_span, further = self._read_beside(query, best, span, others)
+        citations = [self._citation(s.aid, s.para, span, confidence), *further]
+        text, marked = self._worded(span, query, kind, s.aid, quote_span)
         runner_up = _close_second(ranked, span)
         if runner_up is not None and len(text) + len(runner_up) + 3 <= MAX_ANSWER_CHARS:
-            text = f"{text} … {runner_up}"
-        quote_span = self._mark(query, best.sentence, span)
+            text = f"{text} … {runner_up}"  # after the answer: its marked words stay put
         return Answer(
-            question,
-            True,
-            text,
-            tuple(citations),
-            (),
-            confidence,
-            "fact",
-            _span_in(text, span, quote_span),
-            quote_span,
+            question, True, text, tuple(citations), (), confidence, "fact", marked, quote_span
         )
 
-    def _further(self, query: Query, best: Candidate, others: list[Candidate]) -> list[Citation]:
-        """Citations beside the answer: other paragraphs' sentences the reader reads as
-        answering too (CITE_GATE, as when it decides); without a reader, only a near tie
+    def _read_beside(
+        self, query: Query, best: Candidate, quote: str, others: list[Candidate]
+    ) -> tuple[tuple[int, int] | None, list[Citation]]:
+        """From the reader, reading the best sentence and the others: the answer's own words in
+        ``quote`` (which holds the best sentence), when the reader is sure of them; and the
+        citations beside the answer, the other paragraphs' sentences it reads as answering
+        too (CITE_GATE, as when it decides). Without a reader: no words, and only a near tie
         (CLOSE_SECOND). Never a sentence that merely shares the question's words."""
-        if not others:
-            return []
         if self.reader is None:
             floor = CLOSE_SECOND * _confidence(best)
             kept = [(c, _confidence(c)) for c in others if _confidence(c) >= floor]
-        else:
-            passages = [
-                Passage(
-                    c.sentence.text, c.sentence.prev, self.view.entries[c.sentence.aid].info.title
-                )
-                for c in others
-            ]
-            readings = self.reader.read(query.for_model or query.corrected, passages)
-            top = max(best.score, 1e-9)
-            kept = [
-                (c, sure)
-                for c, r in zip(others, readings, strict=True)
-                if (sure := _fused(r.answers, c.score / top)) >= CITE_GATE
-            ]
+            return None, self._cited(kept)
+        # Two readings, not one batch: the int8 model quantizes each batch's activations as
+        # a whole, so the best sentence read beside others would be read a little otherwise.
+        question = query.for_model or query.corrected
+        (reading,) = self.reader.read(question, [self._passage(best)])
+        readings = self.reader.read(question, [self._passage(c) for c in others])
+        at = quote.find(best.sentence.text)
+        top = max(best.score, 1e-9)
+        kept = [
+            (c, sure)
+            for c, r in zip(others, readings, strict=True)
+            if (sure := _fused(r.answers, c.score / top)) >= CITE_GATE
+        ]
+        return (_marked_at(reading, at) if at >= 0 else None), self._cited(kept)
+
+    def _cited(self, kept: list[tuple[Candidate, float]]) -> list[Citation]:
         return [
             self._citation(c.sentence.aid, c.sentence.para, c.sentence.text, sure)
             for c, sure in kept
         ]
 
-    def _mark(self, query: Query, s: Sentence, quote: str) -> tuple[int, int] | None:
-        """The answer's own words in the quote (which holds the sentence ``s``), as the
-        reader marks them; None without a reader or when it is unsure."""
-        at = quote.find(s.text)
-        if self.reader is None or at < 0:
-            return None
-        title = self.view.entries[s.aid].info.title
-        reading = self.reader.read(
-            query.for_model or query.corrected, [Passage(s.text, s.prev, title)]
-        )[0]
-        if reading.span is None or reading.span_confidence < SPAN_GATE:
-            return None
-        return reading.span[0] + at, reading.span[1] + at
+    def _passage(self, cand: Candidate) -> Passage:
+        """A candidate as the reader reads it: the sentence, the one before, the title."""
+        s = cand.sentence
+        return Passage(s.text, s.prev, self.view.entries[s.aid].info.title)
+
+    def _worded(
+        self, quote: str, query: Query, kind: str | None, aid: int, quote_span: Span
+    ) -> tuple[str, Span]:
+        """The answer's text from its quote (the part around the question's words, for a
+        long one), and where the quote's marked words are in it; for a question about a
+        person whose answer names "the author", the author's name before it."""
+        text = _concise(quote, content_words(query.corrected))
+        span = _span_in(text, quote, quote_span)
+        author = self.view.entries[aid].info.author
+        if kind == "person" and author and _NAMES_AUTHOR.search(quote):
+            prefix = f"{author}: "  # "The author is CEO of …" answers "who is the CEO"
+            text = prefix + text
+            span = (span[0] + len(prefix), span[1] + len(prefix)) if span else None
+        return text, span
 
     def read(self, query: Query, ranked: Sequence[Candidate]) -> list[Verdict]:
         """The reader's verdict on the best candidates, most likely answer first. It reads
@@ -524,11 +523,7 @@ class Engine:
         for batch in (pool[:READ_FIRST], pool[READ_FIRST:]):
             if not batch:
                 break
-            titles = [self.view.entries[c.sentence.aid].info.title for c in batch]
-            passages = [
-                Passage(c.sentence.text, c.sentence.prev, t)
-                for c, t in zip(batch, titles, strict=True)
-            ]
+            passages = [self._passage(c) for c in batch]
             readings = self.reader.read(query.for_model or query.corrected, passages)
             verdicts.extend(
                 Verdict(c, r, _fused(r.answers, c.score / best))
@@ -564,26 +559,10 @@ class Engine:
                 citations.append(
                     self._citation(*key, other.candidate.sentence.text, other.confidence)
                 )
-        quote_span = None
-        if reading.span is not None and reading.span_confidence >= SPAN_GATE:
-            quote_span = (reading.span[0] + shift, reading.span[1] + shift)
-        text = _concise(quote, content_words(query.corrected))
-        span = _span_in(text, quote, quote_span)
-        author = self.view.entries[s.aid].info.author
-        if kind == "person" and author and _NAMES_AUTHOR.search(quote):
-            prefix = f"{author}: "  # "The author is CEO of …" answers "who is the CEO"
-            text = prefix + text
-            span = (span[0] + len(prefix), span[1] + len(prefix)) if span else None
+        quote_span = _marked_at(reading, shift)
+        text, span = self._worded(quote, query, kind, s.aid, quote_span)
         return Answer(
-            question,
-            True,
-            text,
-            tuple(citations),
-            (),
-            confidence,
-            "fact",
-            span,
-            quote_span,
+            question, True, text, tuple(citations), (), confidence, "fact", span, quote_span
         )
 
     def _supported(self, cand: Candidate, n_terms: int) -> bool:
@@ -738,6 +717,14 @@ def _span(s: Sentence, kind: str | None, qwords: set[str]) -> str:
     if (len(s.text) < 60 or leans_back(s.text)) and options:
         return options[0]  # the sentence before, when there is one
     return s.text
+
+
+def _marked_at(reading: Reading, at: int) -> Span:
+    """The reading's answer words, at ``at`` characters into the quote that holds its
+    sentence; None when the reader is not sure of them."""
+    if reading.span is None or reading.span_confidence < SPAN_GATE:
+        return None
+    return reading.span[0] + at, reading.span[1] + at
 
 
 def _span_in(text: str, quote: str, span: tuple[int, int] | None) -> tuple[int, int] | None:

@@ -80,10 +80,7 @@ def poll_once(settings: Settings) -> list[tuple[str, str, bool]]:
 
     async def poll() -> list[PollResult | None]:
         async with Fetcher(settings.web.limits) as fetcher:
-            reader = FeedReader(feed_plan(settings), store, fetcher)
-            return list(
-                await asyncio.gather(*(reader.poll_logged(f) for f in settings.corpus.feeds))
-            )
+            return await FeedReader(feed_plan(settings), store, fetcher).poll_each()
 
     try:
         results = asyncio.run(poll())

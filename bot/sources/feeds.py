@@ -194,8 +194,11 @@ class FeedReader:
 
     async def poll(self) -> list[Polled]:
         """Every feed once, now (a feed that fails is one log line, and left out)."""
-        polled = await asyncio.gather(*(self.poll_logged(feed) for feed in self.plan.feeds))
-        return [p for p in polled if p is not None]
+        return [p for p in await self.poll_each() if p is not None]
+
+    async def poll_each(self) -> list[PollResult | None]:
+        """Every feed once, now, in the plan's order: None for each that failed."""
+        return list(await asyncio.gather(*(self.poll_logged(f) for f in self.plan.feeds)))
 
     async def run(self) -> None:
         """Poll every feed at its interval until cancelled; one feed's trouble is its own."""

@@ -262,6 +262,7 @@ class Storage:
         except BaseException:
             self.db.close()
             raise
+        self._salt: str | None = None  # the insights' salt, once read: it never changes
 
     @property
     def where(self) -> str:
@@ -305,7 +306,10 @@ class Storage:
     # -- what the readers asked (insights) ----------------------------------------------------
 
     def insights_salt(self) -> str:
-        """The salt that hides each chat's id in the insights, made once per database."""
+        """The salt that hides each chat's id in the insights, made once per database (and
+        read once per process: each kept question needs it)."""
+        if self._salt is not None:
+            return self._salt
         salt = self.get_meta("insights_salt")
         if salt is None:
             with self.db.write() as db:
@@ -315,6 +319,7 @@ class Storage:
                 )
             salt = self.get_meta("insights_salt")
         assert salt is not None
+        self._salt = salt
         return salt
 
     def record_question(self, asked: Asked) -> None:
