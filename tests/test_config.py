@@ -136,16 +136,16 @@ class TestFeeds:
     @pytest.mark.parametrize(
         ("feeds", "needle"),
         [
-            ("42", "expected a list of feed URLs"),
-            ("[ftp://a.example/feed]", "feed 1, is 'ftp://a.example/feed'; expected an http"),
+            ("42", "expected a list of URLs"),
+            ("[ftp://a.example/feed]", "item 1, is 'ftp://a.example/feed'; expected an http"),
             (
                 "[https://a.example/f, https://a.example/f]",
-                "feed 2, https://a.example/f is listed twice",
+                "item 2, https://a.example/f is listed twice",
             ),
             ("[{url: https://a.example/f, interval: 0}]", "interval is 0; expected seconds"),
             ("[{url: https://a.example/f, interval: soon}]", "'soon'; expected seconds"),
             ("[{url: https://a.example/f, often: 1}]", "has the key 'often'"),
-            ("[{interval: 60}]", "feed 1, is None; expected an http"),
+            ("[{interval: 60}]", "item 1, is None; expected an http"),
             ('["https://a.example/f g"]', "expected an http or https URL"),
         ],
         ids=[

@@ -18,10 +18,9 @@ import pytest
 
 from bot.core.corpus import load_article
 from bot.core.records import Feed
-from bot.runtime.background import feed_plan
 from bot.runtime.config import Settings, load_settings
 from bot.runtime.service import Service
-from bot.sources.feeds import FeedReader, add_page, article_id
+from bot.sources.feeds import FeedReader, add_page, article_id, feed_plan
 from bot.sources.web import Fetcher
 from tests.support.fake_site import FakeSite, article_page, atom, rss
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.runtime.background import feed_plan
 from bot.runtime.config import Settings
 from bot.sources import Polled, Source
-from bot.sources.feeds import FeedReader, PageSource
+from bot.sources.feeds import FeedReader, PageSource, feed_plan
 from bot.sources.watcher import FolderWatcher
 from bot.sources.web import Fetcher, WebLimits
 from tests.support.fake_site import FakeSite, article_page

@@ -419,7 +419,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
-    """Poll every configured feed once and write what is new into the corpus folder."""
+    """Poll every configured feed and sitemap once; write what is new into the folder."""
     polled = operations.poll_once(_settings(args))
     for url, outcome, _ in polled:
         print(f"{url}: {outcome}")
@@ -637,7 +637,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("add", "fetch a web page and add its article to the corpus folder")
     p.add_argument("url", help="the page's http or https address")
     p.set_defaults(func=cmd_add)
-    add("poll", "poll every feed in corpus.feeds once").set_defaults(func=cmd_poll)
+    add("poll", "poll every feed and sitemap (corpus.feeds, corpus.sitemaps) once").set_defaults(
+        func=cmd_poll
+    )
     add("migrate", "bring the database's schema up to date and exit").set_defaults(
         func=cmd_migrate
     )

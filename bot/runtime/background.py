@@ -24,13 +24,10 @@ from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, Protocol
 
 from bot.core.errors import StorageError
-from bot.runtime.config import Settings
 from bot.runtime.library import Changes
 from bot.runtime.replicas import Ingester
 from bot.runtime.service import Service
-from bot.sources import Source
-from bot.sources.feeds import FeedPlan, FeedReader
-from bot.sources.watcher import FolderWatcher, Rescan
+from bot.sources import Opening, Rescan, Source, opened
 from bot.sources.web import Fetcher
 from bot.store.db import Leader
 from bot.store.face import Store
@@ -40,12 +37,6 @@ log = logging.getLogger(__name__)
 ROLE_SECONDS = 1.0  # how often a process checks its role, or tries to take one
 DIGEST_CHECK_SECONDS = 60.0
 FOLLOW_SECONDS = 1.0  # how often a process asks the shared database for new articles
-
-
-def feed_plan(settings: Settings) -> FeedPlan:
-    """The feed reader's orders, from the settings."""
-    corpus = settings.corpus
-    return FeedPlan(corpus.folder, corpus.feeds, corpus.feed_interval, settings.web.max_entries)
 
 
 class Sender(Protocol):
@@ -107,13 +98,11 @@ class Runtime:
 
     def sources(self, rescan: Rescan) -> list[Source]:
         """The sources of articles the settings name (``bot.sources``)."""
-        settings = self.service.settings
-        corpus = settings.corpus
-        found: list[Source] = [FolderWatcher(corpus.folder, corpus.rescan_seconds, rescan)]
-        if corpus.feeds:
-            self.fetcher = self.fetcher or Fetcher(settings.web.limits)
-            found.append(FeedReader(feed_plan(settings), self.service.store, self.fetcher))
-        return found
+        return opened(Opening(self.service.settings, self.service.store, self._fetcher, rescan))
+
+    def _fetcher(self) -> Fetcher:
+        self.fetcher = self.fetcher or Fetcher(self.service.settings.web.limits)
+        return self.fetcher
 
     async def follow(self) -> None:
         """On a shared database: take up what the ingester records, every second."""

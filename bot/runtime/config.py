@@ -61,6 +61,12 @@ class CorpusSettings:
     feed_interval: float = setting(
         60.0, "seconds between polls of a feed (a conditional request)", minimum=1
     )
+    sitemaps: tuple[Feed, ...] = setting(
+        (), "sitemaps whose pages become articles: URLs, or {url: URL, interval: 1h}"
+    )
+    sitemap_interval: float = setting(
+        3600.0, "seconds between polls of a sitemap (a conditional request)", minimum=1
+    )
 
     def interval(self, feed: Feed) -> float:
         return feed.interval if feed.interval is not None else self.feed_interval
@@ -294,14 +300,15 @@ def _check(where: str, kind: Any, spec: dataclasses.Field[Any], value: Any, base
 
 
 def _feeds(label: str, value: Any) -> tuple[Feed, ...]:
-    """``corpus.feeds``: URLs, or mappings with ``url`` and ``interval`` (or ``every``)."""
+    """``corpus.feeds``, ``corpus.sitemaps``: URLs, or mappings with ``url`` and ``interval``
+    (or ``every``)."""
     if isinstance(value, str | Mapping):
         value = [value]
     if not isinstance(value, list):
-        raise ConfigError(f"{label} is {value!r}; expected a list of feed URLs")
+        raise ConfigError(f"{label} is {value!r}; expected a list of URLs")
     feeds: dict[str, Feed] = {}
     for number, item in enumerate(value, start=1):
-        where = f"{label}, feed {number},"
+        where = f"{label}, item {number},"
         interval = None
         if isinstance(item, Mapping):
             extra = sorted(str(k) for k in set(item) - {"url", *_INTERVAL_KEYS})

@@ -1,6 +1,6 @@
 """What the operator's console commands do besides answering: add a web page, poll every
-feed once, and open the storage (the subscriptions, the schema). The console prints what
-these return; they hold the sources and the store so that the front needs neither.
+feed and sitemap once, and open the storage (the subscriptions, the schema). The console
+prints what these return; they hold the sources and the store so that the front needs neither.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from bot.core.errors import BotError
 from bot.core.records import FeedState
-from bot.runtime.background import feed_plan
 from bot.runtime.config import Settings
+from bot.sources import Opening, opened
 from bot.sources.feeds import FeedReader, PageSource, PollResult
 from bot.sources.web import Fetcher
 from bot.store.face import Store
@@ -71,22 +71,34 @@ def _inodes(folder: Path) -> dict[str, int]:
 
 
 def poll_once(settings: Settings) -> list[tuple[str, str, bool]]:
-    """Poll every configured feed once: for each, its URL (without credentials), what came
-    of it, and whether it succeeded."""
-    if not settings.corpus.feeds:
-        raise BotError("no feeds are configured: list their URLs under corpus.feeds")
+    """Poll every configured feed and sitemap once: for each, its URL (without
+    credentials), what came of it, and whether it succeeded."""
     storage = Storage(settings.storage.database)
     store = Store(storage)
 
-    async def poll() -> list[PollResult | None]:
+    async def poll() -> list[tuple[str, PollResult | None]]:
         async with Fetcher(settings.web.limits) as fetcher:
-            return await FeedReader(feed_plan(settings), store, fetcher).poll_each()
+            readers = [
+                source
+                for source in opened(Opening(settings, store, lambda: fetcher))
+                if isinstance(source, FeedReader)
+            ]
+            if not readers:
+                raise BotError(
+                    "no feeds or sitemaps are configured: list their URLs under corpus.feeds "
+                    "or corpus.sitemaps"
+                )
+            polled = await asyncio.gather(*(reader.poll_each() for reader in readers))
+            return [
+                (feed.url, result)
+                for reader, results in zip(readers, polled, strict=True)
+                for feed, result in zip(reader.plan.feeds, results, strict=True)
+            ]
 
     try:
-        results = asyncio.run(poll())
         return [
-            (feed.url, _polled(result, storage.feed_state(feed.url)), result is not None)
-            for feed, result in zip(settings.corpus.feeds, results, strict=True)
+            (url, _polled(result, storage.feed_state(url)), result is not None)
+            for url, result in asyncio.run(poll())
         ]
     finally:
         store.close()

@@ -5,15 +5,25 @@ A source is anything with the ``Source`` shape: ``poll`` does one round now and 
 asked and which article files it wrote; ``run`` does rounds, each when it is due, until
 cancelled. The folder watcher (``watcher.FolderWatcher``: it writes nothing, it finds what
 others wrote), the feed reader (``feeds.FeedReader``) and a single web page
-(``feeds.PageSource``, what ``python -m bot add`` runs) are the three there are; a new one
-(a sitemap, a mail box) is one more file here, its settings, and a line in
-``bot.runtime.background.Runtime.sources``.
+(``feeds.PageSource``, what ``python -m bot add`` runs) and the sitemap reader
+(``sitemap.SitemapReader``) are the ones there are.
+
+A new kind (a mail box, say) is one more file here plus its settings: a module of this
+package that offers ``sources(opening) -> list[Source]`` has its sources run by the runtime
+(``opened`` finds every such module; nothing else names them).
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from bot.core.records import FeedEntry, FeedState
+    from bot.sources.web import Fetcher
 
 
 @dataclass(frozen=True)
@@ -40,3 +50,51 @@ class Source(Protocol):
         """Rounds, each when it is due, until cancelled; a failed round is logged, not
         raised."""
         ...
+
+
+class FeedMemory(Protocol):
+    """What the reader keeps between polls and restarts (the store's async face is one)."""
+
+    async def feed_state(self, url: str) -> FeedState | None: ...
+
+    async def save_feed_state(self, state: FeedState) -> None: ...
+
+    async def feed_entry(self, key: str) -> FeedEntry | None: ...
+
+    async def save_feed_entry(self, entry: FeedEntry) -> None: ...
+
+    async def mark_known(self, articles: Iterable[tuple[str, str]]) -> None: ...
+
+
+class Rescanned(Protocol):
+    """What a rescan reports back: how long until files still being written settle (0 when
+    none is)."""
+
+    @property
+    def unsettled(self) -> float: ...
+
+
+Rescan = Callable[[set[str] | None], Awaitable[Rescanned]]
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What the runtime hands each kind of source to make its sources from."""
+
+    # bot.runtime.config.Settings: the runtime sits above the sources, which may not import
+    # it; each kind reads its own keys
+    settings: Any
+    memory: FeedMemory  # what a source keeps between polls and restarts (the store)
+    fetcher: Callable[[], Fetcher]  # the process's one fetcher, made when first asked for
+    rescan: Rescan | None = None  # how the folder's changes are taken in (None: not watched)
+
+
+def opened(opening: Opening) -> list[Source]:
+    """Every source the settings name: each module of this package that offers
+    ``sources(opening)`` is asked, in the order of their names."""
+    found: list[Source] = []
+    for module in pkgutil.iter_modules(__path__):
+        make = getattr(importlib.import_module(f"{__name__}.{module.name}"), "sources", None)
+        if callable(make):
+            found += make(opening)
+    return found

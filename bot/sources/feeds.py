@@ -35,16 +35,16 @@ import xml.sax
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.core.corpus import content_digest
 from bot.core.errors import FetchError, StorageError
 from bot.core.records import Feed, FeedEntry, FeedState
 from bot.core.redact import redact
-from bot.sources import Polled
+from bot.sources import FeedMemory, Opening, Polled, Source
 from bot.sources.pages import Page, author_name, from_html, html_paragraphs, plausible_date
-from bot.sources.web import Fetcher
+from bot.sources.web import Fetcher, Response
 
 log = logging.getLogger(__name__)
 
@@ -152,20 +152,6 @@ def entry_page(entry: Any, page: Page | None) -> Page | None:
     )
 
 
-class FeedMemory(Protocol):
-    """What the reader keeps between polls and restarts (the store's async face is one)."""
-
-    async def feed_state(self, url: str) -> FeedState | None: ...
-
-    async def save_feed_state(self, state: FeedState) -> None: ...
-
-    async def feed_entry(self, key: str) -> FeedEntry | None: ...
-
-    async def save_feed_entry(self, entry: FeedEntry) -> None: ...
-
-    async def mark_known(self, articles: Iterable[tuple[str, str]]) -> None: ...
-
-
 @dataclass(frozen=True)
 class FeedPlan:
     """What the reader is told: the folder articles go to, the feeds, how often each is
@@ -180,8 +166,24 @@ class FeedPlan:
         return feed.interval if feed.interval is not None else self.interval
 
 
+def feed_plan(settings: Any) -> FeedPlan:
+    """The feed reader's orders, from the settings (``bot.runtime.config.Settings``)."""
+    corpus = settings.corpus
+    return FeedPlan(corpus.folder, corpus.feeds, corpus.feed_interval, settings.web.max_entries)
+
+
+def sources(opening: Opening) -> list[Source]:
+    """The feed reader, when the settings name feeds."""
+    if not opening.settings.corpus.feeds:
+        return []
+    return [FeedReader(feed_plan(opening.settings), opening.memory, opening.fetcher())]
+
+
 class FeedReader:
     """Polls the configured feeds and writes their entries into the corpus folder."""
+
+    kind = "feed"  # what the documents it polls are called, in logs and front matter
+    accepts: frozenset[str] | None = FEED_TYPES
 
     def __init__(self, plan: FeedPlan, memory: FeedMemory, fetcher: Fetcher) -> None:
         self.plan = plan
@@ -211,7 +213,9 @@ class FeedReader:
             try:
                 state = await self._state(feed.url)
             except StorageError as exc:
-                log.warning("feed %s: not polled, the database cannot be used: %s", feed.url, exc)
+                log.warning(
+                    "%s %s: not polled, the database cannot be used: %s", self.kind, feed.url, exc
+                )
                 await asyncio.sleep(60)
                 continue
             wait = state.next_at - time.time()
@@ -226,13 +230,15 @@ class FeedReader:
             return await self.poll_feed(feed)
         except FetchError as exc:
             await self._failed(feed, exc.reason, exc.retry_after)
-            log.warning("feed %s: %s", feed.url, exc.reason)
+            log.warning("%s %s: %s", self.kind, feed.url, exc.reason)
         except StorageError as exc:
-            log.warning("feed %s: not polled, the database cannot be used: %s", feed.url, exc)
+            log.warning(
+                "%s %s: not polled, the database cannot be used: %s", self.kind, feed.url, exc
+            )
             await asyncio.sleep(60)
         except Exception as exc:  # a reader bug must not stop the other feeds
             await self._failed(feed, redact(f"{type(exc).__name__}: {exc}"), None)
-            log.exception("feed %s: failed", feed.url)
+            log.exception("%s %s: failed", self.kind, feed.url)
         return None
 
     async def _state(self, url: str) -> FeedState:
@@ -255,8 +261,6 @@ class FeedReader:
 
     async def poll_feed(self, feed: Feed) -> PollResult:
         """Ask for the feed once; write what is new or changed; returns what was done."""
-        import feedparser  # only a bot with feeds needs it
-
         state = await self._state(feed.url)
         headers = {}
         if state.etag:
@@ -265,7 +269,7 @@ class FeedReader:
             headers["If-Modified-Since"] = state.last_modified
         limits = self.fetcher.limits
         response = await self.fetcher.get(
-            feed.fetch_url, FEED_TYPES, limits.max_feed_bytes, headers
+            feed.fetch_url, self.accepts, limits.max_feed_bytes, headers
         )
         every = self.plan.every(feed)
         if response.status == 304:
@@ -279,6 +283,29 @@ class FeedReader:
                 )
             )
             return PollResult(feed.url, unchanged=True)
+        entries = await self.entries_of(feed, response)
+        catalogue = state.polls == 0
+        work = await self._entries(feed, entries, catalogue)
+        left = work.left_over or work.retry
+        await self.store.save_feed_state(
+            FeedState(
+                feed.url,  # no validators while work is left: a 304 would hide it
+                etag=None if left else response.headers.get("etag"),
+                last_modified=None if left else response.headers.get("last-modified"),
+                next_at=time.time() + every,
+                # the back catalogue is every entry of the first poll, however many polls
+                # web.max_entries makes of it
+                polls=state.polls + (0 if catalogue and work.left_over else 1),
+            )
+        )
+        return PollResult(feed.url, written=work.written, catalogue=catalogue)
+
+    async def entries_of(self, feed: Feed, response: Response) -> list[Any]:
+        """The document's entries, newest first as the feed gives them: mappings with an
+        ``id``, a ``link``, and what feedparser makes of the rest. FetchError when it is
+        no feed at all."""
+        import feedparser  # only a bot with feeds needs it
+
         parsed = feedparser.parse(
             response.body,
             response_headers={
@@ -295,25 +322,12 @@ class FeedReader:
         problem = parsed.get("bozo_exception")
         if isinstance(problem, xml.sax.SAXException):
             log.warning(
-                "feed %s: not well-formed XML (%s); took what could be read",
+                "%s %s: not well-formed XML (%s); took what could be read",
+                self.kind,
                 feed.url,
                 str(problem)[:200],
             )
-        catalogue = state.polls == 0
-        work = await self._entries(feed, parsed.entries, catalogue)
-        left = work.left_over or work.retry
-        await self.store.save_feed_state(
-            FeedState(
-                feed.url,  # no validators while work is left: a 304 would hide it
-                etag=None if left else response.headers.get("etag"),
-                last_modified=None if left else response.headers.get("last-modified"),
-                next_at=time.time() + every,
-                # the back catalogue is every entry of the first poll, however many polls
-                # web.max_entries makes of it
-                polls=state.polls + (0 if catalogue and work.left_over else 1),
-            )
-        )
-        return PollResult(feed.url, written=work.written, catalogue=catalogue)
+        return list(parsed.entries)
 
     async def _entries(self, feed: Feed, entries: Iterable[Any], catalogue: bool) -> _Work:
         """Write the entries that are new, changed or due another try of their page, at
@@ -322,7 +336,8 @@ class FeedReader:
         limit = self.plan.max_entries
         if len(todo) > limit:
             log.warning(
-                "feed %s: %d new or changed entries; %d taken now, the rest at the next poll",
+                "%s %s: %d new or changed entries; %d taken now, the rest at the next poll",
+                self.kind,
                 feed.url,
                 len(todo),
                 limit,
@@ -364,7 +379,10 @@ class FeedReader:
         article_id = known.article_id if known else ""
         if article is None:
             log.warning(
-                "feed %s: entry %s has no text, in the feed or on its page", feed.url, redact(key)
+                "%s %s: entry %s has no text, in the feed or on its page",
+                self.kind,
+                feed.url,
+                redact(key),
             )
         else:
             article_id = article_id or article_id_for(key, article)
@@ -378,7 +396,7 @@ class FeedReader:
         self, feed: Feed, article_id: str, article: Page, catalogue: bool
     ) -> str | None:
         """Write an entry's article file; its name if it changed."""
-        text = article.markdown({"feed": feed.url})
+        text = article.markdown({self.kind: feed.url})
         if catalogue:  # recorded as seen before the file appears, so never announced
             await self.store.mark_known([(article_id, content_digest(text))])
         name = f"{article_id}.md"

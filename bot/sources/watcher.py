@@ -6,26 +6,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Protocol
 
 import watchfiles
 
-from bot.sources import Polled
+from bot.sources import Opening, Polled, Rescan, Source
 
 log = logging.getLogger(__name__)
-
-
-class Rescanned(Protocol):
-    """What a rescan reports back: how long until files still being written settle (0 when
-    none is)."""
-
-    @property
-    def unsettled(self) -> float: ...
-
-
-Rescan = Callable[[set[str] | None], Awaitable[Rescanned]]
 
 
 class FolderWatcher:
@@ -42,6 +29,14 @@ class FolderWatcher:
 
     async def run(self) -> None:
         await watch(self.folder, self.every, self.rescan)
+
+
+def sources(opening: Opening) -> list[Source]:
+    """The corpus folder, watched when the runtime takes in its changes."""
+    if opening.rescan is None:
+        return []
+    corpus = opening.settings.corpus
+    return [FolderWatcher(corpus.folder, corpus.rescan_seconds, opening.rescan)]
 
 
 async def watch(folder: Path, every: float, rescan: Rescan) -> None:
