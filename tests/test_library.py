@@ -296,6 +296,59 @@ async def test_indexing_goes_on_once_a_full_disk_has_room(
         library.close()
 
 
+FERRY = """2026-11-20
+Night ferries return to the north
+by Ola Berg
+
+The night ferry to Tromsø carries reindeer cheese and forty passengers again.
+
+The route was closed for three winters while the harbour was rebuilt with new cranes.
+"""
+ROBOTS = """2020-01-05
+Robots sort parcels in Oslo
+by Kari Nordmann
+
+A warehouse in Oslo now sorts parcels with forty robots that never sleep.
+
+The robots were built by a firm in Bergen and cost twelve million kroner.
+"""
+
+
+class TestProgressive:
+    """The semantic stage is on from the first embedded article, the newest first; a
+    question about an article not yet embedded is answered as a lexical engine would."""
+
+    def test_meaning_is_used_article_by_article_the_newest_first(
+        self, tmp_path: Path, embedder: Embedder
+    ) -> None:
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        (corpus / "robots.txt").write_text(ROBOTS, encoding="utf-8")
+        (corpus / "ferry.txt").write_text(FERRY, encoding="utf-8")
+        library = _open(corpus, tmp_path / "index", embedder=embedder)
+        lexical = _open(corpus, tmp_path / "lexical")
+        assert library.engine.semantic is None  # nothing embedded: nothing to use
+        stop = threading.Event()
+        assert not library.embed_pending(lambda done, total: stop.set(), stop)
+        store = VectorStore(tmp_path / "index.vectors", embedder.id, embedder.dim)
+        covered = [a.id for a in library.engine.articles if store.covers(a.id, a.content_hash)]
+        assert covered == ["ferry"]  # the newer article first
+        assert library.engine.semantic is not None
+
+        paraphrase = "why was the route shut"  # no word of the answer but "route"
+        assert not lexical.engine.ask(paraphrase).answered
+        assert "three winters" in library.engine.ask(paraphrase).text
+        for question in ("how much did the robots cost", "who built the robots"):
+            assert library.engine.ask(question) == lexical.engine.ask(question)
+        by_meaning = "What did the machines cost?"
+        assert not library.engine.ask(by_meaning).answered  # its article has no vectors yet
+
+        assert library.embed_pending()
+        assert "twelve million" in library.engine.ask(by_meaning).text
+        library.close()
+        lexical.close()
+
+
 class TestClose:
     def test_close_stops_and_waits_for_the_background_embedding(
         self, corpus_dir: Path, tmp_path: Path, embedder: Embedder

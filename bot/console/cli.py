@@ -143,8 +143,9 @@ def cmd_chat(args: argparse.Namespace) -> int:
         left = _embed_small(service.library)
         if left:  # the chat's runtime embeds them while it runs
             print(
-                f"note: answers are lexical until {left:,} sentences are embedded; that goes"
-                " on in the background and is kept for next time",
+                f"note: {left:,} sentences are not embedded yet; that goes on in the"
+                " background, the newest articles first, and is kept for next time (each"
+                " article's answers use meaning once its sentences are done)",
                 file=sys.stderr,
             )
         with running_beside(Runtime(service)):

@@ -336,7 +336,10 @@ def rerank(
 ) -> list[Candidate]:
     """Score each candidate on the rerank cues (and its meaning's nearness to the
     question's, with the dense stage); best first."""
-    cosines: dict[int, float] = {}
+    if dense is not None and not _all_embedded(view, dense, candidates):
+        # A candidate's article is not embedded yet: the question is ranked lexically, as
+        # it was before any vectors, not on a scale that article's sentences cannot reach.
+        dense = None
     if dense is not None:
         hashes = [content_hash(c.sentence.unit) for c in candidates]
         cosines = dense.store.cosines(dense.vector, hashes)
@@ -401,6 +404,12 @@ def rerank(
             cand.parts["dense"] = cand.cosine or 0.0
         cand.score = sum(weights[name] * value for name, value in cand.parts.items())
     return sorted(candidates, key=lambda c: -c.score)
+
+
+def _all_embedded(view: Retriever, dense: DenseQuery, candidates: list[Candidate]) -> bool:
+    """Whether every candidate's article has all its vectors."""
+    infos = (view.entries[aid].info for aid in {c.sentence.aid for c in candidates})
+    return all(dense.store.covers(info.id, info.content_hash) for info in infos)
 
 
 def _bm25(view: Retriever, known: Sequence[QueryTerm], s_terms: Sequence[str]) -> float:

@@ -9,8 +9,11 @@ reload and never see half of one.
 
 With the semantic stage, the sentences' vectors are computed once (keyed by content, kept
 beside the index) by ``embed_pending``, which the bot runs in the background and the
-console runs at once when it takes only seconds. Until every article has its vectors the
-engine answers lexically; then a semantic engine is swapped in.
+console runs at once when it takes only seconds. The newest articles are embedded first,
+and the semantic stage is on as soon as any vectors exist: it uses those there are, and a
+question whose candidates include a sentence not yet embedded is ranked lexically, as it
+was before (``rank.rerank``), so no answer waits for, or is ranked worse for, another
+article's vectors.
 """
 
 from __future__ import annotations
@@ -201,8 +204,9 @@ class Library:
         ]
 
     def _ready(self, view: Retriever) -> Semantic | None:
-        """The semantic stage, if every article of the view has its vectors."""
-        return self._semantic if not self._uncovered(view) else None
+        """The semantic stage, once there are vectors to use."""
+        semantic = self._semantic
+        return semantic if semantic is not None and len(semantic.store) else None
 
     def _refresh(self, lexicon: Lexicon | None = None) -> None:
         """Swap in an engine over the current view (semantic when it is ready)."""
@@ -219,7 +223,11 @@ class Library:
             pending = self.pending_sentences()
             if not pending or self.read_only:
                 return
-            log.info("embedding %d sentences; answers are lexical until then", pending)
+            log.info(
+                "embedding %d sentences, the newest articles first; each article's answers "
+                "use meaning once its sentences are embedded",
+                pending,
+            )
             started = time.monotonic()
             last = [started]
 
@@ -265,9 +273,10 @@ class Library:
         stop: threading.Event | None,
         save_every: float,
     ) -> bool:
-        """Embed and cover the view's uncovered articles; False if stopped first."""
+        """Embed and cover the view's uncovered articles, the newest first (their answers
+        use meaning as soon as each is done); False if stopped first."""
         store, view = semantic.store, self.index.view
-        todo = self._uncovered(view)
+        todo = sorted(self._uncovered(view), key=_newest_first)
         total, done = sum(e.info.sentences for e in todo), 0
         last_save = time.monotonic()
         for entry in todo:
@@ -275,6 +284,8 @@ class Library:
                 store.save()
                 return False
             store.cover(entry.info.id, entry.info.content_hash)
+            if self.engine.semantic is None:  # the first vectors: the semantic stage is on
+                self._refresh()
             done += entry.info.sentences
             if progress is not None:
                 progress(done, total)
@@ -412,3 +423,9 @@ def _stem(path: str) -> str:
 
 def _fields(stamp: Stamp) -> tuple[str | None, int, int]:
     return stamp.path, stamp.mtime_ns, stamp.size
+
+
+def _newest_first(entry: Entry) -> tuple[bool, int]:
+    """The order articles are embedded in: by date, the newest first, undated ones last."""
+    date = entry.info.date
+    return (date is None, -date.toordinal() if date is not None else 0)
