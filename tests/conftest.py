@@ -62,9 +62,14 @@ def fixture_pg_url(postgres: str) -> str:
     return new_database(postgres)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test that uses the PostgreSQL server is marked ``postgres`` (``-m "not postgres"``
-    runs without starting it)."""
+    runs without starting it). The slow tests (fleets, outages, kills: each counts what
+    arrives in a second, and starts processes of its own) are one group for pytest-xdist,
+    run one after another on one worker, so that no two of them load the machine at once."""
     for item in items:
         if "pg_url" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.postgres)
+        if item.get_closest_marker("slow") is not None:
+            item.add_marker(pytest.mark.xdist_group("slow"))

@@ -211,6 +211,8 @@ class Engine:
             store = open_vectors(None, embedder.id, embedder.dim)
             units = list(dict.fromkeys(u for aid in view.entries for u in view.units(aid)))
             store.add([content_hash(u) for u in units], embedder.embed(units))
+            for entry in view.entries.values():
+                store.cover(entry.info.id, entry.info.content_hash)
             semantic = Semantic(embedder, store)
         return cls(view, lexicon_of(view), settings, semantic, reader)
 

@@ -34,7 +34,7 @@ NOT_RUN = {
 INSTALL = "python3 -m venv .venv && "  # the two commands set up first: here the venv is there
 # Commands that, run as the README shows them on a fresh checkout, end with a clear message
 # instead: their status and what they say.
-REFUSED = {f"{PYTHON} -m bot poll": (2, "no feeds are configured")}
+REFUSED = {f"{PYTHON} -m bot poll": (2, "no feeds or sitemaps are configured")}
 TYPED = "who wrote about the HP event?\n/quit\n"  # what the console chat is given
 # The README's placeholders, as a reader would fill them in.
 FILLED = {
