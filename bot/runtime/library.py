@@ -24,15 +24,18 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+import numpy as np
 
 from bot.core.answer import Engine, EngineSettings, Semantic, lexicon_of
-from bot.core.backends import open_index, open_vectors
+from bot.core.backends import Vectors, open_index, open_vectors
 from bot.core.corpus import Article, ArticleInfo, list_articles, load_article
-from bot.core.dense import Embedder
-from bot.core.errors import ArticleError, CorpusError
+from bot.core.dense import Embedder, FloatArray
+from bot.core.errors import ArticleError, CorpusError, StorageError
 from bot.core.index import (
     Entry,
     IndexBusy,
@@ -52,6 +55,27 @@ log = logging.getLogger(__name__)
 BATCH = 2000
 # Sentences embedded between two looks at whether to stop (about half a second's work).
 EMBED_CHUNK = 64
+# Articles whose sentences are looked up in, and offered to, a fleet's vectors at a time.
+SHARE_ARTICLES = 200
+
+
+class VectorShare(Protocol):
+    """Vectors a fleet embeds once and shares (``replicas.SharedVectors`` on PostgreSQL)."""
+
+    def vectors_for(self, hashes: Sequence[int]) -> dict[int, FloatArray]:
+        """The vectors other processes made for these sentences."""
+        ...
+
+    def offer_sentences(self, sentences: Sequence[tuple[int, str, int]]) -> None:
+        """Sentences (hash, text, priority) waiting for a vector."""
+        ...
+
+    def embed_waiting(
+        self, limit: int, embed: Callable[[list[str]], FloatArray]
+    ) -> list[tuple[int, FloatArray]]:
+        """Embed up to ``limit`` waiting sentences no other process holds; none when
+        nothing is left that another process is not already embedding."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -95,9 +119,12 @@ class Library:
         settle_seconds: float = 1.0,
         embedder: Embedder | None = None,
         reader: Reader | None = None,
+        share: VectorShare | None = None,
     ) -> None:
         self.folder = folder
         self.settings = settings
+        self.share = share  # a fleet's shared vectors: each sentence embedded once in it
+        self.embedded = 0  # sentences this process has run through the model
         self.max_bytes = max_bytes
         self.settle_seconds = settle_seconds
         self.reader = reader
@@ -258,7 +285,8 @@ class Library:
         if semantic is None or self.read_only:  # the owner of the index embeds
             return semantic is None
         with self._embedder_busy:
-            if not self._embed(semantic, progress, stop, save_every):
+            embed = self._embed if self.share is None else self._embed_in_fleet
+            if not embed(semantic, progress, stop, save_every):
                 return False
             self._refresh()
             return self.engine.semantic is not None or not self.index.view.entries
@@ -308,9 +336,112 @@ class Library:
             if self._stopped(stop):
                 return False
             chunk = missing[start : start + EMBED_CHUNK]
-            vectors = semantic.embedder.embed([unit for _, unit in chunk])
+            vectors = self._run_model(semantic, [unit for _, unit in chunk])
             semantic.store.add([h for h, _ in chunk], vectors)
         return True
+
+    def _run_model(self, semantic: Semantic, units: list[str]) -> FloatArray:
+        self.embedded += len(units)
+        return semantic.embedder.embed(units)
+
+    def _embed_in_fleet(
+        self,
+        semantic: Semantic,
+        progress: Callable[[int, int], None] | None,
+        stop: threading.Event | None,
+        save_every: float,
+    ) -> bool:
+        """``_embed_shared``, carried on when the database is back after an outage."""
+        while True:
+            try:
+                return self._embed_shared(semantic, progress, stop, save_every)
+            except StorageError as exc:
+                log.warning("embedding waits for the database: %s", exc)
+                semantic.store.save()
+                if (stop or self._closing).wait(5.0) or self._closing.is_set():
+                    return False
+
+    def _embed_shared(
+        self,
+        semantic: Semantic,
+        progress: Callable[[int, int], None] | None,
+        stop: threading.Event | None,
+        save_every: float,
+    ) -> bool:
+        """``_embed`` for a process of a fleet: each sentence is embedded once fleet-wide.
+        The sentences this process lacks are taken from the vectors the others made, and
+        the rest offered to the fleet; then every process claims batches of what waits (the
+        newest articles first) until nothing is left, and takes what the others embedded
+        meanwhile. False if stopped first."""
+        assert self.share is not None
+        share, store, view = self.share, semantic.store, self.index.view
+        todo = sorted(self._uncovered(view), key=_newest_first)
+        total, done = sum(e.info.sentences for e in todo), 0
+        waiting: dict[int, set[int]] = {}  # article → the hashes it still lacks
+        wanted: dict[int, list[int]] = {}  # hash → the articles that lack it
+
+        def landed(hashes: Iterable[int], articles: Iterable[int] = ()) -> None:
+            """These vectors are here now: cover the articles they complete."""
+            nonlocal done
+            complete = list(articles)
+            for h in hashes:
+                for aid in wanted.pop(h, ()):
+                    lacking = waiting[aid]
+                    lacking.discard(h)
+                    if not lacking:
+                        complete.append(aid)
+            for aid in complete:
+                entry = view.entries[aid]
+                store.cover(entry.info.id, entry.info.content_hash)
+                del waiting[aid]
+                done += entry.info.sentences
+            if complete and self.engine.semantic is None:
+                self._refresh()  # the first vectors: the semantic stage is on
+            if complete and progress is not None:
+                progress(done, total)
+
+        for start in range(0, len(todo), SHARE_ARTICLES):
+            offered: dict[int, tuple[str, int]] = {}
+            whole: list[int] = []
+            for entry in todo[start : start + SHARE_ARTICLES]:
+                units = {content_hash(u): u for u in view.units(entry.aid)}
+                lacking = set(store.missing(list(units)))
+                waiting[entry.aid] = lacking
+                if not lacking:
+                    whole.append(entry.aid)
+                for h in lacking:
+                    wanted.setdefault(h, []).append(entry.aid)
+                    offered.setdefault(h, (units[h], _priority(entry)))
+            found = share.vectors_for(list(offered))
+            self._take(store, found)
+            share.offer_sentences([(h, u, p) for h, (u, p) in offered.items() if h not in found])
+            landed(found, whole)
+        last_save, idle = time.monotonic(), 0.0
+        while waiting:
+            if self._stopped(stop):
+                store.save()
+                return False
+            claimed = dict(
+                share.embed_waiting(EMBED_CHUNK, lambda u: self._run_model(semantic, u))
+            )
+            if not claimed:  # what is left is being embedded elsewhere: take it once there
+                claimed = share.vectors_for(list(wanted))
+                idle = 0.0 if claimed else min(max(idle * 2, 0.05), 1.0)
+                if idle:
+                    (stop or self._closing).wait(idle)
+            self._take(store, claimed)
+            landed(claimed)
+            if time.monotonic() - last_save > save_every:
+                store.save()
+                last_save = time.monotonic()
+        store.save()
+        return True
+
+    @staticmethod
+    def _take(store: Vectors, vectors: dict[int, FloatArray]) -> None:
+        if vectors:
+            hashes = list(vectors)
+            store.add(hashes, np.vstack([vectors[h] for h in hashes]))
 
     # -- reconciling ------------------------------------------------------------------------
 
@@ -429,3 +560,9 @@ def _newest_first(entry: Entry) -> tuple[bool, int]:
     """The order articles are embedded in: by date, the newest first, undated ones last."""
     date = entry.info.date
     return (date is None, -date.toordinal() if date is not None else 0)
+
+
+def _priority(entry: Entry) -> int:
+    """A sentence's place in the fleet's queue: its article's date (the newest first)."""
+    date = entry.info.date
+    return date.toordinal() if date is not None else 0

@@ -22,13 +22,19 @@ import asyncio
 import contextlib
 import logging
 import os
+import secrets
+import socket
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from bot.core.corpus import Listing, content_digest, list_articles, read_text
+from bot.core.dense import FloatArray
 from bot.core.errors import ArticleError, CorpusError
 from bot.runtime.library import Changes
 from bot.sources.feeds import write_article
@@ -216,3 +222,37 @@ class Ingester:
             log.info("recorded %d corpus files (version %d)", len(files), version)
         if first and everything:
             self.storage.set_meta("catalogue", "seen")
+
+
+class SharedVectors:
+    """The fleet's sentence vectors, in the shared database (``library.VectorShare``): each
+    sentence is embedded by one process, and every process takes the vectors from there
+    into its own nearest-neighbour index. They travel as float16 (768 bytes a sentence);
+    every process uses them as stored, the one that made them too, so all agree."""
+
+    def __init__(self, storage: Storage, model: str) -> None:
+        self.storage = storage
+        self.model = model
+        # who embedded a vector: this process, and this library of it
+        self.me = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+    def vectors_for(self, hashes: Sequence[int]) -> dict[int, FloatArray]:
+        found = self.storage.shared_vectors(self.model, hashes)
+        return {h: _vector(v) for h, v in found.items()}
+
+    def offer_sentences(self, sentences: Sequence[tuple[int, str, int]]) -> None:
+        if sentences:
+            self.storage.offer_sentences(self.model, sentences)
+
+    def embed_waiting(
+        self, limit: int, embed: Callable[[list[str]], FloatArray]
+    ) -> list[tuple[int, FloatArray]]:
+        def packed(units: list[str]) -> list[bytes]:
+            return [row.astype(np.float16).tobytes() for row in embed(units)]
+
+        done = self.storage.embed_claimed(self.model, limit, packed, self.me)
+        return [(h, _vector(v)) for h, v in done]
+
+
+def _vector(data: bytes) -> FloatArray:
+    return np.frombuffer(data, dtype=np.float16).astype(np.float32)

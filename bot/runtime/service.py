@@ -22,7 +22,7 @@ from bot.core.records import Subscription
 from bot.runtime.config import Settings
 from bot.runtime.library import Changes, Library, index_folder
 from bot.runtime.process import embedder, reader
-from bot.runtime.replicas import Mirror
+from bot.runtime.replicas import Mirror, SharedVectors
 from bot.store.face import Store
 from bot.store.storage import Storage
 
@@ -51,15 +51,18 @@ def make_corpus(folder: Path) -> None:
     )
 
 
-def open_library(settings: Settings, *, semantic: bool) -> Library:
+def open_library(settings: Settings, *, semantic: bool, storage: Storage | None = None) -> Library:
     """The corpus the settings name, its index (under the storage folder) brought up to
-    date; with ``semantic`` (and a model configured) the embedding model loaded too."""
+    date; with ``semantic`` (and a model configured) the embedding model loaded too. On a
+    shared ``storage`` the vectors are the fleet's: each sentence embedded once in it."""
     folder = settings.corpus.folder
     make_corpus(folder)
-    model = checker = None
+    model = checker = share = None
     if semantic:
         model = embedder(settings.answers.embedding_model, settings.answers.embedding_threads)
         checker = reader(settings.answers.reader_model, settings.answers.embedding_threads)
+    if model is not None and storage is not None and storage.shared:
+        share = SharedVectors(storage, model.id)
     return Library(
         folder,
         settings.answers.engine,
@@ -67,6 +70,7 @@ def open_library(settings: Settings, *, semantic: bool) -> Library:
         index_folder(settings.storage.folder, folder),
         embedder=model,
         reader=checker,
+        share=share,
     )
 
 
@@ -132,7 +136,9 @@ class Service:
                 mirror = Mirror(storage, settings.storage.folder / "corpus")
                 mirror.pull()
                 library = open_library(
-                    settings.replace(**{"corpus.folder": mirror.folder}), semantic=semantic
+                    settings.replace(**{"corpus.folder": mirror.folder}),
+                    semantic=semantic,
+                    storage=storage,
                 )
             else:
                 library = open_library(settings, semantic=semantic)

@@ -26,7 +26,7 @@ import dataclasses
 import logging
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -237,6 +237,21 @@ PG_MIGRATIONS: tuple[str, ...] = (
         seconds    DOUBLE PRECISION NOT NULL
     );
     CREATE INDEX questions_at ON questions (at);
+    """,
+    # 3: the sentence vectors a fleet embeds once and shares (PostgreSQL only: one process
+    # on SQLite embeds alone). A row with no vector is a sentence waiting to be embedded.
+    """
+    CREATE TABLE sentence_vectors (
+        model       TEXT NOT NULL,
+        hash        BIGINT NOT NULL,
+        unit        TEXT,
+        priority    INTEGER NOT NULL DEFAULT 0,
+        vector      BYTEA,
+        embedded_by TEXT,
+        PRIMARY KEY (model, hash)
+    );
+    CREATE INDEX sentence_vectors_todo ON sentence_vectors (model, priority DESC)
+        WHERE vector IS NULL;
     """,
 )
 
@@ -769,6 +784,59 @@ class Storage:
             (version, limit),
         )
         return [(str(n), None if t is None else str(t), int(v)) for n, t, v in rows]
+
+    # -- sentence vectors, embedded once by a fleet (PostgreSQL) ------------------------------
+
+    def shared_vectors(self, model: str, hashes: Sequence[int]) -> dict[int, bytes]:
+        """The vectors of ``model`` some process has made for these sentences."""
+        if not hashes:
+            return {}
+        rows = self.db.read(
+            "SELECT hash, vector FROM sentence_vectors"
+            " WHERE model = ? AND hash = ANY(?::bigint[]) AND vector IS NOT NULL",
+            (model, list(hashes)),
+        )
+        return {int(h): bytes(v) for h, v in rows}
+
+    def offer_sentences(self, model: str, sentences: Iterable[tuple[int, str, int]]) -> None:
+        """Sentences (hash, text, priority) waiting for a vector of ``model``; one already
+        known (waiting, or embedded) is left as it is."""
+        with self.db.write() as db:
+            db.executemany(
+                "INSERT INTO sentence_vectors (model, hash, unit, priority) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (model, hash) DO NOTHING",
+                [(model, h, unit, priority) for h, unit, priority in sentences],
+            )
+
+    def embed_claimed(
+        self,
+        model: str,
+        limit: int,
+        embed: Callable[[list[str]], list[bytes]],
+        by: str,
+    ) -> list[tuple[int, bytes]]:
+        """Claim up to ``limit`` waiting sentences (the highest priority first) that no other
+        process holds, embed them with ``embed`` and store their vectors, in one
+        transaction: the rows stay locked while they are embedded (``FOR UPDATE SKIP
+        LOCKED``), so the processes of a fleet split the work, and a process that dies
+        mid-way lets go of its rows. Returns (hash, vector) for each, none when nothing
+        waits that another process is not already embedding."""
+        with self.db.write() as db:
+            rows = db.execute(
+                "SELECT hash, unit FROM sentence_vectors WHERE model = ? AND vector IS NULL"
+                " ORDER BY priority DESC LIMIT ? FOR UPDATE SKIP LOCKED",
+                (model, limit),
+            ).fetchall()
+            if not rows:
+                return []
+            vectors = embed([str(unit) for _, unit in rows])
+            done = [(int(h), v) for (h, _), v in zip(rows, vectors, strict=True)]
+            db.executemany(
+                "UPDATE sentence_vectors SET vector = ?, unit = NULL, embedded_by = ?"
+                " WHERE model = ? AND hash = ?",
+                [(v, by, model, h) for h, v in done],
+            )
+        return done
 
     def outbox_counts(self) -> dict[str, int]:
         rows = self.db.read("SELECT status, COUNT(*) FROM outbox GROUP BY status")
