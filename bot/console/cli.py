@@ -25,6 +25,7 @@ from typing import NoReturn, TextIO
 from tqdm import tqdm
 
 from bot.core.answer import Engine
+from bot.core.dense import model_files
 from bot.core.errors import BotError
 from bot.core.evaluate import Case, add_typos, evaluate, load_cases
 from bot.runtime import insights, operations, render
@@ -33,7 +34,14 @@ from bot.runtime.commands import BY_NAME, COMMANDS, CONSOLE, offered
 from bot.runtime.config import Settings, load_settings
 from bot.runtime.library import Library
 from bot.runtime.operations import plural
-from bot.runtime.process import configure_logging, install_redaction, library_defaults, redact
+from bot.runtime.process import (
+    configure_logging,
+    embedder,
+    install_redaction,
+    library_defaults,
+    reader,
+    redact,
+)
 from bot.runtime.service import Service, open_library
 
 log = logging.getLogger("bot")
@@ -61,21 +69,41 @@ def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
     (``ask``, ``eval``) starts no embedding it cannot finish: it answers lexically and says
     once that ``python -m bot index`` embeds the rest. The index and the vectors stay on
     disk for next time."""
-    library = open_library(settings, semantic=semantic)
+    library = open_library(settings, semantic=False)
     try:
-        left = _embed_small(library)
+        left = _load_models(library, settings) if semantic else 0
+        left = left or _embed_small(library)
         if left:
             threads = settings.answers.embedding_threads
             minutes = max(1, round(left * SECONDS_PER_SENTENCE / threads / 60))
             print(
-                f"note: {left:,} sentences have no vectors yet, so answers are lexical; "
-                f"`python -m bot index` embeds them (about {minutes} min on {threads} "
-                f"thread{'s' if threads != 1 else ''}) and keeps them for every later run",
+                f"note: {left:,} sentences have no vectors yet, so their articles are answered"
+                f" by words alone; `python -m bot index` embeds them (about {minutes} min on"
+                f" {threads} thread{'s' if threads != 1 else ''}) and keeps them for every"
+                " later run",
                 file=sys.stderr,
             )
         yield library
     finally:
         library.close()
+
+
+def _load_models(library: Library, settings: Settings) -> int:
+    """Load the models the answers can use now. The embedding model only when the vectors
+    can be had: the sentences are few enough to embed at once, or some are embedded
+    already (``python -m bot index``); else it is not even loaded (a large folder no one
+    has embedded answers by words, at a fraction of the memory), and the number of its
+    sentences is returned."""
+    answers = settings.answers
+    files = model_files(answers.embedding_model)
+    sentences = library.index.view.sentence_count
+    usable = files is not None and (sentences <= SYNC_SENTENCES or library.has_vectors(files.id))
+    threads = answers.embedding_threads
+    library.use_models(
+        embedder(answers.embedding_model, threads) if usable else None,
+        reader(answers.reader_model, threads),
+    )
+    return sentences if files is not None and not usable else 0
 
 
 def _embed_small(library: Library) -> int:

@@ -150,6 +150,12 @@ def _keys(hashes: Iterable[int]) -> npt.NDArray[np.uint64]:
     return np.asarray(list(hashes), dtype=np.int64).view(np.uint64)
 
 
+def vector_files(folder: Path, model_id: str) -> tuple[Path, Path]:
+    """Where a folder keeps a model's vectors: the vectors and their graph, and the articles
+    they cover."""
+    return folder / f"{model_id}.usearch", folder / f"{model_id}.json"
+
+
 class VectorStore:
     """Sentence vectors keyed by content hash, and the articles they fully cover.
 
@@ -189,7 +195,7 @@ class VectorStore:
 
     def _paths(self) -> tuple[Path, Path]:
         assert self.folder is not None
-        return self.folder / f"{self.model_id}.usearch", self.folder / f"{self.model_id}.json"
+        return vector_files(self.folder, self.model_id)
 
     def __len__(self) -> int:
         return len(self._index)

@@ -34,7 +34,7 @@ import numpy as np
 from bot.core.answer import Engine, EngineSettings, Semantic, lexicon_of
 from bot.core.backends import Vectors, open_index, open_vectors
 from bot.core.corpus import Article, ArticleInfo, list_articles, load_article
-from bot.core.dense import Embedder, FloatArray
+from bot.core.dense import Embedder, FloatArray, vector_files
 from bot.core.errors import ArticleError, CorpusError, StorageError
 from bot.core.index import (
     Entry,
@@ -91,6 +91,16 @@ class Changes:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.changed or self.removed)
+
+
+def vectors_folder(index_dir: Path | None) -> Path | None:
+    """Where the vectors of an index's sentences are kept (None: in memory)."""
+    return None if index_dir is None else index_dir.with_name(index_dir.name + ".vectors")
+
+
+def vectors_kept(folder: Path | None, model_id: str) -> bool:
+    """Whether ``folder`` keeps vectors of the model ``model_id``."""
+    return folder is not None and vector_files(folder, model_id)[0].is_file()
 
 
 def index_folder(storage_dir: Path, corpus: Path) -> Path:
@@ -150,12 +160,10 @@ class Library:
             self.index.close()
             raise
         view = self.index.view
+        self._vectors_dir = vectors_folder(index_dir)
         self._semantic: Semantic | None = None
-        self.embedder = embedder  # None without a model
-        if embedder is not None:
-            where = None if index_dir is None else index_dir.with_name(index_dir.name + ".vectors")
-            store = open_vectors(where, embedder.id, embedder.dim, read_only=self.read_only)
-            self._semantic = Semantic(embedder, store)
+        self.embedder: Embedder | None = None  # None without a model
+        self._attach(embedder)
         self.engine = Engine(view, lexicon, settings, self._ready(view), reader)
         if changes:
             log.info(
@@ -215,6 +223,25 @@ class Library:
             self.index.close()
 
     # -- the semantic stage -----------------------------------------------------------------
+
+    def _attach(self, embedder: Embedder | None) -> None:
+        self.embedder = embedder
+        if embedder is not None:
+            store = open_vectors(
+                self._vectors_dir, embedder.id, embedder.dim, read_only=self.read_only
+            )
+            self._semantic = Semantic(embedder, store)
+
+    def use_models(self, embedder: Embedder | None, reader: Reader | None) -> None:
+        """Load the models after all (a console command that found them worth loading):
+        the vectors kept beside the index come with the embedder."""
+        self._attach(embedder)
+        self.reader = reader
+        self._refresh()
+
+    def has_vectors(self, model_id: str) -> bool:
+        """Whether vectors of this model are kept beside the index (some, or all)."""
+        return vectors_kept(self._vectors_dir, model_id)
 
     @property
     def semantic(self) -> bool:
