@@ -11,8 +11,11 @@ still work.
 
 from __future__ import annotations
 
+import array
 import functools
+import os
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,28 +126,78 @@ def _deletes(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+def _key(variant: str) -> int:
+    """A variant's place in the deletion index: a 64-bit hash that is the same in every
+    process (the index is kept on disk); two variants that share one only add a candidate,
+    which the edit distance then turns away."""
+    data = variant.encode("utf-8")
+    return (zlib.crc32(data) << 32) | zlib.adler32(data)
+
+
 class Lexicon:
     """The corpus's words, most frequent first, indexed by their one-letter deletions.
 
     The index is two sorted arrays (hashes of each word and of its deletions, and the word's
-    position), searched with a few binary searches. Words added later (new articles) go to a
-    small overlay until the next full build.
+    position), searched with a few binary searches; ``save`` keeps them on disk and ``load``
+    maps them back, so a restart does not build them again. Words added later (new
+    articles) go to a small overlay until the next full build.
     """
 
     def __init__(self, vocabulary: Sequence[str]) -> None:
         self.words: list[str] = list(vocabulary)
         self._ids = {w: i for i, w in enumerate(self.words)}
-        keys: list[int] = []
-        owners: list[int] = []
-        for wid, w in enumerate(self.words):
+        packed = array.array("Q")  # 8 bytes a key, not a Python int's 32
+        counts = array.array("q")
+        for w in self.words:
             variants = _deletes(w)
-            keys.extend(map(hash, variants))
-            owners.extend([wid] * len(variants))
-        key_arr = np.asarray(keys, dtype=np.int64)
-        order = np.argsort(key_arr, kind="stable")
-        self._keys: npt.NDArray[np.int64] = key_arr[order]
-        self._owners: npt.NDArray[np.int32] = np.asarray(owners, dtype=np.int32)[order]
+            packed.extend(map(_key, variants))
+            counts.append(len(variants))
+        keys = np.frombuffer(packed, dtype=np.uint64)
+        owners = np.repeat(
+            np.arange(len(self.words), dtype=np.int32), np.frombuffer(counts, dtype=np.int64)
+        )
+        order = np.argsort(keys, kind="stable")
+        self._keys: npt.NDArray[np.uint64] = keys[order]
+        self._owners: npt.NDArray[np.int32] = owners[order]
         self._overlay: dict[int, list[int]] = {}
+
+    def save(self, folder: Path, stamp: str) -> None:
+        """Keep the lexicon in ``folder`` for the index state ``stamp`` (each file written
+        whole, the stamp last)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in (("keys", self._keys), ("owners", self._owners)):
+            with open(folder / f"{name}.npy.part", "wb") as out:
+                np.save(out, data)
+            os.replace(folder / f"{name}.npy.part", folder / f"{name}.npy")
+        words = folder / "words.txt"
+        words.with_suffix(".part").write_text("\n".join(self.words), encoding="utf-8")
+        os.replace(words.with_suffix(".part"), words)
+        stamp_file = folder / "stamp"
+        stamp_file.with_suffix(".part").write_text(f"{stamp} {len(self.words)}", "ascii")
+        os.replace(stamp_file.with_suffix(".part"), stamp_file)
+
+    @classmethod
+    def load(cls, folder: Path, stamp: str) -> Lexicon | None:
+        """The lexicon kept in ``folder`` for the index state ``stamp``; None when there is
+        none, or it is of another state, or it cannot be read whole."""
+        try:
+            kept, count = (folder / "stamp").read_text("ascii").split()
+            if kept != stamp:
+                return None
+            text = (folder / "words.txt").read_text(encoding="utf-8")
+            keys = np.load(folder / "keys.npy", mmap_mode="r")
+            owners = np.load(folder / "owners.npy", mmap_mode="r")
+        except (OSError, ValueError):
+            return None
+        words = text.split("\n") if text else []
+        if len(words) != int(count) or keys.shape != owners.shape:
+            return None
+        lexicon = cls.__new__(cls)
+        lexicon.words = words
+        lexicon._ids = {w: i for i, w in enumerate(words)}
+        lexicon._keys, lexicon._owners = keys, owners
+        lexicon._overlay = {}
+        return lexicon
 
     @staticmethod
     def usable(word: str) -> bool:
@@ -168,7 +221,7 @@ class Lexicon:
         other._keys, other._owners = self._keys, self._owners
         other._overlay = {k: list(v) for k, v in self._overlay.items()}
         for w in fresh:
-            for key in map(hash, _deletes(w)):
+            for key in map(_key, _deletes(w)):
                 other._overlay.setdefault(key, []).append(other._ids[w])
         return other
 
@@ -176,8 +229,8 @@ class Lexicon:
         """Known words that share the word itself or a one-letter deletion of it with one of
         their own deletions: every word one edit away, and most two edits away. Most
         frequent first, so ties go to them."""
-        probes = [hash(p) for p in _deletes(word)]
-        keys = np.asarray(probes, dtype=np.int64)
+        probes = [_key(p) for p in _deletes(word)]
+        keys = np.asarray(probes, dtype=np.uint64)
         lo = np.searchsorted(self._keys, keys, side="left")
         hi = np.searchsorted(self._keys, keys, side="right")
         ids = {

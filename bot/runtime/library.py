@@ -151,6 +151,7 @@ class Library:
             log.info("the index in %s is kept by another process; reading it as it is", index_dir)
             self.index = open_index(index_dir, writable=False)
             self.read_only = True
+        self._index_dir = index_dir
         self._failed: dict[str, tuple[tuple[int, int], str]] = {}
         self.warnings: tuple[str, ...] = ()
         started = time.perf_counter()
@@ -181,12 +182,30 @@ class Library:
         the way (deeper than opening the index looks) is rebuilt from the files, once."""
         changes = Changes() if self.read_only else self._reconcile(settle=False)[0]
         try:
-            return changes, lexicon_of(self.index.view)
+            return changes, self._lexicon()
         except IndexDamaged:
             if self.read_only:
                 raise
             changes = self._reconcile(settle=False)[0]  # rebuilds the index first
-            return changes, lexicon_of(self.index.view)
+            return changes, self._lexicon()
+
+    def _lexicon(self) -> Lexicon:
+        """The index's typo lexicon: the one kept beside it when the index has not changed
+        since (a restart then builds nothing), else built and kept for next time."""
+        folder = self._index_dir
+        stamp = _index_stamp(folder) if folder is not None else None
+        where = None if folder is None else folder.with_name(folder.name + ".lexicon")
+        if where is not None and stamp is not None:
+            kept = Lexicon.load(where, stamp)
+            if kept is not None:
+                return kept
+        lexicon = lexicon_of(self.index.view)
+        if where is not None and stamp is not None and not self.read_only:
+            try:
+                lexicon.save(where, stamp)
+            except OSError as exc:  # a full disk: built again at the next start
+                log.warning("the typo lexicon cannot be kept in %s: %s", where, exc)
+        return lexicon
 
     async def reload_async(
         self, names: Iterable[str] | None = None, *, settle: bool = True
@@ -527,7 +546,7 @@ class Library:
             to_read.append((article_id, path, stamp))
         added: list[ArticleInfo] = []
         changed: list[ArticleInfo] = []
-        new_words: list[str] = []
+        new_words: dict[str, None] = {}  # each once: a folder's words, not its every word
         restamped: list[Entry] = []
         for start in range(0, len(to_read), BATCH):
             batch: list[tuple[Article, Stamp]] = []
@@ -545,7 +564,7 @@ class Library:
                     continue
                 batch.append((article, stamp))
                 (added if entry is None else changed).append(info_of(article))
-                new_words.extend(_surface_words(article))
+                new_words.update(dict.fromkeys(_surface_words(article)))
             if batch:
                 self.index.apply(batch)
                 if len(to_read) > BATCH:
@@ -566,7 +585,7 @@ class Library:
         self._failed = failed
         self.warnings = tuple(warnings)
         changes = Changes(tuple(added), tuple(changed), tuple(removed), tuple(warnings), unsettled)
-        return changes, new_words
+        return changes, list(new_words)
 
 
 def _surface_words(article: Article) -> list[str]:
@@ -593,3 +612,19 @@ def _priority(entry: Entry) -> int:
     """A sentence's place in the fleet's queue: its article's date (the newest first)."""
     date = entry.info.date
     return date.toordinal() if date is not None else 0
+
+
+def _index_stamp(folder: Path) -> str | None:
+    """What identifies the index's state: its metadata (written anew at every commit) and
+    the name, size and time of each of its files (so that a file changed behind its back
+    is not trusted either); not the catalog, which changes without the words."""
+    try:
+        digest = hashlib.sha256((folder / "meta.json").read_bytes())
+        with os.scandir(folder) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                if not entry.name.startswith("catalog.") and entry.is_file():
+                    info = entry.stat()
+                    digest.update(f"{entry.name} {info.st_size} {info.st_mtime_ns}\n".encode())
+    except OSError:
+        return None
+    return digest.hexdigest()[:20]
