@@ -319,8 +319,10 @@ class TestProgressive:
     question about an article not yet embedded is answered as a lexical engine would."""
 
     def test_meaning_is_used_article_by_article_the_newest_first(
-        self, tmp_path: Path, embedder: Embedder
+        self, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
     ) -> None:
+        # one article a pool (a real folder's articles are pooled by the hundred)
+        monkeypatch.setattr(bot.runtime.library, "EMBED_POOL", 1)
         corpus = tmp_path / "corpus"
         corpus.mkdir()
         (corpus / "robots.txt").write_text(ROBOTS, encoding="utf-8")

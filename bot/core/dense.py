@@ -21,6 +21,7 @@ import logging
 import os
 import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,19 +100,25 @@ def onnx_session(path: Path, threads: int) -> Any:
 
 
 class Embedder:
-    """Turns sentences into unit vectors; safe to call from several threads."""
+    """Turns sentences into unit vectors; safe to call from several threads.
+
+    With ``threads`` above one, the batches of one call run side by side, each on a thread
+    of its own (one onnxruntime session, one intra-op thread a run): small batches keep
+    every core busy that way, which splitting each run across cores does not."""
 
     def __init__(self, files: ModelFiles, threads: int = 1) -> None:
         from tokenizers import BertWordPieceTokenizer, Tokenizer
 
         self.id = files.id
+        self.threads = threads
+        self._pool = ThreadPoolExecutor(threads, "embedder") if threads > 1 else None
         if files.tokenizer.suffix == ".json":
             self._tokenizer = Tokenizer.from_file(str(files.tokenizer))
         else:
             self._tokenizer = BertWordPieceTokenizer(str(files.tokenizer), lowercase=True)
         self._tokenizer.no_padding()
         self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._session = onnx_session(files.onnx, threads)
+        self._session = onnx_session(files.onnx, 1)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self.dim = int(self.embed(["dimension probe"]).shape[1])
 
@@ -122,9 +129,9 @@ class Embedder:
             return np.zeros((0, getattr(self, "dim", 0)), dtype=np.float32)
         encodings = self._tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        out: list[FloatArray] = [np.zeros(0, dtype=np.float32)] * len(texts)
-        for start in range(0, len(order), batch):
-            chunk = order[start : start + batch]
+        chunks = [order[start : start + batch] for start in range(0, len(order), batch)]
+
+        def run(chunk: list[int]) -> FloatArray:
             width = max(len(encodings[i].ids) for i in chunk)
             ids = np.zeros((len(chunk), width), dtype=np.int64)
             mask = np.zeros((len(chunk), width), dtype=np.int64)
@@ -139,8 +146,13 @@ class Embedder:
             if hidden.ndim == 3:  # token states: mean over the real tokens
                 weights = mask[..., None].astype(np.float32)
                 hidden = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            vectors = hidden.astype(np.float32)
+            vectors: FloatArray = hidden.astype(np.float32)
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            return vectors
+
+        runs = self._pool.map(run, chunks) if self._pool and len(chunks) > 1 else map(run, chunks)
+        out: list[FloatArray] = [np.zeros(0, dtype=np.float32)] * len(texts)
+        for chunk, vectors in zip(chunks, runs, strict=True):
             for row, i in enumerate(chunk):
                 out[i] = vectors[row]
         return np.vstack(out)

@@ -53,8 +53,10 @@ log = logging.getLogger(__name__)
 
 # Files parsed and indexed per commit when many change at once (a first build).
 BATCH = 2000
-# Sentences embedded between two looks at whether to stop (about half a second's work).
+# Sentences embedded between two looks at whether to stop (about half a second's work a
+# thread), and how many are pooled from consecutive articles to be run by length.
 EMBED_CHUNK = 64
+EMBED_POOL = 512
 # Articles whose sentences are looked up in, and offered to, a fleet's vectors at a time.
 SHARE_ARTICLES = 200
 
@@ -348,19 +350,34 @@ class Library:
         save_every: float,
     ) -> bool:
         """Embed and cover the view's uncovered articles, the newest first (their answers
-        use meaning as soon as each is done); False if stopped first."""
+        use meaning as soon as each is done); False if stopped first.
+
+        The sentences of consecutive articles are pooled (up to ``EMBED_POOL``) and run
+        shortest first, so that a batch holds sentences of about one length and little
+        of the model's work goes to padding; a stop is heard between two chunks."""
         store, view = semantic.store, self.index.view
         todo = sorted(self._uncovered(view), key=_newest_first)
         total, done = sum(e.info.sentences for e in todo), 0
         last_save = time.monotonic()
-        for entry in todo:
-            if self._stopped(stop) or not self._embed_article(semantic, view, entry, stop):
+        articles: list[Entry] = []
+        pool: dict[int, str] = {}
+        for number, entry in enumerate(todo):
+            units = view.units(entry.aid)
+            hashes = [content_hash(u) for u in units]
+            absent = set(store.missing(hashes))
+            pool.update((h, u) for h, u in zip(hashes, units, strict=True) if h in absent)
+            articles.append(entry)
+            if len(pool) < EMBED_POOL and number + 1 < len(todo):
+                continue
+            if not self._embed_pool(semantic, pool, stop):
                 store.save()
                 return False
-            store.cover(entry.info.id, entry.info.content_hash)
+            for article in articles:
+                store.cover(article.info.id, article.info.content_hash)
+                done += article.info.sentences
+            articles, pool = [], {}
             if self.engine.semantic is None:  # the first vectors: the semantic stage is on
                 self._refresh()
-            done += entry.info.sentences
             if progress is not None:
                 progress(done, total)
             if time.monotonic() - last_save > save_every:
@@ -369,19 +386,17 @@ class Library:
         store.save()
         return True
 
-    def _embed_article(
-        self, semantic: Semantic, view: Retriever, entry: Entry, stop: threading.Event | None
+    def _embed_pool(
+        self, semantic: Semantic, pool: dict[int, str], stop: threading.Event | None
     ) -> bool:
-        """Embed the sentences of an article that have no vector yet, a chunk at a time (so
-        that a stop is heard soon even in a long article); False if stopped first."""
-        units = view.units(entry.aid)
-        hashes = [content_hash(u) for u in units]
-        absent = set(semantic.store.missing(hashes))
-        missing = list({h: u for h, u in zip(hashes, units, strict=True) if h in absent}.items())
-        for start in range(0, len(missing), EMBED_CHUNK):
+        """Embed the pooled sentences, shortest first, a chunk at a time (each thread of
+        the model a batch of it); False if stopped first."""
+        ordered = sorted(pool.items(), key=lambda hu: len(hu[1]))
+        step = EMBED_CHUNK * semantic.embedder.threads
+        for start in range(0, len(ordered), step):
             if self._stopped(stop):
                 return False
-            chunk = missing[start : start + EMBED_CHUNK]
+            chunk = ordered[start : start + step]
             vectors = self._run_model(semantic, [unit for _, unit in chunk])
             semantic.store.add([h for h, _ in chunk], vectors)
         return True

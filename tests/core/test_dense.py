@@ -53,6 +53,17 @@ class TestModel:
         alone = np.vstack([embedder.embed([t]) for t in texts])
         assert np.allclose(together, alone, atol=1e-4)
 
+    def test_two_threads_give_the_same_vectors_in_the_same_order(self, embedder: Embedder) -> None:
+        """``threads: 2`` runs the batches of one call side by side; what comes back is
+        what one thread gives, each vector in its text's place."""
+        files = model_files(DEFAULT_MODEL)
+        assert files is not None
+        two = Embedder(files, threads=2)
+        texts = [
+            f"Sentence number {n} is {'quite ' * (n % 7)}long about ferries." for n in range(40)
+        ]
+        assert np.allclose(two.embed(texts, batch=4), embedder.embed(texts, batch=4), atol=1e-4)
+
 
 class TestStore:
     def test_add_search_and_missing(self, embedder: Embedder) -> None:
