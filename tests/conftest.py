@@ -10,6 +10,8 @@ import pytest
 
 from bot.core.answer import Engine
 from bot.core.corpus import load_corpus
+from bot.core.dense import DEFAULT_MODEL, Embedder
+from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import library_defaults
 from tests.support.fake_site import FakeSite
 from tests.support.paths import SEEDS
@@ -17,10 +19,20 @@ from tests.support.postgres import new_database, start_postgres
 
 library_defaults()  # as the bot's entry point does, before any test imports telegram
 
+pytest_plugins = ("tests.support.reading",)  # the sources' tests' settings and service
+
 
 @pytest.fixture(name="seed_engine", scope="session")
 def fixture_seed_engine() -> Engine:
     return Engine.from_articles(load_corpus(SEEDS).articles)
+
+
+@pytest.fixture(name="embedder", scope="session")
+def fixture_embedder() -> Embedder:
+    """The embedding model the bot ships, loaded once for the session (one thread)."""
+    model = load_embedder(DEFAULT_MODEL, 1)
+    assert model is not None
+    return model
 
 
 @pytest.fixture(name="corpus_dir")

@@ -10,19 +10,21 @@ import logging
 import os
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.core.corpus import load_article
-from bot.core.records import Feed
-from bot.runtime.config import Settings, load_settings
+from bot.runtime.config import Settings
 from bot.runtime.service import Service
 from bot.sources.feeds import FeedReader, add_page, article_id, feed_plan
 from bot.sources.web import Fetcher
 from tests.support.fake_site import FakeSite, article_page, atom, rss
+from tests.support.reading import poll
+
+READS = ("corpus.feeds", "/feed.xml")  # the settings and service fixtures (tests.support.reading)
 
 FERRY = [
     "The night ferry to Tromsø carries reindeer cheese and forty passengers again.",
@@ -42,45 +44,10 @@ def item(path: str, title: str, site: FakeSite, **more: str) -> dict[str, str]:
     return {"title": title, "link": site.url(path), "guid": site.url(path), **more}
 
 
-@pytest.fixture(name="settings")
-def fixture_settings(site: FakeSite, corpus_dir: Path, tmp_path: Path) -> Settings:
-    return load_settings(None, {}, base=tmp_path / "config").replace(
-        **{
-            "corpus.folder": corpus_dir,
-            "corpus.feeds": [site.url("/feed.xml")],
-            "storage.path": tmp_path / "bot.sqlite3",
-            "answers.embedding_model": "none",
-            "web.timeout_seconds": 1.5,
-            "web.max_page_bytes": 200_000,
-            "web.site_delay_seconds": 0,
-        }
-    )
-
-
-@pytest.fixture(name="service")
-def fixture_service(settings: Settings) -> Iterator[Service]:
-    with Service.open(settings, semantic=False) as service:
-        service.storage.subscribe(42, 0, "private", None)
-        service.queue_new()
-        yield service
-
-
 @pytest.fixture(name="reader")
 async def fixture_reader(service: Service) -> AsyncIterator[FeedReader]:
     async with Fetcher(service.settings.web.limits) as fetcher:
         yield FeedReader(feed_plan(service.settings), service.store, fetcher)
-
-
-async def poll(reader: FeedReader, service: Service, url: str | None = None) -> tuple[str, ...]:
-    """One poll, then the corpus rescanned as the watcher would (files settled)."""
-    feed = Feed(url) if url else reader.plan.feeds[0]
-    result = await reader.poll_logged(feed)
-    names = result.written if result else ()
-    for name in names:
-        path = service.settings.corpus.folder / name
-        os.utime(path, (time.time() - 60, time.time() - 60))
-    await service.rescan(set(names))
-    return names
 
 
 def announced(service: Service) -> list[str]:

@@ -11,20 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.core.answer import EngineSettings
-from bot.core.dense import DEFAULT_MODEL, Embedder
+from bot.core.dense import Embedder
 from bot.core.index import content_hash
 from bot.runtime.library import Library
-from bot.runtime.process import embedder as load_embedder
 from bot.runtime.replicas import SharedVectors
 from bot.store.storage import Storage
 from tests.support.paths import SEEDS, SQUAD
-
-
-@pytest.fixture(name="embedder", scope="module")
-def fixture_embedder() -> Embedder:
-    model = load_embedder(DEFAULT_MODEL, 1)
-    assert model is not None
-    return model
 
 
 @pytest.fixture(name="corpus")

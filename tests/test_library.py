@@ -14,10 +14,9 @@ import pytest
 
 import bot.runtime.library
 from bot.core.answer import EngineSettings
-from bot.core.dense import DEFAULT_MODEL, Embedder, VectorStore
+from bot.core.dense import Embedder, VectorStore
 from bot.core.index import CorpusIndex, IndexDamaged
 from bot.runtime.library import Library, index_folder
-from bot.runtime.process import embedder as load_embedder
 from tests.support.disk import fill, junk_at, junk_inside, small_disk
 from tests.support.paths import SEEDS
 
@@ -42,13 +41,6 @@ def _open(
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-
-
-@pytest.fixture(name="embedder", scope="module")
-def fixture_embedder() -> Embedder:
-    embedder = load_embedder(DEFAULT_MODEL, 1)
-    assert embedder is not None
-    return embedder
 
 
 @pytest.fixture(name="reads")

@@ -8,16 +8,14 @@ from __future__ import annotations
 import asyncio
 import gzip
 import logging
-import os
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
-from pathlib import Path
+from collections.abc import AsyncIterator, Mapping
 
 import pytest
 
 from bot.runtime import operations
 from bot.runtime.background import Runtime
-from bot.runtime.config import Settings, load_settings
+from bot.runtime.config import Settings
 from bot.runtime.service import Service
 from bot.sources import Opening, Rescanned, opened
 from bot.sources.feeds import FeedReader
@@ -25,6 +23,12 @@ from bot.sources.sitemap import SitemapReader
 from bot.sources.watcher import FolderWatcher
 from bot.sources.web import Fetcher
 from tests.support.fake_site import FakeSite, article_page
+from tests.support.reading import poll
+
+READS = (
+    "corpus.sitemaps",
+    "/sitemap.xml",
+)  # the settings and service fixtures (tests.support.reading)
 
 PAGES = {
     "/news/ferry": ("Night ferries return", ["The ferry to Tromsø carries reindeer cheese."]),
@@ -50,45 +54,12 @@ def serve_pages(site: FakeSite) -> None:
         site.serve(path, article_page(title, paragraphs))
 
 
-@pytest.fixture(name="settings")
-def fixture_settings(site: FakeSite, corpus_dir: Path, tmp_path: Path) -> Settings:
-    return load_settings(None, {}, base=tmp_path / "config").replace(
-        **{
-            "corpus.folder": corpus_dir,
-            "corpus.sitemaps": [site.url("/sitemap.xml")],
-            "storage.path": tmp_path / "bot.sqlite3",
-            "answers.embedding_model": "none",
-            "web.timeout_seconds": 1.5,
-            "web.site_delay_seconds": 0,
-        }
-    )
-
-
-@pytest.fixture(name="service")
-def fixture_service(settings: Settings) -> Iterator[Service]:
-    with Service.open(settings, semantic=False) as service:
-        service.storage.subscribe(42, 0, "private", None)
-        service.queue_new()
-        yield service
-
-
 @pytest.fixture(name="reader")
 async def fixture_reader(service: Service) -> AsyncIterator[SitemapReader]:
     async with Fetcher(service.settings.web.limits) as fetcher:
         (reader,) = [s for s in opened(Opening(service.settings, service.store, lambda: fetcher))]
         assert isinstance(reader, SitemapReader)
         yield reader
-
-
-async def poll(reader: SitemapReader, service: Service) -> tuple[str, ...]:
-    """One poll, then the corpus rescanned as the watcher would (files settled)."""
-    result = await reader.poll_logged(reader.plan.feeds[0])
-    names = result.written if result else ()
-    for name in names:
-        path = service.settings.corpus.folder / name
-        os.utime(path, (time.time() - 60, time.time() - 60))
-    await service.rescan(set(names))
-    return names
 
 
 def titles(service: Service) -> set[str]:

@@ -81,6 +81,20 @@ class VectorShare(Protocol):
 
 
 @dataclass(frozen=True)
+class _Run:
+    """One embedding run: whom it tells its progress (in sentences), what stops it, and how
+    often it saves the vectors."""
+
+    progress: Callable[[int, int], None] | None
+    stop: threading.Event | None
+    save_every: float
+
+    def tell(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(done, total)
+
+
+@dataclass(frozen=True)
 class Changes:
     """What a reload found, by article id."""
 
@@ -334,7 +348,7 @@ class Library:
             return semantic is None
         with self._embedder_busy:
             embed = self._embed if self.share is None else self._embed_in_fleet
-            if not embed(semantic, progress, stop, save_every):
+            if not embed(semantic, _Run(progress, stop, save_every)):
                 return False
             self._refresh()
             return self.engine.semantic is not None or not self.index.view.entries
@@ -342,13 +356,7 @@ class Library:
     def _stopped(self, stop: threading.Event | None) -> bool:
         return self._closing.is_set() or (stop is not None and stop.is_set())
 
-    def _embed(
-        self,
-        semantic: Semantic,
-        progress: Callable[[int, int], None] | None,
-        stop: threading.Event | None,
-        save_every: float,
-    ) -> bool:
+    def _embed(self, semantic: Semantic, run: _Run) -> bool:
         """Embed and cover the view's uncovered articles, the newest first (their answers
         use meaning as soon as each is done); False if stopped first.
 
@@ -369,7 +377,7 @@ class Library:
             articles.append(entry)
             if len(pool) < EMBED_POOL and number + 1 < len(todo):
                 continue
-            if not self._embed_pool(semantic, pool, stop):
+            if not self._embed_pool(semantic, pool, run.stop):
                 store.save()
                 return False
             for article in articles:
@@ -378,9 +386,8 @@ class Library:
             articles, pool = [], {}
             if self.engine.semantic is None:  # the first vectors: the semantic stage is on
                 self._refresh()
-            if progress is not None:
-                progress(done, total)
-            if time.monotonic() - last_save > save_every:
+            run.tell(done, total)
+            if time.monotonic() - last_save > run.save_every:
                 store.save()
                 last_save = time.monotonic()
         store.save()
@@ -405,30 +412,18 @@ class Library:
         self.embedded += len(units)
         return semantic.embedder.embed(units)
 
-    def _embed_in_fleet(
-        self,
-        semantic: Semantic,
-        progress: Callable[[int, int], None] | None,
-        stop: threading.Event | None,
-        save_every: float,
-    ) -> bool:
+    def _embed_in_fleet(self, semantic: Semantic, run: _Run) -> bool:
         """``_embed_shared``, carried on when the database is back after an outage."""
         while True:
             try:
-                return self._embed_shared(semantic, progress, stop, save_every)
+                return self._embed_shared(semantic, run)
             except StorageError as exc:
                 log.warning("embedding waits for the database: %s", exc)
                 semantic.store.save()
-                if (stop or self._closing).wait(5.0) or self._closing.is_set():
+                if (run.stop or self._closing).wait(5.0) or self._closing.is_set():
                     return False
 
-    def _embed_shared(
-        self,
-        semantic: Semantic,
-        progress: Callable[[int, int], None] | None,
-        stop: threading.Event | None,
-        save_every: float,
-    ) -> bool:
+    def _embed_shared(self, semantic: Semantic, run: _Run) -> bool:
         """``_embed`` for a process of a fleet: each sentence is embedded once fleet-wide.
         The sentences this process lacks are taken from the vectors the others made, and
         the rest offered to the fleet; then every process claims batches of what waits (the
@@ -458,8 +453,8 @@ class Library:
                 done += entry.info.sentences
             if complete and self.engine.semantic is None:
                 self._refresh()  # the first vectors: the semantic stage is on
-            if complete and progress is not None:
-                progress(done, total)
+            if complete:
+                run.tell(done, total)
 
         for start in range(0, len(todo), SHARE_ARTICLES):
             offered: dict[int, tuple[str, int]] = {}
@@ -479,7 +474,7 @@ class Library:
             landed(found, whole)
         last_save, idle = time.monotonic(), 0.0
         while waiting:
-            if self._stopped(stop):
+            if self._stopped(run.stop):
                 store.save()
                 return False
             claimed = dict(
@@ -489,10 +484,10 @@ class Library:
                 claimed = share.vectors_for(list(wanted))
                 idle = 0.0 if claimed else min(max(idle * 2, 0.05), 1.0)
                 if idle:
-                    (stop or self._closing).wait(idle)
+                    (run.stop or self._closing).wait(idle)
             self._take(store, claimed)
             landed(claimed)
-            if time.monotonic() - last_save > save_every:
+            if time.monotonic() - last_save > run.save_every:
                 store.save()
                 last_save = time.monotonic()
         store.save()

@@ -13,13 +13,6 @@ from bot.core.errors import ConfigError
 from bot.runtime.process import embedder as load_embedder
 
 
-@pytest.fixture(name="embedder", scope="module")
-def fixture_embedder() -> Embedder:
-    embedder = load_embedder(DEFAULT_MODEL, 1)
-    assert embedder is not None
-    return embedder
-
-
 class TestModel:
     def test_default_model_comes_from_the_installed_package(self) -> None:
         """No download: the weights are the package's file, the vocabulary ships with us."""
