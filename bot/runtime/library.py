@@ -57,6 +57,9 @@ BATCH = 2000
 # thread), and how many are pooled from consecutive articles to be run by length.
 EMBED_CHUNK = 64
 EMBED_POOL = 512
+# Sentences a process of a fleet claims at once: enough to be run by length, and few enough
+# that the others find work while it embeds them.
+EMBED_CLAIM = 256
 # Articles whose sentences are looked up in, and offered to, a fleet's vectors at a time.
 SHARE_ARTICLES = 200
 
@@ -478,7 +481,7 @@ class Library:
                 store.save()
                 return False
             claimed = dict(
-                share.embed_waiting(EMBED_CHUNK, lambda u: self._run_model(semantic, u))
+                share.embed_waiting(EMBED_CLAIM, lambda u: self._run_model(semantic, u))
             )
             if not claimed:  # what is left is being embedded elsewhere: take it once there
                 claimed = share.vectors_for(list(wanted))
