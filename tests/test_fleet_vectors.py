@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import bot.runtime.library
 from bot.core.answer import EngineSettings
 from bot.core.dense import Embedder
 from bot.core.index import content_hash
@@ -44,8 +45,14 @@ def distinct_units(library: Library) -> set[int]:
 
 
 def test_two_replicas_split_the_work_and_a_late_one_embeds_nothing(
-    pg_url: str, corpus: Path, tmp_path: Path, embedder: Embedder
+    pg_url: str,
+    corpus: Path,
+    tmp_path: Path,
+    embedder: Embedder,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # claims of 16 sentences, so that two replicas share a corpus of a few hundred
+    monkeypatch.setattr(bot.runtime.library, "EMBED_CLAIM", 16)
     storages = [Storage(pg_url) for _ in range(3)]
     first, second = (
         replica(corpus, tmp_path / f"replica{n}", storages[n], embedder) for n in (0, 1)
