@@ -479,8 +479,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     (sentences a second, the time left) on stderr; Ctrl-C stops it with what is done kept,
     and the next run carries on from there."""
     settings = _settings(args)
-    if args.threads is not None:
-        settings = settings.replace(**{"answers.embedding_threads": args.threads})
+    threads = args.threads or len(os.sched_getaffinity(0))  # every core this process may use
+    settings = settings.replace(**{"answers.embedding_threads": threads})
     library = open_library(settings, semantic=True)
     stop = threading.Event()
     try:
@@ -592,7 +592,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=_count(64),
         default=None,
-        help="threads the model runs on: 1 to 64 (default: answers.embedding_threads)",
+        help="threads the model runs on: 1 to 64 (default: every core)",
     )
     p.set_defaults(func=cmd_index)
     p = add("ask", "answer a question, or one question per line from stdin")
