@@ -425,14 +425,17 @@ def is_article_file(path: Path) -> bool:
 def _article_name(name: str) -> bool:
     if name.startswith((".", "~", "#")) or name.endswith(("~", ".tmp", ".part", ".swp")):
         return False
-    return os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
+    stem, dot, suffix = name.rpartition(".")
+    return bool(stem) and f"{dot}{suffix}".lower() in ARTICLE_SUFFIXES
 
 
 @dataclass(frozen=True)
 class Listing:
-    """The article files of a folder, one per id, and a warning per file left out."""
+    """The article files of a folder, one per id (its id, its path, its ``stat``), and a
+    warning per file left out. Paths are text: a folder of a million files is listed at
+    every start, and a ``Path`` each would cost more than the listing."""
 
-    files: tuple[tuple[str, Path, os.stat_result], ...]
+    files: tuple[tuple[str, str, os.stat_result], ...]
     warnings: tuple[str, ...]
 
 
@@ -453,10 +456,11 @@ def list_articles(folder: Path, names: Iterable[str] | None = None) -> Listing:
             raise CorpusError(
                 f"the corpus folder {folder} cannot be read ({exc.strerror})"
             ) from None
-    files: list[tuple[str, Path, os.stat_result]] = []
+    files: list[tuple[str, str, os.stat_result]] = []
     warnings: list[str] = []
     seen: dict[str, str] = {}
     home = folder.resolve()
+    base = os.path.join(folder, "")
     for name, entry in found:
         try:
             info = entry.stat()
@@ -471,12 +475,12 @@ def list_articles(folder: Path, names: Iterable[str] | None = None) -> Listing:
         if not stat.S_ISREG(info.st_mode):
             warnings.append(f"skipped {name}: not a regular file (a folder, device or pipe)")
             continue
-        article_id = os.path.splitext(name)[0]
+        article_id = name.rpartition(".")[0]
         if article_id in seen:
             warnings.append(f"skipped {name}: same id as {seen[article_id]}")
             continue
         seen[article_id] = name
-        files.append((article_id, folder / name, info))
+        files.append((article_id, base + name, info))
     return Listing(tuple(files), tuple(warnings))
 
 
@@ -502,7 +506,7 @@ def load_corpus(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
     warnings = list(listing.warnings)
     for _, path, _ in listing.files:
         try:
-            articles.append(load_article(path, max_bytes))
+            articles.append(load_article(Path(path), max_bytes))
         except ArticleError as exc:
             warnings.append(f"skipped {exc}")
     for warning in warnings:

@@ -532,11 +532,11 @@ class Library:
             k: v for k, v in self._failed.items() if scope is not None and _stem(k) not in scope
         }
         present: set[str] = set()
-        to_read: list[tuple[str, Path, Stamp]] = []
+        to_read: list[tuple[str, str, Stamp]] = []
         unsettled = 0.0
         now = time.time()
         for article_id, path, info in listing.files:
-            stamp = Stamp(str(path), info.st_mtime_ns, info.st_size)
+            stamp = Stamp(path, info.st_mtime_ns, info.st_size)
             entry = known.get(article_id)
             if entry is not None and (entry.path, entry.mtime_ns, entry.size) == (
                 stamp.path,
@@ -551,9 +551,9 @@ class Library:
                 if entry is not None:
                     present.add(article_id)
                 continue
-            previous = self._failed.get(str(path))
+            previous = self._failed.get(path)
             if previous is not None and previous[0] == (info.st_mtime_ns, info.st_size):
-                failed[str(path)] = previous
+                failed[path] = previous
                 warnings.append(previous[1])
                 continue
             to_read.append((article_id, path, stamp))
@@ -565,9 +565,9 @@ class Library:
             batch: list[tuple[Article, Stamp]] = []
             for article_id, path, stamp in to_read[start : start + BATCH]:
                 try:
-                    article = load_article(path, self.max_bytes)
+                    article = load_article(Path(path), self.max_bytes)
                 except ArticleError as exc:
-                    failed[str(path)] = ((stamp.mtime_ns, stamp.size), f"skipped {exc}")
+                    failed[path] = ((stamp.mtime_ns, stamp.size), f"skipped {exc}")
                     warnings.append(f"skipped {exc}")
                     continue
                 present.add(article_id)

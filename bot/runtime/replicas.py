@@ -175,7 +175,8 @@ class Ingester:
 
     def _look(self, listing: Listing, recorded: dict[str, str]) -> _Look:
         look = _Look()
-        for _, path, info in listing.files:
+        for _, where, info in listing.files:
+            path = Path(where)
             wait = SETTLE_SECONDS - (time.time() - info.st_mtime)
             if wait > 0:  # still being written: looked at once it settles
                 look.unsettled = max(look.unsettled, wait)
