@@ -139,6 +139,31 @@ class TestSitemaps:
         assert "Night ferries return" in titles(service)
         assert announced(service) == []  # all of it the back catalogue
 
+    async def test_a_large_sitemap_is_asked_of_the_store_once_a_poll(
+        self, site: FakeSite, reader: SitemapReader, service: Service
+    ) -> None:
+        """5,000 pages listed: what is known of them is one question to the store, and a
+        poll fetches only web.max_entries of them (the most recent first)."""
+        listed = {f"/p/{n}": f"2026-{1 + n % 12:02d}-{1 + n % 28:02d}" for n in range(5000)}
+        site.serve("/sitemap.xml", urlset(site, listed), media_type="application/xml")
+        asked: list[int] = []
+        store = reader.store
+
+        class Counting:
+            async def feed_entries(self, keys: list[str]) -> object:
+                asked.append(len(keys))
+                return await store.feed_entries(keys)
+
+            def __getattr__(self, name: str) -> object:
+                return getattr(store, name)
+
+        reader.store = Counting()  # type: ignore[assignment]
+        await poll(reader, service)
+        assert asked == [5000]
+        pages = [r.path for r in site.requests if r.path.startswith("/p/")]
+        assert len(pages) == service.settings.web.max_entries
+        assert all(listed[p].startswith("2026-12") for p in pages)  # the newest first
+
     @pytest.mark.parametrize(
         ("body", "reason"),
         [

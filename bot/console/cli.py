@@ -57,7 +57,9 @@ class _Parser(argparse.ArgumentParser):
 # The console embeds this many sentences before it answers (about 10 to 30 seconds); a
 # larger corpus is embedded in the background while answers are lexical.
 SYNC_SENTENCES = 4000
-SECONDS_PER_SENTENCE = 0.011  # MiniLM int8 on one thread here: about 3,000 tokens a second
+# MiniLM int8 on one thread here, as `bot index` runs it: about 4,200 tokens a second
+# (bench.indexing), some 38 tokens a sentence
+SECONDS_PER_SENTENCE = 0.009
 DIGEST_DAYS = 7
 MAX_DAYS = render.MAX_DIGEST_DAYS
 
@@ -74,7 +76,7 @@ def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
         left = _load_models(library, settings) if semantic else 0
         left = left or _embed_small(library)
         if left:
-            threads = settings.answers.embedding_threads
+            threads = len(os.sched_getaffinity(0))  # what `bot index` uses
             minutes = max(1, round(left * SECONDS_PER_SENTENCE / threads / 60))
             print(
                 f"note: {left:,} sentences have no vectors yet, so their articles are answered"

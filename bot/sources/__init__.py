@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -59,7 +59,7 @@ class FeedMemory(Protocol):
 
     async def save_feed_state(self, state: FeedState) -> None: ...
 
-    async def feed_entry(self, key: str) -> FeedEntry | None: ...
+    async def feed_entries(self, keys: Sequence[str]) -> dict[str, FeedEntry]: ...
 
     async def save_feed_entry(self, entry: FeedEntry) -> None: ...
 

@@ -352,17 +352,19 @@ class FeedReader:
 
     async def _todo(self, entries: Iterable[Any]) -> list[tuple[str, Any, FeedEntry | None]]:
         """The entries with work to do, in the feed's order, with what is known of them."""
-        seen: set[str] = set()
-        todo = []
+        unique: dict[str, Any] = {}
         for entry in entries:
             key = str(entry.get("id") or entry.get("link") or "").strip()
-            if not key or key in seen:
-                continue  # no way to know it again, or a duplicate guid in this feed
-            seen.add(key)
-            known = await self.store.feed_entry(key)
-            if known is None or known.version != entry_version(entry) or not _finished(known):
-                todo.append((key, entry, known))
-        return todo
+            if key and key not in unique:  # else no way to know it again, or a duplicate
+                unique[key] = entry
+        known = await self.store.feed_entries(list(unique))  # one ask, however many
+        return [
+            (key, entry, known.get(key))
+            for key, entry in unique.items()
+            if key not in known
+            or known[key].version != entry_version(entry)
+            or not _finished(known[key])
+        ]
 
     async def _entry(
         self, feed: Feed, key: str, entry: Any, known: FeedEntry | None, catalogue: bool

@@ -125,7 +125,7 @@ class Store:
     # feeds
     feed_state = _hop(Storage.feed_state)
     save_feed_state = _hop(Storage.save_feed_state)
-    feed_entry = _hop(Storage.feed_entry)
+    feed_entries = _hop(Storage.feed_entries)
     save_feed_entry = _hop(Storage.save_feed_entry)
     mark_known = _hop(Storage.mark_known)
     # what the readers asked

@@ -718,16 +718,20 @@ class Storage:
                 dataclasses.astuple(state),
             )
 
-    def feed_entry(self, key: str) -> FeedEntry | None:
-        rows = self.db.read(
-            "SELECT key, feed, article_id, version, complete, attempts FROM feed_entries"
-            " WHERE key=?",
-            (key,),
-        )
-        if not rows:
-            return None
-        key, feed, article_id, version, complete, attempts = rows[0]
-        return FeedEntry(key, feed, article_id, version, bool(complete), attempts)
+    def feed_entries(self, keys: Sequence[str]) -> dict[str, FeedEntry]:
+        """What is known of each of these entries (a sitemap's pages, thousands at a time),
+        by key; an entry not seen before is not there."""
+        found: dict[str, FeedEntry] = {}
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            rows = self.db.read(
+                "SELECT key, feed, article_id, version, complete, attempts FROM feed_entries"
+                f" WHERE key IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for key, feed, article_id, version, complete, attempts in rows:
+                found[key] = FeedEntry(key, feed, article_id, version, bool(complete), attempts)
+        return found
 
     def save_feed_entry(self, entry: FeedEntry) -> None:
         with self.db.write() as db:
