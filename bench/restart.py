@@ -1,11 +1,14 @@
 """Benchmark: a restart on a large archive, phase by phase.
 
     .venv/bin/python -m bench.restart [--articles 100000] [--runs 3] [--keep DIR]
+                                      [--answer-first]
 
 bench.engine's generated articles are written and indexed once (kept in ``--keep DIR``, so a
 rerun reuses them); then each run is a process of its own that imports the bot, opens the
 library (index, catalog, typo lexicon, the folder reconciled) and answers one question, as
-a bot that restarts does. Medians are printed with every run's figures.
+a console command does; with ``--answer-first``, as the bot does (``Service.open(...,
+answer_first=True)``: the folder is looked at by the watcher's first rescan, after the first
+answer). Medians are printed with every run's figures.
 """
 
 from __future__ import annotations
@@ -22,14 +25,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def child(home: Path) -> dict[str, float]:
+def child(home: Path, answer_first: bool) -> dict[str, float]:
     started = time.perf_counter()
     from bench.engine import peak_rss_mb
     from bot.core.answer import EngineSettings
     from bot.runtime.library import Library
 
     imported = time.perf_counter()
-    library = Library(home / "corpus", EngineSettings(), 2_000_000, home / "index")
+    library = Library(
+        home / "corpus",
+        EngineSettings(),
+        2_000_000,
+        home / "index",
+        reconcile=not answer_first,
+    )
     opened = time.perf_counter()
     library.engine.ask("what gonerika anfemuto")
     answered = time.perf_counter()
@@ -48,10 +57,11 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="keep the corpus and its index here")
+    parser.add_argument("--answer-first", action="store_true", help="as the bot restarts")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child)))
+        print(json.dumps(child(args.child, args.answer_first)))
         return
     with tempfile.TemporaryDirectory(prefix="bench-restart-") as tmp:
         home = (args.keep or Path(tmp)) / f"restart-{args.articles}"
@@ -67,10 +77,11 @@ def main() -> None:
             text=True,
         )
         print(f"{args.articles:,} articles; the build: {built.stdout.strip()}")
+        mode = ["--answer-first"] if args.answer_first else []
         runs = []
         for _ in range(args.runs):
             done = subprocess.run(
-                [sys.executable, "-m", "bench.restart", "--child", str(home)],
+                [sys.executable, "-m", "bench.restart", "--child", str(home), *mode],
                 cwd=ROOT,
                 check=True,
                 capture_output=True,

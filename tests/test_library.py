@@ -343,6 +343,24 @@ class TestProgressive:
         lexical.close()
 
 
+class TestAnswerFirst:
+    async def test_a_restart_may_answer_before_it_looks_at_the_files(
+        self, corpus_dir: Path, tmp_path: Path
+    ) -> None:
+        """``reconcile=False`` (the bot, whose watcher rescans as it starts): the index is
+        used as it is, and what changed while it was closed comes with the first rescan. An
+        empty index is built all the same."""
+        first = Library(corpus_dir, EngineSettings(), 2_000_000, tmp_path / "i", reconcile=False)
+        assert len(first.engine.articles) == len(list(corpus_dir.iterdir()))  # built
+        first.close()
+        (corpus_dir / "ferries.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        again = Library(corpus_dir, EngineSettings(), 2_000_000, tmp_path / "i", reconcile=False)
+        assert "ferries" not in {a.id for a in again.engine.articles}
+        assert [a.id for a in (await again.reload_async(settle=False)).added] == ["ferries"]
+        assert "reindeer cheese" in again.engine.ask("what does the night ferry carry").text
+        again.close()
+
+
 class TestClose:
     def test_close_stops_and_waits_for_the_background_embedding(
         self, corpus_dir: Path, tmp_path: Path, embedder: Embedder

@@ -4,6 +4,8 @@ asked and which article files they wrote."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from pathlib import Path
 
 from bot.runtime.config import Settings
@@ -53,3 +55,27 @@ def test_the_feed_reader_is_a_source(tmp_path: Path) -> None:
 
     reader = FeedReader(feed_plan(settings), Memory(), Fetcher(WebLimits("test")))  # type: ignore[arg-type]
     assert isinstance(reader, Source)
+
+
+async def test_the_watcher_looks_at_the_whole_folder_as_it_starts(tmp_path: Path) -> None:
+    """What changed while no one watched is found at once, not at the first periodic rescan
+    (a restarted bot answers from its index meanwhile)."""
+    asked: list[set[str] | None] = []
+    looked = asyncio.Event()
+
+    class Rescanned:
+        unsettled = 0.0
+
+    async def rescan(names: set[str] | None) -> Rescanned:
+        asked.append(names)
+        looked.set()
+        return Rescanned()
+
+    watching = asyncio.create_task(FolderWatcher(tmp_path, 3600.0, rescan).run())
+    try:
+        await asyncio.wait_for(looked.wait(), 10)
+    finally:
+        watching.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watching
+    assert asked[0] is None

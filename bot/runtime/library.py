@@ -151,6 +151,7 @@ class Library:
         embedder: Embedder | None = None,
         reader: Reader | None = None,
         share: VectorShare | None = None,
+        reconcile: bool = True,
     ) -> None:
         self.folder = folder
         self.settings = settings
@@ -178,7 +179,7 @@ class Library:
                 self.index = open_index(index_dir, writable=False)
                 self.read_only = True
             try:
-                changes, lexicon = self._first_reconcile()
+                changes, lexicon = self._first_reconcile(reconcile)
             except BaseException:
                 self.index.close()
                 raise
@@ -199,10 +200,15 @@ class Library:
                 view.article_count,
             )
 
-    def _first_reconcile(self) -> tuple[Changes, Lexicon]:
-        """Bring the index in step with the folder and read its typo lexicon. Damage met on
-        the way (deeper than opening the index looks) is rebuilt from the files, once."""
-        changes = Changes() if self.read_only else self._reconcile(settle=False, words=False)[0]
+    def _first_reconcile(self, reconcile: bool) -> tuple[Changes, Lexicon]:
+        """Bring the index in step with the folder (unless ``reconcile`` is false and the
+        index holds articles: a bot whose watcher rescans at once answers from the index
+        meanwhile) and read its typo lexicon. Damage met on the way (deeper than opening the
+        index looks) is rebuilt from the files, once."""
+        later = not reconcile and bool(self.index.entries)
+        changes = (
+            Changes() if self.read_only or later else self._reconcile(settle=False, words=False)[0]
+        )
         try:
             return changes, self._lexicon()
         except IndexDamaged:

@@ -51,7 +51,13 @@ def make_corpus(folder: Path) -> None:
     )
 
 
-def open_library(settings: Settings, *, semantic: bool, storage: Storage | None = None) -> Library:
+def open_library(
+    settings: Settings,
+    *,
+    semantic: bool,
+    storage: Storage | None = None,
+    reconcile: bool = True,
+) -> Library:
     """The corpus the settings name, its index (under the storage folder) brought up to
     date; with ``semantic`` (and a model configured) the embedding model loaded too. On a
     shared ``storage`` the vectors are the fleet's: each sentence embedded once in it."""
@@ -71,6 +77,7 @@ def open_library(settings: Settings, *, semantic: bool, storage: Storage | None 
         embedder=model,
         reader=checker,
         share=share,
+        reconcile=reconcile,
     )
 
 
@@ -125,10 +132,17 @@ class Service:
     @classmethod
     @contextmanager
     def open(
-        cls, settings: Settings, *, semantic: bool = True, owner: bool = False
+        cls,
+        settings: Settings,
+        *,
+        semantic: bool = True,
+        owner: bool = False,
+        answer_first: bool = False,
     ) -> Iterator[Service]:
         """The service for the settings, closed (index, vectors, database) on exit. The
-        ``owner`` (the running bot) holds the database's lock: one sender per database."""
+        ``owner`` (the running bot) holds the database's lock: one sender per database. With
+        ``answer_first`` (the bot, whose folder watcher rescans as it starts) a restart
+        answers from the index as it is, without first looking at every file."""
         storage = Storage(settings.storage.database, owner=owner)  # first: a second bot stops here
         mirror = None
         try:
@@ -141,7 +155,7 @@ class Service:
                     storage=storage,
                 )
             else:
-                library = open_library(settings, semantic=semantic)
+                library = open_library(settings, semantic=semantic, reconcile=not answer_first)
         except BaseException:
             storage.close()
             raise

@@ -60,6 +60,7 @@ async def watch(folder: Path, every: float, rescan: Rescan) -> None:
             await asyncio.sleep(every)
             requests.put_nowait(None)
 
+    requests.put_nowait(None)  # the whole folder at once: what changed while no one watched
     feeders = [asyncio.create_task(events()), asyncio.create_task(ticks())]
     try:
         while True:

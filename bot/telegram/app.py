@@ -218,7 +218,7 @@ def run_bot(settings: Settings) -> None:
         raise BotError("TELEGRAM_BOT_TOKEN is not set; set it to the token @BotFather gave you")
     install_redaction(settings.token)
     webhook = _webhook(settings)
-    with Service.open(settings, owner=True) as service:
+    with Service.open(settings, owner=True, answer_first=True) as service:
         log.info(
             "serving %d articles from %s", len(service.engine.articles), settings.corpus.folder
         )
