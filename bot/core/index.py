@@ -127,14 +127,21 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A catalog row: an article's metadata, its title and keyword terms, and its file."""
+    """A catalog row: an article's metadata, its title and keyword terms (as the catalog
+    keeps them: a question looks at a few articles' terms, a restart loads every row), and
+    its file."""
 
     aid: int
     info: ArticleInfo
-    head: frozenset[str]
+    head_text: str  # the terms, sorted, space-separated
     path: str | None = None
     mtime_ns: int = 0
     size: int = 0
+
+    @property
+    def head(self) -> frozenset[str]:
+        """The title's and keywords' terms."""
+        return frozenset(self.head_text.split())
 
 
 class Retriever(Protocol):
@@ -609,7 +616,7 @@ class Catalog:
         ).fetchall()
         info = {int(aid): data for aid, data in json.loads(infos)}
         return {
-            int(aid): Entry(int(aid), _info_from_data(info[aid]), frozenset(head.split()), p, m, s)
+            int(aid): Entry(int(aid), _info_from_data(info[aid]), head, p, m, s)
             for aid, head, p, m, s in rows
         }
 
@@ -624,7 +631,7 @@ class Catalog:
                         e.aid,
                         e.info.id,
                         _info_to_json(e.info),
-                        " ".join(sorted(e.head)),
+                        e.head_text,
                         e.path,
                         e.mtime_ns,
                         e.size,
@@ -875,7 +882,9 @@ class CorpusIndex:
                 self._next_aid += 1
             for doc in _documents(article, aid):
                 writer.add_document(doc)
-            head = frozenset(TERMS.analyze(" ".join((article.title, *article.keywords))))
+            head = " ".join(
+                sorted(set(TERMS.analyze(" ".join((article.title, *article.keywords)))))
+            )
             new_entries.append(
                 Entry(aid, info_of(article), head, stamp.path, stamp.mtime_ns, stamp.size)
             )

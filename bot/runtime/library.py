@@ -583,7 +583,9 @@ class Library:
                 present.add(article_id)
                 entry = known.get(article_id)
                 if entry is not None and entry.info.content_hash == article.content_hash:
-                    restamped.append(Entry(entry.aid, entry.info, entry.head, *_fields(stamp)))
+                    restamped.append(
+                        Entry(entry.aid, entry.info, entry.head_text, *_fields(stamp))
+                    )
                     continue
                 batch.append((article, stamp))
                 (added if entry is None else changed).append(info_of(article))
