@@ -114,9 +114,10 @@ class Changes:
         return bool(self.added or self.changed or self.removed)
 
 
-def vectors_folder(index_dir: Path | None) -> Path | None:
-    """Where the vectors of an index's sentences are kept (None: in memory)."""
-    return None if index_dir is None else index_dir.with_name(index_dir.name + ".vectors")
+def beside(index_dir: Path | None, kind: str) -> Path | None:
+    """The folder beside an index where its ``kind`` is kept (``vectors``: its sentences'
+    vectors; ``lexicon``: its typo lexicon); None for an index in memory."""
+    return None if index_dir is None else index_dir.with_name(f"{index_dir.name}.{kind}")
 
 
 def vectors_kept(folder: Path | None, model_id: str) -> bool:
@@ -184,7 +185,7 @@ class Library:
                 self.index.close()
                 raise
         view = self.index.view
-        self._vectors_dir = vectors_folder(index_dir)
+        self._vectors_dir = beside(index_dir, "vectors")
         self._semantic: Semantic | None = None
         self.embedder: Embedder | None = None  # None without a model
         self._attach(embedder)
@@ -222,7 +223,7 @@ class Library:
         since (a restart then builds nothing), else built and kept for next time."""
         folder = self._index_dir
         stamp = _index_stamp(folder) if folder is not None else None
-        where = None if folder is None else folder.with_name(folder.name + ".lexicon")
+        where = beside(folder, "lexicon")
         if where is not None and stamp is not None:
             kept = Lexicon.load(where, stamp)
             if kept is not None:
@@ -365,6 +366,10 @@ class Library:
             self._refresh()
             return self.engine.semantic is not None or not self.index.view.entries
 
+    def _to_embed(self, view: Retriever) -> list[Entry]:
+        """The view's articles that lack vectors, the newest first (undated ones last)."""
+        return sorted(self._uncovered(view), key=_priority, reverse=True)
+
     def _stopped(self, stop: threading.Event | None) -> bool:
         return self._closing.is_set() or (stop is not None and stop.is_set())
 
@@ -376,16 +381,13 @@ class Library:
         shortest first, so that a batch holds sentences of about one length and little
         of the model's work goes to padding; a stop is heard between two chunks."""
         store, view = semantic.store, self.index.view
-        todo = sorted(self._uncovered(view), key=_newest_first)
+        todo = self._to_embed(view)
         total, done = sum(e.info.sentences for e in todo), 0
         last_save = time.monotonic()
         articles: list[Entry] = []
         pool: dict[int, str] = {}
         for number, entry in enumerate(todo):
-            units = view.units(entry.aid)
-            hashes = [content_hash(u) for u in units]
-            absent = set(store.missing(hashes))
-            pool.update((h, u) for h, u in zip(hashes, units, strict=True) if h in absent)
+            pool.update(_unembedded(view, store, entry))
             articles.append(entry)
             if len(pool) < EMBED_POOL and number + 1 < len(todo):
                 continue
@@ -443,7 +445,7 @@ class Library:
         meanwhile. False if stopped first."""
         assert self.share is not None
         share, store, view = self.share, semantic.store, self.index.view
-        todo = sorted(self._uncovered(view), key=_newest_first)
+        todo = self._to_embed(view)
         total, done = sum(e.info.sentences for e in todo), 0
         waiting: dict[int, set[int]] = {}  # article → the hashes it still lacks
         wanted: dict[int, list[int]] = {}  # hash → the articles that lack it
@@ -472,14 +474,13 @@ class Library:
             offered: dict[int, tuple[str, int]] = {}
             whole: list[int] = []
             for entry in todo[start : start + SHARE_ARTICLES]:
-                units = {content_hash(u): u for u in view.units(entry.aid)}
-                lacking = set(store.missing(list(units)))
-                waiting[entry.aid] = lacking
-                if not lacking:
+                units = _unembedded(view, store, entry)
+                waiting[entry.aid] = set(units)
+                if not units:
                     whole.append(entry.aid)
-                for h in lacking:
+                for h, unit in units.items():
                     wanted.setdefault(h, []).append(entry.aid)
-                    offered.setdefault(h, (units[h], _priority(entry)))
+                    offered.setdefault(h, (unit, _priority(entry)))
             found = share.vectors_for(list(offered))
             self._take(store, found)
             share.offer_sentences([(h, u, p) for h, (u, p) in offered.items() if h not in found])
@@ -628,16 +629,17 @@ def _fields(stamp: Stamp) -> tuple[str | None, int, int]:
     return stamp.path, stamp.mtime_ns, stamp.size
 
 
-def _newest_first(entry: Entry) -> tuple[bool, int]:
-    """The order articles are embedded in: by date, the newest first, undated ones last."""
-    date = entry.info.date
-    return (date is None, -date.toordinal() if date is not None else 0)
-
-
 def _priority(entry: Entry) -> int:
-    """A sentence's place in the fleet's queue: its article's date (the newest first)."""
+    """Which articles are embedded first, here and in the fleet's queue: the higher the
+    sooner (the newest by date; an undated one after every dated one)."""
     date = entry.info.date
     return date.toordinal() if date is not None else 0
+
+
+def _unembedded(view: Retriever, store: Vectors, entry: Entry) -> dict[int, str]:
+    """An article's sentences that have no vector yet, by content hash."""
+    units = {content_hash(u): u for u in view.units(entry.aid)}
+    return {h: units[h] for h in store.missing(list(units))}
 
 
 def _index_stamp(folder: Path) -> str | None:
