@@ -343,6 +343,32 @@ class TestProgressive:
         lexical.close()
 
 
+class TestKeptLexicon:
+    def test_a_restart_reads_the_lexicon_and_a_changed_index_builds_it_again(
+        self, corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The typo lexicon is built once and kept beside the index; a restart with the index
+        unchanged builds nothing, and one whose index changed builds it anew."""
+        _open(corpus_dir, tmp_path / "index").close()
+        assert (tmp_path / "index.lexicon" / "stamp").is_file()
+        built: list[int] = []
+        real = bot.runtime.library.lexicon_of
+
+        def counting(view: object) -> object:
+            built.append(1)
+            return real(view)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(bot.runtime.library, "lexicon_of", counting)
+        again = _open(corpus_dir, tmp_path / "index")
+        typos = "who is the autor of the new infrastucture article"
+        assert built == [] and "Lei Xu" in again.engine.ask(typos).text
+        again.close()
+        (corpus_dir / "ferries.txt").write_text(NEW_ARTICLE, encoding="utf-8")
+        changed = _open(corpus_dir, tmp_path / "index")
+        assert built == [1] and "reindeer" in changed.engine.lexicon
+        changed.close()
+
+
 class TestAnswerFirst:
     async def test_a_restart_may_answer_before_it_looks_at_the_files(
         self, corpus_dir: Path, tmp_path: Path

@@ -76,7 +76,7 @@ def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
         left = _load_models(library, settings) if semantic else 0
         left = left or _embed_small(library)
         if left:
-            threads = len(os.sched_getaffinity(0))  # what `bot index` uses
+            threads = _cores()  # what `bot index` uses
             minutes = max(1, round(left * SECONDS_PER_SENTENCE / threads / 60))
             print(
                 f"note: {left:,} sentences have no vectors yet, so their articles are answered"
@@ -88,6 +88,11 @@ def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
         yield library
     finally:
         library.close()
+
+
+def _cores() -> int:
+    """Every core this process may use: what ``bot index`` runs the model on by default."""
+    return len(os.sched_getaffinity(0))
 
 
 def _load_models(library: Library, settings: Settings) -> int:
@@ -481,7 +486,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     (sentences a second, the time left) on stderr; Ctrl-C stops it with what is done kept,
     and the next run carries on from there."""
     settings = _settings(args)
-    threads = args.threads or len(os.sched_getaffinity(0))  # every core this process may use
+    threads = args.threads or _cores()
     settings = settings.replace(**{"answers.embedding_threads": threads})
     library = open_library(settings, semantic=True)
     stop = threading.Event()

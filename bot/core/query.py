@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import array
 import functools
+import io
 import os
 import re
 import zlib
@@ -161,20 +162,35 @@ class Lexicon:
         self._owners: npt.NDArray[np.int32] = owners[order]
         self._overlay: dict[int, list[int]] = {}
 
+    @classmethod
+    def _made(
+        cls,
+        words: list[str],
+        ids: dict[str, int],
+        keys: npt.NDArray[np.uint64],
+        owners: npt.NDArray[np.int32],
+        overlay: dict[int, list[int]],
+    ) -> Lexicon:
+        """A lexicon of parts already made (kept on disk, or another lexicon's)."""
+        lexicon = cls.__new__(cls)
+        lexicon.words, lexicon._ids = words, ids
+        lexicon._keys, lexicon._owners, lexicon._overlay = keys, owners, overlay
+        return lexicon
+
     def save(self, folder: Path, stamp: str) -> None:
         """Keep the lexicon in ``folder`` for the index state ``stamp`` (each file written
         whole, the stamp last)."""
         folder.mkdir(parents=True, exist_ok=True)
-        for name, data in (("keys", self._keys), ("owners", self._owners)):
-            with open(folder / f"{name}.npy.part", "wb") as out:
-                np.save(out, data)
-            os.replace(folder / f"{name}.npy.part", folder / f"{name}.npy")
-        words = folder / "words.txt"
-        words.with_suffix(".part").write_text("\n".join(self.words), encoding="utf-8")
-        os.replace(words.with_suffix(".part"), words)
-        stamp_file = folder / "stamp"
-        stamp_file.with_suffix(".part").write_text(f"{stamp} {len(self.words)}", "ascii")
-        os.replace(stamp_file.with_suffix(".part"), stamp_file)
+        files: dict[str, bytes] = {}
+        for name, data in (("keys.npy", self._keys), ("owners.npy", self._owners)):
+            packed = io.BytesIO()
+            np.save(packed, data)
+            files[name] = packed.getvalue()
+        files["words.txt"] = "\n".join(self.words).encode("utf-8")
+        files["stamp"] = f"{stamp} {len(self.words)}".encode("ascii")
+        for name, content in files.items():
+            (folder / f"{name}.part").write_bytes(content)
+            os.replace(folder / f"{name}.part", folder / name)
 
     @classmethod
     def load(cls, folder: Path, stamp: str) -> Lexicon | None:
@@ -192,12 +208,7 @@ class Lexicon:
         words = text.split("\n") if text else []
         if len(words) != int(count) or keys.shape != owners.shape:
             return None
-        lexicon = cls.__new__(cls)
-        lexicon.words = words
-        lexicon._ids = {w: i for i, w in enumerate(words)}
-        lexicon._keys, lexicon._owners = keys, owners
-        lexicon._overlay = {}
-        return lexicon
+        return cls._made(words, {w: i for i, w in enumerate(words)}, keys, owners, {})
 
     @staticmethod
     def usable(word: str) -> bool:
@@ -215,11 +226,13 @@ class Lexicon:
         fresh = [w for w in dict.fromkeys(new_words) if self.usable(w) and w not in self._ids]
         if not fresh:
             return self
-        other = Lexicon.__new__(Lexicon)
-        other.words = [*self.words, *fresh]
-        other._ids = {**self._ids, **{w: len(self.words) + i for i, w in enumerate(fresh)}}
-        other._keys, other._owners = self._keys, self._owners
-        other._overlay = {k: list(v) for k, v in self._overlay.items()}
+        other = Lexicon._made(
+            [*self.words, *fresh],
+            {**self._ids, **{w: len(self.words) + i for i, w in enumerate(fresh)}},
+            self._keys,
+            self._owners,
+            {k: list(v) for k, v in self._overlay.items()},
+        )
         for w in fresh:
             for key in map(_key, _deletes(w)):
                 other._overlay.setdefault(key, []).append(other._ids[w])

@@ -3,6 +3,8 @@ question."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.core.query import Lexicon, Query, parse
 from bot.core.text import stem
 
@@ -49,3 +51,29 @@ def test_words_the_corpus_has_reach_the_model_unchanged() -> None:
 
 def test_a_name_only_the_corpus_knows_is_corrected_from_the_corpus() -> None:
     assert "normandy" in _parse("where is nfrmandy").for_model.split()
+
+
+class TestKeptLexicon:
+    """The typo lexicon kept beside the index: loaded back for the same index state, and
+    never trusted for another one or when a file is cut short."""
+
+    WORDS = ("ferry", "fjord", "reindeer", "cheese", "harbour", "cranes")
+
+    def test_a_kept_lexicon_finds_what_the_built_one_finds(self, tmp_path: Path) -> None:
+        built = Lexicon(list(self.WORDS))
+        built.save(tmp_path, "state-1")
+        kept = Lexicon.load(tmp_path, "state-1")
+        assert kept is not None and kept.words == built.words == list(self.WORDS)
+        for typo in ("fery", "rendeer", "harbor", "chese", "xyzzy"):
+            assert kept.near(typo) == built.near(typo)
+        grown = kept.extend(["tromso"])
+        assert "tromso" in grown and "tromso" not in kept  # the overlay, over kept arrays
+        assert "tromso" in grown.near("tromsoe") and "tromso" not in kept.near("tromsoe")
+
+    def test_another_state_or_a_cut_file_is_not_used(self, tmp_path: Path) -> None:
+        Lexicon(list(self.WORDS)).save(tmp_path, "state-1")
+        assert Lexicon.load(tmp_path, "state-2") is None
+        words = tmp_path / "words.txt"
+        words.write_text("\n".join(self.WORDS[:3]), encoding="utf-8")
+        assert Lexicon.load(tmp_path, "state-1") is None
+        assert Lexicon.load(tmp_path / "nothing-here", "state-1") is None
