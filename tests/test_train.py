@@ -116,3 +116,52 @@ class TestEpochs:
         assert group[0][2] == 1 and group[0][1].sentence == "gold"
         assert [ex[2] for ex in group[1:]] == [0, 0, 0, 0]
         assert all(ex[1].sentence != "maybe" for ex in group)
+
+    def test_a_hard_epoch_adds_other_answers_and_a_swapped_question(self) -> None:
+        """Other questions' answer sentences from the same article that don't hold this
+        answer join its group as negatives; the question with a name swapped for another
+        of the article's names is a group of its own, read against its own answer sentence
+        as a negative."""
+        import random
+
+        from train.reader import _hard_groups
+
+        def item(qid: str, question: str, gold: str, answer: str) -> Item:
+            model_text = question.lower().rstrip("?")
+            return Item(
+                qid,
+                "rhine",
+                question,
+                model_text,
+                model_text,
+                [answer],
+                [
+                    Cand(gold, None, "Rhine", 1, (0, 1), 0),
+                    Cand("noise", None, "Rhine", 0, None, 1),
+                ],
+            )
+
+        items = [
+            item(
+                "q1",
+                "Which army captured the Ludendorff Bridge?",
+                "The Ludendorff Bridge was captured by the 9th Armored Division.",
+                "9th armored division",
+            ),
+            item(
+                "q2",
+                "How many people live in Cologne?",
+                "About one million people live in Cologne.",
+                "one million",
+            ),
+        ]
+        groups = _hard_groups(items, random.Random(3), typo_share=0.0, negatives=1)
+        first = next(g for g in groups if g[0][0].startswith("which army") and len(g) > 1)
+        assert first[0][2] == 1
+        others = [ex[1].sentence for ex in first[1:] if ex[2] == 0]
+        assert "About one million people live in Cologne." in others
+        swapped = [g[0] for g in groups if len(g) == 1]
+        assert ("which army captured the cologne", 0) in {(q, lab) for q, _, lab, _ in swapped}
+        for _q, passage, label, span in swapped:
+            assert label == 0 and span is None
+            assert passage.sentence in {items[0].cands[0].sentence, items[1].cands[0].sentence}

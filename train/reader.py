@@ -80,7 +80,7 @@ class Item:
 # -- 1. candidates -------------------------------------------------------------------------------
 
 
-def _articles(data: dict[str, Any]) -> tuple[list[Article], dict[str, Any]]:
+def squad_articles(data: dict[str, Any]) -> tuple[list[Article], dict[str, Any]]:
     articles = []
     gold: dict[str, Any] = {}
     for n, doc in enumerate(data["data"]):
@@ -110,9 +110,31 @@ def _answer_at(context: str, text: str, answer: dict[str, Any]) -> tuple[int, in
     return start, start + len(want)
 
 
+def gold_sentence(
+    paragraph: Paragraph, context: str, qa: dict[str, Any]
+) -> tuple[int, tuple[int, int]] | None:
+    """The place in its paragraph of the sentence that holds a question's answer (where the
+    answer starts), and the answer's characters in that sentence."""
+    text = paragraph.text
+    span = None
+    for answer in qa["answers"]:
+        span = _answer_at(context, text, answer)
+        if span is not None:
+            break
+    if span is None:
+        return None
+    pos = 0
+    for i, s in enumerate(paragraph.sentences):
+        at = text.find(s, pos)
+        pos = at + len(s)
+        if at <= span[0] < at + len(s):
+            return i, (span[0] - at, min(span[1], at + len(s)) - at)
+    return None
+
+
 def build_candidates(data_path: Path, out: Path, seed: int) -> None:
     data = json.loads(data_path.read_text(encoding="utf-8"))
-    articles, gold = _articles(data)
+    articles, gold = squad_articles(data)
     by_id = {a.id: a for a in articles}
     files = model_files("minilm")
     assert files is not None
@@ -140,27 +162,10 @@ def _item(
     rng: random.Random,
 ) -> Item | None:
     paragraph = article.paragraph(para)
-    text = paragraph.text
-    span = None
-    for answer in qa["answers"]:
-        span = _answer_at(context, text, answer)
-        if span is not None:
-            break
-    if span is None:
+    gold = gold_sentence(paragraph, context, qa)
+    if gold is None:
         return None
-    # The sentence that holds the answer's start, and the span within it.
-    pos = 0
-    gold_seq = None
-    gold_span = None
-    for i, s in enumerate(paragraph.sentences):
-        at = text.find(s, pos)
-        pos = at + len(s)
-        if at <= span[0] < at + len(s):
-            gold_seq = i
-            gold_span = (span[0] - at, min(span[1], at + len(s)) - at)
-            break
-    if gold_seq is None or gold_span is None:
-        return None
+    gold_seq, gold_span = gold
     answers = list(
         dict.fromkeys(" ".join(normalize(a["text"]).split()).casefold() for a in qa["answers"])
     )
@@ -168,7 +173,7 @@ def _item(
     query = engine._parse(question)
     typo = engine._parse(add_typos(question, rng)).for_model
     ranked = engine.rank(query)[:POOL]
-    gold_sentence = paragraph.sentences[gold_seq]
+    gold_text = paragraph.sentences[gold_seq]
     aid = engine.view.by_id[article.id]
     sentences = paragraph.sentences
     cands: list[Cand] = []
@@ -178,7 +183,7 @@ def _item(
         if (key, text) in seen:
             return
         seen.add((key, text))
-        if key == (aid, para) and text == gold_sentence:
+        if key == (aid, para) and text == gold_text:
             cands.append(Cand(text, prev, title, 1, gold_span, rank))
         else:
             # Another sentence with the answer's words may answer too: not a negative.
@@ -254,25 +259,93 @@ def _span_tokens(offsets: list[tuple[int, int]], span: tuple[int, int]) -> tuple
     return starts[0], ends[-1]
 
 
+def _group(item: Item, rng: random.Random, typo_share: float, negatives: int) -> list[tuple]:
+    """One question's examples in one epoch: its answer sentence and negatives (the highest
+    ranked first, then some at random), as (question, passage, label, span)."""
+    pos = [c for c in item.cands if c.label == 1]
+    neg = [c for c in item.cands if c.label == 0]
+    top = [c for c in neg if c.rank < 5]
+    rest = [c for c in neg if c.rank >= 5]
+    rng.shuffle(rest)
+    chosen = (pos + top + rest)[: 1 + negatives]
+    if not chosen:
+        return []
+    q = item.typo_text if rng.random() < typo_share else item.model_text
+    return [(q, Passage(c.sentence, c.prev, c.title), c.label, c.span) for c in chosen]
+
+
 def _groups(
     items: list[Item], rng: random.Random, typo_share: float, negatives: int
 ) -> list[list[tuple]]:
-    """Per question, the examples of one epoch: its answer sentence and negatives (the
-    highest ranked first, then some at random), as (question, passage, label, span)."""
-    groups = []
-    for item in items:
-        pos = [c for c in item.cands if c.label == 1]
-        neg = [c for c in item.cands if c.label == 0]
-        top = [c for c in neg if c.rank < 5]
-        rest = [c for c in neg if c.rank >= 5]
-        rng.shuffle(rest)
-        chosen = (pos + top + rest)[: 1 + negatives]
-        if not chosen:
-            continue
-        q = item.typo_text if rng.random() < typo_share else item.model_text
-        groups.append([(q, Passage(c.sentence, c.prev, c.title), c.label, c.span) for c in chosen])
+    """The groups of one epoch, one per question, in a random order."""
+    groups = [g for item in items if (g := _group(item, rng, typo_share, negatives))]
     rng.shuffle(groups)
     return groups
+
+
+_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")
+
+
+def _hard_groups(
+    items: list[Item], rng: random.Random, typo_share: float, negatives: int
+) -> list[list[tuple]]:
+    """The groups of a hard epoch: each question's usual group with fewer of the bot's
+    candidates, plus the answer sentences of other questions about the same article that
+    do not hold its answer (they mention what it is about, not what it asks), most like the
+    question first; and, as a group of its own, the question with a name swapped for
+    another name of the article, read against its own answer sentence, which now does not
+    answer it (a swapped relation)."""
+    by_article: dict[str, list[Cand]] = collections.defaultdict(list)
+    for item in items:
+        by_article[item.article].extend(c for c in item.cands if c.label == 1)
+    groups: list[list[tuple]] = []
+    for item in items:
+        group = _group(item, rng, typo_share, negatives)
+        if not group:
+            continue
+        groups.append(group)
+        q, passage, label, _ = group[0]
+        if label != 1:
+            continue
+        qwords = set(q.split())
+        others = [
+            c
+            for c in by_article[item.article]
+            if c.sentence != passage.sentence
+            and not any(a in c.sentence.casefold() for a in item.answers)
+        ]
+        rng.shuffle(others)
+        others = sorted(
+            others[:40], key=lambda c: -len(qwords & set(normalize(c.sentence).lower().split()))
+        )
+        group.extend((q, Passage(c.sentence, c.prev, c.title), 0, None) for c in others[:2])
+        swapped = _swapped(item, passage, by_article[item.article], rng)
+        if swapped is not None:
+            groups.append([(swapped, passage, 0, None)])
+    rng.shuffle(groups)
+    return groups
+
+
+def _swapped(item: Item, passage: Passage, article: list[Cand], rng: random.Random) -> str | None:
+    """The question with a name that its answer sentence holds swapped for another name
+    of the article that neither the sentence, the one before it nor the title holds."""
+    seen = f"{passage.sentence} {passage.prev or ''} {passage.title}".casefold()
+    names = [n for n in _NAME.findall(item.question) if n.casefold() in seen]
+    text = item.model_text
+    names = [n for n in names if re.search(rf"\b{re.escape(n.lower())}\b", text)]
+    if not names:
+        return None
+    pool = {
+        n
+        for c in article
+        for n in _NAME.findall(c.sentence)
+        if n.casefold() not in seen and n.casefold() not in item.question.casefold()
+    }
+    if not pool:
+        return None
+    old = rng.choice(names).lower()
+    new = rng.choice(sorted(pool)).lower()
+    return re.sub(rf"\b{re.escape(old)}\b", new, text, count=1)
 
 
 def _load(path: Path) -> Any:
@@ -291,10 +364,18 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=0.01)
     per_epoch = (len(items) + args.questions_per_batch - 1) // args.questions_per_batch
-    total = per_epoch * args.epochs
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda step: min(1.0, (step + 1) / (0.06 * total)) * max(0.0, 1 - step / total)
-    )
+    plain = per_epoch * args.epochs  # then args.hard_epochs of as many steps
+    total = per_epoch * (args.epochs + args.hard_epochs)
+
+    def rate(step: int) -> float:
+        """Warm up, then decay linearly, over the plain epochs; again, from hard_lr, over
+        the hard ones."""
+        length, at, scale = plain, step, 1.0
+        if step >= plain:
+            length, at, scale = total - plain, step - plain, args.hard_lr / args.lr
+        return scale * min(1.0, (at + 1) / (0.06 * length)) * max(0.0, 1 - at / length)
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, rate)
     ckpt = work / "checkpoint.pt"
     step = 0
     if ckpt.is_file():
@@ -315,13 +396,15 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
     while step < total:
         epoch, k = divmod(step, per_epoch)
         if epoch not in epoch_groups:
-            epoch_groups = {
-                epoch: _groups(
-                    items, random.Random(args.seed * 1000 + epoch), args.typo_share, args.negatives
-                )
-            }
+            rng = random.Random(args.seed * 1000 + epoch)
+            if epoch < args.epochs:
+                made = _groups(items, rng, args.typo_share, args.negatives)
+            else:
+                made = _hard_groups(items, rng, args.typo_share, args.hard_negatives)
+            epoch_groups = {epoch: made}
         groups = epoch_groups[epoch]
-        batch_groups = groups[k * args.questions_per_batch : (k + 1) * args.questions_per_batch]
+        # A hard epoch has more groups in as many steps: each step takes its share.
+        batch_groups = groups[k * len(groups) // per_epoch : (k + 1) * len(groups) // per_epoch]
         flat = [ex for g in batch_groups for ex in g]
         encoded = [tokens.encode(q, p) for q, p, _, _ in flat]
         ids, mask, types = (torch.from_numpy(a) for a in batch_arrays(encoded))
@@ -501,6 +584,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layers", type=int, default=4, help="MiniLM layers kept (of 6)")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--negatives", type=int, default=6, help="per question and epoch")
+    parser.add_argument(
+        "--hard-epochs",
+        type=int,
+        default=1,
+        help="epochs after --epochs that add other questions' answer sentences and "
+        "questions with a name swapped as negatives",
+    )
+    parser.add_argument(
+        "--hard-negatives", type=int, default=4, help="the bot's candidates per question there"
+    )
+    parser.add_argument("--hard-lr", type=float, default=3e-5)
     parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--questions-per-batch", type=int, default=4)
     parser.add_argument(

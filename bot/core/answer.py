@@ -49,6 +49,7 @@ from bot.core.rank import (
 from bot.core.read import Passage, Reader, Reading
 from bot.core.summary import summarize
 from bot.core.text import leans_back, normalize, stem, terms, words
+from bot.core.verify import features
 
 Span = tuple[int, int] | None  # characters of a text: start, end
 
@@ -80,6 +81,9 @@ DENSE_COVER = 0.25
 SPAN_GATE = 0.4
 READ_FIRST = 4
 READ_MAX = 12
+# With the answer check (bot/core/verify.py, fitted beside the reader), the best CHECK_POOL
+# candidates are read at once and the check chooses among them; its own gate refuses.
+CHECK_POOL = 8
 READER_SURE = 0.9
 RANK_WEIGHT = 8.0
 READER_GATE = 0.05
@@ -508,25 +512,40 @@ class Engine:
         return text, span
 
     def read(self, query: Query, ranked: Sequence[Candidate]) -> list[Verdict]:
-        """The reader's verdict on the best candidates, most likely answer first. It reads
+        """The reader's verdict on the best candidates, most likely answer first. With the
+        answer check, it reads CHECK_POOL of them at once and the check chooses; without it,
         the first few, and more only when none of those clearly answers."""
         assert self.reader is not None
+        checker = self.reader.checker
         pool: list[Candidate] = []
         seen: set[tuple[int, int]] = set()
+        limit = CHECK_POOL if checker is not None else READ_MAX
         for cand in ranked:
             key = (cand.sentence.aid, cand.sentence.seq)
             if key not in seen:
                 seen.add(key)
                 pool.append(cand)
-            if len(pool) >= READ_MAX:
+            if len(pool) >= limit:
                 break
         best = max(ranked[0].score, 1e-9)
-        verdicts: list[Verdict] = []
+        question = query.for_model or query.corrected
+        if checker is not None:
+            readings = self.reader.read(question, [self._passage(c) for c in pool])
+            chosen, sure, _ = checker.decide(features(query, pool, readings))
+            verdicts = [
+                Verdict(
+                    c, r, sure if i == chosen else min(sure, _fused(r.answers, c.score / best))
+                )
+                for i, (c, r) in enumerate(zip(pool, readings, strict=True))
+            ]
+            first = verdicts.pop(chosen)
+            return [first, *sorted(verdicts, key=lambda v: -v.confidence)]
+        verdicts = []
         for batch in (pool[:READ_FIRST], pool[READ_FIRST:]):
             if not batch:
                 break
             passages = [self._passage(c) for c in batch]
-            readings = self.reader.read(query.for_model or query.corrected, passages)
+            readings = self.reader.read(question, passages)
             verdicts.extend(
                 Verdict(c, r, _fused(r.answers, c.score / best))
                 for c, r in zip(batch, readings, strict=True)
@@ -537,18 +556,18 @@ class Engine:
 
     def _read_answer(self, question: str, query: Query, ranked: list[Candidate]) -> Answer:
         """The answer the reader finds among the candidates, or a refusal when it finds none."""
+        assert self.reader is not None
         read = self.read(query, ranked)
         best, reading, confidence = read[0]
         s = best.sentence
         kind = question_type(query.corrected)
         qwords = set(query.corrected.split())
-        quote, shift = s.text, 0
-        if s.prev is not None and (len(s.text) < 60 or leans_back(s.text)):
-            joined = f"{s.prev} {s.text}"
-            if len(joined) <= MAX_ANSWER_CHARS:
-                quote, shift = joined, len(s.prev) + 1
+        quote = _span(s, kind, qwords)
+        shift = quote.find(s.text)
+        checker = self.reader.checker
+        gate = checker.gate if checker is not None else READER_GATE
         guess = _guess(kind, quote, query.corrected, qwords)
-        if confidence < READER_GATE or guess:
+        if confidence < gate or guess:
             return self._refusal(question, query, confidence, [v.candidate for v in read])
         citations = [self._citation(s.aid, s.para, quote, confidence)]
         seen = {(s.aid, s.para)}
@@ -561,7 +580,7 @@ class Engine:
                 citations.append(
                     self._citation(*key, other.candidate.sentence.text, other.confidence)
                 )
-        quote_span = _marked_at(reading, shift)
+        quote_span = _marked_at(reading, shift) if shift >= 0 else None
         text, span = self._worded(quote, query, kind, s.aid, quote_span)
         return Answer(
             question, True, text, tuple(citations), (), confidence, "fact", span, quote_span

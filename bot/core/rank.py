@@ -97,6 +97,12 @@ class Candidate:
     coverage: float = 0.0
     matched: int = 0
     cosine: float | None = None
+    # The share of the question's weight the sentence itself holds (not its neighbours nor
+    # its title), and the heaviest question word that neither it, the sentence it leans on,
+    # nor its title holds, as a share of the question's weight: what the answer checker
+    # reads as "the article mentions the subject but not what is asked".
+    direct: float = 0.0
+    missing: float = 0.0
     parts: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -364,8 +370,11 @@ def rerank(
         s_terms = sentence_terms(s.text)
         s_set = set(s_terms)
         nearby: set[str] | None = None
+        head: frozenset[str] | None = None
         leaning: set[str] = set()
         covered = 0.0
+        direct = 0.0
+        missing = 0.0
         matched = 0
         for qt in known:
             w = 0.0
@@ -374,6 +383,7 @@ def rerank(
                     w = tw
             if w:
                 covered += term_weight[qt.word] * w
+                direct += term_weight[qt.word] * w
                 matched += 1
                 continue
             if nearby is None:
@@ -381,10 +391,17 @@ def rerank(
                 leaning = set(sentence_terms(s.prev)) if s.prev and leans_back(s.text) else set()
             if any(t in leaning for t, _ in qt.expansions):
                 covered += LEANING_COVER * term_weight[qt.word]
-            elif any(t in nearby for t, _ in qt.expansions):
+                continue
+            if any(t in nearby for t, _ in qt.expansions):
                 covered += NEARBY_COVER * term_weight[qt.word]
+            if head is None:
+                head = view.entries[s.aid].head
+            if not any(t in head for t, _ in qt.expansions):
+                missing = max(missing, term_weight[qt.word])
         cand.bm25 = _bm25(view, known, s_terms)
         cand.coverage = covered / total_mass
+        cand.direct = direct / total_mass
+        cand.missing = missing / total_mass
         cand.matched = matched
         cand.parts = {
             "bm25": cand.bm25 / known_mass,

@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from bot.core.dense import onnx_session
 from bot.core.errors import ConfigError
+from bot.core.verify import Checker
 
 DEFAULT_READER = "default"
 _MODELS = Path(__file__).parent / "models"
@@ -157,6 +158,8 @@ def widen(sentence: str, lo: int, hi: int) -> tuple[int, int]:
 class ReaderFiles:
     onnx: Path
     meta: dict[str, object]
+    # The answer check fitted to this reader (bot/core/verify.py), when its folder has one.
+    checker: Path | None = None
 
 
 def reader_files(name: str) -> ReaderFiles | None:
@@ -178,7 +181,8 @@ def reader_files(name: str) -> ReaderFiles | None:
             meta = dict(json.loads(meta_path.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
             raise ConfigError(f"{meta_path} cannot be read: {exc}") from None
-    return ReaderFiles(onnx, meta)
+    checker = folder / "verifier.json"
+    return ReaderFiles(onnx, meta, checker if checker.is_file() else None)
 
 
 class Reader:
@@ -187,6 +191,7 @@ class Reader:
     def __init__(self, files: ReaderFiles, threads: int = 1) -> None:
         self.tokens = Tokens()
         self.meta = files.meta
+        self.checker = Checker.load(files.checker) if files.checker is not None else None
         self._session = onnx_session(files.onnx, threads)
 
     def read(self, question: str, passages: Sequence[Passage]) -> list[Reading]:

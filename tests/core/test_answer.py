@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import math
 import random
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from bot.core.answer import CITE_GATE, CLOSE_SECOND, Engine, EngineSettings, question_type
+from bot.core.answer import (
+    CHECK_POOL,
+    CITE_GATE,
+    CLOSE_SECOND,
+    Engine,
+    EngineSettings,
+    question_type,
+)
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
+from bot.core.read import Reader, reader_files
+from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
 from tests.support.paths import SEED_QUESTIONS, SEEDS, SHARED, SQUAD
@@ -395,6 +406,54 @@ class TestReader:
         assert answer.answered and "220 million" in answer.citations[0].quote
         assert answer.confidence == answer.citations[0].score
         refused = deciding.ask("what is the weather in Beijing tomorrow")
+        assert not refused.answered and refused.suggestions
+
+    def test_the_answer_check_chooses_among_the_candidates_read_at_once(
+        self, semantic_seeds: Engine
+    ) -> None:
+        """With an answer check beside the reader, the best CHECK_POOL candidates are read
+        in one batch and the check's choice is the answer, at the check's confidence; below
+        its gate the bot refuses. (A check made by hand that prefers the rank's last.)"""
+        n, m = len(FEATURES), len(REFUSAL_FEATURES)
+        prefer_last = np.zeros(n)
+        prefer_last[FEATURES.index("position")] = 1.0
+        sure = np.zeros(m)
+        sure[REFUSAL_FEATURES.index("choice")] = 1.0
+
+        def engine(gate: float) -> Engine:
+            files = reader_files("default")
+            assert files is not None
+            reader = Reader(files, 1)
+            reader.checker = Checker(
+                Linear(np.zeros(n), np.ones(n), prefer_last),
+                Linear(np.zeros(m), np.ones(m), sure),
+                gate,
+                {},
+            )
+            return Engine(
+                semantic_seeds.view,
+                semantic_seeds.lexicon,
+                EngineSettings(reader_decides=True),
+                semantic_seeds.semantic,
+                reader,
+            )
+
+        question = "how many food items did JD supply"
+        query = semantic_seeds._parse(question)
+        ranked = semantic_seeds.rank(query)
+        distinct = list(dict.fromkeys((c.sentence.aid, c.sentence.seq) for c in ranked))
+        last = distinct[CHECK_POOL - 1]
+        checked = engine(0.5)
+        verdicts = checked.read(query, ranked)
+        assert len(verdicts) == CHECK_POOL
+        chosen = verdicts[0].candidate.sentence
+        assert (chosen.aid, chosen.seq) == last
+        probability = 1 / (1 + math.exp(-math.log1p(CHECK_POOL - 1)))
+        assert verdicts[0].confidence == pytest.approx(probability)
+        answer = checked.ask(question)
+        assert answer.answered and chosen.text in answer.citations[0].quote
+        assert answer.confidence == pytest.approx(probability)
+        refused = engine(0.99).ask(question)
         assert not refused.answered and refused.suggestions
 
 

@@ -1,0 +1,227 @@
+"""The answer check: whether a candidate sentence states what a question asks, from the
+reader's verdict and the rank's cues read together.
+
+The reader alone (bot/core/read.py) is a small model trained on 8,000 questions; the rank's
+cues (how much of the question the sentence holds, how near its meaning is, whether it
+holds the kind of thing asked for) were tuned on their own. Neither separates a sentence
+that answers from one that only mentions what the question is about. The check is a
+logistic model over both, fitted by ``python -m train.verifier`` on the training articles'
+questions: their answer sentences against the other candidates, and against the best
+candidate left once every sentence holding the answer is taken away (the article mentions
+the subject, not what is asked). It picks the answer among the best candidates and gives
+the probability the refusal gate reads. Its weights are a small JSON file beside the
+reader's model.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.core.errors import ConfigError
+from bot.core.query import Query, question_type
+from bot.core.rank import type_bonus
+from bot.core.text import words
+
+if TYPE_CHECKING:
+    from bot.core.rank import Candidate
+    from bot.core.read import Reading
+
+
+# The kinds of answer whose absence is telling: a "when" answered without a date.
+TYPED = frozenset({"date", "number", "person", "money"})
+FloatArray = npt.NDArray[np.float64]
+
+# The kinds the reader's answer words are checked for ("where" too: a place has a name).
+SPAN_TYPED = TYPED | {"place"}
+_DIGIT = re.compile(r"\d")
+
+
+def answer_words(sentence: str, reading: Reading) -> str:
+    """The words the reader reads as the answer ("" when it marks none)."""
+    return sentence[reading.span[0] : reading.span[1]] if reading.span else ""
+
+
+def _span_kind(kind: str | None, marked: str, qwords: set[str]) -> float:
+    """Whether the answer words hold the kind of thing asked for (any number counts as a
+    date: "in 911")."""
+    if kind is None or not marked:
+        return 0.0
+    if kind == "date" and _DIGIT.search(marked):
+        return 1.0
+    return type_bonus(kind, marked, qwords)
+
+
+# What each feature is, in the order of the weights.
+FEATURES = (
+    "reader",  # the reader's logit for "this sentence answers"
+    "reader_gap",  # that logit less the best one in the pool (0 for the best)
+    "span",  # log of how sure the reader is of the answer's words
+    "score_gap",  # the rank's score less the pool's best (0 for the best)
+    "position",  # log(1 + place in the rank)
+    "cosine",  # the dense stage's cosine (0 without it)
+    "coverage",  # share of the question's weight held, neighbours and title counting part
+    "direct",  # share held by the sentence itself
+    "missing",  # heaviest question word held by neither it nor its title
+    "unknown",  # share of the question's words the corpus does not know
+    "type",  # holds the kind of thing asked for (a date for "when"...)
+    "typed_missing",  # a kind is asked for and the sentence holds none
+    "order",  # question words kept in order
+    "span_type",  # the reader's answer words hold the kind of thing asked for
+    "span_typed_missing",  # a kind is asked for and the answer words hold none
+    "span_new",  # share of the answer words the question does not hold
+)
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-5), 1 - 1e-5)
+    return math.log(p / (1 - p))
+
+
+def features(query: Query, pool: Sequence[Candidate], readings: Sequence[Reading]) -> FloatArray:
+    """One row of FEATURES per candidate of ``pool`` (best ranked first), each read by the
+    reader as ``readings`` says."""
+    kind = question_type(query.corrected)
+    typed = kind in TYPED
+    unknown = sum(not qt.known for qt in query.terms) / max(1, len(query.terms))
+    logits = [_logit(r.answers) for r in readings]
+    top_logit = max(logits, default=0.0)
+    top_score = pool[0].score if pool else 0.0
+    qwords = set(query.corrected.split())
+    rows = []
+    for i, (cand, reading, logit) in enumerate(zip(pool, readings, logits, strict=True)):
+        has_type = cand.parts.get("type", 0.0)
+        marked = answer_words(cand.sentence.text, reading)
+        in_span = _span_kind(kind, marked, qwords)
+        said = words(marked)
+        rows.append(
+            (
+                logit,
+                logit - top_logit,
+                math.log(max(reading.span_confidence, 1e-4)),
+                cand.score - top_score,
+                math.log1p(i),
+                cand.cosine or 0.0,
+                cand.coverage,
+                cand.direct,
+                cand.missing,
+                unknown,
+                has_type,
+                float(typed and has_type == 0.0),
+                cand.parts.get("order", 0.0),
+                in_span,
+                float(kind in SPAN_TYPED and in_span == 0.0),
+                sum(w not in qwords for w in said) / len(said) if said else 0.0,
+            )
+        )
+    return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+
+
+def _array(raw: object, size: int) -> FloatArray:
+    out = np.asarray(raw, dtype=np.float64)
+    if out.shape != (size,):
+        raise ValueError(f"expected {size} numbers, got shape {out.shape}")
+    return out
+
+
+@dataclass(frozen=True)
+class Linear:
+    """Standardised inputs and one weight each, plus a bias."""
+
+    mean: FloatArray
+    scale: FloatArray
+    weights: FloatArray
+    bias: float = 0.0
+
+    def __call__(self, rows: FloatArray) -> FloatArray:
+        return np.asarray(((rows - self.mean) / self.scale) @ self.weights + self.bias)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "weights": self.weights.round(6).tolist(),
+            "bias": round(self.bias, 6),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, object], size: int) -> Linear:
+        return cls(
+            _array(raw["mean"], size),
+            _array(raw["scale"], size),
+            _array(raw["weights"], size),
+            float(raw.get("bias", 0.0)),  # type: ignore[arg-type]
+        )
+
+
+# What the refusal reads of the chosen candidate: its choice score, its lead over the next,
+# and its own features.
+REFUSAL_FEATURES = ("choice", "lead", *FEATURES)
+
+
+@dataclass(frozen=True)
+class Checker:
+    """The fitted check: ``choose`` scores the candidates of a pool (the best is the
+    answer); ``refuse`` gives the probability that the chosen one answers, and below
+    ``gate`` the bot says it does not know."""
+
+    choose: Linear
+    refuse: Linear
+    gate: float
+    meta: dict[str, object]
+
+    def decide(self, rows: FloatArray) -> tuple[int, float, FloatArray]:
+        """The chosen row, the probability that it answers, and every row's choice score."""
+        best, scores, refusal_row = chosen(self.choose, rows)
+        z = float(self.refuse(refusal_row[None, :])[0])
+        return best, 1.0 / (1.0 + math.exp(-z)), scores
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "features": list(FEATURES),
+                "choose": self.choose.to_dict(),
+                "refuse": self.refuse.to_dict(),
+                "gate": self.gate,
+                **self.meta,
+            },
+            indent=2,
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> Checker:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if list(raw["features"]) != list(FEATURES):
+                raise ValueError(f"its features are {raw['features']}, expected {FEATURES}")
+            meta = {
+                k: v for k, v in raw.items() if k not in {"features", "choose", "refuse", "gate"}
+            }
+            return cls(
+                Linear.from_dict(raw["choose"], len(FEATURES)),
+                Linear.from_dict(raw["refuse"], len(REFUSAL_FEATURES)),
+                float(raw["gate"]),
+                meta,
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"the answer check {path} cannot be used: {exc}") from None
+
+
+def chosen(choose: Linear, rows: FloatArray) -> tuple[int, FloatArray, FloatArray]:
+    """The best row by ``choose``, every row's score, and what the refusal reads of it."""
+    scores = choose(rows)
+    best = int(np.argmax(scores))
+    lead = float(scores[best] - np.partition(scores, -2)[-2]) if len(scores) > 1 else LONE
+    return best, scores, np.concatenate(([scores[best], lead], rows[best]))
+
+
+# A pool of one has no runner-up; its lead is taken as this (a clear lead).
+LONE = 5.0
