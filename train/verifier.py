@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.core.answer import Engine
+from bot.core.answer import Engine, distinct
 from bot.core.corpus import load_corpus
 from bot.core.dense import Embedder, model_files
 from bot.core.evaluate import Case, add_typos, load_cases
@@ -67,16 +67,7 @@ class Pool:
 
 def pool_of(engine: Engine, question: str) -> tuple[Any, list[Candidate]]:
     query = engine._parse(question)
-    pool: list[Candidate] = []
-    seen: set[tuple[int, int]] = set()
-    for cand in engine.rank(query):
-        key = (cand.sentence.aid, cand.sentence.seq)
-        if key not in seen:
-            seen.add(key)
-            pool.append(cand)
-        if len(pool) >= POOL:
-            break
-    return query, pool
+    return query, distinct(engine.rank(query), POOL)
 
 
 def read_pools(

@@ -517,16 +517,7 @@ class Engine:
         the first few, and more only when none of those clearly answers."""
         assert self.reader is not None
         checker = self.reader.checker
-        pool: list[Candidate] = []
-        seen: set[tuple[int, int]] = set()
-        limit = CHECK_POOL if checker is not None else READ_MAX
-        for cand in ranked:
-            key = (cand.sentence.aid, cand.sentence.seq)
-            if key not in seen:
-                seen.add(key)
-                pool.append(cand)
-            if len(pool) >= limit:
-                break
+        pool = distinct(ranked, CHECK_POOL if checker is not None else READ_MAX)
         best = max(ranked[0].score, 1e-9)
         question = query.for_model or query.corrected
         if checker is not None:
@@ -644,6 +635,20 @@ class Engine:
             ):
                 out.append(match)
         return list(dict.fromkeys(out))[:limit]
+
+
+def distinct(ranked: Sequence[Candidate], limit: int) -> list[Candidate]:
+    """The best ``limit`` candidates, each sentence once."""
+    pool: list[Candidate] = []
+    seen: set[tuple[int, int]] = set()
+    for cand in ranked:
+        key = (cand.sentence.aid, cand.sentence.seq)
+        if key not in seen:
+            seen.add(key)
+            pool.append(cand)
+            if len(pool) >= limit:
+                break
+    return pool
 
 
 class Verdict(NamedTuple):
