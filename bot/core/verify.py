@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +33,20 @@ from bot.core.text import words
 
 if TYPE_CHECKING:
     from bot.core.rank import Candidate
-    from bot.core.read import Reading
+
+
+class Reading(Protocol):
+    """What the check reads of the reader's verdict (bot.core.read.Reading, which imports
+    this module)."""
+
+    @property
+    def answers(self) -> float: ...
+
+    @property
+    def span(self) -> tuple[int, int] | None: ...
+
+    @property
+    def span_confidence(self) -> float: ...
 
 
 # The kinds of answer whose absence is telling: a "when" answered without a date.
