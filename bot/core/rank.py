@@ -370,7 +370,7 @@ def rerank(
         s_terms = sentence_terms(s.text)
         s_set = set(s_terms)
         nearby: set[str] | None = None
-        head: frozenset[str] | None = None
+        head: frozenset[str] = frozenset()  # the title's terms, read with the neighbours'
         leaning: set[str] = set()
         covered = 0.0
         direct = 0.0
@@ -387,15 +387,14 @@ def rerank(
                 matched += 1
                 continue
             if nearby is None:
-                nearby = _nearby_terms(view, s)
+                head = view.entries[s.aid].head
+                nearby = _nearby_terms(head, s)
                 leaning = set(sentence_terms(s.prev)) if s.prev and leans_back(s.text) else set()
             if any(t in leaning for t, _ in qt.expansions):
                 covered += LEANING_COVER * term_weight[qt.word]
                 continue
             if any(t in nearby for t, _ in qt.expansions):
                 covered += NEARBY_COVER * term_weight[qt.word]
-            if head is None:
-                head = view.entries[s.aid].head
             if not any(t in head for t, _ in qt.expansions):
                 missing = max(missing, term_weight[qt.word])
         cand.bm25 = _bm25(view, known, s_terms)
@@ -440,9 +439,9 @@ def _bm25(view: Retriever, known: Sequence[QueryTerm], s_terms: Sequence[str]) -
     return score
 
 
-def _nearby_terms(view: Retriever, s: Sentence) -> set[str]:
+def _nearby_terms(head: frozenset[str], s: Sentence) -> set[str]:
     """The terms next to a sentence: its neighbours' in the paragraph, its title's."""
-    nearby = set(view.entries[s.aid].head)
+    nearby = set(head)
     for other in (s.prev, s.next):
         if other is not None:
             nearby.update(sentence_terms(other))
