@@ -221,7 +221,7 @@ class Chat:
         _print(text, self.out)
 
     def welcome(self) -> str:
-        count = plural(len(self.engine.articles), "article")
+        count = plural(self.engine.view.article_count, "article")
         return f"{count} loaded. Ask anything about them in your own words; /help lists commands."
 
     def take(self, line: str) -> None:
@@ -492,10 +492,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     stop = threading.Event()
     try:
         pending = library.pending_sentences()
+        indexed = plural(library.engine.view.article_count, "article")
         if library.embedder is None:
-            print(
-                f"{plural(len(library.engine.articles), 'article')} indexed (no embedding model)"
-            )
+            print(f"{indexed} indexed (no embedding model)")
             return 0
         if library.read_only:
             raise BotError("another process keeps this index (a running bot embeds it itself)")
@@ -514,7 +513,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     if not finished:
         print("stopped; what was embedded is kept, and the next run carries on", file=sys.stderr)
         return 130
-    print(f"{plural(len(library.engine.articles), 'article')} indexed, every sentence embedded")
+    print(f"{indexed} indexed, every sentence embedded")
     return 0
 
 

@@ -228,7 +228,10 @@ class Engine:
 
     def latest(self, limit: int | None = None) -> list[ArticleInfo]:
         """Articles newest first (undated ones last, by title)."""
-        infos = self.articles
+        # the catalog's newest, when enough of them are dated; else every article
+        infos = self.view.newest(limit) if limit is not None else []
+        if limit is None or len(infos) < limit:
+            infos = list(self.articles)
         dated = sorted(
             (a for a in infos if a.date is not None),
             key=lambda a: (a.date or dt.date.min, a.title.casefold()),

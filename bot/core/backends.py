@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from bot.core.catalog import Entry, Filed
 from bot.core.corpus import Article
 from bot.core.dense import FloatArray, VectorStore
-from bot.core.index import CorpusIndex, Entry, Retriever, Stamp
+from bot.core.index import CorpusIndex, Retriever, Stamp
 
 
 class SearchIndex(Protocol):
@@ -29,6 +30,10 @@ class SearchIndex(Protocol):
 
     @property
     def entries(self) -> Mapping[int, Entry]: ...
+
+    def filed(self, article_ids: Iterable[str] | None = None) -> dict[str, Filed]:
+        """The indexed articles (all, or those of these ids) by id, with their files."""
+        ...
 
     @property
     def damaged(self) -> str | None:

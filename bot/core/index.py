@@ -22,7 +22,6 @@ write opens a new one. Damaged files found at open, or by a view later, cost a r
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import fcntl
 import functools
 import hashlib
@@ -34,10 +33,11 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Concatenate, NamedTuple, ParamSpec, Protocol, TypeVar
+from typing import Concatenate, NamedTuple, ParamSpec, Protocol, TypeVar
 
 import tantivy
 
+from bot.core.catalog import Catalog, Entry, Filed, Snapshot
 from bot.core.corpus import Article, ArticleInfo, Paragraph
 from bot.core.summary import teaser
 from bot.core.text import SURFACE, TERMS, leans_back
@@ -125,25 +125,6 @@ class Sentence:
         return unit_text(self.text, self.prev)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A catalog row: an article's metadata, its title and keyword terms (as the catalog
-    keeps them: a question looks at a few articles' terms, a restart loads every row), and
-    its file."""
-
-    aid: int
-    info: ArticleInfo
-    head_text: str  # the terms, sorted, space-separated
-    path: str | None = None
-    mtime_ns: int = 0
-    size: int = 0
-
-    @property
-    def head(self) -> frozenset[str]:
-        """The title's and keywords' terms."""
-        return frozenset(self.head_text.split())
-
-
 class Retriever(Protocol):
     """Everything the answer pipeline asks of the first stage and its catalog: what a
     search cluster would implement to take over from tantivy (one request per method; the
@@ -178,6 +159,11 @@ class Retriever(Protocol):
     @property
     def keywords(self) -> list[str]:
         """Every article keyword, once."""
+        ...
+
+    def newest(self, limit: int) -> list[ArticleInfo]:
+        """At least the ``limit`` latest-dated articles (every article of the last date
+        among them), in no particular order; fewer when fewer are dated."""
         ...
 
     def doc_freq(self, term: str) -> int:
@@ -308,12 +294,15 @@ class IndexView:
     """One committed state of the index and its catalog: a Retriever, and the articles."""
 
     searcher: tantivy.Searcher
-    entries: Mapping[int, Entry]
-    by_id: Mapping[str, int]
+    entries: Snapshot
     damage: _Damage = field(default_factory=_Damage)
     _freq_cache: dict[tuple[str, str], int] = field(default_factory=dict)
     _idf_cache: dict[str, float] = field(default_factory=dict)
     _family_cache: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def by_id(self) -> Mapping[str, int]:
+        return self.entries.by_id
 
     @functools.cached_property
     def sentence_count(self) -> int:
@@ -491,10 +480,13 @@ class IndexView:
                 return _article(entry, json.loads(raw))
         return None
 
+    def newest(self, limit: int) -> list[ArticleInfo]:
+        return [e.info for e in self.entries.newest(limit)]
+
     @functools.cached_property
     def keywords(self) -> list[str]:
         """Every article keyword, once."""
-        return list(dict.fromkeys(kw for e in self.entries.values() for kw in e.info.keywords))
+        return self.entries.keywords()
 
     @_guarded
     def vocabulary(self) -> list[tuple[str, int]]:
@@ -591,97 +583,6 @@ class Stamp:
     size: int = 0
 
 
-class Catalog:
-    """The articles in the index, as SQLite rows (a file beside the index, or in memory)."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.db = sqlite3.connect(
-            ":memory:" if path is None else str(path),
-            isolation_level=None,
-            check_same_thread=False,
-        )
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS articles (aid INTEGER PRIMARY KEY,"
-            " id TEXT UNIQUE NOT NULL, info TEXT NOT NULL, head TEXT NOT NULL, path TEXT,"
-            " mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL)"
-        )
-
-    def load(self) -> dict[int, Entry]:
-        rows = self.db.execute("SELECT aid, head, path, mtime_ns, size FROM articles")
-        # every row's info in one JSON array of [aid, info], parsed in one call: at a
-        # restart of a large archive, a parse a row was most of the catalog's load
-        ((infos,),) = self.db.execute(
-            "SELECT '[' || COALESCE(group_concat('[' || aid || ',' || info || ']'), '') || ']'"
-            " FROM articles"
-        ).fetchall()
-        info = {int(aid): data for aid, data in json.loads(infos)}
-        return {
-            int(aid): Entry(int(aid), _info_from_data(info[aid]), head, p, m, s)
-            for aid, head, p, m, s in rows
-        }
-
-    def write(self, entries: Iterable[Entry], removed: Iterable[str]) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            self.db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in removed])
-            self.db.executemany(
-                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        e.aid,
-                        e.info.id,
-                        _info_to_json(e.info),
-                        e.head_text,
-                        e.path,
-                        e.mtime_ns,
-                        e.size,
-                    )
-                    for e in entries
-                ],
-            )
-            self.db.execute("COMMIT")
-        except BaseException:
-            if self.db.in_transaction:  # SQLite rolls back by itself on some errors (full disk)
-                self.db.execute("ROLLBACK")
-            raise
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def _info_to_json(info: ArticleInfo) -> str:
-    return json.dumps(
-        {
-            "id": info.id,
-            "title": info.title,
-            "author": info.author,
-            "date": info.date.isoformat() if info.date else None,
-            "url": info.url,
-            "keywords": list(info.keywords),
-            "summary": info.summary,
-            "teaser": info.teaser,
-            "hash": info.content_hash,
-            "sentences": info.sentences,
-        },
-        ensure_ascii=False,
-    )
-
-
-def _info_from_data(data: dict[str, Any]) -> ArticleInfo:
-    return ArticleInfo(
-        id=data["id"],
-        title=data["title"],
-        author=data["author"],
-        date=dt.date.fromisoformat(data["date"]) if data["date"] else None,
-        url=data["url"],
-        keywords=tuple(data["keywords"]),
-        summary=data["summary"],
-        teaser=data["teaser"],
-        content_hash=data["hash"],
-        sentences=int(data.get("sentences", 0)),
-    )
-
-
 class IndexBusy(Exception):
     """Another process writes to this index folder."""
 
@@ -733,7 +634,8 @@ class CorpusIndex:
         if folder is None:
             self._start(tantivy.Index(SCHEMA), Catalog(None), writable=True)
         elif not writable:
-            self._start(tantivy.Index.open(str(folder)), Catalog(folder / _CATALOG_FILE), False)
+            catalog = Catalog(folder / _CATALOG_FILE, writable=False)
+            self._start(tantivy.Index.open(str(folder)), catalog, False)
         else:
             self._lock = _FolderLock(folder)  # IndexBusy if another process owns it
             try:
@@ -777,8 +679,8 @@ class CorpusIndex:
         self._index = index
         self._writable = writable
         try:
-            self._entries = catalog.load()
-            self._next_aid = max(self._entries, default=0) + 1
+            self.catalog = catalog
+            self._next_aid = catalog.max_aid + 1
             self.view = self._make_view()
             if writable:
                 self._writer = self._open_writer()
@@ -807,13 +709,16 @@ class CorpusIndex:
 
     def _make_view(self) -> IndexView:
         self._index.reload()
-        entries = dict(self._entries)
-        by_id = {e.info.id: aid for aid, e in entries.items()}
-        return IndexView(self._index.searcher(), entries, by_id, self._damage)
+        return IndexView(self._index.searcher(), self.catalog.snapshot(), self._damage)
 
     @property
     def entries(self) -> Mapping[int, Entry]:
-        return self._entries
+        return self.view.entries
+
+    def filed(self, article_ids: Iterable[str] | None = None) -> dict[str, Filed]:
+        """The indexed articles (all, or those of these ids) by id: each one's number and
+        its file's stamp."""
+        return self.catalog.filed(article_ids)
 
     @property
     def damaged(self) -> str | None:
@@ -846,7 +751,7 @@ class CorpusIndex:
         nothing: the next reconcile writes the same articles again."""
         if not self._writable:
             raise IndexBusy(f"the index in {self.folder} is read-only here")
-        by_id = {e.info.id: aid for aid, e in self._entries.items()}
+        by_id = self.catalog.aids([*removed, *(a.id for a, _ in added)])
         try:
             if self._writer is None:  # dropped by a failed write: a new one
                 self._writer = self._open_writer()
@@ -855,12 +760,8 @@ class CorpusIndex:
         except BaseException:
             self._drop_writer()  # its uncommitted deletions must not reach a later commit
             raise
-        gone = [article_id for article_id in removed if article_id in by_id]
+        gone = [by_id[article_id] for article_id in dict.fromkeys(removed) if article_id in by_id]
         self.catalog.write(new_entries, gone)
-        for article_id in gone:
-            self._entries.pop(by_id[article_id], None)
-        for entry in new_entries:
-            self._entries[entry.aid] = entry
         self.view = self._make_view()
         return self.view
 
@@ -892,9 +793,7 @@ class CorpusIndex:
 
     def restamp(self, entries: Sequence[Entry]) -> None:
         """Record new file stamps for articles whose content did not change."""
-        self.catalog.write(entries, ())
-        for entry in entries:
-            self._entries[entry.aid] = entry
+        self.catalog.restamp(entries)
 
     def close(self) -> None:
         """Release the writer and the folder's lock (the index stays on disk)."""

@@ -35,11 +35,11 @@ import numpy as np
 
 from bot.core.answer import Engine, EngineSettings, Semantic, lexicon_of
 from bot.core.backends import Vectors, open_index, open_vectors
+from bot.core.catalog import Entry
 from bot.core.corpus import Article, ArticleInfo, list_articles, load_article
 from bot.core.dense import Embedder, FloatArray, vector_files
 from bot.core.errors import ArticleError, CorpusError, StorageError
 from bot.core.index import (
-    Entry,
     IndexBusy,
     IndexDamaged,
     Retriever,
@@ -531,12 +531,13 @@ class Library:
         again from the files."""
         if self.index.damaged is not None:
             self.index.rebuild()
-        known = {e.info.id: e for e in self.index.entries.values()}
         scope: set[str] | None = None
         if names is not None:
             names = {Path(n).name for n in names}
             scope = {os.path.splitext(n)[0] for n in names}
-            names |= {Path(known[i].path or "").name for i in scope if i in known}
+        known = self.index.filed(scope)  # a few files' rows, or every article's
+        if names is not None:
+            names |= {Path(f.path or "").name for f in known.values()}
         listing = list_articles(self.folder, names)
         warnings = list(listing.warnings)
         failed = {
@@ -548,8 +549,8 @@ class Library:
         now = time.time()
         for article_id, path, info in listing.files:
             stamp = Stamp(path, info.st_mtime_ns, info.st_size)
-            entry = known.get(article_id)
-            if entry is not None and (entry.path, entry.mtime_ns, entry.size) == (
+            filed = known.get(article_id)
+            if filed is not None and (filed.path, filed.mtime_ns, filed.size) == (
                 stamp.path,
                 stamp.mtime_ns,
                 stamp.size,
@@ -559,7 +560,7 @@ class Library:
             age = now - info.st_mtime_ns / 1e9
             if settle and age < self.settle_seconds:
                 unsettled = max(unsettled, self.settle_seconds - age)
-                if entry is not None:
+                if filed is not None:
                     present.add(article_id)
                 continue
             previous = self._failed.get(path)
@@ -582,14 +583,17 @@ class Library:
                     warnings.append(f"skipped {exc}")
                     continue
                 present.add(article_id)
-                entry = known.get(article_id)
+                filed = known.get(article_id)
+                entry: Entry | None = (
+                    self.index.view.entries.get(filed.aid) if filed is not None else None
+                )
                 if entry is not None and entry.info.content_hash == article.content_hash:
                     restamped.append(
                         Entry(entry.aid, entry.info, entry.head_text, *_fields(stamp))
                     )
                     continue
                 batch.append((article, stamp))
-                (added if entry is None else changed).append(info_of(article))
+                (added if filed is None else changed).append(info_of(article))
                 if words:  # a start reads the whole lexicon from the index after
                     new_words.update(dict.fromkeys(_surface_words(article)))
             if batch:

@@ -220,7 +220,9 @@ def run_bot(settings: Settings) -> None:
     webhook = _webhook(settings)
     with Service.open(settings, owner=True, answer_first=True) as service:
         log.info(
-            "serving %d articles from %s", len(service.engine.articles), settings.corpus.folder
+            "serving %d articles from %s",
+            service.engine.view.article_count,
+            settings.corpus.folder,
         )
         app = build_application(service)
         retries = settings.telegram.connect_retries or -1  # -1: keep trying

@@ -128,7 +128,7 @@ class _Health(tornado.web.RequestHandler):
     async def get(self) -> None:
         """200 when the database answers and the index is loaded, 503 otherwise; the body
         says which. Within a second: a check that waits longer is a failed one."""
-        body: dict[str, Any] = {"articles": len(self.service.engine.articles)}
+        body: dict[str, Any] = {"articles": self.service.engine.view.article_count}
         store = self.service.store
         try:
             await asyncio.wait_for(store.ping(timeout=HEALTH_SECONDS), HEALTH_SECONDS + 0.2)

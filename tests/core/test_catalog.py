@@ -1,0 +1,160 @@
+"""The catalog: rows read on demand, each view seeing the catalog of its own commit, old
+versions deleted once no view sees them, the first layout carried over."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import sqlite3
+from pathlib import Path
+
+from bot.core.answer import Engine
+from bot.core.catalog import Catalog
+from bot.core.corpus import Article, Paragraph
+from bot.core.index import CorpusIndex, Stamp
+
+
+def _article(
+    article_id: str,
+    title: str,
+    date: dt.date | None = None,
+    keywords: tuple[str, ...] = (),
+    text: str = "The river floods in spring.",
+) -> Article:
+    return Article(article_id, title, (Paragraph(1, text, (text,)),), date=date, keywords=keywords)
+
+
+def _rows(index: CorpusIndex) -> int:
+    """Every version the catalog holds, alive or not."""
+    return int(index.catalog.db.execute("SELECT count(*) FROM catalog").fetchone()[0])
+
+
+class TestSnapshots:
+    def test_a_view_keeps_the_catalog_of_its_commit(self) -> None:
+        """A title changed and an article removed after a view was made: the view still
+        sees the old title and the removed article; the new view sees neither."""
+        index = CorpusIndex(None)
+        index.apply([(_article("a", "Old title"), Stamp()), (_article("b", "Bees"), Stamp())])
+        old = index.view
+        aid_a, aid_b = old.by_id["a"], old.by_id["b"]
+        index.apply([(_article("a", "New title"), Stamp())], removed=["b"])
+        new = index.view
+        assert old.entries[aid_a].info.title == "Old title"
+        assert old.entries[aid_b].info.title == "Bees" and "b" in old.by_id
+        assert len(old.entries) == 2 and sorted(old.entries) == [aid_a, aid_b]
+        assert new.entries[aid_a].info.title == "New title"
+        assert aid_b not in new.entries and "b" not in new.by_id and new.by_id.get("b") is None
+        assert len(new.entries) == 1 and [e.info.id for e in new.entries.values()] == ["a"]
+        assert new.article_count == 1 and new.entries.get(999) is None
+
+    def test_versions_no_view_sees_are_deleted(self) -> None:
+        index = CorpusIndex(None)
+        index.apply([(_article("a", "One"), Stamp())])
+        old = index.view
+        index.apply([(_article("a", "Two"), Stamp())])
+        assert _rows(index) == 2  # the old view still reads "One"
+        assert old.entries[old.by_id["a"]].info.title == "One"
+        del old
+        gc.collect()
+        index.apply([(_article("c", "Three"), Stamp())])
+        assert _rows(index) == 2  # "Two" and "Three"
+        assert sorted(e.info.title for e in index.view.entries.values()) == ["Three", "Two"]
+
+    def test_a_restart_reads_rows_only_when_asked(self, tmp_path: Path) -> None:
+        """Reopened, the index knows how many articles it holds and finds each by id; the
+        numbers go on from the last one, and the generations from the last write."""
+        folder = tmp_path / "index"
+        first = CorpusIndex(folder)
+        first.apply(
+            [(_article(f"a{i}", f"Title {i}"), Stamp(f"/x/a{i}.txt", i, 9)) for i in range(5)]
+        )
+        first.apply([], removed=["a2"])
+        generation = first.catalog.generation
+        first.close()
+        again = CorpusIndex(folder)
+        view = again.view
+        assert len(view.entries) == 4 and view.article_count == 4
+        assert view.entries[view.by_id["a3"]].path == "/x/a3.txt"
+        assert again.catalog.generation == generation
+        again.apply([(_article("fresh", "Fresh"), Stamp())])
+        assert again.view.by_id["fresh"] > max(view.entries)
+        assert set(again.filed()) == {"a0", "a1", "a3", "a4", "fresh"}
+        assert set(again.filed(["a1", "a2", "nope"])) == {"a1"}
+        again.close()
+
+    def test_restamped_rows_are_read_again(self) -> None:
+        index = CorpusIndex(None)
+        index.apply([(_article("a", "One"), Stamp("/x/a.txt", 1, 2))])
+        view = index.view
+        entry = view.entries[view.by_id["a"]]
+        moved = type(entry)(entry.aid, entry.info, entry.head_text, "/y/a.txt", 3, 4)
+        index.restamp([moved])
+        assert view.entries[entry.aid].path == "/y/a.txt"
+        assert index.filed()["a"].mtime_ns == 3
+
+
+class TestQueries:
+    def test_latest_with_a_limit_reads_only_the_newest(self) -> None:
+        """``Engine.latest(n)`` from the catalog's newest rows equals the first n of the
+        whole ordering: dated ones newest first (ties as ordered there), undated after."""
+        day = dt.date(2024, 5, 1)
+        articles = [
+            _article("old", "Old", day - dt.timedelta(days=9)),
+            _article("t1", "Apple", day),
+            _article("t2", "banana", day),
+            _article("t3", "Cherry", day),
+            _article("mid", "Mid", day - dt.timedelta(days=2)),
+            _article("none1", "Zed"),
+            _article("none2", "Ada"),
+        ]
+        engine = Engine.from_articles(articles)
+        whole = [a.id for a in engine.latest()]
+        assert whole == ["t3", "t2", "t1", "mid", "old", "none2", "none1"]
+        for limit in range(len(articles) + 2):
+            assert [a.id for a in engine.latest(limit)] == whole[:limit], limit
+
+    def test_keywords_once_in_article_order(self) -> None:
+        engine = Engine.from_articles(
+            [
+                _article("a", "A", keywords=("rivers", "floods")),
+                _article("b", "B"),
+                _article("c", "C", keywords=("floods", "dams")),
+            ]
+        )
+        assert engine.view.keywords == ["rivers", "floods", "dams"]
+
+
+def test_the_first_layout_is_carried_over(tmp_path: Path) -> None:
+    """A catalog written before rows were versioned (one ``articles`` table) opens with its
+    rows, which the next write versions."""
+    path = tmp_path / "catalog.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(
+        "CREATE TABLE articles (aid INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, info TEXT"
+        " NOT NULL, head TEXT NOT NULL, path TEXT, mtime_ns INTEGER NOT NULL, size INTEGER"
+        " NOT NULL)"
+    )
+    info = (
+        '{"id": "bridge", "title": "Bridges", "author": "Ann", "date": "2024-01-02",'
+        ' "url": null, "keywords": ["rivers"], "summary": null, "teaser": "T",'
+        ' "hash": "h1", "sentences": 3}'
+    )
+    db.execute(
+        "INSERT INTO articles VALUES (4, 'bridge', ?, 'bridg river', '/x/b.txt', 5, 6)", (info,)
+    )
+    db.commit()
+    db.close()
+    catalog = Catalog(path)
+    snap = catalog.snapshot()
+    entry = snap[snap.by_id["bridge"]]
+    assert (entry.aid, entry.info.title, entry.info.date, entry.head) == (
+        4,
+        "Bridges",
+        dt.date(2024, 1, 2),
+        frozenset({"bridg", "river"}),
+    )
+    assert len(snap) == 1 and catalog.max_aid == 4 and snap.keywords() == ["rivers"]
+    assert [e.info.id for e in snap.newest(5)] == ["bridge"]
+    catalog.write([], [4])
+    assert len(catalog.snapshot()) == 0 and len(snap) == 1
+    catalog.close()
