@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bot.core.answer import Engine, EngineSettings
@@ -55,11 +56,11 @@ def vocabulary(rng: random.Random, size: int) -> list[str]:
     return sorted(words)
 
 
-def make_articles(n: int, seed: int = 7) -> list[Article]:
+def iter_articles(n: int, seed: int = 7) -> Iterator[Article]:
+    """The generated articles one at a time (a million never sit in memory at once)."""
     rng = random.Random(seed)
     vocab = vocabulary(rng, 60_000)
     cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocab))))
-    articles = []
     for a in range(n):
         paragraphs = []
         for p in range(5):
@@ -71,8 +72,11 @@ def make_articles(n: int, seed: int = 7) -> list[Article]:
                 sentences.append(" ".join(mixed).capitalize() + ".")
             paragraphs.append(Paragraph(p + 1, " ".join(sentences), tuple(sentences)))
         title = " ".join(rng.choices(vocab[:5000], k=4)).title()
-        articles.append(Article(f"a{a:05d}", title, tuple(paragraphs)))
-    return articles
+        yield Article(f"a{a:05d}", title, tuple(paragraphs))
+
+
+def make_articles(n: int, seed: int = 7) -> list[Article]:
+    return list(iter_articles(n, seed))
 
 
 def make_cases(
@@ -102,7 +106,7 @@ def article_text(article: Article) -> str:
     return f"{article.title}\n\n{body}\n"
 
 
-def write_corpus(folder: Path, articles: list[Article]) -> None:
+def write_corpus(folder: Path, articles: Iterable[Article]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for article in articles:
         (folder / f"{article.id}.txt").write_text(article_text(article), "utf-8")
