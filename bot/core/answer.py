@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -45,6 +45,7 @@ from bot.core.rank import (
     title_mass,
     type_bonus,
     weight,
+    weighted_words,
 )
 from bot.core.read import Passage, Reader, Reading
 from bot.core.summary import summarize
@@ -58,6 +59,10 @@ MAX_ANSWER_CHARS = 400
 # dates the answer often names them in words: "in the reign of", "after the war").
 STRICT_KINDS = ("money",)
 MAX_QUESTION_CHARS = 1000
+# Up to this many articles, a title asked for is matched against every title; past it,
+# against the TITLE_CANDIDATES whose titles or keywords share its words.
+FUZZY_TITLES = 20_000
+TITLE_CANDIDATES = 200
 # A runner-up scoring at least this share of the best is shown beside it (a near tie).
 CLOSE_SECOND = 0.9
 # Sentences read when articles are searched (their best sentence ranks them).
@@ -226,20 +231,24 @@ class Engine:
 
     # -- articles ----------------------------------------------------------------------------
 
+    @property
+    def article_count(self) -> int:
+        return self.view.article_count
+
     def latest(self, limit: int | None = None) -> list[ArticleInfo]:
         """Articles newest first (undated ones last, by title)."""
-        # the catalog's newest, when enough of them are dated; else every article
-        infos = self.view.newest(limit) if limit is not None else []
-        if limit is None or len(infos) < limit:
-            infos = list(self.articles)
-        dated = sorted(
-            (a for a in infos if a.date is not None),
-            key=lambda a: (a.date or dt.date.min, a.title.casefold()),
-            reverse=True,
-        )
-        undated = sorted((a for a in infos if a.date is None), key=lambda a: a.title.casefold())
-        ordered = dated + undated
-        return ordered[:limit] if limit is not None else ordered
+        if limit is None:
+            return newest_first(self.articles)
+        # the catalog's newest by date, then its first undated ones by title
+        ordered = newest_first(self.view.newest(limit))[:limit]
+        if len(ordered) < limit:
+            ordered += self.view.undated(limit - len(ordered))
+        return ordered
+
+    def dated_since(self, day: dt.date) -> list[ArticleInfo]:
+        """The articles dated ``day`` or later, newest first (read from the catalog by date,
+        not from a list of every article)."""
+        return newest_first(self.view.dated_since(day))
 
     def info(self, article_id: str) -> ArticleInfo | None:
         aid = self.view.by_id.get(article_id)
@@ -264,7 +273,7 @@ class Engine:
             return exact
         if not name:
             raise UnknownArticle("which article? Give its id or part of its title")
-        titles = {aid: e.info.title for aid, e in self.view.entries.items()}
+        titles = self._titles_like(name)
         best = process.extractOne(
             name, titles, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=86
         )
@@ -283,6 +292,16 @@ class Engine:
             if all_exact and hits and hits[0].score >= 0.99:
                 return self._load(self.view.by_id[hits[0].article.id])
         raise UnknownArticle(f"no article matches {name!r}; /articles lists them all")
+
+    def _titles_like(self, name: str) -> dict[int, str]:
+        """The titles a name is matched against: every article's in a catalog of up to
+        FUZZY_TITLES articles; in a larger one, those of the articles whose titles or
+        keywords share a word with it (typos repaired), so a lookup never reads every row."""
+        entries = self.view.entries
+        if len(entries) <= FUZZY_TITLES:
+            return {aid: e.info.title for aid, e in entries.items()}
+        words = weighted_words(self._parse(name).known)
+        return {aid: entries[aid].info.title for aid in self.view.titles(words, TITLE_CANDIDATES)}
 
     def search(self, query: str, limit: int = 10) -> list[ArticleHit]:
         """Articles ranked for a query: title and keyword matches first, then the body text."""
@@ -676,6 +695,18 @@ def _guess(kind: str | None, answer: str, corrected: str, qwords: set[str]) -> b
     return (kind in STRICT_KINDS and type_bonus(kind, answer, qwords) == 0) or (
         asks_about_now(corrected) and not asks_about_now(answer)
     )
+
+
+def newest_first(infos: Iterable[ArticleInfo]) -> list[ArticleInfo]:
+    """Dated articles newest first (ties by title), then undated ones by title."""
+    infos = list(infos)
+    dated = sorted(
+        (a for a in infos if a.date is not None),
+        key=lambda a: (a.date or dt.date.min, a.title.casefold()),
+        reverse=True,
+    )
+    undated = sorted((a for a in infos if a.date is None), key=lambda a: a.title.casefold())
+    return dated + undated
 
 
 def _confidence(cand: Candidate) -> float:

@@ -100,8 +100,9 @@ class Catalog:
                 " born INTEGER NOT NULL, died INTEGER, id TEXT NOT NULL, info TEXT NOT NULL,"
                 " head TEXT NOT NULL, path TEXT, mtime_ns INTEGER NOT NULL,"
                 " size INTEGER NOT NULL, date TEXT, keywords TEXT NOT NULL,"
-                " PRIMARY KEY (aid, born)) WITHOUT ROWID"
+                " title_key TEXT NOT NULL DEFAULT '', PRIMARY KEY (aid, born)) WITHOUT ROWID"
             )
+            self._add_title_key()
             db.execute("CREATE INDEX IF NOT EXISTS catalog_id ON catalog (id)")
             db.execute("CREATE INDEX IF NOT EXISTS catalog_date ON catalog (date)")
             db.execute(
@@ -109,6 +110,10 @@ class Catalog:
             )
             db.execute(
                 "CREATE INDEX IF NOT EXISTS catalog_keywords ON catalog (aid) WHERE keywords != ''"
+            )
+            db.execute(
+                "CREATE INDEX IF NOT EXISTS catalog_undated ON catalog (title_key, aid)"
+                " WHERE date IS NULL"
             )
             db.execute(
                 "CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY,"
@@ -121,6 +126,19 @@ class Catalog:
                 db.execute("ROLLBACK")
             raise
 
+    def _add_title_key(self) -> None:
+        """Give a catalog written before undated articles were listed by title the column
+        that lists them (the title, case-folded, as ``Engine.latest`` orders them)."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(catalog)")}
+        if "title_key" in columns:
+            return
+        self.db.execute("ALTER TABLE catalog ADD COLUMN title_key TEXT NOT NULL DEFAULT ''")
+        rows = self.db.execute("SELECT aid, born, info FROM catalog").fetchall()
+        self.db.executemany(
+            "UPDATE catalog SET title_key=? WHERE aid=? AND born=?",
+            [(_info_from_json(info).title.casefold(), aid, born) for aid, born, info in rows],
+        )
+
     def _migrate(self) -> None:
         """Carry the rows of the catalog's first layout (one unversioned table) over."""
         old = self.db.execute(
@@ -130,7 +148,7 @@ class Catalog:
             return
         rows = self.db.execute("SELECT aid, info, head, path, mtime_ns, size FROM articles")
         self.db.executemany(
-            "INSERT OR REPLACE INTO catalog VALUES (?, 0, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO catalog VALUES (?, 0, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_row(aid, _info_from_json(info), head, p, m, s) for aid, info, head, p, m, s in rows],
         )
         self.db.execute("DROP TABLE articles")
@@ -207,7 +225,8 @@ class Catalog:
                 db.executemany("UPDATE catalog SET died=? WHERE aid=? AND died IS NULL", ending)
                 ended = db.total_changes - before
                 db.executemany(
-                    "INSERT OR REPLACE INTO catalog VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO catalog"
+                    " VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         (e.aid, generation, *_row(e.aid, e.info, e.head_text, *_stamp(e))[1:])
                         for e in entries
@@ -349,6 +368,36 @@ class Snapshot(Mapping[int, Entry]):
         entries = {row[0]: _entry(row[:-1]) for row in rows}
         return list(entries.values())
 
+    def undated(self, limit: int) -> list[Entry]:
+        """The first ``limit`` undated articles by title (case-folded; ties in the order
+        of their numbers), as ``Engine.latest`` lists them after the dated ones."""
+        if limit <= 0:
+            return []
+        # Named, or SQLite reads every undated row through the date index to sort them.
+        query = (
+            f"SELECT {_COLUMNS} FROM catalog {{}} WHERE date IS NULL AND {_SEEN}"
+            " ORDER BY title_key, aid LIMIT ?"
+        )
+        args = (self.generation, self.generation, limit)
+        with self.catalog.lock:
+            try:
+                rows = self.catalog.db.execute(
+                    query.format("INDEXED BY catalog_undated"), args
+                ).fetchall()
+            except sqlite3.OperationalError:  # a reader of a catalog its writer has not updated
+                undated = (e for e in self.rows() if e.info.date is None)
+                return sorted(undated, key=lambda e: e.info.title.casefold())[:limit]
+        return [_entry(row) for row in rows]
+
+    def since(self, day: dt.date) -> list[Entry]:
+        """The articles dated ``day`` or later, in no particular order."""
+        with self.catalog.lock:
+            rows = self.catalog.db.execute(
+                f"SELECT {_COLUMNS} FROM catalog WHERE date >= ? AND {_SEEN}",
+                (day.isoformat(), self.generation, self.generation),
+            ).fetchall()
+        return [_entry(row) for row in rows]
+
     def keywords(self) -> list[str]:
         """Every keyword of the articles, once, in order of the articles."""
         with self.catalog.lock:
@@ -442,6 +491,7 @@ def _row(
         size,
         info.date.isoformat() if info.date else None,
         "\n".join(info.keywords),
+        info.title.casefold(),
     )
 
 

@@ -22,6 +22,7 @@ write opens a new one. Damaged files found at open, or by a view later, cost a r
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import functools
 import hashlib
@@ -164,6 +165,14 @@ class Retriever(Protocol):
     def newest(self, limit: int) -> list[ArticleInfo]:
         """At least the ``limit`` latest-dated articles (every article of the last date
         among them), in no particular order; fewer when fewer are dated."""
+        ...
+
+    def dated_since(self, day: dt.date) -> list[ArticleInfo]:
+        """The articles dated ``day`` or later, in no particular order."""
+        ...
+
+    def undated(self, limit: int) -> list[ArticleInfo]:
+        """The first ``limit`` undated articles by title (case-folded)."""
         ...
 
     def doc_freq(self, term: str) -> int:
@@ -482,6 +491,12 @@ class IndexView:
 
     def newest(self, limit: int) -> list[ArticleInfo]:
         return [e.info for e in self.entries.newest(limit)]
+
+    def dated_since(self, day: dt.date) -> list[ArticleInfo]:
+        return [e.info for e in self.entries.since(day)]
+
+    def undated(self, limit: int) -> list[ArticleInfo]:
+        return [e.info for e in self.entries.undated(limit)]
 
     @functools.cached_property
     def keywords(self) -> list[str]:

@@ -357,17 +357,16 @@ def _by_day(items: list[tuple[dt.date, ArticleInfo]]) -> list[tuple[dt.date, lis
 MAX_DIGEST_DAYS = 36_500  # a digest may go back a century: any corpus's span
 
 
-def nothing_recent(days: int, articles: list[ArticleInfo]) -> str:
+def nothing_recent(days: int, newest: ArticleInfo | None, count: int) -> str:
     """What a digest of ``days`` days with nothing in it says (plain text): how old the
-    newest of ``articles`` is."""
+    newest of the ``count`` articles is (``newest``: the latest, dated if any is)."""
     span = "today" if days == 1 else f"in the last {days:,} days"
-    if not articles:
+    if newest is None or count == 0:
         return f"No articles {span}; there are no articles yet."
-    newest = max((a.date for a in articles if a.date is not None), default=None)
-    if newest is None:
-        many = "the article" if len(articles) == 1 else f"the {len(articles)} articles"
+    if newest.date is None:
+        many = "the article" if count == 1 else f"the {count:,} articles"
         return f"No articles {span}; none of {many} has a date."
-    return f"No articles {span}; the newest is from {format_date(newest)}."
+    return f"No articles {span}; the newest is from {format_date(newest.date)}."
 
 
 def digest_html(heading: str, items: list[tuple[dt.date, ArticleInfo]]) -> str:

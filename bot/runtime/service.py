@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.core.answer import Engine
+from bot.core.answer import Engine, newest_first
 from bot.core.corpus import Article, ArticleInfo
 from bot.core.errors import CorpusError, StorageError
 from bot.core.records import Subscription
@@ -282,15 +282,16 @@ class Service:
         arrived), newest first: what /digest shows."""
         today = today or dt.datetime.now(dt.UTC).date()
         since = today - dt.timedelta(days=days - 1)
-        arrived = {a: t for a, t in self.storage.arrivals(0, float("inf"))}
-        out = []
-        for info in self.engine.latest():
-            day = info.date
-            if day is None and info.id in arrived:
-                day = dt.datetime.fromtimestamp(arrived[info.id], dt.UTC).date()
-            if day is not None and since <= day <= today:
-                out.append(info)
-        return out
+        engine = self.engine
+        out = [info for info in engine.dated_since(since) if info.date and info.date <= today]
+        start = dt.datetime.combine(since, dt.time.min, dt.UTC).timestamp()
+        undated = []
+        for article_id, when in self.storage.arrivals(start, float("inf")):
+            info = engine.info(article_id)
+            day = dt.datetime.fromtimestamp(when, dt.UTC).date()
+            if info is not None and info.date is None and day <= today:
+                undated.append(info)
+        return out + newest_first({info.id: info for info in undated}.values())
 
     def plan(self, articles: Iterable[Article | ArticleInfo]) -> list[Article | ArticleInfo]:
         """The articles to announce now: those never announced, and changed ones if

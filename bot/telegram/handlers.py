@@ -172,7 +172,9 @@ async def cmd_digest(update: Update, context: Context) -> None:
     days = int(wanted)
     recent = await context.service.store.run(context.service.recent, days)
     if not recent:
-        nothing = render.nothing_recent(days, context.engine.latest())
+        engine = context.engine
+        newest = engine.latest(1)
+        nothing = render.nothing_recent(days, newest[0] if newest else None, engine.article_count)
         await reply(message, render.esc(nothing))
         return
     items = [(info.date or dt.date.today(), info) for info in recent]

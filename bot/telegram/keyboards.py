@@ -130,12 +130,15 @@ def _pager(make: Any, page: int, pages: int) -> InlineKeyboardMarkup:
 
 
 def articles_page(context: Context, page: int) -> tuple[str, InlineKeyboardMarkup]:
-    articles = context.engine.latest()
+    engine = context.engine
     size = context.bot_data.page_size
-    pages = max(1, -(-len(articles) // size))
+    count = engine.article_count
+    pages = max(1, -(-count // size))
     page = min(max(page, 0), pages - 1)
-    hits = [ArticleHit(a, 0.0, a.teaser) for a in articles[page * size : (page + 1) * size]]
-    heading = render.articles_heading(page, pages, len(articles))
+    # the newest up to this page's last, not every article
+    articles = engine.latest((page + 1) * size)[page * size :]
+    hits = [ArticleHit(a, 0.0, a.teaser) for a in articles]
+    heading = render.articles_heading(page, pages, count)
     return render.hits_html(hits, heading), _pager(ArticlesPage, page, pages)
 
 

@@ -7,10 +7,15 @@ import datetime as dt
 import gc
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+import bot.core.answer as answer_module
 from bot.core.answer import Engine
-from bot.core.catalog import Catalog
+from bot.core.catalog import Catalog, Snapshot
 from bot.core.corpus import Article, Paragraph
+from bot.core.errors import UnknownArticle
 from bot.core.index import CorpusIndex, Stamp
 
 
@@ -113,6 +118,70 @@ class TestQueries:
         for limit in range(len(articles) + 2):
             assert [a.id for a in engine.latest(limit)] == whole[:limit], limit
 
+    def test_latest_lists_undated_articles_by_title_without_reading_every_row(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Undated articles come after the dated ones by case-folded title (accents and all,
+        as Python orders them), read a page at a time from the catalog."""
+        titles = ["zed", "Ærø ferry", "apple", "Äpfel", "ada", "Bridge", "bridge", "Ørsted"]
+        articles = [_article(f"u{i}", t) for i, t in enumerate(titles)]
+        articles.append(_article("dated", "Dated", dt.date(2024, 1, 1)))
+        engine = Engine.from_articles(articles)
+        whole = [a.id for a in engine.latest()]
+        assert whole[0] == "dated"
+        assert [a.title for a in engine.latest()[1:]] == sorted(titles, key=str.casefold)
+        read: list[int] = []
+        real = Snapshot._page
+
+        def counted(snapshot: Snapshot, last: int) -> Any:
+            read.append(last)
+            return real(snapshot, last)
+
+        monkeypatch.setattr(Snapshot, "_page", counted)
+        for limit in range(len(articles) + 2):
+            assert [a.id for a in engine.latest(limit)] == whole[:limit], limit
+        assert read == []
+
+    def test_dated_since_reads_the_days_asked_for(self) -> None:
+        """``Engine.dated_since`` (what /digest reads) holds exactly the articles dated that
+        day or later, newest first, and no undated one."""
+        day = dt.date(2024, 5, 1)
+        articles = [
+            _article("old", "Old", day - dt.timedelta(days=9)),
+            _article("edge", "Edge", day - dt.timedelta(days=2)),
+            _article("t1", "Apple", day),
+            _article("t2", "banana", day),
+            _article("none", "Zed"),
+        ]
+        engine = Engine.from_articles(articles)
+        since = [a.id for a in engine.dated_since(day - dt.timedelta(days=2))]
+        assert since == ["t2", "t1", "edge"]
+        assert [a.id for a in engine.dated_since(day + dt.timedelta(days=1))] == []
+        assert len(engine.dated_since(dt.date(1900, 1, 1))) == 4
+
+    def test_a_title_in_a_large_catalog_is_found_without_reading_every_row(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Past FUZZY_TITLES articles, a fuzzy title is matched against the titles that share
+        its words (typos repaired), never against a list of every article."""
+        articles = [_article(f"a{i}", f"Harbour report number {i}") for i in range(30)]
+        articles.append(_article("ferry", "Night ferries return to Tromsø"))
+        engine = Engine.from_articles(articles)
+        monkeypatch.setattr(answer_module, "FUZZY_TITLES", 10)
+        read: list[int] = []
+        real = Snapshot._page
+
+        def counted(snapshot: Snapshot, last: int) -> Any:
+            read.append(last)
+            return real(snapshot, last)
+
+        monkeypatch.setattr(Snapshot, "_page", counted)
+        assert engine.find_article("night feries return").id == "ferry"
+        assert engine.find_article("Harbour report number 7").id == "a7"
+        with pytest.raises(UnknownArticle):
+            engine.find_article("volcano eruptions")
+        assert read == []
+
     def test_keywords_once_in_article_order(self) -> None:
         engine = Engine.from_articles(
             [
@@ -158,3 +227,24 @@ def test_the_first_layout_is_carried_over(tmp_path: Path) -> None:
     catalog.write([], [4])
     assert len(catalog.snapshot()) == 0 and len(snap) == 1
     catalog.close()
+
+
+def test_a_catalog_without_title_keys_gets_them(tmp_path: Path) -> None:
+    """A catalog written before undated articles were listed by title is given the column
+    at its next open, and lists them as a new one does."""
+    folder = tmp_path / "index"
+    index = CorpusIndex(folder)
+    index.apply([(_article(f"a{i}", t), Stamp()) for i, t in enumerate(["b", "C", "a"])])
+    index.close()
+    db = sqlite3.connect(folder / "catalog.sqlite3")
+    db.execute("DROP INDEX catalog_undated")
+    db.execute("ALTER TABLE catalog DROP COLUMN title_key")
+    db.commit()
+    db.close()
+    reader = Catalog(folder / "catalog.sqlite3", writable=False)  # before its writer opens
+    assert [e.info.title for e in reader.snapshot().undated(5)] == ["a", "b", "C"]
+    again = CorpusIndex(folder)
+    assert [e.info.title for e in again.view.entries.undated(5)] == ["a", "b", "C"]
+    assert [e.info.title for e in reader.snapshot().undated(2)] == ["a", "b"]
+    reader.close()
+    again.close()
