@@ -16,7 +16,8 @@ its own):
   ``--answer-first``, as the bot does (``Service.open(..., answer_first=True)``: the folder is
   looked at by the watcher's first rescan, after the first answer);
 * ``questions``: p50/p99 per question, clean and with typos (bench.engine's questions), and
-  how often the question's source sentence is cited first; peak RSS.
+  how often the question's source sentence is cited first; peak RSS;
+* ``browse``: an /articles page, a /digest, a title with a typo (``child_browse``).
 
 Medians are printed with every run's figures; ``--log FILE`` also appends them as JSON.
 """
@@ -24,12 +25,14 @@ Medians are printed with every run's figures; ``--log FILE`` also appends them a
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -118,6 +121,43 @@ def child_questions(home: Path) -> dict[str, float]:
     return out
 
 
+def child_browse(home: Path) -> dict[str, float]:
+    """What browsing costs: an /articles page (the first, the fiftieth), a /digest of seven
+    days, and an article asked for by its title with a typo; medians of five. Beside them,
+    in the same process, the whole-catalog reads they replaced (every article newest first,
+    every title), once each."""
+    from bench.engine import peak_rss_mb
+
+    library = _library(home, reconcile=False)
+    engine = library.engine
+    every = engine.view.entries
+
+    def median_ms(work: Callable[[], object], runs: int = 5) -> float:
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - started)
+        return round(statistics.median(times) * 1000, 2)
+
+    title = engine.latest(1)[0].title
+    typo = title[:3] + title[4:]
+    found = engine.find_article(typo).title == title
+    newest = next((a.date for a in engine.latest(1) if a.date), dt.date.today())
+    out: dict[str, float] = {
+        "articles_page_1_ms": median_ms(lambda: engine.latest(10)),
+        "articles_page_50_ms": median_ms(lambda: engine.latest(500)[490:]),
+        "digest_7_days_ms": median_ms(lambda: engine.dated_since(newest - dt.timedelta(days=6))),
+        "title_with_typo_ms": median_ms(lambda: engine.find_article(typo)),
+        "title_with_typo_found": float(found),
+        "browse_peak_rss_mb": peak_rss_mb(),
+        "every_article_newest_first_ms": median_ms(engine.latest, runs=1),
+        "every_title_ms": median_ms(lambda: [e.info.title for e in every.values()], 1),
+    }
+    library.close()
+    return out
+
+
 def run_child(home: Path, kind: str, *extra: str) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, "-m", "bench.restart", "--child", kind, str(home), *extra],
@@ -146,6 +186,8 @@ def main() -> None:
             print(json.dumps(child_build(home)))
         elif kind == "questions":
             print(json.dumps(child_questions(home)))
+        elif kind == "browse":
+            print(json.dumps(child_browse(home)))
         else:
             print(json.dumps(child_restart(home, kind == "restart-answer-first")))
         return
@@ -165,6 +207,9 @@ def main() -> None:
     questions = run_child(home, "questions")
     print(f"questions: {questions}", flush=True)
     result.update(questions)
+    browse = run_child(home, "browse")
+    print(f"browsing: {browse}", flush=True)
+    result.update(browse)
     if args.log:
         with args.log.open("a", encoding="utf-8") as f:
             f.write(json.dumps(result) + "\n")
