@@ -165,3 +165,42 @@ class TestEpochs:
         for _q, passage, label, span in swapped:
             assert label == 0 and span is None
             assert passage.sentence in {items[0].cands[0].sentence, items[1].cands[0].sentence}
+
+    def test_a_hard_epoch_reads_the_answer_sentence_without_its_answer(self) -> None:
+        """The answer sentence with the answer's words cut out (and the word leading into
+        them) joins the question's group as a negative: it still mentions all the question
+        does, and no longer says what it asks."""
+        import random
+
+        from train.reader import _hard_groups, ablated
+
+        gold = "The Ludendorff Bridge was captured by the 9th Armored Division in March."
+        start = gold.index("the 9th")
+        span = (start, start + len("the 9th Armored Division"))
+        assert ablated(gold, span, ["the 9th armored division"]) == (
+            "The Ludendorff Bridge was captured in March."
+        )
+        assert ablated("It was Rollo (Rollo).", (6, 11), ["rollo"]) is None  # still there
+        assert ablated("In 911.", (3, 6), ["911"]) is None  # too little left
+        knee = "Basel lies on the Rhine knee (Rheinknie)."
+        at = knee.index("Rheinknie")
+        assert ablated(knee, (at, at + len("Rheinknie")), ["rheinknie"]) == (
+            "Basel lies on the Rhine knee."
+        )
+        cands = [Cand(gold, None, "Rhine", 1, span, 0), Cand("noise", None, "Rhine", 0, None, 1)]
+        item = Item(
+            "q",
+            "rhine",
+            "Who captured the bridge?",
+            "who captured the bridge",
+            "who captured the bridge",
+            ["the 9th armored division"],
+            cands,
+        )
+        (group,) = [g for g in _hard_groups([item], random.Random(1), 0.0, 1) if len(g) > 1]
+        assert group[0][2] == 1
+        assert ("The Ludendorff Bridge was captured in March.", 0) in {
+            (p.sentence, label) for _, p, label, _ in group
+        }
+        plain = _hard_groups([item], random.Random(1), 0.0, 1, ablate=False)
+        assert all("captured in March" not in p.sentence for g in plain for _, p, _, _ in g)

@@ -287,14 +287,20 @@ _NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")
 
 
 def _hard_groups(
-    items: list[Item], rng: random.Random, typo_share: float, negatives: int
+    items: list[Item],
+    rng: random.Random,
+    typo_share: float,
+    negatives: int,
+    ablate: bool = True,
 ) -> list[list[tuple]]:
     """The groups of a hard epoch: each question's usual group with fewer of the bot's
     candidates, plus the answer sentences of other questions about the same article that
     do not hold its answer (they mention what it is about, not what it asks), most like the
-    question first; and, as a group of its own, the question with a name swapped for
-    another name of the article, read against its own answer sentence, which now does not
-    answer it (a swapped relation)."""
+    question first; the answer sentence with its answer's words cut out (``ablated``: it
+    still mentions everything the question does, and no longer says what it asks); and,
+    as a group of its own, the question with a name swapped for another name of the
+    article, read against its own answer sentence, which now does not answer it (a
+    swapped relation)."""
     by_article: dict[str, list[Cand]] = collections.defaultdict(list)
     for item in items:
         by_article[item.article].extend(c for c in item.cands if c.label == 1)
@@ -319,11 +325,39 @@ def _hard_groups(
             others[:40], key=lambda c: -len(qwords & set(normalize(c.sentence).lower().split()))
         )
         group.extend((q, Passage(c.sentence, c.prev, c.title), 0, None) for c in others[:2])
+        if ablate and (cut := ablated(passage.sentence, group[0][3], item.answers)):
+            group.append((q, Passage(cut, passage.prev, passage.title), 0, None))
         swapped = _swapped(item, passage, by_article[item.article], rng)
         if swapped is not None:
             groups.append([(swapped, passage, 0, None)])
     rng.shuffle(groups)
     return groups
+
+
+def ablated(sentence: str, span: tuple[int, int] | None, answers: list[str]) -> str | None:
+    """The sentence without its answer's words (the span, with a preposition or article
+    right before it and the punctuation it leaves doubled): "Richard left Messina in April
+    1191 with a fleet" for "When did Richard leave Messina?" reads "Richard left Messina
+    with a fleet". None when too little is left, or the answer is still there."""
+    if span is None:
+        return None
+    before, after = sentence[: span[0]], sentence[span[1] :]
+    before = _LEAD_IN.sub("", before)
+    cut = " ".join(f"{before.rstrip()} {after.lstrip()}".split())
+    cut = re.sub(r"\(\s*\)|\"\s*\"", " ", cut)  # brackets or quotes left empty
+    cut = re.sub(r"\s+([,.;:!?)])", r"\1", " ".join(cut.split()))
+    cut = re.sub(r"([,;:])\s*([,.;:])", r"\2", cut).strip(" ,;:")
+    if len(cut.split()) < 4 or any(a and a in cut.casefold() for a in answers):
+        return None
+    return cut
+
+
+# A word that leads into an answer and means nothing without it.
+_LEAD_IN = re.compile(
+    r"\b(in|on|at|by|of|from|to|for|with|about|around|than|the|a|an|some|about|nearly|"
+    r"over|under|approximately|roughly|almost)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _swapped(item: Item, passage: Passage, article: list[Cand], rng: random.Random) -> str | None:
