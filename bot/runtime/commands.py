@@ -10,6 +10,7 @@ front has a ``reply`` here, and is then whole in this file: ``/about`` is one.
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,9 +47,20 @@ class Command:
         return bool(self.where & {PRIVATE, GROUP, CHANNEL})
 
 
+# /about's text for each view of the index (its articles do not change under it).
+_ABOUT: weakref.WeakKeyDictionary[object, str] = weakref.WeakKeyDictionary()
+
+
 def about_the_articles(engine: Engine, _: str) -> str:
     """/about: what the articles are: how many, their span of dates, their authors, the
-    newest, and the words their titles use most."""
+    newest, and the words their titles use most. Read once per view of the index."""
+    found = _ABOUT.get(engine.view)
+    if found is None:
+        found = _ABOUT[engine.view] = _about(engine)
+    return found
+
+
+def _about(engine: Engine) -> str:
     infos = engine.articles
     if not infos:
         return "There are no articles yet."

@@ -82,7 +82,9 @@ def handler_of(command: Command) -> Handler:
     async def send_reply(update: Update, context: Context) -> None:
         message = update.effective_message
         if message is not None:
-            text = reply_with(context.engine, " ".join(context.args or []))
+            # off the event loop: /about reads every article of a large catalog once
+            args = " ".join(context.args or [])
+            text = await asyncio.to_thread(reply_with, context.engine, args)
             await reply(message, render.esc(text))
 
     return send_reply

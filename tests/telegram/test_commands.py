@@ -39,6 +39,21 @@ def test_about_tells_what_the_articles_are(seed_engine: Engine) -> None:
     assert about_the_articles(empty, "") == "There are no articles yet."
 
 
+def test_about_reads_the_articles_once_per_view(
+    seed_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large catalog is read once for /about, not at every asking; a new view (another
+    commit of the index) is read again."""
+    first = about_the_articles(seed_engine, "")
+    monkeypatch.setattr(Engine, "articles", property(lambda _: pytest.fail("read again")))
+    assert about_the_articles(seed_engine, "") == first
+    monkeypatch.undo()
+    newest = seed_engine.get(seed_engine.latest(1)[0].id)
+    assert newest is not None
+    fewer = Engine.from_articles([newest])
+    assert about_the_articles(fewer, "").startswith("1 article, dated 30 October 2020")
+
+
 @pytest.mark.usefixtures("bot")
 async def test_about_in_telegram(api: FakeBotApi) -> None:
     reply = await ask(api, "/about")
