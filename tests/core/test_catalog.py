@@ -34,6 +34,19 @@ def _rows(index: CorpusIndex) -> int:
     return int(index.catalog.db.execute("SELECT count(*) FROM catalog").fetchone()[0])
 
 
+def _walks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one at each page of a walk through every row of a catalog."""
+    read: list[int] = []
+    real = Snapshot._page
+
+    def counted(snapshot: Snapshot, last: int) -> Any:
+        read.append(last)
+        return real(snapshot, last)
+
+    monkeypatch.setattr(Snapshot, "_page", counted)
+    return read
+
+
 class TestSnapshots:
     def test_a_view_keeps_the_catalog_of_its_commit(self) -> None:
         """A title changed and an article removed after a view was made: the view still
@@ -130,14 +143,7 @@ class TestQueries:
         whole = [a.id for a in engine.latest()]
         assert whole[0] == "dated"
         assert [a.title for a in engine.latest()[1:]] == sorted(titles, key=str.casefold)
-        read: list[int] = []
-        real = Snapshot._page
-
-        def counted(snapshot: Snapshot, last: int) -> Any:
-            read.append(last)
-            return real(snapshot, last)
-
-        monkeypatch.setattr(Snapshot, "_page", counted)
+        read = _walks(monkeypatch)
         for limit in range(len(articles) + 2):
             assert [a.id for a in engine.latest(limit)] == whole[:limit], limit
         assert read == []
@@ -168,14 +174,7 @@ class TestQueries:
         articles.append(_article("ferry", "Night ferries return to Tromsø"))
         engine = Engine.from_articles(articles)
         monkeypatch.setattr(answer_module, "FUZZY_TITLES", 10)
-        read: list[int] = []
-        real = Snapshot._page
-
-        def counted(snapshot: Snapshot, last: int) -> Any:
-            read.append(last)
-            return real(snapshot, last)
-
-        monkeypatch.setattr(Snapshot, "_page", counted)
+        read = _walks(monkeypatch)
         assert engine.find_article("night feries return").id == "ferry"
         assert engine.find_article("Harbour report number 7").id == "a7"
         with pytest.raises(UnknownArticle):
