@@ -354,7 +354,7 @@ def ablated(sentence: str, span: tuple[int, int] | None, answers: list[str]) -> 
 
 # A word that leads into an answer and means nothing without it.
 _LEAD_IN = re.compile(
-    r"\b(in|on|at|by|of|from|to|for|with|about|around|than|the|a|an|some|about|nearly|"
+    r"\b(in|on|at|by|of|from|to|for|with|about|around|than|the|a|an|some|nearly|"
     r"over|under|approximately|roughly|almost)\s*$",
     re.IGNORECASE,
 )

@@ -423,9 +423,7 @@ def _digest_text(service: Service, days: int) -> str:
     saying so and how old the newest article is."""
     recent = service.recent(days)
     if not recent:
-        engine = service.engine
-        newest = engine.latest(1)
-        return render.nothing_recent(days, newest[0] if newest else None, engine.article_count)
+        return service.nothing_recent(days)
     items = [(info.date or dt.date.today(), info) for info in recent]
     return render.digest_text(render.digest_heading(days), items)
 

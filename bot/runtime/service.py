@@ -19,6 +19,7 @@ from bot.core.answer import Engine, newest_first
 from bot.core.corpus import Article, ArticleInfo
 from bot.core.errors import CorpusError, StorageError
 from bot.core.records import Subscription
+from bot.runtime import render
 from bot.runtime.config import Settings
 from bot.runtime.library import Changes, Library, index_folder
 from bot.runtime.process import embedder, reader
@@ -292,6 +293,13 @@ class Service:
             if info is not None and info.date is None and day <= today:
                 undated.append(info)
         return out + newest_first({info.id: info for info in undated}.values())
+
+    def nothing_recent(self, days: int) -> str:
+        """What a digest of ``days`` days with nothing in it says: how old the newest article
+        is, read from the catalog's newest row."""
+        engine = self.engine
+        newest = engine.latest(1)
+        return render.nothing_recent(days, newest[0] if newest else None, engine.article_count)
 
     def plan(self, articles: Iterable[Article | ArticleInfo]) -> list[Article | ArticleInfo]:
         """The articles to announce now: those never announced, and changed ones if

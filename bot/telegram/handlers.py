@@ -172,10 +172,7 @@ async def cmd_digest(update: Update, context: Context) -> None:
     days = int(wanted)
     recent = await context.service.store.run(context.service.recent, days)
     if not recent:
-        engine = context.engine
-        newest = engine.latest(1)
-        nothing = render.nothing_recent(days, newest[0] if newest else None, engine.article_count)
-        await reply(message, render.esc(nothing))
+        await reply(message, render.esc(context.service.nothing_recent(days)))
         return
     items = [(info.date or dt.date.today(), info) for info in recent]
     await reply(message, render.digest_html(render.digest_heading(days), items))
