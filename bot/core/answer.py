@@ -30,6 +30,7 @@ from bot.core.query import (
     Query,
     QueryTerm,
     asks_about_now,
+    figure_asked,
     meta_kind,
     parse,
     question_type,
@@ -42,6 +43,7 @@ from bot.core.rank import (
     gather,
     rerank,
     sentence_terms,
+    states_figure,
     title_mass,
     type_bonus,
     weight,
@@ -458,7 +460,7 @@ class Engine:
         kind = question_type(query.corrected)
         qwords = set(query.corrected.split())
         span = _continued(ranked) or _span(best.sentence, kind, qwords)
-        guess = _guess(kind, span, query.corrected, qwords)
+        guess = _guess(kind, span, query, qwords)
         if not self._supported(best, n_terms) or guess:
             return self._refusal(question, query, confidence, ranked)
         others: list[Candidate] = []  # the best of other paragraphs, each supported
@@ -579,7 +581,7 @@ class Engine:
         shift = quote.find(s.text)
         checker = self.reader.checker
         gate = checker.gate if checker is not None else READER_GATE
-        guess = _guess(kind, quote, query.corrected, qwords)
+        guess = _guess(kind, quote, query, qwords)
         if confidence < gate or guess:
             return self._refusal(question, query, confidence, [v.candidate for v in read])
         citations = [self._citation(s.aid, s.para, quote, confidence)]
@@ -689,11 +691,18 @@ def _fused(answers: float, relative_score: float) -> float:
     return 1.0 / (1.0 + math.exp(-logit))
 
 
-def _guess(kind: str | None, answer: str, corrected: str, qwords: set[str]) -> bool:
-    """Whether quoting ``answer`` would be a guess: a price asked for and none in it, or
-    today's state of things asked for and the answer not about today."""
-    return (kind in STRICT_KINDS and type_bonus(kind, answer, qwords) == 0) or (
-        asks_about_now(corrected) and not asks_about_now(answer)
+def _guess(kind: str | None, answer: str, query: Query, qwords: set[str]) -> bool:
+    """Whether quoting ``answer`` would be a guess: a price asked for and none in it, a
+    year, count or measure asked for and none stated ("how deep is the Rhine at Cologne"
+    and a sentence on Cologne's population), or today's state of things asked for and the
+    answer not about today."""
+    # As typed, and as repaired: "how mnay" is "how many", and "how tall" stays "tall" where
+    # the corpus would have read it as "talk".
+    figure = figure_asked(query.corrected) or figure_asked(query.text)
+    return (
+        (kind in STRICT_KINDS and type_bonus(kind, answer, qwords) == 0)
+        or (figure is not None and not states_figure(figure, answer, qwords))
+        or (asks_about_now(query.corrected) and not asks_about_now(answer))
     )
 
 

@@ -430,6 +430,38 @@ def question_type(question: str) -> str | None:
     return None
 
 
+# Questions that ask for a figure the answer must state: a year ("in what year"), a count
+# ("how many", "what is the population of"), a span of time or distance ("how long", "how
+# far", "how old": any figure, a year too: "since 2001") or a measure ("how deep", "what is
+# the area of": a figure with its unit). An answer without one is a sentence about the same
+# thing, not an answer. "How much" is left out: "how much of it" is answered in words.
+_YEAR_Q = re.compile(r"\b(what|which) (year|century|decade)\b")
+_COUNT_Q = re.compile(
+    r"\b(how many|what number|(what|which) (is|was|are|were) the (\w+ )?(number|population) "
+    r"of)\b"
+)
+_SPAN_Q = re.compile(r"\bhow (long|far|old)\b")
+_MEASURE_Q = re.compile(
+    r"\b(how (tall|high|deep|wide|heavy)|(what|which) (is|was|are|were) the (\w+ )?(area|"
+    r"height|depth|width|weight) of)\b"
+)
+
+
+def figure_asked(question: str) -> str | None:
+    """The figure a question asks for, when it asks for one: "year", "count", "span" or
+    "measure"."""
+    q = fold(question)
+    for kind, pattern in (
+        ("year", _YEAR_Q),
+        ("count", _COUNT_Q),
+        ("span", _SPAN_Q),
+        ("measure", _MEASURE_Q),
+    ):
+        if pattern.search(q):
+            return kind
+    return None
+
+
 _LIST_Q = re.compile(
     r"\b((what|which) (are|were)\b|(what|which) \w+s (are|were|did|do|does|have|has)\b|"
     r"(which|what) (countries|cities|places|regions|nations|states|towns|rivers|companies|"

@@ -291,6 +291,57 @@ def type_bonus(kind: str | None, sentence: str, question_words: set[str]) -> flo
     return 0.7 if names else 0.0
 
 
+_YEAR_A = re.compile(
+    r"\b(1\d{3}|20\d{2})s?\b|\bc\.?\s?\d{3,4}\b|\b\d{1,4}\s*(bc|bce|ad|ce)\b|\b(ad|in|by|since|"
+    r"until|till|from|after|before|around|circa|year|years)\s+\d{1,4}\b|\b(\d+(st|nd|rd|th)|\w+th|"
+    r"first|second|third)[- ]centur(y|ies)\b"
+)
+_FIGURE = re.compile(
+    r"\d[\d,.]*\d|\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|"
+    r"half|third|quarter|single|both|pair|twice|double|triple|several|numerous|a few|a handful)\b"
+)
+# What makes a figure a year rather than a count: the words before it, or a bracket.
+_BEFORE_YEAR = re.compile(
+    rf"(\(|\b(in|by|since|until|till|from|after|before|during|around|circa|of|early|late|mid|"
+    rf"{_MONTHS.replace(' ', '|')})\s+)$"
+)
+_UNIT = re.compile(
+    r"\s?[-–]?\s?(%|°|(percent|per cent|degrees?|mph|knots|(square |cubic |sq\.? )?(m|km|cm|mm|"
+    r"\w*metres?|\w*meters?|feet|foot|ft|miles?|mi|inches|inch|yards?|hectares?|ha|acres?|km2|"
+    r"m2|km²|m²|m3|m³)|kg|\w*grams?|g|tonnes?|tons?|pounds?|lbs?|years?|months?|weeks?|days?|"
+    r"hours?|minutes?|seconds?|decades?|centuries|century|storeys|stories|floors|\w*watts?|"
+    r"[kmg]w|volts?|kelvin|light[- ]years?|au|parsecs?)\b)"
+)
+
+
+def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
+    """Whether ``text`` states the figure a question asks for (``figure_asked``), in figures
+    or words, other than the question's own: a year; a count, which a year is not ("in
+    1066", "(1421)") nor an ordinal ("5th"); a span, any figure; a measure, a figure with
+    its unit ("400 m")."""
+    folded = fold(text)
+    if kind in ("year", "span"):
+        dated = any(
+            not (digits := re.search(r"\d+", m.group())) or digits.group() not in question_words
+            for m in _YEAR_A.finditer(folded)
+        )
+        if kind == "year" or dated:
+            return dated
+    for m in _FIGURE.finditer(folded):
+        figure = m.group()
+        if figure in question_words or re.match(r"\d+(st|nd|rd|th)\b", folded[m.start() :]):
+            continue
+        if kind == "span":
+            return True
+        if re.fullmatch(r"1\d{3}|20\d{2}", figure) and _BEFORE_YEAR.search(folded[: m.start()]):
+            continue
+        if kind == "count" or _UNIT.match(folded, m.end()):
+            return True
+    return False
+
+
 _ENUMERATION_RE = re.compile(
     r"\b(including|such as|among them|namely|as well as)\b|[^,;:]+,[^,;:]+,[^,;:]*\b(and|or)\b|:\s"
 )

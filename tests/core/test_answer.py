@@ -22,6 +22,8 @@ from bot.core.answer import (
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
+from bot.core.query import figure_asked
+from bot.core.rank import states_figure
 from bot.core.read import Reader, reader_files
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
 from bot.runtime.process import embedder as load_embedder
@@ -161,6 +163,55 @@ class TestQuestionTypes:
     )
     def test_detects_what_is_asked_for(self, question: str, kind: str | None) -> None:
         assert question_type(question) == kind
+
+    @pytest.mark.parametrize(
+        ("question", "figure"),
+        [
+            ("In what year was the bridge opened?", "year"),
+            ("which century did it start", "year"),
+            ("How many bridges cross the river?", "count"),
+            ("What is the population of Basel?", "count"),
+            ("How long did the siege last?", "span"),
+            ("how old was she", "span"),
+            ("How deep is the lake?", "measure"),
+            ("What is the surface area of the lake?", "measure"),
+            ("What did the number of legions depend on?", None),
+            ("How much of the land is forest?", None),
+            ("When did the Normans arrive?", None),
+        ],
+    )
+    def test_detects_a_figure_asked_for(self, question: str, figure: str | None) -> None:
+        assert figure_asked(question) == figure
+
+    @pytest.mark.parametrize(
+        ("figure", "text", "stated"),
+        [
+            ("year", "The canal was opened in 911 by the king.", True),
+            ("year", "It dates from the mid-14th century.", True),
+            ("year", "The canal runs parallel to the river.", False),
+            ("count", "Eight legions were kept in five bases.", True),
+            ("count", "Several monks fled south.", True),
+            ("count", "The city was founded in 1066 by the duke.", False),
+            ("count", "The flood (1421) changed the delta.", False),
+            ("count", "It was the 5th largest city.", False),
+            ("count", "The route is at most 2000 kilometres long.", True),
+            ("span", "The imagery has been in use since 1390.", True),
+            ("span", "It was occupied from August 1915 until 1918.", True),
+            ("span", "The tapestry is a work of embroidery.", False),
+            ("measure", "The river is 400 m wide at the bridge.", True),
+            ("measure", "The filaments are about 5 nanometers across.", True),
+            ("measure", "The city has a population of 1,050,000 people.", False),
+        ],
+    )
+    def test_a_figure_is_stated_or_not(self, figure: str, text: str, stated: bool) -> None:
+        assert states_figure(figure, text, set()) is stated
+
+    def test_the_questions_own_figure_does_not_answer_it(self) -> None:
+        """ "How many ships sailed in 1066?" is not answered by a sentence whose only
+        figure is the question's year."""
+        text = "The fleet sailed in 1066 from the coast."
+        assert not states_figure("count", text, {"1066"})
+        assert not states_figure("year", text, {"1066"})
 
     def test_when_prefers_the_sentence_with_a_date(self) -> None:
         para = Paragraph(
@@ -339,6 +390,37 @@ class TestSemantic:
         self, semantic_seeds: Engine, question: str
     ) -> None:
         assert not semantic_seeds.ask(question).answered
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "in what year did JD and LG start working together",
+            "how many hospitals did the Da Bai robot deliver to",
+            "how tall is the Da Bai robot",
+            "what is the population of Wuhan",
+        ],
+    )
+    def test_a_figure_the_articles_do_not_state_is_refused(
+        self, semantic_seeds: Engine, question: str
+    ) -> None:
+        """A year, count or measure asked for and a sentence about the same thing that
+        states none: a refusal, not that sentence."""
+        assert not semantic_seeds.ask(question).answered
+
+    @pytest.mark.parametrize(
+        ("question", "stated"),
+        [
+            ("how many executives took part in the event", "nearly 50"),
+            ("how many food items did JD supply", "220 million"),
+            ("how long did JD and LG take to develop the refrigerators", "two months"),
+            ("what is the weight of the food JD supplied", "290,000 tons"),
+        ],
+    )
+    def test_a_figure_the_articles_state_is_answered(
+        self, semantic_seeds: Engine, question: str, stated: str
+    ) -> None:
+        answer = semantic_seeds.ask(question)
+        assert answer.answered and stated in answer.citations[0].quote
 
     def test_typos_are_repaired_before_the_model_reads_them(self, semantic_seeds: Engine) -> None:
         answer = semantic_seeds.ask("how fsat were the fridgse develpoed")
