@@ -60,6 +60,14 @@ MAX_ANSWER_CHARS = 400
 # Kinds of question whose answer must hold the kind of thing asked for (for numbers and
 # dates the answer often names them in words: "in the reign of", "after the war").
 STRICT_KINDS = ("money",)
+# How a refusal names the figure a question asks for (query.figure_asked) when the nearest
+# sentence does not state it.
+UNSTATED = {
+    "year": "the year",
+    "count": "the number",
+    "span": "that figure",
+    "measure": "that figure",
+}
 MAX_QUESTION_CHARS = 1000
 # Up to this many articles, a title asked for is matched against every title; past it,
 # against the TITLE_CANDIDATES whose titles or keywords share its words.
@@ -460,9 +468,10 @@ class Engine:
         kind = question_type(query.corrected)
         qwords = set(query.corrected.split())
         span = _continued(ranked) or _span(best.sentence, kind, qwords)
-        guess = _guess(kind, span, query, qwords)
-        if not self._supported(best, n_terms) or guess:
+        if not self._supported(best, n_terms):
             return self._refusal(question, query, confidence, ranked)
+        if (unstated := _unstated(kind, span, query, qwords)) is not None:
+            return self._refusal(question, query, confidence, ranked, (best, unstated))
         others: list[Candidate] = []  # the best of other paragraphs, each supported
         seen = {(best.sentence.aid, best.sentence.para)}
         for cand in ranked[1:]:
@@ -581,9 +590,11 @@ class Engine:
         shift = quote.find(s.text)
         checker = self.reader.checker
         gate = checker.gate if checker is not None else READER_GATE
-        guess = _guess(kind, quote, query, qwords)
-        if confidence < gate or guess:
-            return self._refusal(question, query, confidence, [v.candidate for v in read])
+        pool = [v.candidate for v in read]
+        if confidence < gate:
+            return self._refusal(question, query, confidence, pool)
+        if (unstated := _unstated(kind, quote, query, qwords)) is not None:
+            return self._refusal(question, query, confidence, pool, (best, unstated))
         citations = [self._citation(s.aid, s.para, quote, confidence)]
         seen = {(s.aid, s.para)}
         for other in read[1:]:
@@ -625,9 +636,23 @@ class Engine:
         query: Query,
         confidence: float = 0.0,
         ranked: Sequence[Candidate] = (),
+        unstated: tuple[Candidate, str] | None = None,
     ) -> Answer:
-        suggestions = self.suggest(question, query, ranked=ranked)
-        return Answer(question, False, "", (), tuple(suggestions), confidence, "none")
+        """No answer, with suggestions; and with ``unstated`` (the nearest sentence, and
+        what the question asks that it does not state), a refusal that says so and cites
+        where the articles come closest."""
+        suggestions = tuple(self.suggest(question, query, ranked=ranked))
+        if unstated is None:
+            return Answer(question, False, "", (), suggestions, confidence, "none")
+        near, what = unstated
+        s = near.sentence
+        text = (
+            "The articles don't say how this stands today, so I won't guess."
+            if what == "today"
+            else f"The articles speak of this but don't give {what}, so I won't guess."
+        )
+        cited = (self._citation(s.aid, s.para, s.text, confidence),)
+        return Answer(question, False, text, cited, suggestions, confidence, "none")
 
     def suggest(
         self,
@@ -691,19 +716,21 @@ def _fused(answers: float, relative_score: float) -> float:
     return 1.0 / (1.0 + math.exp(-logit))
 
 
-def _guess(kind: str | None, answer: str, query: Query, qwords: set[str]) -> bool:
-    """Whether quoting ``answer`` would be a guess: a price asked for and none in it, a
-    year, count or measure asked for and none stated ("how deep is the Rhine at Cologne"
-    and a sentence on Cologne's population), or today's state of things asked for and the
-    answer not about today."""
+def _unstated(kind: str | None, answer: str, query: Query, qwords: set[str]) -> str | None:
+    """What quoting ``answer`` would guess at, if anything, as the refusal names it: a
+    price asked for and none in it; a year, count or measure asked for and none stated ("how
+    deep is the Rhine at Cologne" and a sentence on Cologne's population); today's state of
+    things asked for and the answer not about today."""
+    if kind in STRICT_KINDS and type_bonus(kind, answer, qwords) == 0:
+        return "a price"
     # As typed, and as repaired: "how mnay" is "how many", and "how tall" stays "tall" where
     # the corpus would have read it as "talk".
     figure = figure_asked(query.corrected) or figure_asked(query.text)
-    return (
-        (kind in STRICT_KINDS and type_bonus(kind, answer, qwords) == 0)
-        or (figure is not None and not states_figure(figure, answer, qwords))
-        or (asks_about_now(query.corrected) and not asks_about_now(answer))
-    )
+    if figure is not None and not states_figure(figure, answer, qwords):
+        return UNSTATED[figure]
+    if asks_about_now(query.corrected) and not asks_about_now(answer):
+        return "today"
+    return None
 
 
 def newest_first(infos: Iterable[ArticleInfo]) -> list[ArticleInfo]:

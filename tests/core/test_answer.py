@@ -407,6 +407,20 @@ class TestSemantic:
         states none: a refusal, not that sentence."""
         assert not semantic_seeds.ask(question).answered
 
+    def test_the_refusal_says_what_the_articles_do_not_give(self, semantic_seeds: Engine) -> None:
+        """The refusal names what is missing and cites where the articles come closest,
+        without quoting it as the answer."""
+        answer = semantic_seeds.ask("in what year was the Da Bai robot built")
+        assert not answer.answered
+        assert (
+            answer.text == "The articles speak of this but don't give the year, so I won't guess."
+        )
+        (near,) = answer.citations
+        assert near.article == "002_4f41e04494f82d41" and "Da Bai" in near.quote
+        assert answer.span is None and answer.to_dict()["answer_span"] is None
+        unsure = semantic_seeds.ask("how much does JD charge for delivery")
+        assert "don't give a price" in unsure.text
+
     @pytest.mark.parametrize(
         ("question", "stated"),
         [
