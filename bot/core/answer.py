@@ -33,7 +33,6 @@ from bot.core.query import (
     figure_asked,
     meta_kind,
     parse,
-    question_type,
 )
 from bot.core.rank import (
     Candidate,
@@ -465,7 +464,7 @@ class Engine:
         best = ranked[0]
         confidence = _confidence(best)
         n_terms = len(query.terms)
-        kind = question_type(query.corrected)
+        kind = query.kind
         qwords = set(query.corrected.split())
         span = _continued(ranked) or _span(best.sentence, kind, qwords)
         if not self._supported(best, n_terms):
@@ -584,7 +583,7 @@ class Engine:
         read = self.read(query, ranked)
         best, reading, confidence = read[0]
         s = best.sentence
-        kind = question_type(query.corrected)
+        kind = query.kind
         qwords = set(query.corrected.split())
         quote = _span(s, kind, qwords)
         shift = quote.find(s.text)
@@ -725,7 +724,8 @@ def _unstated(kind: str | None, answer: str, query: Query, qwords: set[str]) -> 
         return "a price"
     # As typed, and as repaired: "how mnay" is "how many", and "how tall" stays "tall" where
     # the corpus would have read it as "talk".
-    figure = figure_asked(query.corrected) or figure_asked(query.text)
+    figure = figure_asked(query.corrected) or figure_asked(query.for_model)
+    figure = figure or figure_asked(query.text)
     if figure is not None and not states_figure(figure, answer, qwords):
         return UNSTATED[figure]
     if asks_about_now(query.corrected) and not asks_about_now(answer):

@@ -74,6 +74,12 @@ class Query:
     def known(self) -> list[QueryTerm]:
         return [qt for qt in self.terms if qt.known]
 
+    @property
+    def kind(self) -> str | None:
+        """What the question asks for (``question_type``), read in the corpus's corrections
+        and, failing that, with typos repaired against English too ("hwo tlal")."""
+        return question_type(self.corrected) or question_type(self.for_model)
+
 
 class Vocabulary(Protocol):
     """What parsing needs to know of the corpus's terms."""

@@ -27,7 +27,6 @@ from bot.core.query import (
     acronym_asked,
     asks_author_role,
     asks_for_list,
-    question_type,
 )
 from bot.core.text import STOP_WORDS, fold, leans_back, terms, words
 
@@ -407,14 +406,14 @@ def rerank(
     known_mass = max(sum(term_weight.values()), 1e-9)
     unknown_mass = sum(UNKNOWN_WEIGHT * view.max_idf for qt in query.terms if not qt.known)
     total_mass = known_mass + unknown_mass
-    kind = question_type(query.corrected)
+    kind = query.kind
     qwords = set(query.corrected.split())
     qstems = [qt.expansions[0][0] for qt in known]
     weights = WEIGHTS if dense is not None else LEXICAL_WEIGHTS
     wants_list = asks_for_list(query.text)
 
     acronym = acronym_asked(query.text)
-    author_role = asks_author_role(query.text)
+    author_role = asks_author_role(query.text) or asks_author_role(query.for_model)
     for cand in candidates:
         s = cand.sentence
         unit = s.unit

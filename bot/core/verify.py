@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.core.errors import ConfigError
-from bot.core.query import Query, question_type
+from bot.core.query import Query
 from bot.core.rank import type_bonus
 from bot.core.text import words
 
@@ -102,7 +102,7 @@ def _logit(p: float) -> float:
 def features(query: Query, pool: Sequence[Candidate], readings: Sequence[Reading]) -> FloatArray:
     """One row of FEATURES per candidate of ``pool`` (best ranked first), each read by the
     reader as ``readings`` says."""
-    kind = question_type(query.corrected)
+    kind = query.kind
     typed = kind in TYPED
     unknown = sum(not qt.known for qt in query.terms) / max(1, len(query.terms))
     logits = [_logit(r.answers) for r in readings]
