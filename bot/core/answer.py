@@ -379,15 +379,35 @@ class Engine:
         known = [qt for qt in content if qt.known]
         if not known:
             return None
-        names_article = bool(set(words(q)) & ARTICLE_WORDS) or " about " in f" {q} "
+        nouns = set(words(q)) & ARTICLE_WORDS
+        names_article = bool(nouns) or " about " in f" {q} "
         match = self._title_match(known)
+        aid: int | None = None
         if match is not None and (match[1] >= max(1, (len(known) + 1) // 2) or names_article):
-            return match[0]
-        if names_article:
+            aid = match[0]
+        elif names_article:
             hits = self.search(" ".join(qt.word for qt in known), limit=1)
             if hits and hits[0].score >= 0.5:
-                return self.view.by_id[hits[0].article.id]
-        return None
+                aid = self.view.by_id[hits[0].article.id]
+        if aid is not None and self._in_the_text(aid, q, nouns):
+            return None
+        return aid
+
+    def _in_the_text(self, aid: int, q: str, nouns: set[str]) -> bool:
+        """Whether a metadata question's noun is something the article's text speaks of
+        rather than the article itself: "who wrote the 1965 paper …" asked of an article
+        that cites a paper, unless the question points at it ("this paper"). "Article"
+        always means the article."""
+        named = nouns - {"it", "this", "that", "article", "articles"}
+        if not named or re.search(rf"\b(this|that) ({'|'.join(sorted(named))})\b", q):
+            return False
+        article = self._load(aid)
+        # An article's own closing note ("this article was first published …") speaks of
+        # the article itself.
+        said = {
+            w for p in article.paragraphs if not p.is_note for s in p.sentences for w in words(s)
+        }
+        return bool(named & said)
 
     def _title_match(self, known: list[QueryTerm]) -> tuple[int, int] | None:
         """The article whose title and keywords best match, and how many terms they hold."""

@@ -212,6 +212,24 @@ class TestQuestionTypes:
         assert not states_figure("count", text, {"1066"})
         assert not states_figure("year", text, {"1066"})
 
+    def test_who_wrote_a_paper_the_article_cites_is_a_fact_question(self) -> None:
+        """ "Who wrote the paper …" asked of an article that cites a paper is answered from
+        the text; "who wrote this paper" still names the article's author."""
+        para = Paragraph(
+            1,
+            "",
+            (
+                "Graph theory grew quickly after the war.",
+                "The field began with a 1959 paper on random graphs by Paul Erdős and Alfréd"
+                " Rényi, which defined the model still used today.",
+            ),
+        )
+        article = Article("g", "Graph theory", (para,), author="Mara Quint")
+        engine = Engine.from_articles([article])
+        cited = engine.ask("who wrote the 1959 paper on random graphs")
+        assert cited.kind == "fact" and "Erdős" in cited.citations[0].quote
+        assert "Mara Quint" in engine.ask("who wrote this paper on graph theory").text
+
     def test_when_prefers_the_sentence_with_a_date(self) -> None:
         para = Paragraph(
             1,
