@@ -421,19 +421,15 @@ def asks_about_now(question: str) -> bool:
     return _NOW_Q.search(fold(question)) is not None
 
 
+def _first_kind(question: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
+    """The first kind whose pattern the (case-folded) question matches."""
+    q = fold(question)
+    return next((kind for kind, pattern in kinds if pattern.search(q)), None)
+
+
 def question_type(question: str) -> str | None:
     """The kind of thing a question asks for: money, number, date, person, place or None."""
-    q = fold(question)
-    for kind, pattern in (
-        ("money", _MONEY_Q),
-        ("number", _NUMBER_Q),
-        ("date", _DATE_Q),
-        ("person", _PERSON_Q),
-        ("place", _PLACE_Q),
-    ):
-        if pattern.search(q):
-            return kind
-    return None
+    return _first_kind(question, _KINDS)
 
 
 # Questions that ask for a figure the answer must state: a year ("in what year"), a count
@@ -453,19 +449,20 @@ _MEASURE_Q = re.compile(
 )
 
 
+_KINDS = (
+    ("money", _MONEY_Q),
+    ("number", _NUMBER_Q),
+    ("date", _DATE_Q),
+    ("person", _PERSON_Q),
+    ("place", _PLACE_Q),
+)
+_FIGURES = (("year", _YEAR_Q), ("count", _COUNT_Q), ("span", _SPAN_Q), ("measure", _MEASURE_Q))
+
+
 def figure_asked(question: str) -> str | None:
     """The figure a question asks for, when it asks for one: "year", "count", "span" or
     "measure"."""
-    q = fold(question)
-    for kind, pattern in (
-        ("year", _YEAR_Q),
-        ("count", _COUNT_Q),
-        ("span", _SPAN_Q),
-        ("measure", _MEASURE_Q),
-    ):
-        if pattern.search(q):
-            return kind
-    return None
+    return _first_kind(question, _FIGURES)
 
 
 _LIST_Q = re.compile(
