@@ -30,7 +30,6 @@ from bot.core.query import (
     Query,
     QueryTerm,
     asks_about_now,
-    figure_asked,
     meta_kind,
     parse,
 )
@@ -59,7 +58,7 @@ MAX_ANSWER_CHARS = 400
 # Kinds of question whose answer must hold the kind of thing asked for (for numbers and
 # dates the answer often names them in words: "in the reign of", "after the war").
 STRICT_KINDS = ("money",)
-# How a refusal names the figure a question asks for (query.figure_asked) when the nearest
+# How a refusal names the figure a question asks for (Query.figure) when the nearest
 # sentence does not state it.
 UNSTATED = {
     "year": "the year",
@@ -404,10 +403,13 @@ class Engine:
         article = self._load(aid)
         # An article's own closing note ("this article was first published …") speaks of
         # the article itself.
-        said = {
-            w for p in article.paragraphs if not p.is_note for s in p.sentences for w in words(s)
-        }
-        return bool(named & said)
+        return any(
+            w in named
+            for p in article.paragraphs
+            if not p.is_note
+            for s in p.sentences
+            for w in words(s)
+        )
 
     def _title_match(self, known: list[QueryTerm]) -> tuple[int, int] | None:
         """The article whose title and keywords best match, and how many terms they hold."""
@@ -742,10 +744,7 @@ def _unstated(kind: str | None, answer: str, query: Query, qwords: set[str]) -> 
     things asked for and the answer not about today."""
     if kind in STRICT_KINDS and type_bonus(kind, answer, qwords) == 0:
         return "a price"
-    # As typed, and as repaired: "how mnay" is "how many", and "how tall" stays "tall" where
-    # the corpus would have read it as "talk".
-    figure = figure_asked(query.corrected) or figure_asked(query.for_model)
-    figure = figure or figure_asked(query.text)
+    figure = query.figure
     if figure is not None and not states_figure(figure, answer, qwords):
         return UNSTATED[figure]
     if asks_about_now(query.corrected) and not asks_about_now(answer):

@@ -80,6 +80,14 @@ class Query:
         and, failing that, with typos repaired against English too ("hwo tlal")."""
         return question_type(self.corrected) or question_type(self.for_model)
 
+    @property
+    def figure(self) -> str | None:
+        """The figure the question asks for (``figure_asked``), read the same way and, failing
+        that, as typed: "how tall" stays "tall" where the corpus would have read "talk"."""
+        return (
+            figure_asked(self.corrected) or figure_asked(self.for_model) or figure_asked(self.text)
+        )
+
 
 class Vocabulary(Protocol):
     """What parsing needs to know of the corpus's terms."""
@@ -407,6 +415,13 @@ _PLACE_Q = re.compile(
     r"\b(where|what (country|city|region|place|town|area|location|river)|"
     r"which (country|city|region|place|town|area|river))\b"
 )
+_KINDS = (
+    ("money", _MONEY_Q),
+    ("number", _NUMBER_Q),
+    ("date", _DATE_Q),
+    ("person", _PERSON_Q),
+    ("place", _PLACE_Q),
+)
 
 
 _NOW_Q = re.compile(
@@ -448,14 +463,6 @@ _MEASURE_Q = re.compile(
     r"height|depth|width|weight) of)\b"
 )
 
-
-_KINDS = (
-    ("money", _MONEY_Q),
-    ("number", _NUMBER_Q),
-    ("date", _DATE_Q),
-    ("person", _PERSON_Q),
-    ("place", _PLACE_Q),
-)
 _FIGURES = (("year", _YEAR_Q), ("count", _COUNT_Q), ("span", _SPAN_Q), ("measure", _MEASURE_Q))
 
 
