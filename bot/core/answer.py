@@ -32,6 +32,7 @@ from bot.core.query import (
     asks_about_now,
     meta_kind,
     parse,
+    states_now,
 )
 from bot.core.rank import (
     Candidate,
@@ -83,15 +84,16 @@ DENSE_FLOOR = 0.2
 DENSE_GATE = 0.45
 DENSE_COVER = 0.25
 # The reader (bot/core/read.py) marks the answer's words in the sentence the rank chose when
-# its span is SPAN_GATE sure (calibrated on SQuAD's development questions: 54% of the right
-# answers marked, 73% of those exactly SQuAD's answer). With ``reader_decides`` it also
+# its span is SPAN_GATE sure (calibrated on SQuAD's development questions: 67% of the right
+# answers marked, 68% of those exactly SQuAD's answer; at 0.4, 53% and 74%, and the exact
+# matches over all right answers 0.39 against 0.46). With ``reader_decides`` it also
 # reads the best candidates with the question, READ_FIRST at once and up to READ_MAX while
 # none is READER_SURE; their order is the reader's, moved by RANK_WEIGHT logits for a
 # sentence the rank scored at nothing beside the best; below READER_GATE the bot refuses, and
 # other sentences read as answering (CITE_GATE) are the further citations. The reader shipped
 # today ranks and refuses worse than the rank and its gate do (see the README), so deciding
 # is off by default.
-SPAN_GATE = 0.4
+SPAN_GATE = 0.3
 READ_FIRST = 4
 READ_MAX = 12
 # With the answer check (bot/core/verify.py, fitted beside the reader), the best CHECK_POOL
@@ -101,6 +103,12 @@ READER_SURE = 0.9
 RANK_WEIGHT = 8.0
 READER_GATE = 0.05
 CITE_GATE = 0.5
+# Where the reader marks, it also refuses the rank's answer that leaves out one of the
+# question's weighty words and that it reads as no answer (``_unread``). Fitted on off-topic,
+# unanswerable and SQuAD questions asked of 42 articles at once (bench/archive.py).
+UNREAD_MISSING = 0.3
+UNREAD_FLOOR = 0.05
+UNREAD_COSINE = 0.5
 
 
 @dataclass(frozen=True)
@@ -491,6 +499,13 @@ class Engine:
         span = _continued(ranked) or _span(best.sentence, kind, qwords)
         if not self._supported(best, n_terms):
             return self._refusal(question, query, confidence, ranked)
+        reading = self._reading(query, best)
+        if (
+            reading is not None
+            and _unread(query, best, reading)
+            and self._unread_quote(query, best, span)
+        ):
+            return self._refusal(question, query, confidence, ranked)
         if (unstated := _unstated(kind, span, query, qwords)) is not None:
             return self._refusal(question, query, confidence, ranked, (best, unstated))
         others: list[Candidate] = []  # the best of other paragraphs, each supported
@@ -503,7 +518,7 @@ class Engine:
                 seen.add((s.aid, s.para))
                 others.append(cand)
         s = best.sentence
-        quote_span, further = self._read_beside(query, best, span, others)
+        quote_span, further = self._read_beside(query, best, reading, span, others)
         citations = [self._citation(s.aid, s.para, span, confidence), *further]
         text, marked = self._worded(span, query, kind, s.aid, quote_span)
         runner_up = _close_second(ranked, span)
@@ -513,22 +528,48 @@ class Engine:
             question, True, text, tuple(citations), (), confidence, "fact", marked, quote_span
         )
 
+    def _reading(self, query: Query, best: Candidate) -> Reading | None:
+        """The reader's verdict on the sentence the rank chose (None without a reader)."""
+        if self.reader is None:
+            return None
+        (reading,) = self.reader.read(query.for_model or query.corrected, [self._passage(best)])
+        return reading
+
+    def _unread_quote(self, query: Query, best: Candidate, quote: str) -> bool:
+        """Whether the reader finds no answer either in the neighbour the quote joins to the
+        sentence (the answer may be there: "… the Bayeux Tapestry. It was commissioned by
+        Odo …")."""
+        assert self.reader is not None
+        s = best.sentence
+        title = self.view.entries[s.aid].info.title
+        joined = [
+            Passage(text, before, title)
+            for text, before in ((s.prev, None), (s.next, s.text))
+            if text is not None and text in quote
+        ]
+        readings = self.reader.read(query.for_model or query.corrected, joined) if joined else []
+        return all(r.answers < UNREAD_FLOOR for r in readings)
+
     def _read_beside(
-        self, query: Query, best: Candidate, quote: str, others: list[Candidate]
+        self,
+        query: Query,
+        best: Candidate,
+        reading: Reading | None,
+        quote: str,
+        others: list[Candidate],
     ) -> tuple[tuple[int, int] | None, list[Citation]]:
         """From the reader, reading the best sentence and the others: the answer's own words in
         ``quote`` (which holds the best sentence), when the reader is sure of them; and the
         citations beside the answer, the other paragraphs' sentences it reads as answering
         too (CITE_GATE, as when it decides). Without a reader: no words, and only a near tie
         (CLOSE_SECOND). Never a sentence that merely shares the question's words."""
-        if self.reader is None:
+        if self.reader is None or reading is None:
             floor = CLOSE_SECOND * _confidence(best)
             kept = [(c, _confidence(c)) for c in others if _confidence(c) >= floor]
             return None, self._cited(kept)
         # Two readings, not one batch: the int8 model quantizes each batch's activations as
         # a whole, so the best sentence read beside others would be read a little otherwise.
         question = query.for_model or query.corrected
-        (reading,) = self.reader.read(question, [self._passage(best)])
         readings = self.reader.read(question, [self._passage(c) for c in others])
         at = quote.find(best.sentence.text)
         top = max(best.score, 1e-9)
@@ -729,6 +770,23 @@ class Verdict(NamedTuple):
     confidence: float
 
 
+def _unread(query: Query, best: Candidate, reading: Reading) -> bool:
+    """Whether the rank's answer leaves out a word that weighs in the question (neither the
+    sentence, its neighbours, nor its article's title holds it: UNREAD_MISSING of the
+    question's weight) and the reader, reading question and sentence together, finds no
+    answer in it (below UNREAD_FLOOR): "what is the population of Canada" and a sentence on
+    another country's population. Not for a paraphrase, which the reader reads poorly: a
+    question with a word the articles never use ("how much grub …"), or a sentence the
+    dense stage finds close in meaning (UNREAD_COSINE: "who ordered the making of the
+    tapestry" and "It was commissioned by Odo")."""
+    return (
+        best.absent >= UNREAD_MISSING
+        and all(qt.known for qt in query.terms)
+        and (best.cosine is None or best.cosine < UNREAD_COSINE)
+        and reading.answers < UNREAD_FLOOR
+    )
+
+
 def _fused(answers: float, relative_score: float) -> float:
     """The reader's probability, moved by where the rank put the sentence (its score as a
     share of the best's): below the top, the reader must be surer to win."""
@@ -747,7 +805,7 @@ def _unstated(kind: str | None, answer: str, query: Query, qwords: set[str]) -> 
     figure = query.figure
     if figure is not None and not states_figure(figure, answer, qwords):
         return UNSTATED[figure]
-    if asks_about_now(query.corrected) and not asks_about_now(answer):
+    if asks_about_now(query.corrected) and not states_now(answer):
         return "today"
     return None
 

@@ -436,6 +436,16 @@ def asks_about_now(question: str) -> bool:
     return _NOW_Q.search(fold(question)) is not None
 
 
+# Words in quotation marks: what someone said, not what the article states.
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
+
+
+def states_now(sentence: str) -> bool:
+    """Whether a sentence speaks of the present ("today", "currently") in its own words: a
+    "right now" someone is quoted saying does not date the sentence."""
+    return asks_about_now(_QUOTED.sub(" ", sentence))
+
+
 def _first_kind(question: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
     """The first kind whose pattern the (case-folded) question matches."""
     q = fold(question)

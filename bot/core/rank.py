@@ -102,6 +102,8 @@ class Candidate:
     # reads as "the article mentions the subject but not what is asked".
     direct: float = 0.0
     missing: float = 0.0
+    # The same for a word that the neighbours in the paragraph do not hold either.
+    absent: float = 0.0
     parts: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -425,6 +427,7 @@ def rerank(
         covered = 0.0
         direct = 0.0
         missing = 0.0
+        absent = 0.0
         matched = 0
         for qt in known:
             w = 0.0
@@ -445,12 +448,15 @@ def rerank(
                 continue
             if any(t in nearby for t, _ in qt.expansions):
                 covered += NEARBY_COVER * term_weight[qt.word]
+            else:
+                absent = max(absent, term_weight[qt.word])
             if not any(t in head for t, _ in qt.expansions):
                 missing = max(missing, term_weight[qt.word])
         cand.bm25 = _bm25(view, known, s_terms)
         cand.coverage = covered / total_mass
         cand.direct = direct / total_mass
         cand.missing = missing / total_mass
+        cand.absent = absent / total_mass
         cand.matched = matched
         cand.parts = {
             "bm25": cand.bm25 / known_mass,

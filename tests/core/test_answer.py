@@ -15,13 +15,16 @@ from bot.core.answer import (
     CHECK_POOL,
     CITE_GATE,
     CLOSE_SECOND,
+    UNREAD_COSINE,
+    UNREAD_FLOOR,
+    UNREAD_MISSING,
     Engine,
     EngineSettings,
 )
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
-from bot.core.query import figure_asked, question_type
+from bot.core.query import figure_asked, question_type, states_now
 from bot.core.rank import states_figure
 from bot.core.read import Reader, reader_files
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
@@ -212,6 +215,22 @@ class TestQuestionTypes:
         assert not states_figure("count", text, {"1066"})
         assert not states_figure("year", text, {"1066"})
 
+    @pytest.mark.parametrize(
+        ("text", "now"),
+        [
+            ("Today the port handles most of the river's cargo.", True),
+            ("The plant currently employs 300 people.", True),
+            ('"The future is happening right now," said the founder.', False),
+            ("He called it “the best time is today” in his speech.", False),
+            ('"It is here," he said, and the shop is open today.', True),
+            ("The bridge was finished in 1932.", False),
+        ],
+    )
+    def test_a_sentence_speaks_of_now_in_its_own_words(self, text: str, now: bool) -> None:
+        """What someone is quoted saying ("right now") does not make a sentence about the
+        present, which a question about today or tomorrow would need."""
+        assert states_now(text) is now
+
     def test_who_wrote_a_paper_the_article_cites_is_a_fact_question(self) -> None:
         """ "Who wrote the paper …" asked of an article that cites a paper is answered from
         the text; "who wrote this paper" still names the article's author."""
@@ -374,6 +393,38 @@ class TestSemantic:
         ]:
             report = evaluate(engine, load_cases(path))
             assert report.precision_at_1 >= 0.75 and report.refusal_rate == 1.0, path
+
+    def test_a_sentence_without_a_weighty_word_that_the_reader_reads_as_no_answer_is_refused(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "Quicksort" is in none of the sentences the rank's answer stands among, and the
+        reader finds no answer there: a refusal, not a sentence on complexity in general.
+        With the check off, that sentence would be quoted."""
+        question = "What is the space complexity of quicksort?"
+        query = semantic_squad._parse(question)
+        best = semantic_squad.rank(query)[0]
+        assert "quicksort" not in best.sentence.text.lower()
+        assert best.absent >= UNREAD_MISSING
+        reading = semantic_squad._reading(query, best)
+        assert reading is not None and reading.answers < UNREAD_FLOOR
+        refused = semantic_squad.ask(question)
+        assert not refused.answered and refused.suggestions
+        monkeypatch.setattr("bot.core.answer.UNREAD_MISSING", 2.0)
+        assert semantic_squad.ask(question).answered
+
+    def test_the_reader_check_spares_paraphrases(
+        self, semantic_seeds: Engine, semantic_squad: Engine
+    ) -> None:
+        """Questions in other words that the reader reads poorly stay answered: one with a
+        word the articles never use, and one the dense stage finds close in meaning."""
+        grub = semantic_seeds.ask("how much grub did JD hand out in early 2020")
+        assert grub.answered and "220 million" in grub.citations[0].quote
+        query = semantic_squad._parse("who ordered the making of the tapestry")
+        best = semantic_squad.rank(query)[0]
+        reading = semantic_squad._reading(query, best)
+        assert reading is not None and reading.answers < UNREAD_FLOOR  # the reader misses it
+        assert best.cosine is not None and best.cosine >= UNREAD_COSINE
+        assert semantic_squad.ask("who ordered the making of the tapestry").answered
 
     def test_answer_in_the_sentence_after_the_subject_quotes_both(
         self, semantic_squad: Engine
