@@ -102,7 +102,8 @@ class Candidate:
     # reads as "the article mentions the subject but not what is asked".
     direct: float = 0.0
     missing: float = 0.0
-    # The same for a word that the neighbours in the paragraph do not hold either.
+    # The same for a word that the neighbours in the paragraph do not hold either, or that
+    # the articles never use.
     absent: float = 0.0
     parts: dict[str, float] = field(default_factory=dict)
 
@@ -408,6 +409,7 @@ def rerank(
     known_mass = max(sum(term_weight.values()), 1e-9)
     unknown_mass = sum(UNKNOWN_WEIGHT * view.max_idf for qt in query.terms if not qt.known)
     total_mass = known_mass + unknown_mass
+    unknown_weight = UNKNOWN_WEIGHT * view.max_idf if unknown_mass else 0.0
     kind = query.kind
     qwords = set(query.corrected.split())
     qstems = [qt.expansions[0][0] for qt in known]
@@ -456,7 +458,8 @@ def rerank(
         cand.coverage = covered / total_mass
         cand.direct = direct / total_mass
         cand.missing = missing / total_mass
-        cand.absent = absent / total_mass
+        # A word the articles never use is in no sentence.
+        cand.absent = max(absent, unknown_weight) / total_mass
         cand.matched = matched
         cand.parts = {
             "bm25": cand.bm25 / known_mass,

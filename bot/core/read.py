@@ -36,6 +36,12 @@ TITLE_TOKENS = 10
 CONTEXT_TOKENS = 24
 # The longest answer span the reader marks, in tokens.
 MAX_SPAN_TOKENS = 24
+# Each token a span has beyond its first costs it this much log-probability when the best
+# span is chosen: the span head alone runs on into the rest of a clause ("Emmerich Rhine
+# Bridge, the longest suspension bridge in Germany, crosses…"). Chosen on the four training
+# articles the shipped reader never saw: exact match there 0.607 -> 0.621, on SQuAD's
+# development questions 0.574 -> 0.607 (where the rank's sentence holds the answer).
+SPAN_LENGTH_COST = 0.05
 IntArray = npt.NDArray[np.int64]
 
 
@@ -120,7 +126,8 @@ def best_span(
     sentence: str,
 ) -> tuple[tuple[int, int], float]:
     """The most likely answer span as characters of the sentence, widened to whole words,
-    and its probability (start times end, each a softmax over the sentence's tokens)."""
+    and its probability (start times end, each a softmax over the sentence's tokens); a
+    longer span must be likelier by SPAN_LENGTH_COST per token to be chosen."""
     n = len(enc.offsets)
     s_logits = start[enc.first : enc.first + n].astype(np.float64)
     e_logits = end[enc.first : enc.first + n].astype(np.float64)
@@ -129,14 +136,18 @@ def best_span(
     p_end = np.exp(e_logits - e_logits.max())
     p_end /= p_end.sum()
     joint = np.triu(np.outer(p_start, p_end)) - np.triu(np.outer(p_start, p_end), MAX_SPAN_TOKENS)
-    i, j = np.unravel_index(int(np.argmax(joint)), joint.shape)
+    extra = np.arange(n)[None, :] - np.arange(n)[:, None]  # tokens past the first
+    i, j = np.unravel_index(
+        int(np.argmax(joint * np.exp(-SPAN_LENGTH_COST * np.maximum(extra, 0)))), joint.shape
+    )
     lo, hi = enc.offsets[int(i)][0], enc.offsets[int(j)][1]
     return widen(sentence, lo, hi), float(joint[i, j])
 
 
 def widen(sentence: str, lo: int, hi: int) -> tuple[int, int]:
     """A span grown to whole words (a token may be part of one), without the punctuation
-    and spaces at its end, nor a closing bracket or quote it does not open."""
+    and spaces at its end, nor a closing bracket or quote it does not open, and with the
+    capitalised "The" that opens the name it marks."""
     while 0 < lo < len(sentence) and sentence[lo].isalnum() and sentence[lo - 1].isalnum():
         lo -= 1
     while 0 < hi < len(sentence) and sentence[hi - 1].isalnum() and sentence[hi].isalnum():
@@ -151,6 +162,13 @@ def widen(sentence: str, lo: int, hi: int) -> tuple[int, int]:
         hi -= 1
     while hi > lo and sentence[hi - 1] in " ,;:.":
         hi -= 1
+    before = sentence[: max(lo - 4, 0)]
+    if (
+        sentence[lo:hi][:1].isupper()
+        and sentence[max(lo - 4, 0) : lo] == "The "
+        and not before[-1:].isalnum()
+    ):
+        lo -= 4  # a capitalised "The" before a name is part of it: "The Great Tech Revolution"
     return lo, hi
 
 

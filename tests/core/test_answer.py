@@ -15,6 +15,7 @@ from bot.core.answer import (
     CHECK_POOL,
     CITE_GATE,
     CLOSE_SECOND,
+    SWITCH_BELOW,
     UNREAD_COSINE,
     UNREAD_FLOOR,
     UNREAD_MISSING,
@@ -412,6 +413,17 @@ class TestSemantic:
         monkeypatch.setattr("bot.core.answer.UNREAD_MISSING", 2.0)
         assert semantic_squad.ask(question).answered
 
+    def test_a_word_the_articles_never_use_counts_when_the_kind_asked_is_missing_too(
+        self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "Married" is in neither article, the question asks for a date, and the sentence
+        about the robot gives none: refused (a paraphrase whose answer holds what is asked
+        for stays answered, below)."""
+        question = "when did the robot get married"
+        assert not semantic_seeds.ask(question).answered
+        monkeypatch.setattr("bot.core.answer.UNREAD_MISSING", 2.0)
+        assert semantic_seeds.ask(question).answered
+
     def test_the_reader_check_spares_paraphrases(
         self, semantic_seeds: Engine, semantic_squad: Engine
     ) -> None:
@@ -425,6 +437,33 @@ class TestSemantic:
         assert reading is not None and reading.answers < UNREAD_FLOOR  # the reader misses it
         assert best.cosine is not None and best.cosine >= UNREAD_COSINE
         assert semantic_squad.ask("who ordered the making of the tapestry").answered
+
+    def test_the_reader_overrules_the_rank_only_with_an_answer_it_reads(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The rank's best for "what does the Rhine merge with outside of Germany" is read
+        as no answer, and a candidate it scored lower is read as one: that one is quoted,
+        without the rank's choice beside it as a near tie. Off, the rank's choice stands."""
+        question = "What does the Rhine merge with outside of Germany?"
+        query = semantic_squad._parse(question)
+        ranked = semantic_squad.rank(query)
+        first = semantic_squad._reading(query, ranked[0])
+        assert first is not None and first.answers < SWITCH_BELOW
+        answer = semantic_squad.ask(question)
+        assert answer.answered and "Meuse" in answer.citations[0].quote
+        assert ranked[0].sentence.text not in answer.text
+        monkeypatch.setattr("bot.core.answer.SWITCH_BELOW", 0.0)
+        assert "Meuse" not in semantic_squad.ask(question).citations[0].quote
+
+    def test_an_answer_the_reader_reads_as_one_is_not_overruled(
+        self, semantic_seeds: Engine
+    ) -> None:
+        query = semantic_seeds._parse("how many food items did JD supply")
+        best = semantic_seeds.rank(query)[0]
+        reading = semantic_seeds._reading(query, best)
+        assert reading is not None and reading.answers >= SWITCH_BELOW
+        answer = semantic_seeds.ask("how many food items did JD supply")
+        assert best.sentence.text in answer.citations[0].quote
 
     def test_answer_in_the_sentence_after_the_subject_quotes_both(
         self, semantic_squad: Engine

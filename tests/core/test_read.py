@@ -76,6 +76,25 @@ class TestSpan:
         assert sentence[span[0] : span[1]] == "9th Armored Division"
         assert sure > 0.9
 
+    def test_a_longer_span_must_be_likelier_to_be_chosen(self, tokens: Tokens) -> None:
+        """Two ends nearly as likely: the nearer one wins, and the span's confidence is its
+        own probability; an end much likelier further on still wins."""
+        sentence = "The bridge was captured by the 9th Armored Division in March of that year."
+        enc = tokens.encode("who captured the bridge", Passage(sentence, None, "Remagen"))
+        words = [sentence[a:b] for a, b in enc.offsets]
+        lo, near, far = words.index("9th"), words.index("Division"), words.index("year")
+        n = len(enc.ids)
+        start = self._logits(n, enc.first + lo)
+        end = np.zeros(n, dtype=np.float32)
+        end[enc.first + near] = 5.0
+        end[enc.first + far] = 5.1  # a little likelier, but seven tokens further on
+        span, sure = best_span(start, end, enc, sentence)
+        assert sentence[span[0] : span[1]] == "9th Armored Division"
+        assert 0.3 < sure < 0.6
+        end[enc.first + far] = 7.0
+        span, _ = best_span(start, end, enc, sentence)
+        assert sentence[span[0] : span[1]] == "9th Armored Division in March of that year"
+
     def test_end_never_before_start_nor_too_far(self, tokens: Tokens) -> None:
         sentence = " ".join(f"w{i}" for i in range(60))
         enc = tokens.encode("q", Passage(sentence, None, "t"))
@@ -103,6 +122,20 @@ class TestSpan:
     def test_widen_to_whole_words(self, lo: int, hi: int, expected: str) -> None:
         text = "Armored, in (March)."
         a, b = widen(text, lo, hi)
+        assert text[a:b] == expected
+
+    @pytest.mark.parametrize(
+        ("text", "marked", "expected"),
+        [
+            ("She wrote The Great Tech Revolution last year.", "Great", "The Great"),
+            ("The Rhine flows north.", "Rhine", "The Rhine"),
+            ("It crosses the Rhine at Basel.", "Rhine", "Rhine"),  # lower case: not a name's
+            ("Rio de la Plata, or AtThe Plata.", "Plata", "Plata"),  # not a word of its own
+        ],
+    )
+    def test_a_capitalised_the_opens_the_name(self, text: str, marked: str, expected: str) -> None:
+        lo = text.rindex(marked)
+        a, b = widen(text, lo, lo + len(marked))
         assert text[a:b] == expected
 
 
