@@ -1,0 +1,73 @@
+"""Answers on the four training articles the shipped reader never saw:
+
+    .venv/bin/python -m bench.heldout [--typos 0.33 --seed 1] [--reader default|none|FOLDER]
+                                      [--no-switch]
+
+``python -m train.reader`` keeps four of the 37 articles of ``../shared/train/squad-train.json``
+out of training (they are named in the reader's ``meta.json``). Their 783 SQuAD questions are
+asked of an engine holding those four articles, as the development sets are asked of theirs,
+so a rule that uses the reader can be measured on questions neither it nor the reader was
+fitted on. A question is right when one of SQuAD's answers is in the first citation's quote.
+``--no-switch`` turns off the reader's overruling of the rank (``SWITCH_BELOW``), to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from pathlib import Path
+
+import bot.core.answer as answer_module
+from bot.core.answer import Engine, EngineSettings
+from bot.core.evaluate import add_typos
+from bot.core.read import reader_files
+from bot.runtime.process import embedder as load_embedder
+from bot.runtime.process import reader as load_reader
+from train.reader import squad_articles
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "train" / "squad-train.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.heldout", description=__doc__)
+    parser.add_argument("--reader", default="default")
+    parser.add_argument("--typos", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-switch", action="store_true")
+    args = parser.parse_args(argv)
+    if args.no_switch:
+        answer_module.SWITCH_BELOW = 0.0
+    files = reader_files("default")
+    assert files is not None
+    data_meta = files.meta.get("data")
+    held = set(data_meta.get("held_out_articles", [])) if isinstance(data_meta, dict) else set()
+    if not held:
+        raise SystemExit("the shipped reader's meta.json names no held-out articles")
+    data = json.loads(DATA.read_text(encoding="utf-8"))
+    articles, gold = squad_articles(data)
+    engine = Engine.from_articles(
+        [a for a in articles if a.id in held],
+        EngineSettings(),
+        embedder=load_embedder("minilm", 2),
+        reader=load_reader(args.reader, 2),
+    )
+    rng = random.Random(args.seed)
+    right = refused = asked = 0
+    for aid, _, _, qa in gold.values():
+        if aid not in held:
+            continue
+        question = add_typos(qa["question"], rng, args.typos) if args.typos else qa["question"]
+        got = engine.ask(question)
+        asked += 1
+        refused += not got.answered
+        quote = got.citations[0].quote if got.answered and got.citations else ""
+        right += any(a["text"] in quote for a in qa["answers"])
+    print(f"held-out articles: {', '.join(sorted(held))}")
+    print(f"right {right}/{asked} ({right / asked:.3f}), refused {refused}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
