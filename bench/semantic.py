@@ -3,6 +3,7 @@ articles.
 
     .venv/bin/python -m bench.semantic [--sizes 1000 10000] [--questions 500] [--threads 1]
                                        [--reader default|none|FOLDER] [--keep DIR]
+                                       [--no-switch]
 
 For each size, in child processes (each peak RSS its own): the corpus is indexed, then every
 sentence is embedded as the bot does it in the background (time per 1,000 sentences,
@@ -23,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import bot.core.answer as answer_module
 from bench.engine import (
     folder_mb,
     make_articles,
@@ -116,9 +118,17 @@ def main() -> None:
         help="lexical first stage only: nothing embedded (the reader still reads)",
     )
     parser.add_argument("--decides", action="store_true", help="the reader picks and refuses too")
+    parser.add_argument(
+        "--no-switch",
+        dest="switch",
+        action="store_false",
+        help="the reader never overrules the rank's choice (SWITCH_BELOW 0), to compare",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        if not args.switch:
+            answer_module.SWITCH_BELOW = 0.0
         kind, corpus, index, *rest = args.child
         if kind == "embed":
             result = child_embed(Path(corpus), Path(index), args.threads)
@@ -152,6 +162,7 @@ def main() -> None:
                 "reader": args.reader,
                 "dense": args.dense,
                 "decides": args.decides,
+                "switch": args.switch,
             }
             if args.dense:
                 result.update(run_child("embed", str(corpus), str(index), *threads, module=CHILD))
@@ -166,6 +177,7 @@ def main() -> None:
                     args.reader,
                     *([] if args.dense else ["--no-dense"]),
                     *(["--decides"] if args.decides else []),
+                    *([] if args.switch else ["--no-switch"]),
                     module=CHILD,
                 )
             )
