@@ -81,6 +81,12 @@ class Query:
         return question_type(self.corrected) or question_type(self.for_model)
 
     @property
+    def for_reader(self) -> str:
+        """The question as the reader model reads it: ``for_model``, or the corrected text
+        when that is empty."""
+        return self.for_model or self.corrected
+
+    @property
     def figure(self) -> str | None:
         """The figure the question asks for (``figure_asked``), read the same way and, failing
         that, as typed: "how tall" stays "tall" where the corpus would have read "talk"."""
