@@ -369,7 +369,15 @@ def _model_word(word: str, qt: QueryTerm, corrected: str) -> str:
     by a shorter stem: "measugrement") is repaired against English."""
     if corrected == word:
         itself = any(term == stem(word) for term, _ in qt.expansions)
-        return word if itself or is_english(word) else english(word)
+        if itself or is_english(word):
+            return word
+        # A word the corpus matched only by its stem ("mrry" by "marri"): the English word
+        # of that stem, when one is an edit away, even in a word too short for english().
+        stems = {term for term, _ in qt.expansions}
+        for match in _english().near(word) if stems and len(word) >= 4 else ():
+            if stem(match) in stems and OSA.distance(word, match, score_cutoff=1) <= 1:
+                return match
+        return english(word)
     if corrected in DICTIONARY:
         return corrected
     spelt = english(word)

@@ -522,6 +522,25 @@ class TestSemantic:
         states none: a refusal, not that sentence."""
         assert not semantic_seeds.ask(question).answered
 
+    def test_a_figure_in_a_neighbour_the_reader_reads_as_no_answer_is_not_borrowed(
+        self, semantic_seeds: Engine
+    ) -> None:
+        """The sentence on the robots in Wuhan gives no count; the one before it, joined to
+        the quote, gives "10 million requests", which the reader reads as no answer: a
+        refusal that says the number is not given, not that figure."""
+        question = "how many robots did JD use in Wuhan"
+        query = semantic_seeds._parse(question)
+        best = semantic_seeds.rank(query)[0]
+        assert "robots" in best.sentence.text and best.sentence.prev is not None
+        assert "10 million" in best.sentence.prev
+        answer = semantic_seeds.ask(question)
+        assert not answer.answered
+        assert "don't give the number" in answer.text
+        without = Engine.from_articles(
+            load_corpus(SEEDS).articles, embedder=load_embedder("minilm", 1)
+        )
+        assert without.ask(question).answered  # without the reader, the figure is borrowed
+
     def test_the_refusal_says_what_the_articles_do_not_give(self, semantic_seeds: Engine) -> None:
         """The refusal names what is missing and cites where the articles come closest,
         without quoting it as the answer."""

@@ -8,7 +8,10 @@ from pathlib import Path
 from bot.core.query import Lexicon, Query, parse
 from bot.core.text import stem
 
-CORPUS = ["resource", "type", "normandy", "measure", "time", "space", "rhine"]
+CORPUS = [
+    *("resource", "type", "normandy", "measure", "time", "space", "rhine"),
+    *("rhone", "married"),
+]
 
 
 class Terms:
@@ -51,6 +54,19 @@ def test_words_the_corpus_has_reach_the_model_unchanged() -> None:
 
 def test_a_name_only_the_corpus_knows_is_corrected_from_the_corpus() -> None:
     assert "normandy" in _parse("where is nfrmandy").for_model.split()
+
+
+def test_a_short_typo_matched_by_a_stem_reaches_the_model_as_that_stem_s_word() -> None:
+    # "mrry" is matched to the corpus's "marri" (married) only through its stem; the
+    # model reads "marry", not the noise "mrry".
+    assert _parse("who did emma mrry").for_model.split()[-1] == "marry"
+
+
+def test_a_common_english_word_is_taken_as_typed() -> None:
+    # "phone" is one edit from the corpus's "Rhone", but an English word: meant as typed.
+    phone = _parse("which phone should i buy").terms[0]
+    assert phone.word == "phone" and not phone.known
+    assert _parse("which phone should i buy").for_model == "which phone should i buy"
 
 
 class TestKeptLexicon:
