@@ -50,10 +50,13 @@ from bot.core.rank import (
 )
 from bot.core.read import Passage, Reader, Reading
 from bot.core.summary import summarize
-from bot.core.text import leans_back, normalize, stem, terms, words
+from bot.core.text import STOP_WORDS, leans_back, normalize, stem, terms, words
 from bot.core.verify import features
 
 Span = tuple[int, int] | None  # characters of a text: start, end
+# Runs of capitalised words (acronyms too: "JD Health") in a text.
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z\u00C0-\u024F]*(?:\s+[A-Z][A-Za-z\u00C0-\u024F]*)*")
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)[‘“\"'(]?$")
 
 MAX_ANSWER_CHARS = 400
 # Kinds of question whose answer must hold the kind of thing asked for (for numbers and
@@ -516,7 +519,7 @@ class Engine:
         span = _continued(ranked) or _span(best.sentence, kind, qwords)
         if (
             reading is not None
-            and _unread(query, best, reading, kind is None or type_bonus(kind, span, qwords) > 0)
+            and _unread(query, best, reading, self._kind_held(kind, span, best, qwords))
             and self._unread_quote(query, best, span)
         ):
             return self._refusal(question, query, _confidence(best), ranked)
@@ -579,6 +582,16 @@ class Engine:
             return None
         (reading,) = self.reader.read(query.for_reader, [self._passage(best)])
         return reading
+
+    def _kind_held(self, kind: str | None, quote: str, best: Candidate, qwords: set[str]) -> bool:
+        """Whether the quote holds the kind of thing asked for, beyond what the question and
+        the article's title name: for "who is the mayor of Wuhan", "JD Health" in an
+        article titled "JD Shares Insights …" is the article's subject, not a person."""
+        if kind not in ("person", "place"):
+            return kind is None or type_bonus(kind, quote, qwords) > 0
+        title = self.view.entries[best.sentence.aid].info.title
+        named = {w for w in (*qwords, *words(title)) if w not in STOP_WORDS}
+        return any(not named.intersection(words(name)) for name in _names(quote))
 
     def _borrowed(self, query: Query, best: Candidate, quote: str, qwords: set[str]) -> str | None:
         """The figure asked for (as a refusal names it), when the quote states one only in
@@ -830,6 +843,16 @@ class Verdict(NamedTuple):
     candidate: Candidate
     reading: Reading
     confidence: float
+
+
+def _names(text: str) -> list[str]:
+    """The names in a text: runs of capitalised words, but not a lone word capitalised
+    only because it opens a sentence."""
+    return [
+        m.group()
+        for m in _CAPITALISED.finditer(text)
+        if " " in m.group() or not _SENTENCE_START.search(text[: m.start()])
+    ]
 
 
 def _unread(query: Query, best: Candidate, reading: Reading, kind_held: bool) -> bool:

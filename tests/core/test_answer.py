@@ -21,6 +21,7 @@ from bot.core.answer import (
     UNREAD_MISSING,
     Engine,
     EngineSettings,
+    _names,
 )
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
@@ -423,6 +424,23 @@ class TestSemantic:
         assert not semantic_seeds.ask(question).answered
         monkeypatch.setattr("bot.core.answer.UNREAD_MISSING", 2.0)
         assert semantic_seeds.ask(question).answered
+
+    def test_the_article_s_own_names_are_not_the_person_asked_for(
+        self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "Mayor" is in neither article; the sentence on Wuhan names "JD Health", whose
+        "JD" is the article's subject (its title), and no one else: no person is named, the
+        reader reads no answer, so it is refused. Who made Da Bai is still answered."""
+        question = "who is the mayor of Wuhan"
+        assert not semantic_seeds.ask(question).answered
+        monkeypatch.setattr("bot.core.answer.UNREAD_MISSING", 2.0)
+        assert semantic_seeds.ask(question).answered
+        monkeypatch.undo()
+        assert "Da Bai" in semantic_seeds.ask("who made Da Bai").text
+
+    def test_names_are_runs_of_capitalised_words_not_a_sentence_s_first_word(self) -> None:
+        text = "JD Health grew. Additionally, robots came to Wuhan. ‘Da Bai’ met Lei Xu."
+        assert _names(text) == ["JD Health", "Wuhan", "Da Bai", "Lei Xu"]
 
     def test_the_reader_check_spares_paraphrases(
         self, semantic_seeds: Engine, semantic_squad: Engine
