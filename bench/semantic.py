@@ -3,7 +3,7 @@ articles.
 
     .venv/bin/python -m bench.semantic [--sizes 1000 10000] [--questions 500] [--threads 1]
                                        [--reader default|none|FOLDER] [--keep DIR]
-                                       [--no-switch]
+                                       [--no-switch] [--cite-read 0]
 
 For each size, in child processes (each peak RSS its own): the corpus is indexed, then every
 sentence is embedded as the bot does it in the background (time per 1,000 sentences,
@@ -124,11 +124,19 @@ def main() -> None:
         action="store_false",
         help="the reader never overrules the rank's choice (SWITCH_BELOW 0), to compare",
     )
+    parser.add_argument(
+        "--cite-read",
+        type=float,
+        help="read other paragraphs for citations down to this share of the best's score "
+        "(CITE_READ; 0 reads them all), to compare",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         if not args.switch:
             answer_module.SWITCH_BELOW = 0.0
+        if args.cite_read is not None:
+            answer_module.CITE_READ = args.cite_read
         kind, corpus, index, *rest = args.child
         if kind == "embed":
             result = child_embed(Path(corpus), Path(index), args.threads)
@@ -163,6 +171,7 @@ def main() -> None:
                 "dense": args.dense,
                 "decides": args.decides,
                 "switch": args.switch,
+                "cite_read": answer_module.CITE_READ if args.cite_read is None else args.cite_read,
             }
             if args.dense:
                 result.update(run_child("embed", str(corpus), str(index), *threads, module=CHILD))
@@ -178,6 +187,7 @@ def main() -> None:
                     *([] if args.dense else ["--no-dense"]),
                     *(["--decides"] if args.decides else []),
                     *([] if args.switch else ["--no-switch"]),
+                    *([] if args.cite_read is None else ["--cite-read", str(args.cite_read)]),
                     module=CHILD,
                 )
             )
