@@ -129,14 +129,18 @@ def _english() -> Lexicon:
     return Lexicon([w for w in _dictionary() if Lexicon.usable(w)])
 
 
-def english(word: str) -> str:
-    """The English word a misspelt word most likely is (within its typo budget), or the
-    word itself: for the embedding model, which reads "ikcked" as noise."""
-    budget = typo_budget(word)
+def english(word: str, budget: int | None = None, stems: Iterable[str] | None = None) -> str:
+    """The English word a misspelt word most likely is (within its typo budget, or
+    ``budget`` edits; with ``stems``, only a word of one of those stems), or the word
+    itself: for the embedding model, which reads "ikcked" as noise."""
+    budget = typo_budget(word) if budget is None else budget
     if not budget or word[0].isdigit():
         return word
+    allowed = None if stems is None else set(stems)
     best, best_distance = word, budget + 1
     for match in _english().near(word):
+        if allowed is not None and stem(match) not in allowed:
+            continue
         distance = OSA.distance(word, match, score_cutoff=budget)
         if distance < best_distance:
             best, best_distance = match, distance
@@ -372,11 +376,11 @@ def _model_word(word: str, qt: QueryTerm, corrected: str) -> str:
         if itself or is_english(word):
             return word
         # A word the corpus matched only by its stem ("mrry" by "marri"): the English word
-        # of that stem, when one is an edit away, even in a word too short for english().
-        stems = {term for term, _ in qt.expansions}
-        for match in _english().near(word) if stems and len(word) >= 4 else ():
-            if stem(match) in stems and OSA.distance(word, match, score_cutoff=1) <= 1:
-                return match
+        # of that stem, when one is an edit away, even in a word too short for a budget.
+        if qt.known and len(word) >= 4:
+            spelt = english(word, budget=1, stems=(term for term, _ in qt.expansions))
+            if spelt != word:
+                return spelt
         return english(word)
     if corrected in DICTIONARY:
         return corrected
