@@ -87,6 +87,27 @@ class Query:
         return self.for_model or self.corrected
 
     @property
+    def readings(self) -> tuple[str, ...]:
+        """The question as typed, as the corpus corrected it, and as repaired for the models:
+        a cue such as "what are the" or "stand for" is looked for in each."""
+        return (self.text, self.corrected, self.for_model)
+
+    @property
+    def wants_list(self) -> bool:
+        """Whether the question asks for several things, through typos ("hwat are the")."""
+        return any(asks_for_list(t) for t in self.readings)
+
+    @property
+    def acronym(self) -> str | None:
+        """The abbreviation the question asks to be spelled out, through typos."""
+        return next((a for t in self.readings if (a := acronym_asked(t))), None)
+
+    @property
+    def author_role(self) -> bool:
+        """Whether the question asks what the article's author does, through typos."""
+        return any(asks_author_role(t) for t in self.readings)
+
+    @property
     def figure(self) -> str | None:
         """The figure the question asks for (``figure_asked``), read the same way and, failing
         that, as typed: "how tall" stays "tall" where the corpus would have read "talk"."""
@@ -288,6 +309,25 @@ _FIXABLE_STOP_WORDS = _QUESTION_WORDS + sorted(
 )
 
 
+_ASKING = frozenset([*_QUESTION_WORDS, "who", "how", "why"])
+
+
+def _stop_word(word: str, asked: bool) -> str | None:
+    """The stop word a word not in the corpus is a typo of, if one is an edit away. A tie
+    goes to a question word, unless the question already has one ("wht will firms ihat
+    adapt get": "that", not a second "what")."""
+    found = process.extract(
+        word, _FIXABLE_STOP_WORDS, scorer=OSA.distance, score_cutoff=1, limit=None
+    )
+    if not found:
+        return None
+    nearest = min(distance for _, distance, _ in found)
+    ties = [stop for stop, distance, _ in sorted(found, key=lambda f: f[2]) if distance == nearest]
+    if asked:
+        ties = [stop for stop in ties if stop not in _ASKING] or ties
+    return ties[0]
+
+
 def _variants(term: str, vocab: Vocabulary) -> tuple[tuple[str, float], ...]:
     """Comparative and superlative forms the stemmer keeps apart ("long", "longest")."""
     if len(term) < 3 or term[0].isdigit():
@@ -400,10 +440,10 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
             for_model.append(w)
             continue
         if len(w) >= 3 and not vocab.known(stem(w)):
-            stop = process.extractOne(w, _FIXABLE_STOP_WORDS, scorer=OSA.distance, score_cutoff=1)
+            stop = _stop_word(w, asked=any(f in _ASKING for f in fixed))
             if stop is not None:
-                fixed.append(stop[0])
-                for_model.append(stop[0])
+                fixed.append(stop)
+                for_model.append(stop)
                 continue
         qt, corrected = expand(w, lexicon, vocab)
         fixed.append(corrected)

@@ -24,9 +24,6 @@ from bot.core.index import Retriever, Sentence, WeightedWord, content_hash
 from bot.core.query import (
     Query,
     QueryTerm,
-    acronym_asked,
-    asks_author_role,
-    asks_for_list,
 )
 from bot.core.text import STOP_WORDS, fold, leans_back, terms, words
 
@@ -414,10 +411,9 @@ def rerank(
     qwords = set(query.corrected.split())
     qstems = [qt.expansions[0][0] for qt in known]
     weights = WEIGHTS if dense is not None else LEXICAL_WEIGHTS
-    wants_list = asks_for_list(query.text)
-
-    acronym = acronym_asked(query.text)
-    author_role = asks_author_role(query.text) or asks_author_role(query.for_model)
+    wants_list = query.wants_list
+    acronym = query.acronym
+    author_role = query.author_role
     for cand in candidates:
         s = cand.sentence
         unit = s.unit

@@ -93,3 +93,21 @@ class TestKeptLexicon:
         words.write_text("\n".join(self.WORDS[:3]), encoding="utf-8")
         assert Lexicon.load(tmp_path, "state-1") is None
         assert Lexicon.load(tmp_path / "nothing-here", "state-1") is None
+
+
+def test_a_second_question_word_is_not_read_into_a_typo() -> None:
+    # "ihat" is an edit from both "what" and "that"; the question already asks "what".
+    assert _parse("wht will firms ihat adapt get").corrected.split()[:4] == [
+        "what",
+        "will",
+        "firms",
+        "that",
+    ]
+    assert _parse("ihat time is it").corrected.startswith("what ")
+
+
+def test_cues_for_the_ranking_are_read_through_typos() -> None:
+    assert _parse("hwat are the types of resource").wants_list
+    assert not _parse("hwat is the type of resource").wants_list
+    assert _parse("whta does c2m stnad for").acronym == "c2m"
+    assert _parse("waht job does the wrtier have").author_role
