@@ -21,6 +21,7 @@ from bot.core.answer import (
     UNREAD_MISSING,
     Engine,
     EngineSettings,
+    _head_phrase,
     _names,
 )
 from bot.core.corpus import Article, Paragraph, load_corpus
@@ -434,6 +435,9 @@ class TestSemantic:
         question = "who is the mayor of Wuhan"
         assert not semantic_seeds.ask(question).answered
         monkeypatch.setattr("bot.core.answer.UNREAD_MISSING", 2.0)
+        # Without the reader's no, the marked words (no one) still say who is not given.
+        assert "don't say who" in semantic_seeds.ask(question).text
+        monkeypatch.setattr("bot.core.answer.NOT_SOMEONE", -1.0)
         assert semantic_seeds.ask(question).answered
         monkeypatch.undo()
         assert "Da Bai" in semantic_seeds.ask("who made Da Bai").text
@@ -587,6 +591,42 @@ class TestSemantic:
     ) -> None:
         answer = semantic_seeds.ask(question)
         assert answer.answered and stated in answer.citations[0].quote
+
+    def test_who_is_refused_when_the_answer_words_are_a_thing(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The sentence on quicksort names no one; the reader, sure it answers, marks "the
+        deterministic sorting algorithm". That is no one: the bot says who is not given
+        and cites the sentence. Where a sentence names someone the question does not, the
+        check leaves the answer alone ("who did Emma marry")."""
+        question = "Who invented quicksort?"
+        answer = semantic_squad.ask(question)
+        assert not answer.answered
+        assert answer.text == "The articles speak of this but don't say who, so I won't guess."
+        (near,) = answer.citations
+        assert "quicksort" in near.quote
+        monkeypatch.setattr("bot.core.answer.NOT_SOMEONE", -1.0)
+        assert semantic_squad.ask(question).answered
+        monkeypatch.undo()
+        married = semantic_squad.ask("Who did Emma marry?")
+        assert married.answered and "Ethelred" in married.citations[0].quote
+
+    def test_where_is_refused_when_the_answer_words_are_a_bare_year(
+        self, semantic_squad: Engine
+    ) -> None:
+        """ "Alan Turing in 1936": the sentence names no place, and the reader marks the
+        year."""
+        answer = semantic_squad.ask("Where was Alan Turing born?")
+        assert not answer.answered
+        assert "don't say where" in answer.text
+        assert semantic_squad.ask("Where does the Rhine begin?").answered
+
+    def test_the_head_of_the_answer_words_ends_before_what_qualifies_it(self) -> None:
+        assert _head_phrase("best known algorithm for integer factorization") == (
+            "best known algorithm"
+        )
+        assert _head_phrase("the dukes, and their men") == "the dukes"
+        assert _head_phrase("“the public”") == "the public"
 
     def test_typos_are_repaired_before_the_model_reads_them(self, semantic_seeds: Engine) -> None:
         answer = semantic_seeds.ask("how fsat were the fridgse develpoed")
