@@ -400,6 +400,14 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
         for match in lexicon.near(term):
             if vocab.known(match) and OSA.distance(term, match, score_cutoff=budget) <= budget:
                 found[match] = TYPO_WEIGHT_TWO
+    if not found and budget and not word[0].isdigit():
+        # An English word the typo is an edit or two from, whose stem the corpus has in
+        # other forms: "measureaent" is "measurement", and the corpus says "measured".
+        spelt = english(word)
+        if spelt != word and vocab.known(stem(spelt)):
+            distance = OSA.distance(word, spelt)
+            weight = TYPO_WEIGHT_LONG if distance <= 1 and len(word) >= 5 else TYPO_WEIGHT_TWO
+            return QueryTerm(word, ((stem(spelt), weight),)), spelt
     if not found:
         return QueryTerm(word, _variants(term, vocab)), word
     best = sorted(found.items(), key=lambda kv: -kv[1])[:MAX_EXPANSIONS]

@@ -111,3 +111,11 @@ def test_cues_for_the_ranking_are_read_through_typos() -> None:
     assert not _parse("hwat is the type of resource").wants_list
     assert _parse("whta does c2m stnad for").acronym == "c2m"
     assert _parse("waht job does the wrtier have").author_role
+
+
+def test_a_typo_the_corpus_cannot_spell_out_is_matched_through_english() -> None:
+    # The corpus has "measure", four edits from "measureaent"; English has "measurement",
+    # one edit away, whose stem the corpus knows.
+    (term,) = _parse("measureaent").terms
+    assert term.expansions and term.expansions[0][0] == stem("measure")
+    assert _parse("measureaent").corrected == "measurement"
