@@ -312,12 +312,12 @@ _FIXABLE_STOP_WORDS = _QUESTION_WORDS + sorted(
 _ASKING = frozenset([*_QUESTION_WORDS, "who", "how", "why"])
 
 
-def _stop_word(word: str, asked: bool) -> str | None:
-    """The stop word a word not in the corpus is a typo of, if one is an edit away. A tie
-    goes to a question word, unless the question already has one ("wht will firms ihat
-    adapt get": "that", not a second "what")."""
+def _stop_word(word: str, asked: bool, only: Sequence[str] | None = None) -> str | None:
+    """The stop word (of ``only``, if given) a word not in the corpus is a typo of, if one is
+    an edit away. A tie goes to a question word, unless the question already has one ("wht
+    will firms ihat adapt get": "that", not a second "what")."""
     found = process.extract(
-        word, _FIXABLE_STOP_WORDS, scorer=OSA.distance, score_cutoff=1, limit=None
+        word, only or _FIXABLE_STOP_WORDS, scorer=OSA.distance, score_cutoff=1, limit=None
     )
     if not found:
         return None
@@ -448,7 +448,10 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
             for_model.append(w)
             continue
         if len(w) >= 3 and not vocab.known(stem(w)):
-            stop = _stop_word(w, asked=any(f in _ASKING for f in fixed))
+            # An English word of four letters or more may be a question word mistyped
+            # ("dose": does), but is not taken for another stop word ("keen", not "been").
+            only = _QUESTION_WORDS if len(w) >= 4 and is_english(w) else None
+            stop = _stop_word(w, asked=any(f in _ASKING for f in fixed), only=only)
             if stop is not None:
                 fixed.append(stop)
                 for_model.append(stop)

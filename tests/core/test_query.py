@@ -119,3 +119,11 @@ def test_a_typo_the_corpus_cannot_spell_out_is_matched_through_english() -> None
     (term,) = _parse("measureaent").terms
     assert term.expansions and term.expansions[0][0] == stem("measure")
     assert _parse("measureaent").corrected == "measurement"
+
+
+def test_an_english_word_is_not_taken_for_a_stop_word_but_for_a_question_word() -> None:
+    # Neither word is in the corpus: "keen" is not "been", "bought" not "ought"; "dose" in
+    # the place of a question word is "does".
+    assert _parse("what were the guests keen to learn").corrected.split()[4] == "keen"
+    assert _parse("who bought the rights").corrected.split()[1] == "bought"
+    assert _parse("what dose the measure say").corrected.split()[1] == "does"
