@@ -301,6 +301,9 @@ _FIGURE = re.compile(
     r"sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|"
     r"half|third|quarter|single|both|pair|twice|double|triple|several|numerous|a few|a handful)\b"
 )
+# Quantities that answer "how many" with no number: "several monks fled" does not say how
+# many did.
+_VAGUE = frozenset(("several", "numerous", "a few", "a handful"))
 # What makes a figure a year rather than a count: the words before it, or a bracket.
 _BEFORE_YEAR = re.compile(
     rf"(\(|\b(in|by|since|until|till|from|after|before|during|around|circa|of|early|late|mid|"
@@ -334,6 +337,8 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
             continue
         if kind == "span":
             return True
+        if kind == "count" and figure in _VAGUE:
+            continue
         if re.fullmatch(r"1\d{3}|20\d{2}", figure) and _BEFORE_YEAR.search(folded[: m.start()]):
             continue
         if kind == "count" or _UNIT.match(folded, m.end()):
