@@ -785,7 +785,9 @@ class Engine:
         pool = [v.candidate for v in read]
         if confidence < gate:
             return self._refusal(question, query, confidence, pool)
-        if (unstated := _unstated(kind, quote, query, qwords)) is not None:
+        if (unstated := _unstated(kind, quote, query, qwords)) is not None or (
+            unstated := self._no_one(query, best, reading, quote)
+        ) is not None:
             return self._refusal(question, query, confidence, pool, (best, unstated))
         citations = [self._citation(s.aid, s.para, quote, confidence)]
         seen = {(s.aid, s.para)}

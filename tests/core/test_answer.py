@@ -609,6 +609,14 @@ class TestSemantic:
         monkeypatch.setattr("bot.core.answer.NOT_SOMEONE", -1.0)
         assert semantic_squad.ask(question).answered
         monkeypatch.undo()
+        deciding = Engine(
+            semantic_squad.view,
+            semantic_squad.lexicon,
+            EngineSettings(reader_decides=True),
+            semantic_squad.semantic,
+            semantic_squad.reader,
+        )
+        assert "don't say who" in deciding.ask(question).text  # when the reader decides too
         married = semantic_squad.ask("Who did Emma marry?")
         assert married.answered and "Ethelred" in married.citations[0].quote
 
