@@ -332,6 +332,17 @@ def fixture_semantic_seeds() -> Engine:
     )
 
 
+def _deciding(engine: Engine, reader: Reader | None = None) -> Engine:
+    """The same engine with ``reader_decides`` on (and another reader, if given)."""
+    return Engine(
+        engine.view,
+        engine.lexicon,
+        EngineSettings(reader_decides=True),
+        engine.semantic,
+        reader or engine.reader,
+    )
+
+
 @pytest.fixture(name="semantic_squad", scope="module")
 def fixture_semantic_squad() -> Engine:
     articles = load_corpus(SQUAD / "articles").articles
@@ -609,13 +620,7 @@ class TestSemantic:
         monkeypatch.setattr("bot.core.answer.NOT_SOMEONE", -1.0)
         assert semantic_squad.ask(question).answered
         monkeypatch.undo()
-        deciding = Engine(
-            semantic_squad.view,
-            semantic_squad.lexicon,
-            EngineSettings(reader_decides=True),
-            semantic_squad.semantic,
-            semantic_squad.reader,
-        )
+        deciding = _deciding(semantic_squad)
         assert "don't say who" in deciding.ask(question).text  # when the reader decides too
         married = semantic_squad.ask("Who did Emma marry?")
         assert married.answered and "Ethelred" in married.citations[0].quote
@@ -692,13 +697,7 @@ class TestReader:
     ) -> None:
         """``reader_decides``: the reader picks among the candidates and its confidence is
         the answer's; what it reads as unanswered is refused, with suggestions."""
-        deciding = Engine(
-            semantic_seeds.view,
-            semantic_seeds.lexicon,
-            EngineSettings(reader_decides=True),
-            semantic_seeds.semantic,
-            semantic_seeds.reader,
-        )
+        deciding = _deciding(semantic_seeds)
         answer = deciding.ask("how many food items did JD supply")
         assert answer.answered and "220 million" in answer.citations[0].quote
         assert answer.confidence == answer.citations[0].score
@@ -727,13 +726,7 @@ class TestReader:
                 gate,
                 {},
             )
-            return Engine(
-                semantic_seeds.view,
-                semantic_seeds.lexicon,
-                EngineSettings(reader_decides=True),
-                semantic_seeds.semantic,
-                reader,
-            )
+            return _deciding(semantic_seeds, reader)
 
         question = "how many food items did JD supply"
         query = semantic_seeds._parse(question)
