@@ -9,7 +9,7 @@ Telegram says RetryAfter it holds every request for that long, then tries again 
 delivery later). Requests that name no chat (getUpdates, answerInlineQuery) are not held.
 
 The overall limit is a schedule of **turns**, evenly spaced, and a rule for leaving: never
-more than four fifths of the limit in any second (``Turns``). A request with a
+more than two thirds of the limit in any second (``Turns``). A request with a
 ``before_request`` hook (the announcement sender's *sending* mark, a database write in the
 store's thread) awaits it at its turn and leaves the moment it is written, so that a
 process that dies in between loses a message only in that instant (the rule is what makes
@@ -89,14 +89,14 @@ class Limits(BaseRateLimiter[int]):
     """Telegram's rate limits, applied to every request that names a chat."""
 
     def __init__(self, limits: AnnouncementSettings, max_retries: int = 3) -> None:
-        # Turns evenly spaced a quarter wider than the rate, and never more than 80% of the
-        # limit leaving in any second, however late marks make some of them: a fifth to
-        # spare for the jitter between leaving the event loop and being counted on arrival.
-        # (With 12% and 90%, 27 a second, a fleet's broadcast through a database outage saw
-        # 32 arrive within a second while the other test worker loaded the second core;
-        # with one to spare, two test runs at once had seen 31.)
+        # Turns evenly spaced half as wide again as the rate, and never more than two thirds
+        # of the limit leaving in any second, however late marks make some of them: a third
+        # to spare for the jitter between leaving the event loop and being counted on
+        # arrival. (With 90%, 27 a second, a fleet's broadcast through a database outage saw
+        # 32 arrive within a second while the other test worker loaded the second core; with
+        # 80%, 24, the same test alone saw 29.)
         rate = limits.global_per_second
-        self._turns = Turns(1.25 / rate, max(1, math.ceil(0.8 * rate)))
+        self._turns = Turns(1.5 / rate, max(1, math.ceil(2 * rate / 3)))
         self._group_rate = limits.group_per_minute
         self._chat_rate = limits.chat_per_second
         self._chats: dict[int | str, AsyncLimiter] = {}

@@ -24,7 +24,7 @@ async def test_requests_ready_at_once_leave_no_more_than_the_cap_in_any_second()
     assert most_in_one_second(left) <= 5
 
 
-def test_the_cap_keeps_a_fifth_of_telegrams_limit_to_spare() -> None:
+def test_the_cap_keeps_a_third_of_telegrams_limit_to_spare() -> None:
     limits = Limits(AnnouncementSettings())  # 30 a second
-    assert limits._turns.most == 24
-    assert abs(limits._turns.gap - 1.25 / 30) < 1e-9
+    assert limits._turns.most == 20
+    assert abs(limits._turns.gap - 1.5 / 30) < 1e-9
