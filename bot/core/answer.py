@@ -552,7 +552,7 @@ class Engine:
         if (
             (unstated := _unstated(kind, span, query, qwords)) is not None
             or (unstated := self._borrowed(query, best, span, qwords)) is not None
-            or (unstated := self._no_one(query, best, reading, span)) is not None
+            or (unstated := self._no_one(query, best, reading, span, qwords)) is not None
         ):
             return self._refusal(question, query, confidence, ranked, (best, unstated))
         others: list[Candidate] = []  # the best of other paragraphs, each supported
@@ -630,7 +630,7 @@ class Engine:
         return UNSTATED[figure]
 
     def _no_one(
-        self, query: Query, best: Candidate, reading: Reading | None, quote: str
+        self, query: Query, best: Candidate, reading: Reading | None, quote: str, qwords: set[str]
     ) -> str | None:
         """ "who" or "where", as a refusal names what is not given, when the question asks
         who or where, the quote names nothing the question and the title don't, and the
@@ -644,13 +644,12 @@ class Engine:
         if not phrase:
             return None
         bare = all(w in STOP_WORDS or not w.isalpha() for w in words(phrase))
-        if not bare and (kind != "person" or self.semantic is None):
-            return None
-        if not bare and (not phrase[-1].isalpha() or phrase.split()[-1][0].isupper()):
+        named = not phrase[-1].isalpha() or phrase.split()[-1][0].isupper()
+        if not bare and (kind != "person" or self.semantic is None or named):
             return None
         # A name the reader did not mark may be who is asked for ("… Raymond Smullyan's
         # study of rudimentary sets (1961), as well as Hisao Yamada").
-        if self._kind_held(kind, quote, best, set(query.corrected.split())):
+        if self._kind_held(kind, quote, best, qwords):
             return None
         what = "who" if kind == "person" else "where"
         if bare:
@@ -786,7 +785,7 @@ class Engine:
         if confidence < gate:
             return self._refusal(question, query, confidence, pool)
         if (unstated := _unstated(kind, quote, query, qwords)) is not None or (
-            unstated := self._no_one(query, best, reading, quote)
+            unstated := self._no_one(query, best, reading, quote, qwords)
         ) is not None:
             return self._refusal(question, query, confidence, pool, (best, unstated))
         citations = [self._citation(s.aid, s.para, quote, confidence)]
