@@ -10,6 +10,8 @@ with the semantic stage on. Asked of it:
 
 * the off-topic questions of ``bench/off-topic-questions.txt`` (written here: everyday
   questions none of these articles answers): how many are answered, which should be none;
+  and those of ``bench/off-topic-holdout.txt``, written later the same way and never used
+  to set a threshold (the first list set ``ELSEWHERE_*`` in bot/core/answer.py);
 * ``--questions`` SQuAD questions of the training articles (a fixed sample): how many are
   answered with a quote holding one of their answers, and how many refused;
 * the development set of unanswerable questions and its controls.
@@ -35,6 +37,11 @@ from train.reader import squad_articles
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 OFF_TOPIC = Path(__file__).parent / "off-topic-questions.txt"
+OFF_TOPIC_HOLDOUT = Path(__file__).parent / "off-topic-holdout.txt"
+
+
+def lines(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,8 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         embedder=load_embedder("minilm", 2),
         reader=load_reader(args.reader, 2),
     )
-    off = [line.strip() for line in OFF_TOPIC.read_text("utf-8").splitlines() if line.strip()]
+    off = lines(OFF_TOPIC)
     answered = [q for q in off if engine.ask(q).answered]
+    holdout = lines(OFF_TOPIC_HOLDOUT)
+    answered_holdout = [q for q in holdout if engine.ask(q).answered]
     squad = [
         (qa["question"], [a["text"] for a in qa["answers"]])
         for a in data["data"]
@@ -76,11 +85,12 @@ def main(argv: list[str] | None = None) -> int:
     controls_right = sum(is_correct(c, engine.ask(c.question)) for c in controls)
     print(f"{len(articles)} articles")
     print(f"off-topic answered: {len(answered)}/{len(off)}")
+    print(f"off-topic (holdout list) answered: {len(answered_holdout)}/{len(holdout)}")
     print(f"SQuAD (training articles): right {right}/{args.questions}, refused {refused}")
     print(f"unanswerable refused: {kept}/{len(unanswerable)}")
     print(f"controls right: {controls_right}/{len(controls)}")
     if args.show:
-        for question in answered:
+        for question in answered + answered_holdout:
             print(f"  answered: {question} -> {engine.ask(question).text[:100]}")
     return 0
 

@@ -635,6 +635,32 @@ class TestSemantic:
         assert "don't say where" in answer.text
         assert semantic_squad.ask("Where does the Rhine begin?").answered
 
+    def test_a_question_about_what_the_article_never_speaks_of_is_refused(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "Vienna" is a name no article uses, the question is far in meaning from the
+        title of the article on the Rhine, and the reader reads its sentence on Cologne's
+        population as no answer: refused, with suggestions. Without the check the bot
+        quoted that sentence."""
+        question = "How many people live in Vienna?"
+        refused = semantic_squad.ask(question)
+        assert not refused.answered and refused.suggestions
+        monkeypatch.setattr("bot.core.answer.ELSEWHERE_READ", -1.0)
+        assert "Cologne" in semantic_squad.ask(question).citations[0].quote
+        monkeypatch.undo()
+        # The words of these questions are all in the article that answers.
+        assert semantic_squad.ask("Where does the Rhine begin?").answered
+        assert semantic_squad.ask("Who did Emma marry?").answered
+
+    def test_the_author_s_note_answers_a_question_in_other_words(
+        self, semantic_seeds: Engine
+    ) -> None:
+        """ "Job" and "writer" are in neither article and the reader reads the closing
+        note poorly, but the note is what the rank found for a question about the author:
+        not refused as off-topic."""
+        answer = semantic_seeds.ask("what job does the writer hold")
+        assert answer.answered and "CEO of JD Retail" in answer.citations[0].quote
+
     def test_the_head_of_the_answer_words_ends_before_what_qualifies_it(self) -> None:
         assert _head_phrase("best known algorithm for integer factorization") == (
             "best known algorithm"
