@@ -692,14 +692,13 @@ class Engine:
         without the dense stage, whose model tells the title's distance, nor for a sentence
         that answers by what it is (it spells out the acronym asked about, or it is the
         author's note asked about)."""
-        if self.semantic is None or best.parts.get("acronym") or best.parts.get("role"):
-            return False  # (it spells out the abbreviation, or it is the author's note)
+        if self.semantic is None or _answers_by_what_it_is(best):
+            return False
         view = self.view
-        # The word after "how" asks what is wanted ("how fast", "how old"), not about what.
         asked = {
             after
-            for text in (words(query.text), query.corrected.split())
-            for before, after in itertools.pairwise(text)
+            for text in query.readings
+            for before, after in itertools.pairwise(words(text))
             if before == "how"
         }
         known = [qt for qt in query.known if qt.word not in asked]
@@ -874,8 +873,8 @@ class Engine:
         """Whether a sentence says enough of the question to be an answer: it covers most of
         the question's weight, or a fair share of it with at least two of its words (one
         shared word is how unrelated questions find unrelated sentences)."""
-        if cand.parts.get("acronym") or cand.parts.get("role"):
-            return True  # it spells out the abbreviation, or it is the author's note
+        if _answers_by_what_it_is(cand):
+            return True
         floor = self.settings.min_confidence
         lexical = cand.coverage >= 3.0 * floor or (
             cand.coverage >= floor and cand.matched >= min(2, n_terms)
@@ -995,6 +994,13 @@ def _unread(query: Query, best: Candidate, reading: Reading, kind_held: bool) ->
         and (best.cosine is None or best.cosine < UNREAD_COSINE)
         and reading.answers < UNREAD_FLOOR
     )
+
+
+def _answers_by_what_it_is(cand: Candidate) -> bool:
+    """Whether a sentence answers by what it is rather than by the words it shares with the
+    question: it spells out the abbreviation asked about, or it is the author's note asked
+    about (the rank's cues)."""
+    return bool(cand.parts.get("acronym") or cand.parts.get("role"))
 
 
 def _head_phrase(span: str) -> str:
