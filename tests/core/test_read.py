@@ -138,6 +138,24 @@ class TestSpan:
         a, b = widen(text, lo, lo + len(marked))
         assert text[a:b] == expected
 
+    @pytest.mark.parametrize(
+        ("text", "marked", "expected"),
+        [
+            ("The Rhine leaves Switzerland at Basel.", "at Basel", "Basel"),
+            ("It flows through the Rhine Gorge.", "through the Rhine Gorge", "the Rhine Gorge"),
+            ("The valley is nearly 86 km long.", "nearly 86 km", "86 km"),
+            ("It carries more than a fifth of it.", "more than a fifth", "more than a fifth"),
+            ("Some people disagree.", "Some people", "Some people"),
+            ("It was in.", "in", "in"),  # nothing would be left
+        ],
+    )
+    def test_a_preposition_or_hedge_opening_the_span_is_left_out(
+        self, text: str, marked: str, expected: str
+    ) -> None:
+        lo = text.index(marked)
+        a, b = widen(text, lo, lo + len(marked))
+        assert text[a:b] == expected
+
 
 class TestFiles:
     def test_none_turns_the_reader_off(self) -> None:
