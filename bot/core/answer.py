@@ -31,6 +31,7 @@ from bot.core.query import (
     Query,
     QueryTerm,
     asks_about_now,
+    asks_role,
     meta_kind,
     parse,
     states_now,
@@ -39,6 +40,7 @@ from bot.core.rank import (
     UNKNOWN_WEIGHT,
     Candidate,
     DenseQuery,
+    about_the_author,
     content_words,
     first_stage_words,
     gather,
@@ -61,6 +63,17 @@ _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z\u00C0-\u024F]*(?:\s+[A-Z][A-Za-z\u00C
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)[‘“\"'(]?$")
 
 MAX_ANSWER_CHARS = 400
+# A question's name that the best sentence's article never uses, where that sentence says
+# what is asked of another name, is refused (``Engine._unnamed``) when it has at least
+# NAME_LETTERS letters and no word of the best sentence's article is NAME_SPELT alike
+# (rapidfuzz's ratio: "sanke" and "sankt" score 80, "walmart" and any word of the seed
+# articles under 60).
+NAME_LETTERS = 3
+NAME_SPELT = 75
+# A question about an author by name is looked for in the articles of this many of the
+# rank's best candidates.
+AUTHOR_POOL = 20
+_SPELT = re.compile(r"[\w'’-]+")
 # Kinds of question whose answer must hold the kind of thing asked for (for numbers and
 # dates the answer often names them in words: "in the reign of", "after the war").
 STRICT_KINDS = ("money",)
@@ -539,6 +552,10 @@ class Engine:
         ranked = self.rank(query)
         if not ranked:
             return self._refusal(question, query)
+        if (answer := self._about_an_author(question, query, ranked)) is not None:
+            return answer
+        if (unnamed := self._unnamed(query, ranked[0])) is not None:
+            return self._refusal(question, query, _confidence(ranked[0]), ranked, absent=unnamed)
         if self.reader is not None and self.settings.reader_decides:
             return self._read_answer(question, query, ranked)
         best = ranked[0]
@@ -727,6 +744,88 @@ class Engine:
         question, title = self.semantic.embedder.embed([query.for_model, article.title])
         return float(question @ title) < ELSEWHERE_TITLE
 
+    def _about_an_author(
+        self, question: str, query: Query, ranked: Sequence[Candidate]
+    ) -> Answer | None:
+        """What an article's author does, asked by the author's name ("what is Lei Xu's
+        job", "who is Lei Xu"): the note that closes the article ("The author is CEO of …"),
+        under the author's name; or, where the article has none, that the articles don't
+        say, and what the author wrote. The author's article must be among the rank's
+        AUTHOR_POOL best candidates. None when the question asks no such thing."""
+        if not asks_role(query.text):
+            return None
+        asked = set(words(query.text)) | set(query.corrected.split())
+        for aid in dict.fromkeys(c.sentence.aid for c in ranked[:AUTHOR_POOL]):
+            info = self.view.entries[aid].info
+            named = words(info.author or "")
+            if not named or not asked.issuperset(named):
+                continue
+            article = self._load(aid)
+            for paragraph in article.paragraphs:
+                note = next((s for s in paragraph.sentences if about_the_author(s)), None)
+                if note is None:
+                    continue
+                if len(paragraph.text) <= MAX_ANSWER_CHARS and paragraph.text.startswith(note):
+                    note = paragraph.text  # "(The author is …. The Chinese version …)"
+                cited = self._citation(aid, paragraph.number, note, 1.0)
+                prefix = f"{info.author}: "
+                role = _ROLE_IN_NOTE.match(note)
+                at = role.span(1) if role else None
+                text_span = (at[0] + len(prefix), at[1] + len(prefix)) if at else None
+                return Answer(
+                    question, True, prefix + note, (cited,), (), 1.0, "fact", text_span, at
+                )
+            first = article.paragraphs[0]
+            lead = self._citation(aid, first.number, first.sentences[0])
+            text = (
+                f"The articles don't say what {info.author} does; "
+                f"{info.author} wrote “{info.title}”."
+            )
+            return Answer(question, False, text, (lead,), (), 1.0, "none")
+        return None
+
+    def _unnamed(self, query: Query, best: Candidate) -> tuple[str, bool] | None:
+        """A name the question gives that the article of the rank's best sentence never
+        uses, where that sentence says what is asked of another name: "who is the CEO of
+        Walmart" and "The author is CEO of JD Retail"; "what is the longest river in South
+        America" and "The Rhine is the longest river in Germany". With it, whether any
+        article uses it. The name must be spelt nowhere near in that sentence's article
+        (a typo the repair could not place: "Sanke Goarshausen"; a compound written whole:
+        "Lionheart" for "Lion-hearted"), and an abbreviation in capitals does not count (it
+        may stand for words the articles spell out: "WWII"). A name that is not asked of
+        ("which Scandinavian countries") is left to the other checks: it may be another
+        word for one the articles use ("the Nordic region")."""
+        unknown = {qt.word for qt in query.terms if not qt.known}
+        names = [
+            (name, w)
+            for name in _named(query.text)
+            if not name.isupper()
+            for w in words(name)
+            if w not in STOP_WORDS and len(w) >= NAME_LETTERS and w.isalpha()
+        ]
+        # Typed in lower case ("who is the ceo of walmart"), a name is a word the articles
+        # never use.
+        names += [
+            (token, token)
+            for token in re.findall(r"[\w-]+", query.text)
+            if token.islower() and token in unknown and len(token) >= NAME_LETTERS
+        ]
+        swapped = [
+            (name, w)
+            for name, w in names
+            if (slot := _asked_of(query.text, name)) is not None
+            and _said_of_another(best.sentence.text, slot, query.text)
+        ]
+        if not swapped:
+            return None
+        article = self._load(best.sentence.aid)
+        text = " ".join((article.title, *(p.text for p in article.paragraphs))).casefold()
+        spelt = {re.sub(r"[-'’]", "", w) for w in _SPELT.findall(text)} | set(words(text))
+        for name, w in swapped:
+            if not process.extractOne(w, spelt, scorer=fuzz.ratio, score_cutoff=NAME_SPELT):
+                return name, w not in unknown
+        return None
+
     def _unread_quote(self, query: Query, best: Candidate, quote: str) -> bool:
         """Whether the reader finds no answer either in the neighbour the quote joins to the
         sentence (the answer may be there: "… the Bayeux Tapestry. It was commissioned by
@@ -894,11 +993,20 @@ class Engine:
         confidence: float = 0.0,
         ranked: Sequence[Candidate] = (),
         unstated: tuple[Candidate, str] | None = None,
+        absent: tuple[str, bool] | None = None,
     ) -> Answer:
         """No answer, with suggestions; and with ``unstated`` (the nearest sentence, and
         what the question asks that it does not state), a refusal that says so and cites
         where the articles come closest."""
         suggestions = tuple(self.suggest(question, query, ranked=ranked))
+        if absent is not None:
+            name, mentioned = absent
+            text = (
+                f"The articles don't say that of {name}, so I won't guess."
+                if mentioned
+                else f"None of the articles mention {name}, so I won't guess."
+            )
+            return Answer(question, False, text, (), suggestions, confidence, "none")
         if unstated is None:
             return Answer(question, False, "", (), suggestions, confidence, "none")
         near, what = unstated
@@ -994,6 +1102,66 @@ def _unread(query: Query, best: Candidate, reading: Reading, kind_held: bool) ->
         and (best.cosine is None or best.cosine < UNREAD_COSINE)
         and reading.answers < UNREAD_FLOOR
     )
+
+
+def _named(text: str) -> list[str]:
+    """The names in a question, as ``_names`` finds them, without a first word capitalised
+    only because it opens the question ("Besides Germany" names Germany)."""
+    out = []
+    for m in _CAPITALISED.finditer(text):
+        name = m.group()
+        if _SENTENCE_START.search(text[: m.start()]):
+            name = name.partition(" ")[2]
+        if len(name) > 1:
+            out.append(name)
+    return out
+
+
+# The role an author's note gives: "(The author is CEO of JD Retail. …".
+_ROLE_IN_NOTE = re.compile(
+    r"[(\[]?\s*(?:the )?(?:author|writer)s? (?:is|was|are|were) (?:an? |the )?([^.;()]+)",
+    re.IGNORECASE,
+)
+_SLOT_LINKS = frozenset({"of", "at", "in", "for", "from", "by", "with"})
+_ARTICLES = frozenset({"the", "a", "an"})
+
+
+def _asked_of(question: str, name: str) -> tuple[str, str] | None:
+    """What a question asks of a name, as a word and the link between them: ("ceo", "of")
+    for "who is the CEO of Walmart" and for "who is Walmart's CEO"; None when the name is
+    not asked of ("which Scandinavian countries")."""
+    tokens = re.findall(r"['’]s\b|[\w-]+", question)
+    first = name.split()[0]
+    try:
+        at = tokens.index(first)
+    except ValueError:
+        return None
+    last = at + len(name.split()) - 1
+    if last + 2 < len(tokens) and tokens[last + 1] in ("'s", "’s"):
+        head = tokens[last + 2].lower()
+        return (head, "of") if head not in STOP_WORDS else None
+    before = [t.lower() for t in tokens[:at] if t.lower() not in _ARTICLES]
+    if len(before) < 2 or before[-1] not in _SLOT_LINKS or before[-2] in STOP_WORDS:
+        return None
+    return before[-2], before[-1]
+
+
+def _said_of_another(sentence: str, slot: tuple[str, str], question: str) -> bool:
+    """Whether a sentence says the slot's word of a name the question does not give:
+    "CEO of JD Retail" (or "JD Retail's CEO") for ("ceo", "of")."""
+    head, link = slot
+    held = {w.casefold() for w in words(question)}
+    name = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
+    word = rf"{re.escape(head)}\w*"
+    patterns = [rf"\b{word}\s+{link}\s+(?:the\s+)?{name}"]
+    if link == "of":
+        patterns.append(rf"{name}[’']s\s+{word}\b")
+    for pattern in patterns:
+        for m in re.finditer(pattern, sentence, flags=re.IGNORECASE):
+            other = m.group(1)
+            if other[:1].isupper() and not held.intersection(w.casefold() for w in words(other)):
+                return True
+    return False
 
 
 def _answers_by_what_it_is(cand: Candidate) -> bool:

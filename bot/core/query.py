@@ -572,6 +572,16 @@ _ROLE_Q = re.compile(
 _AUTHOR_REF = re.compile(r"\b(author|writer|journalist)\b")
 
 
+def asks_role(question: str) -> bool:
+    """Whether a question asks what someone does ("what is Lei Xu's job", "who is Lei Xu",
+    "what does Lei Xu do")."""
+    q = fold(question)
+    return _ROLE_Q.search(q) is not None or _DOES_Q.search(q) is not None
+
+
+_DOES_Q = re.compile(r"\bwhat (does|did) .+ do\b")
+
+
 def asks_author_role(question: str) -> bool:
     """Whether a question asks what the article's author does ("what job does the writer
     hold"): the closing note usually says."""

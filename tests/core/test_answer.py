@@ -652,6 +652,60 @@ class TestSemantic:
         assert semantic_squad.ask("Where does the Rhine begin?").answered
         assert semantic_squad.ask("Who did Emma marry?").answered
 
+    @pytest.mark.parametrize(
+        "question", ["What is Lei Xu's job?", "who is lei xu", "what does Lei Xu do"]
+    )
+    def test_an_author_asked_about_by_name_is_answered_from_their_note(
+        self, semantic_seeds: Engine, question: str
+    ) -> None:
+        """The note that closes Lei Xu's article says what the author does; asked by name,
+        the bot quotes it under the name, with the role marked."""
+        answer = semantic_seeds.ask(question)
+        assert answer.answered and answer.text.startswith("Lei Xu: ")
+        quote = answer.citations[0].quote
+        assert quote.startswith("(The author is CEO of JD Retail.")
+        assert answer.quote_span is not None
+        lo, hi = answer.quote_span
+        assert quote[lo:hi] == "CEO of JD Retail"
+
+    def test_an_author_without_a_note_is_not_guessed_at(self, semantic_seeds: Engine) -> None:
+        """Ella Kidron's article says nothing of her: the bot says so and cites what she
+        wrote, instead of quoting the journalist the article quotes."""
+        answer = semantic_seeds.ask("what is Ella Kidron's job?")
+        assert not answer.answered
+        assert "don't say what Ella Kidron does" in answer.text
+        assert answer.citations[0].title.startswith("JD Shares Insights")
+
+    @pytest.mark.parametrize(
+        "question",
+        ["Who is the CEO of Walmart?", "Who is Amazon's CEO?", "who is the ceo of amazon"],
+    )
+    def test_a_role_asked_of_a_name_no_article_uses_is_refused(
+        self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch, question: str
+    ) -> None:
+        """The author's note says "CEO of JD Retail": asked of a company the articles never
+        name, the bot says it has nothing on it. Without the check it quoted the note."""
+        answer = semantic_seeds.ask(question)
+        assert not answer.answered
+        assert answer.text.casefold().startswith("none of the articles mention")
+        assert "amazon" in answer.text.casefold() or "Walmart" in answer.text
+        assert answer.suggestions
+        monkeypatch.setattr(Engine, "_unnamed", lambda *_: None)
+        assert "CEO of JD Retail" in semantic_seeds.ask(question).citations[0].quote
+
+    def test_a_name_that_is_not_asked_of_or_is_misspelt_is_no_reason_to_refuse(
+        self, semantic_seeds: Engine, semantic_squad: Engine
+    ) -> None:
+        """ "Scandinavian" is in no article but qualifies what is asked (the articles say
+        "Nordic"); "JD Retial" is a typo of the note's own words; "Lionheart" is how the
+        article's "Lion-hearted" is written whole."""
+        nordic = semantic_seeds.ask("executives from which Scandinavian countries attended")
+        assert nordic.answered and "Nordic" in nordic.citations[0].quote
+        typo = semantic_seeds.ask("who is the ceo of jd retial")
+        assert typo.answered and typo.text.startswith("Lei Xu")
+        lion = semantic_squad.ask("who did Richard the Lionheart leave in charge of Cyprus")
+        assert lion.answered and "Robert de Thornham" in lion.citations[0].quote
+
     def test_the_author_s_note_answers_a_question_in_other_words(
         self, semantic_seeds: Engine
     ) -> None:
