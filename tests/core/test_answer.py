@@ -706,6 +706,23 @@ class TestSemantic:
         lion = semantic_squad.ask("who did Richard the Lionheart leave in charge of Cyprus")
         assert lion.answered and "Robert de Thornham" in lion.citations[0].quote
 
+    def test_the_answer_in_the_next_sentence_is_quoted_with_the_one_before(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The rank's best sentence for the abbots names the abbeys; the abbots are named in
+        the next one, which the reader reads as the answer: the quote goes on to it, with
+        the names marked. Without reading on, the abbots are not in the quote."""
+        question = "Who were the two abbots at Fécamp Abbey?"
+        answer = semantic_squad.ask(question)
+        assert answer.answered
+        quote = answer.citations[0].quote
+        assert quote.startswith("Fécamp Abbey and Saint-Evroul Abbey were centres")
+        assert answer.quote_span is not None
+        lo, hi = answer.quote_span
+        assert quote[lo:hi] == "William of Volpiano and John of Ravenna"
+        monkeypatch.setattr("bot.core.answer.NEXT_TO", 2.0)
+        assert "Volpiano" not in semantic_squad.ask(question).citations[0].quote
+
     def test_the_author_s_note_answers_a_question_in_other_words(
         self, semantic_seeds: Engine
     ) -> None:
