@@ -8,7 +8,8 @@ out of training (they are named in the reader's ``meta.json``). Their 783 SQuAD 
 asked of an engine holding those four articles, as the development sets are asked of theirs,
 so a rule that uses the reader can be measured on questions neither it nor the reader was
 fitted on. A question is right when one of SQuAD's answers is in the first citation's quote.
-``--no-switch`` turns off the reader's overruling of the rank (``SWITCH_BELOW``), to compare.
+``--no-switch`` turns off the reader's overruling of the rank (``SWITCH_BELOW``, ``SWITCH_DOUBT``),
+to compare.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-switch", action="store_true")
     args = parser.parse_args(argv)
     if args.no_switch:
-        answer_module.SWITCH_BELOW = 0.0
+        answer_module.SWITCH_BELOW = answer_module.SWITCH_DOUBT = 0.0
     files = reader_files("default")
     assert files is not None
     data_meta = files.meta.get("data")

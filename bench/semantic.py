@@ -122,7 +122,7 @@ def main() -> None:
         "--no-switch",
         dest="switch",
         action="store_false",
-        help="the reader never overrules the rank's choice (SWITCH_BELOW 0), to compare",
+        help="the reader never overrules the rank's choice (SWITCH_BELOW, SWITCH_DOUBT 0)",
     )
     parser.add_argument(
         "--cite-read",
@@ -134,7 +134,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         if not args.switch:
-            answer_module.SWITCH_BELOW = 0.0
+            answer_module.SWITCH_BELOW = answer_module.SWITCH_DOUBT = 0.0
         if args.cite_read is not None:
             answer_module.CITE_READ = args.cite_read
         kind, corpus, index, *rest = args.child

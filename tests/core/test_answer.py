@@ -16,6 +16,7 @@ from bot.core.answer import (
     CITE_GATE,
     CLOSE_SECOND,
     SWITCH_BELOW,
+    SWITCH_DOUBT,
     UNREAD_COSINE,
     UNREAD_FLOOR,
     UNREAD_MISSING,
@@ -487,7 +488,25 @@ class TestSemantic:
         assert answer.answered and "Meuse" in answer.citations[0].quote
         assert ranked[0].sentence.text not in answer.text
         monkeypatch.setattr("bot.core.answer.SWITCH_BELOW", 0.0)
+        monkeypatch.setattr("bot.core.answer.SWITCH_DOUBT", 0.0)
         assert "Meuse" not in semantic_squad.ask(question).citations[0].quote
+
+    def test_a_doubtful_best_gives_way_to_a_sentence_the_reader_is_sure_of(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The rank's best for "what city has the biggest port in Germany" is Cologne's
+        population, read as a doubtful answer (below SWITCH_DOUBT); the sentence on
+        Duisburg's port is read as a sure one and is quoted instead. Without the doubtful
+        tier, Cologne's sentence is quoted first."""
+        question = "What city has the biggest port in Germany?"
+        query = semantic_squad._parse(question)
+        first = semantic_squad._reading(query, semantic_squad.rank(query)[0])
+        assert first is not None and SWITCH_BELOW <= first.answers < SWITCH_DOUBT
+        answer = semantic_squad.ask(question)
+        assert answer.answered and "Duisburg" in answer.citations[0].quote
+        assert "Cologne" not in answer.citations[0].quote
+        monkeypatch.setattr("bot.core.answer.SWITCH_DOUBT", 0.0)
+        assert "Cologne" in semantic_squad.ask(question).citations[0].quote
 
     def test_an_answer_the_reader_reads_as_one_is_not_overruled(
         self, semantic_seeds: Engine
@@ -709,19 +728,22 @@ class TestSemantic:
     def test_the_answer_in_the_next_sentence_is_quoted_with_the_one_before(
         self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """The rank's best sentence for the abbots names the abbeys; the abbots are named in
-        the next one, which the reader reads as the answer: the quote goes on to it, with
-        the names marked. Without reading on, the abbots are not in the quote."""
-        question = "Who were the two abbots at Fécamp Abbey?"
+        """The rank's best sentence for the flow question names the straightening program;
+        what happened to the flow is in the next one, which the reader reads as the answer:
+        the quote goes on to it, with its words marked. Without reading on, it stops."""
+        question = (
+            "What happened to the rate of flow in the Rhine during the Rhine straightening "
+            "program?"
+        )
         answer = semantic_squad.ask(question)
         assert answer.answered
         quote = answer.citations[0].quote
-        assert quote.startswith("Fécamp Abbey and Saint-Evroul Abbey were centres")
+        assert quote.startswith("The Upper Rhine region was changed significantly")
         assert answer.quote_span is not None
         lo, hi = answer.quote_span
-        assert quote[lo:hi] == "William of Volpiano and John of Ravenna"
+        assert quote[lo:hi] == "increased and the ground water level fell"
         monkeypatch.setattr("bot.core.answer.NEXT_TO", 2.0)
-        assert "Volpiano" not in semantic_squad.ask(question).citations[0].quote
+        assert "rate of flow" not in semantic_squad.ask(question).citations[0].quote
 
     def test_the_author_s_note_answers_a_question_in_other_words(
         self, semantic_seeds: Engine
