@@ -70,6 +70,9 @@ MAX_ANSWER_CHARS = 400
 # articles under 60).
 NAME_LETTERS = 3
 NAME_SPELT = 75
+# A name of several words counts as used when rapidfuzz's partial_ratio finds it that alike
+# somewhere in the article ("sanke goarshausen" and "sankt goarshausen" score 94).
+NAME_SPELT_PHRASE = 85
 # A question about an author by name is looked for in the articles of this many of the
 # rank's best candidates.
 AUTHOR_POOL = 20
@@ -798,9 +801,10 @@ class Engine:
         under the author's name; or, where the article has none, that the articles don't
         say, and what the author wrote. The author's article must be among the rank's
         AUTHOR_POOL best candidates. None when the question asks no such thing."""
-        if not asks_role(query.text):
+        if not any(asks_role(t) for t in query.readings):
             return None
         asked = set(words(query.text)) | set(query.corrected.split())
+        asked |= {w[:-1] for w in asked if w.endswith("s")}  # "lei xus job"
         for aid in dict.fromkeys(c.sentence.aid for c in ranked[:AUTHOR_POOL]):
             info = self.view.entries[aid].info
             named = words(info.author or "")
@@ -843,33 +847,39 @@ class Engine:
         word for one the articles use ("the Nordic region")."""
         unknown = {qt.word for qt in query.terms if not qt.known}
         names = [
-            (name, w)
+            name
             for name in _named(query.text)
             if not name.isupper()
-            for w in words(name)
-            if w not in STOP_WORDS and len(w) >= NAME_LETTERS and w.isalpha()
+            and any(w not in STOP_WORDS and len(w) >= NAME_LETTERS for w in words(name))
         ]
         # Typed in lower case ("who is the ceo of walmart"), a name is a word the articles
         # never use.
         names += [
-            (token, token)
+            token
             for token in re.findall(r"[\w-]+", query.text)
             if token.islower() and token in unknown and len(token) >= NAME_LETTERS
         ]
         swapped = [
-            (name, w)
-            for name, w in names
+            name
+            for name in names
             if (slot := _asked_of(query.text, name)) is not None
-            and _said_of_another(best.sentence.text, slot, query.text)
+            and _said_of_another(best.sentence.text, slot, name)
         ]
         if not swapped:
             return None
         article = self._load(best.sentence.aid)
         text = " ".join((article.title, *(p.text for p in article.paragraphs))).casefold()
         spelt = {re.sub(r"[-'’]", "", w) for w in _SPELT.findall(text)} | set(words(text))
-        for name, w in swapped:
-            if not process.extractOne(w, spelt, scorer=fuzz.ratio, score_cutoff=NAME_SPELT):
-                return name, w not in unknown
+        for name in swapped:
+            folded = name.casefold()
+            if folded in text:
+                continue
+            if " " in name:
+                if fuzz.partial_ratio(folded, text) >= NAME_SPELT_PHRASE:
+                    continue
+            elif process.extractOne(folded, spelt, scorer=fuzz.ratio, score_cutoff=NAME_SPELT):
+                continue
+            return name, not any(w in unknown for w in words(name))
         return None
 
     def _unread_quote(self, query: Query, best: Candidate, quote: str) -> bool:
@@ -1193,20 +1203,21 @@ def _asked_of(question: str, name: str) -> tuple[str, str] | None:
     return before[-2], before[-1]
 
 
-def _said_of_another(sentence: str, slot: tuple[str, str], question: str) -> bool:
-    """Whether a sentence says the slot's word of a name the question does not give:
-    "CEO of JD Retail" (or "JD Retail's CEO") for ("ceo", "of")."""
+def _said_of_another(sentence: str, slot: tuple[str, str], name: str) -> bool:
+    """Whether a sentence says the slot's word of a name other than ``name`` (neither holding
+    the other): "CEO of JD Retail" (or "JD Retail's CEO") for ("ceo", "of") and "Walmart"
+    or "JD Health", not for "JD"."""
     head, link = slot
-    held = {w.casefold() for w in words(question)}
-    name = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
-    word = rf"{re.escape(head)}\w*"
-    patterns = [rf"\b{word}\s+{link}\s+(?:the\s+)?{name}"]
+    proper = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
+    word = rf"(?i:{re.escape(head)}\w*)"
+    patterns = [rf"\b{word}\s+(?i:{link})\s+(?:(?i:the)\s+)?{proper}"]
     if link == "of":
-        patterns.append(rf"{name}[’']s\s+{word}\b")
+        patterns.append(rf"{proper}[’']s\s+{word}\b")
+    asked = name.casefold()
     for pattern in patterns:
-        for m in re.finditer(pattern, sentence, flags=re.IGNORECASE):
-            other = m.group(1)
-            if other[:1].isupper() and not held.intersection(w.casefold() for w in words(other)):
+        for m in re.finditer(pattern, sentence):
+            other = m.group(1).casefold()
+            if asked not in other and other not in asked:
                 return True
     return False
 

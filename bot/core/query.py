@@ -579,7 +579,7 @@ def asks_role(question: str) -> bool:
     return _ROLE_Q.search(q) is not None or _DOES_Q.search(q) is not None
 
 
-_DOES_Q = re.compile(r"\bwhat (does|did) .+ do\b")
+_DOES_Q = re.compile(r"\bwhat (does|did) .+ do\b|\bwho'?s\b")
 
 
 def asks_author_role(question: str) -> bool:

@@ -672,7 +672,8 @@ class TestSemantic:
         assert semantic_squad.ask("Who did Emma marry?").answered
 
     @pytest.mark.parametrize(
-        "question", ["What is Lei Xu's job?", "who is lei xu", "what does Lei Xu do"]
+        "question",
+        ["What is Lei Xu's job?", "who is lei xu", "what does Lei Xu do", "wat is lei xus job"],
     )
     def test_an_author_asked_about_by_name_is_answered_from_their_note(
         self, semantic_seeds: Engine, question: str
@@ -711,6 +712,16 @@ class TestSemantic:
         assert answer.suggestions
         monkeypatch.setattr(Engine, "_unnamed", lambda *_: None)
         assert "CEO of JD Retail" in semantic_seeds.ask(question).citations[0].quote
+
+    def test_a_role_asked_of_another_name_the_articles_use_is_refused(
+        self, semantic_seeds: Engine
+    ) -> None:
+        """JD Health is in the other seed article, but the note that says "CEO of JD
+        Retail" is not about it: the bot says the articles don't say that of JD Health."""
+        answer = semantic_seeds.ask("who is the ceo of JD Health")
+        assert not answer.answered
+        assert answer.text == "The articles don't say that of JD Health, so I won't guess."
+        assert semantic_seeds.ask("who is the ceo of JD").text.startswith("Lei Xu")
 
     def test_a_name_that_is_not_asked_of_or_is_misspelt_is_no_reason_to_refuse(
         self, semantic_seeds: Engine, semantic_squad: Engine
