@@ -1204,22 +1204,36 @@ def _asked_of(question: str, name: str) -> tuple[str, str] | None:
 
 
 def _said_of_another(sentence: str, slot: tuple[str, str], name: str) -> bool:
-    """Whether a sentence says the slot's word of a name other than ``name`` (neither holding
-    the other): "CEO of JD Retail" (or "JD Retail's CEO") for ("ceo", "of") and "Walmart"
-    or "JD Health", not for "JD"."""
+    """Whether a sentence says the slot's word of a name other than ``name`` (neither's
+    words all the other's): "CEO of JD Retail" (or "JD Retail's CEO") for ("ceo", "of")
+    and "Walmart" or "JD Health", not for "JD"; and not when the sentence says it of the
+    name too ("Sir Paul Pindar's house" for "Sir Pindar")."""
     head, link = slot
     proper = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
     word = rf"(?i:{re.escape(head)}\w*)"
     patterns = [rf"\b{word}\s+(?i:{link})\s+(?:(?i:the)\s+)?{proper}"]
     if link == "of":
         patterns.append(rf"{proper}[’']s\s+{word}\b")
-    asked = name.casefold()
-    for pattern in patterns:
-        for m in re.finditer(pattern, sentence):
-            other = m.group(1).casefold()
-            if asked not in other and other not in asked:
-                return True
-    return False
+    asked = {w for w in words(name) if w not in STOP_WORDS}
+    said = [
+        {w for w in words(m.group(1)) if w not in STOP_WORDS}
+        for pattern in patterns
+        for m in re.finditer(pattern, sentence)
+    ]
+    # Said of the name too ("Sir Paul Pindar's house … a London house of the English
+    # Restoration period"): not another's.
+    if any(_alike(asked, other) or _alike(other, asked) for other in said):
+        return False
+    return bool(said)
+
+
+def _alike(some: set[str], other: set[str]) -> bool:
+    """Whether every word of ``some`` is in ``other``, spelt alike (NAME_SPELT: "pauzl
+    pivdar" typed for "Paul Pindar")."""
+    return all(
+        w in other or process.extractOne(w, other, scorer=fuzz.ratio, score_cutoff=NAME_SPELT)
+        for w in some
+    )
 
 
 def _answers_by_what_it_is(cand: Candidate) -> bool:

@@ -22,8 +22,10 @@ from bot.core.answer import (
     UNREAD_MISSING,
     Engine,
     EngineSettings,
+    _asked_of,
     _head_phrase,
     _names,
+    _said_of_another,
 )
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
@@ -764,6 +766,35 @@ class TestSemantic:
         not refused as off-topic."""
         answer = semantic_seeds.ask("what job does the writer hold")
         assert answer.answered and "CEO of JD Retail" in answer.citations[0].quote
+
+    @pytest.mark.parametrize(
+        ("question", "name", "slot"),
+        [
+            ("Who is the CEO of Walmart?", "Walmart", ("ceo", "of")),
+            ("who is Amazon's CEO", "Amazon", ("ceo", "of")),
+            ("What is the longest river in South America?", "South America", ("river", "in")),
+            ("Which Scandinavian countries attended?", "Scandinavian", None),
+            ("When was the theater built in Vienna?", "Vienna", ("built", "in")),
+            ("Who is Lei Xu?", "Lei Xu", None),
+        ],
+    )
+    def test_what_a_question_asks_of_a_name(
+        self, question: str, name: str, slot: tuple[str, str] | None
+    ) -> None:
+        assert _asked_of(question, name) == slot
+
+    def test_a_sentence_says_it_of_another_name_only_if_never_of_the_one_asked(self) -> None:
+        note = "(The author is CEO of JD Retail."
+        assert _said_of_another(note, ("ceo", "of"), "Walmart")
+        assert _said_of_another(note, ("ceo", "of"), "JD Health")
+        assert not _said_of_another(note, ("ceo", "of"), "JD")
+        assert not _said_of_another(note, ("chairman", "of"), "Walmart")
+        house = (
+            "the facade of Sir Paul Pindar's house dated c1600 from Bishopsgate, … a brick "
+            "portal from a London house of the English Restoration period"
+        )
+        assert not _said_of_another(house, ("house", "of"), "Sir Pindar")
+        assert not _said_of_another(house, ("house", "of"), "Pauzl Pivdar")  # typos
 
     def test_the_head_of_the_answer_words_ends_before_what_qualifies_it(self) -> None:
         assert _head_phrase("best known algorithm for integer factorization") == (
