@@ -45,6 +45,7 @@ from bot.core.rank import (
     first_stage_words,
     gather,
     rerank,
+    role_in_note,
     sentence_terms,
     states_figure,
     title_mass,
@@ -819,8 +820,7 @@ class Engine:
                     note = paragraph.text  # "(The author is …. The Chinese version …)"
                 cited = self._citation(aid, paragraph.number, note, 1.0)
                 prefix = f"{info.author}: "
-                role = _ROLE_IN_NOTE.match(note)
-                at = role.span(1) if role else None
+                at = role_in_note(note)
                 text_span = (at[0] + len(prefix), at[1] + len(prefix)) if at else None
                 return Answer(
                     question, True, prefix + note, (cited,), (), 1.0, "fact", text_span, at
@@ -904,10 +904,11 @@ class Engine:
         reading: Reading | None,
         quote: str,
         others: list[Candidate],
-        read_in: str | None = None,
+        read_in: str,
     ) -> tuple[tuple[int, int] | None, list[Citation]]:
         """From the reader, reading the best sentence and the others: the answer's own words in
-        ``quote`` (which holds the best sentence), when the reader is sure of them; and the
+        ``quote`` (which holds ``read_in``, the sentence ``reading`` read: the best, or the
+        one after it), when the reader is sure of them; and the
         citations beside the answer, the other paragraphs' sentences it reads as answering
         too (CITE_GATE, as when it decides). Without a reader: no words, and only a near tie
         (CLOSE_SECOND). Never a sentence that merely shares the question's words."""
@@ -921,7 +922,7 @@ class Engine:
         top = max(best.score, 1e-9)
         others = [c for c in others if c.score / top >= CITE_READ]
         readings = self.reader.read(question, [self._passage(c) for c in others])
-        at = quote.find(read_in or best.sentence.text)
+        at = quote.find(read_in)
         kept = [
             (c, sure)
             for c, r in zip(others, readings, strict=True)
@@ -1174,11 +1175,6 @@ def _named(text: str) -> list[str]:
     return out
 
 
-# The role an author's note gives: "(The author is CEO of JD Retail. …".
-_ROLE_IN_NOTE = re.compile(
-    r"[(\[]?\s*(?:the )?(?:author|writer)s? (?:is|was|are|were) (?:an? |the )?([^.;()]+)",
-    re.IGNORECASE,
-)
 _SLOT_LINKS = frozenset({"of", "at", "in", "for", "from", "by", "with"})
 _ARTICLES = frozenset({"the", "a", "an"})
 

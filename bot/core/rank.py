@@ -374,12 +374,24 @@ def spells_out(acronym: str, sentence: str) -> float:
     return 1.0 if len(target) >= 2 and re.search(pattern, joined) else 0.0
 
 
-_AUTHOR_NOTE = re.compile(r"^[(\[]?\s*(the )?(author|writer)s?\b", re.IGNORECASE)
+_NOTE_OPENS = r"[(\[]?\s*(?:the )?(?:author|writer)s?"
+_AUTHOR_NOTE = re.compile(rf"^{_NOTE_OPENS}\b", re.IGNORECASE)
+# The role the note gives: "(The author is CEO of JD Retail. …".
+_NOTE_ROLE = re.compile(
+    rf"{_NOTE_OPENS} (?:is|was|are|were) (?:an? |the )?([^.;()]+)", re.IGNORECASE
+)
 
 
 def about_the_author(sentence: str) -> float:
     """Whether a sentence is an author's note ("(The author is CEO of …")."""
     return 1.0 if _AUTHOR_NOTE.match(sentence) else 0.0
+
+
+def role_in_note(note: str) -> tuple[int, int] | None:
+    """Where an author's note says the author's role: "CEO of JD Retail" in "(The author
+    is CEO of JD Retail. …"; None when it does not say it that way."""
+    found = _NOTE_ROLE.match(note)
+    return found.span(1) if found else None
 
 
 def ordered_pairs(question_terms: Sequence[str], s_terms: Sequence[str]) -> int:
