@@ -1203,9 +1203,13 @@ def _said_of_another(sentence: str, slot: tuple[str, str], name: str) -> bool:
     """Whether a sentence says the slot's word of a name other than ``name`` (neither's
     words all the other's): "CEO of JD Retail" (or "JD Retail's CEO") for ("ceo", "of")
     and "Walmart" or "JD Health", not for "JD"; and not when the sentence says it of the
-    name too ("Sir Paul Pindar's house" for "Sir Pindar")."""
+    name too ("Sir Paul Pindar's house" for "Sir Pindar"). A name in lower case may be a
+    thing no article names, said of another thing in lower case too: "the price of oil"
+    for ("price", "of") and "bitcoin"."""
     head, link = slot
     proper = r"([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)"
+    if name.islower():  # a name typed in lower case, or a thing: "the price of bitcoin"
+        proper = rf"({proper[1:-1]}|[a-z][\w-]*)"  # and "the price of oil"
     word = rf"(?i:{re.escape(head)}\w*)"
     patterns = [rf"\b{word}\s+(?i:{link})\s+(?:(?i:the)\s+)?{proper}"]
     if link == "of":

@@ -796,6 +796,16 @@ class TestSemantic:
         assert not _said_of_another(house, ("house", "of"), "Sir Pindar")
         assert not _said_of_another(house, ("house", "of"), "Pauzl Pivdar")  # typos
 
+    def test_a_thing_asked_of_is_swapped_for_another_thing_in_lower_case(self) -> None:
+        """A word no article uses is asked of in lower case ("the price of bitcoin"): a
+        sentence giving the price of something else says it of another thing."""
+        oil = "By the end of the embargo, the price of oil had risen to nearly $12."
+        assert _said_of_another(oil, ("price", "of"), "bitcoin")
+        assert not _said_of_another(oil, ("price", "of"), "oil")
+        assert not _said_of_another(oil, ("cost", "of"), "bitcoin")
+        # A name is still compared with names only: "oil" is no name.
+        assert not _said_of_another(oil, ("price", "of"), "Bitcoin")
+
     def test_the_head_of_the_answer_words_ends_before_what_qualifies_it(self) -> None:
         assert _head_phrase("best known algorithm for integer factorization") == (
             "best known algorithm"
