@@ -469,7 +469,15 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
 
 _MONEY_Q = re.compile(
     r"\b(how much (does|did|do|is|was|are|were|will|would) .*\b(cost|charge|pay|spend|"
-    r"earn|sell|fee|price|worth)\w*|what (is|was|are|were) the (price|cost|fee)s?)\b"
+    r"earn|sell|fee|price|worth)\w*|what (?:(?:is|was|are|were) )?the (price|cost|fee)s?"
+    # "what is JD's stock price", "what was the average construction salary"; not "what is
+    # the comparison in price"
+    r"|how much (?:money|revenue|profit|income|funding)\b"
+    r"|what(?:(?: is| was| are| were|['’]?s| s)(?: the| an?)?| the| an?) "
+    r"(?:(?:[\w-]+ ){0,2}[\w-]+(?:['’]s| s) )?"
+    r"(?:(?!(?:in|of|for|between|to|on|at|by|with|used)\b)[\w-]+ ){0,2}"
+    r"(?:price|cost|fee|fare|salary|wage|revenue|profit|valuation)s?(?! (?:range|index|scale)))"
+    r"\b"
 )
 _NUMBER_Q = re.compile(
     r"\b(how (many|much|long|far|big|large|old|tall|high|deep|wide|fast)|what (number|"

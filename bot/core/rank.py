@@ -257,7 +257,9 @@ _NUMBER_A = re.compile(
     r"forty|fifty|hundred|thousand|million|billion|dozen|half|several)\b"
 )
 _MONEY_A = re.compile(
-    r"[$€£¥₹]|\b(dollars?|euros?|pounds|yuan|rmb|yen|rupees?|francs?|usd|eur|gbp|cents?|"
+    r"[$€£¥₹₽₩]|\b(dollars?|euros?|pounds|sterling|yuan|renminbi|rmb|yen|rupees?|francs?|"
+    r"lira|lire|deutsche? marks?|deutschmarks?|pesos?|roubles?|rubles?|kronor|kroner|"
+    r"krona|krone|reais|guilders?|shillings?|pence|usd|eur|gbp|cny|jpy|chf|cents?|"
     r"price[sd]?|costs?|fees?|free of charge|for free)\b"
 )
 _NAME_A = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z\u00C0-\u024F]+(?:\s+[A-Z][a-z]+)*")

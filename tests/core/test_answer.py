@@ -31,7 +31,7 @@ from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
 from bot.core.query import figure_asked, question_type, states_now
-from bot.core.rank import states_figure
+from bot.core.rank import states_figure, type_bonus
 from bot.core.read import Reader, reader_files
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
 from bot.runtime.process import embedder as load_embedder
@@ -167,10 +167,31 @@ class TestQuestionTypes:
             ("Who was the Norse leader?", "person"),
             ("Where does the Rhine begin?", "place"),
             ("What is a Turing machine?", None),
+            ("What is JD's stock price?", "money"),
+            ("what is jd health s revenue", "money"),  # as typed or as corrected
+            ("whats the price of jd stock", "money"),
+            ("What was the average construction salary in the UK?", "money"),
+            ("how much revenue did JD make", "money"),
+            ("What is the comparison in price between private and public schools?", None),
+            ("What is used to decide a teacher's salary?", None),
+            ("what is the salary range", None),
         ],
     )
     def test_detects_what_is_asked_for(self, question: str, kind: str | None) -> None:
         assert question_type(question) == kind
+
+    @pytest.mark.parametrize(
+        ("sentence", "priced"),
+        [
+            ("Francovich was allowed to claim 6 million Lira in damages.", True),
+            ("The gallery cost £76 million.", True),
+            ("Sales reached 3 billion yuan.", True),
+            ("The team won 3 games in a row.", False),
+            ("JD supplied 220 million food items.", False),
+        ],
+    )
+    def test_a_price_is_a_figure_in_a_currency(self, sentence: str, priced: bool) -> None:
+        assert (type_bonus("money", sentence, set()) > 0) is priced
 
     @pytest.mark.parametrize(
         ("question", "figure"),
@@ -553,8 +574,13 @@ class TestSemantic:
 
     @pytest.mark.parametrize(
         "question",
-        ["how much does JD charge for delivery", "what is JD's share price today"],
-        ids=["price-not-in-the-text", "about-today"],
+        [
+            "how much does JD charge for delivery",
+            "what is JD's share price today",
+            "What is JD's stock price?",
+            "how much revenue did JD make",
+        ],
+        ids=["price-not-in-the-text", "about-today", "stock-price", "revenue"],
     )
     def test_near_topic_questions_without_an_answer_are_refused(
         self, semantic_seeds: Engine, question: str
