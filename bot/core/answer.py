@@ -577,6 +577,7 @@ class Engine:
             return answer
         if (unnamed := self._unnamed(query, ranked[0])) is not None:
             return self._refusal(question, query, _confidence(ranked[0]), ranked, absent=unnamed)
+        ranked = _sentence_first(ranked)
         if self.reader is not None and self.settings.reader_decides:
             return self._read_answer(question, query, ranked)
         best = ranked[0]
@@ -1316,6 +1317,33 @@ def _continued(ranked: list[Candidate]) -> str | None:
             if leans_back(s.text) and len(joined) <= MAX_ANSWER_CHARS:
                 return joined
     return None
+
+
+_FRAGMENT_WORDS = 8
+_ENDED = re.compile(r"[.!?:;…][\"'”’)\]]*\s*$")
+
+
+def _fragment(text: str) -> bool:
+    """Whether a sentence is a caption or a heading rather than a sentence: a few words
+    with no closing stop ("Christina Boutrup’s LinkedIn post")."""
+    return len(text.split()) <= _FRAGMENT_WORDS and not _ENDED.search(text)
+
+
+def _sentence_first(ranked: list[Candidate]) -> list[Candidate]:
+    """The ranking with a near tie (CLOSE_SECOND) between a caption and a sentence of the
+    same article settled for the sentence: "who is Christina Boutrup" is answered by
+    "Christina Boutrup, renowned author and journalist, …" rather than by the caption
+    "Christina Boutrup’s LinkedIn post"; the caption is still shown after it."""
+    if len(ranked) < 2 or not _fragment(ranked[0].sentence.text):
+        return ranked
+    best, second = ranked[0], ranked[1]
+    if (
+        second.score >= CLOSE_SECOND * best.score
+        and second.sentence.aid == best.sentence.aid
+        and not _fragment(second.sentence.text)
+    ):
+        return [second, best, *ranked[2:]]
+    return ranked
 
 
 def _close_second(ranked: list[Candidate], span: str) -> str | None:

@@ -23,6 +23,7 @@ from bot.core.answer import (
     Engine,
     EngineSettings,
     _asked_of,
+    _fragment,
     _head_phrase,
     _names,
     _said_of_another,
@@ -783,6 +784,17 @@ class TestSemantic:
         assert quote[lo:hi] == "increased and the ground water level fell"
         monkeypatch.setattr("bot.core.answer.NEXT_TO", 2.0)
         assert "rate of flow" not in semantic_squad.ask(question).citations[0].quote
+
+    def test_a_sentence_beats_a_caption_it_nearly_ties_with(self, semantic_seeds: Engine) -> None:
+        """The caption "Christina Boutrup’s LinkedIn post" names her in full and ranks
+        first by a hair; the sentence that says who she is answers, the caption after it."""
+        answer = semantic_seeds.ask("who is Christina Boutrup")
+        assert answer.answered
+        assert answer.citations[0].quote.startswith("Christina Boutrup, renowned author")
+        assert answer.text.endswith("… Christina Boutrup’s LinkedIn post")
+        assert _fragment("Christina Boutrup’s LinkedIn post")
+        assert not _fragment("JD was featured in the book.")
+        assert not _fragment("“We tend to underestimate China,” she said.")
 
     def test_the_author_s_note_answers_a_question_in_other_words(
         self, semantic_seeds: Engine
