@@ -632,7 +632,7 @@ class Engine:
         s = best.sentence
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
         citations = [self._citation(s.aid, s.para, span, confidence), *further]
-        text, marked = self._worded(span, query, kind, s.aid, quote_span)
+        text, marked, quote_span = self._worded(span, query, kind, s.aid, quote_span)
         # A near tie is shown beside the rank's own choice, not beside the reader's.
         runner_up = _close_second(ranked, span) if switched is None else None
         if runner_up is not None and len(text) + len(runner_up) + 3 <= MAX_ANSWER_CHARS:
@@ -944,18 +944,18 @@ class Engine:
 
     def _worded(
         self, quote: str, query: Query, kind: str | None, aid: int, quote_span: Span
-    ) -> tuple[str, Span]:
+    ) -> tuple[str, Span, Span]:
         """The answer's text from its quote (the part around the question's words, for a
-        long one), and where the quote's marked words are in it; for a question about a
-        person whose answer names "the author", the author's name before it."""
+        long one), where the marked words are in it, and where they are in the quote. For a
+        question about a person whose answer names "the author", the author's name goes
+        before it and is what is marked: "**Lei Xu**: (The author is CEO of JD Retail…"
+        answers "who is the CEO of JD" (the name is not in the quote, so nothing is marked
+        there)."""
         text = _concise(quote, content_words(query.corrected))
-        span = _span_in(text, quote, quote_span)
         author = self.view.entries[aid].info.author
         if kind == "person" and author and _NAMES_AUTHOR.search(quote):
-            prefix = f"{author}: "  # "The author is CEO of …" answers "who is the CEO"
-            text = prefix + text
-            span = (span[0] + len(prefix), span[1] + len(prefix)) if span else None
-        return text, span
+            return f"{author}: {text}", (0, len(author)), None
+        return text, _span_in(text, quote, quote_span), quote_span
 
     def read(self, query: Query, ranked: Sequence[Candidate]) -> list[Verdict]:
         """The reader's verdict on the best candidates, most likely answer first. With the
@@ -1022,7 +1022,7 @@ class Engine:
                     self._citation(*key, other.candidate.sentence.text, other.confidence)
                 )
         quote_span = _marked_at(reading, shift) if shift >= 0 else None
-        text, span = self._worded(quote, query, kind, s.aid, quote_span)
+        text, span, quote_span = self._worded(quote, query, kind, s.aid, quote_span)
         return Answer(
             question, True, text, tuple(citations), (), confidence, "fact", span, quote_span
         )

@@ -752,6 +752,17 @@ class TestSemantic:
         assert answer.text == "The articles don't say that of JD Health, so I won't guess."
         assert semantic_seeds.ask("who is the ceo of JD").text.startswith("Lei Xu")
 
+    @pytest.mark.parametrize("question", ["who is the CEO of JD Retail", "who is the ceo of JD"])
+    def test_who_holds_the_role_in_the_author_s_note_is_the_author_marked(
+        self, semantic_seeds: Engine, question: str
+    ) -> None:
+        """The note says "The author is CEO of JD Retail": the answer to who is the name
+        put before it, marked, and nothing in the quote is ("author" or "JD Retail" were)."""
+        answer = semantic_seeds.ask(question)
+        assert answer.answered and answer.text.startswith("Lei Xu: (The author is CEO")
+        assert answer.span == (0, len("Lei Xu"))
+        assert answer.quote_span is None and answer.to_dict()["answer_span"] is None
+
     def test_a_name_that_is_not_asked_of_or_is_misspelt_is_no_reason_to_refuse(
         self, semantic_seeds: Engine, semantic_squad: Engine
     ) -> None:
