@@ -580,11 +580,20 @@ _ROLE_Q = re.compile(
 _AUTHOR_REF = re.compile(r"\b(author|writer|journalist)\b")
 
 
+_ROLE_WORDS = ("job", "role", "position", "occupation", "profession", "employer")
+
+
 def asks_role(question: str) -> bool:
     """Whether a question asks what someone does ("what is Lei Xu's job", "who is Lei Xu",
-    "what does Lei Xu do")."""
+    "what does Lei Xu do"), with a role word mistyped ("jobb") if it is no English word."""
     q = fold(question)
-    return _ROLE_Q.search(q) is not None or _DOES_Q.search(q) is not None
+    if _ROLE_Q.search(q) is not None or _DOES_Q.search(q) is not None:
+        return True
+    return any(
+        process.extractOne(w, _ROLE_WORDS, scorer=OSA.distance, score_cutoff=1) is not None
+        for w in words(q)
+        if len(w) > 3 and not is_english(w)
+    )
 
 
 _DOES_Q = re.compile(r"\bwhat (does|did) .+ do\b|\bwho'?s\b")

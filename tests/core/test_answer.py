@@ -702,7 +702,13 @@ class TestSemantic:
 
     @pytest.mark.parametrize(
         "question",
-        ["What is Lei Xu's job?", "who is lei xu", "what does Lei Xu do", "wat is lei xus job"],
+        [
+            "What is Lei Xu's job?",
+            "who is lei xu",
+            "what does Lei Xu do",
+            "wat is lei xus job",
+            "wat is lei xus jobb",  # the role word mistyped, and in no article
+        ],
     )
     def test_an_author_asked_about_by_name_is_answered_from_their_note(
         self, semantic_seeds: Engine, question: str
