@@ -34,6 +34,7 @@ from bot.core.query import (
     asks_role,
     meta_kind,
     parse,
+    role_typo,
     states_now,
 )
 from bot.core.rank import (
@@ -803,7 +804,9 @@ class Engine:
         under the author's name; or, where the article has none, that the articles don't
         say, and what the author wrote. The author's article must be among the rank's
         AUTHOR_POOL best candidates. None when the question asks no such thing."""
-        if not any(asks_role(t) for t in query.readings):
+        if not any(asks_role(t) for t in query.readings) and not any(
+            role_typo(qt.word) for qt in query.terms if not qt.known
+        ):
             return None
         asked = set(words(query.text)) | set(query.corrected.split())
         asked |= {w[:-1] for w in asked if w.endswith("s")}  # "lei xus job"

@@ -585,14 +585,18 @@ _ROLE_WORDS = ("job", "role", "position", "occupation", "profession", "employer"
 
 def asks_role(question: str) -> bool:
     """Whether a question asks what someone does ("what is Lei Xu's job", "who is Lei Xu",
-    "what does Lei Xu do"), with a role word mistyped ("jobb") if it is no English word."""
+    "what does Lei Xu do")."""
     q = fold(question)
-    if _ROLE_Q.search(q) is not None or _DOES_Q.search(q) is not None:
-        return True
-    return any(
-        process.extractOne(w, _ROLE_WORDS, scorer=OSA.distance, score_cutoff=1) is not None
-        for w in words(q)
-        if len(w) > 3 and not is_english(w)
+    return _ROLE_Q.search(q) is not None or _DOES_Q.search(q) is not None
+
+
+def role_typo(word: str) -> bool:
+    """Whether a word no article uses is a role word mistyped ("jobb"): an edit away from
+    one, and no English word itself."""
+    return (
+        len(word) > 3
+        and not is_english(word)
+        and process.extractOne(word, _ROLE_WORDS, scorer=OSA.distance, score_cutoff=1) is not None
     )
 
 
