@@ -376,8 +376,12 @@ class IndexView:
     @functools.cached_property
     @_guarded
     def average_length(self) -> float:
-        """Terms per sentence, on average: estimated from an even sample of sentences."""
-        sample = self.searcher.search(tantivy.Query.all_query(), 400, count=False).hits
+        """Terms per sentence, on average: estimated from a sample of sentences, the same
+        one however the index's segments fall (ordered by content hash: an unordered sample
+        depends on which thread indexed what, and so did every BM25 score)."""
+        sample = self.searcher.search(
+            tantivy.Query.all_query(), 400, count=False, order_by_field="chash"
+        ).hits
         lengths = [
             len(TERMS.analyze(text))
             for _, address in sample

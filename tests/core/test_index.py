@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -223,3 +226,26 @@ def test_seed_corpus_indexes_every_sentence() -> None:
     view = CorpusIndex(None).apply([(a, Stamp()) for a in articles])
     total = sum(len(p.sentences) for a in articles for p in a.paragraphs)
     assert view.sentence_count == total and view.article_count == len(articles)
+
+
+def test_bm25_s_average_sentence_length_is_the_same_in_every_process() -> None:
+    """The index's threads lay out segments differently from run to run (here, with
+    another hash seed); the average sentence length BM25 uses, a sample's, must not change
+    with them, or the same question gets another answer after a restart."""
+    script = (
+        "from bot.core.answer import Engine; from bot.core.corpus import load_corpus; "
+        "from tests.support.paths import SQUAD; "
+        "print(Engine.from_articles(load_corpus(SQUAD / 'articles').articles)"
+        ".view.average_length)"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout.strip()
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(seen) == 1, seen
