@@ -1340,13 +1340,15 @@ def _sentence_first(ranked: list[Candidate]) -> list[Candidate]:
     if len(ranked) < 2 or not _fragment(ranked[0].sentence.text):
         return ranked
     best, second = ranked[0], ranked[1]
-    if (
-        second.score >= CLOSE_SECOND * best.score
-        and second.sentence.aid == best.sentence.aid
-        and not _fragment(second.sentence.text)
-    ):
+    if _near_tie(best, second) and not _fragment(second.sentence.text):
         return [second, best, *ranked[2:]]
     return ranked
+
+
+def _near_tie(best: Candidate, second: Candidate) -> bool:
+    """Whether the second-best sentence scores nearly as high as the best (CLOSE_SECOND),
+    in the same article."""
+    return second.score >= CLOSE_SECOND * best.score and second.sentence.aid == best.sentence.aid
 
 
 def _close_second(ranked: list[Candidate], span: str) -> str | None:
@@ -1355,11 +1357,7 @@ def _close_second(ranked: list[Candidate], span: str) -> str | None:
     if len(ranked) < 2:
         return None
     best, second = ranked[0], ranked[1]
-    if (
-        second.score >= CLOSE_SECOND * best.score
-        and second.sentence.aid == best.sentence.aid
-        and second.sentence.text not in span
-    ):
+    if _near_tie(best, second) and second.sentence.text not in span:
         return second.sentence.text
     return None
 

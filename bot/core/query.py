@@ -573,14 +573,12 @@ _ACRONYM_Q = re.compile(
 )
 
 
+# Words that ask what someone does, and (``role_typo``) are recognised through one typo.
+_ROLE_WORDS = ("job", "role", "position", "occupation", "profession", "employer")
 _ROLE_Q = re.compile(
-    r"\b(job|role|position|occupation|profession|title|work for|works for|employer|"
-    r"do for a living|who is)\b"
+    rf"\b({'|'.join(_ROLE_WORDS)}|title|work for|works for|do for a living|who is)\b"
 )
 _AUTHOR_REF = re.compile(r"\b(author|writer|journalist)\b")
-
-
-_ROLE_WORDS = ("job", "role", "position", "occupation", "profession", "employer")
 
 
 def asks_role(question: str) -> bool:
