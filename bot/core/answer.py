@@ -722,10 +722,10 @@ class Engine:
         self, query: Query, best: Candidate, reading: Reading | None, quote: str, qwords: set[str]
     ) -> str | None:
         """ "who" or "where", as a refusal names what is not given, when the question asks
-        who or where, the quote names nothing the question and the title don't, and the
-        reader's answer words are not of that kind: a bare number or date ("where was Alan
-        Turing born" and "… by Alan Turing in 1936"), or, for who, no name and nearer THINGS
-        than PEOPLE in meaning (NOT_SOMEONE)."""
+        who or where and the reader's answer words are not of that kind: a bare number or
+        date, in a quote that names nothing the question and the title don't ("where was
+        Alan Turing born" and "… by Alan Turing in 1936"), or, for who, no name and nearer
+        THINGS than PEOPLE in meaning (NOT_SOMEONE)."""
         kind = query.kind
         if kind not in ("person", "place") or reading is None or reading.span is None:
             return None
@@ -736,9 +736,12 @@ class Engine:
         named = not phrase[-1].isalpha() or phrase.split()[-1][0].isupper()
         if not bare and (kind != "person" or self.semantic is None or named):
             return None
-        # A name the reader did not mark may be who is asked for ("… Raymond Smullyan's
-        # study of rudimentary sets (1961), as well as Hisao Yamada").
-        if self._kind_held(kind, quote, best, qwords):
+        # Where the reader marked a bare number or date, a name it did not mark may be who is
+        # asked for ("… Raymond Smullyan's study of rudimentary sets (1961), as well as Hisao
+        # Yamada"). Where it marked a thing, it read that thing as the answer: "who proved
+        # that Presburger arithmetic is not in P" and "the decision problem in Presburger
+        # arithmetic has been shown not to be in P", whatever other names the quote holds.
+        if bare and self._kind_held(kind, quote, best, qwords):
             return None
         what = "who" if kind == "person" else "where"
         if bare:

@@ -673,6 +673,20 @@ class TestSemantic:
         married = semantic_squad.ask("Who did Emma marry?")
         assert married.answered and "Ethelred" in married.citations[0].quote
 
+    def test_who_is_refused_when_the_marked_thing_sits_among_other_names(
+        self, semantic_squad: Engine
+    ) -> None:
+        """ "Shor's algorithm" is a name the question doesn't use, but the reader marked
+        "best known algorithm for integer factorization" as who found the sieve: that is
+        no one, whoever else the quote names."""
+        for question in (
+            "Who found the general number field sieve?",
+            "Who showed that deciding Presburger arithmetic is not in P?",
+        ):
+            answer = semantic_squad.ask(question)
+            assert not answer.answered, answer.text
+            assert "don't say who" in answer.text
+
     def test_where_is_refused_when_the_answer_words_are_a_bare_year(
         self, semantic_squad: Engine
     ) -> None:
