@@ -42,6 +42,9 @@ MAX_FAMILY = 2
 # is about the article's author.
 SYNONYMS = {"writer": ("author",), "author": ("writer",), "journalist": ("author", "writer")}
 SYNONYM_WEIGHT = 0.9
+# How much likelier a typo that dropped or swapped letters is than one that typed a letter in
+# or typed one wrong, at the same place: any of some 25 letters could have been typed there.
+SLIP_ODDS = 25.0
 # How many known words one unknown word may stand for.
 MAX_EXPANSIONS = 3
 
@@ -379,18 +382,29 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
     # typo, and the stemmer only strips that "s" from dictionary words: try it without.
     forms = [word, word[:-1]] if word.endswith("s") and len(word) >= 6 else [word]
     for form in forms if budget and not word[0].isdigit() else ():
+        near: list[tuple[int, float, str]] = []
         for match in lexicon.near(form):
             dist = OSA.distance(form, match, score_cutoff=budget)
             t = stem(match)
-            if dist > budget or not vocab.known(t):
-                continue
+            if dist <= budget and vocab.known(t):
+                odds = SLIP_ODDS if dist == 1 and _slip(form, match) else 1.0
+                near.append((int(dist), odds * (vocab.doc_freq(t) + 1), match))
+        # How likely each word of one edit is to be the one meant: how common it is, times
+        # SLIP_ODDS where the typo dropped or swapped letters ("countyr" is "country" with
+        # two swapped, not "county" with an "r" typed in). Words far less likely than the
+        # likeliest are not searched for.
+        likeliest = max((odds for dist, odds, _ in near if dist <= 1), default=0.0)
+        for dist, odds, match in sorted(near, key=lambda c: (c[0], -c[1])):
+            t = stem(match)
             if dist <= 1:
+                if odds * SLIP_ODDS < likeliest:
+                    continue
                 weight = TYPO_WEIGHT_LONG if len(word) >= 5 else TYPO_WEIGHT_SHORT
             else:
                 weight = TYPO_WEIGHT_TWO
             found[t] = max(found.get(t, 0.0), weight)
             if dist < best_distance:
-                corrected, best_distance = match, int(dist)
+                corrected, best_distance = match, dist
 
         if found:
             break
@@ -412,6 +426,18 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
         return QueryTerm(word, _variants(term, vocab)), word
     best = sorted(found.items(), key=lambda kv: -kv[1])[:MAX_EXPANSIONS]
     return QueryTerm(word, tuple(best)), corrected
+
+
+def _slip(typo: str, word: str) -> bool:
+    """Whether a typo one edit from a word dropped one of its letters or swapped two next to
+    each other: the edits a hurried hand makes most. A letter typed in or typed wrong is
+    one of 26 such typos at that place, so far less likely to be the one made."""
+    if len(word) == len(typo) + 1:
+        return True
+    if len(word) != len(typo):
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(typo, word, strict=True)) if a != b]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and typo[diff[0]] == word[diff[1]]
 
 
 def _model_word(word: str, qt: QueryTerm, corrected: str) -> str:

@@ -127,3 +127,38 @@ def test_an_english_word_is_not_taken_for_a_stop_word_but_for_a_question_word() 
     assert _parse("what were the guests keen to learn").corrected.split()[4] == "keen"
     assert _parse("who bought the rights").corrected.split()[1] == "bought"
     assert _parse("what dose the measure say").corrected.split()[1] == "does"
+
+
+class Counted(Terms):
+    """A vocabulary whose words are in as many documents as ``counts`` says."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        super().__init__(list(counts))
+        self.counts = {stem(w): n for w, n in counts.items()}
+
+    def doc_freq(self, term: str) -> int:
+        return self.counts.get(term, 0)
+
+
+def _expanded(question: str, counts: dict[str, int]) -> Query:
+    terms = Counted(counts)
+    return parse(question, Lexicon(sorted(counts, key=lambda w: -counts[w])), terms)
+
+
+def test_a_typo_is_read_as_the_likeliest_word_one_edit_away() -> None:
+    # "countyr" is "county" with an "r" typed in, or "country" with two letters swapped:
+    # a swap is the likelier slip, though "county" is the commoner word here.
+    query = _expanded("which countyr was it", {"county": 12, "country": 4})
+    assert "country" in query.for_model.split()
+    (term,) = query.terms
+    assert [t for t, _ in term.expansions] == [stem("country"), stem("county")]
+    # Far less likely, "county" is not searched for at all.
+    query = _expanded("which countyr was it", {"county": 2, "country": 4})
+    assert [t for t, _ in query.terms[0].expansions] == [stem("country")]
+    # Much commoner, a word a letter typed wrong away still wins: "rhinj" is "rhine", not
+    # the Dutch "rhijn" of one paragraph.
+    query = _expanded("where does the rhinj flow", {"rhine": 400, "rhijn": 2})
+    assert "rhine" in query.for_model.split()
+    # As common, both are searched for.
+    query = _expanded("what is the rhinj", {"rhine": 40, "rhijn": 20})
+    assert {t for t, _ in query.terms[0].expansions} == {stem("rhine"), stem("rhijn")}
