@@ -527,6 +527,33 @@ _KINDS = (
 )
 
 
+# Superlatives a question may ask for ("the longest tributary", "the largest castle"), and
+# the words a sentence that answers one ranks things with: a superlative of its own, or
+# "most", "first", "main", "only" and their like.
+_SUPERLATIVE = (
+    r"(?:long|larg|bigg|fast|old|high|great|earli|small|short|low|young|new|strong|wealthi|"
+    r"rich|poor|deep|tall|heavi|light|wid|clos|near|hott|cold|warm|wett|dri|bright|dens|"
+    r"thick|thinn|cheap|slow|busi|common|simpl|easi|hard|saf|hug|tini|rar|fin|pur|nobl|"
+    r"lat)est"
+)
+_SUPERLATIVE_Q = re.compile(rf"\b{_SUPERLATIVE}\b")
+_RANKS = re.compile(
+    rf"\b(?:{_SUPERLATIVE}|most|least|best|worst|first|last|top|leading|main|chief|"
+    r"principal|major|primary|record|maximum|minimum|only|largely|mainly|chiefly)\b"
+)
+
+
+def superlative(question: str) -> str | None:
+    """The superlative a question asks for ("largest"), if any."""
+    m = _SUPERLATIVE_Q.search(fold(question))
+    return m.group() if m else None
+
+
+def ranks(sentence: str) -> bool:
+    """Whether a sentence ranks what it speaks of: a superlative, "most", "first", "main"…"""
+    return _RANKS.search(fold(sentence)) is not None
+
+
 _NOW_Q = re.compile(
     r"\b(today|tomorrow|tonight|right now|at the moment|currently|these days|this (week|"
     r"weekend|month|year)|next (week|weekend|month|year)|latest news|nowadays)\b"

@@ -687,6 +687,25 @@ class TestSemantic:
             assert not answer.answered, answer.text
             assert "don't say who" in answer.text
 
+    def test_a_superlative_no_sentence_ranks_is_refused(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The article names Trim Castle and Dublin Castle among "many fine castles" but
+        says of none that it is the largest: refused, citing the sentence. Where the
+        sentence ranks (the Rhine is "the longest river in Germany"), it answers."""
+        question = "What is the oldest Norman castle in Ireland?"
+        answer = semantic_squad.ask(question)
+        assert not answer.answered
+        assert answer.text == (
+            "The articles speak of this but don't say which is the oldest, so I won't guess."
+        )
+        assert "castles" in answer.citations[0].quote
+        monkeypatch.setattr("bot.core.answer.UNRANKED_READ", -1.0)
+        assert semantic_squad.ask(question).answered
+        monkeypatch.undo()
+        longest = semantic_squad.ask("What is the longest river in Germany?")
+        assert longest.answered and "longest river" in longest.citations[0].quote
+
     def test_where_is_refused_when_the_answer_words_are_a_bare_year(
         self, semantic_squad: Engine
     ) -> None:
