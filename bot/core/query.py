@@ -373,8 +373,9 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
     if is_english(word):
         return QueryTerm(word, _variants(term, vocab)), word
     # Words of four letters get one edit only here, for words the corpus does not know,
-    # so "Rine" still finds "Rhine" while known short words never drift.
-    budget = typo_budget(word) or (1 if len(word) == 4 else 0)
+    # so "Rine" still finds "Rhine" while known short words never drift; words of three, a
+    # dropped letter only (below).
+    budget = typo_budget(word) or (1 if len(word) in (3, 4) else 0)
     found: dict[str, float] = {}
     corrected = word
     best_distance = budget + 1
@@ -387,7 +388,10 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
             dist = OSA.distance(form, match, score_cutoff=budget)
             t = stem(match)
             if dist <= budget and vocab.known(t):
-                odds = SLIP_ODDS if dist == 1 and _slip(form, match) else 1.0
+                slipped = dist == 1 and _slip(form, match)
+                if len(form) == 3 and not slipped:
+                    continue  # three letters: only a letter dropped ("lng": long)
+                odds = SLIP_ODDS if slipped else 1.0
                 near.append((int(dist), odds * (vocab.doc_freq(t) + 1), match))
         # How likely each word of one edit is to be the one meant: how common it is, times
         # SLIP_ODDS where the typo dropped or swapped letters ("countyr" is "country" with
@@ -408,7 +412,7 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
 
         if found:
             break
-    if not found and budget and not word[0].isdigit():
+    if not found and budget and len(word) > 3 and not word[0].isdigit():
         # The word's stem against the corpus's stems: "mepty" is two edits from "empties"
         # but one from its stem, "empti".
         for match in lexicon.near(term):

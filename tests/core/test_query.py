@@ -162,3 +162,14 @@ def test_a_typo_is_read_as_the_likeliest_word_one_edit_away() -> None:
     # As common, both are searched for.
     query = _expanded("what is the rhinj", {"rhine": 40, "rhijn": 20})
     assert {t for t, _ in query.terms[0].expansions} == {stem("rhine"), stem("rhijn")}
+
+
+def test_a_three_letter_typo_is_repaired_only_as_a_dropped_letter() -> None:
+    # A word of four letters with one dropped is three: "lng" is "long".
+    query = _expanded("how lng is the rhine", {"long": 5, "rhine": 9})
+    assert query.for_model == "how long is the rhine"
+    assert [t for t, _ in query.terms[0].expansions] == [stem("long")]
+    # A letter typed wrong in three is anyone's guess: "bax" stays as typed.
+    query = _expanded("where is the bax", {"box": 5})
+    assert "bax" in query.corrected.split()
+    assert not query.terms[0].known
