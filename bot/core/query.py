@@ -383,7 +383,7 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
     # typo, and the stemmer only strips that "s" from dictionary words: try it without.
     forms = [word, word[:-1]] if word.endswith("s") and len(word) >= 6 else [word]
     for form in forms if budget and not word[0].isdigit() else ():
-        near: list[tuple[int, float, str]] = []
+        near: list[tuple[int, float, str, str]] = []
         for match in lexicon.near(form):
             dist = OSA.distance(form, match, score_cutoff=budget)
             t = stem(match)
@@ -392,14 +392,13 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
                 if len(form) == 3 and not slipped:
                     continue  # three letters: only a letter dropped ("lng": long)
                 odds = SLIP_ODDS if slipped else 1.0
-                near.append((int(dist), odds * (vocab.doc_freq(t) + 1), match))
+                near.append((int(dist), odds * (vocab.doc_freq(t) + 1), match, t))
         # How likely each word of one edit is to be the one meant: how common it is, times
         # SLIP_ODDS where the typo dropped or swapped letters ("countyr" is "country" with
         # two swapped, not "county" with an "r" typed in). Words far less likely than the
         # likeliest are not searched for.
-        likeliest = max((odds for dist, odds, _ in near if dist <= 1), default=0.0)
-        for dist, odds, match in sorted(near, key=lambda c: (c[0], -c[1])):
-            t = stem(match)
+        likeliest = max((odds for dist, odds, _, _ in near if dist <= 1), default=0.0)
+        for dist, odds, match, t in sorted(near, key=lambda c: (c[0], -c[1])):
             if dist <= 1:
                 if odds * SLIP_ODDS < likeliest:
                     continue
@@ -435,7 +434,7 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
 def _slip(typo: str, word: str) -> bool:
     """Whether a typo one edit from a word dropped one of its letters or swapped two next to
     each other: the edits a hurried hand makes most. A letter typed in or typed wrong is
-    one of 26 such typos at that place, so far less likely to be the one made."""
+    one of some 25 such typos at that place, so far less likely to be the one made."""
     if len(word) == len(typo) + 1:
         return True
     if len(word) != len(typo):
