@@ -374,7 +374,7 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
         return QueryTerm(word, _variants(term, vocab)), word
     # Words of four letters get one edit only here, for words the corpus does not know,
     # so "Rine" still finds "Rhine" while known short words never drift; words of three, a
-    # dropped letter only (below).
+    # dropped or swapped letter only (below).
     budget = typo_budget(word) or (1 if len(word) in (3, 4) else 0)
     found: dict[str, float] = {}
     corrected = word
@@ -390,7 +390,7 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
             if dist <= budget and vocab.known(t):
                 slipped = dist == 1 and _slip(form, match)
                 if len(form) == 3 and not slipped:
-                    continue  # three letters: only a letter dropped ("lng": long)
+                    continue  # three letters: only a slip ("lng": long), no letter typed wrong
                 odds = SLIP_ODDS if slipped else 1.0
                 near.append((int(dist), odds * (vocab.doc_freq(t) + 1), match, t))
         # How likely each word of one edit is to be the one meant: how common it is, times

@@ -691,7 +691,7 @@ class TestSemantic:
         self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """The article names Trim Castle and Dublin Castle among "many fine castles" but
-        says of none that it is the largest: refused, citing the sentence. Where the
+        says of none that it is the oldest: refused, citing the sentence. Where the
         sentence ranks (the Rhine is "the longest river in Germany"), it answers."""
         question = "What is the oldest Norman castle in Ireland?"
         answer = semantic_squad.ask(question)

@@ -164,7 +164,7 @@ def test_a_typo_is_read_as_the_likeliest_word_one_edit_away() -> None:
     assert {t for t, _ in query.terms[0].expansions} == {stem("rhine"), stem("rhijn")}
 
 
-def test_a_three_letter_typo_is_repaired_only_as_a_dropped_letter() -> None:
+def test_a_three_letter_typo_is_never_repaired_as_a_letter_typed_wrong() -> None:
     # A word of four letters with one dropped is three: "lng" is "long".
     query = _expanded("how lng is the rhine", {"long": 5, "rhine": 9})
     assert query.for_model == "how long is the rhine"
