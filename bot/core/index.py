@@ -183,6 +183,10 @@ class Retriever(Protocol):
         """How many articles hold ``term`` in their title or keywords."""
         ...
 
+    def co_freq(self, term: str, other: str) -> int:
+        """How many sentences hold both terms (a count query: worth caching)."""
+        ...
+
     def idf(self, term: str) -> float:
         """BM25's inverse sentence frequency of a term."""
         ...
@@ -308,6 +312,7 @@ class IndexView:
     _freq_cache: dict[tuple[str, str], int] = field(default_factory=dict)
     _idf_cache: dict[str, float] = field(default_factory=dict)
     _family_cache: dict[str, list[str]] = field(default_factory=dict)
+    _co_cache: dict[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def by_id(self) -> Mapping[str, int]:
@@ -336,6 +341,21 @@ class IndexView:
 
     def head_freq(self, term: str) -> int:
         return self._freq("head", term)
+
+    @_guarded
+    def co_freq(self, term: str, other: str) -> int:
+        key = (term, other) if term <= other else (other, term)
+        found = self._co_cache.get(key)
+        if found is None:
+            both = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "body", t)) for t in key]
+            )
+            if len(self._co_cache) > 100_000:
+                self._co_cache.clear()
+            # ``count`` is missing from tantivy-py's type stubs, not from SearchResult.
+            counted = self.searcher.search(both, 1, count=True).count  # type: ignore[attr-defined]
+            found = self._co_cache[key] = int(counted)
+        return found
 
     @_guarded
     def family(self, term: str) -> list[str]:

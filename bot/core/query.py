@@ -45,6 +45,15 @@ SYNONYM_WEIGHT = 0.9
 # How much likelier a typo that dropped or swapped letters is than one that typed a letter in
 # or typed one wrong, at the same place: any of some 25 letters could have been typed there.
 SLIP_ODDS = 25.0
+# How much one sentence holding both a typo's candidate and another word of the question
+# counts, against chance (see ``_in_context``): a pseudo-count, so that a single sentence
+# barely moves the odds and many do.
+CONTEXT_PRIOR = 1.0
+# How much likelier than chance the question's other words must make a corpus word one
+# letter from an English word the corpus lacks, for that word to be read as a typo of it.
+MEANT_CONTEXT = 1.5
+# How many of the question's words (and of its other typos' repairs) a typo is read beside.
+CONTEXT_WORDS = 8
 # How many known words one unknown word may stand for.
 MAX_EXPANSIONS = 3
 
@@ -127,6 +136,11 @@ class Vocabulary(Protocol):
     def doc_freq(self, term: str) -> int: ...
 
     def family(self, term: str) -> list[str]: ...
+
+    def co_freq(self, term: str, other: str) -> int: ...
+
+    @property
+    def sentence_count(self) -> int: ...
 
 
 def _dictionary() -> list[str]:
@@ -348,11 +362,15 @@ def _variants(term: str, vocab: Vocabulary) -> tuple[tuple[str, float], ...]:
     return tuple((f, VARIANT_WEIGHT) for f in sorted(forms) if vocab.doc_freq(f) > 0)
 
 
-def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, str]:
+def expand(
+    word: str, lexicon: Lexicon, vocab: Vocabulary, context: Sequence[str] = ()
+) -> tuple[QueryTerm, str]:
     """The index terms a question word stands for, and the word as corrected.
 
     A word the corpus knows stands for itself. An unknown word is matched to known words
-    within its typo budget; a typo costs weight, more for two edits than one.
+    within its typo budget; a typo costs weight, more for two edits than one. Where several
+    words are one edit away, the other words of the question (``context``, as index terms)
+    help choose: "witer pollution" is "water", not "winter".
     """
     term = stem(word)
     if vocab.known(term):
@@ -371,7 +389,11 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
     if same:
         return QueryTerm(word, same), word
     if is_english(word):
-        return QueryTerm(word, _variants(term, vocab)), word
+        variants = _variants(term, vocab)
+        meant = _meant(word, lexicon, vocab, context)
+        if meant is None:
+            return QueryTerm(word, variants), word
+        return QueryTerm(word, (*variants, (stem(meant), TYPO_WEIGHT_SHORT))), meant
     # Words of four letters get one edit only here, for words the corpus does not know,
     # so "Rine" still finds "Rhine" while known short words never drift; words of three, a
     # dropped or swapped letter only (below).
@@ -393,6 +415,11 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
                     continue  # three letters: only a slip ("lng": long), no letter typed wrong
                 odds = SLIP_ODDS if slipped else 1.0
                 near.append((int(dist), odds * (vocab.doc_freq(t) + 1), match, t))
+        if context and len({t for dist, _, _, t in near if dist <= 1}) > 1:
+            near = [
+                (dist, odds * _in_context(t, context, vocab) if dist <= 1 else odds, match, t)
+                for dist, odds, match, t in near
+            ]
         # How likely each word of one edit is to be the one meant: how common it is, times
         # SLIP_ODDS where the typo dropped or swapped letters ("countyr" is "country" with
         # two swapped, not "county" with an "r" typed in). Words far less likely than the
@@ -429,6 +456,42 @@ def expand(word: str, lexicon: Lexicon, vocab: Vocabulary) -> tuple[QueryTerm, s
         return QueryTerm(word, _variants(term, vocab)), word
     best = sorted(found.items(), key=lambda kv: -kv[1])[:MAX_EXPANSIONS]
     return QueryTerm(word, tuple(best)), corrected
+
+
+def _meant(word: str, lexicon: Lexicon, vocab: Vocabulary, context: Sequence[str]) -> str | None:
+    """The corpus word an English word the corpus lacks was typed for, if the question's
+    other words say so: a typo can make another word ("hine" for "rhine", "mani" for
+    "main", "cod" for "cold"). Only a dropped or swapped letter, and only a word that keeps
+    company with the question's other words at least MEANT_CONTEXT times as often as
+    chance would ("what did the hine branch off to form": "rhine"); the likeliest such."""
+    if not context or len(word) < 3 or word[0].isdigit():
+        return None
+    found = [
+        (SLIP_ODDS * (vocab.doc_freq(t) + 1) * lift, match)
+        for match in lexicon.near(word)
+        if OSA.distance(word, match, score_cutoff=1) == 1
+        and _slip(word, match)
+        and vocab.known(t := stem(match))
+        and (lift := _in_context(t, context, vocab)) >= MEANT_CONTEXT
+    ]
+    return max(found)[1] if found else None
+
+
+def _in_context(term: str, context: Sequence[str], vocab: Vocabulary) -> float:
+    """How much likelier the other words of the question make a typo's candidate: for
+    each, how many sentences hold both against how many would by chance, each count
+    smoothed by CONTEXT_PRIOR, multiplied together (as a naive Bayes model would). Words
+    found everywhere ("rhine", in articles on the Rhine) leave the odds as they are; a
+    word the candidate keeps company with ("pollution", for "water") raises them."""
+    total = max(vocab.sentence_count, 1)
+    freq = vocab.doc_freq(term)
+    odds = 1.0
+    for other in context:
+        if other == term:
+            continue
+        chance = freq * vocab.doc_freq(other) / total
+        odds *= (vocab.co_freq(term, other) + CONTEXT_PRIOR) / (chance + CONTEXT_PRIOR)
+    return odds
 
 
 def _slip(typo: str, word: str) -> bool:
@@ -471,6 +534,27 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
     out: list[QueryTerm] = []
     fixed: list[str] = []
     for_model: list[str] = []
+    # The question's words the corpus knows, as index terms: the context a typo is read in
+    # (the rarest CONTEXT_WORDS, which tell the most, so a long message costs no more).
+    known = sorted(
+        dict.fromkeys(
+            term
+            for w in words(text)
+            if w not in STOP_WORDS and len(w) >= 3 and vocab.known(term := stem(w))
+        ),
+        key=vocab.doc_freq,
+    )[:CONTEXT_WORDS]
+    # A first reading of the words the corpus lacks: each typo is then read beside the
+    # others' repairs too ("watemr flow of the Rine", "cod" beside "water" and "rhine").
+    repaired = {
+        w: term
+        for w in dict.fromkeys(words(text))
+        if w not in STOP_WORDS
+        and len(w) >= 3
+        and not vocab.known(stem(w))
+        and (spelt := expand(w, lexicon, vocab, known)[1]) != w
+        and vocab.known(term := stem(spelt))
+    }
     for w in words(text):
         if w in STOP_WORDS:
             fixed.append(w)
@@ -485,7 +569,9 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
                 fixed.append(stop)
                 for_model.append(stop)
                 continue
-        qt, corrected = expand(w, lexicon, vocab)
+        others = [term for typo, term in repaired.items() if typo != w]
+        context = [*known, *others[:CONTEXT_WORDS]]
+        qt, corrected = expand(w, lexicon, vocab, context)
         fixed.append(corrected)
         for_model.append(_model_word(w, qt, corrected))
         if w not in seen:

@@ -79,6 +79,13 @@ class TestView:
         assert view.titles(((("river", 1.0),),), 5) == [view.by_id["bridge"]]
         assert view.head_freq("bridg") == 1 and view.doc_freq("bridg") == 2
 
+    def test_sentences_holding_two_terms_are_counted(self, index: CorpusIndex) -> None:
+        """What a typo's context is read with: sentences holding both terms, either order."""
+        view = index.view
+        assert view.co_freq("bridg", "old") == 1 == view.co_freq("old", "bridg")
+        assert view.co_freq("bridg", "flood") == 0
+        assert view.co_freq("bridg", "nowher") == 0
+
     def test_dense_stage_finds_sentences_by_content_hash(self, index: CorpusIndex) -> None:
         found = index.view.by_hash([content_hash("Tourists cross the old bridge daily.")], 5)
         assert [(s.seq, s.para) for s in found] == [(2, 2)]

@@ -29,6 +29,13 @@ class Terms:
     def family(self, term: str) -> list[str]:
         return [term] if term in self.terms else []
 
+    def co_freq(self, term: str, other: str) -> int:
+        return 0
+
+    @property
+    def sentence_count(self) -> int:
+        return 1000
+
 
 def _parse(question: str) -> Query:
     terms = Terms(CORPUS)
@@ -173,3 +180,54 @@ def test_a_three_letter_typo_is_never_repaired_as_a_letter_typed_wrong() -> None
     query = _expanded("where is the bax", {"box": 5})
     assert "bax" in query.corrected.split()
     assert not query.terms[0].known
+
+
+class Together(Counted):
+    """A vocabulary that also knows how many sentences hold two of its words together."""
+
+    def __init__(self, counts: dict[str, int], pairs: dict[tuple[str, str], int]) -> None:
+        super().__init__(counts)
+        self.pairs = {frozenset((stem(a), stem(b))): n for (a, b), n in pairs.items()}
+
+    def co_freq(self, term: str, other: str) -> int:
+        return self.pairs.get(frozenset((term, other)), 0)
+
+
+def _read_in_context(question: str, counts: dict[str, int], pairs: dict) -> Query:
+    terms = Together(counts, pairs)
+    return parse(question, Lexicon(sorted(counts, key=lambda w: -counts[w])), terms)
+
+
+def test_a_typo_is_read_as_the_word_the_question_s_other_words_keep_company_with() -> None:
+    counts = {"water": 30, "winter": 10, "pollution": 6, "contributed": 8}
+    # Alone, "witer" is likelier "winter" with a letter dropped than "water" with one
+    # typed wrong.
+    query = _read_in_context("what is witer", counts, {})
+    assert query.corrected == "what is winter"
+    # Beside "pollution" and "contributed", which keep company with "water" and never with
+    # "winter", it is "water".
+    pairs = {("water", "pollution"): 5, ("water", "contributed"): 3}
+    query = _read_in_context("what contributed to witer pollution", counts, pairs)
+    assert query.corrected == "what contributed to water pollution"
+    assert query.terms[1].expansions[0][0] == stem("water")
+
+
+def test_a_typo_is_read_beside_the_other_typos_repairs() -> None:
+    # "oRman" is "roman" (two letters swapped) or "norman" (one dropped), and "norman" is
+    # commoner; but the question's other typo, "boundayr", is "boundary", which keeps
+    # company with "roman" only.
+    counts = {"norman": 80, "roman": 12, "boundary": 6, "stop": 5}
+    pairs = {("roman", "boundary"): 5}
+    query = _read_in_context("when did the orman boundayr stop", counts, pairs)
+    assert query.corrected == "when did the roman boundary stop"
+
+
+def test_an_english_word_the_corpus_lacks_is_read_as_the_corpus_word_its_context_wants() -> None:
+    # "hine" is an English word, but a question about branches of the Rhine meant "rhine".
+    counts = {"rhine": 100, "branch": 18, "hindi": 3}
+    query = _read_in_context("where did the hine branch", counts, {("rhine", "branch"): 10})
+    assert query.corrected == "where did the rhine branch"
+    assert stem("rhine") in [t for t, _ in query.terms[0].expansions]
+    # Without such company it stays the word that was typed.
+    query = _read_in_context("where did the hine branch", counts, {})
+    assert query.corrected == "where did the hine branch"
