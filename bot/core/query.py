@@ -643,6 +643,81 @@ def ranks(sentence: str) -> bool:
     return _RANKS.search(fold(sentence)) is not None
 
 
+# Relations a question may ask of someone, each with the words a sentence that answers it
+# states that relation with: kin ("who was William the Conqueror's wife": a kin word, a
+# marriage, a birth, a family, an heir), a death ("when did Alan Turing die": a death, a
+# killing, a lifespan such as "(1249–1314)"), a marriage, a burial, an invention ("who
+# coined the term": invented, introduced, defined, "by"…) and a sale. Kin and inventions are
+# asked with "who" only: "what type of father", "when were steam turbines introduced".
+_LIFESPAN = r"\d{3,4}\s*[–-]\s*(?:\d{1,2}\s+\w+\s+)?\d{3,4}"
+_KIN = (
+    r"wife|wives|husbands?|spouses?|widow(?:er)?s?|fathers?|mothers?|parents?|sons?|"
+    r"daughters?|brothers?|sisters?|siblings?|uncles?|aunts?|nephews?|nieces?|cousins?|"
+    r"grand(?:father|mother|son|daughter|child|children)s?|child|children|heirs?|"
+    r"successors?|predecessors?|descendants?|ancestors?|family|families|dynasty|born|nee|"
+    r"consort|bride|betrothed"
+)
+_MARRIAGE = r"marr\w*|wed|weds|wedded|wedding|divorc\w*"
+_DEATH = (
+    r"die[sd]?|dying|death|deaths|dead|deceased|kill\w*|murder\w*|assassinat\w*|execut\w*|"
+    r"perish\w*|drown\w*|slain|suicide|funeral|buri\w*|burial|mortally|succumb\w*"
+)
+RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
+    name: (re.compile(rf"\b(?:{asked})\b"), re.compile(rf"\b(?:{stated})\b"), who)
+    for name, asked, stated, who in (
+        (
+            "kin",
+            r"wife|husband|spouse|widow|widower|father|mother|parents|son|daughter|brother|"
+            r"sister|uncle|aunt|nephew|niece|cousin|grand(?:father|mother|son|daughter)",
+            f"{_KIN}|{_MARRIAGE}",
+            True,
+        ),
+        ("death", r"die|died|dies", f"{_DEATH}|{_LIFESPAN}", False),
+        ("marriage", r"marry|married|marriage|wed|wedding", f"{_MARRIAGE}|{_KIN}", False),
+        (
+            "burial",
+            r"buried|burial|interred|grave|tomb",
+            rf"{_DEATH}|graves?|tombs?|interr\w*|cemetery|mausoleum|crypt|entomb\w*|remains",
+            False,
+        ),
+        (
+            "invention",
+            r"invented|invent|inventor|coined|introduced|devised|pioneered",
+            r"invent\w*|coin\w*|introduc\w*|devis\w*|creat\w*|develop\w*|first|"
+            r"originat\w*|propos\w*|defin\w*|discover\w*|by|term|named|conceiv\w*|"
+            r"pioneer\w*|patent\w*",
+            True,
+        ),
+        (
+            "sale",
+            r"sell|sells|sold|sale|bought|buy|buys|purchased?",
+            r"s[eo]l[dl]\w*|sales?|b[ou]ught|buy\w*|purchas\w*|acqui\w*|paid|pay\w*|price\w*|"
+            r"auction\w*|transfer\w*|ceded|handed",
+            False,
+        ),
+    )
+}
+
+
+def relation_asked(question: str, who: bool) -> str | None:
+    """The relation a question asks of someone (see RELATIONS), if any; ``who``: whether it
+    asks who."""
+    q = fold(question)
+    return next(
+        (
+            name
+            for name, (asked, _, who_only) in RELATIONS.items()
+            if (who or not who_only) and asked.search(q)
+        ),
+        None,
+    )
+
+
+def states_relation(relation: str, sentence: str) -> bool:
+    """Whether a sentence states a relation of RELATIONS ("kin": "Emma, sister of …")."""
+    return RELATIONS[relation][1].search(fold(sentence)) is not None
+
+
 _NOW_Q = re.compile(
     r"\b(today|tomorrow|tonight|right now|at the moment|currently|these days|this (week|"
     r"weekend|month|year)|next (week|weekend|month|year)|latest news|nowadays)\b"

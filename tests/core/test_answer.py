@@ -461,6 +461,9 @@ class TestSemantic:
         question = "when did the robot get married"
         assert not semantic_seeds.ask(question).answered
         monkeypatch.setattr("bot.core.answer.UNREAD_MISSING", 2.0)
+        # Nor does the sentence state a marriage, which the question asks of the robot.
+        assert "don't say when" in semantic_seeds.ask(question).text
+        monkeypatch.setattr("bot.core.answer.RELATION_READ", -1.0)
         assert semantic_seeds.ask(question).answered
 
     def test_the_article_s_own_names_are_not_the_person_asked_for(
@@ -705,6 +708,33 @@ class TestSemantic:
         monkeypatch.undo()
         longest = semantic_squad.ask("What is the longest river in Germany?")
         assert longest.answered and "longest river" in longest.citations[0].quote
+
+    def test_who_is_kin_is_refused_where_no_kinship_is_stated(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The article has Edgar Atheling flee to Scotland but names none of his kin:
+        asked for his mother, the bot refuses rather than quote that sentence. Asked for
+        Emma's brother, where the article says "Emma, sister of Duke Richard II", it
+        answers."""
+        question = "Who was the mother of Edgar Atheling?"
+        answer = semantic_squad.ask(question)
+        assert not answer.answered
+        assert "don't say who" in answer.text
+        monkeypatch.setattr("bot.core.answer.RELATION_READ", -1.0)
+        assert semantic_squad.ask(question).answered
+        monkeypatch.undo()
+        brother = semantic_squad.ask("Who was Emma's brother?")
+        assert brother.answered and "Richard" in brother.text
+
+    def test_a_death_no_sentence_states_is_refused(self, semantic_squad: Engine) -> None:
+        """The article tells of Robert Guiscard's rise, not of his death; of Augustus's, it
+        says "From the death of Augustus in AD 14"."""
+        answer = semantic_squad.ask("In what way did Robert Guiscard die?")
+        assert answer.text == (
+            "The articles speak of this but don't mention a death, so I won't guess."
+        )
+        augustus = semantic_squad.ask("When did Augustus die?")
+        assert augustus.answered and "AD 14" in augustus.text
 
     def test_where_is_refused_when_the_answer_words_are_a_bare_year(
         self, semantic_squad: Engine

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.query import Lexicon, Query, parse
+from bot.core.query import Lexicon, Query, parse, relation_asked, states_relation
 from bot.core.text import stem
 
 CORPUS = [
@@ -231,3 +231,15 @@ def test_an_english_word_the_corpus_lacks_is_read_as_the_corpus_word_its_context
     # Without such company it stays the word that was typed.
     query = _read_in_context("where did the hine branch", counts, {})
     assert query.corrected == "where did the hine branch"
+
+
+def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
+    assert relation_asked("Who was Edgar Atheling's father?", who=True) == "kin"
+    # Kin and inventions are asked with "who" only: "what type of father".
+    assert relation_asked("Mohammad Iqbal was what type of father?", who=False) is None
+    assert relation_asked("When did Alan Turing die?", who=False) == "death"
+    assert states_relation("death", "Zhu Shijie (1249–1314) solved equations")
+    assert states_relation("death", "From the death of Augustus in AD 14")
+    assert not states_relation("death", "the definition of Turing machines by Alan Turing in 1936")
+    assert states_relation("kin", "the marriage of Emma, sister of Duke Richard II")
+    assert not states_relation("sale", "Richard left Messina with a large fleet")
