@@ -647,8 +647,9 @@ def ranks(sentence: str) -> bool:
 # states that relation with: kin ("who was William the Conqueror's wife": a kin word, a
 # marriage, a birth, a family, an heir), a death ("when did Alan Turing die": a death, a
 # killing, a lifespan such as "(1249–1314)"), a marriage, a burial, an invention ("who
-# coined the term": invented, introduced, defined, "by"…) and a sale. Kin and inventions are
-# asked with "who" only: "what type of father", "when were steam turbines introduced".
+# coined the term": invented, introduced, defined…; not a bare "by", as in "it was shown by
+# Ladner") and a sale. Kin and inventions are asked with "who" only: "what type of father",
+# "when were steam turbines introduced".
 _LIFESPAN = r"\d{3,4}\s*[–-]\s*(?:\d{1,2}\s+\w+\s+)?\d{3,4}"
 _KIN = (
     r"wife|wives|husbands?|spouses?|widow(?:er)?s?|fathers?|mothers?|parents?|sons?|"
@@ -684,7 +685,7 @@ RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
             "invention",
             r"invented|invent|inventor|coined|introduced|devised|pioneered",
             r"invent\w*|coin\w*|introduc\w*|devis\w*|creat\w*|develop\w*|first|"
-            r"originat\w*|propos\w*|defin\w*|discover\w*|by|term|named|conceiv\w*|"
+            r"originat\w*|propos\w*|defin\w*|discover\w*|term|named|conceiv\w*|"
             r"pioneer\w*|patent\w*",
             True,
         ),
