@@ -661,7 +661,8 @@ _KIN = (
 _MARRIAGE = r"marr\w*|wed|weds|wedded|wedding|divorc\w*"
 _DEATH = (
     r"die[sd]?|dying|death|deaths|dead|deceased|kill\w*|murder\w*|assassinat\w*|execut\w*|"
-    r"perish\w*|drown\w*|slain|suicide|funeral|buri\w*|burial|mortally|succumb\w*"
+    r"perish\w*|drown\w*|slain|suicide|funeral|buri\w*|burial|mortally|succumb\w*|"
+    r"casualt\w*|fatalit\w*|victims?|lives|toll|massacre\w*|slaughter\w*"
 )
 RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
     name: (re.compile(rf"\b(?:{asked})\b"), re.compile(rf"\b(?:{stated})\b"), who)
@@ -693,7 +694,7 @@ RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
             "sale",
             r"sell|sells|sold|sale|bought|buy|buys|purchased?",
             r"s[eo]l[dl]\w*|sales?|b[ou]ught|buy\w*|purchas\w*|acqui\w*|paid|pay\w*|price\w*|"
-            r"auction\w*|transfer\w*|ceded|handed",
+            r"auction\w*|transfer\w*|ceded|handed|took over|takeover|bids?|deal",
             False,
         ),
     )

@@ -240,6 +240,7 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert relation_asked("When did Alan Turing die?", who=False) == "death"
     assert states_relation("death", "Zhu Shijie (1249–1314) solved equations")
     assert states_relation("death", "From the death of Augustus in AD 14")
+    assert states_relation("death", "The flood of 1953 claimed 1,836 lives")
     assert not states_relation("death", "the definition of Turing machines by Alan Turing in 1936")
     assert states_relation("kin", "the marriage of Emma, sister of Duke Richard II")
     assert not states_relation("sale", "Richard left Messina with a large fleet")
