@@ -658,11 +658,11 @@ _KIN = (
     r"successors?|predecessors?|descendants?|ancestors?|family|families|dynasty|born|nee|"
     r"consort|bride|betrothed"
 )
-_MARRIAGE = r"marr\w*|wed|weds|wedded|wedding|divorc\w*"
+_MARRIAGE = r"marr\w*|wed|weds|wedded|wedding|divorc\w*|partners?|fianc\w*|engaged"
 _DEATH = (
     r"die[sd]?|dying|death|deaths|dead|deceased|kill\w*|murder\w*|assassinat\w*|execut\w*|"
     r"perish\w*|drown\w*|slain|suicide|funeral|buri\w*|burial|mortally|succumb\w*|"
-    r"casualt\w*|fatalit\w*|victims?|lives|toll|massacre\w*|slaughter\w*"
+    r"casualt\w*|fatalit\w*|victims?|lives|toll|bodies|massacre\w*|slaughter\w*"
 )
 RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
     name: (re.compile(rf"\b(?:{asked})\b"), re.compile(rf"\b(?:{stated})\b"), who)
@@ -687,14 +687,15 @@ RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
             r"invented|invent|inventor|coined|introduced|devised|pioneered",
             r"invent\w*|coin\w*|introduc\w*|devis\w*|creat\w*|develop\w*|first|"
             r"originat\w*|propos\w*|defin\w*|discover\w*|term|named|conceiv\w*|"
-            r"pioneer\w*|patent\w*",
+            r"pioneer\w*|patent\w*|design\w*|buil[dt]\w*|came up|inspired",
             True,
         ),
         (
             "sale",
             r"sell|sells|sold|sale|bought|buy|buys|purchased?",
             r"s[eo]l[dl]\w*|sales?|b[ou]ught|buy\w*|purchas\w*|acqui\w*|paid|pay\w*|price\w*|"
-            r"auction\w*|transfer\w*|ceded|handed|took over|takeover|bids?|deal",
+            r"auction\w*|transfer\w*|ceded|handed|took over|takeover|bids?|deal|shipped|"
+            r"shipments?|units|copies|revenues?",
             False,
         ),
     )
