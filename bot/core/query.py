@@ -546,14 +546,15 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
     )[:CONTEXT_WORDS]
     # A first reading of the words the corpus lacks: each typo is then read beside the
     # others' repairs too ("watemr flow of the Rine", "cod" beside "water" and "rhine").
+    first = {
+        w: expand(w, lexicon, vocab, known)
+        for w in dict.fromkeys(words(text))
+        if w not in STOP_WORDS and len(w) >= 3 and not vocab.known(stem(w))
+    }
     repaired = {
         w: term
-        for w in dict.fromkeys(words(text))
-        if w not in STOP_WORDS
-        and len(w) >= 3
-        and not vocab.known(stem(w))
-        and (spelt := expand(w, lexicon, vocab, known)[1]) != w
-        and vocab.known(term := stem(spelt))
+        for w, (_, spelt) in first.items()
+        if spelt != w and vocab.known(term := stem(spelt))
     }
     for w in words(text):
         if w in STOP_WORDS:
@@ -570,8 +571,10 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
                 for_model.append(stop)
                 continue
         others = [term for typo, term in repaired.items() if typo != w]
-        context = [*known, *others[:CONTEXT_WORDS]]
-        qt, corrected = expand(w, lexicon, vocab, context)
+        if w in first and not others:
+            qt, corrected = first[w]  # no other typo: read in this context already
+        else:
+            qt, corrected = expand(w, lexicon, vocab, [*known, *others[:CONTEXT_WORDS]])
         fixed.append(corrected)
         for_model.append(_model_word(w, qt, corrected))
         if w not in seen:
