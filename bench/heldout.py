@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reader", default="default")
     parser.add_argument("--typos", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--show", action="store_true", help="print the refused questions")
     parser.add_argument("--no-switch", action="store_true")
     args = parser.parse_args(argv)
     if args.no_switch:
@@ -63,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         got = engine.ask(question)
         asked += 1
         refused += not got.answered
+        if args.show and not got.answered:
+            print(f"  refused: {question} -> {got.text[:100]}")
         quote = got.citations[0].quote if got.answered and got.citations else ""
         right += any(a["text"] in quote for a in qa["answers"])
     print(f"held-out articles: {', '.join(sorted(held))}")

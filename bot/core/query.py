@@ -651,7 +651,8 @@ def ranks(sentence: str) -> bool:
 # marriage, a birth, a family, an heir), a death ("when did Alan Turing die": a death, a
 # killing, a lifespan such as "(1249–1314)"), a marriage, a burial, an invention ("who
 # coined the term": invented, introduced, defined…; not a bare "by", as in "it was shown by
-# Ladner") and a sale. Kin and inventions are asked with "who" only: "what type of father",
+# Ladner"), a founding ("who founded McKinsey": founded, established, set up, started…)
+# and a sale. Kin, inventions and foundings are asked with "who" only: "what type of father",
 # "when were steam turbines introduced".
 _LIFESPAN = r"\d{3,4}\s*[–-]\s*(?:\d{1,2}\s+\w+\s+)?\d{3,4}"
 _KIN = (
@@ -691,6 +692,14 @@ RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
             r"invent\w*|coin\w*|introduc\w*|devis\w*|creat\w*|develop\w*|first|"
             r"originat\w*|propos\w*|defin\w*|discover\w*|term|named|conceiv\w*|"
             r"pioneer\w*|patent\w*|design\w*|buil[dt]\w*|came up|inspired",
+            True,
+        ),
+        (
+            "founding",
+            r"founded|founder|founders|co-?founded|co-?founders?",
+            r"(?:co-?)?found(?:ed|er|ers|ing|ation|ations)|\w*establish\w*|creat\w*|start\w*|"
+            r"set up|form\w*|organi[sz]\w*|launch\w*|incorporat\w*|buil\w*|open\w*|began|"
+            r"begun|origin\w*|initiat\w*|institut\w*|charter\w*",
             True,
         ),
         (

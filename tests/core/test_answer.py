@@ -726,6 +726,34 @@ class TestSemantic:
         brother = semantic_squad.ask("Who was Emma's brother?")
         assert brother.answered and "Richard" in brother.text
 
+    def test_who_founded_is_refused_where_no_founding_is_stated(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The article on the Rhine speaks of Cologne but not of who founded it (that
+        factories "can be found along the Rhine" is no founding): refused. Of the Kingdom
+        of Sicily it says "Norman adventurers founded the Kingdom of Sicily": answered."""
+        question = "Who founded Cologne?"
+        answer = semantic_squad.ask(question)
+        assert not answer.answered
+        assert "don't say who" in answer.text
+        monkeypatch.setattr("bot.core.answer.RELATION_READ", -1.0)
+        assert semantic_squad.ask(question).answered
+        monkeypatch.undo()
+        sicily = semantic_squad.ask("Who founded the Kingdom of Sicily?")
+        assert sicily.answered and "Norman adventurers" in sicily.text
+
+    def test_who_is_refused_when_the_name_marked_is_the_questions_own(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "This also became the subject of a film, The Bridge at Remagen": the reader
+        marks "Remagen", a name the question itself holds, not who made the film."""
+        question = "Who produced the film The Bridge at Remagen?"
+        answer = semantic_squad.ask(question)
+        assert not answer.answered
+        assert "don't say who" in answer.text
+        monkeypatch.setattr("bot.core.answer._echoes", lambda phrase, question: False)
+        assert semantic_squad.ask(question).answered
+
     def test_a_death_no_sentence_states_is_refused(self, semantic_squad: Engine) -> None:
         """The article tells of Robert Guiscard's rise, not of his death; of Augustus's, it
         says "From the death of Augustus in AD 14"."""

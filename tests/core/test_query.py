@@ -244,3 +244,8 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert not states_relation("death", "the definition of Turing machines by Alan Turing in 1936")
     assert states_relation("kin", "the marriage of Emma, sister of Duke Richard II")
     assert not states_relation("sale", "Richard left Messina with a large fleet")
+    assert relation_asked("Who founded Microsoft?", who=True) == "founding"
+    assert relation_asked("What is Kenya a founding member of?", who=False) is None
+    assert states_relation("founding", "Bill Gates and Paul Allen co-founded it in 1975")
+    # "Found" as in "find" states no founding.
+    assert not states_relation("founding", "the court found that Microsoft's use of the term")
