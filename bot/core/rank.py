@@ -306,6 +306,10 @@ _FIGURE = re.compile(
 # Quantities that answer "how many" with no number: "several monks fled" does not say how
 # many did.
 _VAGUE = frozenset(("several", "numerous", "a few", "a handful"))
+# "One of" names a member, not how many there are: "the P versus NP problem is one of the
+# Millennium Prize Problems". Of the 514 "how many" questions in ../shared/train's SQuAD
+# articles, none is answered by it.
+_ONE_OF = re.compile(r"one\s+of\b")
 # What makes a figure a year rather than a count: the words before it, or a bracket.
 _BEFORE_YEAR = re.compile(
     rf"(\(|\b(in|by|since|until|till|from|after|before|during|around|circa|of|early|late|mid|"
@@ -323,8 +327,8 @@ _UNIT = re.compile(
 def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     """Whether ``text`` states the figure a question asks for (``figure_asked``), in figures
     or words, other than the question's own: a year; a count, which a year is not ("in
-    1066", "(1421)") nor an ordinal ("5th"); a span, any figure; a measure, a figure with
-    its unit ("400 m")."""
+    1066", "(1421)") nor an ordinal ("5th") nor "one of"; a span, any figure; a measure, a
+    figure with its unit ("400 m")."""
     folded = fold(text)
     if kind in ("year", "span"):
         dated = any(
@@ -339,7 +343,7 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
             continue
         if kind == "span":
             return True
-        if kind == "count" and figure in _VAGUE:
+        if kind == "count" and (figure in _VAGUE or _ONE_OF.match(folded, m.start())):
             continue
         if re.fullmatch(r"1\d{3}|20\d{2}", figure) and _BEFORE_YEAR.search(folded[: m.start()]):
             continue

@@ -225,6 +225,8 @@ class TestQuestionTypes:
             ("count", "The city was founded in 1066 by the duke.", False),
             ("count", "The flood (1421) changed the delta.", False),
             ("count", "It was the 5th largest city.", False),
+            ("count", "It is one of the wonders of the ancient world.", False),  # a member
+            ("count", "The capsule could only support one astronaut.", True),
             ("count", "The route is at most 2000 kilometres long.", True),
             ("span", "The imagery has been in use since 1390.", True),
             ("span", "It was occupied from August 1915 until 1918.", True),
