@@ -755,6 +755,12 @@ class TestSemantic:
         assert "don't say who" in answer.text
         monkeypatch.setattr("bot.core.answer._echoes", lambda phrase, question: False)
         assert semantic_squad.ask(question).answered
+        monkeypatch.undo()
+        # A question offering a choice is answered by one of its own names.
+        choice = semantic_squad.ask(
+            "Who invaded Ireland at Bannow Bay, the Normans or the Vikings?"
+        )
+        assert choice.answered and "The Normans" in choice.text
 
     def test_a_death_no_sentence_states_is_refused(self, semantic_squad: Engine) -> None:
         """The article tells of Robert Guiscard's rise, not of his death; of Augustus's, it
