@@ -651,9 +651,12 @@ def ranks(sentence: str) -> bool:
 # marriage, a birth, a family, an heir), a death ("when did Alan Turing die": a death, a
 # killing, a lifespan such as "(1249–1314)"), a marriage, a burial, an invention ("who
 # coined the term": invented, introduced, defined…; not a bare "by", as in "it was shown by
-# Ladner"), a founding ("who founded McKinsey": founded, established, set up, started…)
-# and a sale. Kin, inventions and foundings are asked with "who" only: "what type of father",
-# "when were steam turbines introduced".
+# Ladner"), a founding ("who founded McKinsey": founded, established, set up, started…),
+# an authorship ("who wrote the Nibelungenlied": wrote, author, published, "in his book"…),
+# a design ("who designed the bridge": designed, architect, built, planned…), a succession
+# ("who succeeded Rollo": succeeded, heir, throne, became, after…) and a sale. Kin,
+# inventions, foundings, authorships, designs and successions are asked with "who" only:
+# "what type of father", "when were steam turbines introduced", "what did Luther write".
 _LIFESPAN = r"\d{3,4}\s*[–-]\s*(?:\d{1,2}\s+\w+\s+)?\d{3,4}"
 _KIN = (
     r"wife|wives|husbands?|spouses?|widow(?:er)?s?|fathers?|mothers?|parents?|sons?|"
@@ -699,7 +702,32 @@ RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
             r"founded|founder|founders|co-?founded|co-?founders?",
             r"(?:co-?)?found(?:ed|er|ers|ing|ation|ations)|\w*establish\w*|creat\w*|start\w*|"
             r"set up|form\w*|organi[sz]\w*|launch\w*|incorporat\w*|buil\w*|open\w*|began|"
-            r"begun|origin\w*|initiat\w*|institut\w*|charter\w*",
+            r"begun|origin\w*|initiat\w*|institut\w*|charter\w*|develop\w*|introduc\w*|"
+            r"propos\w*|pioneer\w*|invent\w*|devis\w*|conceiv\w*",
+            True,
+        ),
+        (
+            "authorship",
+            r"wrote|write|writes|written|writer|author|authored|penned|composed|composer",
+            r"writ\w*|wrote|author\w*|penn?ed|compos\w*|publish\w*|poet\w*|novel\w*|"
+            r"playwright\w*|edit\w*|translat\w*|lyric\w*|essays?|poems?|articles?|letters?|"
+            r"treatise|journal\w*|papers?|thesis|manuscript\w*|stor(?:y|ies)|"
+            r"(?:his|her|their) (?:\w+ )?(?:books?|works?)",
+            True,
+        ),
+        (
+            "design",
+            r"designed|designer|designers|architect|architects",
+            r"design\w*|architect\w*|buil[dt]\w*|plan\w*|engineer\w*|draw\w*|drew|conceiv\w*|"
+            r"creat\w*",
+            True,
+        ),
+        (
+            "succession",
+            r"succeeded|succeed|succeeds|successor|successors|preceded|predecessor|replaced",
+            rf"succe\w*|predecess\w*|replac\w*|throne|reign\w*|became|after|follow\w*|"
+            rf"took over|crowned|inherit\w*|elected|appointed|named|chosen|position|post|"
+            rf"office|delegat\w*|handed|{_KIN}",
             True,
         ),
         (

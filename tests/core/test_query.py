@@ -249,3 +249,13 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert states_relation("founding", "Bill Gates and Paul Allen co-founded it in 1975")
     # "Found" as in "find" states no founding.
     assert not states_relation("founding", "the court found that Microsoft's use of the term")
+    # Authorships, designs and successions, asked with "who".
+    assert relation_asked("Who wrote the Nibelungenlied?", who=True) == "authorship"
+    assert relation_asked("What did Luther write about the Jews?", who=False) is None
+    assert states_relation("authorship", "Thomas Piketty in his book Capital argues that")
+    assert not states_relation("authorship", "immortalized in the book, A Bridge Too Far")
+    assert relation_asked("Who was the architect of the bridge?", who=True) == "design"
+    assert states_relation("design", "The bridge was built by Gustave Eiffel's company")
+    assert relation_asked("Who succeeded Rollo?", who=True) == "succession"
+    assert states_relation("succession", "Murphy delegated his position as president to Burke")
+    assert not states_relation("succession", "the treaty between Charles III and Rollo")
