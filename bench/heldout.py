@@ -7,7 +7,9 @@
 out of training (they are named in the reader's ``meta.json``). Their 783 SQuAD questions are
 asked of an engine holding those four articles, as the development sets are asked of theirs,
 so a rule that uses the reader can be measured on questions neither it nor the reader was
-fitted on. A question is right when one of SQuAD's answers is in the first citation's quote.
+fitted on. A question is right when one of SQuAD's answers is in the first citation's quote;
+of the right answers, how many mark their answer's words, and the exact match and token F1
+of those words over all right answers (unmarked ones count as 0), as ``bot eval`` gives.
 ``--no-switch`` turns off the reader's overruling of the rank (``SWITCH_BELOW``, ``SWITCH_DOUBT``),
 to compare.
 """
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import bot.core.answer as answer_module
 from bot.core.answer import Engine, EngineSettings
-from bot.core.evaluate import add_typos
+from bot.core.evaluate import add_typos, exact_match, token_f1
 from bot.core.read import reader_files
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -56,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         reader=load_reader(args.reader, 2),
     )
     rng = random.Random(args.seed)
-    right = refused = asked = 0
+    right = refused = asked = marked = 0
+    exact = f1 = 0.0
     for aid, _, _, qa in gold.values():
         if aid not in held:
             continue
@@ -67,9 +70,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.show and not got.answered:
             print(f"  refused: {question} -> {got.text[:100]}")
         quote = got.citations[0].quote if got.answered and got.citations else ""
-        right += any(a["text"] in quote for a in qa["answers"])
+        ok = any(a["text"] in quote for a in qa["answers"])
+        right += ok
+        if ok and got.quote_span is not None:
+            lo, hi = got.quote_span
+            expected = [a["text"] for a in qa["answers"]]
+            marked += 1
+            exact += exact_match(quote[lo:hi], expected)
+            f1 += token_f1(quote[lo:hi], expected)
     print(f"held-out articles: {', '.join(sorted(held))}")
     print(f"right {right}/{asked} ({right / asked:.3f}), refused {refused}")
+    if right:
+        print(
+            f"answer words marked: {marked}/{right} of the right answers; exact match"
+            f" {exact / right:.3f}, token F1 {f1 / right:.3f}"
+        )
     return 0
 
 
