@@ -528,8 +528,42 @@ def _model_word(word: str, qt: QueryTerm, corrected: str) -> str:
     return spelt if spelt != word and stem(spelt) == stem(corrected) else corrected
 
 
+# Shorthand people type that articles spell out. It is read as the full word where the
+# corpus knows that and not the shorthand: "P vs NP" as "P versus NP". Only in lower case
+# ("Saturn Vs" are rockets), and "v." is left alone (case names keep it, "Wisconsin v.
+# Yoder").
+SHORTHAND = {
+    "vs": "versus",
+    "govt": "government",
+    "dept": "department",
+    "intl": "international",
+    "approx": "approximately",
+    "yr": "year",
+    "yrs": "years",
+    "hrs": "hours",
+    "mins": "minutes",
+    "info": "information",
+}
+_SHORTHAND = re.compile(rf"(?<![\w.-])({'|'.join(SHORTHAND)})\.?(?![\w-])")
+
+
+def spelt_out(text: str, vocab: Vocabulary) -> str:
+    """The question with the shorthand of SHORTHAND spelt out where the corpus uses the full
+    word and not the shorthand."""
+
+    def full(m: re.Match[str]) -> str:
+        short = m.group(1).lower()
+        whole = SHORTHAND[short]
+        if vocab.known(stem(short)) or not vocab.known(stem(whole)):
+            return m.group()
+        return whole
+
+    return _SHORTHAND.sub(full, text)
+
+
 def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
     """The distinct content words of a question, expanded against the corpus."""
+    text = spelt_out(text, vocab)
     seen: set[str] = set()
     out: list[QueryTerm] = []
     fixed: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.query import Lexicon, Query, parse, relation_asked, states_relation
+from bot.core.query import Lexicon, Query, parse, relation_asked, spelt_out, states_relation
 from bot.core.text import stem
 
 CORPUS = [
@@ -259,3 +259,22 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert relation_asked("Who succeeded Rollo?", who=True) == "succession"
     assert states_relation("succession", "Murphy delegated his position as president to Burke")
     assert not states_relation("succession", "the treaty between Charles III and Rollo")
+
+
+def test_shorthand_is_spelt_out_where_the_articles_spell_it_out() -> None:
+    spelt = Terms(["versus", "problem", "government", "information"])
+    assert spelt_out("how much for solving P vs NP", spelt) == "how much for solving P versus NP"
+    assert spelt_out("who leads the govt. now", spelt) == "who leads the government now"
+    assert "versus" in _parse_with(spelt, "P vs. NP problem").corrected.split()
+    # Where the articles write the shorthand themselves, or never the full word, it stays.
+    assert spelt_out("P vs NP", Terms(["vs", "versus"])) == "P vs NP"
+    assert spelt_out("P vs NP", Terms(["problem"])) == "P vs NP"
+    # Nor is a word that merely begins like one touched, nor a case name's "v.".
+    assert spelt_out("the info-box and Roe v. Wade", spelt) == "the info-box and Roe v. Wade"
+    assert spelt_out("more info", spelt) == "more information"
+    # Only in lower case: "Saturn Vs" are rockets.
+    assert spelt_out("what happened to the Saturn Vs", spelt) == "what happened to the Saturn Vs"
+
+
+def _parse_with(terms: Terms, question: str) -> Query:
+    return parse(question, Lexicon(sorted(terms.terms)), terms)
