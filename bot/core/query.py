@@ -745,7 +745,9 @@ RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
             r"wrote|write|writes|written|writer|author|authored|penned|composed|composer",
             r"writ\w*|wrote|author\w*|penn?ed|compos\w*|publish\w*|poet\w*|novel\w*|"
             r"playwright\w*|edit\w*|translat\w*|lyric\w*|essays?|poems?|articles?|letters?|"
-            r"treatise|journal\w*|papers?|thesis|manuscript\w*|stor(?:y|ies)|"
+            r"treatise|journal\w*|papers?|thesis|manuscript\w*|stor(?:y|ies)|reports?|"
+            r"stud(?:y|ies)|surveys?|analys[ie]s|reviews?|columns?|memoirs?|biograph\w*|"
+            r"songs?|hymns?|operas?|symphon\w*|scripts?|screenplays?|"
             r"(?:his|her|their) (?:\w+ )?(?:books?|works?)",
             True,
         ),

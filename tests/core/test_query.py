@@ -254,6 +254,7 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert relation_asked("What did Luther write about the Jews?", who=False) is None
     assert states_relation("authorship", "Thomas Piketty in his book Capital argues that")
     assert not states_relation("authorship", "immortalized in the book, A Bridge Too Far")
+    assert states_relation("authorship", "A January 2014 report by Oxfam claims that")
     assert relation_asked("Who was the architect of the bridge?", who=True) == "design"
     assert states_relation("design", "The bridge was built by Gustave Eiffel's company")
     assert relation_asked("Who succeeded Rollo?", who=True) == "succession"
