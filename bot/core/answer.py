@@ -1259,12 +1259,11 @@ def _unrelated(query: Query, best: Candidate, reading: Reading | None, quote: st
         return None
     if relation == "authorship":
         # "Wang Zhen's Nong Shu", or "His Liber servitoris" in the sentence after the quote.
-        for text in (quote, best.sentence.next or ""):
-            for name in _named(query.text):
-                if re.search(
-                    rf"(?:\w['’]s|\b(?:[Hh]is|[Hh]er|[Tt]heir)) {re.escape(name)}\b", text
-                ):
-                    return None
+        texts = (quote, best.sentence.next or "")
+        for name in _named(query.text):
+            owned = re.compile(rf"(?:\w['’]s|\b(?:[Hh]is|[Hh]er|[Tt]heir)) {re.escape(name)}\b")
+            if any(owned.search(text) for text in texts):
+                return None
     said = {"person": "who", "place": "where", "date": "when"}
     return said.get(kind or "", f"mention {'an' if relation[0] in 'aeiou' else 'a'} {relation}")
 

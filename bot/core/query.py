@@ -552,7 +552,7 @@ def spelt_out(text: str, vocab: Vocabulary) -> str:
     word and not the shorthand."""
 
     def full(m: re.Match[str]) -> str:
-        short = m.group(1).lower()
+        short = m.group(1)
         whole = SHORTHAND[short]
         if vocab.known(stem(short)) or not vocab.known(stem(whole)):
             return m.group()
@@ -761,8 +761,8 @@ RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
         (
             "succession",
             r"succeeded|succeed|succeeds|successor|successors|preceded|predecessor|replaced",
-            rf"succe\w*|predecess\w*|replac\w*|throne|reign\w*|became|after|follow\w*|"
-            rf"took over|crowned|inherit\w*|elected|appointed|named|chosen|position|post|"
+            r"succe\w*|predecess\w*|replac\w*|throne|reign\w*|became|after|follow\w*|"
+            r"took over|crowned|inherit\w*|elected|appointed|named|chosen|position|post|"
             rf"office|delegat\w*|handed|{_KIN}",
             True,
         ),
