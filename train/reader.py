@@ -249,6 +249,85 @@ def _model(layers: int) -> Any:
     return model
 
 
+def load_exported(model: Any, folder: Path) -> None:
+    """Put an exported reader's weights (``folder/model.onnx``, int8, dequantized) into
+    ``model``, to train it further: e.g. the shipped reader through a hard epoch
+    (``--init bot/core/models/reader --epochs 0``). The word embeddings are never trained,
+    so MiniLM's own stay. Every other weight must be found, or this fails."""
+    import numpy as np
+    import onnx
+    import torch
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(folder / "model.onnx")).graph
+    init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
+
+    def dequantized(name: str) -> Any:
+        q = init[f"{name}_quantized"].astype(np.float32)
+        return (q - init[f"{name}_zero_point"].astype(np.float32)) * init[f"{name}_scale"]
+
+    linears = {n for n, m in model.named_modules() if isinstance(m, torch.nn.Linear)}
+    state = model.state_dict()
+    loaded: dict[str, Any] = {}
+    for name, value in init.items():
+        if name in state:  # biases and layer norms, as they were
+            loaded[name] = torch.from_numpy(np.array(value, dtype=np.float32))
+    for key in ("position_embeddings", "token_type_embeddings"):
+        loaded[f"bert.embeddings.{key}.weight"] = torch.from_numpy(
+            dequantized(f"bert.embeddings.{key}.weight")
+        )
+    for node in graph.node:
+        if node.op_type != "MatMulInteger":
+            continue
+        parts = [p for p in node.output[0].split("/") if p]
+        path = [p for p in parts if not p.startswith(("MatMul", "Gemm"))]
+        module = ".".join(path) if ".".join(path) in linears else path[-1]
+        if module not in linears:
+            raise ValueError(f"{folder}: no layer for {node.output[0]}")
+        weight = node.input[1].removesuffix("_quantized")
+        loaded[f"{module}.weight"] = torch.from_numpy(np.ascontiguousarray(dequantized(weight).T))
+    missing = set(state) - set(loaded) - {"bert.embeddings.word_embeddings.weight"}
+    if missing:
+        raise ValueError(f"{folder}: no weights for {sorted(missing)}")
+    for name, value in loaded.items():
+        want = tuple(state[name].shape)
+        if tuple(value.shape) != want:
+            raise ValueError(f"{folder}: {name} is {tuple(value.shape)}, not {want}")
+    model.load_state_dict(loaded, strict=False)
+    # The weights must read as the exported reader reads, up to its int8 activations (a
+    # few points; a weight put in the wrong place reads far off).
+    from bot.core.read import Reader, reader_files
+
+    files = reader_files(str(folder))
+    assert files is not None
+    probe = [
+        (
+            "who captured the bridge",
+            Passage(
+                "It was captured intact by the 9th Armored Division.",
+                "The bridge crossed the Rhine.",
+                "Remagen",
+            ),
+        ),
+        (
+            "when was the cathedral finished",
+            Passage("About one million people live in Cologne.", None, "Cologne"),
+        ),
+        ("how long is the river", Passage("The Rhine is about 1,230 km long.", None, "Rhine")),
+    ]
+    reader = Reader(files)
+    theirs = [reader.read(q, [p])[0].answers for q, p in probe]
+    model.eval()
+    with torch.no_grad():
+        ids, mask, types = (
+            torch.from_numpy(a) for a in batch_arrays([Tokens().encode(q, p) for q, p in probe])
+        )
+        ours = torch.sigmoid(model(ids, mask, types)[0]).tolist()
+    model.train()
+    if max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) > 0.1:
+        raise ValueError(f"{folder}: the weights read {ours}, the reader {theirs}")
+
+
 def _span_tokens(offsets: list[tuple[int, int]], span: tuple[int, int]) -> tuple[int, int] | None:
     starts = [i for i, (a, b) in enumerate(offsets) if b > span[0]]
     ends = [i for i, (a, b) in enumerate(offsets) if a < span[1]]
@@ -419,6 +498,9 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
         sched.load_state_dict(state["sched"])
         step = state["step"]
         log.info("resumed at step %d of %d", step, total)
+    elif args.init is not None:
+        load_exported(model, args.init)
+        log.info("starting from the reader in %s", args.init)
     from tqdm import tqdm
 
     bar = tqdm(total=total, initial=step, desc="training", unit="batch", file=sys.stderr)
@@ -616,6 +698,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=OUT, help="where the model is written")
     parser.add_argument("--layers", type=int, default=4, help="MiniLM layers kept (of 6)")
+    parser.add_argument(
+        "--init",
+        type=Path,
+        default=None,
+        help="start from an exported reader's weights instead of MiniLM's (with --epochs 0: "
+        "only the hard epoch, on a reader trained without it)",
+    )
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--negatives", type=int, default=6, help="per question and epoch")
     parser.add_argument(
@@ -674,6 +763,10 @@ def main(argv: list[str] | None = None) -> int:
         model.eval()
         export(model, args.out, args.work)
         return 0
+    started_from = None
+    if args.init is not None:
+        before = json.loads((args.init / "meta.json").read_text(encoding="utf-8"))
+        started_from = {k: before.get(k) for k in ("layers", "settings", "started_from")}
     model = train(train_items, args.work, args)
     scores = {
         "held_out_clean": score(torch_predictor(model), test_items),
@@ -701,6 +794,8 @@ def main(argv: list[str] | None = None) -> int:
             "held_out_articles": sorted(held),
         },
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        # A reader trained further: how the one it started from was trained.
+        "started_from": started_from,
         "scores": scores,
         "seconds_this_run": round(time.monotonic() - started),  # a resumed run: its own
         "model_bytes": onnx_path.stat().st_size,
