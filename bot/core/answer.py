@@ -1253,7 +1253,7 @@ def _unrelated(query: Query, best: Candidate, reading: Reading | None, quote: st
     relation = relation_asked(query.corrected, who=kind == "person")
     if relation is None or states_relation(relation, quote):
         return None
-    if not RELATIONS[relation][2] and (reading is None or reading.answers >= RELATION_READ):
+    if not RELATIONS[relation].who_only and (reading is None or reading.answers >= RELATION_READ):
         return None
     if states_relation(relation, best.sentence.prev or ""):
         return None

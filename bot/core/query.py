@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -705,8 +705,19 @@ _DEATH = (
     r"perish\w*|drown\w*|slain|suicide|funeral|buri\w*|burial|mortally|succumb\w*|"
     r"casualt\w*|fatalit\w*|victims?|lives|toll|bodies|massacre\w*|slaughter\w*"
 )
-RELATIONS: dict[str, tuple[re.Pattern[str], re.Pattern[str], bool]] = {
-    name: (re.compile(rf"\b(?:{asked})\b"), re.compile(rf"\b(?:{stated})\b"), who)
+
+
+class Relation(NamedTuple):
+    """How a question asks a relation, how a sentence states it, and whether it is asked
+    only with *who* (then checked whatever the reader reads)."""
+
+    asked: re.Pattern[str]
+    stated: re.Pattern[str]
+    who_only: bool
+
+
+RELATIONS: dict[str, Relation] = {
+    name: Relation(re.compile(rf"\b(?:{asked})\b"), re.compile(rf"\b(?:{stated})\b"), who)
     for name, asked, stated, who in (
         (
             "kin",
@@ -785,8 +796,8 @@ def relation_asked(question: str, who: bool) -> str | None:
     return next(
         (
             name
-            for name, (asked, _, who_only) in RELATIONS.items()
-            if (who or not who_only) and asked.search(q)
+            for name, relation in RELATIONS.items()
+            if (who or not relation.who_only) and relation.asked.search(q)
         ),
         None,
     )
@@ -794,7 +805,7 @@ def relation_asked(question: str, who: bool) -> str | None:
 
 def states_relation(relation: str, sentence: str) -> bool:
     """Whether a sentence states a relation of RELATIONS ("kin": "Emma, sister of …")."""
-    return RELATIONS[relation][1].search(fold(sentence)) is not None
+    return RELATIONS[relation].stated.search(fold(sentence)) is not None
 
 
 _NOW_Q = re.compile(
