@@ -161,6 +161,18 @@ def widen(sentence: str, lo: int, hi: int) -> tuple[int, int]:
             hi -= 1
     if sentence[lo:hi].endswith('"') and sentence[lo:hi].count('"') % 2:
         hi -= 1
+    for opening, closing in ("()", "[]"):
+        # A bracket the span opens and does not close: the span ends before it ("120 m (390
+        # ft" is "120 m"), or takes in its close where it is part of a word ("Article
+        # 101(1)"), or, where it opens the span, starts after it.
+        part = sentence[lo:hi]
+        at = part.rfind(opening)
+        if at > 0 and closing not in part[at:]:
+            close = sentence.find(closing, hi)
+            attached = not part[at - 1].isspace() and 0 <= close < hi + 3
+            hi = close + 1 if attached else lo + at
+        elif at == 0 and closing not in part:
+            lo += 1
     while hi > lo and sentence[hi - 1] in " ,;:.":
         hi -= 1
     before = sentence[: max(lo - 4, 0)]

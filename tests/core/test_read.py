@@ -156,6 +156,30 @@ class TestSpan:
         a, b = widen(text, lo, lo + len(marked))
         assert text[a:b] == expected
 
+    @pytest.mark.parametrize(
+        ("text", "marked", "expected"),
+        [
+            ("The sea level fell 120 m (390 ft) then.", "120 m (390 ft", "120 m"),
+            ('It is called Alter Rhein ("Old Rhine").', 'Alter Rhein ("Old Rhin', "Alter Rhein"),
+            ("Under Article 101(1) TFEU.", "Article 101(1", "Article 101(1)"),  # part of a word
+            ("The scale (Rheinkilometer) runs on.", "(Rheinkilometer", "Rheinkilometer"),
+            ("It is 120 m (390 ft) deep.", "120 m (390 ft)", "120 m (390 ft)"),  # closed
+        ],
+        ids=[
+            "ends-before-it",
+            "ends-before-it-quoted",
+            "takes-its-close",
+            "starts-after",
+            "closed",
+        ],
+    )
+    def test_a_bracket_the_span_opens_and_leaves_open(
+        self, text: str, marked: str, expected: str
+    ) -> None:
+        lo = text.index(marked)
+        a, b = widen(text, lo, lo + len(marked))
+        assert text[a:b] == expected
+
 
 class TestFiles:
     def test_none_turns_the_reader_off(self) -> None:
