@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from bot.core.dense import onnx_session
 from bot.core.errors import ConfigError
+from bot.core.text import STOP_WORDS
 from bot.core.verify import Checker
 
 DEFAULT_READER = "default"
@@ -185,7 +186,29 @@ def widen(sentence: str, lo: int, hi: int) -> tuple[int, int]:
     lead = _LEAD_IN.match(sentence, lo, hi)
     if lead is not None and lead.end() < hi:
         lo = lead.end()
+    described = _DESCRIBED.match(sentence, lo, hi)
+    if (
+        described is not None
+        and not any(w in _NAME_PART or w in STOP_WORDS for w in described.group(2).split())
+        and _NAME_ONLY.fullmatch(sentence, described.end(), hi)
+    ):
+        lo = described.end()
     return lo, hi
+
+
+# What a name may be described by before it, which SQuAD's answers leave out: "general
+# Alexius Komnenos", "city of Deabolis", "river Seine"; not after "the" ("the end of World
+# War I"), nor words that may be the name's own ("southern Italy"). SQuAD's development
+# questions: exact match 0.587 -> 0.593; bench.heldout 0.620 -> 0.621 (one gained, none lost).
+_DESCRIBED = re.compile(r"(((?:[a-z]+\s+){1,2}?)(?:(?:of|named|called)\s+)?)(?=[A-Z])")
+_NAME_ONLY = re.compile(
+    r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z0-9][\w'’.-]*|of|de|von|van|der|la|le|du|di|da))*"
+)
+_NAME_PART = frozenset(
+    "the a an southern northern eastern western central upper lower modern old new ancient "
+    "early late medieval greater north south east west northeast northwest southeast southwest "
+    "middle inner outer".split()
+)
 
 
 # What may open the span the reader marks but is not the answer itself: a preposition

@@ -180,6 +180,58 @@ class TestSpan:
         a, b = widen(text, lo, lo + len(marked))
         assert text[a:b] == expected
 
+    @pytest.mark.parametrize(
+        ("text", "marked", "expected"),
+        [
+            (
+                "It was led by general Alexius Komnenos.",
+                "general Alexius Komnenos",
+                "Alexius Komnenos",
+            ),
+            ("They took the city of Deabolis in 1081.", "city of Deabolis", "Deabolis"),
+            (
+                "It ended with the end of World War I.",
+                "the end of World War I",
+                "the end of World War I",
+            ),
+            ("It flows through the Rhine Gorge.", "the Rhine Gorge", "the Rhine Gorge"),
+            ("It lies on the river Seine.", "river Seine", "Seine"),
+            ("They settled in southern Italy.", "southern Italy", "southern Italy"),  # the name's
+            (
+                "It holds since the Treaty of Rome 1957.",
+                "since the Treaty of Rome",
+                "since the Treaty of Rome",
+            ),
+            (
+                "A post-classical European sculpture.",
+                "post-classical European",
+                "post-classical European",
+            ),
+            (
+                "It was modern canalized section.",
+                "modern canalized section",
+                "modern canalized section",
+            ),
+        ],
+        ids=[
+            "title",
+            "city-of",
+            "the-city-of",
+            "the-name",
+            "river",
+            "part-of-name",
+            "function-words",
+            "hyphened",
+            "no-name",
+        ],
+    )
+    def test_words_describing_a_name_before_it_are_left_out(
+        self, text: str, marked: str, expected: str
+    ) -> None:
+        lo = text.index(marked)
+        a, b = widen(text, lo, lo + len(marked))
+        assert text[a:b] == expected
+
 
 class TestFiles:
     def test_none_turns_the_reader_off(self) -> None:
