@@ -315,14 +315,10 @@ def load_exported(model: Any, folder: Path) -> None:
         ),
         ("how long is the river", Passage("The Rhine is about 1,230 km long.", None, "Rhine")),
     ]
-    reader = Reader(files)
-    theirs = [reader.read(q, [p])[0].answers for q, p in probe]
     model.eval()
-    with torch.no_grad():
-        ids, mask, types = (
-            torch.from_numpy(a) for a in batch_arrays([Tokens().encode(q, p) for q, p in probe])
-        )
-        ours = torch.sigmoid(model(ids, mask, types)[0]).tolist()
+    predict, exported = torch_predictor(model), Reader(files)
+    ours = [predict(q, [p])[0].answers for q, p in probe]
+    theirs = [exported.read(q, [p])[0].answers for q, p in probe]
     model.train()
     if max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) > 0.1:
         raise ValueError(f"{folder}: the weights read {ours}, the reader {theirs}")

@@ -118,7 +118,7 @@ DENSE_COVER = 0.25
 # token F1 0.740); at 0.25, 78% and 72% (0.560, 0.646); at 0.05, 99% (0.629), but the marks
 # it adds between 0.05 and 0.1 are exact one time in five. On SQuAD's development questions
 # 0.1 marks 466 of 496 right answers, exact match 0.581 and F1 0.685, against 354, 0.498
-# and 0.564 at 0.25 (0.587 and 0.687 once a span ends before a bracket it leaves open).
+# and 0.564 at 0.25 (0.593 and 0.688 with the two span rules of 2026-12, read.widen).
 # With ``reader_decides`` it also reads the best candidates with the question, READ_FIRST at once
 # and up to READ_MAX while none is READER_SURE; their order is the reader's, moved by RANK_WEIGHT
 # logits for a sentence the rank scored at nothing beside the best; below READER_GATE the bot

@@ -205,9 +205,9 @@ _NAME_ONLY = re.compile(
     r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z0-9][\w'’.-]*|of|de|von|van|der|la|le|du|di|da))*"
 )
 _NAME_PART = frozenset(
-    "the a an southern northern eastern western central upper lower modern old new ancient "
-    "early late medieval greater north south east west northeast northwest southeast southwest "
-    "middle inner outer".split()
+    "southern northern eastern western central upper lower modern old new ancient early late "
+    "medieval greater north south east west northeast northwest southeast southwest middle "
+    "inner outer".split()
 )
 
 
