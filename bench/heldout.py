@@ -23,7 +23,7 @@ from pathlib import Path
 
 import bot.core.answer as answer_module
 from bot.core.answer import Engine, EngineSettings
-from bot.core.evaluate import add_typos, exact_match, token_f1
+from bot.core.evaluate import add_typos, marked_scores
 from bot.core.read import reader_files
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -72,12 +72,11 @@ def main(argv: list[str] | None = None) -> int:
         quote = got.citations[0].quote if got.answered and got.citations else ""
         ok = any(a["text"] in quote for a in qa["answers"])
         right += ok
-        if ok and got.quote_span is not None:
-            lo, hi = got.quote_span
-            expected = [a["text"] for a in qa["answers"]]
+        scored = marked_scores(got, [a["text"] for a in qa["answers"]]) if ok else None
+        if scored is not None:
             marked += 1
-            exact += exact_match(quote[lo:hi], expected)
-            f1 += token_f1(quote[lo:hi], expected)
+            exact += scored[0]
+            f1 += scored[1]
     print(f"held-out articles: {', '.join(sorted(held))}")
     print(f"right {right}/{asked} ({right / asked:.3f}), refused {refused}")
     if right:

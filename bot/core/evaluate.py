@@ -135,6 +135,16 @@ def token_f1(marked: str, expected: Sequence[str]) -> float:
     return best
 
 
+def marked_scores(answer: Answer, expected: Sequence[str]) -> tuple[float, float] | None:
+    """The exact match and token F1 of the words an answer marks in its first quote, against
+    the expected answers; None when it marks none."""
+    if answer.quote_span is None or not answer.citations:
+        return None
+    lo, hi = answer.quote_span
+    words = answer.citations[0].quote[lo:hi]
+    return exact_match(words, expected), token_f1(words, expected)
+
+
 def evaluate(engine: Engine, cases: list[Case]) -> Report:
     correct = refused = marked = 0
     exact = f1 = 0.0
@@ -144,12 +154,11 @@ def evaluate(engine: Engine, cases: list[Case]) -> Report:
         if case.answerable:
             ok = is_correct(case, answer)
             correct += ok
-            if ok and answer.quote_span is not None:
-                lo, hi = answer.quote_span
-                words = answer.citations[0].quote[lo:hi]
+            scored = marked_scores(answer, case.expect) if ok else None
+            if scored is not None:
                 marked += 1
-                exact += exact_match(words, case.expect)
-                f1 += token_f1(words, case.expect)
+                exact += scored[0]
+                f1 += scored[1]
         else:
             ok = not answer.answered
             refused += ok
