@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from train.reader import Cand, Item, _groups, build_candidates, load_items
+from bot.core.read import Passage, Reading
+from train.reader import Cand, Item, _groups, build_candidates, load_items, score, span_examples
 
 CONTEXT_1 = (
     "The Ludendorff Bridge crossed the Rhine at Remagen. In March 1945 it was captured "
@@ -204,3 +205,38 @@ class TestEpochs:
         }
         plain = _hard_groups([item], random.Random(1), 0.0, 1, ablate=False)
         assert all("captured in March" not in p.sentence for g in plain for _, p, _, _ in g)
+
+
+class TestSpanReader:
+    """``--span-only``: a model that learns only to mark the answer's words."""
+
+    def _item(self) -> Item:
+        cands = [Cand(f"s{i}", None, "t", 0, None, i) for i in range(4)]
+        cands.append(Cand("gold words here", None, "t", 1, (0, 4), 2))
+        cands.append(Cand("gold too", None, "t", -1, None, 1))
+        return Item("q", "a", "question", "question", "qeustion", ["gold"], cands)
+
+    def test_it_trains_on_answer_sentences_with_a_span_only(self) -> None:
+        import random
+
+        item = self._item()
+        spanless = Item("q2", "a", "q", "q", "q", ["x"], [Cand("no span", None, "t", 1, None, 0)])
+        (group,) = _groups([item], random.Random(1), typo_share=0.0, negatives=0)
+        assert [ex[1].sentence for ex in span_examples(group)] == ["gold words here"]
+        groups = _groups([item, spanless], random.Random(1), typo_share=0.0, negatives=3)
+        kept = span_examples([ex for g in groups for ex in g])
+        assert [ex[1].sentence for ex in kept] == ["gold words here"]
+
+    def test_its_scores_read_the_answer_sentences_alone(self) -> None:
+        read: list[str] = []
+
+        def predict(question: str, passages: list[Passage]) -> list[Reading]:
+            read.extend(p.sentence for p in passages)
+            return [Reading(0.0, (0, 4), 0.9) for _ in passages]
+
+        got = score(predict, [self._item()], spans_only=True)
+        assert read == ["gold words here"]
+        assert got == {"questions": 1, "span_exact_match": 1.0, "span_f1": 1.0}
+        read.clear()
+        full = score(predict, [self._item()])
+        assert len(read) == 5 and full["sentence_p_at_1"] == 0.0

@@ -358,6 +358,11 @@ def _groups(
     return groups
 
 
+def span_examples(flat: list[tuple]) -> list[tuple]:
+    """What a span reader trains on: the answer sentences whose answer span is known."""
+    return [ex for ex in flat if ex[2] == 1 and ex[3] is not None]
+
+
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")
 
 
@@ -478,7 +483,9 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
 
     def rate(step: int) -> float:
         """Warm up, then decay linearly, over the plain epochs; again, from hard_lr, over
-        the hard ones."""
+        the hard ones (none past the end: the scheduler steps once after the last step)."""
+        if step >= total:
+            return 0.0
         length, at, scale = plain, step, 1.0
         if step >= plain:
             length, at, scale = total - plain, step - plain, args.hard_lr / args.lr
@@ -518,15 +525,24 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
         # A hard epoch has more groups in as many steps: each step takes its share.
         batch_groups = groups[k * len(groups) // per_epoch : (k + 1) * len(groups) // per_epoch]
         flat = [ex for g in batch_groups for ex in g]
+        if args.span_only:
+            flat = span_examples(flat)
+            if not flat:
+                step += 1
+                sched.step()
+                bar.update(1)
+                continue
         encoded = [tokens.encode(q, p) for q, p, _, _ in flat]
         ids, mask, types = (torch.from_numpy(a) for a in batch_arrays(encoded))
         answer, start, end = model(ids, mask, types)
         labels = torch.tensor([float(lab) for _, _, lab, _ in flat])
         loss = bce(answer, labels)
+        if args.span_only:
+            loss = loss * 0.0  # the answers head is not used: only the span is learnt
         # Among one question's candidates, the answer first (a listwise term).
         at = 0
         listwise = []
-        for g in batch_groups:
+        for g in [] if args.span_only else batch_groups:
             n = len(g)
             if g[0][2] == 1 and n > 1:
                 listwise.append(ce(answer[at : at + n].unsqueeze(0), torch.tensor([0])))
@@ -577,16 +593,19 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
 # -- 3. held-out scores --------------------------------------------------------------------------
 
 
-def score(predict: Any, items: list[Item], typos: bool = False) -> dict[str, float]:
+def score(
+    predict: Any, items: list[Item], typos: bool = False, spans_only: bool = False
+) -> dict[str, float]:
     """On held-out questions: how often the best-read candidate is the answer sentence, how
     often a pool without it is refused (best below 0.5), and span EM/F1 on the answer
-    sentence."""
+    sentence. ``spans_only`` reads the answer sentences alone (a span reader): only the
+    span scores mean anything then."""
     right = pools = refused = empty = 0
     em = f1 = 0.0
     spans = 0
     for item in items:
         q = item.typo_text if typos else item.model_text
-        cands = [c for c in item.cands if c.label >= 0]
+        cands = [c for c in item.cands if (c.label == 1 if spans_only else c.label >= 0)]
         if not cands:
             continue
         readings = predict(q, [Passage(c.sentence, c.prev, c.title) for c in cands])
@@ -605,6 +624,12 @@ def score(predict: Any, items: list[Item], typos: bool = False) -> dict[str, flo
         if negatives:
             empty += 1
             refused += max(negatives) < 0.5
+    if spans_only:
+        return {
+            "questions": len(items),
+            "span_exact_match": round(em / max(1, spans), 4),
+            "span_f1": round(f1 / max(1, spans), 4),
+        }
     return {
         "questions": len(items),
         "sentence_p_at_1": round(right / max(1, pools), 4),
@@ -643,11 +668,11 @@ def torch_predictor(model: Any) -> Any:
 # -- 4. export -----------------------------------------------------------------------------------
 
 
-def export(model: Any, out: Path, work: Path) -> Path:
+def export(model: Any, out: Path, work: Path, name: str = "model.onnx") -> Path:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    fp32 = work / f"model-fp32-{out.name}.onnx"
+    fp32 = work / f"{Path(name).stem}-fp32-{out.name}.onnx"
     tokens = Tokens()
     enc = [tokens.encode("what is this", Passage("This is a sentence.", None, "Title"))] * 2
     ids, mask, types = (torch.from_numpy(a) for a in batch_arrays(enc))
@@ -673,12 +698,12 @@ def export(model: Any, out: Path, work: Path) -> Path:
     # channel costs none, and the embeddings (Gather) in int8 keep the file at 19 MB.
     quantize_dynamic(
         str(fp32),
-        str(out / "model.onnx"),
+        str(out / name),
         weight_type=QuantType.QInt8,
         per_channel=True,
         op_types_to_quantize=["MatMul", "Gather"],
     )
-    return out / "model.onnx"
+    return out / name
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -722,6 +747,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0.3,
         help="share of questions trained on with typos (as repaired)",
     )
+    parser.add_argument(
+        "--span-only",
+        action="store_true",
+        help="train a span reader: the answer span on answer sentences only, nothing else "
+        "(no negatives, no hard epoch); the bot reads its chosen answer's span with it",
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--checkpoint-every", type=int, default=200)
@@ -731,6 +762,8 @@ def main(argv: list[str] | None = None) -> int:
         help="export the last checkpoint as it is (to try a model while it trains)",
     )
     args = parser.parse_args(argv)
+    if args.span_only:
+        args.negatives, args.hard_epochs = 0, 0
     args.work.mkdir(parents=True, exist_ok=True)
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if not args.export_only:
@@ -753,30 +786,33 @@ def main(argv: list[str] | None = None) -> int:
         len(test_items),
         ", ".join(sorted(held)),
     )
+    # A span reader goes beside a reader (read.reader_files), under its own names.
+    onnx_name, meta_name = (
+        ("spans.onnx", "spans.json") if args.span_only else ("model.onnx", "meta.json")
+    )
     if args.export_only:
         model = _model(args.layers)
         model.load_state_dict(_load(args.work / "checkpoint.pt")["model"])
         model.eval()
-        export(model, args.out, args.work)
+        export(model, args.out, args.work, onnx_name)
         return 0
     started_from = None
     if args.init is not None:
         before = json.loads((args.init / "meta.json").read_text(encoding="utf-8"))
         started_from = {k: before.get(k) for k in ("layers", "settings", "started_from")}
     model = train(train_items, args.work, args)
+    only = args.span_only
     scores = {
-        "held_out_clean": score(torch_predictor(model), test_items),
-        "held_out_typos": score(torch_predictor(model), test_items, typos=True),
+        "held_out_clean": score(torch_predictor(model), test_items, spans_only=only),
+        "held_out_typos": score(torch_predictor(model), test_items, typos=True, spans_only=only),
     }
     log.info("held-out scores (torch, fp32): %s", scores)
-    onnx_path = export(model, args.out, args.work)
-    from bot.core.read import Reader, reader_files
+    onnx_path = export(model, args.out, args.work, onnx_name)
+    from bot.core.read import Reader, ReaderFiles
 
-    files = reader_files(str(args.out))
-    assert files is not None
-    reader = Reader(files)
-    scores["held_out_clean_int8"] = score(reader.read, test_items)
-    scores["held_out_typos_int8"] = score(reader.read, test_items, typos=True)
+    reader = Reader(ReaderFiles(onnx_path, {}))
+    scores["held_out_clean_int8"] = score(reader.read, test_items, spans_only=only)
+    scores["held_out_typos_int8"] = score(reader.read, test_items, typos=True, spans_only=only)
     log.info("held-out scores (onnx, int8): %s", scores)
     digest = hashlib.sha256(args.data.read_bytes()).hexdigest()
     meta = {
@@ -796,7 +832,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds_this_run": round(time.monotonic() - started),  # a resumed run: its own
         "model_bytes": onnx_path.stat().st_size,
     }
-    (args.out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (args.out / meta_name).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     log.info("wrote %s (%d bytes)", onnx_path, onnx_path.stat().st_size)
     return 0
 

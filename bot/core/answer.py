@@ -126,6 +126,9 @@ DENSE_COVER = 0.25
 # shipped today ranks and refuses worse than the rank and its gate do (see the README), so deciding
 # is off by default.
 SPAN_GATE = 0.1
+# Where the reader's folder has a span reader (read.ReaderFiles.spans), it marks the chosen
+# answer's words instead, when it is SPANS_GATE sure of them.
+SPANS_GATE = 0.1
 READ_FIRST = 4
 READ_MAX = 12
 # With the answer check (bot/core/verify.py, fitted beside the reader), the best CHECK_POOL
@@ -680,6 +683,8 @@ class Engine:
                 seen.add((s.aid, s.para))
                 others.append(cand)
         s = best.sentence
+        if reading is not None:
+            reading = self._marking(query, best, reading, read_in)
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
         citations = [self._citation(s.aid, s.para, span, confidence), *further]
         text, marked, quote_span = self._worded(span, query, kind, s.aid, quote_span)
@@ -988,7 +993,27 @@ class Engine:
             for c, r in zip(others, readings, strict=True)
             if (sure := _fused(r.answers, c.score / top)) >= CITE_GATE
         ]
-        return (_marked_at(reading, at) if at >= 0 else None), self._cited(kept)
+        return (self._marked_at(reading, at) if at >= 0 else None), self._cited(kept)
+
+    def _marking(self, query: Query, best: Candidate, reading: Reading, read_in: str) -> Reading:
+        """The reading of ``read_in`` (the best sentence, or the one after it that the reader
+        read on to) with its answer words as the span reader marks them, where there is one."""
+        assert self.reader is not None
+        s = best.sentence
+        if read_in == s.text:
+            passage = self._passage(best)
+        else:
+            passage = Passage(read_in, s.text, self.view.entries[s.aid].info.title)
+        return self.reader.marked(query.for_reader, passage, reading)
+
+    def _marked_at(self, reading: Reading, at: int) -> Span:
+        """The reading's answer words, at ``at`` characters into the quote that holds its
+        sentence; None when the reader (or its span reader) is not sure of them."""
+        assert self.reader is not None
+        gate = SPANS_GATE if self.reader.has_spans else SPAN_GATE
+        if reading.span is None or reading.span_confidence < gate:
+            return None
+        return reading.span[0] + at, reading.span[1] + at
 
     def _cited(self, kept: list[tuple[Candidate, float]]) -> list[Citation]:
         return [
@@ -1080,7 +1105,8 @@ class Engine:
                 citations.append(
                     self._citation(*key, other.candidate.sentence.text, other.confidence)
                 )
-        quote_span = _marked_at(reading, shift) if shift >= 0 else None
+        reading = self._marking(query, best, reading, s.text)
+        quote_span = self._marked_at(reading, shift) if shift >= 0 else None
         text, span, quote_span = self._worded(quote, query, kind, s.aid, quote_span)
         return Answer(
             question, True, text, tuple(citations), (), confidence, "fact", span, quote_span
@@ -1503,14 +1529,6 @@ def _span(s: Sentence, kind: str | None, qwords: set[str]) -> str:
     if (len(s.text) < 60 or leans_back(s.text)) and options:
         return options[0]  # the sentence before, when there is one
     return s.text
-
-
-def _marked_at(reading: Reading, at: int) -> Span:
-    """The reading's answer words, at ``at`` characters into the quote that holds its
-    sentence; None when the reader is not sure of them."""
-    if reading.span is None or reading.span_confidence < SPAN_GATE:
-        return None
-    return reading.span[0] + at, reading.span[1] + at
 
 
 def _span_in(text: str, quote: str, span: tuple[int, int] | None) -> tuple[int, int] | None:

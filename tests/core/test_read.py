@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import bot.core.read as read_module
 from bot.core.errors import ConfigError
 from bot.core.read import (
     CONTEXT_TOKENS,
@@ -14,6 +17,8 @@ from bot.core.read import (
     QUESTION_TOKENS,
     SENTENCE_TOKENS,
     Passage,
+    Reader,
+    ReaderFiles,
     Tokens,
     best_span,
     reader_files,
@@ -243,7 +248,69 @@ class TestFiles:
         with pytest.raises(ConfigError, match=r"answers\.reader_model"):
             reader_files(str(tmp_path))
 
+    def test_a_span_reader_beside_the_model_is_found(self, tmp_path: Path) -> None:
+        (tmp_path / "model.onnx").write_bytes(b"model")
+        files = reader_files(str(tmp_path))
+        assert files is not None and files.spans is None
+        (tmp_path / "spans.onnx").write_bytes(b"spans")
+        files = reader_files(str(tmp_path))
+        assert files is not None and files.spans == tmp_path / "spans.onnx"
+
     def test_the_shipped_reader_is_installed(self) -> None:
         files = reader_files("default")
         assert files is not None and files.onnx.stat().st_size > 1_000_000
         assert files.meta.get("layers")
+
+
+class TestSpanReader:
+    """The span reader shipped beside the reader (``spans.onnx``): it marks the chosen
+    answer's words, weighed with the reader's own."""
+
+    QUESTION = "Who delivered parcels in Wuhan?"
+    PASSAGE = Passage(
+        "During the lockdown, Da Bai, a robot built by JD, delivered parcels in Wuhan.",
+        "JD kept its couriers working through the outbreak.",
+        "JD's robots",
+    )
+
+    @pytest.fixture(name="reader", scope="class")
+    def fixture_reader(self) -> Reader:
+        files = reader_files("default")
+        assert files is not None
+        return Reader(files)
+
+    def test_the_shipped_reader_has_one(self) -> None:
+        files = reader_files("default")
+        assert files is not None and files.spans is not None
+        assert files.spans.stat().st_size > 1_000_000
+        meta = json.loads((files.spans.parent / "spans.json").read_text(encoding="utf-8"))
+        assert meta["settings"]["span_only"] is True and meta["scores"]["held_out_clean_int8"]
+
+    def test_it_marks_the_answer_and_leaves_the_verdict(self, reader: Reader) -> None:
+        (reading,) = reader.read(self.QUESTION, [self.PASSAGE])
+        marked = reader.marked(self.QUESTION, self.PASSAGE, reading)
+        assert marked.answers == reading.answers
+        assert marked.span is not None and marked.span_confidence > 0.1
+        assert self.PASSAGE.sentence[marked.span[0] : marked.span[1]] == "Da Bai"
+
+    def test_its_weight_moves_the_mark_between_the_two_models(
+        self, reader: Reader, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        (reading,) = reader.read(self.QUESTION, [self.PASSAGE])
+        monkeypatch.setattr(read_module, "SPANS_WEIGHT", 0.0)
+        own = reader.marked(self.QUESTION, self.PASSAGE, reading)
+        assert own.span == reading.span
+        assert own.span_confidence == pytest.approx(reading.span_confidence)
+        monkeypatch.setattr(read_module, "SPANS_WEIGHT", 1.0)
+        alone = reader.marked(self.QUESTION, self.PASSAGE, replace(reading, log_probs=None))
+        weighed = reader.marked(self.QUESTION, self.PASSAGE, reading)
+        assert weighed.span == alone.span
+        assert weighed.span_confidence == pytest.approx(alone.span_confidence)
+
+    def test_without_one_the_reading_is_kept(self, reader: Reader) -> None:
+        files = reader_files("default")
+        assert files is not None
+        plain = Reader(ReaderFiles(files.onnx, files.meta))
+        assert not plain.has_spans and reader.has_spans
+        (reading,) = plain.read(self.QUESTION, [self.PASSAGE])
+        assert plain.marked(self.QUESTION, self.PASSAGE, reading) is reading
