@@ -266,7 +266,7 @@ class TestSpanReader:
     """The span reader shipped beside the reader (``spans.onnx``): it marks the chosen
     answer's words, weighed with the reader's own."""
 
-    QUESTION = "Who delivered parcels in Wuhan?"
+    QUESTION = "What robot delivered parcels in Wuhan?"
     PASSAGE = Passage(
         "During the lockdown, Da Bai, a robot built by JD, delivered parcels in Wuhan.",
         "JD kept its couriers working through the outbreak.",
@@ -292,11 +292,24 @@ class TestSpanReader:
         assert marked.answers == reading.answers
         assert marked.span is not None and marked.span_confidence > 0.1
         assert self.PASSAGE.sentence[marked.span[0] : marked.span[1]] == "Da Bai"
+        assert reading.span is not None and reading.span_confidence < read_module.SPANS_SURE
+
+    def test_it_is_not_asked_where_the_reader_is_sure(self, reader: Reader) -> None:
+        question = "How many people live in Cologne?"
+        passage = Passage(
+            "Cologne, the largest city on the Rhine, is home to about one million people.",
+            None,
+            "Cologne",
+        )
+        (reading,) = reader.read(question, [passage])
+        assert reading.span is not None and reading.span_confidence >= read_module.SPANS_SURE
+        assert reader.marked(question, passage, reading) is reading
 
     def test_its_weight_moves_the_mark_between_the_two_models(
         self, reader: Reader, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         (reading,) = reader.read(self.QUESTION, [self.PASSAGE])
+        monkeypatch.setattr(read_module, "SPANS_SURE", 1.1)
         monkeypatch.setattr(read_module, "SPANS_WEIGHT", 0.0)
         own = reader.marked(self.QUESTION, self.PASSAGE, reading)
         assert own.span == reading.span
