@@ -14,7 +14,7 @@ import itertools
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process, utils
@@ -59,7 +59,7 @@ from bot.core.rank import (
     weight,
     weighted_words,
 )
-from bot.core.read import Passage, Reader, Reading
+from bot.core.read import Passage, Reader, Reading, as_often
 from bot.core.summary import summarize
 from bot.core.text import STOP_WORDS, leans_back, normalize, stem, terms, words
 from bot.core.verify import features
@@ -1007,7 +1007,10 @@ class Engine:
             passage = self._passage(best)
         else:
             passage = Passage(read_in, s.text, self.view.entries[s.aid].info.title)
-        return self.reader.marked(query.for_reader, passage, reading)
+        marked = self.reader.marked(query.for_reader, passage, reading)
+        if marked.span is not None and _HOW_OFTEN.search(query.corrected):
+            return replace(marked, span=as_often(read_in, marked.span))
+        return marked
 
     def _marked_at(self, reading: Reading, at: int) -> Span:
         """The reading's answer words, at ``at`` characters into the quote that holds its
@@ -1381,6 +1384,7 @@ def _answers_by_what_it_is(cand: Candidate) -> bool:
 # "Who", not "whose": "whose portrait by François Clouet" is answered by "François, Duc
 # d'Alençon", and the reader may mark the painter.
 _WHO = re.compile(r"\bwho\b", re.IGNORECASE)
+_HOW_OFTEN = re.compile(r"\bhow often\b", re.IGNORECASE)
 # A question offering a choice is answered by one of its own names: "who did the FCC rule in
 # favor of in the dispute between Time Warner Cable and ABC".
 _CHOICE = re.compile(r"\b(?:or|between|either)\b", re.IGNORECASE)

@@ -236,6 +236,25 @@ _NAME_PART = frozenset(
 )
 
 
+def as_often(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
+    """For a question asking how often: the marked words grown to the whole frequency the
+    sentence gives, "three" to "three times a week", "four years" to "every four years"."""
+    lo, hi = span
+    if (before := _OFTEN_BEFORE.search(sentence[:lo])) is not None:
+        lo = before.start()
+    after = _OFTEN_AFTER if before is None else _OFTEN_UNIT
+    if (grown := after.match(sentence, hi)) is not None:
+        hi = grown.end()
+    return lo, hi
+
+
+_OFTEN_BEFORE = re.compile(r"\b(?:every|each|once|twice)\s+$", re.IGNORECASE)
+_OFTEN_AFTER = re.compile(
+    r"\s+(?:times?\s+)?(?:a|an|per|each|every)\s+\w+|\s+times\b", re.IGNORECASE
+)
+_OFTEN_UNIT = re.compile(r"\s+(?:hours?|days?|weeks?|months?|years?|decades?)\b", re.IGNORECASE)
+
+
 # What may open the span the reader marks but is not the answer itself: a preposition
 # ("at Basel", "through the Rhine Gorge", "By 9000 BP") and a hedge on a figure ("nearly
 # 86 km", "more than 300 m3/s"); the quote still shows them beside the marked words. On

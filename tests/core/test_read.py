@@ -20,6 +20,7 @@ from bot.core.read import (
     Reader,
     ReaderFiles,
     Tokens,
+    as_often,
     best_span,
     reader_files,
     widen,
@@ -327,3 +328,22 @@ class TestSpanReader:
         assert not plain.has_spans and reader.has_spans
         (reading,) = plain.read(self.QUESTION, [self.PASSAGE])
         assert plain.marked(self.QUESTION, self.PASSAGE, reading) is reading
+
+
+@pytest.mark.parametrize(
+    ("text", "marked", "expected"),
+    [
+        ("The night train runs three times a week from March.", "three", "three times a week"),
+        ("Elections are held every four years.", "four years", "every four years"),
+        ("Elections are held every four years.", "four", "every four years"),
+        ("It meets twice a year in Brussels.", "a year", "twice a year"),
+        ("The festival is biennial.", "biennial", "biennial"),
+        ("It has three stations and a depot.", "three", "three"),
+    ],
+)
+def test_how_often_is_answered_by_the_whole_frequency(
+    text: str, marked: str, expected: str
+) -> None:
+    lo = text.index(marked)
+    a, b = as_often(text, (lo, lo + len(marked)))
+    assert text[a:b] == expected
