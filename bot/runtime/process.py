@@ -7,6 +7,7 @@ they need.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -102,8 +103,11 @@ def embedder(name: str, threads: int) -> Embedder | None:
 
 
 @functools.cache
-def reader(name: str, threads: int) -> Reader | None:
+def reader(name: str, threads: int, spans: bool = True) -> Reader | None:
     """The reader model ``answers.reader_model`` names, loaded once per process; None for
-    ``none``."""
+    ``none``. Without ``spans`` (``answers.span_reader: false``), the span reader beside it
+    is not loaded: the reader marks the answer's words alone."""
     files = reader_files(name)
+    if files is not None and not spans:
+        files = dataclasses.replace(files, spans=None)
     return Reader(files, threads) if files is not None else None

@@ -67,7 +67,8 @@ def open_library(
     model = checker = share = None
     if semantic:
         model = embedder(settings.answers.embedding_model, settings.answers.embedding_threads)
-        checker = reader(settings.answers.reader_model, settings.answers.embedding_threads)
+        answers = settings.answers
+        checker = reader(answers.reader_model, answers.embedding_threads, answers.span_reader)
     if model is not None and storage is not None and storage.shared:
         share = SharedVectors(storage, model.id)
     return Library(

@@ -25,6 +25,8 @@ from bot.core.read import (
     reader_files,
     widen,
 )
+from bot.runtime.config import load_settings
+from bot.runtime.process import reader as load_reader
 
 
 @pytest.fixture(name="tokens", scope="module")
@@ -320,6 +322,16 @@ class TestSpanReader:
         weighed = reader.marked(self.QUESTION, self.PASSAGE, reading)
         assert weighed.span == alone.span
         assert weighed.span_confidence == pytest.approx(alone.span_confidence)
+
+    def test_an_operator_can_turn_it_off(self, tmp_path: Path) -> None:
+        config = tmp_path / "bot.yaml"
+        config.write_text("answers:\n  span_reader: false\n", encoding="utf-8")
+        answers = load_settings(config, {}).answers
+        assert answers.span_reader is False
+        off = load_reader(answers.reader_model, 1, answers.span_reader)
+        on = load_reader(answers.reader_model, 1)
+        assert off is not None and not off.has_spans
+        assert on is not None and on.has_spans
 
     def test_without_one_the_reading_is_kept(self, reader: Reader) -> None:
         files = reader_files("default")
