@@ -18,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -132,9 +133,9 @@ class Reading:
     answers: float
     span: tuple[int, int] | None
     span_confidence: float
-    # The start and end log-probabilities over the sentence's tokens, for a span reader to
-    # weigh its own against (Reader.marked).
-    log_probs: tuple[FloatArray, FloatArray] | None = field(
+    # The start and end logits over the sentence's tokens, for a span reader to weigh its
+    # own against (Reader.marked).
+    span_logits: tuple[npt.NDArray[np.floating], npt.NDArray[np.floating]] | None = field(
         default=None, compare=False, repr=False
     )
 
@@ -324,10 +325,7 @@ class Reader:
         if not passages:
             return []
         encoded = [self.tokens.encode(question, p) for p in passages]
-        ids, mask, types = batch_arrays(encoded)
-        answer, start, end = self._session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        )
+        answer, start, end = _run(self._session, encoded, None)
         out = []
         for row, (enc, passage) in enumerate(zip(encoded, passages, strict=True)):
             prob = 1.0 / (1.0 + math.exp(-float(answer[row])))
@@ -336,8 +334,8 @@ class Reader:
                 continue
             span, sure = best_span(start[row], end[row], enc, passage.sentence)
             lo, hi = enc.first, enc.first + len(enc.offsets)
-            logs = (_log_softmax(start[row, lo:hi]), _log_softmax(end[row, lo:hi]))
-            out.append(Reading(prob, span if span[1] > span[0] else None, sure, logs))
+            logits = (start[row, lo:hi], end[row, lo:hi])
+            out.append(Reading(prob, span if span[1] > span[0] else None, sure, logits))
         return out
 
     def marked(self, question: str, passage: Passage, reading: Reading) -> Reading:
@@ -352,19 +350,24 @@ class Reader:
         enc = self.tokens.encode(question, passage)
         if not enc.offsets:
             return replace(reading, span=None, span_confidence=0.0)
-        ids, mask, types = batch_arrays([enc])
-        start, end = self._spans.run(
-            ["start", "end"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        )
+        start, end = _run(self._spans, [enc], ["start", "end"])
         lo, hi = enc.first, enc.first + len(enc.offsets)
         mixed = []
         for ours, logits in zip(
-            reading.log_probs or (None, None), (start[0], end[0]), strict=True
+            reading.span_logits or (None, None), (start[0], end[0]), strict=True
         ):
             out = logits.astype(np.float64)
             out[lo:hi] = _log_softmax(out[lo:hi])
             if ours is not None and len(ours) == hi - lo:
-                out[lo:hi] = SPANS_WEIGHT * out[lo:hi] + (1 - SPANS_WEIGHT) * ours
+                out[lo:hi] = SPANS_WEIGHT * out[lo:hi] + (1 - SPANS_WEIGHT) * _log_softmax(ours)
             mixed.append(out)
         span, sure = best_span(mixed[0], mixed[1], enc, passage.sentence)
         return replace(reading, span=span if span[1] > span[0] else None, span_confidence=sure)
+
+
+def _run(session: Any, encoded: list[Encoded], outputs: list[str] | None) -> list[Any]:
+    """A model's ``outputs`` (all of them for None) for a batch of encoded inputs."""
+    ids, mask, types = batch_arrays(encoded)
+    feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+    result: list[Any] = session.run(outputs, feed)
+    return result

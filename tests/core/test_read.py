@@ -318,7 +318,7 @@ class TestSpanReader:
         assert own.span == reading.span
         assert own.span_confidence == pytest.approx(reading.span_confidence)
         monkeypatch.setattr(read_module, "SPANS_WEIGHT", 1.0)
-        alone = reader.marked(self.QUESTION, self.PASSAGE, replace(reading, log_probs=None))
+        alone = reader.marked(self.QUESTION, self.PASSAGE, replace(reading, span_logits=None))
         weighed = reader.marked(self.QUESTION, self.PASSAGE, reading)
         assert weighed.span == alone.span
         assert weighed.span_confidence == pytest.approx(alone.span_confidence)
