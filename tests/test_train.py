@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from bot.core.read import Passage, Reading
-from train.reader import Cand, Item, _groups, build_candidates, load_items, score, span_examples
+from train.reader import (
+    Cand,
+    Item,
+    _groups,
+    build_candidates,
+    exported_model,
+    load_items,
+    score,
+    span_examples,
+)
 
 CONTEXT_1 = (
     "The Ludendorff Bridge crossed the Rhine at Remagen. In March 1945 it was captured "
@@ -240,3 +249,11 @@ class TestSpanReader:
         read.clear()
         full = score(predict, [self._item()])
         assert len(read) == 5 and full["sentence_p_at_1"] == 0.0
+
+
+class TestInit:
+    def test_it_names_a_folder_or_a_model_file(self, tmp_path: Path) -> None:
+        assert exported_model(tmp_path) == tmp_path / "model.onnx"
+        spans = tmp_path / "spans.onnx"
+        spans.write_bytes(b"onnx")
+        assert exported_model(spans) == spans

@@ -249,17 +249,24 @@ def _model(layers: int) -> Any:
     return model
 
 
+def exported_model(init: Path) -> Path:
+    """The ONNX file ``--init`` names: a reader's folder (its ``model.onnx``) or the file."""
+    return init / "model.onnx" if init.is_dir() else init
+
+
 def load_exported(model: Any, folder: Path) -> None:
-    """Put an exported reader's weights (``folder/model.onnx``, int8, dequantized) into
-    ``model``, to train it further: e.g. the shipped reader through a hard epoch
-    (``--init bot/core/models/reader --epochs 0``). The word embeddings are never trained,
-    so MiniLM's own stay. Every other weight must be found, or this fails."""
+    """Put an exported reader's weights (``folder/model.onnx``, or the ``.onnx`` file that
+    ``folder`` is; int8, dequantized) into ``model``, to train it further: e.g. the shipped
+    reader through a hard epoch (``--init bot/core/models/reader --epochs 0``). The word
+    embeddings are never trained, so MiniLM's own stay. Every other weight must be found,
+    or this fails."""
     import numpy as np
     import onnx
     import torch
     from onnx import numpy_helper
 
-    graph = onnx.load(str(folder / "model.onnx")).graph
+    onnx_file = exported_model(folder)
+    graph = onnx.load(str(onnx_file)).graph
     init = {t.name: numpy_helper.to_array(t) for t in graph.initializer}
 
     def dequantized(name: str) -> Any:
@@ -296,10 +303,8 @@ def load_exported(model: Any, folder: Path) -> None:
     model.load_state_dict(loaded, strict=False)
     # The weights must read as the exported reader reads, up to its int8 activations (a
     # few points; a weight put in the wrong place reads far off).
-    from bot.core.read import Reader, reader_files
+    from bot.core.read import Reader, ReaderFiles
 
-    files = reader_files(str(folder))
-    assert files is not None
     probe = [
         (
             "who captured the bridge",
@@ -316,7 +321,7 @@ def load_exported(model: Any, folder: Path) -> None:
         ("how long is the river", Passage("The Rhine is about 1,230 km long.", None, "Rhine")),
     ]
     model.eval()
-    predict, exported = torch_predictor(model), Reader(files)
+    predict, exported = torch_predictor(model), Reader(ReaderFiles(onnx_file, {}))
     ours = [predict(q, [p])[0].answers for q, p in probe]
     theirs = [exported.read(q, [p])[0].answers for q, p in probe]
     model.train()
@@ -723,8 +728,9 @@ def main(argv: list[str] | None = None) -> int:
         "--init",
         type=Path,
         default=None,
-        help="start from an exported reader's weights instead of MiniLM's (with --epochs 0: "
-        "only the hard epoch, on a reader trained without it)",
+        help="start from an exported reader's weights instead of MiniLM's: its folder, or an "
+        ".onnx file such as a span reader's spans.onnx (with --epochs 0: only the hard epoch, "
+        "on a reader trained without it)",
     )
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--negatives", type=int, default=6, help="per question and epoch")
@@ -753,6 +759,12 @@ def main(argv: list[str] | None = None) -> int:
         help="train a span reader: the answer span on answer sentences only, nothing else "
         "(no negatives, no hard epoch); the bot reads its chosen answer's span with it",
     )
+    parser.add_argument(
+        "--questions",
+        type=int,
+        default=None,
+        help="train on this many of the training questions, drawn at random (all by default)",
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--checkpoint-every", type=int, default=200)
@@ -780,6 +792,8 @@ def main(argv: list[str] | None = None) -> int:
     held = set(random.Random(args.seed).sample(articles, HELD_OUT))
     train_items = [i for i in items if i.article not in held]
     test_items = [i for i in items if i.article in held]
+    if args.questions is not None and args.questions < len(train_items):
+        train_items = random.Random(args.seed).sample(train_items, args.questions)
     log.info(
         "%d questions to train on, %d held out (%s)",
         len(train_items),
@@ -798,7 +812,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started_from = None
     if args.init is not None:
-        before = json.loads((args.init / "meta.json").read_text(encoding="utf-8"))
+        init = args.init
+        described = init / "meta.json" if init.is_dir() else init.with_suffix(".json")
+        before = json.loads(described.read_text(encoding="utf-8"))
         started_from = {k: before.get(k) for k in ("layers", "settings", "started_from")}
     model = train(train_items, args.work, args)
     only = args.span_only
