@@ -142,10 +142,14 @@ class TestSpan:
     @pytest.mark.parametrize(
         ("text", "marked", "expected"),
         [
-            ("She wrote The Great Tech Revolution last year.", "Great", "The Great"),
+            (
+                "She wrote The Great Tech Revolution last year.",
+                "Great Tech Revolution",
+                "The Great Tech Revolution",
+            ),
             ("The Rhine flows north.", "Rhine", "The Rhine"),
             ("It crosses the Rhine at Basel.", "Rhine", "Rhine"),  # lower case: not a name's
-            ("Rio de la Plata, or AtThe Plata.", "Plata", "Plata"),  # not a word of its own
+            ("Rio de la Plata, or atThe Plata.", "Plata", "Plata"),  # not a word of its own
         ],
     )
     def test_a_capitalised_the_opens_the_name(self, text: str, marked: str, expected: str) -> None:
@@ -240,6 +244,26 @@ class TestSpan:
         self, text: str, marked: str, expected: str
     ) -> None:
         assert _widened(text, marked) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "marked", "expected"),
+        [
+            ("The Rhine flows into Lake Constance near Bregenz.", "Constance", "Lake Constance"),
+            ("Part of it reaches the Upper Rhine at Basel.", "Upper", "Upper Rhine"),
+            ("Karp wrote Reducibility Among Combinatorial Problems.", "Reducibility", None),
+            ("Lake Constance is deep.", "Constance", "Constance"),  # the sentence's first word
+            ("After Rollo came William.", "Rollo", "Rollo"),  # "After" is no name
+            ("In March 1945 it fell.", "March", "March"),
+            ("It was seen by King Charles III of France.", "Charles", "King Charles III"),
+            ("He met them (Normans and Franks).", "Normans", "Normans"),  # after a bracket
+        ],
+        ids=["before", "after", "title", "first-word", "not-a-name", "date", "both", "bracket"],
+    )
+    def test_a_span_marking_part_of_a_name_takes_all_of_it(
+        self, text: str, marked: str, expected: str | None
+    ) -> None:
+        whole = "Reducibility Among Combinatorial Problems"
+        assert _widened(text, marked) == (expected or whole)
 
 
 class TestFiles:
