@@ -15,11 +15,9 @@ from train.reader import (
     _groups,
     build_candidates,
     exported_model,
-    gold_sentence,
     load_items,
     score,
     span_examples,
-    squad_articles,
 )
 
 CONTEXT_1 = (
@@ -114,29 +112,6 @@ class TestCandidates:
         cologne = next(i for i in items if i.qid == "c1")
         assert "cologne" in cologne.model_text.casefold()
         assert cologne.typo_text  # a typo'd copy, repaired as the bot repairs it
-
-
-class TestGold:
-    def test_the_answer_most_annotators_gave_is_the_span(self) -> None:
-        """SQuAD gives several answers to a question; the span trained on is the one given
-        most often, the shortest of equals, wherever it stands in the list."""
-        data = {"data": [{"title": "Bridges", "paragraphs": [{"context": CONTEXT_1, "qas": []}]}]}
-        (article,), _ = squad_articles(data)
-        paragraph = article.paragraphs[0]
-
-        def answer(text: str) -> dict[str, object]:
-            return {"text": text, "answer_start": CONTEXT_1.index(text)}
-
-        def gold(*texts: str) -> str:
-            found = gold_sentence(paragraph, CONTEXT_1, {"answers": [answer(t) for t in texts]})
-            assert found is not None
-            seq, (lo, hi) = found
-            return paragraph.sentences[seq][lo:hi]
-
-        most = gold("by the 9th Armored Division", "9th Armored Division", "9th Armored Division")
-        assert most == "9th Armored Division"
-        assert gold("the 9th Armored Division", "9th Armored Division") == "9th Armored Division"
-        assert gold("In March 1945", "March 1945", "In March 1945") == "In March 1945"
 
 
 class TestEpochs:

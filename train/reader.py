@@ -114,15 +114,10 @@ def gold_sentence(
     paragraph: Paragraph, context: str, qa: dict[str, Any]
 ) -> tuple[int, tuple[int, int]] | None:
     """The place in its paragraph of the sentence that holds a question's answer (where the
-    answer starts), and the answer's characters in that sentence. Of SQuAD's several
-    answers to a question, the one most of its annotators gave (the shortest of equals), as
-    the words a reader marks are scored against them all."""
+    answer starts), and the answer's characters in that sentence."""
     text = paragraph.text
     span = None
-    given = collections.Counter(" ".join(a["text"].split()) for a in qa["answers"])
-    for answer in sorted(
-        qa["answers"], key=lambda a: (-given[" ".join(a["text"].split())], len(a["text"]))
-    ):
+    for answer in qa["answers"]:
         span = _answer_at(context, text, answer)
         if span is not None:
             break
