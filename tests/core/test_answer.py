@@ -817,6 +817,18 @@ class TestSemantic:
         augustus = semantic_squad.ask("When did Augustus die?")
         assert augustus.answered and "AD 14" in augustus.text
 
+    def test_a_relation_asked_with_a_typo_is_checked_as_the_models_read_it(
+        self, semantic_squad: Engine
+    ) -> None:
+        """ "sdcceeded" is one letter off "succeeded", a word none of the articles uses, so
+        the typo stays among the articles' words; the models read "who succeeded Rollo", and
+        so is the relation asked checked."""
+        query = semantic_squad._parse("Who sdcceeded Rollo as ruler of Normandy?")
+        assert "sdcceeded" in query.corrected and "succeeded" in query.for_reader
+        answer = semantic_squad.ask("Who sdcceeded Rollo as ruler of Normandy?")
+        assert not answer.answered
+        assert "don't say who" in answer.text
+
     def test_where_is_refused_when_the_answer_words_are_a_bare_year(
         self, semantic_squad: Engine
     ) -> None:
