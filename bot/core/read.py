@@ -174,8 +174,8 @@ def best_span(
 
 def widen(sentence: str, lo: int, hi: int) -> tuple[int, int]:
     """A span grown to whole words (a token may be part of one), without the punctuation
-    and spaces at its end, nor a closing bracket or quote it does not open, and with the
-    capitalised "The" that opens the name it marks."""
+    and spaces at its end, nor a closing bracket or quote it does not open, with all of a
+    name it marks part of (``_whole_name``), and with the capitalised "The" that opens it."""
     while 0 < lo < len(sentence) and sentence[lo].isalnum() and sentence[lo - 1].isalnum():
         lo -= 1
     while 0 < hi < len(sentence) and sentence[hi - 1].isalnum() and sentence[hi].isalnum():
@@ -226,11 +226,13 @@ def widen(sentence: str, lo: int, hi: int) -> tuple[int, int]:
 def _whole_name(sentence: str, lo: int, hi: int) -> tuple[int, int]:
     """A span that marks part of a name, grown to the whole of it: capitalised words right
     before a capitalised start ("Constance" of "into Lake Constance"; not the sentence's
-    first word, capitalised anyway, nor "The", "In" and their like) and right after a
+    first word, capitalised anyway, nor one after an opening quote or bracket, nor "The",
+    "In" and their like) and right after a
     capitalised last word ("The Upper" of "The Upper Rhine"), as SQuAD's answers name it.
     On SQuAD's development questions, exact match over the right answers 0.621 -> 0.635
     (seven gained, none lost)."""
-    if not sentence[lo:hi]:
+    marked = sentence[lo:hi].split()
+    if not marked:
         return lo, hi
     if sentence[lo].isupper():
         while (m := _WORD_BEFORE.search(sentence, 0, lo)) is not None:
@@ -240,7 +242,7 @@ def _whole_name(sentence: str, lo: int, hi: int) -> tuple[int, int]:
             if opening[-1] in '.!?:;"“‘(':
                 break
             lo = m.start(1)
-    last = sentence[lo:hi].split()[-1]
+    last = marked[-1]
     while last[:1].isupper() and (m := _WORD_AFTER.match(sentence, hi)) is not None:
         if not m.group(1)[0].isupper() or m.group(1) in _NOT_NAMES:
             break
