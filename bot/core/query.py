@@ -327,6 +327,25 @@ _FIXABLE_STOP_WORDS = _QUESTION_WORDS + sorted(
 
 
 _ASKING = frozenset([*_QUESTION_WORDS, "who", "how", "why"])
+# What "how" asks by: a word after it that the corpus lacks and that is one edit from one
+# of these is read as it ("how dlong": long, not "along"; "how eall": tall; "how mana":
+# many), whatever the corpus holds.
+_HOW_WORDS = [
+    "many",
+    "much",
+    "long",
+    "far",
+    "old",
+    "tall",
+    "high",
+    "deep",
+    "wide",
+    "big",
+    "large",
+    "fast",
+    "heavy",
+    "often",
+]
 
 
 def _stop_word(word: str, asked: bool, only: Sequence[str] | None = None) -> str | None:
@@ -591,6 +610,8 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
         if spelt != w and vocab.known(term := stem(spelt))
     }
     for w in words(text):
+        if fixed and fixed[-1] == "how" and len(w) >= 3 and not vocab.known(stem(w)):
+            w = _stop_word(w, asked=False, only=_HOW_WORDS) or w
         if w in STOP_WORDS:
             fixed.append(w)
             for_model.append(w)

@@ -279,3 +279,14 @@ def test_shorthand_is_spelt_out_where_the_articles_spell_it_out() -> None:
 
 def _parse_with(terms: Terms, question: str) -> Query:
     return parse(question, Lexicon(sorted(terms.terms)), terms)
+
+
+def test_the_word_after_how_is_read_as_what_how_asks_by() -> None:
+    """A typo right after "how" that is one edit from "long", "tall", "many"… is that word,
+    even where the corpus would read it as another ("along") or knows none of them; a word
+    the corpus knows, or one far from all of them, is left to the usual repair."""
+    assert _parse("how dlong is the rhine").corrected.startswith("how long ")
+    assert _parse("how eall is the rhone").figure == "measure"
+    assert _parse("how mana types of resource").figure == "count"
+    assert _parse("how space is measured").corrected.startswith("how space ")
+    assert not _parse("how bzzzt is the rhine").corrected.startswith("how long")
