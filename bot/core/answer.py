@@ -1264,7 +1264,7 @@ def _unranked(query: Query, best: Candidate, reading: Reading | None, quote: str
     built many fine castles: Trim Castle and Dublin Castle"."""
     if reading is None or reading.answers >= UNRANKED_READ:
         return None
-    asked = superlative(query.corrected) or superlative(query.for_reader)
+    asked = query.asked(superlative)
     if asked is None or ranks(quote) or ranks(best.sentence.prev or ""):
         return None
     return f"which is the {asked}"
@@ -1282,12 +1282,7 @@ def _unrelated(query: Query, best: Candidate, reading: Reading | None, quote: st
     its authorship ("Wang Zhen's Nong Shu" for "who wrote the Nong Shu"), in the quote or in
     the sentence after it ("His Liber servitoris")."""
     kind = query.kind
-    # The question as repaired against the articles' words, or else as the models read it:
-    # "who sdcceeded Rollo" keeps its typo among the articles' words (none of them is
-    # "succeeded"), and the models read it "who succeeded Rollo".
-    relation = relation_asked(query.corrected, who=kind == "person") or relation_asked(
-        query.for_reader, who=kind == "person"
-    )
+    relation = query.asked(lambda q: relation_asked(q, who=kind == "person"))
     if relation is None or states_relation(relation, quote):
         return None
     if not RELATIONS[relation].who_only and (reading is None or reading.answers >= RELATION_READ):
@@ -1431,8 +1426,7 @@ def _unstated(kind: str | None, answer: str, query: Query, qwords: set[str]) -> 
     figure = query.figure
     if figure is not None and not states_figure(figure, answer, qwords):
         return UNSTATED[figure]
-    now = asks_about_now(query.corrected) or asks_about_now(query.for_reader)
-    if now and not states_now(answer):
+    if query.asked(asks_about_now) and not states_now(answer):
         return "today"
     return None
 

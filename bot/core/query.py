@@ -17,10 +17,10 @@ import io
 import os
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +28,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.text import STOP_WORDS, TERMS, fold, stem, typo_budget, words
+
+_T = TypeVar("_T")
 
 # What a typo costs a word's weight: one edit in a long word, one in a short word, two.
 TYPO_WEIGHT_LONG = 0.95
@@ -86,11 +88,17 @@ class Query:
     def known(self) -> list[QueryTerm]:
         return [qt for qt in self.terms if qt.known]
 
+    def asked(self, read: Callable[[str], _T]) -> _T:
+        """What ``read`` finds in the question as the corpus corrected it or, failing that,
+        as the models read it, its typos repaired against English too: "hwo tlal", or "who
+        sdcceeded Rollo", whose typo stays among the articles' words where none of them is
+        "succeeded"."""
+        return read(self.corrected) or read(self.for_reader)
+
     @property
     def kind(self) -> str | None:
-        """What the question asks for (``question_type``), read in the corpus's corrections
-        and, failing that, with typos repaired against English too ("hwo tlal")."""
-        return question_type(self.corrected) or question_type(self.for_model)
+        """What the question asks for (``question_type``), read as ``asked`` reads it."""
+        return self.asked(question_type)
 
     @property
     def for_reader(self) -> str:
