@@ -1,7 +1,7 @@
 """Answers on the four training articles the shipped reader never saw:
 
     .venv/bin/python -m bench.heldout [--typos 0.33 --seed 1] [--reader default|none|FOLDER]
-                                      [--no-switch]
+                                      [--no-switch] [--unanswerable]
 
 ``python -m train.reader`` keeps four of the 37 articles of ``../shared/train/squad-train.json``
 out of training (they are named in the reader's ``meta.json``). Their 783 SQuAD questions are
@@ -10,8 +10,11 @@ so a rule that uses the reader can be measured on questions neither it nor the r
 fitted on. A question is right when one of SQuAD's answers is in the first citation's quote;
 of the right answers, how many mark their answer's words, and the exact match and token F1
 of those words over all right answers (unmarked ones count as 0), as ``bot eval`` gives.
-``--no-switch`` turns off the reader's overruling of the rank (``SWITCH_BELOW``, ``SWITCH_DOUBT``),
-to compare.
+``--unanswerable`` asks instead ``bench/heldout-unanswerable.yaml``: questions about those
+four articles that look answerable but ask what they do not state, written without running
+the bot, and answerable controls; it prints the share refused and the controls right, as
+``bot eval`` does for the development set. ``--no-switch`` turns off the reader's overruling
+of the rank (``SWITCH_BELOW``, ``SWITCH_DOUBT``), to compare.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 
 import bot.core.answer as answer_module
 from bot.core.answer import Engine, EngineSettings
-from bot.core.evaluate import add_typos, marked_scores
+from bot.core.evaluate import add_typos, is_correct, load_cases, marked_scores
 from bot.core.read import reader_files
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -31,6 +34,7 @@ from train.reader import squad_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "train" / "squad-train.json"
+UNANSWERABLE = ROOT / "bench" / "heldout-unanswerable.yaml"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,8 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reader", default="default")
     parser.add_argument("--typos", type=float, default=0.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--show", action="store_true", help="print the refused questions")
+    parser.add_argument(
+        "--show",
+        action="store_true",
+        help="print the refused questions (with --unanswerable: those answered, controls missed)",
+    )
     parser.add_argument("--no-switch", action="store_true")
+    parser.add_argument(
+        "--unanswerable", action="store_true", help="ask bench/heldout-unanswerable.yaml"
+    )
     args = parser.parse_args(argv)
     if args.no_switch:
         answer_module.SWITCH_BELOW = answer_module.SWITCH_DOUBT = 0.0
@@ -58,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         reader=load_reader(args.reader, 2),
     )
     rng = random.Random(args.seed)
+    if args.unanswerable:
+        return _unanswerable(engine, rng, args.typos, args.show)
     right = refused = asked = marked = 0
     exact = f1 = 0.0
     for aid, _, _, qa in gold.values():
@@ -84,6 +97,28 @@ def main(argv: list[str] | None = None) -> int:
             f"answer words marked: {marked}/{right} of the right answers; exact match"
             f" {exact / right:.3f}, token F1 {f1 / right:.3f}"
         )
+    return 0
+
+
+def _unanswerable(engine: Engine, rng: random.Random, typos: float, show: bool) -> int:
+    cases = load_cases(UNANSWERABLE)
+    refused = controls = right = 0
+    for case in cases:
+        question = add_typos(case.question, rng, typos) if typos else case.question
+        got = engine.ask(question)
+        if case.answerable:
+            controls += 1
+            ok = is_correct(case, got)
+            right += ok
+        else:
+            ok = not got.answered
+            refused += ok
+        if show and not ok:
+            quote = got.citations[0].quote[:100] if got.answered and got.citations else "-"
+            print(f"  {'control' if case.answerable else 'answered'}: {question} -> {quote}")
+    unanswerable = len(cases) - controls
+    print(f"unanswerable refused {refused}/{unanswerable} ({refused / unanswerable:.3f})")
+    print(f"controls right {right}/{controls}")
     return 0
 
 
