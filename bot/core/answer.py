@@ -94,6 +94,7 @@ UNSTATED = {
     "count": "the number",
     "span": "that figure",
     "measure": "that figure",
+    "time": "when",
 }
 MAX_QUESTION_CHARS = 1000
 # Up to this many articles, a title asked for is matched against every title; past it,

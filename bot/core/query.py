@@ -131,9 +131,13 @@ class Query:
     def figure(self) -> str | None:
         """The figure the question asks for (``figure_asked``), read the same way and, failing
         that, as typed: "how tall" stays "tall" where the corpus would have read "talk"."""
-        return (
-            figure_asked(self.corrected) or figure_asked(self.for_model) or figure_asked(self.text)
-        )
+        found = figure_asked(self.corrected) or figure_asked(self.for_model)
+        if found == "time":
+            # "whee does the water meet" is read "when", but may be "where": a time is asked
+            # only of a "when" typed as such or through a typo of no other question word.
+            return found if _typed_when(self.text) else None
+        typed = figure_asked(self.text)
+        return found or (typed if typed != "time" else None)
 
 
 class Vocabulary(Protocol):
@@ -873,7 +877,8 @@ def question_type(question: str) -> str | None:
 # Questions that ask for a figure the answer must state: a year ("in what year"), a count
 # ("how many", "what is the population of"), a span of time or distance ("how long", "how
 # far", "how old": any figure, a year too: "since 2001") or a measure ("how deep", "what is
-# the area of": a figure with its unit). An answer without one is a sentence about the same
+# the area of": a figure with its unit) or a time ("when …": a date, a period, a moment;
+# _TIME_Q below). An answer without one is a sentence about the same
 # thing, not an answer. "How much" is left out: "how much of it" is answered in words.
 _YEAR_Q = re.compile(r"\b(what|which) (year|century|decade)\b")
 _COUNT_Q = re.compile(
@@ -881,17 +886,43 @@ _COUNT_Q = re.compile(
     r"of)\b"
 )
 _SPAN_Q = re.compile(r"\bhow (long|far|old)\b")
+# "When …" asks for a time, which an answer states as a date, a period or a moment ("in 911",
+# "in the Triassic Period", "as soon as they enter into force"), never without one; not
+# "when the Rhine leaves the lake, which way does it flow", "when …, then …".
+_TIME_Q = re.compile(
+    r"^\W*(?:(?:since|until|till|from) )?when\b(?!.*\b(?:which|what|who|whom|where|how|then)\b)"
+    r"|\bsince when\b"
+)
 _MEASURE_Q = re.compile(
     r"\b(how (tall|high|deep|wide|heavy)|(what|which) (is|was|are|were) the (\w+ )?(area|"
     r"height|depth|width|weight) of)\b"
 )
 
-_FIGURES = (("year", _YEAR_Q), ("count", _COUNT_Q), ("span", _SPAN_Q), ("measure", _MEASURE_Q))
+_FIGURES = (
+    ("year", _YEAR_Q),
+    ("count", _COUNT_Q),
+    ("span", _SPAN_Q),
+    ("measure", _MEASURE_Q),
+    ("time", _TIME_Q),
+)
+
+
+def _typed_when(question: str) -> bool:
+    """Whether the question as typed holds "when", or a typo of it that is no other question
+    word's ("wehn", not "whee", one letter from "where" too)."""
+    return any(
+        w == "when"
+        or (
+            OSA.distance(w, "when") == 1
+            and not any(OSA.distance(w, other) <= 1 for other in _ASKING - {"when"})
+        )
+        for w in words(question)
+    )
 
 
 def figure_asked(question: str) -> str | None:
-    """The figure a question asks for, when it asks for one: "year", "count", "span" or
-    "measure"."""
+    """The figure a question asks for, when it asks for one: "year", "count", "span",
+    "measure" or "time"."""
     return _first_kind(question, _FIGURES)
 
 

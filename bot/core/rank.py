@@ -311,6 +311,18 @@ _VAGUE = frozenset(("several", "numerous", "a few", "a handful"))
 # articles, none is answered by it.
 _ONE_OF = re.compile(r"one\s+of\b")
 # What makes a figure a year rather than a count: the words before it, or a bracket.
+# What states when something happens: a year or a number that may be one, an ordinal
+# ("the 10th"), a century, a period or an epoch ("the Triassic Period", "the Miocene"), time
+# before the present ("22,000 years ago", "13,000 BP"), a month or a day, a season, or a
+# moment set by something else ("until the empire fell", "as soon as they enter into force").
+_TIME_A = re.compile(
+    rf"\d{{3,}}|\d+(st|nd|rd|th)\b|\bc\.?\s?\d{{3,4}}|\b(centur(y|ies)|decades?|periods?|eras?|"
+    rf"epochs?|ages|ago|bp|bc|bce|ad|ce|dynasty|reign|\w+cene|{_MONTHS.replace(' ', '|')}|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|winter|"
+    r"morning|evening|night|today|nowadays|currently|recently|yesterday|tomorrow|tonight|"
+    r"since|until|till|before|after|during|when|whenever|while|as soon as|upon|prior to|"
+    r"following|immediately|later|earlier|at the time|the (?:end|start|beginning|time) of)\b"
+)
 _BEFORE_YEAR = re.compile(
     rf"(\(|\b(in|by|since|until|till|from|after|before|during|around|circa|of|early|late|mid|"
     rf"{_MONTHS.replace(' ', '|')})\s+)$"
@@ -328,8 +340,10 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     """Whether ``text`` states the figure a question asks for (``figure_asked``), in figures
     or words, other than the question's own: a year; a count, which a year is not ("in
     1066", "(1421)") nor an ordinal ("5th") nor "one of"; a span, any figure; a measure, a
-    figure with its unit ("400 m")."""
+    figure with its unit ("400 m"); a time, any date, period or moment (``_TIME_A``)."""
     folded = fold(text)
+    if kind == "time":
+        return any(m.group() not in question_words for m in _TIME_A.finditer(folded))
     if kind in ("year", "span"):
         dated = any(
             not (digits := re.search(r"\d+", m.group())) or digits.group() not in question_words

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import bot.core.query as query_module
 from bot.core.answer import (
     CHECK_POOL,
     CITE_GATE,
@@ -207,7 +208,11 @@ class TestQuestionTypes:
             ("What is the surface area of the lake?", "measure"),
             ("What did the number of legions depend on?", None),
             ("How much of the land is forest?", None),
-            ("When did the Normans arrive?", None),
+            ("When did the Normans arrive?", "time"),
+            ("since when has the bridge been open", "time"),
+            ("When the river leaves the lake, which way does it flow?", None),
+            ("When a fault cuts rocks, then they are older?", None),
+            ("Who led the army when the city fell?", None),
         ],
     )
     def test_detects_a_figure_asked_for(self, question: str, figure: str | None) -> None:
@@ -234,6 +239,14 @@ class TestQuestionTypes:
             ("measure", "The river is 400 m wide at the bridge.", True),
             ("measure", "The filaments are about 5 nanometers across.", True),
             ("measure", "The city has a population of 1,050,000 people.", False),
+            ("time", "The duchy began in 911 as a fiefdom.", True),
+            ("time", "It was set in the Triassic Period.", True),
+            ("time", "By the time of the Miocene, a river system had developed.", True),
+            ("time", "Warming began about 13,000 BP.", True),
+            ("time", "Treaties apply as soon as they enter into force.", True),
+            ("time", "The candlestick is dated to c1110.", True),
+            ("time", "Every worker has at least 4 weeks paid holidays each year.", False),
+            ("time", "A technician once qualified has to register with the council.", False),
         ],
     )
     def test_a_figure_is_stated_or_not(self, figure: str, text: str, stated: bool) -> None:
@@ -490,6 +503,10 @@ class TestSemantic:
         # Nor does the sentence state a marriage, which the question asks of the robot.
         assert "don't say when" in semantic_seeds.ask(question).text
         monkeypatch.setattr("bot.core.answer.RELATION_READ", -1.0)
+        # Nor does it say when anything happened.
+        assert "don't say when" in semantic_seeds.ask(question).text
+        figures = tuple(f for f in query_module._FIGURES if f[0] != "time")
+        monkeypatch.setattr("bot.core.query._FIGURES", figures)
         assert semantic_seeds.ask(question).answered
 
     def test_the_article_s_own_names_are_not_the_person_asked_for(
@@ -632,6 +649,29 @@ class TestSemantic:
         """A year, count or measure asked for and a sentence about the same thing that
         states none: a refusal, not that sentence."""
         assert not semantic_seeds.ask(question).answered
+
+    def test_when_is_refused_where_no_time_is_stated(self, semantic_seeds: Engine) -> None:
+        """The sentence on Da Bai and the museum says nothing of when; the one on
+        Boutrup's post says "following the event", which is a when."""
+        answer = semantic_seeds.ask("when was Da Bai made part of the museum's exhibition")
+        assert not answer.answered
+        assert answer.text == "The articles speak of this but don't say when, so I won't guess."
+        assert "Da Bai" in answer.citations[0].quote
+        posted = semantic_seeds.ask("when did Boutrup post on her LinkedIn")
+        assert posted.answered and "Following the event" in posted.citations[0].quote
+
+    @pytest.mark.parametrize(
+        ("question", "figure"),
+        [
+            ("wehn was Da Bai made part of the exhibition", "time"),
+            ("whee was Da Bai made part of the exhibition", None),  # "where" too
+            ("When Da Bai was shown, hwich museum showed it?", None),
+        ],
+    )
+    def test_when_is_read_through_a_typo_of_no_other_question_word(
+        self, semantic_seeds: Engine, question: str, figure: str | None
+    ) -> None:
+        assert semantic_seeds._parse(question).figure == figure
 
     def test_a_figure_in_a_neighbour_the_reader_reads_as_no_answer_is_not_borrowed(
         self, semantic_seeds: Engine
