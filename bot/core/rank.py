@@ -310,7 +310,6 @@ _VAGUE = frozenset(("several", "numerous", "a few", "a handful"))
 # Millennium Prize Problems". Of the 514 "how many" questions in ../shared/train's SQuAD
 # articles, none is answered by it.
 _ONE_OF = re.compile(r"one\s+of\b")
-# What makes a figure a year rather than a count: the words before it, or a bracket.
 # What states when something happens: a year or a number that may be one, an ordinal
 # ("the 10th"), a century, a period or an epoch ("the Triassic Period", "the Miocene"), time
 # before the present ("22,000 years ago", "13,000 BP"), a month or a day, a season, or a
@@ -323,9 +322,18 @@ _TIME_A = re.compile(
     r"since|until|till|before|after|during|when|whenever|while|as soon as|upon|prior to|"
     r"following|immediately|later|earlier|at the time|the (?:end|start|beginning|time) of)\b"
 )
+# What makes a figure a year rather than a count: the words before it, or a bracket.
 _BEFORE_YEAR = re.compile(
     rf"(\(|\b(in|by|since|until|till|from|after|before|during|around|circa|of|early|late|mid|"
     rf"{_MONTHS.replace(' ', '|')})\s+)$"
+)
+# Nor is a day of a month a count ("closed 25 February 2010", "on March 3rd"), nor a figure
+# in a bracketed range of dates ("Al-Biruni (973–1050)", a life).
+_FULL_MONTHS = _MONTHS.split()[:12]
+_DATED = re.compile(
+    r"\(\s*(c\.?\s*)?\d{1,4}\s*[–-]\s*(c\.?\s*)?\d{1,4}\s*\)"
+    rf"|\b\d{{1,2}}(st|nd|rd|th)?\s+({'|'.join(m for m in _FULL_MONTHS if m != 'may')})\b"
+    rf"|\b({'|'.join(_FULL_MONTHS)})\s+\d{{1,2}}(st|nd|rd|th)?\b"
 )
 _UNIT = re.compile(
     r"\s?[-–]?\s?(%|°|(percent|per cent|degrees?|mph|knots|(square |cubic |sq\.? )?(m|km|cm|mm|"
@@ -339,7 +347,8 @@ _UNIT = re.compile(
 def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     """Whether ``text`` states the figure a question asks for (``figure_asked``), in figures
     or words, other than the question's own: a year; a count, which a year is not ("in
-    1066", "(1421)") nor an ordinal ("5th") nor "one of"; a span, any figure; a measure, a
+    1066", "(1421)") nor an ordinal ("5th") nor "one of" nor a date ("25 February",
+    "(973–1050)"); a span, any figure; a measure, a
     figure with its unit ("400 m"); a time, any date, period or moment (``_TIME_A``)."""
     folded = fold(text)
     if kind == "time":
@@ -357,7 +366,11 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
             continue
         if kind == "span":
             return True
-        if kind == "count" and (figure in _VAGUE or _ONE_OF.match(folded, m.start())):
+        if kind == "count" and (
+            figure in _VAGUE
+            or _ONE_OF.match(folded, m.start())
+            or any(d.start() <= m.start() < d.end() for d in _DATED.finditer(folded))
+        ):
             continue
         if re.fullmatch(r"1\d{3}|20\d{2}", figure) and _BEFORE_YEAR.search(folded[: m.start()]):
             continue

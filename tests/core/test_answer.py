@@ -233,6 +233,10 @@ class TestQuestionTypes:
             ("count", "It is one of the wonders of the ancient world.", False),  # a member
             ("count", "The capsule could only support one astronaut.", True),
             ("count", "The route is at most 2000 kilometres long.", True),
+            ("count", "The gallery closed 25 February 2010.", False),  # a day, not a count
+            ("count", "It reopened on March 3rd.", False),
+            ("count", "Rhazes (865–925) wrote on medicine.", False),  # a life
+            ("count", "Rhazes (865–925) wrote 12 books.", True),
             ("span", "The imagery has been in use since 1390.", True),
             ("span", "It was occupied from August 1915 until 1918.", True),
             ("span", "The tapestry is a work of embroidery.", False),
