@@ -1,7 +1,7 @@
 """Answers on the four training articles the shipped reader never saw:
 
     .venv/bin/python -m bench.heldout [--typos 0.33 --seed 1] [--reader default|none|FOLDER]
-                                      [--no-switch] [--unanswerable]
+                                      [--no-switch] [--unanswerable [a|b]]
 
 ``python -m train.reader`` keeps four of the 37 articles of ``../shared/train/squad-train.json``
 out of training (they are named in the reader's ``meta.json``). Their 783 SQuAD questions are
@@ -12,7 +12,8 @@ of the right answers, how many mark their answer's words, and the exact match an
 of those words over all right answers (unmarked ones count as 0), as ``bot eval`` gives.
 ``--unanswerable`` asks instead ``bench/heldout-unanswerable.yaml``: questions about those
 four articles that look answerable but ask what they do not state, written without running
-the bot, and answerable controls; it prints the share refused and the controls right, as
+the bot, and answerable controls (``--unanswerable b``: a second such set, written later and
+kept unread while the rules were changed); it prints the share refused and the controls right, as
 ``bot eval`` does for the development set. ``--no-switch`` turns off the reader's overruling
 of the rank (``SWITCH_BELOW``, ``SWITCH_DOUBT``), to compare.
 """
@@ -34,7 +35,10 @@ from train.reader import squad_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "train" / "squad-train.json"
-UNANSWERABLE = ROOT / "bench" / "heldout-unanswerable.yaml"
+UNANSWERABLE = {
+    "a": ROOT / "bench" / "heldout-unanswerable.yaml",
+    "b": ROOT / "bench" / "heldout-unanswerable-b.yaml",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-switch", action="store_true")
     parser.add_argument(
-        "--unanswerable", action="store_true", help="ask bench/heldout-unanswerable.yaml"
+        "--unanswerable",
+        nargs="?",
+        const="a",
+        choices=sorted(UNANSWERABLE),
+        help="ask bench/heldout-unanswerable.yaml (a) or the second set written after it (b)",
     )
     args = parser.parse_args(argv)
     if args.no_switch:
@@ -70,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     rng = random.Random(args.seed)
     if args.unanswerable:
-        return _unanswerable(engine, rng, args.typos, args.show)
+        return _unanswerable(UNANSWERABLE[args.unanswerable], engine, rng, args.typos, args.show)
     right = refused = asked = marked = 0
     exact = f1 = 0.0
     for aid, _, _, qa in gold.values():
@@ -100,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _unanswerable(engine: Engine, rng: random.Random, typos: float, show: bool) -> int:
-    cases = load_cases(UNANSWERABLE)
+def _unanswerable(path: Path, engine: Engine, rng: random.Random, typos: float, show: bool) -> int:
+    cases = load_cases(path)
     refused = controls = right = 0
     for case in cases:
         question = add_typos(case.question, rng, typos) if typos else case.question
