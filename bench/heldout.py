@@ -23,11 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import bot.core.answer as answer_module
 from bot.core.answer import Engine, EngineSettings
-from bot.core.evaluate import add_typos, is_correct, load_cases, marked_scores
+from bot.core.evaluate import add_typos, evaluate, load_cases, marked_scores
 from bot.core.read import reader_files
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -110,23 +111,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def _unanswerable(path: Path, engine: Engine, rng: random.Random, typos: float, show: bool) -> int:
     cases = load_cases(path)
-    refused = controls = right = 0
-    for case in cases:
-        question = add_typos(case.question, rng, typos) if typos else case.question
-        got = engine.ask(question)
-        if case.answerable:
-            controls += 1
-            ok = is_correct(case, got)
-            right += ok
-        else:
-            ok = not got.answered
-            refused += ok
-        if show and not ok:
+    if typos:
+        cases = [replace(c, question=add_typos(c.question, rng, typos)) for c in cases]
+    report = evaluate(engine, cases)
+    if show:
+        for miss in report.misses:
+            got = miss.answer
             quote = got.citations[0].quote[:100] if got.answered and got.citations else "-"
-            print(f"  {'control' if case.answerable else 'answered'}: {question} -> {quote}")
-    unanswerable = len(cases) - controls
-    print(f"unanswerable refused {refused}/{unanswerable} ({refused / unanswerable:.3f})")
-    print(f"controls right {right}/{controls}")
+            kind = "control" if miss.case.answerable else "answered"
+            print(f"  {kind}: {miss.case.question} -> {quote}")
+    print(
+        f"unanswerable refused {report.refused}/{report.unanswerable} ({report.refusal_rate:.3f})"
+    )
+    print(f"controls right {report.correct}/{report.answerable}")
     return 0
 
 
