@@ -136,8 +136,9 @@ class Query:
             # "whee does the water meet" is read "when", but may be "where": a time is asked
             # only of a "when" typed as such or through a typo of no other question word.
             return found if _typed_when(self.text) else None
-        typed = figure_asked(self.text)
-        return found or (typed if typed != "time" else None)
+        if found is None and (typed := figure_asked(self.text)) != "time":
+            return typed
+        return found
 
 
 class Vocabulary(Protocol):

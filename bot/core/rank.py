@@ -360,6 +360,7 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
         )
         if kind == "year" or dated:
             return dated
+    dates = [d.span() for d in _DATED.finditer(folded)] if kind == "count" else []
     for m in _FIGURE.finditer(folded):
         figure = m.group()
         if figure in question_words or re.match(r"\d+(st|nd|rd|th)\b", folded[m.start() :]):
@@ -369,7 +370,7 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
         if kind == "count" and (
             figure in _VAGUE
             or _ONE_OF.match(folded, m.start())
-            or any(d.start() <= m.start() < d.end() for d in _DATED.finditer(folded))
+            or any(start <= m.start() < end for start, end in dates)
         ):
             continue
         if re.fullmatch(r"1\d{3}|20\d{2}", figure) and _BEFORE_YEAR.search(folded[: m.start()]):
