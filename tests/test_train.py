@@ -257,3 +257,54 @@ class TestInit:
         spans = tmp_path / "spans.onnx"
         spans.write_bytes(b"onnx")
         assert exported_model(spans) == spans
+
+
+class TestSpanRecipe:
+    """``python -m train.spans``: a span reader, then a whole reader started from it, shipped
+    beside the reader as its span model."""
+
+    def test_the_span_reader_comes_first_and_the_whole_reader_starts_from_it(
+        self, tmp_path: Path
+    ) -> None:
+        from train.spans import stages
+
+        first, second = stages(Path("squad.json"), tmp_path)
+        assert "--span-only" in first and "--span-only" not in second
+        spans = first[first.index("--out") + 1]
+        assert second[second.index("--init") + 1] == str(Path(spans) / "spans.onnx")
+        assert first[first.index("--work") + 1] != second[second.index("--work") + 1]
+        for argv in (first, second):
+            assert argv[argv.index("--layers") + 1] == "6"
+
+    def test_a_rerun_skips_the_exported_span_reader_and_ships_the_whole_one_as_spans(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from train import spans
+
+        ran: list[list[str]] = []
+
+        def fake_main(argv: list[str]) -> int:
+            ran.append(argv)
+            work, out = Path(argv[argv.index("--work") + 1]), Path(argv[argv.index("--out") + 1])
+            work.mkdir(parents=True, exist_ok=True)
+            out.mkdir(parents=True, exist_ok=True)
+            if "--span-only" in argv:
+                (work / "candidates.jsonl").write_text("{}\n", encoding="utf-8")
+                (out / "spans.onnx").write_bytes(b"span reader")
+                (out / "spans.json").write_text("{}", encoding="utf-8")
+            else:
+                assert (work / "candidates.jsonl").read_text(encoding="utf-8") == "{}\n"
+                (out / "model.onnx").write_bytes(b"whole reader")
+                (out / "meta.json").write_text('{"layers": 6}', encoding="utf-8")
+            return 0
+
+        monkeypatch.setattr(spans.reader, "main", fake_main)
+        work, out = tmp_path / "work", tmp_path / "out"
+        assert spans.main(["--work", str(work), "--out", str(out)]) == 0
+        assert ["--span-only" in argv for argv in ran] == [True, False]
+        assert (out / "spans.onnx").read_bytes() == b"whole reader"
+        assert (out / "spans.json").read_text(encoding="utf-8") == '{"layers": 6}'
+        assert not (out / "model.onnx").exists()
+        ran.clear()
+        assert spans.main(["--work", str(work), "--out", str(out)]) == 0
+        assert ["--span-only" in argv for argv in ran] == [False]

@@ -998,7 +998,7 @@ class TestSemantic:
         assert quote.startswith("The Upper Rhine region was changed significantly")
         assert answer.quote_span is not None
         lo, hi = answer.quote_span
-        assert quote[lo:hi] == "increased and the ground water level fell"
+        assert lo > quote.index("The rate of flow") and quote[lo:hi].startswith("increased")
         monkeypatch.setattr("bot.core.answer.NEXT_TO", 2.0)
         assert "rate of flow" not in semantic_squad.ask(question).citations[0].quote
 

@@ -290,8 +290,9 @@ class TestFiles:
 
 
 class TestSpanReader:
-    """The span reader shipped beside the reader (``spans.onnx``): it marks the chosen
-    answer's words, weighed with the reader's own."""
+    """The span model shipped beside the reader (``spans.onnx``): it marks the chosen
+    answer's words (weighed with the reader's own by SPANS_WEIGHT, asked where the reader is
+    less than SPANS_SURE sure of its own; shipped: alone, always)."""
 
     QUESTION = "What robot delivered parcels in Wuhan?"
     PASSAGE = Passage(
@@ -311,7 +312,10 @@ class TestSpanReader:
         assert files is not None and files.spans is not None
         assert files.spans.stat().st_size > 1_000_000
         meta = json.loads((files.spans.parent / "spans.json").read_text(encoding="utf-8"))
-        assert meta["settings"]["span_only"] is True and meta["scores"]["held_out_clean_int8"]
+        assert meta["layers"] == 6 and meta["scores"]["held_out_clean_int8"]
+        # python -m train.spans: a whole reader trained on from a span reader.
+        assert meta["settings"]["span_only"] is False
+        assert meta["started_from"]["settings"]["span_only"] is True
 
     def test_it_marks_the_answer_and_leaves_the_verdict(self, reader: Reader) -> None:
         (reading,) = reader.read(self.QUESTION, [self.PASSAGE])
@@ -321,7 +325,10 @@ class TestSpanReader:
         assert self.PASSAGE.sentence[marked.span[0] : marked.span[1]] == "Da Bai"
         assert reading.span is not None and reading.span_confidence < read_module.SPANS_SURE
 
-    def test_it_is_not_asked_where_the_reader_is_sure(self, reader: Reader) -> None:
+    def test_it_is_not_asked_where_the_reader_is_sure(
+        self, reader: Reader, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(read_module, "SPANS_SURE", 0.5)  # shipped: asked always (1.0)
         question = "How many people live in Cologne?"
         passage = Passage(
             "Cologne, the largest city on the Rhine, is home to about one million people.",
