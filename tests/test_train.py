@@ -303,7 +303,8 @@ class TestSpanRecipe:
         assert spans.main(["--work", str(work), "--out", str(out)]) == 0
         assert ["--span-only" in argv for argv in ran] == [True, False]
         assert (out / "spans.onnx").read_bytes() == b"whole reader"
-        assert (out / "spans.json").read_text(encoding="utf-8") == '{"layers": 6}'
+        shipped = json.loads((out / "spans.json").read_text(encoding="utf-8"))
+        assert shipped == {"layers": 6, "made_by": spans.MADE_BY}
         assert not (out / "model.onnx").exists()
         ran.clear()
         assert spans.main(["--work", str(work), "--out", str(out)]) == 0

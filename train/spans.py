@@ -21,6 +21,7 @@ The second stage's model and ``meta.json`` (with the first stage's settings unde
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,11 @@ SPAN_STAGE = ["--span-only", "--layers", "6", "--epochs", "3"]
 SPAN_STAGE += ["--questions-per-batch", "16", "--lr", "1e-4"]
 WHOLE_STAGE = ["--layers", "6", "--epochs", "1", "--hard-epochs", "0", "--negatives", "4"]
 WHOLE_STAGE += ["--questions-per-batch", "4", "--lr", "8e-5"]
+# Written into spans.json: its "init" names the first stage's model, not a shipped one.
+MADE_BY = (
+    "python -m train.spans: its second stage, trained on from the span reader its first stage "
+    "made (settings.init; that run's settings under started_from)"
+)
 
 
 def stages(data: Path, work: Path) -> list[list[str]]:
@@ -79,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     made = args.work / "whole-reader"
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(made / "model.onnx", args.out / "spans.onnx")
-    shutil.copyfile(made / "meta.json", args.out / "spans.json")
+    meta = json.loads((made / "meta.json").read_text(encoding="utf-8"))
+    meta["made_by"] = MADE_BY
+    (args.out / "spans.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
