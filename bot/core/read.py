@@ -232,11 +232,15 @@ def _whole_name(sentence: str, lo: int, hi: int) -> tuple[int, int]:
     "In" and their like) and right after a capitalised last word ("The Upper" of "The
     Upper Rhine"), as SQuAD's answers name it.
     On SQuAD's development questions, exact match over the right answers 0.621 -> 0.635
-    (seven gained, none lost)."""
+    (seven gained, none lost). Through a hyphen too ("Datteln Canal" of "Wesel-Datteln
+    Canal"): SQuAD 0.655 -> 0.657 with the span model shipped now, bench.heldout the same."""
     marked = sentence[lo:hi].split()
     if not marked:
         return lo, hi
     if sentence[lo].isupper():
+        # A hyphenated name marked from its second part: "Datteln Canal" of "Wesel-Datteln".
+        while (m := _JOINED_BEFORE.search(sentence, 0, lo)) is not None:
+            lo = m.start()
         while (m := _WORD_BEFORE.search(sentence, 0, lo)) is not None:
             word, opening = m.group(1), sentence[: m.start()].rstrip()
             if not word[0].isupper() or word in _NOT_NAMES or not opening:
@@ -245,6 +249,8 @@ def _whole_name(sentence: str, lo: int, hi: int) -> tuple[int, int]:
                 break
             lo = m.start(1)
     last = marked[-1]
+    if last[:1].isupper() and (m := _JOINED_AFTER.match(sentence, hi)) is not None:
+        hi = m.end()
     while last[:1].isupper() and (m := _WORD_AFTER.match(sentence, hi)) is not None:
         if not m.group(1)[0].isupper() or m.group(1) in _NOT_NAMES:
             break
@@ -253,6 +259,8 @@ def _whole_name(sentence: str, lo: int, hi: int) -> tuple[int, int]:
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*) $")
+_JOINED_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w'’]*-$")
+_JOINED_AFTER = re.compile(r"(?:-[A-Z][\w'’]*)+")
 _WORD_AFTER = re.compile(r" ([^\W\d_][\w'’-]*)")
 _NOT_NAMES = frozenset(
     "The A An In On At By Of For From To With It Its This That These Those He She They His "

@@ -256,8 +256,23 @@ class TestSpan:
             ("In March 1945 it fell.", "March", "March"),
             ("It was seen by King Charles III of France.", "Charles", "King Charles III"),
             ("He met them (Normans and Franks).", "Normans", "Normans"),  # after a bracket
+            ("It joins the Wesel-Datteln Canal there.", "Datteln Canal", "Wesel-Datteln Canal"),
+            ("It borders Baden-Württemberg to the east.", "Baden", "Baden-Württemberg"),
+            ("It is a well-known Canal.", "Canal", "Canal"),  # "well-" is no name
         ],
-        ids=["before", "after", "title", "first-word", "not-a-name", "date", "both", "bracket"],
+        ids=[
+            "before",
+            "after",
+            "title",
+            "first-word",
+            "not-a-name",
+            "date",
+            "both",
+            "bracket",
+            "hyphen-before",
+            "hyphen-after",
+            "lower-case-hyphen",
+        ],
     )
     def test_a_span_marking_part_of_a_name_takes_all_of_it(
         self, text: str, marked: str, expected: str | None
