@@ -38,17 +38,24 @@ MADE_BY = (
 )
 
 
+def _folders(work: Path) -> tuple[Path, Path, Path, Path]:
+    """Under ``work``: the first stage's work folder and model, the second's."""
+    return (
+        work / "span-stage",
+        work / "span-reader",
+        work / "whole-stage",
+        work / "whole-reader",
+    )
+
+
 def stages(data: Path, work: Path) -> list[list[str]]:
     """The ``train.reader`` command lines still to run, in order: the span reader's (unless
-    it is already exported into ``work / "span-reader"``) and the whole reader's, into
-    ``work / "whole-reader"``."""
-    first = work / "span-reader"
+    it is already exported) and, always last, the whole reader's (``_folders``)."""
+    span_work, first, whole_work, whole = _folders(work)
     common = ["--data", str(data)]
     todo = []
     if not (first / "spans.onnx").is_file() or not (first / "spans.json").is_file():
-        todo.append(
-            [*common, *SPAN_STAGE, "--work", str(work / "span-stage"), "--out", str(first)]
-        )
+        todo.append([*common, *SPAN_STAGE, "--work", str(span_work), "--out", str(first)])
     todo.append(
         [
             *common,
@@ -56,9 +63,9 @@ def stages(data: Path, work: Path) -> list[list[str]]:
             "--init",
             str(first / "spans.onnx"),
             "--work",
-            str(work / "whole-stage"),
+            str(whole_work),
             "--out",
-            str(work / "whole-reader"),
+            str(whole),
         ]
     )
     return todo
@@ -72,17 +79,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("data/train-spans"))
     parser.add_argument("--out", type=Path, default=reader.OUT, help="the reader's folder")
     args = parser.parse_args(argv)
-    for argv_ in stages(args.data, args.work):
-        if "--init" in argv_:
-            # Both stages put the same questions to the bot's first stages: once is enough.
-            found = args.work / "span-stage" / "candidates.jsonl"
-            wanted = args.work / "whole-stage" / "candidates.jsonl"
-            if found.is_file() and not wanted.is_file():
-                wanted.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(found, wanted)
+    *first_stage, whole_stage = stages(args.data, args.work)
+    for argv_ in first_stage:
         if (status := reader.main(argv_)) != 0:
             return status
-    made = args.work / "whole-reader"
+    # Both stages put the same questions to the bot's first stages: once is enough.
+    span_work, _, whole_work, made = _folders(args.work)
+    found, wanted = span_work / "candidates.jsonl", whole_work / "candidates.jsonl"
+    if found.is_file() and not wanted.is_file():
+        wanted.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(found, wanted)
+    if (status := reader.main(whole_stage)) != 0:
+        return status
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(made / "model.onnx", args.out / "spans.onnx")
     meta = json.loads((made / "meta.json").read_text(encoding="utf-8"))
