@@ -55,9 +55,10 @@ SPAN_LENGTH_COST = 0.05
 # 0.7 and asked below 0.5 (F1 0.784 / 0.724 against 0.778 / 0.717).
 SPANS_WEIGHT = 1.0
 # The span reader is not asked where the reader is at least SPANS_SURE sure of its own words.
-# Its pass (about 10 ms on one thread) was saved that way for 45% of the right answers while
-# the two were weighed; the span model shipped now is asked always (1.0), as the reader's own
-# words, however sure, are marked worse than its.
+# Its pass (about 20 ms on one thread, measured then) was saved that way for 45% of the right
+# answers while the two were weighed; the span model shipped now is asked always (1.0), as
+# the reader's own words, however sure, are marked worse than its. Asking it always cost no
+# more than the noise at 1,000 articles (docs/answers.md).
 SPANS_SURE = 1.0
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -239,7 +240,8 @@ def _whole_name(sentence: str, lo: int, hi: int) -> tuple[int, int]:
         return lo, hi
     if sentence[lo].isupper():
         # A hyphenated name marked from its second part: "Datteln Canal" of "Wesel-Datteln".
-        while (m := _JOINED_BEFORE.search(sentence, 0, lo)) is not None:
+        # Once: the part found is not after a word or a hyphen, so nothing joins it before.
+        if (m := _JOINED_BEFORE.search(sentence, 0, lo)) is not None:
             lo = m.start()
         while (m := _WORD_BEFORE.search(sentence, 0, lo)) is not None:
             word, opening = m.group(1), sentence[: m.start()].rstrip()
