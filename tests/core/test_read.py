@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import bot.core.read as read_module
+from bot.core.dense import onnx_session
 from bot.core.errors import ConfigError
 from bot.core.read import (
     CONTEXT_TOKENS,
@@ -405,3 +406,25 @@ def test_how_often_is_answered_by_the_whole_frequency(
     lo = text.index(marked)
     a, b = as_often(text, (lo, lo + len(marked)))
     assert text[a:b] == expected
+
+
+def test_the_int8_models_read_alike_on_every_cpu() -> None:
+    """Without VNNI, onnxruntime's fast int8 products saturate, and the same reader read the
+    same question differently on two machines of this project. The sessions ask for the
+    exact products everywhere, so the reader's verdict is the one the exact arithmetic
+    gives (measured on a VNNI machine, where the two agree). Retraining the reader moves
+    the figure: update it then."""
+    files = reader_files("default")
+    assert files is not None
+    session = onnx_session(files.onnx, 1)
+    options = session.get_session_options()
+    assert options.get_session_config_entry("session.x64quantprecision") == "1"
+    passage = Passage(
+        "‘Da Bai’, the robot that was used to make deliveries to key hospitals was made part"
+        " of the National Museum’s exhibition on the fight against the virus.",
+        "Additionally, the company deployed autonomous delivery robots for contactless"
+        " delivery in Wuhan.",
+        "JD Shares Insights",
+    )
+    (reading,) = Reader(files, 1).read("what was Da Bai used for", [passage])
+    assert reading.answers == pytest.approx(0.8850, abs=2e-3)
