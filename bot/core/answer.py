@@ -54,6 +54,8 @@ from bot.core.rank import (
     role_in_note,
     sentence_terms,
     states_figure,
+    states_time,
+    times_in,
     title_mass,
     type_bonus,
     weight,
@@ -664,6 +666,7 @@ class Engine:
             (unstated := _unstated(kind, span, query, qwords)) is not None
             or (unstated := self._borrowed(query, best, span, qwords)) is not None
             or (unstated := self._no_one(query, best, reading, span, qwords)) is not None
+            or (unstated := self._undated(query, best)) is not None
             or (unstated := _unranked(query, best, reading, span)) is not None
             or (unstated := _unrelated(query, best, reading, span)) is not None
         ):
@@ -777,6 +780,28 @@ class Engine:
         ):
             return None
         return UNSTATED[figure]
+
+    def _undated(self, query: Query, best: Candidate) -> str | None:
+        """A time the question gives (as a refusal names it: "of 1172") that nothing in the
+        paragraph of the rank's best sentence, nor its article's title or date, overlaps:
+        "what country did the Normans invade in 1172" and a paragraph on 1072. That
+        sentence says what is asked of another time, if of any. A year overlaps the
+        century, decade or range that holds it, and a century the years in it."""
+        given = times_in(query.text, question=True)
+        if not given:
+            return None
+        s = best.sentence
+        article = self._load(s.aid)
+        paragraph = next((p.text for p in article.paragraphs if p.number == s.para), s.text)
+        dated = "" if article.date is None else str(article.date.year)  # "in January" then
+        context = f"{article.title} {dated} {paragraph}"
+        for first, last, said in given:
+            if not states_time(first, last, context):
+                # "of 1172", "of 55 BC"; "of the 1890s", "of the 12th century"
+                the = "the " if said.endswith("s") or "centur" in said.casefold() else ""
+                said = re.sub(r"\b(bce?|ad|ce)\b", lambda m: m.group().upper(), said)
+                return f"of {the}{said}"
+        return None
 
     def _no_one(
         self, query: Query, best: Candidate, reading: Reading | None, quote: str, qwords: set[str]
@@ -1099,9 +1124,11 @@ class Engine:
         pool = [v.candidate for v in read]
         if confidence < gate:
             return self._refusal(question, query, confidence, pool)
-        if (unstated := _unstated(kind, quote, query, qwords)) is not None or (
-            unstated := self._no_one(query, best, reading, quote, qwords)
-        ) is not None:
+        if (
+            (unstated := _unstated(kind, quote, query, qwords)) is not None
+            or (unstated := self._no_one(query, best, reading, quote, qwords)) is not None
+            or (unstated := self._undated(query, best)) is not None
+        ):
             return self._refusal(question, query, confidence, pool, (best, unstated))
         citations = [self._citation(s.aid, s.para, quote, confidence)]
         seen = {(s.aid, s.para)}
@@ -1166,6 +1193,8 @@ class Engine:
         s = near.sentence
         if what == "today":
             text = "The articles don't say how this stands today, so I won't guess."
+        elif what.startswith("of "):
+            text = f"The articles speak of this but not {what}, so I won't guess."
         elif what.startswith("mention "):
             text = f"The articles speak of this but don't {what}, so I won't guess."
         elif what in ("who", "where", "when") or what.startswith("which"):

@@ -380,6 +380,57 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     return False
 
 
+# Times in a text, each a span of years: a year ("in 1191", "AD 9", "55 BC"), a decade
+# ("the 1050s"), a range ("1914–18", "between 1402 and 1405", "from 1795 to 1815"), a
+# century ("the 12th century", "the 1st century BC"). A figure with a thousands comma is not
+# a year ("1,230 km").
+_YEAR = re.compile(r"(?<![\d,.])(1\d{3}|20\d{2})(?!\w|[,.]\d|\s*b\.?c)")
+_ERA_YEAR = re.compile(r"\b(\d{1,4})\s*(bce?|b\.c\.|ad|ce)\b|\b(?:ad|a\.d\.)\s*(\d{1,4})\b")
+_EARLY_YEAR = re.compile(r"\b(?:in|by|since|until|till|after|before|around|circa|c\.)\s+(\d{3})\b")
+_DECADE = re.compile(r"(?<![\d,.])(1\d{2}|20\d)0s\b")
+_YEAR_RANGE = re.compile(
+    r"(?<![\d,.])(1\d{3}|20\d{2})\s*(?:–|—|-|/|to|and|until|till)\s*(\d{2,4})(?![\d,.]\d)"
+)
+_CENTURY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)[- ]centur(?:y|ies)\b(\s*(?:bce?|b\.c\.))?")
+
+
+def times_in(text: str, *, question: bool = False) -> list[tuple[int, int, str]]:
+    """The times ``text`` names, each as its first and last year (before Christ below
+    zero) and its words; in a question, a bare year only of four figures ("in 300" there
+    may be a figure)."""
+    folded = fold(text)
+    found = [(int(m.group(1)), int(m.group(1)), m.group()) for m in _YEAR.finditer(folded)]
+    for m in _ERA_YEAR.finditer(folded):
+        year = int(m.group(1) or m.group(3))
+        if m.group(2) is not None and m.group(2).startswith("b"):
+            year = -year
+        found.append((year, year, m.group()))
+    if not question:
+        found += [
+            (int(m.group(1)), int(m.group(1)), m.group()) for m in _EARLY_YEAR.finditer(folded)
+        ]
+    for m in _DECADE.finditer(folded):
+        first = int(m.group(1)) * 10
+        found.append((first, first + 9, m.group()))
+    for m in _YEAR_RANGE.finditer(folded):
+        first, end = int(m.group(1)), m.group(2)
+        last = int(end) if len(end) == 4 else int(str(first)[: 4 - len(end)] + end)
+        if last >= first:
+            found.append((first, last, m.group()))
+    for m in _CENTURY.finditer(folded):
+        century = int(m.group(1))
+        span = ((century - 1) * 100, century * 100)
+        first, last = (-span[1], -span[0]) if m.group(2) else span
+        found.append((first, last, m.group()))
+    return found
+
+
+def states_time(first: int, last: int, text: str) -> bool:
+    """Whether ``text`` names a time that overlaps the years ``first`` to ``last``: "1172"
+    and "the 12th century", "the 10th century" and "in 911"."""
+    return any(a <= last and first <= b for a, b, _ in times_in(text))
+
+
 _ENUMERATION_RE = re.compile(
     r"\b(including|such as|among them|namely|as well as)\b|[^,;:]+,[^,;:]+,[^,;:]*\b(and|or)\b|:\s"
 )

@@ -33,7 +33,7 @@ from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
 from bot.core.query import figure_asked, question_type, states_now
-from bot.core.rank import states_figure, type_bonus
+from bot.core.rank import states_figure, states_time, times_in, type_bonus
 from bot.core.read import Reader, reader_files
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
 from bot.runtime.process import embedder as load_embedder
@@ -711,6 +711,72 @@ class TestSemantic:
         assert answer.span is None and answer.to_dict()["answer_span"] is None
         unsure = semantic_seeds.ask("how much does JD charge for delivery")
         assert "don't give a price" in unsure.text
+
+    @pytest.mark.parametrize(
+        ("question", "said"),
+        [
+            ("How many food items did JD supply in 2019?", "of 2019"),
+            ("Who ruled Cyprus in 1184?", "of 1184"),
+            ("What country did the Normans invade in 1172?", "of 1172"),
+            ("What did industry do to the Rhine in the 1890s?", "of the 1890s"),
+            ("What did the Normans build in England in 55 BC?", "of 55 BC"),
+        ],
+    )
+    def test_a_time_the_question_gives_and_the_paragraph_does_not_is_refused(
+        self, semantic_seeds: Engine, semantic_squad: Engine, question: str, said: str
+    ) -> None:
+        """Each of these is answered, with the year the articles give in its place (the
+        right questions are below): the refusal names the time asked of and cites the
+        paragraph that comes closest."""
+        engine = semantic_seeds if "JD" in question else semantic_squad
+        answer = engine.ask(question)
+        assert not answer.answered
+        assert answer.text == f"The articles speak of this but not {said}, so I won't guess."
+        assert len(answer.citations) == 1 and answer.span is None
+
+    @pytest.mark.parametrize(
+        ("question", "stated"),
+        [
+            # the article's date places "From January 20th to February 28th"
+            ("How many food items did JD supply in 2020?", "220 million"),
+            ("Who ruled Cyprus in 1191?", "1191"),
+            ("What country did the Normans invade in 1169?", "1169"),
+            # a decade inside "the early 1980s"; a year inside a century
+            ("What did industry do to the Rhine until the 1980s?", "1980s"),
+            ("Who gave their name to Normandy in 1050?", "11th centuries"),
+        ],
+    )
+    def test_a_time_the_paragraph_places_is_answered(
+        self, semantic_seeds: Engine, semantic_squad: Engine, question: str, stated: str
+    ) -> None:
+        engine = semantic_seeds if "JD" in question else semantic_squad
+        answer = engine.ask(question)
+        assert answer.answered, answer.text
+        assert stated in answer.citations[0].quote
+
+    @pytest.mark.parametrize(
+        ("text", "times"),
+        [
+            ("in 1191 and the 1050s", [(1191, 1191), (1050, 1059)]),
+            ("between 1402 and 1405", [(1402, 1402), (1405, 1405), (1402, 1405)]),
+            ("the war (1914–18)", [(1914, 1914), (1914, 1918)]),
+            ("the 12th century", [(1100, 1200)]),
+            ("1,230 kilometres, 2.5 million, 1230s", [(1230, 1239)]),
+            ("in 911 as a fief", [(911, 911)]),
+            ("AD 9, 55 BC and the 1st century BC", [(9, 9), (-55, -55), (-100, 0)]),
+        ],
+    )
+    def test_the_times_a_text_names(self, text: str, times: list[tuple[int, int]]) -> None:
+        assert sorted((a, b) for a, b, _ in times_in(text)) == sorted(times)
+
+    def test_a_question_gives_only_years_of_four_figures(self) -> None:
+        """ "in 300" may be a figure in a question; in an article after "in" it is a year."""
+        assert times_in("What was built in 300 km?", question=True) == []
+        assert [(a, b) for a, b, _ in times_in("Who ruled in 1130?", question=True)] == [
+            (1130, 1130)
+        ]
+        assert states_time(901, 1000, "the treaty of 911") is False
+        assert states_time(901, 1000, "signed in 911") is True
 
     @pytest.mark.parametrize(
         ("question", "stated"),
