@@ -15,10 +15,12 @@ sentence has a vector: what a restart needs to know to embed only what is missin
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -87,22 +89,40 @@ def _digest(path: Path) -> str:
     return h.hexdigest()[:10]
 
 
+def saturates(cpuinfo: str) -> bool:
+    """Whether onnxruntime's fast int8 products may saturate on the CPU ``cpuinfo``
+    (Linux's /proc/cpuinfo) describes: one without VNNI, where they add pairs of products
+    into 16 bits. With VNNI (AVX512-VNNI or AVX-VNNI) they are exact."""
+    return re.search(r"\b(avx512_vnni|avx_vnni)\b", cpuinfo) is None
+
+
+@functools.cache
+def _saturates_here() -> bool:
+    try:
+        return saturates(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"))
+    except OSError:  # not Linux: ask for the exact products, which cost only time
+        return True
+
+
 def onnx_session(path: Path, threads: int) -> Any:
     """An onnxruntime session on the CPU with ``threads`` threads for one run (sessions are
     thread-safe: several runs may share one).
 
-    The int8 models compute the same numbers on every x86 CPU: without VNNI, onnxruntime's
+    The int8 models compute the same numbers on every x86 CPU. Without VNNI, onnxruntime's
     fast int8 products (u8 by s8) add pairs into 16 bits and saturate, so the same model
-    read a question differently on an AVX2 machine than on one with VNNI (four answer
-    tests passed on one and failed on the other). ``session.x64quantprecision`` takes the
-    exact (u8 by u8) products there instead; with VNNI it changes nothing."""
+    read a question differently on an AVX2 machine than on one with VNNI (four answer tests
+    passed on one and failed on the other). There ``session.x64quantprecision`` takes the
+    exact (u8 by u8) products instead. With VNNI the fast products are exact already, and
+    the option would only slow the reader (5.7 to 10.3 ms a passage, the same outputs to
+    the last bit, measured on a VNNI machine), so it is left off."""
     import onnxruntime
 
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
-    options.add_session_config_entry("session.x64quantprecision", "1")
+    if _saturates_here():
+        options.add_session_config_entry("session.x64quantprecision", "1")
     return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
