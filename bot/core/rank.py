@@ -394,16 +394,33 @@ _YEAR_RANGE = re.compile(
 _CENTURY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)[- ]centur(?:y|ies)\b(\s*(?:bce?|b\.c\.))?")
 
 
+def _a_year_in_a_question(folded: str, m: re.Match[str]) -> bool:
+    """Whether four figures in a question are a year: after a word that places a time ("in
+    1191", "after 1935", "(1066") or at the question's end, and never before a unit ("1500
+    km", which the article may write "1,500 km")."""
+    if _UNIT.match(folded, m.end()):
+        return False
+    if _BEFORE_YEAR.search(folded[: m.start()]):
+        return True
+    return re.match(r"\s*[?.!,]?\s*$", folded[m.end() :]) is not None
+
+
 def times_in(text: str, *, question: bool = False) -> list[tuple[int, int, str]]:
     """The times ``text`` names, each as its first and last year (before Christ below
-    zero) and its words; in a question, a bare year only of four figures ("in 300" there
-    may be a figure)."""
+    zero) and its words. In a question, only a bare year of four figures that reads as a
+    year (``_a_year_in_a_question``: "in 300" or "1500 km" there may be a figure)."""
     folded = fold(text)
-    found = [(int(m.group(1)), int(m.group(1)), m.group()) for m in _YEAR.finditer(folded)]
+    found = [
+        (int(m.group(1)), int(m.group(1)), m.group())
+        for m in _YEAR.finditer(folded)
+        if not question or _a_year_in_a_question(folded, m)
+    ]
     for m in _ERA_YEAR.finditer(folded):
         year = int(m.group(1) or m.group(3))
         if m.group(2) is not None and m.group(2).startswith("b"):
             year = -year
+        elif question and m.group(3) is None:
+            continue  # "10 ad slots": in a question, AD only before its year ("AD 9")
         found.append((year, year, m.group()))
     if not question:
         found += [

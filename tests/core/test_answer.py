@@ -769,6 +769,26 @@ class TestSemantic:
     def test_the_times_a_text_names(self, text: str, times: list[tuple[int, int]]) -> None:
         assert sorted((a, b) for a, b, _ in times_in(text)) == sorted(times)
 
+    @pytest.mark.parametrize(
+        ("question", "years"),
+        [
+            ("Who ruled Cyprus in 1191?", [1191]),
+            ("In 1962, who wrote the paper?", [1962]),
+            ("What happened in May 1191?", [1191]),
+            ("Which war ended 1815?", [1815]),
+            ("What happened in AD 9?", [9]),
+            ("What was built in 55 BC?", [-55]),
+            # figures, not years: a measure, a count, an advertisement
+            ("Which river is 1500 km long?", []),
+            ("Where did 2000 soldiers land?", []),
+            ("How many saw the 10 ad slots?", []),
+        ],
+    )
+    def test_a_question_gives_a_year_where_it_reads_as_one(
+        self, question: str, years: list[int]
+    ) -> None:
+        assert [a for a, _, _ in times_in(question, question=True)] == years
+
     def test_a_question_gives_only_years_of_four_figures(self) -> None:
         """ "in 300" may be a figure in a question; in an article after "in" it is a year."""
         assert times_in("What was built in 300 km?", question=True) == []
