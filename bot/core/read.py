@@ -239,8 +239,8 @@ def _whole_name(sentence: str, lo: int, hi: int) -> tuple[int, int]:
     if not marked:
         return lo, hi
     if sentence[lo].isupper():
-        # A hyphenated name marked from its second part: "Datteln Canal" of "Wesel-Datteln".
-        # Once: the part found is not after a word or a hyphen, so nothing joins it before.
+        # A hyphenated name marked from a later part: "Datteln Canal" of "Wesel-Datteln",
+        # "Lorraine" of "Alsace-Champagne-Ardenne-Lorraine" (every capitalised part before).
         if (m := _JOINED_BEFORE.search(sentence, 0, lo)) is not None:
             lo = m.start()
         while (m := _WORD_BEFORE.search(sentence, 0, lo)) is not None:
@@ -261,7 +261,7 @@ def _whole_name(sentence: str, lo: int, hi: int) -> tuple[int, int]:
 
 
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’.-]*) $")
-_JOINED_BEFORE = re.compile(r"(?<![\w-])[A-Z][\w'’]*-$")
+_JOINED_BEFORE = re.compile(r"(?<![\w-])(?:[A-Z][\w'’]*-)+$")
 _JOINED_AFTER = re.compile(r"(?:-[A-Z][\w'’]*)+")
 _WORD_AFTER = re.compile(r" ([^\W\d_][\w'’-]*)")
 _NOT_NAMES = frozenset(

@@ -260,6 +260,12 @@ class TestSpan:
             ("He met them (Normans and Franks).", "Normans", "Normans"),  # after a bracket
             ("It joins the Wesel-Datteln Canal there.", "Datteln Canal", "Wesel-Datteln Canal"),
             ("It borders Baden-Württemberg to the east.", "Baden", "Baden-Württemberg"),
+            (
+                "It was part of Alsace-Champagne-Ardenne-Lorraine then.",
+                "Lorraine",
+                "Alsace-Champagne-Ardenne-Lorraine",
+            ),
+            ("It reaches Saint-Clair-sur-Epte.", "Epte", "Epte"),  # "sur" is no name's part
             ("It is a well-known Canal.", "Canal", "Canal"),  # "well-" is no name
         ],
         ids=[
@@ -273,6 +279,8 @@ class TestSpan:
             "bracket",
             "hyphen-before",
             "hyphen-after",
+            "hyphens-before",
+            "lower-case-part",
             "lower-case-hyphen",
         ],
     )
