@@ -782,11 +782,13 @@ class Engine:
         return UNSTATED[figure]
 
     def _undated(self, query: Query, best: Candidate) -> str | None:
-        """A time the question gives (as a refusal names it: "of 1172") that nothing in the
-        paragraph of the rank's best sentence, nor its article's title or date, overlaps:
-        "what country did the Normans invade in 1172" and a paragraph on 1072. That
-        sentence says what is asked of another time, if of any. A year overlaps the
-        century, decade or range that holds it, and a century the years in it."""
+        """A time the question gives (as a refusal names it: "of 1172") that the paragraph
+        of the rank's best sentence, with its article's title and date, does not reach
+        while it names other times: "what country did the Normans invade in 1172" and a
+        paragraph on 1072. That sentence says what is asked of another time. A year
+        reaches the century, decade or range that holds it, and a century the years in
+        it. A paragraph that names no time is left alone: an earlier one may set it ("the
+        2015 season", and a paragraph on a player's yards)."""
         given = times_in(query.text, question=True)
         if not given:
             return None
@@ -795,6 +797,8 @@ class Engine:
         paragraph = next((p.text for p in article.paragraphs if p.number == s.para), s.text)
         dated = "" if article.date is None else str(article.date.year)  # "in January" then
         context = f"{article.title} {dated} {paragraph}"
+        if not times_in(context):
+            return None  # a paragraph that names no time may be set in it by another
         for first, last, said in given:
             if not states_time(first, last, context):
                 # "of 1172", "of 55 BC"; "of the 1890s", "of the 12th century"
