@@ -50,11 +50,11 @@ from bot.core.rank import (
     content_words,
     first_stage_words,
     gather,
+    reaches,
     rerank,
     role_in_note,
     sentence_terms,
     states_figure,
-    states_time,
     times_in,
     title_mass,
     type_bonus,
@@ -794,13 +794,12 @@ class Engine:
             return None
         s = best.sentence
         article = self._load(s.aid)
-        paragraph = next((p.text for p in article.paragraphs if p.number == s.para), s.text)
         dated = "" if article.date is None else str(article.date.year)  # "in January" then
-        context = f"{article.title} {dated} {paragraph}"
-        if not times_in(context):
+        stated = times_in(f"{article.title} {dated} {article.paragraph(s.para).text}")
+        if not stated:
             return None  # a paragraph that names no time may be set in it by another
         for first, last, said in given:
-            if not states_time(first, last, context):
+            if not reaches(first, last, stated):
                 # "of 1172", "of 55 BC"; "of the 1890s", "of the 12th century"
                 the = "the " if said.endswith("s") or "centur" in said.casefold() else ""
                 said = re.sub(r"\b(bce?|ad|ce)\b", lambda m: m.group().upper(), said)

@@ -442,10 +442,10 @@ def times_in(text: str, *, question: bool = False) -> list[tuple[int, int, str]]
     return found
 
 
-def states_time(first: int, last: int, text: str) -> bool:
-    """Whether ``text`` names a time that overlaps the years ``first`` to ``last``: "1172"
-    and "the 12th century", "the 10th century" and "in 911"."""
-    return any(a <= last and first <= b for a, b, _ in times_in(text))
+def reaches(first: int, last: int, times: list[tuple[int, int, str]]) -> bool:
+    """Whether one of ``times`` (``times_in``) overlaps the years ``first`` to ``last``:
+    "1172" and "the 12th century", "the 10th century" and "in 911"."""
+    return any(a <= last and first <= b for a, b, _ in times)
 
 
 _ENUMERATION_RE = re.compile(

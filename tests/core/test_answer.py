@@ -33,7 +33,7 @@ from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
 from bot.core.query import figure_asked, question_type, states_now
-from bot.core.rank import states_figure, states_time, times_in, type_bonus
+from bot.core.rank import reaches, states_figure, times_in, type_bonus
 from bot.core.read import Reader, reader_files
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
 from bot.runtime.process import embedder as load_embedder
@@ -797,8 +797,8 @@ class TestSemantic:
         assert [(a, b) for a, b, _ in times_in("Who ruled in 1130?", question=True)] == [
             (1130, 1130)
         ]
-        assert states_time(901, 1000, "the treaty of 911") is False
-        assert states_time(901, 1000, "signed in 911") is True
+        assert reaches(901, 1000, times_in("the treaty of 911")) is False
+        assert reaches(901, 1000, times_in("signed in 911")) is True
 
     @pytest.mark.parametrize(
         ("question", "stated"),
