@@ -673,7 +673,29 @@ _DATE_Q = re.compile(
     r"\b(when|what (year|century|decade|date|time|period|month|day)|which (year|century|"
     r"decade|date|month)|how long ago|since when)\b"
 )
-_PERSON_Q = re.compile(r"\b(who|whom|whose|which (person|people|man|woman|individuals?))\b")
+# People asked for by their role: "which pope", "which US commander", "what were the names of
+# the two judges"; not "which king's army" (a thing of theirs) nor "what did the king do".
+_ROLES = (
+    r"(?:person|people|man|men|woman|women|individuals?|king|queen|emperor|empress|pope|"
+    r"bishop|archbishop|duke|duchess|earl|prince|princess|ruler|monarch|leader|commander|"
+    r"admiral|president|minister|chancellor|governor|mayor|senator|politician|scientist|"
+    r"mathematician|physicist|physician|doctor|chemist|biologist|geologist|engineer|inventor|"
+    r"author|writer|poet|novelist|artist|painter|sculptor|composer|musician|singer|actor|"
+    r"actress|architect|philosopher|explorer|judge|lawyer|advocate general|saint|monk|abbot|"
+    r"priest|founder|ceo|director|player|quarterback|coach|researcher|professor|historian|"
+    r"economist|officer|performer|journalist|theologian|scholar)s?"
+)
+_NOT_MODIFIER = (
+    r"(?!(?:is|was|are|were|did|does|do|has|had|have|can|could|would|will|of|in|on|at|to|for|"
+    r"by|with|from|between|about)\b)"
+)
+_BY_ROLE_Q = re.compile(
+    rf"\b(?:(?:which|what) (?:{_NOT_MODIFIER}[\w.]+ ){{0,2}}|names? of (?:the |an? )?"
+    rf"(?:[\w.]+ ){{0,2}})(?P<role>{_ROLES})(?![\w'’-])"
+)
+# "which people", "what persons" may be answered by a group ("non-Catholics").
+_GENERIC_ROLE = re.compile(r"person|persons|people|man|men|woman|women|individuals?")
+_PERSON_Q = re.compile(rf"\b(?:who|whom|whose)\b|{_BY_ROLE_Q.pattern.replace('?P<role>', '')}")
 _PLACE_Q = re.compile(
     r"\b(where|what (country|city|region|place|town|area|location|river)|"
     r"which (country|city|region|place|town|area|river))\b"
@@ -868,6 +890,16 @@ def _first_kind(question: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]) -
     """The first kind whose pattern the (case-folded) question matches."""
     q = fold(question)
     return next((kind for kind, pattern in kinds if pattern.search(q)), None)
+
+
+def asks_by_role(question: str) -> bool:
+    """Whether a question asks for someone by their role ("which pope", "what were the names
+    of the two judges") rather than with "who"; such an answer is a name."""
+    if re.search(r"\bwho", question) is not None:
+        return False
+    return any(
+        _GENERIC_ROLE.fullmatch(m.group("role")) is None for m in _BY_ROLE_Q.finditer(question)
+    )
 
 
 def question_type(question: str) -> str | None:

@@ -297,6 +297,28 @@ def as_often(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     return lo, hi
 
 
+def as_year(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
+    """For a question asking what year: the marked words cut to the one year they hold, "1
+    May 1191" to "1191". Of the 215 year questions in ../shared/train's SQuAD articles, 201
+    are answered by a year alone ("c1110" and "1496–97" among them); most others ask a
+    century."""
+    lo, hi = span
+    years = list(_A_YEAR.finditer(sentence, lo, hi))
+    if len(years) != 1:
+        return span
+    return years[0].span()
+
+
+# A year, with the "c" of circa and the end of a range its own: "c1110", "1496–97".
+_A_YEAR = re.compile(r"(?<![\w,.])(?:c\.?\s?)?\d{3,4}(?:[–-]\d{2,4})?(?![\w,.]*\d)")
+_YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)
+
+
+def asks_year(question: str) -> bool:
+    """Whether a question asks what year ("in what year", "which year")."""
+    return _YEAR_ASKED.search(question) is not None
+
+
 _OFTEN_BEFORE = re.compile(r"\b(?:every|each|once|twice)\s+$", re.IGNORECASE)
 _OFTEN_AFTER = re.compile(
     r"\s+(?:times?\s+)?(?:a|an|per|each|every)\s+\w+|\s+times\b", re.IGNORECASE

@@ -177,6 +177,13 @@ class TestQuestionTypes:
             ("What is the comparison in price between private and public schools?", None),
             ("What is used to decide a teacher's salary?", None),
             ("what is the salary range", None),
+            ("Which pope gave William his blessing?", "person"),
+            ("Which US commander captured the bridge?", "person"),
+            ("What famous English physicist was depicted on the door?", "person"),
+            ("what were the names of the two judges", "person"),
+            ("What did the king do?", None),
+            ("Which king's army won?", None),
+            ("What was the first man-made reactor?", None),
         ],
     )
     def test_detects_what_is_asked_for(self, question: str, kind: str | None) -> None:
@@ -944,6 +951,23 @@ class TestSemantic:
             "Who invaded Ireland at Bannow Bay, the Normans or the Vikings?"
         )
         assert choice.answered and "The Normans" in choice.text
+
+    def test_someone_asked_for_by_role_is_a_name(self, semantic_squad: Engine) -> None:
+        """ "Which architect", "which mathematician" ask who as "who" does: a thing marked as
+        the answer ("the decision problem"), or a relation no sentence states (a design, an
+        authorship), is refused; a name is given."""
+        for question in (
+            "Which mathematician proved that Presburger arithmetic is not in P?",
+            "Which architect designed the Emmerich Rhine Bridge?",
+            "Which poet wrote about the Lorelei?",
+        ):
+            answer = semantic_squad.ask(question)
+            assert not answer.answered, question
+            assert "don't say who" in answer.text
+        duke = semantic_squad.ask("Which duke conquered England in 1066?")
+        assert duke.answered and "Duke William II of Normandy" in duke.text
+        abbot = semantic_squad.ask("Which abbot led the monks of Saint-Evroul?")
+        assert abbot.answered and "Robert de Grantmesnil" in abbot.text
 
     def test_a_death_no_sentence_states_is_refused(self, semantic_squad: Engine) -> None:
         """The article tells of Robert Guiscard's rise, not of his death; of Augustus's, it

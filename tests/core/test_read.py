@@ -23,6 +23,8 @@ from bot.core.read import (
     ReaderFiles,
     Tokens,
     as_often,
+    as_year,
+    asks_year,
     best_span,
     reader_files,
     widen,
@@ -415,6 +417,41 @@ def test_how_often_is_answered_by_the_whole_frequency(
     lo = text.index(marked)
     a, b = as_often(text, (lo, lo + len(marked)))
     assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "marked", "expected"),
+    [
+        ("On 1 May 1191, Richard's fleet arrived.", "1 May 1191", "1191"),
+        ("The candlestick is dated to c1110 by its inscription.", "dated to c1110", "c1110"),
+        ("The hallmark is dated 1496–97 in London.", "dated 1496–97", "1496–97"),
+        ("It ran from 1862 to 1870.", "from 1862 to 1870", "from 1862 to 1870"),  # two years
+        ("It is 1,230 km long.", "1,230 km", "1,230 km"),  # no year
+        (
+            "The bridge, 1,230 km upstream, opened in 1932.",
+            "1,230 km upstream, opened in 1932",
+            "1932",
+        ),
+    ],
+)
+def test_what_year_is_answered_by_the_year_alone(text: str, marked: str, expected: str) -> None:
+    lo = text.index(marked)
+    a, b = as_year(text, (lo, lo + len(marked)))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("In what year did the storm hit?", True),
+        ("which year was it opened", True),
+        ("What century did it start?", False),
+        ("When was it built?", False),
+        ("How many years did it last?", False),
+    ],
+)
+def test_a_year_is_asked_by_what_or_which_year(question: str, asked: bool) -> None:
+    assert asks_year(question) is asked
 
 
 def test_the_int8_models_read_alike_on_every_cpu() -> None:
