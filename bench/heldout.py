@@ -63,12 +63,23 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.no_switch:
         answer_module.SWITCH_BELOW = answer_module.SWITCH_DOUBT = 0.0
-    files = reader_files("default")
+    files = reader_files("default" if args.reader == "none" else args.reader)
     assert files is not None
-    data_meta = files.meta.get("data")
-    held = set(data_meta.get("held_out_articles", [])) if isinstance(data_meta, dict) else set()
+    held = held_out(files.meta)
     if not held:
-        raise SystemExit("the shipped reader's meta.json names no held-out articles")
+        raise SystemExit("the reader's meta.json names no held-out articles")
+    if files.spans is not None:
+        # A span model kept from other articles was trained on some of these: its marks
+        # would score as if unseen.
+        try:
+            spans_meta = json.loads(files.spans.with_suffix(".json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"{files.spans}: its spans.json cannot be read ({exc})") from None
+        if held_out(spans_meta) != held:
+            raise SystemExit(
+                f"{files.spans} was kept from other articles than the reader "
+                f"({', '.join(sorted(held_out(spans_meta)))} against {', '.join(sorted(held))})"
+            )
     data = json.loads(DATA.read_text(encoding="utf-8"))
     articles, gold = squad_articles(data)
     engine = Engine.from_articles(
@@ -107,6 +118,13 @@ def main(argv: list[str] | None = None) -> int:
             f" {exact / right:.3f}, token F1 {f1 / right:.3f}"
         )
     return 0
+
+
+def held_out(meta: dict[str, object]) -> set[str]:
+    """The training articles a model's ``meta.json`` says it was kept from."""
+    data = meta.get("data")
+    held = data.get("held_out_articles", []) if isinstance(data, dict) else []
+    return {str(a) for a in held} if isinstance(held, list) else set()
 
 
 def _unanswerable(path: Path, engine: Engine, rng: random.Random, typos: float, show: bool) -> int:

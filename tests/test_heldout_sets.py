@@ -5,9 +5,11 @@ in the very article they name."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
+from bench import heldout
 from bench.heldout import DATA, UNANSWERABLE
 from bot.core.evaluate import load_cases
 from bot.core.read import reader_files
@@ -42,3 +44,17 @@ def test_a_set_asks_sixty_unanswerable_questions_and_twenty_controls(
 def test_no_question_is_asked_twice() -> None:
     asked = [c.question.casefold() for path in UNANSWERABLE.values() for c in load_cases(path)]
     assert len(asked) == len(set(asked))
+
+
+def test_a_span_model_kept_from_other_articles_is_not_measured(tmp_path: Path) -> None:
+    """A span model trained on from another seed saw some of the reader's held-out
+    articles: bench.heldout says so instead of scoring its marks as unseen."""
+    files = reader_files("default")
+    assert files is not None
+    (tmp_path / "model.onnx").symlink_to(files.onnx.resolve())
+    (tmp_path / "meta.json").write_text(json.dumps(files.meta), encoding="utf-8")
+    (tmp_path / "spans.onnx").write_bytes(b"not read")
+    other = {"data": {"held_out_articles": ["019_immune_system", "023_jacksonville_florida"]}}
+    (tmp_path / "spans.json").write_text(json.dumps(other), encoding="utf-8")
+    with pytest.raises(SystemExit, match="kept from other articles than the reader"):
+        heldout.main(["--reader", str(tmp_path)])

@@ -15,6 +15,7 @@ from train.reader import (
     _groups,
     build_candidates,
     exported_model,
+    held_out_of,
     load_items,
     score,
     span_examples,
@@ -257,6 +258,22 @@ class TestInit:
         spans = tmp_path / "spans.onnx"
         spans.write_bytes(b"onnx")
         assert exported_model(spans) == spans
+
+    def test_a_model_trained_on_keeps_the_articles_it_was_kept_from(self, tmp_path: Path) -> None:
+        """Drawn anew by another seed, the held-out articles would include ones the model
+        started from was trained on, and its scores (and bench.heldout's) would count them as
+        unseen."""
+        held = {"data": {"held_out_articles": ["011_law", "014_geology"]}}
+        (tmp_path / "meta.json").write_text(json.dumps(held), encoding="utf-8")
+        (tmp_path / "spans.json").write_text(
+            json.dumps({"data": {"held_out_articles": ["019_immune"]}}), encoding="utf-8"
+        )
+        assert held_out_of(tmp_path) == {"011_law", "014_geology"}
+        assert held_out_of(tmp_path / "model.onnx") == {"011_law", "014_geology"}
+        assert held_out_of(tmp_path / "spans.onnx") == {"019_immune"}
+        assert held_out_of(tmp_path / "elsewhere.onnx") is None  # no meta: drawn by the seed
+        (tmp_path / "meta.json").write_text("{not json", encoding="utf-8")
+        assert held_out_of(tmp_path) is None
 
 
 class TestSpanRecipe:

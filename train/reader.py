@@ -254,6 +254,22 @@ def exported_model(init: Path) -> Path:
     return init / "model.onnx" if init.is_dir() else init
 
 
+def held_out_of(init: Path) -> set[str] | None:
+    """The articles the model ``--init`` names was kept from (its ``meta.json``, or the
+    ``.json`` beside its ``.onnx`` file, as ``spans.json`` is beside ``spans.onnx``), or None
+    where it names none."""
+    onnx_file = exported_model(init)
+    meta_file = init / "meta.json" if init.is_dir() else onnx_file.with_suffix(".json")
+    if onnx_file.name == "model.onnx":
+        meta_file = onnx_file.with_name("meta.json")
+    try:
+        data = json.loads(meta_file.read_text(encoding="utf-8")).get("data", {})
+    except (OSError, ValueError, AttributeError):
+        return None
+    held = data.get("held_out_articles") if isinstance(data, dict) else None
+    return {str(a) for a in held} if isinstance(held, list) and held else None
+
+
 def load_exported(model: Any, folder: Path) -> None:
     """Put an exported reader's weights (``folder/model.onnx``, or the ``.onnx`` file that
     ``folder`` is; int8, dequantized) into ``model``, to train it further: e.g. the shipped
@@ -789,7 +805,10 @@ def main(argv: list[str] | None = None) -> int:
         build_candidates(args.data, cands, args.seed)
     items = load_items(cands)
     articles = sorted({i.article for i in items})
-    held = set(random.Random(args.seed).sample(articles, HELD_OUT))
+    # A model trained on from another keeps that one's held-out articles: drawn anew (another
+    # seed), it would train on articles its scores, and bench.heldout's, count as unseen.
+    inherited = held_out_of(args.init) if args.init is not None else None
+    held = inherited or set(random.Random(args.seed).sample(articles, HELD_OUT))
     train_items = [i for i in items if i.article not in held]
     test_items = [i for i in items if i.article in held]
     if args.questions is not None and args.questions < len(train_items):
