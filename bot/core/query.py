@@ -927,8 +927,9 @@ _TIME_Q = re.compile(
     r"|\bsince when\b"
 )
 _MEASURE_Q = re.compile(
-    r"\b(how (tall|high|deep|wide|heavy)|(what|which) (is|was|are|were) the (\w+ )?(area|"
-    r"height|depth|width|weight) of)\b"
+    r"\b(how (tall|high|deep|wide|heavy|thick|hot|cold)|(what|which) (is|was|are|were) "
+    r"the (\w+ )?(area|height|depth|width|weight|thickness|diameter|temperature|speed|"
+    r"elevation|altitude) of)\b"
 )
 
 _FIGURES = (

@@ -338,7 +338,7 @@ _DATED = re.compile(
 _UNIT = re.compile(
     r"\s?[-–]?\s?(%|°|(percent|per cent|degrees?|mph|knots|(square |cubic |sq\.? )?(m|km|cm|mm|"
     r"\w*metres?|\w*meters?|feet|foot|ft|miles?|mi|inches|inch|yards?|hectares?|ha|acres?|km2|"
-    r"m2|km²|m²|m3|m³)|kg|\w*grams?|g|tonnes?|tons?|pounds?|lbs?|years?|months?|weeks?|days?|"
+    r"m2|km²|m²|m3|m³|μm|µm|nm)|kg|\w*grams?|g|tonnes?|tons?|pounds?|lbs?|years?|months?|weeks?|days?|"
     r"hours?|minutes?|seconds?|decades?|centuries|century|storeys|stories|floors|\w*watts?|"
     r"[kmg]w|volts?|kelvin|light[- ]years?|au|parsecs?)\b)"
 )

@@ -213,6 +213,9 @@ class TestQuestionTypes:
             ("how old was she", "span"),
             ("How deep is the lake?", "measure"),
             ("What is the surface area of the lake?", "measure"),
+            ("What is the temperature of the inner core?", "measure"),
+            ("How thick are chloroplasts?", "measure"),
+            ("How fast is pharmacy informatics growing?", None),  # "quickly" answers it
             ("What did the number of legions depend on?", None),
             ("How much of the land is forest?", None),
             ("When did the Normans arrive?", "time"),
@@ -249,6 +252,8 @@ class TestQuestionTypes:
             ("span", "The tapestry is a work of embroidery.", False),
             ("measure", "The river is 400 m wide at the bridge.", True),
             ("measure", "The filaments are about 5 nanometers across.", True),
+            ("measure", "Chloroplasts are 1–3 μm thick and 25 nm ribosomes.", True),
+            ("measure", "The inner core is solid and very hot.", False),
             ("measure", "The city has a population of 1,050,000 people.", False),
             ("time", "The duchy began in 911 as a fiefdom.", True),
             ("time", "It was set in the Triassic Period.", True),
