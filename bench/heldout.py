@@ -32,7 +32,7 @@ from bot.core.evaluate import add_typos, evaluate, load_cases, marked_scores
 from bot.core.read import reader_files
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
-from train.reader import squad_articles
+from train.reader import held_out, squad_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "train" / "squad-train.json"
@@ -75,10 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             spans_meta = json.loads(files.spans.with_suffix(".json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SystemExit(f"{files.spans}: its spans.json cannot be read ({exc})") from None
-        if held_out(spans_meta) != held:
+        if (spans_held := held_out(spans_meta)) != held:
             raise SystemExit(
                 f"{files.spans} was kept from other articles than the reader "
-                f"({', '.join(sorted(held_out(spans_meta)))} against {', '.join(sorted(held))})"
+                f"({', '.join(sorted(spans_held))} against {', '.join(sorted(held))})"
             )
     data = json.loads(DATA.read_text(encoding="utf-8"))
     articles, gold = squad_articles(data)
@@ -118,13 +118,6 @@ def main(argv: list[str] | None = None) -> int:
             f" {exact / right:.3f}, token F1 {f1 / right:.3f}"
         )
     return 0
-
-
-def held_out(meta: dict[str, object]) -> set[str]:
-    """The training articles a model's ``meta.json`` says it was kept from."""
-    data = meta.get("data")
-    held = data.get("held_out_articles", []) if isinstance(data, dict) else []
-    return {str(a) for a in held} if isinstance(held, list) else set()
 
 
 def _unanswerable(path: Path, engine: Engine, rng: random.Random, typos: float, show: bool) -> int:

@@ -254,20 +254,27 @@ def exported_model(init: Path) -> Path:
     return init / "model.onnx" if init.is_dir() else init
 
 
+def held_out(meta: object) -> set[str]:
+    """The training articles a model's ``meta.json`` (as read) says it was kept from."""
+    data = meta.get("data") if isinstance(meta, dict) else None
+    held = data.get("held_out_articles") if isinstance(data, dict) else None
+    return {str(a) for a in held} if isinstance(held, list) else set()
+
+
 def held_out_of(init: Path) -> set[str] | None:
     """The articles the model ``--init`` names was kept from (its ``meta.json``, or the
     ``.json`` beside its ``.onnx`` file, as ``spans.json`` is beside ``spans.onnx``), or None
     where it names none."""
     onnx_file = exported_model(init)
-    meta_file = init / "meta.json" if init.is_dir() else onnx_file.with_suffix(".json")
     if onnx_file.name == "model.onnx":
         meta_file = onnx_file.with_name("meta.json")
+    else:
+        meta_file = onnx_file.with_suffix(".json")
     try:
-        data = json.loads(meta_file.read_text(encoding="utf-8")).get("data", {})
-    except (OSError, ValueError, AttributeError):
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
-    held = data.get("held_out_articles") if isinstance(data, dict) else None
-    return {str(a) for a in held} if isinstance(held, list) and held else None
+    return held_out(meta) or None
 
 
 def load_exported(model: Any, folder: Path) -> None:

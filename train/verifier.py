@@ -38,7 +38,7 @@ from bot.core.evaluate import Case, add_typos, load_cases
 from bot.core.rank import Candidate
 from bot.core.read import Reader, reader_files
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear, chosen, features
-from train.reader import DATA, gold_sentence, squad_articles
+from train.reader import DATA, gold_sentence, held_out, squad_articles
 
 log = logging.getLogger("train.verifier")
 
@@ -351,8 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     pools = train_pools(args.work, reader, args.seed, args.typo_share)
     # Fitted only on articles the reader never trained on: on its own training articles its
     # verdicts are surer than they will be on anyone's.
-    data = files.meta.get("data")
-    unseen = set(data.get("held_out_articles", ())) if isinstance(data, dict) else set()
+    unseen = held_out(files.meta)
     fit_on = [p for p in pools if p.group in unseen] if unseen else pools
     articles = sorted({p.group for p in fit_on})
     log.info("fitting on %d pools of %s", len(fit_on), ", ".join(articles))

@@ -695,7 +695,7 @@ _BY_ROLE_Q = re.compile(
 )
 # "which people", "what persons" may be answered by a group ("non-Catholics").
 _GENERIC_ROLE = re.compile(r"person|persons|people|man|men|woman|women|individuals?")
-_PERSON_Q = re.compile(rf"\b(?:who|whom|whose)\b|{_BY_ROLE_Q.pattern.replace('?P<role>', '')}")
+_PERSON_Q = re.compile(rf"\b(?:who|whom|whose)\b|{_BY_ROLE_Q.pattern}")
 _PLACE_Q = re.compile(
     r"\b(where|what (country|city|region|place|town|area|location|river)|"
     r"which (country|city|region|place|town|area|river))\b"
