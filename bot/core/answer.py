@@ -96,6 +96,7 @@ UNSTATED = {
     "year": "the year",
     "count": "the number",
     "span": "that figure",
+    "weight": "the weight",
     "measure": "that figure",
     "time": "when",
 }

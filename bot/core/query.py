@@ -658,7 +658,8 @@ _MONEY_Q = re.compile(
     r"earn|sell|fee|price|worth)\w*|what (?:(?:is|was|are|were) )?the (price|cost|fee)s?"
     # "what is JD's stock price", "what was the average construction salary"; not "what is
     # the comparison in price"
-    r"|how much (?:money|revenue|profit|income|funding)\b"
+    r"|how much (?:money|revenue|profit|income|funding|compensation|damages|tax|taxes|rent|"
+    r"tuition|debt)\b"
     r"|what(?:(?: is| was| are| were|['’]?s| s)(?: the| an?)?| the| an?) "
     r"(?:(?:[\w-]+ ){0,2}[\w-]+(?:['’]s| s) )?"
     r"(?:(?!(?:in|of|for|between|to|on|at|by|with|used)\b)[\w-]+ ){0,2}"
@@ -674,7 +675,8 @@ _DATE_Q = re.compile(
     r"decade|date|month)|how long ago|since when)\b"
 )
 # People asked for by their role: "which pope", "which US commander", "what were the names of
-# the two judges"; not "which king's army" (a thing of theirs) nor "what did the king do".
+# the two judges"; not "which king's army" (a thing of theirs, "king s" once the apostrophe
+# is read as a space) nor "what did the king do".
 _ROLES = (
     r"(?:person|people|man|men|woman|women|individuals?|king|queen|emperor|empress|pope|"
     r"bishop|archbishop|duke|duchess|earl|prince|princess|ruler|monarch|leader|commander|"
@@ -683,7 +685,15 @@ _ROLES = (
     r"author|writer|poet|novelist|artist|painter|sculptor|composer|musician|singer|actor|"
     r"actress|architect|philosopher|explorer|judge|lawyer|advocate general|saint|monk|abbot|"
     r"priest|founder|ceo|director|player|quarterback|coach|researcher|professor|historian|"
-    r"economist|officer|performer|journalist|theologian|scholar)s?"
+    r"economist|officer|performer|journalist|theologian|scholar|commissioner|translator|"
+    r"designer|astronomer|astronaut|comedian|analyst|referee|linebacker|kicker|fullback|"
+    r"defender|navigator|missionary|ambassador|diplomat|envoy|colonel|captain|pharmacist|"
+    r"botanist|alchemist|geochemist|biochemist|astrologer|activist|naturalist|surgeon|curator|"
+    r"librarian|"
+    r"illustrator|engraver|craftsman|chairman|editor|critic|successor|predecessor|"
+    # -ologist, -ographer and -smith name people only: a seismologist, a photographer, a
+    # goldsmith
+    r"\w+ologist|\w+ographer|\w*smith)s?"
 )
 _NOT_MODIFIER = (
     r"(?!(?:is|was|are|were|did|does|do|has|had|have|can|could|would|will|of|in|on|at|to|for|"
@@ -691,10 +701,14 @@ _NOT_MODIFIER = (
 )
 _BY_ROLE_Q = re.compile(
     rf"\b(?:(?:which|what) (?:{_NOT_MODIFIER}[\w.]+ ){{0,2}}|names? of (?:the |an? )?"
-    rf"(?:[\w.]+ ){{0,2}})(?P<role>{_ROLES})(?![\w'’-])"
+    rf"(?:[\w.]+ ){{0,2}})(?P<role>{_ROLES})(?![\w'’-]| s\b)"
 )
 # "which people", "what persons" may be answered by a group ("non-Catholics").
 _GENERIC_ROLE = re.compile(r"person|persons|people|man|men|woman|women|individuals?")
+# Several of a role, uncounted, may be a group too ("which pharmacists": "pharmacists
+# practicing in hospitals"); counted or named they are people ("which two sculptors").
+_PLURAL_ROLE = re.compile(r"[^s]s$")
+_COUNTED = re.compile(r"\b(?:two|three|four|five|both|names?)\b")
 _PERSON_Q = re.compile(rf"\b(?:who|whom|whose)\b|{_BY_ROLE_Q.pattern}")
 _PLACE_Q = re.compile(
     r"\b(where|what (country|city|region|place|town|area|location|river)|"
@@ -898,7 +912,9 @@ def asks_by_role(question: str) -> bool:
     if re.search(r"\bwho", question) is not None:
         return False
     return any(
-        _GENERIC_ROLE.fullmatch(m.group("role")) is None for m in _BY_ROLE_Q.finditer(question)
+        _GENERIC_ROLE.fullmatch(role := m.group("role")) is None
+        and not (_PLURAL_ROLE.search(role) and _COUNTED.search(m.group()) is None)
+        for m in _BY_ROLE_Q.finditer(question)
     )
 
 
@@ -918,7 +934,7 @@ _COUNT_Q = re.compile(
     r"\b(how many|what number|(what|which) (is|was|are|were) the (\w+ )?(number|population) "
     r"of)\b"
 )
-_SPAN_Q = re.compile(r"\bhow (long|far|old)\b")
+_SPAN_Q = re.compile(r"\bhow (long|far|old)\b|\bat what age\b|\bwhat (is|was) the half-life\b")
 # "When …" asks for a time, which an answer states as a date, a period or a moment ("in 911",
 # "in the Triassic Period", "as soon as they enter into force"), never without one; not
 # "when the Rhine leaves the lake, which way does it flow", "when …, then …".
@@ -927,15 +943,22 @@ _TIME_Q = re.compile(
     r"|\bsince when\b"
 )
 _MEASURE_Q = re.compile(
-    r"\b(how (tall|high|deep|wide|heavy|thick|hot|cold)|(what|which) (is|was|are|were) "
-    r"the (\w+ )?(area|height|depth|width|weight|thickness|diameter|temperature|speed|"
-    r"elevation|altitude) of)\b"
+    r"\b(how (tall|high|deep|wide|thick|hot|cold)|(what|which) (is|was|are|were) "
+    r"the (\w+ )?(area|height|depth|width|thickness|diameter|temperature|speed|"
+    r"elevation|altitude) of|at what (speed|temperature|depth|height|altitude|elevation))\b"
+)
+# A weight is a measure stated in a unit of weight: "2.25 metres high" is no answer to "how
+# much does it weigh".
+_WEIGHT_Q = re.compile(
+    r"\b(how heavy|(what|which) (is|was|are|were) the (\w+ )?weight of|(how much|what) "
+    r"(does|did|do|will|would|is|was) .*\bweigh)\b"
 )
 
 _FIGURES = (
     ("year", _YEAR_Q),
     ("count", _COUNT_Q),
     ("span", _SPAN_Q),
+    ("weight", _WEIGHT_Q),
     ("measure", _MEASURE_Q),
     ("time", _TIME_Q),
 )
@@ -956,7 +979,7 @@ def _typed_when(question: str) -> bool:
 
 def figure_asked(question: str) -> str | None:
     """The figure a question asks for, when it asks for one: "year", "count", "span",
-    "measure" or "time"."""
+    "weight", "measure" or "time"."""
     return _first_kind(question, _FIGURES)
 
 

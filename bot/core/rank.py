@@ -340,7 +340,12 @@ _UNIT = re.compile(
     r"\w*metres?|\w*meters?|feet|foot|ft|miles?|mi|inches|inch|yards?|hectares?|ha|acres?|km2|"
     r"m2|km²|m²|m3|m³|μm|µm|nm)|kg|\w*grams?|g|tonnes?|tons?|pounds?|lbs?|years?|months?|weeks?|days?|"
     r"hours?|minutes?|seconds?|decades?|centuries|century|storeys|stories|floors|\w*watts?|"
-    r"[kmg]w|volts?|kelvin|light[- ]years?|au|parsecs?)\b)"
+    r"[kmg]w|volts?|kelvins?|rpm|light[- ]years?|au|parsecs?)\b)"
+)
+
+_WEIGHT_UNIT = re.compile(
+    r"\s?[-–]?\s?(kg|\w*grams?|g|tonnes?|tons?|pounds?|lbs?|lb|ounces?|oz|carats?|"
+    r"hundredweight|stone)\b"
 )
 
 
@@ -348,8 +353,9 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     """Whether ``text`` states the figure a question asks for (``figure_asked``), in figures
     or words, other than the question's own: a year; a count, which a year is not ("in
     1066", "(1421)") nor an ordinal ("5th") nor "one of" nor a date ("25 February",
-    "(973–1050)"); a span, any figure; a measure, a
-    figure with its unit ("400 m"); a time, any date, period or moment (``_TIME_A``)."""
+    "(973–1050)"); a span, any figure; a measure, a figure with its unit ("400 m"); a
+    weight, a figure with a unit of weight; a time, any date, period or moment
+    (``_TIME_A``)."""
     folded = fold(text)
     if kind == "time":
         return any(m.group() not in question_words for m in _TIME_A.finditer(folded))
@@ -375,7 +381,7 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
             continue
         if re.fullmatch(r"1\d{3}|20\d{2}", figure) and _BEFORE_YEAR.search(folded[: m.start()]):
             continue
-        if kind == "count" or _UNIT.match(folded, m.end()):
+        if kind == "count" or (_WEIGHT_UNIT if kind == "weight" else _UNIT).match(folded, m.end()):
             return True
     return False
 

@@ -32,7 +32,7 @@ from bot.core.answer import (
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
-from bot.core.query import figure_asked, question_type, states_now
+from bot.core.query import asks_by_role, figure_asked, question_type, states_now
 from bot.core.rank import reaches, states_figure, times_in, type_bonus
 from bot.core.read import Reader, reader_files
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
@@ -183,11 +183,36 @@ class TestQuestionTypes:
             ("what were the names of the two judges", "person"),
             ("What did the king do?", None),
             ("Which king's army won?", None),
+            ("which king s army won", None),  # the apostrophe read as a space
+            ("What is one example of what a clinical pharmacist's duties entail?", None),
+            ("Which Commissioner proposed the directive?", "person"),
+            ("Which seismologist discovered that the outer core is liquid?", "person"),
+            ("Which goldsmith made the salt-cellar?", "person"),
+            ("how much compensation did she win", "money"),
+            ("how much damages were paid", "money"),
             ("What was the first man-made reactor?", None),
         ],
     )
     def test_detects_what_is_asked_for(self, question: str, kind: str | None) -> None:
         assert question_type(question) == kind
+
+    @pytest.mark.parametrize(
+        ("question", "by_role"),
+        [
+            ("which pope gave william his blessing", True),
+            ("which two sculptors are represented", True),
+            ("what were the names of the two judges", True),
+            ("which actress signed the anthem", True),  # one actress
+            ("which pharmacists are likely to seek more education", False),  # a group
+            ("which leaders did the extremists attack", False),
+            ("which people settled there", False),
+            ("who was the pope", False),
+        ],
+    )
+    def test_someone_asked_for_by_role_must_be_named(self, question: str, by_role: bool) -> None:
+        """A role asked for is answered by a name, unless several of it are asked for
+        uncounted, which a group may answer ("pharmacists practicing in hospitals")."""
+        assert asks_by_role(question) is by_role
 
     @pytest.mark.parametrize(
         ("sentence", "priced"),
@@ -216,6 +241,13 @@ class TestQuestionTypes:
             ("What is the temperature of the inner core?", "measure"),
             ("How thick are chloroplasts?", "measure"),
             ("How fast is pharmacy informatics growing?", None),  # "quickly" answers it
+            ("At what depth does the inner core begin?", "measure"),
+            ("At what pressure is water heated?", None),  # "high" answers it
+            ("At what age did the workers retire?", "span"),
+            ("What is the half-life of uranium-238?", "span"),
+            ("How much did Tesla weigh?", "weight"),
+            ("how heavy is the screen", "weight"),
+            ("What is the weight of a bushel of coal?", "weight"),
             ("What did the number of legions depend on?", None),
             ("How much of the land is forest?", None),
             ("When did the Normans arrive?", "time"),
@@ -255,6 +287,10 @@ class TestQuestionTypes:
             ("measure", "Chloroplasts are 1–3 μm thick and 25 nm ribosomes.", True),
             ("measure", "The inner core is solid and very hot.", False),
             ("measure", "The city has a population of 1,050,000 people.", False),
+            ("measure", "The turbine ran at 16,000 rpm.", True),
+            ("weight", "It weighed approximately 12,250 pounds (5,560 kg).", True),
+            ("weight", "The screen weighs nearly 8 tonnes.", True),
+            ("weight", "The burner stands at over 2.25 metres high.", False),  # not a weight
             ("time", "The duchy began in 911 as a fiefdom.", True),
             ("time", "It was set in the Triassic Period.", True),
             ("time", "By the time of the Miocene, a river system had developed.", True),
@@ -658,6 +694,7 @@ class TestSemantic:
             "in what year did JD and LG start working together",
             "how many hospitals did the Da Bai robot deliver to",
             "how tall is the Da Bai robot",
+            "how much does the Da Bai robot weigh",
             "what is the population of Wuhan",
         ],
     )
