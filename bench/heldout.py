@@ -12,10 +12,12 @@ of the right answers, how many mark their answer's words, and the exact match an
 of those words over all right answers (unmarked ones count as 0), as ``bot eval`` gives.
 ``--unanswerable`` asks instead ``bench/heldout-unanswerable.yaml``: questions about those
 four articles that look answerable but ask what they do not state, written without running
-the bot, and answerable controls (``--unanswerable b``: a second such set, written later and
-kept unread while the rules were changed); it prints the share refused and the controls right, as
-``bot eval`` does for the development set. ``--no-switch`` turns off the reader's overruling
-of the rank (``SWITCH_BELOW``, ``SWITCH_DOUBT``), to compare.
+the bot, and answerable controls (``--unanswerable b``: a second such set, written later,
+whose misses were read once while rules were changed, see docs/answers.md; ``c``: a third,
+written blind to the bot's code and rules after that, the clean one to measure); it prints
+the share refused and the controls right, as ``bot eval`` does for the development set.
+``--no-switch`` turns off the reader's overruling of the rank (``SWITCH_BELOW``,
+``SWITCH_DOUBT``), to compare.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ DATA = ROOT.parent / "shared" / "train" / "squad-train.json"
 UNANSWERABLE = {
     "a": ROOT / "bench" / "heldout-unanswerable.yaml",
     "b": ROOT / "bench" / "heldout-unanswerable-b.yaml",
+    "c": ROOT / "bench" / "heldout-unanswerable-c.yaml",
 }
 
 
@@ -58,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         nargs="?",
         const="a",
         choices=sorted(UNANSWERABLE),
-        help="ask bench/heldout-unanswerable.yaml (a) or the second set written after it (b)",
+        help="ask bench/heldout-unanswerable.yaml (a), or the second (b) or third (c) set "
+        "written after it",
     )
     args = parser.parse_args(argv)
     if args.no_switch:
