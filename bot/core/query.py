@@ -689,8 +689,7 @@ _ROLES = (
     r"designer|astronomer|astronaut|comedian|analyst|referee|linebacker|kicker|fullback|"
     r"defender|navigator|missionary|ambassador|diplomat|envoy|colonel|captain|pharmacist|"
     r"botanist|alchemist|geochemist|biochemist|astrologer|activist|naturalist|surgeon|curator|"
-    r"librarian|"
-    r"illustrator|engraver|craftsman|chairman|editor|critic|successor|predecessor|"
+    r"librarian|illustrator|engraver|craftsman|chairman|editor|critic|successor|predecessor|"
     # -ologist, -ographer and -smith name people only: a seismologist, a photographer, a
     # goldsmith
     r"\w+ologist|\w+ographer|\w*smith)s?"
