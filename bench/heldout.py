@@ -34,7 +34,7 @@ from bot.core.evaluate import add_typos, evaluate, load_cases, marked_scores
 from bot.core.read import reader_files
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
-from train.reader import held_out, squad_articles
+from train.reader import held_out, held_out_of, squad_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "train" / "squad-train.json"
@@ -75,11 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     if files.spans is not None:
         # A span model kept from other articles was trained on some of these: its marks
         # would score as if unseen.
-        try:
-            spans_meta = json.loads(files.spans.with_suffix(".json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise SystemExit(f"{files.spans}: its spans.json cannot be read ({exc})") from None
-        if (spans_held := held_out(spans_meta)) != held:
+        spans_held = held_out_of(files.spans)
+        if spans_held is None:
+            raise SystemExit(f"{files.spans}: its .json beside it names no held-out articles")
+        if spans_held != held:
             raise SystemExit(
                 f"{files.spans} was kept from other articles than the reader "
                 f"({', '.join(sorted(spans_held))} against {', '.join(sorted(held))})"

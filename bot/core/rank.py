@@ -335,18 +335,18 @@ _DATED = re.compile(
     rf"|\b\d{{1,2}}(st|nd|rd|th)?\s+({'|'.join(m for m in _FULL_MONTHS if m != 'may')})\b"
     rf"|\b({'|'.join(_FULL_MONTHS)})\s+\d{{1,2}}(st|nd|rd|th)?\b"
 )
+# What may stand between a figure and its unit ("400 m", "400-metre", "400 – m").
+_UNIT_GAP = r"\s?[-–]?\s?"
+_WEIGHTS = r"kg|\w*grams?|g|tonnes?|tons?|pounds?|lbs?"
 _UNIT = re.compile(
-    r"\s?[-–]?\s?(%|°|(percent|per cent|degrees?|mph|knots|(square |cubic |sq\.? )?(m|km|cm|mm|"
-    r"\w*metres?|\w*meters?|feet|foot|ft|miles?|mi|inches|inch|yards?|hectares?|ha|acres?|km2|"
-    r"m2|km²|m²|m3|m³|μm|µm|nm)|kg|\w*grams?|g|tonnes?|tons?|pounds?|lbs?|years?|months?|weeks?|days?|"
-    r"hours?|minutes?|seconds?|decades?|centuries|century|storeys|stories|floors|\w*watts?|"
-    r"[kmg]w|volts?|kelvins?|rpm|light[- ]years?|au|parsecs?)\b)"
+    rf"{_UNIT_GAP}(%|°|(percent|per cent|degrees?|mph|knots|(square |cubic |sq\.? )?(m|km|cm|"
+    r"mm|\w*metres?|\w*meters?|feet|foot|ft|miles?|mi|inches|inch|yards?|hectares?|ha|acres?|"
+    rf"km2|m2|km²|m²|m3|m³|μm|µm|nm)|{_WEIGHTS}|years?|months?|weeks?|days?|hours?|minutes?|"
+    r"seconds?|decades?|centuries|century|storeys|stories|floors|\w*watts?|[kmg]w|volts?|"
+    r"kelvins?|rpm|light[- ]years?|au|parsecs?)\b)"
 )
-
-_WEIGHT_UNIT = re.compile(
-    r"\s?[-–]?\s?(kg|\w*grams?|g|tonnes?|tons?|pounds?|lbs?|lb|ounces?|oz|carats?|"
-    r"hundredweight|stone)\b"
-)
+# A weight's units: those of _UNIT and a few only a weight is given in.
+_WEIGHT_UNIT = re.compile(rf"{_UNIT_GAP}({_WEIGHTS}|ounces?|oz|carats?|hundredweight|stone)\b")
 
 
 def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
