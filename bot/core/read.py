@@ -60,6 +60,11 @@ SPANS_WEIGHT = 1.0
 # the reader's own words, however sure, are marked worse than its. Asking it always cost no
 # more than the noise at 1,000 articles (docs/answers.md).
 SPANS_SURE = 1.0
+# Where the span reader is a whole reader (python -m train.spans trains one on from a span
+# reader, so it has an answers head too), its verdict on whether a passage answers is
+# weighed with the reader's: ``answers`` is the sigmoid of SPANS_VERDICT of its logit and
+# 1 - SPANS_VERDICT of the reader's.
+SPANS_VERDICT = 0.5
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -139,6 +144,11 @@ class Reading:
     # The start and end logits over the sentence's tokens, for a span reader to weigh its
     # own against (Reader.marked).
     span_logits: tuple[npt.NDArray[np.floating], npt.NDArray[np.floating]] | None = field(
+        default=None, compare=False, repr=False
+    )
+    # The span reader's start and end logits over the whole input, where it read the passage
+    # for the verdict (SPANS_VERDICT), so that marking need not run it again.
+    spans_logits: tuple[npt.NDArray[np.floating], npt.NDArray[np.floating]] | None = field(
         default=None, compare=False, repr=False
     )
 
@@ -396,6 +406,10 @@ class Reader:
             return []
         encoded = [self.tokens.encode(question, p) for p in passages]
         answer, start, end = _run(self._session, encoded, None)
+        second = None
+        if self._spans is not None and SPANS_VERDICT > 0.0:
+            verdict, *second = _run(self._spans, encoded, None)
+            answer = (1 - SPANS_VERDICT) * answer + SPANS_VERDICT * verdict
         out = []
         for row, (enc, passage) in enumerate(zip(encoded, passages, strict=True)):
             prob = 1.0 / (1.0 + math.exp(-float(answer[row])))
@@ -405,7 +419,9 @@ class Reader:
             span, sure = best_span(start[row], end[row], enc, passage.sentence)
             lo, hi = enc.first, enc.first + len(enc.offsets)
             logits = (start[row, lo:hi], end[row, lo:hi])
-            out.append(Reading(prob, span if span[1] > span[0] else None, sure, logits))
+            n = len(enc.ids)
+            theirs = None if second is None else (second[0][row, :n], second[1][row, :n])
+            out.append(Reading(prob, span if span[1] > span[0] else None, sure, logits, theirs))
         return out
 
     def marked(self, question: str, passage: Passage, reading: Reading) -> Reading:
@@ -420,12 +436,13 @@ class Reader:
         enc = self.tokens.encode(question, passage)
         if not enc.offsets:
             return replace(reading, span=None, span_confidence=0.0)
-        start, end = _run(self._spans, [enc], ["start", "end"])
+        theirs = reading.spans_logits
+        if theirs is None or len(theirs[0]) != len(enc.ids):
+            start, end = _run(self._spans, [enc], ["start", "end"])
+            theirs = (start[0], end[0])
         lo, hi = enc.first, enc.first + len(enc.offsets)
         mixed = []
-        for ours, logits in zip(
-            reading.span_logits or (None, None), (start[0], end[0]), strict=True
-        ):
+        for ours, logits in zip(reading.span_logits or (None, None), theirs, strict=True):
             out = logits.astype(np.float64)
             out[lo:hi] = _log_softmax(out[lo:hi])
             if ours is not None and len(ours) == hi - lo:

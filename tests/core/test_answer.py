@@ -1150,7 +1150,8 @@ class TestSemantic:
     ) -> None:
         """The rank's best sentence for the flow question names the straightening program;
         what happened to the flow is in the next one, which the reader reads as the answer:
-        the quote goes on to it, with its words marked. Without reading on, it stops."""
+        the quote goes on to it, with its words marked. Without reading on or switching, it
+        stops."""
         question = (
             "What happened to the rate of flow in the Rhine during the Rhine straightening "
             "program?"
@@ -1162,7 +1163,12 @@ class TestSemantic:
         assert answer.quote_span is not None
         lo, hi = answer.quote_span
         assert lo > quote.index("The rate of flow") and quote[lo:hi].startswith("increased")
+        # Where the reader reads the best as no answer, the switch to the sentence after it
+        # gets there too, and quotes it after the sentence it follows.
         monkeypatch.setattr("bot.core.answer.NEXT_TO", 2.0)
+        assert semantic_squad.ask(question).citations[0].quote == quote
+        monkeypatch.setattr("bot.core.answer.SWITCH_TO", 2.0)
+        monkeypatch.setattr("bot.core.answer.SWITCH_SURE", 2.0)
         assert "rate of flow" not in semantic_squad.ask(question).citations[0].quote
 
     def test_a_sentence_beats_a_caption_it_nearly_ties_with(self, semantic_seeds: Engine) -> None:

@@ -391,6 +391,56 @@ class TestSpanReader:
         assert off is not None and not off.has_spans
         assert on is not None and on.has_spans
 
+    def test_its_verdict_is_weighed_with_the_readers(
+        self, reader: Reader, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        files = reader_files("default")
+        assert files is not None and files.spans is not None
+        plain = Reader(ReaderFiles(files.onnx, files.meta))
+        alone = Reader(ReaderFiles(files.spans, {}))  # the span reader as a reader of its own
+        unrelated = Passage("The company was founded in 1998.", None, "JD's robots")
+        passages = [self.PASSAGE, unrelated]
+
+        def logits(r: Reader) -> np.ndarray:
+            p = np.array([x.answers for x in r.read(self.QUESTION, passages)])
+            return np.log(p / (1 - p))
+
+        w = read_module.SPANS_VERDICT
+        assert 0.0 < w < 1.0
+        both, ours, theirs = logits(reader), logits(plain), logits(alone)
+        assert both == pytest.approx((1 - w) * ours + w * theirs, abs=1e-4)
+        assert both[0] > 0.0 > both[1]  # it answers, the other does not
+        monkeypatch.setattr(read_module, "SPANS_VERDICT", 0.0)
+        assert logits(reader) == pytest.approx(ours, abs=1e-4)
+
+    def test_marking_reuses_the_span_readers_run(
+        self, reader: Reader, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        short = Passage("Da Bai delivered parcels.", None, "JD's robots")
+        readings = reader.read(self.QUESTION, [self.PASSAGE, short])  # padded to one width
+        calls = 0
+        run = read_module._run
+
+        def counted(*args: object) -> object:
+            nonlocal calls
+            calls += 1
+            return run(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(read_module, "_run", counted)
+        for passage, reading in zip([self.PASSAGE, short], readings, strict=True):
+            assert reading.spans_logits is not None
+            kept = reader.marked(self.QUESTION, passage, reading)
+            assert calls == 0
+            again = reader.marked(self.QUESTION, passage, replace(reading, spans_logits=None))
+            assert calls == 1
+            calls = 0
+            # Run alone or in a batch, the int8 model quantizes its activations by the
+            # batch's range: the same words, with slightly other confidence.
+            assert kept.span == again.span
+            assert kept.span_confidence == pytest.approx(again.span_confidence, abs=0.05)
+            assert kept.span is not None
+            assert passage.sentence[kept.span[0] : kept.span[1]] == "Da Bai"
+
     def test_without_one_the_reading_is_kept(self, reader: Reader) -> None:
         files = reader_files("default")
         assert files is not None
@@ -476,8 +526,12 @@ def test_the_int8_models_read_alike_on_every_cpu() -> None:
         " delivery in Wuhan.",
         "JD Shares Insights",
     )
-    (reading,) = Reader(files, 1).read("what was Da Bai used for", [passage])
+    plain = Reader(ReaderFiles(files.onnx, files.meta), 1)
+    (reading,) = plain.read("what was Da Bai used for", [passage])
     assert reading.answers == pytest.approx(0.8850, abs=2e-3)
+    # Weighed with the span reader's verdict (SPANS_VERDICT), as the bot reads it.
+    (reading,) = Reader(files, 1).read("what was Da Bai used for", [passage])
+    assert reading.answers == pytest.approx(0.8342, abs=2e-3)
 
 
 @pytest.mark.parametrize(
