@@ -178,8 +178,8 @@ UNREAD_COSINE = 0.5
 # question's refusal.) Since the reader's verdict is weighed with its span reader's
 # (read.SPANS_VERDICT), doubtful sentences read higher ("what city has the biggest port in
 # Germany" reads Cologne's population 0.52, the reader alone below 0.4), and SWITCH_DOUBT
-# went 0.4 -> 0.55, the one value tried (docs/answers.md). A switch to the sentence right after the rank's best
-# quotes the two, as reading on does.
+# went 0.4 -> 0.55, the one value tried (docs/answers.md). A switch to the sentence right
+# after the rank's best quotes the two, as reading on does.
 SWITCH_BELOW = 0.1
 SWITCH_TO = 0.5
 SWITCH_DOUBT = 0.55

@@ -98,8 +98,9 @@ class AnswerSettings:
     )
     span_reader: bool = setting(
         True,
-        "also mark the answer's words with the span reader in the reader's folder, where it "
-        "has one (better marked words; about 17 ms more per question on one thread)",
+        "also read with the span reader in the reader's folder, where it has one: its verdict "
+        "is weighed with the reader's and it marks the answer's words (better answers and "
+        "marked words, for more time per question: docs/answers.md)",
     )
     reader_decides: bool = setting(
         False,
