@@ -669,13 +669,11 @@ class Engine:
             best, reading = switched
             ranked = [best, *(c for c in ranked if c is not best)]
             span = _continued(ranked) or _span(best.sentence, kind, qwords)
-            if _follows(best.sentence, before) and len(joined := f"{before.text} {span}") <= (
-                MAX_ANSWER_CHARS
-            ):
+            if _follows(best.sentence, before):
                 # The answer read in the sentence right after the rank's best is quoted after
                 # it, as when the reader reads on (``_read_on``): "… by a Rhine straightening
                 # program." then "The rate of flow was increased …".
-                span = joined
+                span = _joined(before.text, span) or span
         confidence = _confidence(best)
         if (
             (unstated := _unstated(kind, span, query, qwords)) is not None
@@ -737,10 +735,8 @@ class Engine:
         (onward,) = self.reader.read(query.for_reader, [Passage(s.next, s.text, title)])
         if onward.answers < NEXT_TO or onward.answers < reading.answers + NEXT_LEAD:
             return None
-        joined = f"{quote} {s.next}"
-        if len(joined) > MAX_ANSWER_CHARS:
-            return None
-        return joined, s.next, onward
+        joined = _joined(quote, s.next)
+        return None if joined is None else (joined, s.next, onward)
 
     def _switch(
         self, query: Query, ranked: list[Candidate], n_terms: int, sure: float
@@ -1519,6 +1515,13 @@ def lexicon_of(view: Retriever) -> Lexicon:
 _NAMES_AUTHOR = re.compile(r"\bthe (author|writer)\b", re.IGNORECASE)
 
 
+def _joined(first: str, then: str) -> str | None:
+    """Two pieces of a quote, one after the other, where together they fit an answer
+    (MAX_ANSWER_CHARS)."""
+    joined = f"{first} {then}"
+    return joined if len(joined) <= MAX_ANSWER_CHARS else None
+
+
 def _follows(s: Sentence, before: Sentence) -> bool:
     """Whether ``s`` is the sentence right after ``before`` in its paragraph."""
     return s.aid == before.aid and s.seq == before.seq + 1 and s.para == before.para
@@ -1532,10 +1535,12 @@ def _continued(ranked: list[Candidate]) -> str | None:
         if cand.score < CLOSE_SECOND * ranked[0].score:
             break
         s = cand.sentence
-        if _follows(s, best):
-            joined = f"{best.text} {s.text}"
-            if leans_back(s.text) and len(joined) <= MAX_ANSWER_CHARS:
-                return joined
+        if (
+            _follows(s, best)
+            and leans_back(s.text)
+            and (joined := _joined(best.text, s.text)) is not None
+        ):
+            return joined
     return None
 
 
