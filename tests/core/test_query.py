@@ -233,6 +233,23 @@ def test_an_english_word_the_corpus_lacks_is_read_as_the_corpus_word_its_context
     assert query.corrected == "where did the hine branch"
 
 
+def test_a_typo_one_edit_from_a_stop_word_and_a_corpus_word_is_read_as_the_likelier() -> None:
+    counts = {"time": 40, "known": 12, "lake": 20, "constance": 15, "flow": 9, "west": 6}
+    # A swapped or dropped letter against one typed wrong: "tiem" is "time", not "them";
+    # "kown" is "known", not "down".
+    query = _read_in_context("at what tiem was it kown", counts, {})
+    assert query.corrected == "at what time was it known"
+    # Both typed wrong: the stop word, unless the question's other words keep company with
+    # the corpus word far more often than chance ("Lcke Constance").
+    assert _read_in_context("what flows lcke water", counts, {}).corrected.split()[2] == "like"
+    pairs = {("lake", "constance"): 12, ("lake", "flow"): 6}
+    query = _read_in_context("what does flow from lcke constance", counts, pairs)
+    assert query.corrected == "what does flow from lake constance"
+    # Both a dropped letter, and no company: the stop word ("frm": from, not "form").
+    counts["form"] = 30
+    assert _read_in_context("frm the lake", counts, {}).corrected.split()[0] == "from"
+
+
 def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert relation_asked("Who was Edgar Atheling's father?", who=True) == "kin"
     # Kin and inventions are asked with "who" only: "what type of father".
