@@ -177,6 +177,37 @@ class TestEpochs:
             assert label == 0 and span is None
             assert passage.sentence in {items[0].cands[0].sentence, items[1].cands[0].sentence}
 
+    def test_a_question_is_made_to_ask_of_a_name_the_sentence_holds(self) -> None:
+        """Another question of the article, with the name it asks about swapped for the name
+        of the sentence most like it: the sentence then mentions what the question is about
+        and not what it asks. None where nothing is alike enough, or the other question's
+        answer is in the sentence."""
+        import random
+
+        from train.reader import transplanted
+
+        def other(question: str, answer: str) -> Item:
+            text = question.lower().rstrip("?")
+            return Item("q", "super_bowl", question, text, text, [answer], [])
+
+        sentence = "Denver linebacker Von Miller was named MVP, recording five solo tackles."
+        passage = Passage(sentence, None, "Super Bowl 50")
+        alike = {("Cam Newton", "Von Miller"): 0.6, ("Cam Newton", "Denver"): 0.2}
+
+        def like(old: str, names: list[str]) -> str | None:
+            score, best = max((alike.get((old, n), 0.0), n) for n in names)
+            return best if score >= 0.35 else None
+
+        asked = other("How many touchdowns has Cam Newton thrown?", "35")
+        made = transplanted(asked, passage, random.Random(1), like)
+        assert made == "how many touchdowns has von miller thrown"
+        # Nothing alike: no question.
+        stadium = other("Who built Levi's Stadium?", "the 49ers")
+        assert transplanted(stadium, passage, random.Random(1), like) is None
+        # Its answer is in the sentence: it may be answered there.
+        tackles = other("How many solo tackles did Cam Newton make?", "five")
+        assert transplanted(tackles, passage, random.Random(1), like) is None
+
     def test_a_hard_epoch_reads_the_answer_sentence_without_its_answer(self) -> None:
         """The answer sentence with the answer's words cut out (and the word leading into
         them) joins the question's group as a negative: it still mentions all the question

@@ -31,6 +31,7 @@ import random
 import re
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -391,6 +392,9 @@ def span_examples(flat: list[tuple]) -> list[tuple]:
     return [ex for ex in flat if ex[2] == 1 and ex[3] is not None]
 
 
+# How alike (cosine of the embedder's vectors) a name put into a question must be to the
+# one taken out (``transplanted``).
+TRANSPLANT_LIKE = 0.35
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w'-]*(?: [A-Z][\w'-]*)*")
 
 
@@ -488,6 +492,39 @@ def _swapped(item: Item, passage: Passage, article: list[Cand], rng: random.Rand
     old = rng.choice(names).lower()
     new = rng.choice(sorted(pool)).lower()
     return re.sub(rf"\b{re.escape(old)}\b", new, text, count=1)
+
+
+def transplanted(
+    other: Item,
+    passage: Passage,
+    rng: random.Random,
+    like: Callable[[str, list[str]], str | None],
+) -> str | None:
+    """Another question of the article (``other``'s) asked of a name that an answer
+    sentence (``passage``) holds: the name it asks about swapped for that one. The
+    sentence then speaks of what the question is about and not of what it asks ("How
+    thick is the crust?" and a sentence on the crust's layers): the unanswerable question
+    that looks answerable. The name put in is the one ``like`` finds most like the name
+    taken out (a player for a player, a team for a team), so that the question still
+    reads as one. None where ``other`` names nothing to swap, nothing alike, or its answer
+    may be in the passage."""
+    seen = f"{passage.sentence} {passage.prev or ''} {passage.title}".casefold()
+    if any(a and a in seen for a in other.answers):
+        return None
+    held = [n for n in dict.fromkeys(_NAME.findall(passage.sentence)) if len(n) > 2]
+    asked = [
+        n
+        for n in _NAME.findall(other.question)
+        if n.casefold() not in seen and re.search(rf"\b{re.escape(n.lower())}\b", other.model_text)
+    ]
+    held = [n for n in held if n.casefold() not in other.question.casefold()]
+    if not held or not asked:
+        return None
+    old = rng.choice(asked)
+    new = like(old, held)
+    if new is None:
+        return None
+    return re.sub(rf"\b{re.escape(old.lower())}\b", new.lower(), other.model_text, count=1)
 
 
 def _load(path: Path) -> Any:
