@@ -279,6 +279,11 @@ class TestQuestionTypes:
             ("count", "It reopened on March 3rd.", False),
             ("count", "Rhazes (865–925) wrote on medicine.", False),  # a life
             ("count", "Rhazes (865–925) wrote 12 books.", True),
+            # A figure in a name is no count; after a possessive, or opening a sentence, it may be.
+            ("count", "They played in the ICC Cricket World Cup 2011.", False),
+            ("count", "They won the World Cricket League Division 1 title.", False),
+            ("count", "From among Warsaw's 60 museums, the most prestigious.", True),
+            ("count", "Over 300 men were sent. Some 40 returned.", True),
             ("span", "The imagery has been in use since 1390.", True),
             ("span", "It was occupied from August 1915 until 1918.", True),
             ("span", "The tapestry is a work of embroidery.", False),
