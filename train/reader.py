@@ -472,13 +472,30 @@ _LEAD_IN = re.compile(
 )
 
 
+def _seen(passage: Passage) -> str:
+    """What a passage shows the reader (the sentence, the one before it, the title),
+    case-folded, for finding a name in it."""
+    return f"{passage.sentence} {passage.prev or ''} {passage.title}".casefold()
+
+
+def _names_asked(item: Item) -> list[str]:
+    """The names of a question that its model text still holds as words."""
+    text = item.model_text
+    return [
+        n for n in _NAME.findall(item.question) if re.search(rf"\b{re.escape(n.lower())}\b", text)
+    ]
+
+
+def _with_name(text: str, old: str, new: str) -> str:
+    """A question's model text with the name ``old`` (its first time) swapped for ``new``."""
+    return re.sub(rf"\b{re.escape(old.lower())}\b", new.lower(), text, count=1)
+
+
 def _swapped(item: Item, passage: Passage, article: list[Cand], rng: random.Random) -> str | None:
     """The question with a name that its answer sentence holds swapped for another name
     of the article that neither the sentence, the one before it nor the title holds."""
-    seen = f"{passage.sentence} {passage.prev or ''} {passage.title}".casefold()
-    names = [n for n in _NAME.findall(item.question) if n.casefold() in seen]
-    text = item.model_text
-    names = [n for n in names if re.search(rf"\b{re.escape(n.lower())}\b", text)]
+    seen = _seen(passage)
+    names = [n for n in _names_asked(item) if n.casefold() in seen]
     if not names:
         return None
     pool = {
@@ -489,9 +506,9 @@ def _swapped(item: Item, passage: Passage, article: list[Cand], rng: random.Rand
     }
     if not pool:
         return None
-    old = rng.choice(names).lower()
-    new = rng.choice(sorted(pool)).lower()
-    return re.sub(rf"\b{re.escape(old)}\b", new, text, count=1)
+    old = rng.choice(names)
+    new = rng.choice(sorted(pool))
+    return _with_name(item.model_text, old, new)
 
 
 def transplanted(
@@ -508,15 +525,11 @@ def transplanted(
     taken out (a player for a player, a team for a team), so that the question still
     reads as one. None where ``other`` names nothing to swap, nothing alike, or its answer
     may be in the passage."""
-    seen = f"{passage.sentence} {passage.prev or ''} {passage.title}".casefold()
+    seen = _seen(passage)
     if any(a and a in seen for a in other.answers):
         return None
     held = [n for n in dict.fromkeys(_NAME.findall(passage.sentence)) if len(n) > 2]
-    asked = [
-        n
-        for n in _NAME.findall(other.question)
-        if n.casefold() not in seen and re.search(rf"\b{re.escape(n.lower())}\b", other.model_text)
-    ]
+    asked = [n for n in _names_asked(other) if n.casefold() not in seen]
     held = [n for n in held if n.casefold() not in other.question.casefold()]
     if not held or not asked:
         return None
@@ -524,7 +537,7 @@ def transplanted(
     new = like(old, held)
     if new is None:
         return None
-    return re.sub(rf"\b{re.escape(old.lower())}\b", new.lower(), other.model_text, count=1)
+    return _with_name(other.model_text, old, new)
 
 
 def _load(path: Path) -> Any:

@@ -17,7 +17,7 @@ import io
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, Protocol, TypeVar
@@ -393,9 +393,7 @@ def _corpus_likelier(
     likelier); or an edit at least as likely, in company the question's other words keep
     STOP_CONTEXT times as often as chance ("Lcke Constance": lake, not "like")."""
     stop_slip = _slip(typo, stop)
-    for match in lexicon.near(typo):
-        if OSA.distance(typo, match, score_cutoff=1) != 1 or not vocab.known(t := stem(match)):
-            continue
+    for match, t in _one_edit(typo, lexicon, vocab):
         slipped = _slip(typo, match)
         if slipped and not stop_slip:
             return True
@@ -527,13 +525,17 @@ def _meant(word: str, lexicon: Lexicon, vocab: Vocabulary, context: Sequence[str
         return None
     found = [
         (SLIP_ODDS * (vocab.doc_freq(t) + 1) * lift, match)
-        for match in lexicon.near(word)
-        if OSA.distance(word, match, score_cutoff=1) == 1
-        and _slip(word, match)
-        and vocab.known(t := stem(match))
-        and (lift := _in_context(t, context, vocab)) >= MEANT_CONTEXT
+        for match, t in _one_edit(word, lexicon, vocab)
+        if _slip(word, match) and (lift := _in_context(t, context, vocab)) >= MEANT_CONTEXT
     ]
     return max(found)[1] if found else None
+
+
+def _one_edit(word: str, lexicon: Lexicon, vocab: Vocabulary) -> Iterator[tuple[str, str]]:
+    """The corpus words one edit from ``word``, each with its index term."""
+    for match in lexicon.near(word):
+        if OSA.distance(word, match, score_cutoff=1) == 1 and vocab.known(t := stem(match)):
+            yield match, t
 
 
 def _in_context(term: str, context: Sequence[str], vocab: Vocabulary) -> float:
