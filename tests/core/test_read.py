@@ -110,6 +110,10 @@ class TestSpan:
         span, sure = best_span(start, end, enc, sentence)
         assert sentence[span[0] : span[1]] == "9th Armored Division"
         assert 0.3 < sure < 0.6
+        # Half a logit likelier seven tokens on is not enough either (it was at 0.05 a token).
+        end[enc.first + far] = 5.5
+        span, _ = best_span(start, end, enc, sentence)
+        assert sentence[span[0] : span[1]] == "9th Armored Division"
         end[enc.first + far] = 7.0
         span, _ = best_span(start, end, enc, sentence)
         assert sentence[span[0] : span[1]] == "9th Armored Division in March of that year"
