@@ -44,6 +44,7 @@ from bot.core.query import (
     superlative,
 )
 from bot.core.rank import (
+    MONTHS,
     UNKNOWN_WEIGHT,
     Candidate,
     DenseQuery,
@@ -675,6 +676,19 @@ class Engine:
                 # program." then "The rate of flow was increased …".
                 span = _joined(before.text, span) or span
         confidence = _confidence(best)
+        read_in = best.sentence.text  # the sentence the reading's answer words are in
+        onward = None
+        if reading is not None and switched is None:
+            onward = self._read_on(query, best, reading, span)
+        if (
+            onward is not None
+            and _unstated(kind, span, query, qwords) is not None
+            and _unstated(kind, onward[0], query, qwords) is None
+        ):
+            # The figure asked for is in the sentence the reader reads on to: "how many city
+            # officials were indicted", "In the mid-1960s, corruption scandals began …" and
+            # "After a grand jury was convened …, 11 officials were indicted …".
+            (span, read_in, reading), onward = onward, None
         if (
             (unstated := _unstated(kind, span, query, qwords)) is not None
             or (unstated := self._borrowed(query, best, span, qwords)) is not None
@@ -690,11 +704,8 @@ class Engine:
             and self._elsewhere(query, best)
         ):
             return self._refusal(question, query, confidence, ranked)
-        read_in = best.sentence.text  # the sentence the reading's answer words are in
-        if reading is not None and switched is None:
-            onward = self._read_on(query, best, reading, span)
-            if onward is not None:
-                span, read_in, reading = onward
+        if onward is not None:
+            span, read_in, reading = onward
         others: list[Candidate] = []  # the best of other paragraphs, each supported
         seen = {(best.sentence.aid, best.sentence.para)}
         for cand in ranked[1:]:
@@ -774,7 +785,10 @@ class Engine:
             return kind is None or type_bonus(kind, quote, qwords) > 0
         title = self.view.entries[best.sentence.aid].info.title
         named = {w for w in (*qwords, *words(title)) if w not in STOP_WORDS}
-        return any(not named.intersection(words(name)) for name in _names(quote))
+        return any(
+            not named.intersection(said) and not MONTHS.issuperset(said)  # "February": a date
+            for said in map(words, _names(quote))
+        )
 
     def _borrowed(self, query: Query, best: Candidate, quote: str, qwords: set[str]) -> str | None:
         """The figure asked for (as a refusal names it), when the quote states one only in
@@ -831,12 +845,13 @@ class Engine:
         phrase = _head_phrase(best.sentence.text[reading.span[0] : reading.span[1]])
         if not phrase:
             return None
-        bare = all(w in STOP_WORDS or not w.isalpha() for w in words(phrase))
+        # A date is bare too: "25 February 2010" names no one.
+        bare = all(w in STOP_WORDS or not w.isalpha() or w in MONTHS for w in words(phrase))
         named = not phrase[-1].isalpha() or phrase.split()[-1][0].isupper()
         q = query.corrected
         by_role = kind == "person" and asks_by_role(q)
         asks_who = (by_role or _WHO.search(q) is not None) and _CHOICE.search(q) is None
-        if kind == "person" and named and asks_who and _echoes(phrase, q):
+        if kind == "person" and asks_who and _echoes(phrase, q):
             return "who"
         if by_role and not named and not bare and not self._kind_held(kind, quote, best, qwords):
             # "which pope blessed the invasion" and "the Normans", with no other name in the
@@ -1449,9 +1464,14 @@ def _echoes(phrase: str, question: str) -> bool:
     names: "who directed the film The Bridge at Remagen" and "Remagen"; "who led the Norman
     invasion of Ireland" and "The Normans". Of the 1,026 "who" questions in ../shared/train's
     SQuAD articles, 5 have such an answer, one of them a choice ("who did the FCC rule in
-    favor of in the dispute between Time Warner Cable and ABC")."""
-    asked = {stem(w) for w in words(question)}
-    own = [stem(w) for w in words(phrase) if w not in STOP_WORDS and w.isalpha()]
+    favor of in the dispute between Time Warner Cable and ABC"). Words that are no name
+    echo only as written: "which Commissioner proposed the draft intellectual property
+    rights directive" and "intellectual property rights directive", but not "done by who?"
+    and "stratigraphers" for "the analysis of stratigraphic sections"."""
+    named = phrase[-1:].isalpha() and phrase.split()[-1][0].isupper()
+    same = stem if named else str
+    asked = {same(w) for w in words(question)}
+    own = [same(w) for w in words(phrase) if w not in STOP_WORDS and w.isalpha()]
     return bool(own) and all(w in asked for w in own)
 
 

@@ -322,14 +322,17 @@ _TIME_A = re.compile(
     r"since|until|till|before|after|during|when|whenever|while|as soon as|upon|prior to|"
     r"following|immediately|later|earlier|at the time|the (?:end|start|beginning|time) of)\b"
 )
-# What makes a figure a year rather than a count: the words before it, or a bracket.
+# What makes a figure a year rather than a count: the words before it ("in 1066", "the year
+# 2000"), or a bracket; a decade ("the 1960s", ``_DECADE``) is no count either.
 _BEFORE_YEAR = re.compile(
-    rf"(\(|\b(in|by|since|until|till|from|after|before|during|around|circa|of|early|late|mid|"
+    rf"(\(|\b(in|by|since|until|till|from|after|before|during|around|circa|of|early|late|mid|year|"
     rf"{_MONTHS.replace(' ', '|')})\s+)$"
 )
 # Nor is a day of a month a count ("closed 25 February 2010", "on March 3rd"), nor a figure
 # in a bracketed range of dates ("Al-Biruni (973–1050)", a life).
 _FULL_MONTHS = _MONTHS.split()[:12]
+# The months' names and their short forms, as words.
+MONTHS = frozenset(_MONTHS.split())
 _DATED = re.compile(
     r"\(\s*(c\.?\s*)?\d{1,4}\s*[–-]\s*(c\.?\s*)?\d{1,4}\s*\)"
     rf"|\b\d{{1,2}}(st|nd|rd|th)?\s+({'|'.join(m for m in _FULL_MONTHS if m != 'may')})\b"
@@ -400,7 +403,9 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
             or any(start <= m.start() < end for start, end in dates)
         ):
             continue
-        if re.fullmatch(r"1\d{3}|20\d{2}", figure) and _BEFORE_YEAR.search(folded[: m.start()]):
+        if re.fullmatch(r"1\d{3}|20\d{2}", figure) and (
+            _BEFORE_YEAR.search(folded[: m.start()]) or _DECADE.match(folded, m.start())
+        ):
             continue
         if kind == "count" or (_WEIGHT_UNIT if kind == "weight" else _UNIT).match(folded, m.end()):
             return True

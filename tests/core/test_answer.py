@@ -24,6 +24,7 @@ from bot.core.answer import (
     Engine,
     EngineSettings,
     _asked_of,
+    _echoes,
     _fragment,
     _head_phrase,
     _names,
@@ -191,6 +192,11 @@ class TestQuestionTypes:
             ("how much compensation did she win", "money"),
             ("how much damages were paid", "money"),
             ("What was the first man-made reactor?", None),
+            # A "when" after the question's own word opens a clause of time.
+            ("Who hired Tesla when he moved to New York?", "person"),
+            ("Where was Tesla studying when he started playing cards?", "place"),
+            ("What year was it when he died?", "date"),
+            ("When the river leaves the lake, which way does it flow?", "date"),
         ],
     )
     def test_detects_what_is_asked_for(self, question: str, kind: str | None) -> None:
@@ -284,6 +290,10 @@ class TestQuestionTypes:
             ("count", "They won the World Cricket League Division 1 title.", False),
             ("count", "From among Warsaw's 60 museums, the most prestigious.", True),
             ("count", "Over 300 men were sent. Some 40 returned.", True),
+            # A decade, or a year said to be one, is no count either.
+            ("count", "In the 1960s plates were found to move.", False),
+            ("count", "Since about the year 2000, a growing number of shops opened.", False),
+            ("count", "In the 1960s, 12 plates were found.", True),
             ("span", "The imagery has been in use since 1390.", True),
             ("span", "It was occupied from August 1915 until 1918.", True),
             ("span", "The tapestry is a work of embroidery.", False),
@@ -981,6 +991,53 @@ class TestSemantic:
         other = semantic_squad.ask(stated)
         assert other.answered and answer_holds in other.text
 
+    def test_who_is_refused_when_a_date_is_marked_and_no_one_named(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Asked who, the reader marks a date ("25 February 2010") in a sentence naming no
+        one but what the question names: a date names no one, nor is a month a name."""
+        para = Paragraph(
+            1,
+            "",
+            (
+                "The museum opened its new wing in 1909 with a ceremony.",
+                "The Musical Instruments gallery closed 25 February 2010, a decision which was"
+                " highly controversial.",
+                "Its collection of keyboards was moved to storage.",
+            ),
+        )
+        engine = Engine.from_articles(
+            [Article("v", "The museum", (para,))],
+            embedder=load_embedder("minilm", 1),
+            reader=load_reader("default", 1),
+        )
+        question = "Who was director of the museum when the Musical Instruments gallery closed?"
+        answer = engine.ask(question)
+        assert not answer.answered and "don't say who" in answer.text
+        assert "25 February 2010" in engine.ask("When did the gallery close?").text
+        monkeypatch.setattr("bot.core.answer.MONTHS", frozenset())
+        assert engine.ask(question).answered
+
+    @pytest.mark.parametrize(
+        ("phrase", "question", "echoed"),
+        [
+            ("Remagen", "Who made the film The Bridge at Remagen?", True),
+            ("The Normans", "who led the Norman invasion of Ireland", True),  # a name's stem
+            (
+                "intellectual property rights directive",
+                "Which Commissioner proposed the draft intellectual property rights directive?",
+                True,
+            ),
+            # Words that are no name echo only as written.
+            ("stratigraphers", "The analysis of stratigraphic sections is done by who?", False),
+            ("Edward the Confessor", "Who was Ralph in charge of being at war with?", False),
+        ],
+    )
+    def test_a_marked_phrase_echoes_the_question(
+        self, phrase: str, question: str, echoed: bool
+    ) -> None:
+        assert _echoes(phrase, question) is echoed
+
     def test_who_is_refused_when_the_name_marked_is_the_questions_own(
         self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -1175,6 +1232,36 @@ class TestSemantic:
         monkeypatch.setattr("bot.core.answer.SWITCH_TO", 2.0)
         monkeypatch.setattr("bot.core.answer.SWITCH_SURE", 2.0)
         assert "rate of flow" not in semantic_squad.ask(question).citations[0].quote
+
+    def test_the_figure_asked_for_may_be_in_the_sentence_read_on_to(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The rank's best sentence names a decade, no count; the count is in the next
+        sentence, which the reader reads as the answer: the figure check reads the quote
+        that goes on to it, and refuses only where the bot does not read on."""
+        para = Paragraph(
+            1,
+            "",
+            (
+                "In the mid-1960s, corruption scandals began to arise among many of the city's"
+                " officials, who were mainly elected through the traditional old boy network.",
+                "After a grand jury was convened to investigate, 11 officials were indicted and"
+                " more were forced to resign.",
+                "Consolidation followed a few years later.",
+            ),
+        )
+        engine = Engine.from_articles(
+            [Article("j", "Jacksonville", (para,))],
+            embedder=load_embedder("minilm", 1),
+            reader=load_reader("default", 1),
+        )
+        question = "How many city officials were indicted due to corruption?"
+        answer = engine.ask(question)
+        assert answer.answered and answer.quote_span is not None
+        quote = answer.citations[0].quote
+        assert quote.startswith("In the mid-1960s") and "11 officials" in quote
+        monkeypatch.setattr(Engine, "_read_on", lambda *args: None)
+        assert "don't give the number" in engine.ask(question).text
 
     def test_a_sentence_beats_a_caption_it_nearly_ties_with(self, semantic_seeds: Engine) -> None:
         """The caption "Christina Boutrup’s LinkedIn post" names her in full and ranks
