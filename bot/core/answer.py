@@ -676,19 +676,6 @@ class Engine:
                 # program." then "The rate of flow was increased …".
                 span = _joined(before.text, span) or span
         confidence = _confidence(best)
-        read_in = best.sentence.text  # the sentence the reading's answer words are in
-        onward = None
-        if reading is not None and switched is None:
-            onward = self._read_on(query, best, reading, span)
-        if (
-            onward is not None
-            and _unstated(kind, span, query, qwords) is not None
-            and _unstated(kind, onward[0], query, qwords) is None
-        ):
-            # The figure asked for is in the sentence the reader reads on to: "how many city
-            # officials were indicted", "In the mid-1960s, corruption scandals began …" and
-            # "After a grand jury was convened …, 11 officials were indicted …".
-            (span, read_in, reading), onward = onward, None
         if (
             (unstated := _unstated(kind, span, query, qwords)) is not None
             or (unstated := self._borrowed(query, best, span, qwords)) is not None
@@ -704,8 +691,11 @@ class Engine:
             and self._elsewhere(query, best)
         ):
             return self._refusal(question, query, confidence, ranked)
-        if onward is not None:
-            span, read_in, reading = onward
+        read_in = best.sentence.text  # the sentence the reading's answer words are in
+        if reading is not None and switched is None:
+            onward = self._read_on(query, best, reading, span)
+            if onward is not None:
+                span, read_in, reading = onward
         others: list[Candidate] = []  # the best of other paragraphs, each supported
         seen = {(best.sentence.aid, best.sentence.para)}
         for cand in ranked[1:]:

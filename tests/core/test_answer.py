@@ -1233,36 +1233,6 @@ class TestSemantic:
         monkeypatch.setattr("bot.core.answer.SWITCH_SURE", 2.0)
         assert "rate of flow" not in semantic_squad.ask(question).citations[0].quote
 
-    def test_the_figure_asked_for_may_be_in_the_sentence_read_on_to(
-        self, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """The rank's best sentence names a decade, no count; the count is in the next
-        sentence, which the reader reads as the answer: the figure check reads the quote
-        that goes on to it, and refuses only where the bot does not read on."""
-        para = Paragraph(
-            1,
-            "",
-            (
-                "In the mid-1960s, corruption scandals began to arise among many of the city's"
-                " officials, who were mainly elected through the traditional old boy network.",
-                "After a grand jury was convened to investigate, 11 officials were indicted and"
-                " more were forced to resign.",
-                "Consolidation followed a few years later.",
-            ),
-        )
-        engine = Engine.from_articles(
-            [Article("j", "Jacksonville", (para,))],
-            embedder=load_embedder("minilm", 1),
-            reader=load_reader("default", 1),
-        )
-        question = "How many city officials were indicted due to corruption?"
-        answer = engine.ask(question)
-        assert answer.answered and answer.quote_span is not None
-        quote = answer.citations[0].quote
-        assert quote.startswith("In the mid-1960s") and "11 officials" in quote
-        monkeypatch.setattr(Engine, "_read_on", lambda *args: None)
-        assert "don't give the number" in engine.ask(question).text
-
     def test_a_sentence_beats_a_caption_it_nearly_ties_with(self, semantic_seeds: Engine) -> None:
         """The caption "Christina Boutrup’s LinkedIn post" names her in full and ranks
         first by a hair; the sentence that says who she is answers, the caption after it."""
