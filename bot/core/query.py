@@ -959,15 +959,16 @@ def question_type(question: str) -> str | None:
     hired Tesla when he moved to New York" asks for a person (15 of ../shared/train's 8,522
     questions, every one asking the earlier word's kind)."""
     kind = _first_kind(question, _KINDS)
-    if kind == "date" and (when := _WHEN.search(fold(question))) is not None:
-        q = fold(question)[: when.start()]
-        earlier = _first_kind(q, tuple((k, p) for k, p in _KINDS if k in ("person", "place")))
-        if earlier is not None and _DATE_Q.search(q) is None:
+    if kind == "date" and (when := _WHEN.search(folded := fold(question))) is not None:
+        before = folded[: when.start()]
+        earlier = _first_kind(before, _WHO_WHERE)
+        if earlier is not None and _DATE_Q.search(before) is None:
             return earlier
     return kind
 
 
 _WHEN = re.compile(r"\bwhen\b")
+_WHO_WHERE = tuple((kind, pattern) for kind, pattern in _KINDS if kind in ("person", "place"))
 
 
 # Questions that ask for a figure the answer must state: a year ("in what year"), a count
