@@ -1,7 +1,7 @@
 """Honesty on a larger corpus: off-topic questions, and questions that look answerable.
 
     .venv/bin/python -m bench.archive [--questions 300] [--reader default|none|FOLDER]
-                                      [--reader-decides] [--show]
+                                      [--reader-decides] [--show] [--dump FILE]
 
 The corpus is 42 articles in one engine (more than the development sets', so that unrelated
 questions meet more sentences sharing a word or two with them): the 37 Wikipedia articles of
@@ -27,6 +27,7 @@ import json
 import random
 from pathlib import Path
 
+from bench import dump
 from bot.core.answer import Engine, EngineSettings
 from bot.core.corpus import load_corpus
 from bot.core.evaluate import is_correct, load_cases
@@ -50,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reader", default="default")
     parser.add_argument("--reader-decides", action="store_true")
     parser.add_argument("--show", action="store_true", help="print what is answered wrongly")
+    parser.add_argument(
+        "--dump", type=Path, help="write each SQuAD question's verdict to this file (bench.dump)"
+    )
     args = parser.parse_args(argv)
     data = json.loads((SHARED / "train" / "squad-train.json").read_text("utf-8"))
     articles, _ = squad_articles(data)
@@ -73,11 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     ]
     random.Random(7).shuffle(squad)
     right = refused = 0
+    out = dump.opened(args.dump)
     for question, answers in squad[: args.questions]:
         got = engine.ask(question)
         refused += not got.answered
         quote = got.citations[0].quote if got.answered and got.citations else ""
-        right += any(a in quote for a in answers)
+        ok = any(a in quote for a in answers)
+        dump.write(out, got, ok)
+        right += ok
+    if out is not None:
+        out.close()
     cases = load_cases(SHARED / "eval" / "squad" / "unanswerable-questions.yaml")
     unanswerable = [c for c in cases if not c.answerable]
     controls = [c for c in cases if c.answerable]

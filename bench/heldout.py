@@ -1,7 +1,7 @@
 """Answers on the four training articles the shipped reader never saw:
 
     .venv/bin/python -m bench.heldout [--typos 0.33 --seed 1] [--reader default|none|FOLDER]
-                                      [--no-switch] [--unanswerable [a|b]]
+                                      [--no-switch] [--unanswerable [a|b|c]] [--dump FILE]
 
 ``python -m train.reader`` keeps four of the 37 articles of ``../shared/train/squad-train.json``
 out of training (they are named in the reader's ``meta.json``). Their 783 SQuAD questions are
@@ -29,6 +29,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import bot.core.answer as answer_module
+from bench import dump
 from bot.core.answer import Engine, EngineSettings
 from bot.core.evaluate import add_typos, evaluate, load_cases, marked_scores
 from bot.core.read import reader_files
@@ -56,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         help="print the refused questions (with --unanswerable: those answered, controls missed)",
     )
     parser.add_argument("--no-switch", action="store_true")
+    parser.add_argument(
+        "--dump", type=Path, help="write each SQuAD question's verdict to this file (bench.dump)"
+    )
     parser.add_argument(
         "--unanswerable",
         nargs="?",
@@ -96,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         return _unanswerable(UNANSWERABLE[args.unanswerable], engine, rng, args.typos, args.show)
     right = refused = asked = marked = 0
     exact = f1 = 0.0
+    out = dump.opened(args.dump)
     for aid, _, _, qa in gold.values():
         if aid not in held:
             continue
@@ -107,12 +112,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  refused: {question} -> {got.text[:100]}")
         quote = got.citations[0].quote if got.answered and got.citations else ""
         ok = any(a["text"] in quote for a in qa["answers"])
+        dump.write(out, got, ok)
         right += ok
         scored = marked_scores(got, [a["text"] for a in qa["answers"]]) if ok else None
         if scored is not None:
             marked += 1
             exact += scored[0]
             f1 += scored[1]
+    if out is not None:
+        out.close()
     print(f"held-out articles: {', '.join(sorted(held))}")
     print(f"right {right}/{asked} ({right / asked:.3f}), refused {refused}")
     if right:

@@ -8,8 +8,9 @@ paraphrases, the SQuAD unanswerable set with its controls) is asked clean and wi
 a third of the longer words (one run per seed), with the reader in each mode:
 
 - ``checks``: the reader reads the best candidates and its answer check chooses and refuses
-  (``answers.reader_decides: true``, the default);
-- ``marks``: the rank chooses and refuses, the reader only marks the answer's words;
+  (``answers.reader_decides: true``);
+- ``marks``: the rank chooses and refuses, the reader only reads its choice (to refuse or
+  switch) and marks the answer's words (the default, ``answers.reader_decides: false``);
 - ``none``: no reader (``answers.reader_model: none``).
 
 Per row: P@1 on the answerable questions, the share refused of the unanswerable ones, and

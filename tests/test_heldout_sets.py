@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bench import heldout
+from bench import dump, heldout
 from bench.heldout import DATA, UNANSWERABLE
+from bot.core.answer import Answer
 from bot.core.evaluate import load_cases
 from bot.core.read import reader_files
 from train.reader import squad_articles
@@ -58,3 +59,24 @@ def test_a_span_model_kept_from_other_articles_is_not_measured(tmp_path: Path) -
     (tmp_path / "spans.json").write_text(json.dumps(other), encoding="utf-8")
     with pytest.raises(SystemExit, match="kept from other articles than the reader"):
         heldout.main(["--reader", str(tmp_path)])
+
+
+def test_a_dump_gives_each_question_one_line_with_its_verdict(tmp_path: Path) -> None:
+    """``--dump`` writes a verdict, the question and the reply's start per question, on one
+    line each whatever newlines or tabs they hold, so two runs compare with diff."""
+    path = tmp_path / "verdicts.txt"
+    answered = Answer("who is\nthe CEO?", True, "Lei Xu\tis " + "CEO " * 100)
+    refused = Answer("what is the price?", False, "The articles don't give it.")
+    out = dump.opened(path)
+    assert out is not None
+    dump.write(out, answered, True)
+    dump.write(out, answered, False)
+    dump.write(out, refused, False)
+    out.close()
+    rows = [line.split("\t") for line in path.read_text("utf-8").splitlines()]
+    assert [row[0] for row in rows] == ["right", "wrong", "refused"]
+    assert all(len(row) == 3 for row in rows)
+    assert rows[0][1] == "who is the CEO?"
+    assert rows[0][2].startswith("Lei Xu is CEO") and len(rows[0][2]) == dump.REPLY_CHARS
+    assert dump.opened(None) is None
+    dump.write(None, answered, True)  # no dump asked for: nothing written, no error
