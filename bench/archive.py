@@ -77,16 +77,14 @@ def main(argv: list[str] | None = None) -> int:
     ]
     random.Random(7).shuffle(squad)
     right = refused = 0
-    out = dump.opened(args.dump)
-    for question, answers in squad[: args.questions]:
-        got = engine.ask(question)
-        refused += not got.answered
-        quote = got.citations[0].quote if got.answered and got.citations else ""
-        ok = any(a in quote for a in answers)
-        dump.write(out, got, ok)
-        right += ok
-    if out is not None:
-        out.close()
+    with dump.opened(args.dump) as out:
+        for question, answers in squad[: args.questions]:
+            got = engine.ask(question)
+            refused += not got.answered
+            quote = got.citations[0].quote if got.answered and got.citations else ""
+            ok = any(a in quote for a in answers)
+            dump.write(out, got, ok)
+            right += ok
     cases = load_cases(SHARED / "eval" / "squad" / "unanswerable-questions.yaml")
     unanswerable = [c for c in cases if not c.answerable]
     controls = [c for c in cases if c.answerable]

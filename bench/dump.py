@@ -5,6 +5,8 @@ reply, tab-separated."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -25,9 +27,14 @@ def line(answer: Answer, right: bool) -> str:
     return f"{verdict(answer, right)}\t{question}\t{reply}"
 
 
-def opened(path: Path | None) -> TextIO | None:
-    """The dump file, truncated, or None where no dump was asked for."""
-    return None if path is None else path.open("w", encoding="utf-8")
+@contextmanager
+def opened(path: Path | None) -> Iterator[TextIO | None]:
+    """The dump file, truncated and closed when done, or None where no dump was asked for."""
+    if path is None:
+        yield None
+        return
+    with path.open("w", encoding="utf-8") as out:
+        yield out
 
 
 def write(out: TextIO | None, answer: Answer, right: bool) -> None:

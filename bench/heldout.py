@@ -100,27 +100,25 @@ def main(argv: list[str] | None = None) -> int:
         return _unanswerable(UNANSWERABLE[args.unanswerable], engine, rng, args.typos, args.show)
     right = refused = asked = marked = 0
     exact = f1 = 0.0
-    out = dump.opened(args.dump)
-    for aid, _, _, qa in gold.values():
-        if aid not in held:
-            continue
-        question = add_typos(qa["question"], rng, args.typos) if args.typos else qa["question"]
-        got = engine.ask(question)
-        asked += 1
-        refused += not got.answered
-        if args.show and not got.answered:
-            print(f"  refused: {question} -> {got.text[:100]}")
-        quote = got.citations[0].quote if got.answered and got.citations else ""
-        ok = any(a["text"] in quote for a in qa["answers"])
-        dump.write(out, got, ok)
-        right += ok
-        scored = marked_scores(got, [a["text"] for a in qa["answers"]]) if ok else None
-        if scored is not None:
-            marked += 1
-            exact += scored[0]
-            f1 += scored[1]
-    if out is not None:
-        out.close()
+    with dump.opened(args.dump) as out:
+        for aid, _, _, qa in gold.values():
+            if aid not in held:
+                continue
+            question = add_typos(qa["question"], rng, args.typos) if args.typos else qa["question"]
+            got = engine.ask(question)
+            asked += 1
+            refused += not got.answered
+            if args.show and not got.answered:
+                print(f"  refused: {question} -> {got.text[:100]}")
+            quote = got.citations[0].quote if got.answered and got.citations else ""
+            ok = any(a["text"] in quote for a in qa["answers"])
+            dump.write(out, got, ok)
+            right += ok
+            scored = marked_scores(got, [a["text"] for a in qa["answers"]]) if ok else None
+            if scored is not None:
+                marked += 1
+                exact += scored[0]
+                f1 += scored[1]
     print(f"held-out articles: {', '.join(sorted(held))}")
     print(f"right {right}/{asked} ({right / asked:.3f}), refused {refused}")
     if right:

@@ -67,16 +67,16 @@ def test_a_dump_gives_each_question_one_line_with_its_verdict(tmp_path: Path) ->
     path = tmp_path / "verdicts.txt"
     answered = Answer("who is\nthe CEO?", True, "Lei Xu\tis " + "CEO " * 100)
     refused = Answer("what is the price?", False, "The articles don't give it.")
-    out = dump.opened(path)
-    assert out is not None
-    dump.write(out, answered, True)
-    dump.write(out, answered, False)
-    dump.write(out, refused, False)
-    out.close()
+    with dump.opened(path) as out:
+        assert out is not None
+        dump.write(out, answered, True)
+        dump.write(out, answered, False)
+        dump.write(out, refused, False)
     rows = [line.split("\t") for line in path.read_text("utf-8").splitlines()]
     assert [row[0] for row in rows] == ["right", "wrong", "refused"]
     assert all(len(row) == 3 for row in rows)
     assert rows[0][1] == "who is the CEO?"
     assert rows[0][2].startswith("Lei Xu is CEO") and len(rows[0][2]) == dump.REPLY_CHARS
-    assert dump.opened(None) is None
-    dump.write(None, answered, True)  # no dump asked for: nothing written, no error
+    with dump.opened(None) as nothing:
+        assert nothing is None
+        dump.write(nothing, answered, True)  # no dump asked for: nothing written, no error
