@@ -31,9 +31,11 @@ from bot.core.query import (
     Lexicon,
     Query,
     QueryTerm,
+    asks_a_name,
     asks_about_now,
     asks_by_role,
     asks_role,
+    asks_where,
     meta_kind,
     parse,
     ranks,
@@ -680,6 +682,7 @@ class Engine:
             (unstated := _unstated(kind, span, query, qwords)) is not None
             or (unstated := self._borrowed(query, best, span, qwords)) is not None
             or (unstated := self._no_one(query, best, reading, span, qwords)) is not None
+            or (unstated := _not_as_asked(query, best, reading)) is not None
             or (unstated := self._undated(query, best)) is not None
             or (unstated := _unranked(query, best, reading, span)) is not None
             or (unstated := _unrelated(query, best, reading, span)) is not None
@@ -1154,6 +1157,7 @@ class Engine:
         if (
             (unstated := _unstated(kind, quote, query, qwords)) is not None
             or (unstated := self._no_one(query, best, reading, quote, qwords)) is not None
+            or (unstated := _not_as_asked(query, best, reading)) is not None
             or (unstated := self._undated(query, best)) is not None
         ):
             return self._refusal(question, query, confidence, pool, (best, unstated))
@@ -1463,6 +1467,61 @@ def _echoes(phrase: str, question: str) -> bool:
     asked = {same(w) for w in words(question)}
     own = [same(w) for w in words(phrase) if w not in STOP_WORDS and w.isalpha()]
     return bool(own) and all(w in asked for w in own)
+
+
+# Words around which marked words say where: "in the laboratory", "inside the Franciscan
+# monastery", "to the southeast of the garden", "flows [through] the Rhineland".
+_PLACING = frozenset(
+    "in at on near from to into across along under within outside inside between through "
+    "throughout over around beneath below above off towards toward via by beside among of".split()
+)
+# Words that say where by themselves: "farther west", "just south", "overseas".
+_WHERE_WORDS = re.compile(
+    r"(?:north|south|east|west)(?:ern|wards?|east|west|eastern|western)?|upstream|downstream|"
+    r"overseas|abroad|underground|offshore|inland|nearby|ashore|outdoors|indoors|uphill|downhill"
+)
+
+
+def _capitalised(phrase: str, before: str) -> bool:
+    """Whether marked words hold a capitalised word other than a sentence's first word that
+    is a stop word ("The tapestry collection" holds none)."""
+    opens = _SENTENCE_START.search(before) is not None
+    return any(
+        w[:1].isupper() and not (n == 0 and opens and w.casefold() in STOP_WORDS)
+        for n, w in enumerate(phrase.split())
+    )
+
+
+def _not_as_asked(query: Query, best: Candidate, reading: Reading | None) -> str | None:
+    """What the question asks that the reader's answer words are not, as a refusal names it.
+    Asked the name of a thing whose instances are named (``asks_a_name``), the words must
+    hold a capitalised word: "1887" is no answer to "what nationality was Muybridge". Asked
+    where, they must be a name, or say where: start or end with, follow within three words,
+    or come just before a word that places ("in", "near", "through" …), or hold one that
+    does by itself ("west", "overseas"). "Geologist" is no answer to "where was Hutton born". In
+    ../shared/train's articles, all 383 questions asking a name have an answer holding a
+    capitalised word, and 359 of the 366 others asking where have one that is a name or
+    says where ("a roof" does not)."""
+    if reading is None or reading.span is None:
+        return None
+    text = best.sentence.text
+    start, end = reading.span
+    phrase, before, after = text[start:end].strip(), text[:start], text[end:]
+    if not phrase or _capitalised(phrase, before):
+        return None
+    thing = query.asked(asks_a_name)
+    if thing is not None:
+        return f"which {thing}"
+    if query.kind != "place" or not query.asked(asks_where):
+        return None
+    marked = words(phrase)
+    around = {w.casefold().strip("(\"'“‘") for w in before.split()[-3:]}
+    if any(c.isalpha() for c in phrase) and (
+        _PLACING.intersection({*marked[:1], *marked[-1:], *words(after)[:1], *around})
+        or any(_WHERE_WORDS.fullmatch(w) for w in marked)
+    ):
+        return None
+    return "where"
 
 
 def _head_phrase(span: str) -> str:

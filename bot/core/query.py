@@ -953,6 +953,48 @@ def asks_by_role(question: str) -> bool:
     )
 
 
+# Things whose instances have names, asked for with "what"/"which" and at most two words
+# between ("which European country", "what political party"): the answer is a name. In
+# ../shared/train's articles, all 383 such questions have an answer holding a capitalised
+# word. Not "what type of company", "which country's cars" (a kind, a possession), nor "a
+# sign of what amongst European countries".
+_NAMED_THINGS = (
+    r"country|countries|nation|nationality|city|cities|town|village|county|province|"
+    r"continent|island|company|companies|firm|corporation|team|network|language|religion|"
+    r"organi[sz]ation|university|college|river|treaty|museum|dynasty|empire|kingdom|"
+    r"magazine|newspaper|party|month|day|planet|book|novel|film|album|song|ship"
+)
+_NOT_BETWEEN = (
+    r"(?!(?:type|kind|sort|genre|form|time|part|does|do|did|is|was|are|were|has|had|have|"
+    r"can|could|would|will|the|a|an|of|among|amongst)\b)"
+)
+_NAMED_THING_Q = re.compile(
+    rf"\b(?:what|which) (?:{_NOT_BETWEEN}[\w'’-]+ ){{0,2}}(?P<thing>{_NAMED_THINGS})\b"
+    r"(?! of\b|['’]s\b)"
+)
+
+
+def asks_a_name(question: str) -> str | None:
+    """The thing a question asks the name of ("nationality" in "what nationality was
+    Muybridge"), if it asks one of _NAMED_THINGS."""
+    m = _NAMED_THING_Q.search(fold(question))
+    return m.group("thing") if m else None
+
+
+# "Where" that asks: at the question's start, or before a verb of its own or at its end ("is
+# located where?"); not a "where" that opens a clause ("the area called where two plates
+# move apart", 21 of ../shared/train's 508 place questions).
+_ASKS_WHERE = re.compile(
+    r"^\W*(?:(?:from|to|and|or|but|so|then) )?where\b|\bwhere(?: (?:is|was|are|were|do|does|"
+    r"did|can|could|would|will|should|might|may|must|has|have|had|else)\b|\W*$)"
+)
+
+
+def asks_where(question: str) -> bool:
+    """Whether a question asks where, with "where" as its question word."""
+    return _ASKS_WHERE.search(fold(question)) is not None
+
+
 def question_type(question: str) -> str | None:
     """The kind of thing a question asks for: money, number, date, person, place or None. A
     "when" after the question's own word opens a clause of time, not what is asked: "who

@@ -24,6 +24,7 @@ from bot.core.answer import (
     Engine,
     EngineSettings,
     _asked_of,
+    _capitalised,
     _echoes,
     _fragment,
     _head_phrase,
@@ -33,7 +34,14 @@ from bot.core.answer import (
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
-from bot.core.query import asks_by_role, figure_asked, question_type, states_now
+from bot.core.query import (
+    asks_a_name,
+    asks_by_role,
+    asks_where,
+    figure_asked,
+    question_type,
+    states_now,
+)
 from bot.core.rank import reaches, states_figure, times_in, type_bonus
 from bot.core.read import Reader, reader_files
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
@@ -201,6 +209,40 @@ class TestQuestionTypes:
     )
     def test_detects_what_is_asked_for(self, question: str, kind: str | None) -> None:
         assert question_type(question) == kind
+
+    @pytest.mark.parametrize(
+        ("question", "thing"),
+        [
+            ("What nationality was Muybridge?", "nationality"),
+            ("Which European country do the objects come from?", "country"),
+            ("what political party does Tusk belong to", "party"),
+            ("In which city did he practise medicine?", "city"),
+            ("What type of company is Van Gend en Loos?", None),  # a kind
+            ("Which country's cars became sought after?", None),  # a possession
+            ("What was the capital of the country?", None),  # asked of a country
+            ("Colonies were a sign of what amongst European countries?", None),
+            ("Which mineral is the most common in the crust?", None),  # no name
+        ],
+    )
+    def test_a_name_is_asked_for_a_thing_whose_instances_are_named(
+        self, question: str, thing: str | None
+    ) -> None:
+        assert asks_a_name(question) == thing
+
+    @pytest.mark.parametrize(
+        ("question", "asks"),
+        [
+            ("Where was James Hutton born?", True),
+            ("From where was von Braun transferred?", True),
+            ("The stadium is located where?", True),
+            ("Petrologists identify rocks in the field and where else?", True),
+            ("After reopening, where will the pieces be?", True),
+            ("What is the area called where two plates move apart?", False),  # a clause
+            ("What are the only states where ABC has no affiliate?", False),
+        ],
+    )
+    def test_where_asks_only_as_the_questions_word(self, question: str, asks: bool) -> None:
+        assert asks_where(question) is asks
 
     @pytest.mark.parametrize(
         ("question", "by_role"),
@@ -1037,6 +1079,53 @@ class TestSemantic:
         self, phrase: str, question: str, echoed: bool
     ) -> None:
         assert _echoes(phrase, question) is echoed
+
+    @pytest.mark.parametrize(
+        ("phrase", "before", "capitalised"),
+        [
+            ("The tapestry collection", "", False),  # a sentence's first word
+            ("the tapestry collection", "It is in ", False),
+            ("The Hague", "He lived in ", True),
+            ("San Jose State practice facility", "They practised at the ", True),
+            ("Ancient Greece", "", True),  # no stop word
+            ("1887", "Animal Locomotion of ", False),
+        ],
+    )
+    def test_a_name_is_a_capitalised_word_not_a_sentences_first(
+        self, phrase: str, before: str, capitalised: bool
+    ) -> None:
+        assert _capitalised(phrase, before) is capitalised
+
+    def test_a_name_or_a_place_asked_is_refused_when_the_words_marked_are_neither(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Asked where someone was born, the reader marks what he was ("geologist"); asked
+        his nationality, a year: the article states neither, and the bot says so. Asked
+        what it does state, it answers."""
+        para = Paragraph(
+            1,
+            "",
+            (
+                "Mara Quist is often viewed as the first modern glaciologist.",
+                "In 1887 she published a survey of the ice sheets, which is still cited.",
+                "Her field notes are kept in the library of the University of Uppsala.",
+            ),
+        )
+        engine = Engine.from_articles(
+            [Article("q", "Mara Quist", (para,))],
+            embedder=load_embedder("minilm", 1),
+            reader=load_reader("default", 1),
+        )
+        born = engine.ask("Where was Mara Quist born?")
+        assert not born.answered and "don't say where" in born.text
+        nation = engine.ask("What nationality was Mara Quist?")
+        assert not nation.answered and "don't say which nationality" in nation.text
+        kept = engine.ask("Where are Mara Quist's field notes kept?")
+        assert kept.answered and "Uppsala" in kept.text
+        assert "1887" in engine.ask("When did Mara Quist publish her survey?").text
+        monkeypatch.setattr("bot.core.answer._not_as_asked", lambda *args: None)
+        assert engine.ask("Where was Mara Quist born?").answered
+        assert engine.ask("What nationality was Mara Quist?").answered
 
     def test_who_is_refused_when_the_name_marked_is_the_questions_own(
         self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
