@@ -100,6 +100,7 @@ UNSTATED = {
     "count": "the number",
     "span": "that figure",
     "weight": "the weight",
+    "temperature": "the temperature",
     "measure": "that figure",
     "time": "when",
 }

@@ -1016,9 +1016,10 @@ _WHO_WHERE = tuple((kind, pattern) for kind, pattern in _KINDS if kind in ("pers
 # Questions that ask for a figure the answer must state: a year ("in what year"), a count
 # ("how many", "what is the population of"), a span of time or distance ("how long", "how
 # far", "how old": any figure, a year too: "since 2001") or a measure ("how deep", "what is
-# the area of": a figure with its unit) or a time ("when …": a date, a period, a moment;
-# _TIME_Q below). An answer without one is a sentence about the same
-# thing, not an answer. "How much" is left out: "how much of it" is answered in words.
+# the area of": a figure with its unit; a temperature, a figure in degrees) or a time
+# ("when …": a date, a period, a moment; _TIME_Q below). An answer without one is a
+# sentence about the same thing, not an answer. "How much" is left out: "how much of it" is
+# answered in words.
 _YEAR_Q = re.compile(r"\b(what|which) (year|century|decade)\b")
 _COUNT_Q = re.compile(
     r"\b(how many|what number|(what|which) (is|was|are|were) the (\w+ )?(number|population) "
@@ -1033,9 +1034,15 @@ _TIME_Q = re.compile(
     r"|\bsince when\b"
 )
 _MEASURE_Q = re.compile(
-    r"\b(how (tall|high|deep|wide|thick|hot|cold)|(what|which) (is|was|are|were) "
-    r"the (\w+ )?(area|height|depth|width|thickness|diameter|temperature|speed|"
-    r"elevation|altitude) of|at what (speed|temperature|depth|height|altitude|elevation))\b"
+    r"\b(how (tall|high|deep|wide|thick)|(what|which) (is|was|are|were) "
+    r"the (\w+ )?(area|height|depth|width|thickness|diameter|speed|"
+    r"elevation|altitude) of|at what (speed|depth|height|altitude|elevation))\b"
+)
+# A temperature is a measure stated in degrees: "410 and 660 kilometres" is no answer to
+# "what is the temperature of the inner core".
+_TEMPERATURE_Q = re.compile(
+    r"\b(how (hot|cold|warm)|(what|which) (is|was|are|were) the (\w+ )?temperatures? of|"
+    r"at what temperature)\b"
 )
 # A weight is a measure stated in a unit of weight: "2.25 metres high" is no answer to "how
 # much does it weigh".
@@ -1049,6 +1056,7 @@ _FIGURES = (
     ("count", _COUNT_Q),
     ("span", _SPAN_Q),
     ("weight", _WEIGHT_Q),
+    ("temperature", _TEMPERATURE_Q),
     ("measure", _MEASURE_Q),
     ("time", _TIME_Q),
 )
@@ -1069,7 +1077,7 @@ def _typed_when(question: str) -> bool:
 
 def figure_asked(question: str) -> str | None:
     """The figure a question asks for, when it asks for one: "year", "count", "span",
-    "weight", "measure" or "time"."""
+    "weight", "temperature", "measure" or "time"."""
     return _first_kind(question, _FIGURES)
 
 

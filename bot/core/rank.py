@@ -350,6 +350,11 @@ _UNIT = re.compile(
 )
 # A weight's units: those of _UNIT and a few only a weight is given in.
 _WEIGHT_UNIT = re.compile(rf"{_UNIT_GAP}({_WEIGHTS}|ounces?|oz|carats?|hundredweight|stone)\b")
+# A temperature's: "5,700 °C", "6,000 degrees", "300 K".
+_TEMPERATURE_UNIT = re.compile(
+    rf"{_UNIT_GAP}(°|(degrees?|kelvins?|celsius|centigrade|fahrenheit|k)\b)"
+)
+_UNITS = {"weight": _WEIGHT_UNIT, "temperature": _TEMPERATURE_UNIT}
 
 
 # A figure right after a capitalised word inside a sentence is part of a name, not a count:
@@ -378,8 +383,8 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     or words, other than the question's own: a year; a count, which a year is not ("in
     1066", "(1421)") nor an ordinal ("5th") nor "one of" nor a date ("25 February",
     "(973–1050)") nor a figure in a name ("World Cup 2011": ``_LABELLED``); a span, any
-    figure; a measure, a figure with its unit ("400 m"); a weight, a figure with a unit of
-    weight; a time, any date, period or moment (``_TIME_A``)."""
+    figure; a measure, a figure with its unit ("400 m"); a weight or a temperature, a figure
+    in a unit of weight or of temperature; a time, any date, period or moment (``_TIME_A``)."""
     folded = fold(_unlabelled(text) if kind == "count" else text)
     if kind == "time":
         return any(m.group() not in question_words for m in _TIME_A.finditer(folded))
@@ -407,7 +412,7 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
             _BEFORE_YEAR.search(folded[: m.start()]) or _DECADE.match(folded, m.start())
         ):
             continue
-        if kind == "count" or (_WEIGHT_UNIT if kind == "weight" else _UNIT).match(folded, m.end()):
+        if kind == "count" or _UNITS.get(kind, _UNIT).match(folded, m.end()):
             return True
     return False
 

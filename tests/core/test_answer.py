@@ -286,7 +286,9 @@ class TestQuestionTypes:
             ("how old was she", "span"),
             ("How deep is the lake?", "measure"),
             ("What is the surface area of the lake?", "measure"),
-            ("What is the temperature of the inner core?", "measure"),
+            ("What is the temperature of the inner core?", "temperature"),
+            ("how hot is the surface of the sun", "temperature"),
+            ("At what temperature does water boil?", "temperature"),
             ("How thick are chloroplasts?", "measure"),
             ("How fast is pharmacy informatics growing?", None),  # "quickly" answers it
             ("At what depth does the inner core begin?", "measure"),
@@ -327,6 +329,10 @@ class TestQuestionTypes:
             ("count", "It reopened on March 3rd.", False),
             ("count", "Rhazes (865–925) wrote on medicine.", False),  # a life
             ("count", "Rhazes (865–925) wrote 12 books.", True),
+            ("temperature", "The inner core is about 5,700 °C.", True),
+            ("temperature", "It reaches 6000 degrees Fahrenheit.", True),
+            ("temperature", "The core lies at 410 and 660 kilometres.", False),  # a depth
+            ("measure", "The core lies at 410 and 660 kilometres.", True),
             # A figure in a name is no count; after a possessive, or opening a sentence, it may be.
             ("count", "They played in the ICC Cricket World Cup 2011.", False),
             ("count", "They won the World Cricket League Division 1 title.", False),
