@@ -847,6 +847,11 @@ class Engine:
         asks_who = (by_role or _WHO.search(q) is not None) and _CHOICE.search(q) is None
         if kind == "person" and asks_who and _echoes(phrase, q):
             return "who"
+        if by_role and _ORGANISATION.search(phrase.casefold()):
+            # "which architect designed the Sackler Centre" and "Royal Institute of British
+            # Architects": asked by a role, the answer is someone, never a body (none of
+            # the 113 such questions in ../shared/train's articles has one for answer).
+            return "who"
         if by_role and not named and not bare and not self._kind_held(kind, quote, best, qwords):
             # "which pope blessed the invasion" and "the Normans", with no other name in the
             # quote: asked by a role, the answer is a name (96 of the 98 such questions in
@@ -1445,6 +1450,13 @@ def _answers_by_what_it_is(cand: Candidate) -> bool:
     return bool(cand.parts.get("acronym") or cand.parts.get("role"))
 
 
+# Words that name a body of people, not someone: "the Royal Institute", "the Council".
+_ORGANISATION = re.compile(
+    r"\b(?:institute|institution|university|college|school|society|company|corporation|"
+    r"council|commission|court|museum|association|church|party|government|committee|board|"
+    r"department|agency|ministry|parliament|academy|foundation|federation|union|league|club|"
+    r"team|army|navy|network|bank|group|office|organi[sz]ation|assembly|senate|congress)s?\b"
+)
 # "Who", not "whose": "whose portrait by François Clouet" is answered by "François, Duc
 # d'Alençon", and the reader may mark the painter.
 _WHO = re.compile(r"\bwho\b", re.IGNORECASE)

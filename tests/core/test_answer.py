@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -1167,6 +1168,35 @@ class TestSemantic:
         assert duke.answered and "Duke William II of Normandy" in duke.text
         abbot = semantic_squad.ask("Which abbot led the monks of Saint-Evroul?")
         assert abbot.answered and "Robert de Grantmesnil" in abbot.text
+
+    def test_someone_asked_for_by_role_is_no_body_of_people(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Asked which architect planned a room, the reader marks the society it was planned
+        with: a body of people holds no role, and the bot says it does not know who. Asked
+        of the wing an architect designed, it names her."""
+        para = Paragraph(
+            1,
+            "",
+            (
+                "The Harlow Library opened in 1902 on the north bank of the river.",
+                "Its reading room was planned together with the Royal Society of Civil"
+                " Engineers, which keeps its archive in the building.",
+                "The east wing was designed by Edith Marlowe in 1931.",
+            ),
+        )
+        engine = Engine.from_articles(
+            [Article("h", "The Harlow Library", (para,))],
+            embedder=load_embedder("minilm", 1),
+            reader=load_reader("default", 1),
+        )
+        question = "Which architect designed the reading room of the Harlow Library?"
+        answer = engine.ask(question)
+        assert not answer.answered and "don't say who" in answer.text
+        wing = engine.ask("Which architect designed the east wing?")
+        assert wing.answered and "Edith Marlowe" in wing.text
+        monkeypatch.setattr("bot.core.answer._ORGANISATION", re.compile(r"(?!)"))
+        assert engine.ask(question).answered
 
     def test_a_death_no_sentence_states_is_refused(self, semantic_squad: Engine) -> None:
         """The article tells of Robert Guiscard's rise, not of his death; of Augustus's, it
