@@ -1511,10 +1511,10 @@ def _not_as_asked(query: Query, best: Candidate, reading: Reading | None) -> str
     hold a capitalised word: "1887" is no answer to "what nationality was Muybridge". Asked
     where, they must be a name, or say where: start or end with, follow within three words,
     or come just before a word that places ("in", "near", "through" …), or hold one that
-    does by itself ("west", "overseas"). "Geologist" is no answer to "where was Hutton born". In
-    ../shared/train's articles, all 383 questions asking a name have an answer holding a
-    capitalised word, and 359 of the 366 others asking where have one that is a name or
-    says where ("a roof" does not)."""
+    does by itself ("west", "overseas"). "Geologist" is no answer to "where was Hutton
+    born"; a bare number or date is left to ``_no_one``. In ../shared/train's articles, all
+    383 questions asking a name have an answer holding a capitalised word, and 360 of the
+    366 others asking where have one that passes ("a roof" does not)."""
     if reading is None or reading.span is None:
         return None
     text = best.sentence.text
@@ -1527,11 +1527,12 @@ def _not_as_asked(query: Query, best: Candidate, reading: Reading | None) -> str
         return f"which {thing}"
     if query.kind != "place" or not query.asked(asks_where):
         return None
+    if not any(c.isalpha() for c in phrase):
+        return None  # a bare number or date: ``_no_one`` reads the quote for a place
     marked = words(phrase)
     around = {w.casefold().strip("(\"'“‘") for w in before.split()[-3:]}
-    if any(c.isalpha() for c in phrase) and (
-        _PLACING.intersection({*marked[:1], *marked[-1:], *words(after)[:1], *around})
-        or any(_WHERE_WORDS.fullmatch(w) for w in marked)
+    if _PLACING.intersection({*marked[:1], *marked[-1:], *words(after)[:1], *around}) or any(
+        _WHERE_WORDS.fullmatch(w) for w in marked
     ):
         return None
     return "where"

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -30,12 +31,14 @@ from bot.core.answer import (
     _fragment,
     _head_phrase,
     _names,
+    _not_as_asked,
     _said_of_another,
 )
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
 from bot.core.query import (
+    Query,
     asks_a_name,
     asks_by_role,
     asks_where,
@@ -44,7 +47,7 @@ from bot.core.query import (
     states_now,
 )
 from bot.core.rank import reaches, states_figure, times_in, type_bonus
-from bot.core.read import Reader, reader_files
+from bot.core.read import Reader, Reading, reader_files
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -1102,6 +1105,50 @@ class TestSemantic:
         self, phrase: str, before: str, capitalised: bool
     ) -> None:
         assert _capitalised(phrase, before) is capitalised
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "refused"),
+        [
+            (
+                "Where was Mara born?",
+                "Mara is seen as the first glaciologist.",
+                "glaciologist",
+                "where",
+            ),
+            # A bare year is left to _no_one, which looks in the quote for a place.
+            ("Where was Mara born?", "Mara was born in 1887 near Uppsala.", "1887", None),
+            ("Where are the notes kept?", "They are kept in the old library.", "library", None),
+            ("Where does the water flow?", "Most of it flows farther west.", "farther west", None),
+            (
+                "Where does the river run?",
+                "It then flows through the plain.",
+                "flows through",
+                None,
+            ),
+            (
+                "What nationality was Mara?",
+                "In 1887 she wrote a survey.",
+                "1887",
+                "which nationality",
+            ),
+            ("What nationality was Mara?", "She was a Swedish glaciologist.", "Swedish", None),
+            # "where" that opens a clause asks no place.
+            (
+                "What is the area called where plates part?",
+                "It is a rift zone.",
+                "rift zone",
+                None,
+            ),
+        ],
+    )
+    def test_the_words_marked_are_of_the_kind_asked_for(
+        self, question: str, sentence: str, marked: str, refused: str | None
+    ) -> None:
+        start = sentence.index(marked)
+        best = SimpleNamespace(sentence=SimpleNamespace(text=sentence))
+        query = Query(question, (), question.lower(), question.lower())
+        reading = Reading(0.9, (start, start + len(marked)), 0.9)
+        assert _not_as_asked(query, best, reading) == refused
 
     def test_a_name_or_a_place_asked_is_refused_when_the_words_marked_are_neither(
         self, monkeypatch: pytest.MonkeyPatch
