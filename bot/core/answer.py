@@ -1488,6 +1488,7 @@ _PLACING = frozenset(
     "in at on near from to into across along under within outside inside between through "
     "throughout over around beneath below above off towards toward via by beside among of".split()
 )
+_FROM = re.compile(r"\bfrom\b")
 # Words that say where by themselves: "farther west", "just south", "overseas".
 _WHERE_WORDS = re.compile(
     r"(?:north|south|east|west)(?:ern|wards?|east|west|eastern|western)?|upstream|downstream|"
@@ -1509,12 +1510,13 @@ def _not_as_asked(query: Query, best: Candidate, reading: Reading | None) -> str
     """What the question asks that the reader's answer words are not, as a refusal names it.
     Asked the name of a thing whose instances are named (``asks_a_name``), the words must
     hold a capitalised word: "1887" is no answer to "what nationality was Muybridge". Asked
-    where, they must be a name, or say where: start or end with, follow within three words,
-    or come just before a word that places ("in", "near", "through" …), or hold one that
-    does by itself ("west", "overseas"). "Geologist" is no answer to "where was Hutton
-    born"; a bare number or date is left to ``_no_one``. In ../shared/train's articles, all
-    383 questions asking a name have an answer holding a capitalised word, and 360 of the
-    366 others asking where have one that passes ("a roof" does not)."""
+    where (not where from: a source), they must be a name, or say where: start or end with,
+    follow within four words, or come just before a word that places ("in", "near",
+    "through" …), or hold one that does by itself ("west", "overseas"). "Geologist" is no
+    answer to "where was Hutton born"; a bare number or date is left to ``_no_one``. In
+    ../shared/train's articles, all 383 questions asking a name have an answer holding a
+    capitalised word, and 338 of the 343 others asking where (not where from) have one that
+    passes ("a roof" does not)."""
     if reading is None or reading.span is None:
         return None
     text = best.sentence.text
@@ -1525,12 +1527,12 @@ def _not_as_asked(query: Query, best: Candidate, reading: Reading | None) -> str
     thing = query.asked(asks_a_name)
     if thing is not None:
         return f"which {thing}"
-    if query.kind != "place" or not query.asked(asks_where):
-        return None
+    if query.kind != "place" or not query.asked(asks_where) or _FROM.search(query.corrected):
+        return None  # "where did its chloroplasts come from": a source, which a thing may be
     if not any(c.isalpha() for c in phrase):
         return None  # a bare number or date: ``_no_one`` reads the quote for a place
     marked = words(phrase)
-    around = {w.casefold().strip("(\"'“‘") for w in before.split()[-3:]}
+    around = {w.casefold().strip("(\"'“‘") for w in before.split()[-4:]}
     if _PLACING.intersection({*marked[:1], *marked[-1:], *words(after)[:1], *around}) or any(
         _WHERE_WORDS.fullmatch(w) for w in marked
     ):

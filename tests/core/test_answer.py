@@ -1132,6 +1132,19 @@ class TestSemantic:
                 "which nationality",
             ),
             ("What nationality was Mara?", "She was a Swedish glaciologist.", "Swedish", None),
+            # Four words after a word that places; a source asked with "from".
+            (
+                "Where do they train next?",
+                "They go through a pharmacy practice residency.",
+                "residency",
+                None,
+            ),
+            (
+                "Where did it get its chloroplasts from?",
+                "The chloroplast is a kleptoplast.",
+                "kleptoplast",
+                None,
+            ),
             # "where" that opens a clause asks no place.
             (
                 "What is the area called where plates part?",
