@@ -506,6 +506,15 @@ def test_core_never_imports_telegram(tmp_path: Path) -> None:
 
 
 # The bot as it ships: the dense stage and the reader on.
+def _one_paragraph(aid: str, title: str, *sentences: str) -> Engine:
+    """An engine with the real models over one article of one paragraph."""
+    return Engine.from_articles(
+        [Article(aid, title, (Paragraph(1, "", sentences),))],
+        embedder=load_embedder("minilm", 1),
+        reader=load_reader("default", 1),
+    )
+
+
 @pytest.fixture(name="semantic_seeds", scope="module")
 def fixture_semantic_seeds() -> Engine:
     return Engine.from_articles(
@@ -1048,20 +1057,13 @@ class TestSemantic:
     ) -> None:
         """Asked who, the reader marks a date ("25 February 2010") in a sentence naming no
         one but what the question names: a date names no one, nor is a month a name."""
-        para = Paragraph(
-            1,
-            "",
-            (
-                "The museum opened its new wing in 1909 with a ceremony.",
-                "The Musical Instruments gallery closed 25 February 2010, a decision which was"
-                " highly controversial.",
-                "Its collection of keyboards was moved to storage.",
-            ),
-        )
-        engine = Engine.from_articles(
-            [Article("v", "The museum", (para,))],
-            embedder=load_embedder("minilm", 1),
-            reader=load_reader("default", 1),
+        engine = _one_paragraph(
+            "v",
+            "The museum",
+            "The museum opened its new wing in 1909 with a ceremony.",
+            "The Musical Instruments gallery closed 25 February 2010, a decision which was"
+            " highly controversial.",
+            "Its collection of keyboards was moved to storage.",
         )
         question = "Who was director of the museum when the Musical Instruments gallery closed?"
         answer = engine.ask(question)
@@ -1169,19 +1171,12 @@ class TestSemantic:
         """Asked where someone was born, the reader marks what he was ("geologist"); asked
         his nationality, a year: the article states neither, and the bot says so. Asked
         what it does state, it answers."""
-        para = Paragraph(
-            1,
-            "",
-            (
-                "Mara Quist is often viewed as the first modern glaciologist.",
-                "In 1887 she published a survey of the ice sheets, which is still cited.",
-                "Her field notes are kept in the library of the University of Uppsala.",
-            ),
-        )
-        engine = Engine.from_articles(
-            [Article("q", "Mara Quist", (para,))],
-            embedder=load_embedder("minilm", 1),
-            reader=load_reader("default", 1),
+        engine = _one_paragraph(
+            "q",
+            "Mara Quist",
+            "Mara Quist is often viewed as the first modern glaciologist.",
+            "In 1887 she published a survey of the ice sheets, which is still cited.",
+            "Her field notes are kept in the library of the University of Uppsala.",
         )
         born = engine.ask("Where was Mara Quist born?")
         assert not born.answered and "don't say where" in born.text
@@ -1235,20 +1230,13 @@ class TestSemantic:
         """Asked which architect planned a room, the reader marks the society it was planned
         with: a body of people holds no role, and the bot says it does not know who. Asked
         of the wing an architect designed, it names her."""
-        para = Paragraph(
-            1,
-            "",
-            (
-                "The Harlow Library opened in 1902 on the north bank of the river.",
-                "Its reading room was planned together with the Royal Society of Civil"
-                " Engineers, which keeps its archive in the building.",
-                "The east wing was designed by Edith Marlowe in 1931.",
-            ),
-        )
-        engine = Engine.from_articles(
-            [Article("h", "The Harlow Library", (para,))],
-            embedder=load_embedder("minilm", 1),
-            reader=load_reader("default", 1),
+        engine = _one_paragraph(
+            "h",
+            "The Harlow Library",
+            "The Harlow Library opened in 1902 on the north bank of the river.",
+            "Its reading room was planned together with the Royal Society of Civil"
+            " Engineers, which keeps its archive in the building.",
+            "The east wing was designed by Edith Marlowe in 1931.",
         )
         question = "Which architect designed the reading room of the Harlow Library?"
         answer = engine.ask(question)
