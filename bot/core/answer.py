@@ -1514,7 +1514,7 @@ def _not_as_asked(query: Query, best: Candidate, reading: Reading | None) -> str
     follow within four words, or come just before a word that places ("in", "near",
     "through" …), or hold one that does by itself ("west", "overseas"). "Geologist" is no
     answer to "where was Hutton born"; a bare number or date is left to ``_no_one``. In
-    ../shared/train's articles, all 518 questions asking a name have an answer holding a
+    ../shared/train's articles, all 383 questions asking a name have an answer holding a
     capitalised word, and 338 of the 343 others asking where (not where from) have one that
     passes ("a roof" does not)."""
     if reading is None or reading.span is None:

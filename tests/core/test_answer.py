@@ -221,8 +221,6 @@ class TestQuestionTypes:
             ("Which European country do the objects come from?", "country"),
             ("what political party does Tusk belong to", "party"),
             ("In which city did he practise medicine?", "city"),
-            ("Which court heard the case?", "court"),
-            ("what television show did the network air first", "show"),
             ("What type of company is Van Gend en Loos?", None),  # a kind
             ("Which country's cars became sought after?", None),  # a possession
             ("What was the capital of the country?", None),  # asked of a country
