@@ -730,10 +730,9 @@ _ROLES = (
     # goldsmith
     r"\w+ologist|\w+ographer|\w*smith)s?"
 )
-_NOT_MODIFIER = (
-    r"(?!(?:is|was|are|were|did|does|do|has|had|have|can|could|would|will|of|in|on|at|to|for|"
-    r"by|with|from|between|about)\b)"
-)
+# Verbs that follow "what"/"which" where no word describing the thing asked for does.
+_AUXILIARIES = r"is|was|are|were|did|does|do|has|had|have|can|could|would|will"
+_NOT_MODIFIER = rf"(?!(?:{_AUXILIARIES}|of|in|on|at|to|for|by|with|from|between|about)\b)"
 _BY_ROLE_Q = re.compile(
     rf"\b(?:(?:which|what) (?:{_NOT_MODIFIER}[\w.]+ ){{0,2}}|names? of (?:the |an? )?"
     rf"(?:[\w.]+ ){{0,2}})(?P<role>{_ROLES})(?![\w'’-]| s\b)"
@@ -965,8 +964,7 @@ _NAMED_THINGS = (
     r"magazine|newspaper|party|month|day|planet|book|novel|film|album|song|ship"
 )
 _NOT_BETWEEN = (
-    r"(?!(?:type|kind|sort|genre|form|time|part|does|do|did|is|was|are|were|has|had|have|"
-    r"can|could|would|will|the|a|an|of|among|amongst)\b)"
+    rf"(?!(?:type|kind|sort|genre|form|time|part|{_AUXILIARIES}|the|a|an|of|among|amongst)\b)"
 )
 _NAMED_THING_Q = re.compile(
     rf"\b(?:what|which) (?:{_NOT_BETWEEN}[\w'’-]+ ){{0,2}}(?P<thing>{_NAMED_THINGS})\b"

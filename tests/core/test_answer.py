@@ -505,7 +505,6 @@ def test_core_never_imports_telegram(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
 
 
-# The bot as it ships: the dense stage and the reader on.
 def _one_paragraph(aid: str, title: str, *sentences: str) -> Engine:
     """An engine with the real models over one article of one paragraph."""
     return Engine.from_articles(
@@ -515,6 +514,7 @@ def _one_paragraph(aid: str, title: str, *sentences: str) -> Engine:
     )
 
 
+# The bot as it ships: the dense stage and the reader on.
 @pytest.fixture(name="semantic_seeds", scope="module")
 def fixture_semantic_seeds() -> Engine:
     return Engine.from_articles(
