@@ -118,6 +118,39 @@ class TestSpan:
         span, _ = best_span(start, end, enc, sentence)
         assert sentence[span[0] : span[1]] == "9th Armored Division in March of that year"
 
+    def test_the_questions_own_words_cost_a_span_more(self, tokens: Tokens) -> None:
+        """Start and end as likely before a word of the question as after it: without the
+        question's words the span runs over them; with them, it leaves them out."""
+        question = "what flows between Bingen and Bonn"
+        sentence = "The Middle Rhine flows through the Rhine Gorge."
+        enc = tokens.encode(question, Passage(sentence, None, "Rhine"))
+        words = [sentence[a:b] for a, b in enc.offsets]
+        n = len(enc.ids)
+        start = self._logits(n, enc.first + words.index("Middle"))
+        end = np.zeros(n, dtype=np.float32)
+        end[enc.first + words.index("Rhine")] = 5.0
+        end[enc.first + words.index("Gorge")] = 5.6
+        span, _ = best_span(start, end, enc, sentence)
+        assert sentence[span[0] : span[1]] == "The Middle Rhine flows through the Rhine Gorge"
+        echoes = read_module._echoes(question, sentence, enc.offsets)
+        assert [w for w, e in zip(words, echoes, strict=True) if e] == ["flows"]
+        span, _ = best_span(start, end, enc, sentence, echoes)
+        assert sentence[span[0] : span[1]] == "The Middle Rhine"
+        # Far likelier, the span holds them still ("complexity measures" for "what type of
+        # measure").
+        end[enc.first + words.index("Gorge")] = 8.0
+        span, _ = best_span(start, end, enc, sentence, echoes)
+        assert sentence[span[0] : span[1]] == "The Middle Rhine flows through the Rhine Gorge"
+
+    def test_the_questions_words_are_read_stemmed_and_whole(self, tokens: Tokens) -> None:
+        sentence = "Trade flowed through Bingen's port; a flower market stood there."
+        enc = tokens.encode("where does trade flow", Passage(sentence, None, "Bingen"))
+        echoes = read_module._echoes("where does trade flow", sentence, enc.offsets)
+        marked = {sentence[a:b] for (a, b), e in zip(enc.offsets, echoes, strict=True) if e}
+        assert marked == {"Trade", "flowed"}  # "where", "does": no content; "flower" is no flow
+        no_words = read_module._echoes("why?", sentence, enc.offsets)
+        assert not no_words.any()
+
     def test_end_never_before_start_nor_too_far(self, tokens: Tokens) -> None:
         sentence = " ".join(f"w{i}" for i in range(60))
         enc = tokens.encode("q", Passage(sentence, None, "t"))
@@ -376,6 +409,8 @@ class TestSpanReader:
         (reading,) = reader.read(self.QUESTION, [self.PASSAGE])
         monkeypatch.setattr(read_module, "SPANS_SURE", 1.1)
         monkeypatch.setattr(read_module, "SPANS_WEIGHT", 0.0)
+        # The reader's own words as it read them: the question's words cost nothing more.
+        monkeypatch.setattr(read_module, "ECHO_COST", 0.0)
         own = reader.marked(self.QUESTION, self.PASSAGE, reading)
         assert own.span == reading.span
         assert own.span_confidence == pytest.approx(reading.span_confidence)
