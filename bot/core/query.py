@@ -966,17 +966,22 @@ _NAMED_THINGS = (
 _NOT_BETWEEN = (
     rf"(?!(?:type|kind|sort|genre|form|time|part|{_AUXILIARIES}|the|a|an|of|among|amongst)\b)"
 )
+# Asked as "what was the name of the college" (23 such questions there, all answered by a
+# name) or "what is the title of" a work (3, all capitalised) too.
 _NAMED_THING_Q = re.compile(
     rf"\b(?:what|which) (?:{_NOT_BETWEEN}[\w'’-]+ ){{0,2}}(?P<thing>{_NAMED_THINGS})\b"
     r"(?! of\b|['’]s\b)"
+    r"|\b(?:what|which) (?:is|was|are|were) (?:the|its|their|his|her) (?:names? of (?:the |an? )?"
+    rf"(?:[\w'’-]+ ){{0,2}}(?P<named>{_NAMED_THINGS})\b|(?P<title>title)s? of\b)"
 )
 
 
 def asks_a_name(question: str) -> str | None:
     """The thing a question asks the name of ("nationality" in "what nationality was
-    Muybridge"), if it asks one of _NAMED_THINGS."""
+    Muybridge", "college" in "what was the name of the college", "title"), if it asks one
+    of _NAMED_THINGS or a title."""
     m = _NAMED_THING_Q.search(fold(question))
-    return m.group("thing") if m else None
+    return (m.group("thing") or m.group("named") or m.group("title")) if m else None
 
 
 # "Where" that asks: at the question's start, or before a verb of its own or at its end ("is
@@ -991,6 +996,15 @@ _ASKS_WHERE = re.compile(
 def asks_where(question: str) -> bool:
     """Whether a question asks where, with "where" as its question word."""
     return _ASKS_WHERE.search(fold(question)) is not None
+
+
+# A reason asked for: "why", "for what reason", "what was the reason".
+_WHY_Q = re.compile(r"\bwhy\b|\bfor what reasons?\b|\bwhat (?:is|was|are|were) the reasons?\b")
+
+
+def asks_why(question: str) -> bool:
+    """Whether a question asks for a reason ("why did Greenland leave")."""
+    return _WHY_Q.search(fold(question)) is not None
 
 
 def question_type(question: str) -> str | None:

@@ -27,10 +27,12 @@ from bot.core.answer import (
     EngineSettings,
     _asked_of,
     _capitalised,
+    _describes_the_asked,
     _echoes,
     _fragment,
     _head_phrase,
     _names,
+    _no_reason,
     _not_as_asked,
     _said_of_another,
 )
@@ -42,6 +44,7 @@ from bot.core.query import (
     asks_a_name,
     asks_by_role,
     asks_where,
+    asks_why,
     figure_asked,
     question_type,
     states_now,
@@ -226,6 +229,10 @@ class TestQuestionTypes:
             ("What was the capital of the country?", None),  # asked of a country
             ("Colonies were a sign of what amongst European countries?", None),
             ("Which mineral is the most common in the crust?", None),  # no name
+            ("What was the name of the Dublin design college?", "college"),
+            ("What is the title of William Smith's map?", "title"),
+            ("What is the name of the process?", None),  # a term, often lower case
+            ("What is the name given to the process?", None),
         ],
     )
     def test_a_name_is_asked_for_a_thing_whose_instances_are_named(
@@ -247,6 +254,20 @@ class TestQuestionTypes:
     )
     def test_where_asks_only_as_the_questions_word(self, question: str, asks: bool) -> None:
         assert asks_where(question) is asks
+
+    @pytest.mark.parametrize(
+        ("question", "asks"),
+        [
+            ("Why did Greenland leave?", True),
+            ("What may explain why some became rich?", True),
+            ("For what reason was the bridge closed?", True),
+            ("What was the reason for the delay?", True),
+            ("What reasoning did the court give?", False),
+            ("Who was the pope?", False),
+        ],
+    )
+    def test_a_reason_is_asked_by_why(self, question: str, asks: bool) -> None:
+        assert asks_why(question) is asks
 
     @pytest.mark.parametrize(
         ("question", "by_role"),
@@ -1164,6 +1185,134 @@ class TestSemantic:
         query = Query(question, (), question.lower(), question.lower())
         reading = Reading(0.9, (start, start + len(marked)), 0.9)
         assert _not_as_asked(query, best, reading) == refused
+
+    @pytest.mark.parametrize(
+        ("question", "quote", "refused"),
+        [
+            (
+                "Why did Greenland get a special status?",
+                "Greenland signed a Treaty in 1985 giving it a special status.",
+                "why",
+            ),
+            (
+                "Why did the lake freeze?",
+                "The lake froze because the winter was the coldest in a century.",
+                None,
+            ),
+            ("Why was the river regulated?", "It was regulated to stop the floods.", None),
+            (
+                "Why did the mill close?",
+                "The mill closed in 1902, due to the falling price of wool.",
+                None,
+            ),
+            # A cue that gives only the question's own words gives no reason.
+            (
+                "Why did Ireland refuse to consent to the changes?",
+                "Since Ireland refused to consent to the changes, there remains one seat each.",
+                "why",
+            ),
+            ("Why was the idea not accepted?", "The idea was not accepted at the time.", "why"),
+            # A bare "to" closing a clause gives nothing; "because of this" points back.
+            ("Why did they go?", "They had nowhere else to.", "why"),
+            ("Why did they go?", "They went because of this.", None),
+            ("When did they go?", "They went in May.", None),  # no reason asked
+            ("Why did the walls crack?", "The cracks are explained by the soft ground.", None),
+            ("Why was it closed?", "It was closed by cutting off the water supply.", None),
+            # "To" before where it goes, not before a verb.
+            (
+                "Why was the mill closed?",
+                "The mill was closed and its looms taken to Leeds.",
+                "why",
+            ),
+        ],
+    )
+    def test_a_reason_asked_is_a_reason_given(
+        self, question: str, quote: str, refused: str | None
+    ) -> None:
+        query = Query(question, (), question.lower(), question.lower())
+        assert _no_reason(query, quote) == refused
+
+    @pytest.mark.parametrize(
+        ("question", "text", "marked", "describes"),
+        [
+            (
+                "who offered john dalli the bribe",
+                "It investigated the Maltese Commissioner for Health, John Dalli, who resigned.",
+                "Maltese Commissioner",
+                True,
+            ),
+            (
+                "who offered john dalli the bribe",
+                "It investigated John Dalli, the Maltese Commissioner, who resigned.",
+                "Maltese Commissioner",
+                True,
+            ),
+            # Who he is, asked, is answered so; another name beside the words is no echo.
+            (
+                "who was john dalli",
+                "It investigated the Maltese Commissioner for Health, John Dalli, who resigned.",
+                "Maltese Commissioner",
+                False,
+            ),
+            (
+                "who offered john dalli the bribe",
+                "The bribe came from a lobbyist, Silvio Zammit, who denied it.",
+                "lobbyist",
+                False,
+            ),
+            # A name that runs on with no closing comma is no apposition.
+            (
+                "who offered john dalli the bribe",
+                "A lobbyist met the commissioner, John Dalli in Malta.",
+                "lobbyist",
+                False,
+            ),
+        ],
+    )
+    def test_words_describing_the_questions_own_name_say_not_who(
+        self, question: str, text: str, marked: str, describes: bool
+    ) -> None:
+        start = text.index(marked)
+        assert _describes_the_asked(text, (start, start + len(marked)), question) is describes
+
+    def test_who_is_refused_where_the_words_marked_describe_the_one_asked_of(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The article says who was charged and what he was, not who paid him: asked who
+        paid, the reader marks what he was, and the bot says it does not know who."""
+        engine = _one_paragraph(
+            "c",
+            "The Harbour Inquiry",
+            "The inquiry opened in 2014 after a newspaper report on the harbour contracts.",
+            "In 2015 it charged the port director of Vallen, Tomas Brekke, who resigned"
+            " after claims that he took a large bribe.",
+            "The inquiry was led by the judge Anna Lund.",
+        )
+        paid = engine.ask("Who paid Tomas Brekke the bribe?")
+        assert not paid.answered and "don't say who" in paid.text
+        led = engine.ask("Who led the inquiry?")
+        assert led.answered and "Anna Lund" in led.text
+        monkeypatch.setattr("bot.core.answer._describes_the_asked", lambda *args: False)
+        assert engine.ask("Who paid Tomas Brekke the bribe?").answered
+
+    def test_why_is_refused_where_the_article_tells_what_but_not_why(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The article says the mill closed and was sold, and why it was sold, not why it
+        closed: asked why it closed, the bot says the articles don't say why."""
+        engine = _one_paragraph(
+            "m",
+            "The Orrin Mill",
+            "The Orrin Mill spun wool on the banks of the Tarn for ninety years.",
+            "The mill was closed in 1902 and its looms were taken to Leeds.",
+            "The building was sold in 1910 because the town needed a school.",
+        )
+        closed = engine.ask("Why was the Orrin Mill closed in 1902?")
+        assert not closed.answered and "don't say why" in closed.text
+        sold = engine.ask("Why was the Orrin Mill building sold?")
+        assert sold.answered and "because the town needed a school" in sold.text
+        monkeypatch.setattr("bot.core.answer._no_reason", lambda *args: None)
+        assert engine.ask("Why was the Orrin Mill closed in 1902?").answered
 
     def test_a_name_or_a_place_asked_is_refused_when_the_words_marked_are_neither(
         self, monkeypatch: pytest.MonkeyPatch
