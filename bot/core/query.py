@@ -622,6 +622,11 @@ def spelt_out(text: str, vocab: Vocabulary) -> str:
     return _SHORTHAND.sub(full, text)
 
 
+# A capitalised word after another word of its sentence: a name, never a stop word mistyped
+# ("which section of the Rhile": "rhine", not "while").
+_MID_CAPITAL = re.compile(r"(?<=[^\W_] )[A-Z][^\W_]*")
+
+
 def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
     """The distinct content words of a question, expanded against the corpus."""
     text = spelt_out(text, vocab)
@@ -651,6 +656,7 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
         for w, (_, spelt) in first.items()
         if spelt != w and vocab.known(term := stem(spelt))
     }
+    named = {fold(m.group()) for m in _MID_CAPITAL.finditer(text)}
     for w in words(text):
         if fixed and fixed[-1] == "how" and len(w) >= 3 and not vocab.known(stem(w)):
             w = _stop_word(w, asked=False, only=_HOW_WORDS) or w
@@ -658,7 +664,7 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
             fixed.append(w)
             for_model.append(w)
             continue
-        if len(w) >= 3 and not vocab.known(stem(w)):
+        if len(w) >= 3 and not vocab.known(stem(w)) and w not in named:
             # An English word of four letters or more may be a question word mistyped
             # ("dose": does), but is not taken for another stop word ("keen", not "been").
             only = _QUESTION_WORDS if len(w) >= 4 and is_english(w) else None

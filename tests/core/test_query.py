@@ -250,6 +250,20 @@ def test_a_typo_one_edit_from_a_stop_word_and_a_corpus_word_is_read_as_the_likel
     assert _read_in_context("frm the lake", counts, {}).corrected.split()[0] == "from"
 
 
+def test_a_capitalised_typo_inside_the_sentence_is_a_name_not_a_stop_word() -> None:
+    counts = {"rhine": 100, "section": 8, "factories": 5}
+    # "rhile" is a letter typed wrong from "while" and from "rhine" alike, and "while" is
+    # taken in lower case; capitalised after another word, it names something.
+    lower = _read_in_context("which section of the rhile has factories", counts, {})
+    assert lower.corrected == "which section of the while has factories"
+    named = _read_in_context("which section of the Rhile has factories", counts, {})
+    assert named.corrected == "which section of the rhine has factories"
+    # The sentence's first word may be a question word mistyped, capital or not.
+    assert _read_in_context("Whta section has factories", counts, {}).corrected.startswith(
+        "what section"
+    )
+
+
 def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert relation_asked("Who was Edgar Atheling's father?", who=True) == "kin"
     # Kin and inventions are asked with "who" only: "what type of father".
