@@ -226,8 +226,11 @@ NOT_SOMEONE = -0.05
 # unanswerable refused 24 -> 25/60 (typos 21/23/23 -> 22/24/24), bench.archive's 26 -> 27;
 # no right answer lost on the development sets, bench.heldout or bench.archive's 2,500
 # training questions. 0.2 -> 0.25 with the span reader's verdict weighed in ("what is the
-# oldest Norman castle in Ireland" reads 0.24 there), the one value tried.
-UNRANKED_READ = 0.25
+# oldest Norman castle in Ireland" reads 0.24 there), the one value tried. Then 0.6, with
+# "especially", "particularly" and "extremely" ranking too ("Misconduct by teachers,
+# especially sexual misconduct" for "the largest type of misconduct"): "which is the largest
+# Norman castle in Ireland" reads 0.41.
+UNRANKED_READ = 0.6
 # Where the reader marks, a question asking a relation of someone ("who was William the
 # Conqueror's wife", "when did Alan Turing die", "who coined the term": query.RELATIONS) is
 # refused when the quote and the sentence before it state no such relation (no kin word,

@@ -775,7 +775,8 @@ _SUPERLATIVE = (
 _SUPERLATIVE_Q = re.compile(rf"\b{_SUPERLATIVE}\b")
 _RANKS = re.compile(
     rf"\b(?:{_SUPERLATIVE}|most|least|best|worst|first|last|top|leading|main|chief|"
-    r"principal|major|primary|record|maximum|minimum|only|largely|mainly|chiefly)\b"
+    r"principal|major|primary|record|maximum|minimum|only|largely|mainly|chiefly|especially|"
+    r"particularly|extremely)\b"
 )
 
 

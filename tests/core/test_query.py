@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.query import Lexicon, Query, parse, relation_asked, spelt_out, states_relation
+import pytest
+
+from bot.core.query import (
+    Lexicon,
+    Query,
+    parse,
+    ranks,
+    relation_asked,
+    spelt_out,
+    states_relation,
+)
 from bot.core.text import stem
 
 CORPUS = [
@@ -262,6 +272,21 @@ def test_a_capitalised_typo_inside_the_sentence_is_a_name_not_a_stop_word() -> N
     assert _read_in_context("Whta section has factories", counts, {}).corrected.startswith(
         "what section"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ranked"),
+    [
+        ("The Rhine is the longest river in Germany.", True),
+        ("Misconduct by teachers, especially sexual misconduct, is scrutinised.", True),
+        ("The rocks from the Moon are extremely old.", True),
+        ("It built many fine castles, including Trim Castle.", False),
+    ],
+)
+def test_a_sentence_ranks_with_a_superlative_or_a_word_that_singles_out(
+    sentence: str, ranked: bool
+) -> None:
+    assert ranks(sentence) is ranked
 
 
 def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
