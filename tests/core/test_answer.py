@@ -535,6 +535,26 @@ def _one_paragraph(aid: str, title: str, *sentences: str) -> Engine:
     )
 
 
+def _refused_by(
+    monkeypatch: pytest.MonkeyPatch,
+    engine: Engine,
+    refused: tuple[str, str],
+    answered: tuple[str, str],
+    check: tuple[str, object],
+) -> None:
+    """The first question of ``refused`` is refused, saying the second; the first of
+    ``answered`` is answered, quoting the second; and with ``check`` (a name in
+    bot.core.answer and what stands in for it) turned off, the refused one is answered."""
+    question, says = refused
+    answer = engine.ask(question)
+    assert not answer.answered and says in answer.text, answer.text
+    control, holds = answered
+    answer = engine.ask(control)
+    assert answer.answered and holds in answer.text, answer.text
+    monkeypatch.setattr(f"bot.core.answer.{check[0]}", check[1])
+    assert engine.ask(question).answered
+
+
 # The bot as it ships: the dense stage and the reader on.
 @pytest.fixture(name="semantic_seeds", scope="module")
 def fixture_semantic_seeds() -> Engine:
@@ -1221,6 +1241,11 @@ class TestSemantic:
             ("Why did they go?", "They went because of this.", None),
             ("When did they go?", "They went in May.", None),  # no reason asked
             ("Why did the walls crack?", "The cracks are explained by the soft ground.", None),
+            (
+                "Why was the route shut?",
+                "The route was closed for three winters while the harbour was rebuilt.",
+                None,
+            ),
             ("Why was it closed?", "It was closed by cutting off the water supply.", None),
             # "To" before where it goes, not before a verb.
             (
@@ -1292,12 +1317,13 @@ class TestSemantic:
             " after claims that he took a large bribe.",
             "The inquiry was led by the judge Anna Lund.",
         )
-        paid = engine.ask("Who paid Tomas Brekke the bribe?")
-        assert not paid.answered and "don't say who" in paid.text
-        led = engine.ask("Who led the inquiry?")
-        assert led.answered and "Anna Lund" in led.text
-        monkeypatch.setattr("bot.core.answer._describes_the_asked", lambda *args: False)
-        assert engine.ask("Who paid Tomas Brekke the bribe?").answered
+        _refused_by(
+            monkeypatch,
+            engine,
+            ("Who paid Tomas Brekke the bribe?", "don't say who"),
+            ("Who led the inquiry?", "Anna Lund"),
+            ("_describes_the_asked", lambda *args: False),
+        )
 
     def test_why_is_refused_where_the_article_tells_what_but_not_why(
         self, monkeypatch: pytest.MonkeyPatch
@@ -1311,12 +1337,13 @@ class TestSemantic:
             "The mill was closed in 1902 and its looms were taken to Leeds.",
             "The building was sold in 1910 because the town needed a school.",
         )
-        closed = engine.ask("Why was the Orrin Mill closed in 1902?")
-        assert not closed.answered and "don't say why" in closed.text
-        sold = engine.ask("Why was the Orrin Mill building sold?")
-        assert sold.answered and "because the town needed a school" in sold.text
-        monkeypatch.setattr("bot.core.answer._no_reason", lambda *args: None)
-        assert engine.ask("Why was the Orrin Mill closed in 1902?").answered
+        _refused_by(
+            monkeypatch,
+            engine,
+            ("Why was the Orrin Mill closed in 1902?", "don't say why"),
+            ("Why was the Orrin Mill building sold?", "because the town needed a school"),
+            ("_no_reason", lambda *args: None),
+        )
 
     def test_a_name_or_a_place_asked_is_refused_when_the_words_marked_are_neither(
         self, monkeypatch: pytest.MonkeyPatch
@@ -1391,13 +1418,13 @@ class TestSemantic:
             " Engineers, which keeps its archive in the building.",
             "The east wing was designed by Edith Marlowe in 1931.",
         )
-        question = "Which architect designed the reading room of the Harlow Library?"
-        answer = engine.ask(question)
-        assert not answer.answered and "don't say who" in answer.text
-        wing = engine.ask("Which architect designed the east wing?")
-        assert wing.answered and "Edith Marlowe" in wing.text
-        monkeypatch.setattr("bot.core.answer._ORGANISATION", re.compile(r"(?!)"))
-        assert engine.ask(question).answered
+        _refused_by(
+            monkeypatch,
+            engine,
+            ("Which architect designed the reading room of the Harlow Library?", "don't say who"),
+            ("Which architect designed the east wing?", "Edith Marlowe"),
+            ("_ORGANISATION", re.compile(r"(?!)")),
+        )
 
     def test_a_death_no_sentence_states_is_refused(self, semantic_squad: Engine) -> None:
         """The article tells of Robert Guiscard's rise, not of his death; of Augustus's, it
