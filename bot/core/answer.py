@@ -850,12 +850,10 @@ class Engine:
         q = query.corrected
         by_role = kind == "person" and asks_by_role(q)
         asks_who = (by_role or _WHO.search(q) is not None) and _CHOICE.search(q) is None
-        if kind == "person" and asks_who and _echoes(phrase, q):
-            return "who"
         if (
             kind == "person"
             and asks_who
-            and _describes_the_asked(best.sentence.text, reading.span, query.corrected)
+            and (_echoes(phrase, q) or _describes_the_asked(best.sentence.text, reading.span, q))
         ):
             return "who"
         if by_role and _ORGANISATION.search(phrase.casefold()):
@@ -1515,13 +1513,10 @@ def _describes_the_asked(text: str, span: tuple[int, int], question: str) -> boo
     "New France")."""
     if _WHO_IS.match(question) or _ELSE.search(question):
         return False
-    asked = {stem(w) for w in words(question)}
-    for m in (_APPOSED_AFTER.match(text, span[1]), _APPOSED_BEFORE.search(text[: span[0]])):
-        if m is not None:
-            own = [w for w in words(m.group(1)) if w not in STOP_WORDS]
-            if own and all(stem(w) in asked for w in own):
-                return True
-    return False
+    return any(
+        m is not None and _echoes(m.group(1), question)
+        for m in (_APPOSED_AFTER.match(text, span[1]), _APPOSED_BEFORE.search(text[: span[0]]))
+    )
 
 
 # Words around which marked words say where: "in the laboratory", "inside the Franciscan
