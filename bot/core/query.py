@@ -370,15 +370,21 @@ _HOW_WORDS = [
 
 def _stop_word(word: str, asked: bool, only: Sequence[str] | None = None) -> str | None:
     """The stop word (of ``only``, if given) a word not in the corpus is a typo of, if one is
-    an edit away. A tie goes to a question word, unless the question already has one ("wht
-    will firms ihat adapt get": "that", not a second "what")."""
+    an edit away. A tie goes to a word the typo dropped or swapped letters of (``_slip``:
+    "withi" is "within", not "with"; "wher" is "where"), then to a question word, unless the
+    question already has one ("wht will firms ihat adapt get": "that", not a second
+    "what")."""
     found = process.extract(
         word, only or _FIXABLE_STOP_WORDS, scorer=OSA.distance, score_cutoff=1, limit=None
     )
     if not found:
         return None
     nearest = min(distance for _, distance, _ in found)
-    ties = [stop for stop, distance, _ in sorted(found, key=lambda f: f[2]) if distance == nearest]
+    ties = [
+        stop
+        for stop, distance, _ in sorted(found, key=lambda f: (not _slip(word, f[0]), f[2]))
+        if distance == nearest
+    ]
     if asked:
         ties = [stop for stop in ties if stop not in _ASKING] or ties
     return ties[0]

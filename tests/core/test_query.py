@@ -146,6 +146,15 @@ def test_an_english_word_is_not_taken_for_a_stop_word_but_for_a_question_word() 
     assert _parse("what dose the measure say").corrected.split()[1] == "does"
 
 
+def test_a_stop_word_typo_between_two_reads_as_the_one_it_dropped_a_letter_of() -> None:
+    # "withi" is one edit from "with" (a letter typed in) and "within" (one dropped): a
+    # hurried hand drops letters far more often. Likewise "wher" is "where", not "when".
+    assert _parse("was the river fully withi the empire").corrected.split()[4] == "within"
+    assert _parse("wher does the river end").corrected.split()[0] == "where"
+    # No tie, no change: "wht" is only "what" a dropped letter away.
+    assert _parse("wht does the river end").corrected.split()[0] == "what"
+
+
 class Counted(Terms):
     """A vocabulary whose words are in as many documents as ``counts`` says."""
 
