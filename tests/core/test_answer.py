@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import re
@@ -35,6 +36,7 @@ from bot.core.answer import (
     _no_reason,
     _not_as_asked,
     _said_of_another,
+    _unread,
 )
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
@@ -659,6 +661,22 @@ class TestSemantic:
         assert not refused.answered and refused.suggestions
         monkeypatch.setattr("bot.core.answer.UNREAD_MISSING", 2.0)
         assert semantic_squad.ask(question).answered
+
+    def test_a_weighty_word_a_quarter_of_the_question_counts_as_left_out(
+        self, semantic_squad: Engine
+    ) -> None:
+        """A word with a quarter or more of the question's weight that no sentence near the
+        answer holds ("cost" in "how much does a Tesla Model 3 cost", 0.29 of it, against
+        Tesla's research models) is left out; a lighter one is not. Both with the reader
+        reading no answer, and no dense closeness to excuse it."""
+        question = "What is the space complexity of quicksort?"
+        query = semantic_squad._parse(question)
+        best = semantic_squad.rank(query)[0]
+        reading = semantic_squad._reading(query, best)
+        assert reading is not None and reading.answers < UNREAD_FLOOR
+        assert best.cosine is not None and best.cosine < UNREAD_COSINE
+        assert _unread(query, dataclasses.replace(best, absent=0.27), reading, True)
+        assert not _unread(query, dataclasses.replace(best, absent=0.2), reading, True)
 
     def test_a_word_the_articles_never_use_counts_when_the_kind_asked_is_missing_too(
         self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch
