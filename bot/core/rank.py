@@ -310,6 +310,17 @@ _VAGUE = frozenset(("several", "numerous", "a few", "a handful"))
 # Millennium Prize Problems". Of the 514 "how many" questions in ../shared/train's SQuAD
 # articles, none is answered by it.
 _ONE_OF = re.compile(r"one\s+of\b")
+# Nor does a sum of money ("a US$1,000,000 prize"), unless money is what is counted ("how
+# many dollars"): none of those 514 questions is answered by one.
+_CURRENCY_BEFORE = re.compile(r"[$€£¥₹₽₩]\s*$")
+_CURRENCY_AFTER = re.compile(
+    r"\s*(?:thousand|million|billion|trillion|m|bn)?\s*(?:us )?(?:dollars?|euros?|pounds|"
+    r"yuan|yen|rupees?|francs?|pesos?|roubles?|rubles?|marks?|guilders?|shillings?|cents?)\b"
+)
+_CURRENCY_WORDS = frozenset(
+    "dollar dollars euro euros pound pounds yuan yen rupee rupees franc francs peso pesos "
+    "money cents".split()
+)
 # What states when something happens: a year or a number that may be one, an ordinal
 # ("the 10th"), a century, a period or an epoch ("the Triassic Period", "the Miocene"), time
 # before the present ("22,000 years ago", "13,000 BP"), a month or a day, a season, or a
@@ -381,7 +392,8 @@ def _unlabelled(text: str) -> str:
 def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     """Whether ``text`` states the figure a question asks for (``figure_asked``), in figures
     or words, other than the question's own: a year; a count, which a year is not ("in
-    1066", "(1421)") nor an ordinal ("5th") nor "one of" nor a date ("25 February",
+    1066", "(1421)") nor an ordinal ("5th") nor "one of" nor a sum of money ("$5") nor a
+    date ("25 February",
     "(973–1050)") nor a figure in a name ("World Cup 2011": ``_LABELLED``); a span, any
     figure; a measure, a figure with its unit ("400 m"); a weight or a temperature, a figure
     in a unit of weight or of temperature; a time, any date, period or moment (``_TIME_A``)."""
@@ -406,6 +418,13 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
             figure in _VAGUE
             or _ONE_OF.match(folded, m.start())
             or any(start <= m.start() < end for start, end in dates)
+            or (
+                not question_words & _CURRENCY_WORDS
+                and (
+                    _CURRENCY_BEFORE.search(folded[: m.start()])
+                    or _CURRENCY_AFTER.match(folded, m.end())
+                )
+            )
         ):
             continue
         if re.fullmatch(r"1\d{3}|20\d{2}", figure) and (

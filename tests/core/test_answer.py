@@ -20,6 +20,7 @@ from bot.core.answer import (
     CITE_GATE,
     CLOSE_SECOND,
     SWITCH_BELOW,
+    SWITCH_CLEAR_DOUBT,
     SWITCH_DOUBT,
     UNREAD_COSINE,
     UNREAD_FLOOR,
@@ -369,6 +370,10 @@ class TestQuestionTypes:
             ("count", "In the 1960s plates were found to move.", False),
             ("count", "Since about the year 2000, a growing number of shops opened.", False),
             ("count", "In the 1960s, 12 plates were found.", True),
+            # A sum of money is no count of things.
+            ("count", "There is a US$1,000,000 prize for resolving the problem.", False),
+            ("count", "The bridge cost 12 million pounds.", False),
+            ("count", "The fund paid $5 to each of 300 people.", True),
             ("span", "The imagery has been in use since 1390.", True),
             ("span", "It was occupied from August 1915 until 1918.", True),
             ("span", "The tapestry is a work of embroidery.", False),
@@ -393,6 +398,10 @@ class TestQuestionTypes:
     )
     def test_a_figure_is_stated_or_not(self, figure: str, text: str, stated: bool) -> None:
         assert states_figure(figure, text, set()) is stated
+
+    def test_money_counts_when_it_is_what_is_counted(self) -> None:
+        """ "How many dollars did the bridge cost" is answered by a sum of money."""
+        assert states_figure("count", "The bridge cost 12 million dollars.", {"dollars"})
 
     def test_the_questions_own_figure_does_not_answer_it(self) -> None:
         """ "How many ships sailed in 1066?" is not answered by a sentence whose only
@@ -748,6 +757,7 @@ class TestSemantic:
         assert ranked[0].sentence.text not in answer.text
         monkeypatch.setattr("bot.core.answer.SWITCH_BELOW", 0.0)
         monkeypatch.setattr("bot.core.answer.SWITCH_DOUBT", 0.0)
+        monkeypatch.setattr("bot.core.answer.SWITCH_CLEAR_DOUBT", 0.0)
         assert "Meuse" not in semantic_squad.ask(question).citations[0].quote
 
     def test_a_doubtful_best_gives_way_to_a_sentence_the_reader_is_sure_of(
@@ -765,7 +775,35 @@ class TestSemantic:
         assert answer.answered and "Duisburg" in answer.citations[0].quote
         assert "Cologne" not in answer.citations[0].quote
         monkeypatch.setattr("bot.core.answer.SWITCH_DOUBT", 0.0)
+        monkeypatch.setattr("bot.core.answer.SWITCH_CLEAR_DOUBT", 0.0)
         assert "Cologne" in semantic_squad.ask(question).citations[0].quote
+
+    def test_a_switch_to_the_next_sentence_quotes_the_one_before_once(
+        self, semantic_squad: Engine
+    ) -> None:
+        """For "what is the prize offered for finding a solution to P=NP" the reader reads
+        the short sentence after the rank's best ("There is a US$1,000,000 prize …") as the
+        answer: it is quoted after the best, which is quoted once, not twice."""
+        answer = semantic_squad.ask("What is the prize offered for finding a solution to P=NP?")
+        quote = answer.citations[0].quote
+        assert "US$1,000,000" in quote
+        assert quote.count("one of the Millennium Prize Problems") == 1
+
+    def test_a_best_read_as_an_answer_gives_way_to_one_read_clearly_likelier(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The rank's best for "what is the translation of Oude Maas" names the Oude Maas
+        and is read as an answer (above SWITCH_DOUBT, below SWITCH_CLEAR_DOUBT); a sentence
+        the rank scored nearly as high gives "Oude Maas ("Old Meuse")" and is read
+        SWITCH_CLEAR likelier: it is quoted. Without that tier the rank's best stands."""
+        question = "What is the translation of Oude Maas?"
+        query = semantic_squad._parse(question)
+        first = semantic_squad._reading(query, semantic_squad.rank(query)[0])
+        assert first is not None and SWITCH_DOUBT <= first.answers < SWITCH_CLEAR_DOUBT
+        answer = semantic_squad.ask(question)
+        assert answer.answered and "Old Meuse" in answer.citations[0].quote
+        monkeypatch.setattr("bot.core.answer.SWITCH_CLEAR", 2.0)
+        assert "Old Meuse" not in semantic_squad.ask(question).citations[0].quote
 
     def test_an_answer_the_reader_reads_as_one_is_not_overruled(
         self, semantic_seeds: Engine
