@@ -836,6 +836,15 @@ class Relation(NamedTuple):
 RELATIONS: dict[str, Relation] = {
     name: Relation(re.compile(rf"\b(?:{asked})\b"), re.compile(rf"\b(?:{stated})\b"), who)
     for name, asked, stated, who in (
+        # A spouse asked is stated only by a marriage: "who was William the Conqueror's
+        # wife" and "Robert Curthose, William the Conqueror's eldest son" (kin, not a
+        # spouse). Listed before "kin", whose words asked include a spouse's.
+        (
+            "spouse",
+            r"wife|husband|spouse|widow|widower",
+            rf"{_MARRIAGE}|wife|wives|husbands?|spouses?|widow\w*|consort|bride|betrothed",
+            True,
+        ),
         (
             "kin",
             r"wife|husband|spouse|widow|widower|father|mother|parents|son|daughter|brother|"

@@ -308,6 +308,11 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert states_relation("death", "The flood of 1953 claimed 1,836 lives")
     assert not states_relation("death", "the definition of Turing machines by Alan Turing in 1936")
     assert states_relation("kin", "the marriage of Emma, sister of Duke Richard II")
+    # A spouse is a marriage, not any kin: a son states no wife.
+    assert relation_asked("Who was William the Conqueror's wife?", who=True) == "spouse"
+    assert not states_relation("spouse", "Robert Curthose, William the Conqueror's eldest son")
+    assert states_relation("spouse", "King Malcolm III of Scotland married Edgar's sister")
+    assert states_relation("spouse", "Matilda, his queen consort, ruled Normandy")
     assert not states_relation("sale", "Richard left Messina with a large fleet")
     assert relation_asked("Who founded Microsoft?", who=True) == "founding"
     assert relation_asked("What is Kenya a founding member of?", who=False) is None
