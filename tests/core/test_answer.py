@@ -760,23 +760,51 @@ class TestSemantic:
         monkeypatch.setattr("bot.core.answer.SWITCH_CLEAR_DOUBT", 0.0)
         assert "Meuse" not in semantic_squad.ask(question).citations[0].quote
 
-    def test_a_doubtful_best_gives_way_to_a_sentence_the_reader_is_sure_of(
-        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    @pytest.mark.parametrize(
+        ("question", "band", "switched", "ranked", "off"),
+        [
+            # A doubtful best (below SWITCH_DOUBT) gives way to a sentence read as a sure
+            # answer: Cologne's population to Duisburg's port.
+            (
+                "What city has the biggest port in Germany?",
+                (SWITCH_BELOW, SWITCH_DOUBT),
+                "Duisburg",
+                "Cologne",
+                {"SWITCH_DOUBT": 0.0, "SWITCH_CLEAR_DOUBT": 0.0},
+            ),
+            # A best read as an answer (below SWITCH_CLEAR_DOUBT) gives way to one the rank
+            # scored nearly as high and the reader reads SWITCH_CLEAR likelier: "the Oude
+            # Maas branches off, near Dordrecht" to "the Oude Maas ("Old Meuse")".
+            (
+                "What is the translation of Oude Maas?",
+                (SWITCH_DOUBT, SWITCH_CLEAR_DOUBT),
+                "Old Meuse",
+                "Dordrecht",
+                {"SWITCH_CLEAR": 2.0},
+            ),
+        ],
+    )
+    def test_the_reader_overrules_a_best_it_reads_lower(
+        self,
+        semantic_squad: Engine,
+        monkeypatch: pytest.MonkeyPatch,
+        question: str,
+        band: tuple[float, float],
+        switched: str,
+        ranked: str,
+        off: dict[str, float],
     ) -> None:
-        """The rank's best for "what city has the biggest port in Germany" is Cologne's
-        population, read as a doubtful answer (below SWITCH_DOUBT); the sentence on
-        Duisburg's port is read as a sure one and is quoted instead. Without the doubtful
-        tier, Cologne's sentence is quoted first."""
-        question = "What city has the biggest port in Germany?"
+        """The rank's best, read within ``band``, gives way to the sentence the reader
+        prefers; with that tier off, the rank's best is quoted."""
         query = semantic_squad._parse(question)
         first = semantic_squad._reading(query, semantic_squad.rank(query)[0])
-        assert first is not None and SWITCH_BELOW <= first.answers < SWITCH_DOUBT
-        answer = semantic_squad.ask(question)
-        assert answer.answered and "Duisburg" in answer.citations[0].quote
-        assert "Cologne" not in answer.citations[0].quote
-        monkeypatch.setattr("bot.core.answer.SWITCH_DOUBT", 0.0)
-        monkeypatch.setattr("bot.core.answer.SWITCH_CLEAR_DOUBT", 0.0)
-        assert "Cologne" in semantic_squad.ask(question).citations[0].quote
+        assert first is not None and band[0] <= first.answers < band[1]
+        quote = semantic_squad.ask(question).citations[0].quote
+        assert switched in quote and ranked not in quote
+        for name, value in off.items():
+            monkeypatch.setattr(f"bot.core.answer.{name}", value)
+        quote = semantic_squad.ask(question).citations[0].quote
+        assert ranked in quote and switched not in quote
 
     def test_a_switch_to_the_next_sentence_quotes_the_one_before_once(
         self, semantic_squad: Engine
@@ -788,22 +816,6 @@ class TestSemantic:
         quote = answer.citations[0].quote
         assert "US$1,000,000" in quote
         assert quote.count("one of the Millennium Prize Problems") == 1
-
-    def test_a_best_read_as_an_answer_gives_way_to_one_read_clearly_likelier(
-        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """The rank's best for "what is the translation of Oude Maas" names the Oude Maas
-        and is read as an answer (above SWITCH_DOUBT, below SWITCH_CLEAR_DOUBT); a sentence
-        the rank scored nearly as high gives "Oude Maas ("Old Meuse")" and is read
-        SWITCH_CLEAR likelier: it is quoted. Without that tier the rank's best stands."""
-        question = "What is the translation of Oude Maas?"
-        query = semantic_squad._parse(question)
-        first = semantic_squad._reading(query, semantic_squad.rank(query)[0])
-        assert first is not None and SWITCH_DOUBT <= first.answers < SWITCH_CLEAR_DOUBT
-        answer = semantic_squad.ask(question)
-        assert answer.answered and "Old Meuse" in answer.citations[0].quote
-        monkeypatch.setattr("bot.core.answer.SWITCH_CLEAR", 2.0)
-        assert "Old Meuse" not in semantic_squad.ask(question).citations[0].quote
 
     def test_an_answer_the_reader_reads_as_one_is_not_overruled(
         self, semantic_seeds: Engine
