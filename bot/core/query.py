@@ -809,12 +809,14 @@ def ranks(sentence: str) -> bool:
 # inventions, foundings, authorships, designs and successions are asked with "who" only:
 # "what type of father", "when were steam turbines introduced", "what did Luther write".
 _LIFESPAN = r"\d{3,4}\s*[–-]\s*(?:\d{1,2}\s+\w+\s+)?\d{3,4}"
+# A spouse, as a question asks for one and as a sentence names one.
+_SPOUSE_ASKED = r"wife|husband|spouse|widow|widower"
+_SPOUSE = r"wife|wives|husbands?|spouses?|widow(?:er)?s?|consort|bride|betrothed"
 _KIN = (
-    r"wife|wives|husbands?|spouses?|widow(?:er)?s?|fathers?|mothers?|parents?|sons?|"
+    rf"{_SPOUSE}|fathers?|mothers?|parents?|sons?|"
     r"daughters?|brothers?|sisters?|siblings?|uncles?|aunts?|nephews?|nieces?|cousins?|"
     r"grand(?:father|mother|son|daughter|child|children)s?|child|children|heirs?|"
-    r"successors?|predecessors?|descendants?|ancestors?|family|families|dynasty|born|nee|"
-    r"consort|bride|betrothed"
+    r"successors?|predecessors?|descendants?|ancestors?|family|families|dynasty|born|nee"
 )
 _MARRIAGE = r"marr\w*|wed|weds|wedded|wedding|divorc\w*|partners?|fianc\w*|engaged"
 _DEATH = (
@@ -841,13 +843,13 @@ RELATIONS: dict[str, Relation] = {
         # spouse). Listed before "kin", whose words asked include a spouse's.
         (
             "spouse",
-            r"wife|husband|spouse|widow|widower",
-            rf"{_MARRIAGE}|wife|wives|husbands?|spouses?|widow\w*|consort|bride|betrothed",
+            _SPOUSE_ASKED,
+            rf"{_MARRIAGE}|{_SPOUSE}|widow\w*",
             True,
         ),
         (
             "kin",
-            r"wife|husband|spouse|widow|widower|father|mother|parents|son|daughter|brother|"
+            rf"{_SPOUSE_ASKED}|father|mother|parents|son|daughter|brother|"
             r"sister|uncle|aunt|nephew|niece|cousin|grand(?:father|mother|son|daughter)",
             f"{_KIN}|{_MARRIAGE}",
             True,

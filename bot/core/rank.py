@@ -256,8 +256,9 @@ _NUMBER_A = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|dozen|half|several)\b"
 )
+_CURRENCY_SIGN = r"[$€£¥₹₽₩]"
 _MONEY_A = re.compile(
-    r"[$€£¥₹₽₩]|\b(dollars?|euros?|pounds|sterling|yuan|renminbi|rmb|yen|rupees?|francs?|"
+    rf"{_CURRENCY_SIGN}|\b(dollars?|euros?|pounds|sterling|yuan|renminbi|rmb|yen|rupees?|francs?|"
     r"lira|lire|deutsche? marks?|deutschmarks?|pesos?|roubles?|rubles?|kronor|kroner|"
     r"krona|krone|reais|guilders?|shillings?|pence|usd|eur|gbp|cny|jpy|chf|cents?|"
     r"price[sd]?|costs?|fees?|free of charge|for free)\b"
@@ -312,7 +313,7 @@ _VAGUE = frozenset(("several", "numerous", "a few", "a handful"))
 _ONE_OF = re.compile(r"one\s+of\b")
 # Nor does a sum of money ("a US$1,000,000 prize"), unless money is what is counted ("how
 # many dollars"): none of those 514 questions is answered by one.
-_CURRENCY_BEFORE = re.compile(r"[$€£¥₹₽₩]\s*$")
+_CURRENCY_BEFORE = re.compile(rf"{_CURRENCY_SIGN}\s*$")
 _CURRENCY_AFTER = re.compile(
     r"\s*(?:thousand|million|billion|trillion|m|bn)?\s*(?:us )?(?:dollars?|euros?|pounds|"
     r"yuan|yen|rupees?|francs?|pesos?|roubles?|rubles?|marks?|guilders?|shillings?|cents?)\b"
