@@ -356,7 +356,7 @@ class TestFiles:
 class TestSpanReader:
     """The span model shipped beside the reader (``spans.onnx``): it marks the chosen
     answer's words (weighed with the reader's own by SPANS_WEIGHT, asked where the reader is
-    less than SPANS_SURE sure of its own; shipped: alone, always)."""
+    less than SPANS_SURE sure of its own; shipped: 0.85 the span model's, always)."""
 
     QUESTION = "What robot delivered parcels in Wuhan?"
     PASSAGE = Passage(
@@ -419,6 +419,12 @@ class TestSpanReader:
         weighed = reader.marked(self.QUESTION, self.PASSAGE, reading)
         assert weighed.span == alone.span
         assert weighed.span_confidence == pytest.approx(alone.span_confidence)
+        # Between the two, both count: the mark is sure as neither is alone.
+        monkeypatch.setattr(read_module, "SPANS_WEIGHT", 0.85)
+        both = reader.marked(self.QUESTION, self.PASSAGE, reading)
+        assert both.span is not None
+        for one in (own, alone):
+            assert both.span_confidence != pytest.approx(one.span_confidence, abs=1e-4)
 
     def test_an_operator_can_turn_it_off(self, tmp_path: Path) -> None:
         config = tmp_path / "bot.yaml"
