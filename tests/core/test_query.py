@@ -155,6 +155,24 @@ def test_a_stop_word_typo_between_two_reads_as_the_one_it_dropped_a_letter_of() 
     assert _parse("wht does the river end").corrected.split()[0] == "what"
 
 
+def test_a_stop_word_typo_between_two_reads_as_the_one_questions_use() -> None:
+    # "tha" dropped a letter of "that" and of "than": questions say "that" far more often.
+    assert _parse("did the report say tha the river rose").corrected.split()[4] == "that"
+    # "nmae" swapped two of "name"'s letters and is one substitution from "same".
+    assert _parse("nmae the river that ends in the sea").corrected.split()[0] == "name"
+    # After a question word, "weere" is the "were" that follows one, not a second "where".
+    assert _parse("when weere the dams built").corrected.split()[:2] == ["when", "were"]
+    assert _parse("wehre is the river").corrected.split()[0] == "where"
+
+
+def test_a_common_word_the_corpus_lacks_is_no_question_word_mistyped() -> None:
+    # "goes" and "chose" are one edit from "does" and "whose", and the corpus lacks both;
+    # people type them on purpose. A rarer word there may still be a typo ("dose": does).
+    assert _parse("where the river goes to the sea").corrected.split()[3] == "goes"
+    assert _parse("which town chose the river").corrected.split()[2] == "chose"
+    assert _parse("what dose the river carry").corrected.split()[1] == "does"
+
+
 class Counted(Terms):
     """A vocabulary whose words are in as many documents as ``counts`` says."""
 
