@@ -163,12 +163,13 @@ class Vocabulary(Protocol):
     def sentence_count(self) -> int: ...
 
 
-def _dictionary() -> list[str]:
+@functools.cache
+def _dictionary() -> tuple[str, ...]:
     """English words (and common names): the whole-word entries of the embedding model's
-    WordPiece vocabulary, in its order (roughly the most frequent first)."""
+    WordPiece vocabulary, in its order (roughly the most frequent first); read once."""
     path = Path(__file__).parent / "models" / "minilm-vocab.txt"
     with path.open(encoding="utf-8") as f:
-        return [w for w in (line.strip() for line in f) if w.isascii() and w.isalpha()]
+        return tuple(w for w in (line.strip() for line in f) if w.isascii() and w.isalpha())
 
 
 #: A question word found here is a word, not a typo, even when the corpus lacks it: "phone"
@@ -363,11 +364,10 @@ _STOP_WORDS_BY_USE = (
     "whereas yours whenever hasn whoever ourselves lets wherever ought ours shan theirs "
     "yourselves mustn"
 ).split()
-_FIXABLE_STOP_WORDS = _QUESTION_WORDS + [
-    w for w in _STOP_WORDS_BY_USE if w in STOP_WORDS and w not in _QUESTION_WORDS
-]
-_FIXABLE_STOP_WORDS += sorted(
-    w for w in STOP_WORDS if len(w) >= 4 and w not in _FIXABLE_STOP_WORDS
+_BY_USE = {w: i for i, w in enumerate(_STOP_WORDS_BY_USE)}
+_FIXABLE_STOP_WORDS = _QUESTION_WORDS + sorted(
+    (w for w in STOP_WORDS if len(w) >= 4 and w not in _QUESTION_WORDS),
+    key=lambda w: (_BY_USE.get(w, len(_BY_USE)), w),
 )
 
 

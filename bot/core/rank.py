@@ -394,10 +394,10 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     """Whether ``text`` states the figure a question asks for (``figure_asked``), in figures
     or words, other than the question's own: a year; a count, which a year is not ("in
     1066", "(1421)") nor an ordinal ("5th") nor "one of" nor a sum of money ("$5") nor a
-    date ("25 February",
-    "(973–1050)") nor a figure in a name ("World Cup 2011": ``_LABELLED``); a span, any
-    figure; a measure, a figure with its unit ("400 m"); a weight or a temperature, a figure
-    in a unit of weight or of temperature; a time, any date, period or moment (``_TIME_A``)."""
+    date ("25 February", "(973–1050)") nor a figure in a name ("World Cup 2011":
+    ``_LABELLED``); a span, any figure; a measure, a figure with its unit ("400 m"); a
+    weight or a temperature, a figure in a unit of weight or of temperature; a time, any
+    date, period or moment (``_TIME_A``)."""
     folded = fold(_unlabelled(text) if kind == "count" else text)
     if kind == "time":
         return any(m.group() not in question_words for m in _TIME_A.finditer(folded))
