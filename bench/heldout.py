@@ -31,7 +31,7 @@ from pathlib import Path
 import bot.core.answer as answer_module
 from bench import dump
 from bot.core.answer import Engine, EngineSettings
-from bot.core.evaluate import add_typos, evaluate, load_cases, marked_scores
+from bot.core.evaluate import add_typos, evaluate, holding, load_cases, marked_scores
 from bot.core.read import reader_files
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(args.seed)
     if args.unanswerable:
         return _unanswerable(UNANSWERABLE[args.unanswerable], engine, rng, args.typos, args.show)
-    right = refused = asked = marked = 0
+    right = refused = asked = marked = further = further_holding = 0
     exact = f1 = 0.0
     with dump.opened(args.dump) as out:
         for aid, _, _, qa in gold.values():
@@ -114,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             ok = any(a["text"] in quote for a in qa["answers"])
             dump.write(out, got, ok)
             right += ok
+            beside, holds = holding(got, [a["text"] for a in qa["answers"]])
+            further += beside
+            further_holding += holds if ok else 0
             scored = marked_scores(got, [a["text"] for a in qa["answers"]]) if ok else None
             if scored is not None:
                 marked += 1
@@ -126,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
             f"answer words marked: {marked}/{right} of the right answers; exact match"
             f" {exact / right:.3f}, token F1 {f1 / right:.3f}"
         )
+    print(
+        f"citations beside the answers: {further}, {further_holding} of them holding an"
+        " expected answer beside a right one"
+    )
     return 0
 
 

@@ -377,6 +377,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"answer words marked: {report.marked}/{report.correct} of the right answers; "
             f"exact match {report.exact_match:.3f}, token F1 {report.token_f1:.3f}"
         )
+    print(
+        f"citations beside the answers: {report.further}, {report.further_holding} of them "
+        "holding an expected answer beside a right one"
+    )
     print(f"misses: {len(report.misses)}")
     return 0
 

@@ -47,6 +47,10 @@ class Report:
     marked: int = 0
     span_exact: float = 0.0
     span_f1: float = 0.0
+    # The citations beside the first, over every answer given, and how many of those beside
+    # right answers hold one of the expected answers (each should give the same answer).
+    further: int = 0
+    further_holding: int = 0
 
     @property
     def precision_at_1(self) -> float:
@@ -145,15 +149,27 @@ def marked_scores(answer: Answer, expected: Sequence[str]) -> tuple[float, float
     return exact_match(words, expected), token_f1(words, expected)
 
 
+def holding(answer: Answer, expected: Sequence[str]) -> tuple[int, int]:
+    """How many citations an answer gives beside its first, and how many of those hold one
+    of the expected answers (case-insensitively)."""
+    further = answer.citations[1:] if answer.answered else ()
+    wanted = [e.casefold() for e in expected]
+    held = sum(any(e in c.quote.casefold() for e in wanted) for c in further)
+    return len(further), held
+
+
 def evaluate(engine: Engine, cases: list[Case]) -> Report:
-    correct = refused = marked = 0
+    correct = refused = marked = further = further_holding = 0
     exact = f1 = 0.0
     misses: list[Miss] = []
     for case in cases:
         answer = engine.ask(case.question)
+        beside, held = holding(answer, case.expect)
+        further += beside
         if case.answerable:
             ok = is_correct(case, answer)
             correct += ok
+            further_holding += held if ok else 0
             scored = marked_scores(answer, case.expect) if ok else None
             if scored is not None:
                 marked += 1
@@ -174,6 +190,8 @@ def evaluate(engine: Engine, cases: list[Case]) -> Report:
         marked,
         exact,
         f1,
+        further,
+        further_holding,
     )
 
 

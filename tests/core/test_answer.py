@@ -18,6 +18,7 @@ import bot.core.query as query_module
 from bot.core.answer import (
     CHECK_POOL,
     CITE_GATE,
+    CITE_SAME_GATE,
     CLOSE_SECOND,
     SWITCH_BELOW,
     SWITCH_CLEAR_DOUBT,
@@ -25,6 +26,8 @@ from bot.core.answer import (
     UNREAD_COSINE,
     UNREAD_FLOOR,
     UNREAD_MISSING,
+    Answer,
+    Citation,
     Engine,
     EngineSettings,
     _asked_of,
@@ -41,7 +44,7 @@ from bot.core.answer import (
 )
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
-from bot.core.evaluate import add_typos, evaluate, is_correct, load_cases
+from bot.core.evaluate import add_typos, evaluate, holding, is_correct, load_cases
 from bot.core.query import (
     Query,
     asks_a_name,
@@ -1859,6 +1862,44 @@ class TestFurtherCitations:
         assert answer.answered
         assert not any(unrelated in c.quote for c in answer.citations[1:]), answer.citations
         assert all(c.score >= CITE_GATE for c in answer.citations[1:])
+
+    def test_beside_a_marked_answer_only_paragraphs_that_give_it_too(
+        self, semantic_squad: Engine
+    ) -> None:
+        """The Normans took Dyrrachium in February 1082; the paragraphs on their attacks of
+        1107 and 1185 share the question's words and read as answers, but give another."""
+        answer = semantic_squad.ask("When did Dyrrachium fall to the Normans?")
+        assert answer.answered and answer.quote_span is not None
+        first = answer.citations[0].quote
+        marked = first[answer.quote_span[0] : answer.quote_span[1]]
+        assert marked == "February 1082"
+        assert all(marked in c.quote for c in answer.citations[1:]), answer.citations
+        assert not any("1185" in c.quote or "1107" in c.quote for c in answer.citations)
+
+    def test_a_paragraph_giving_the_same_answer_is_cited(self, semantic_squad: Engine) -> None:
+        answer = semantic_squad.ask("What city has the largest inland port in Europe?")
+        assert answer.answered and answer.quote_span is not None
+        first = answer.citations[0].quote
+        assert first[answer.quote_span[0] : answer.quote_span[1]] == "Duisburg"
+        assert any(
+            "Duisburg with the largest river port in Europe" in c.quote
+            and c.score >= CITE_SAME_GATE
+            for c in answer.citations[1:]
+        ), answer.citations
+
+    def test_the_evaluation_counts_those_that_hold_an_expected_answer(self) -> None:
+        def cited(quote: str) -> Citation:
+            return Citation("a", "A", None, None, None, 1, quote)
+
+        answer = Answer(
+            "when",
+            True,
+            "In February 1082.",
+            (cited("In February 1082."), cited("By 1082 it fell."), cited("Again in 1185.")),
+        )
+        assert holding(answer, ["1082"]) == (2, 1)
+        assert holding(answer, ["1066"]) == (2, 0)
+        assert holding(dataclasses.replace(answer, answered=False), ["1082"]) == (0, 0)
 
     def test_without_a_reader_only_a_near_tie(self) -> None:
         engine = Engine.from_articles(load_corpus(SEEDS).articles)
