@@ -165,6 +165,12 @@ class Reading:
     spans_logits: tuple[npt.NDArray[np.floating], npt.NDArray[np.floating]] | None = field(
         default=None, compare=False, repr=False
     )
+    # The reader's own verdict as a logit, before the span reader's is weighed in.
+    own: float = field(default=0.0, compare=False, repr=False)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
 
 
 def _log_softmax(logits: npt.NDArray[np.floating]) -> FloatArray:
@@ -418,28 +424,47 @@ class Reader:
         """Whether a span reader marks the answer's words (``ReaderFiles.spans``)."""
         return self._spans is not None
 
-    def read(self, question: str, passages: Sequence[Passage]) -> list[Reading]:
-        """The reader's verdict on each passage, in order."""
+    def read(
+        self, question: str, passages: Sequence[Passage], spans: bool = True
+    ) -> list[Reading]:
+        """The reader's verdict on each passage, in order, weighed with the span reader's
+        (SPANS_VERDICT); without ``spans``, the reader's own (a first look, for ``confirm``)."""
         if not passages:
             return []
         encoded = [self.tokens.encode(question, p) for p in passages]
         answer, start, end = _run(self._session, encoded, None)
-        second = None
-        if self._spans is not None and SPANS_VERDICT > 0.0:
-            verdict, *second = _run(self._spans, encoded, None)
-            answer = (1 - SPANS_VERDICT) * answer + SPANS_VERDICT * verdict
         out = []
         for row, (enc, passage) in enumerate(zip(encoded, passages, strict=True)):
-            prob = 1.0 / (1.0 + math.exp(-float(answer[row])))
+            own = float(answer[row])
             if not enc.offsets:
-                out.append(Reading(prob, None, 0.0))
+                out.append(Reading(_sigmoid(own), None, 0.0, own=own))
                 continue
             span, sure = best_span(start[row], end[row], enc, passage.sentence)
             lo, hi = enc.first, enc.first + len(enc.offsets)
             logits = (start[row, lo:hi], end[row, lo:hi])
+            marked = span if span[1] > span[0] else None
+            out.append(Reading(_sigmoid(own), marked, sure, logits, own=own))
+        return self._confirmed(encoded, out) if spans else out
+
+    def confirm(
+        self, question: str, passages: Sequence[Passage], first: Sequence[Reading]
+    ) -> list[Reading]:
+        """The readings ``read(..., spans=False)`` gave these passages, with the span
+        reader's verdict weighed in, as ``read`` would have them."""
+        if not passages:
+            return []
+        return self._confirmed([self.tokens.encode(question, p) for p in passages], first)
+
+    def _confirmed(self, encoded: list[Encoded], readings: Sequence[Reading]) -> list[Reading]:
+        if self._spans is None or SPANS_VERDICT <= 0.0:
+            return list(readings)
+        verdict, start, end = _run(self._spans, encoded, None)
+        out = []
+        for row, (enc, reading) in enumerate(zip(encoded, readings, strict=True)):
+            mixed = (1 - SPANS_VERDICT) * reading.own + SPANS_VERDICT * float(verdict[row])
             n = len(enc.ids)
-            theirs = None if second is None else (second[0][row, :n], second[1][row, :n])
-            out.append(Reading(prob, span if span[1] > span[0] else None, sure, logits, theirs))
+            theirs = (start[row, :n], end[row, :n]) if enc.offsets else None
+            out.append(replace(reading, answers=_sigmoid(mixed), spans_logits=theirs))
         return out
 
     def marked(self, question: str, passage: Passage, reading: Reading) -> Reading:

@@ -458,6 +458,24 @@ class TestSpanReader:
         monkeypatch.setattr(read_module, "SPANS_VERDICT", 0.0)
         assert logits(reader) == pytest.approx(ours, abs=1e-4)
 
+    def test_a_first_look_confirmed_is_the_reading_in_one_go(self, reader: Reader) -> None:
+        """The reader alone first (``spans=False``), then the span reader's verdict weighed
+        in (``confirm``): the same verdicts and marks as reading with both at once."""
+        unrelated = Passage("The company was founded in 1998.", None, "JD's robots")
+        passages = [self.PASSAGE, unrelated]
+        both = reader.read(self.QUESTION, passages)
+        first = reader.read(self.QUESTION, passages, spans=False)
+        confirmed = reader.confirm(self.QUESTION, passages, first)
+        for one_go, look, later in zip(both, first, confirmed, strict=True):
+            assert later.answers == pytest.approx(one_go.answers, abs=1e-9)
+            assert look.answers != pytest.approx(one_go.answers, abs=1e-3)  # the reader's own
+            assert look.spans_logits is None and later.spans_logits is not None
+            assert one_go.spans_logits is not None
+            assert np.array_equal(later.spans_logits[0], one_go.spans_logits[0])
+        assert reader.marked(self.QUESTION, self.PASSAGE, confirmed[0]).span == (
+            reader.marked(self.QUESTION, self.PASSAGE, both[0]).span
+        )
+
     def test_marking_reuses_the_span_readers_run(
         self, reader: Reader, monkeypatch: pytest.MonkeyPatch
     ) -> None:
