@@ -169,6 +169,8 @@ CITE_READ = 0.75
 # to the marked words: 0.1 kept 43 (36 holding an answer, 7 not), 0.2 35 (30, 5), 0.3 30 (26,
 # 4), 0.5 13 (12, 1). Most questions read no other sentence now (the slowest ones read two).
 CITE_SAME_GATE = 0.2
+# (Only for a question asking one thing, ``_asks_one``: a topic or a list asked for is cited
+# as before.)
 # Where the reader marks, it also refuses the rank's answer that leaves out one of the
 # question's weighty words and that it reads as no answer (``_unread``). Fitted on off-topic,
 # unanswerable and SQuAD questions asked of 42 articles at once (bench/archive.py).
@@ -1119,7 +1121,7 @@ class Engine:
         at = quote.find(read_in)
         marked = self._marked_at(reading, at) if at >= 0 else None
         gate = CITE_GATE
-        if marked is not None:
+        if marked is not None and _asks_one(query):
             said = words(quote[marked[0] : marked[1]])
             others = [c for c in others if _holds(words(c.sentence.text), said)]
             gate = CITE_SAME_GATE
@@ -1239,19 +1241,24 @@ class Engine:
             or (unstated := _no_reason(query, quote)) is not None
         ):
             return self._refusal(question, query, confidence, pool, (best, unstated))
+        reading = self._marking(query, best, reading, s.text)
+        quote_span = self._marked_at(reading, shift) if shift >= 0 else None
+        # Beside the answer, as where the rank chooses (``_read_beside``): where its words
+        # are marked, the others that hold them too.
+        said = None
+        if quote_span is not None and _asks_one(query):
+            said = words(quote[quote_span[0] : quote_span[1]])
+        cite_gate = CITE_GATE if said is None else CITE_SAME_GATE
         citations = [self._citation(s.aid, s.para, quote, confidence)]
         seen = {(s.aid, s.para)}
         for other in read[1:]:
             key = (other.candidate.sentence.aid, other.candidate.sentence.para)
-            if len(citations) >= self.settings.max_citations or other.confidence < CITE_GATE:
+            if len(citations) >= self.settings.max_citations or other.confidence < cite_gate:
                 break
-            if key not in seen:
+            text = other.candidate.sentence.text
+            if key not in seen and (said is None or _holds(words(text), said)):
                 seen.add(key)
-                citations.append(
-                    self._citation(*key, other.candidate.sentence.text, other.confidence)
-                )
-        reading = self._marking(query, best, reading, s.text)
-        quote_span = self._marked_at(reading, shift) if shift >= 0 else None
+                citations.append(self._citation(*key, text, other.confidence))
         text, span, quote_span = self._worded(quote, query, kind, s.aid, quote_span)
         return Answer(
             question, True, text, tuple(citations), (), confidence, "fact", span, quote_span
@@ -1689,6 +1696,17 @@ def _head_phrase(span: str) -> str:
     found = _HEAD_END.search(f" {span} ", 2)
     head = span if found is None else f" {span}"[: found.start()]
     return head.strip(" \"'“”‘’()[].;:")
+
+
+def _asks_one(query: Query) -> bool:
+    """Whether the question asks for one thing, whose every citation gives the same answer:
+    it has a question word and asks for no list ("what are the tributaries"); not a topic
+    ("smart supply chain and smart logistics"), whose other paragraphs say more of it."""
+    asked = {w for text in query.readings for w in words(text)}
+    return not query.wants_list and not asked.isdisjoint(_ASKING)
+
+
+_ASKING = frozenset("what when where which who whom whose why how".split())
 
 
 def _holds(text: list[str], said: list[str]) -> bool:

@@ -32,6 +32,7 @@ from bot.core.answer import (
     Engine,
     EngineSettings,
     _asked_of,
+    _asks_one,
     _capitalised,
     _describes_the_asked,
     _echoes,
@@ -1938,6 +1939,33 @@ class TestFurtherCitations:
         assert holding(answer, ["1082"]) == (2, 1)
         assert holding(answer, ["1066"]) == (2, 0)
         assert holding(dataclasses.replace(answer, answered=False), ["1082"]) == (0, 0)
+
+    @pytest.mark.parametrize(
+        ("question", "one"),
+        [
+            ("When did Dyrrachium fall to the Normans?", True),
+            ("whre does the Rhine begin", True),
+            ("What are the main tributaries of the Rhine?", False),
+            ("smart supply chain and smart logistics", False),
+        ],
+    )
+    def test_only_a_question_asking_one_thing_holds_them_to_its_answer(
+        self, semantic_squad: Engine, question: str, one: bool
+    ) -> None:
+        """A topic, or a list asked for, is cited beside as before: other paragraphs say
+        more of it."""
+        assert _asks_one(semantic_squad._parse(question)) is one
+
+    def test_when_the_reader_decides_too(self, semantic_squad: Engine) -> None:
+        """Deciding, the reader reads the pool at once; beside the answer it marks
+        ("Seerhein"), only the sentences of that pool that hold it, not "The Rhine emerges
+        from Lake Constance …"."""
+        answer = _deciding(semantic_squad).ask("What lake connects the Rhine to Lake Constance?")
+        assert answer.answered and answer.quote_span is not None
+        first = answer.citations[0].quote
+        marked = first[answer.quote_span[0] : answer.quote_span[1]]
+        assert marked == "Seerhein"
+        assert all(marked in c.quote for c in answer.citations[1:]), answer.citations
 
     def test_without_a_reader_only_a_near_tie(self) -> None:
         engine = Engine.from_articles(load_corpus(SEEDS).articles)
