@@ -114,10 +114,11 @@ def main(argv: list[str] | None = None) -> int:
             ok = any(a["text"] in quote for a in qa["answers"])
             dump.write(out, got, ok)
             right += ok
-            beside, holds = holding(got, [a["text"] for a in qa["answers"]])
+            expected = [a["text"] for a in qa["answers"]]
+            beside, holds = holding(got, expected)
             further += beside
             further_holding += holds if ok else 0
-            scored = marked_scores(got, [a["text"] for a in qa["answers"]]) if ok else None
+            scored = marked_scores(got, expected) if ok else None
             if scored is not None:
                 marked += 1
                 exact += scored[0]

@@ -1120,11 +1120,10 @@ class Engine:
         others = [c for c in others if c.score / top >= CITE_READ]
         at = quote.find(read_in)
         marked = self._marked_at(reading, at) if at >= 0 else None
-        gate = CITE_GATE
-        if marked is not None and _asks_one(query):
-            said = words(quote[marked[0] : marked[1]])
+        said = _said(query, quote, marked)
+        if said is not None:
             others = [c for c in others if _holds(words(c.sentence.text), said)]
-            gate = CITE_SAME_GATE
+        gate = CITE_GATE if said is None else CITE_SAME_GATE
         readings = self.reader.read(question, [self._passage(c) for c in others])
         kept = [
             (c, sure)
@@ -1245,9 +1244,7 @@ class Engine:
         quote_span = self._marked_at(reading, shift) if shift >= 0 else None
         # Beside the answer, as where the rank chooses (``_read_beside``): where its words
         # are marked, the others that hold them too.
-        said = None
-        if quote_span is not None and _asks_one(query):
-            said = words(quote[quote_span[0] : quote_span[1]])
+        said = _said(query, quote, quote_span)
         cite_gate = CITE_GATE if said is None else CITE_SAME_GATE
         citations = [self._citation(s.aid, s.para, quote, confidence)]
         seen = {(s.aid, s.para)}
@@ -1707,6 +1704,15 @@ def _asks_one(query: Query) -> bool:
 
 
 _ASKING = frozenset("what when where which who whom whose why how".split())
+
+
+def _said(query: Query, quote: str, marked: Span) -> list[str] | None:
+    """The answer's marked words in ``quote`` (folded, as ``words`` gives them), which every
+    citation beside it must hold; None where none are marked or the question asks for more
+    than one thing (``_asks_one``)."""
+    if marked is None or not _asks_one(query):
+        return None
+    return words(quote[marked[0] : marked[1]])
 
 
 def _holds(text: list[str], said: list[str]) -> bool:
