@@ -66,7 +66,16 @@ from bot.core.rank import (
     weight,
     weighted_words,
 )
-from bot.core.read import Passage, Reader, Reading, as_often, as_year, asks_year
+from bot.core.read import (
+    Passage,
+    Reader,
+    Reading,
+    as_listed,
+    as_often,
+    as_year,
+    asks_several,
+    asks_year,
+)
 from bot.core.summary import summarize
 from bot.core.text import STOP_WORDS, leans_back, normalize, stem, terms, words
 from bot.core.verify import features
@@ -1146,6 +1155,8 @@ class Engine:
             return replace(marked, span=as_often(read_in, marked.span))
         if marked.span is not None and asks_year(query.corrected):
             return replace(marked, span=as_year(read_in, marked.span))
+        if marked.span is not None and (query.wants_list or asks_several(query.corrected)):
+            return replace(marked, span=as_listed(read_in, marked.span))
         return marked
 
     def _marked_at(self, reading: Reading, at: int) -> Span:

@@ -353,6 +353,68 @@ def asks_year(question: str) -> bool:
     return _YEAR_ASKED.search(question) is not None
 
 
+def as_listed(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
+    """For a question asking for several things ("which two bodies", "which countries"):
+    marked words that are one item of a list the sentence gives, grown to the whole list,
+    "Council of the European Union" of "the European Parliament and the Council of the
+    European Union"; "France" of "France, Italy, Belgium … and Germany". The other items
+    must look like the marked one: names beside a name, figures beside a figure, and beside
+    words in lower case as many such words or fewer ("pharmacy practice science and applied
+    information science"; a lower-case item may be followed by a name: "the courts of member
+    states and the Court of Justice"). Marked words that already hold a list stay as they are."""
+    lo, hi = span
+    part = sentence[lo:hi]
+    if not part or " and " in part or " or " in part or ", " in part:
+        return span
+    lower = part[:1].islower()
+    if lower:
+        n = len(part.split())
+        earlier = rf"{_NOT_STOP}{_LOWER}(?:\s+{_LOWER}){{0,{n - 1}}}"
+        # An item after the marked words ends where the clause does: "… and assess drug
+        # allergies while designing" is no item of "adverse drug reactions".
+        item = rf"{earlier}{_CLAUSE_ENDS}"
+    else:
+        item = earlier = _A_FIGURE if part[:1].isdigit() else _A_NAME
+    grown = re.compile(rf"(?:{_SEP}{item})*{_AND}{item}").match(sentence, hi)
+    if grown is None and lower:
+        grown = re.compile(rf"{_AND}{_A_NAME}{_CLAUSE_ENDS}").match(sentence, hi)
+    if grown is not None:
+        hi = grown.end()
+    # The items before it: "A and", or "A, B, " where a list goes on after it.
+    first = rf"(?<![\w'’-]){earlier}"
+    before = re.compile(rf"{first}(?:{_SEP}{earlier})*{_AND}$").search(sentence, 0, lo)
+    if before is None and grown is not None:
+        before = re.compile(rf"{first}(?:{_SEP}{earlier})*{_SEP}$").search(sentence, 0, lo)
+    if before is not None:
+        lo = before.start()
+    while hi > lo and sentence[hi - 1] in " ,;:.":
+        hi -= 1
+    return lo, hi
+
+
+# Asking for several by number: "what are the two bodies", "both".
+_SEVERAL = re.compile(r"\b(?:two|three|four|five|six|both|several)\b", re.IGNORECASE)
+
+
+def asks_several(question: str) -> bool:
+    """Whether a question asks for several things by number ("which two courts")."""
+    return _SEVERAL.search(question) is not None
+
+
+_NAME_WORD = (
+    r"(?:[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*\.?(?=[\s,]|$)|\d[\d,.]*\d|\d)(?:\s?\([\w'’.-]+\))?"
+)
+_A_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:of|the|de|du|del|der|von|van|for|on)\s+)*{_NAME_WORD})*"
+_A_FIGURE = r"\d[\d,.]*"
+_LOWER = r"[a-z][\w'’-]*"
+_NOT_STOP = (
+    rf"(?!(?:{'|'.join(re.escape(w) for w in sorted(STOP_WORDS, key=len, reverse=True))})\b)"
+)
+_CLAUSE_ENDS = r"(?=\s*(?:[,.;:)]|$))"
+_SEP = r",\s+(?:the\s+)?"
+_AND = r",?\s+(?:and|or)\s+(?:the\s+)?"
+
+
 _OFTEN_BEFORE = re.compile(r"\b(?:every|each|once|twice)\s+$", re.IGNORECASE)
 _OFTEN_AFTER = re.compile(
     r"\s+(?:times?\s+)?(?:a|an|per|each|every)\s+\w+|\s+times\b", re.IGNORECASE

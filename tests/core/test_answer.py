@@ -1799,6 +1799,23 @@ class TestReader:
         words = answer.text[answer.span[0] : answer.span[1]]
         assert marked in words and len(words) <= 2 * len(marked), words
 
+    def test_a_question_asking_for_two_is_marked_with_both(self) -> None:
+        """Asked for two things, the bot marks the whole list the sentence gives, not the
+        one item the span reader likes best."""
+        engine = _one_paragraph(
+            "eu",
+            "European Union law",
+            "European Union law is applied by the courts of member states.",
+            "The legislature of the European Union is made up of the European Parliament"
+            " and the Council of the European Union.",
+            "The Commission proposes new laws.",
+        )
+        answer = engine.ask("What are the two bodies that make up the EU legislature?")
+        assert answer.answered and answer.quote_span is not None
+        lo, hi = answer.quote_span
+        marked = answer.citations[0].quote[lo:hi]
+        assert marked == "European Parliament and the Council of the European Union"
+
     def test_marking_leaves_the_answer_as_the_rank_chose_it(self, semantic_seeds: Engine) -> None:
         """By default the reader only marks: the quote is the one chosen without it."""
         plain = Engine(

@@ -22,8 +22,10 @@ from bot.core.read import (
     Reader,
     ReaderFiles,
     Tokens,
+    as_listed,
     as_often,
     as_year,
+    asks_several,
     asks_year,
     best_span,
     reader_files,
@@ -565,6 +567,72 @@ def test_what_year_is_answered_by_the_year_alone(text: str, marked: str, expecte
 )
 def test_a_year_is_asked_by_what_or_which_year(question: str, asked: bool) -> None:
     assert asks_year(question) is asked
+
+
+@pytest.mark.parametrize(
+    ("text", "marked", "expected"),
+    [
+        (
+            "Its legislature is the European Parliament and the Council of the European Union.",
+            "Council of the European Union",
+            "European Parliament and the Council of the European Union",
+        ),
+        (
+            "The Treaty of Rome 1957 and the Maastricht Treaty 1992 (now: TFEU) set it up.",
+            "Treaty of Rome 1957",
+            "Treaty of Rome 1957 and the Maastricht Treaty 1992",
+        ),
+        (  # an item inside the list, and the list's date left out
+            "It was founded by France, Italy, Belgium, the Netherlands and Germany in 1951.",
+            "Italy",
+            "France, Italy, Belgium, the Netherlands and Germany",
+        ),
+        (  # words in lower case, then a name
+            "It is applied by the courts of member states and the Court of Justice.",
+            "courts of member states",
+            "courts of member states and the Court of Justice",
+        ),
+        (
+            "It brings together pharmacy practice science and applied information science.",
+            "applied information science",
+            "pharmacy practice science and applied information science",
+        ),
+        (  # each item no longer than the marked words, none opening with a stop word
+            "Seen in light, including their birefringence, twinning, and interference colours.",
+            "interference colours",
+            "birefringence, twinning, and interference colours",
+        ),
+        # Not a list of things like the marked one: as marked.
+        ("Spain joined in 1985, Austria, Finland and Sweden later.", "1985", "1985"),
+        (
+            "Few banned shipping waste, Franco Frattini, the Commissioner, and others said.",
+            "shipping waste",
+            "shipping waste",
+        ),
+        ("The bridge was built and opened in 1932.", "1932", "1932"),
+        ("France and Italy signed.", "France and Italy", "France and Italy"),  # a list already
+    ],
+)
+def test_a_question_asking_for_several_is_answered_by_the_whole_list(
+    text: str, marked: str, expected: str
+) -> None:
+    lo = text.index(marked)
+    a, b = as_listed(text, (lo, lo + len(marked)))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("What are the two bodies of the legislature?", True),
+        ("Which three manuscripts make up the codex?", True),
+        ("who were both founders", True),
+        ("How long is the river?", False),
+        ("When did the twin towers fall?", False),
+    ],
+)
+def test_several_are_asked_for_by_number(question: str, asked: bool) -> None:
+    assert asks_several(question) is asked
 
 
 def test_the_int8_models_read_alike_on_every_cpu() -> None:
