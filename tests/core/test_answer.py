@@ -848,6 +848,32 @@ class TestSemantic:
         assert switched in semantic_squad.ask(question).citations[0].quote
         assert max(rows) > SWITCH_SPANS and sum(rows) > few
 
+    def test_the_span_reader_does_not_read_beside_what_the_reader_rules_out(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Paragraphs read for citations beside the answer that the reader alone reads far
+        below citing (CITE_LOOK) are not read again by the span reader: the same answer and
+        citations, with fewer of the span reader's reads."""
+        reader = semantic_squad.reader
+        assert reader is not None and reader.has_spans
+        rows: list[int] = []
+        spans_session = reader._spans
+
+        class Counted:
+            def run(self, outputs: object, feed: dict[str, np.ndarray]) -> object:
+                rows.append(len(feed["input_ids"]))
+                return spans_session.run(outputs, feed)
+
+        monkeypatch.setattr(reader, "_spans", Counted())
+        question = "What are the two simple word responses to a decision problem?"
+        looked = semantic_squad.ask(question)
+        fewer = sum(rows)
+        rows.clear()
+        monkeypatch.setattr("bot.core.answer.CITE_LOOK", 0.0)  # every one read by both
+        both = semantic_squad.ask(question)
+        assert looked.citations == both.citations and looked.quote_span == both.quote_span
+        assert sum(rows) > fewer
+
     def test_a_switch_to_the_next_sentence_quotes_the_one_before_once(
         self, semantic_squad: Engine
     ) -> None:
