@@ -841,12 +841,44 @@ class TestSemantic:
         monkeypatch.setattr(reader, "_spans", Counted())
         answer = semantic_squad.ask(question)
         assert switched in answer.citations[0].quote
-        assert max(rows) == SWITCH_SPANS
+        assert max(rows) <= SWITCH_SPANS
         few = sum(rows)
         rows.clear()
         monkeypatch.setattr("bot.core.answer.SWITCH_SPANS", 100)  # all of the pool
+        monkeypatch.setattr("bot.core.answer.SWITCH_LOOK", 0.0)
         assert switched in semantic_squad.ask(question).citations[0].quote
         assert max(rows) > SWITCH_SPANS and sum(rows) > few
+
+    def test_a_pool_the_reader_alone_rules_out_is_not_read_by_the_span_reader(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Where the reader alone reads every passage of the pool below SWITCH_LOOK, no
+        switch could follow: the span reader does not read them, and the answer is the one
+        reading them all gives."""
+        reader = semantic_squad.reader
+        assert reader is not None and reader.has_spans
+        rows: list[int] = []
+        spans_session = reader._spans
+
+        class Counted:
+            def run(self, outputs: object, feed: dict[str, np.ndarray]) -> object:
+                rows.append(len(feed["input_ids"]))
+                return spans_session.run(outputs, feed)
+
+        monkeypatch.setattr(reader, "_spans", Counted())
+        question = "Where does the Rhine empty?"
+        query = semantic_squad._parse(question)
+        best = semantic_squad.rank(query)[0]
+        reading = semantic_squad._reading(query, best)
+        assert reading is not None and reading.answers < SWITCH_DOUBT  # the pool is read
+        rows.clear()
+        looked = semantic_squad.ask(question)
+        fewer = sum(rows)
+        rows.clear()
+        monkeypatch.setattr("bot.core.answer.SWITCH_LOOK", 0.0)
+        both = semantic_squad.ask(question)
+        assert looked.citations == both.citations and looked.quote_span == both.quote_span
+        assert sum(rows) >= fewer + SWITCH_SPANS
 
     def test_the_span_reader_does_not_read_beside_what_the_reader_rules_out(
         self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
