@@ -178,13 +178,13 @@ CITE_READ = 0.75
 # to the marked words: 0.1 kept 43 (36 holding an answer, 7 not), 0.2 35 (30, 5), 0.3 30 (26,
 # 4), 0.5 13 (12, 1). Most questions read no other sentence now (the slowest ones read two).
 CITE_SAME_GATE = 0.2
+# (Only for a question asking one thing, ``_asks_one``: a topic or a list asked for is cited
+# as before.)
 # A paragraph beside the answer that the reader alone reads below CITE_LOOK (after the
 # rank's discount, ``_fused``) is not cited, and the span reader does not read it: of the
 # 153 sentences read beside SQuAD's and bench.heldout's answers, the reader alone puts 71
 # below 0.05 and the two readers together cite none of those (0.1 would have lost one).
 CITE_LOOK = 0.05
-# (Only for a question asking one thing, ``_asks_one``: a topic or a list asked for is cited
-# as before.)
 # Where the reader marks, it also refuses the rank's answer that leaves out one of the
 # question's weighty words and that it reads as no answer (``_unread``). Fitted on off-topic,
 # unanswerable and SQuAD questions asked of 42 articles at once (bench/archive.py).
