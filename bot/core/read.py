@@ -375,22 +375,27 @@ def as_listed(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
         item = rf"{earlier}{_CLAUSE_ENDS}"
     else:
         item = earlier = _A_FIGURE if part[:1].isdigit() else _A_NAME
-    grown = re.compile(rf"(?:{_SEP}{item})*{_AND}{item}").match(sentence, hi)
+    # Within LIST_REACH of the marked words: a list is read, not a runaway sentence (each
+    # search is quadratic in what it may look at).
+    end, start = min(len(sentence), hi + LIST_REACH), max(0, lo - LIST_REACH)
+    grown = re.compile(rf"(?:{_SEP}{item})*{_AND}{item}").match(sentence, hi, end)
     if grown is None and lower:
-        grown = re.compile(rf"{_AND}{_A_NAME}{_CLAUSE_ENDS}").match(sentence, hi)
+        grown = re.compile(rf"{_AND}{_A_NAME}{_CLAUSE_ENDS}").match(sentence, hi, end)
     if grown is not None:
         hi = grown.end()
     # The items before it: "A and", or "A, B, " where a list goes on after it.
     first = rf"(?<![\w'’-]){earlier}"
-    before = re.compile(rf"{first}(?:{_SEP}{earlier})*{_AND}$").search(sentence, 0, lo)
+    before = re.compile(rf"{first}(?:{_SEP}{earlier})*{_AND}$").search(sentence, start, lo)
     if before is None and grown is not None:
-        before = re.compile(rf"{first}(?:{_SEP}{earlier})*{_SEP}$").search(sentence, 0, lo)
+        before = re.compile(rf"{first}(?:{_SEP}{earlier})*{_SEP}$").search(sentence, start, lo)
     if before is not None:
         lo = before.start()
     while hi > lo and sentence[hi - 1] in " ,;:.":
         hi -= 1
     return lo, hi
 
+
+LIST_REACH = 300  # characters either side of the marked words that a list may take in
 
 # Asking for several by number: "what are the two bodies", "both".
 _SEVERAL = re.compile(r"\b(?:two|three|four|five|six|both|several)\b", re.IGNORECASE)

@@ -15,6 +15,7 @@ from bot.core.dense import onnx_session
 from bot.core.errors import ConfigError
 from bot.core.read import (
     CONTEXT_TOKENS,
+    LIST_REACH,
     MAX_SPAN_TOKENS,
     QUESTION_TOKENS,
     SENTENCE_TOKENS,
@@ -619,6 +620,21 @@ def test_a_question_asking_for_several_is_answered_by_the_whole_list(
     lo = text.index(marked)
     a, b = as_listed(text, (lo, lo + len(marked)))
     assert text[a:b] == expected
+
+
+def test_a_list_is_looked_for_only_near_the_marked_words() -> None:
+    """A list runs LIST_REACH characters either side at most: in a malformed article's
+    sentence of thousands of names, the marked one stays as it is (and the search stays
+    short: looking at all of it was quadratic, seconds on 40 KB)."""
+    names = [f"Name{i}" for i in range(3000)]
+    text = ", ".join(names) + " and Last."
+    lo = text.index("Name1500")
+    assert as_listed(text, (lo, lo + len("Name1500"))) == (lo, lo + len("Name1500"))
+    near = ", ".join(names[:3]) + " and Last."
+    lo = near.index("Name1")
+    a, b = as_listed(near, (lo, lo + len("Name1")))
+    assert near[a:b] == "Name0, Name1, Name2 and Last"
+    assert len(text) > 2 * LIST_REACH
 
 
 @pytest.mark.parametrize(
