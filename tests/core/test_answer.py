@@ -551,6 +551,23 @@ def _one_paragraph(aid: str, title: str, *sentences: str) -> Engine:
     )
 
 
+def _span_reads(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The passages in each of the span reader's runs from now on (the engine's reader must
+    have one), appended as they happen."""
+    reader = engine.reader
+    assert reader is not None and reader.has_spans
+    rows: list[int] = []
+    spans_session = reader._spans
+
+    class Counted:
+        def run(self, outputs: object, feed: dict[str, np.ndarray]) -> object:
+            rows.append(len(feed["input_ids"]))
+            return spans_session.run(outputs, feed)
+
+    monkeypatch.setattr(reader, "_spans", Counted())
+    return rows
+
+
 def _refused_by(
     monkeypatch: pytest.MonkeyPatch,
     engine: Engine,
@@ -828,17 +845,7 @@ class TestSemantic:
         """Looking for a better answer than the rank's best, the reader reads the pool alone
         first, and the span reader only the SWITCH_SPANS it reads likeliest: the same
         answer, at a fraction of the span reader's reads."""
-        reader = semantic_squad.reader
-        assert reader is not None and reader.has_spans
-        rows: list[int] = []
-        spans_session = reader._spans
-
-        class Counted:
-            def run(self, outputs: object, feed: dict[str, np.ndarray]) -> object:
-                rows.append(len(feed["input_ids"]))
-                return spans_session.run(outputs, feed)
-
-        monkeypatch.setattr(reader, "_spans", Counted())
+        rows = _span_reads(semantic_squad, monkeypatch)
         answer = semantic_squad.ask(question)
         assert switched in answer.citations[0].quote
         assert max(rows) <= SWITCH_SPANS
@@ -855,17 +862,7 @@ class TestSemantic:
         """Where the reader alone reads every passage of the pool below SWITCH_LOOK, no
         switch could follow: the span reader does not read them, and the answer is the one
         reading them all gives."""
-        reader = semantic_squad.reader
-        assert reader is not None and reader.has_spans
-        rows: list[int] = []
-        spans_session = reader._spans
-
-        class Counted:
-            def run(self, outputs: object, feed: dict[str, np.ndarray]) -> object:
-                rows.append(len(feed["input_ids"]))
-                return spans_session.run(outputs, feed)
-
-        monkeypatch.setattr(reader, "_spans", Counted())
+        rows = _span_reads(semantic_squad, monkeypatch)
         question = "Where does the Rhine empty?"
         query = semantic_squad._parse(question)
         best = semantic_squad.rank(query)[0]
@@ -886,17 +883,7 @@ class TestSemantic:
         """Paragraphs read for citations beside the answer that the reader alone reads far
         below citing (CITE_LOOK) are not read again by the span reader: the same answer and
         citations, with fewer of the span reader's reads."""
-        reader = semantic_squad.reader
-        assert reader is not None and reader.has_spans
-        rows: list[int] = []
-        spans_session = reader._spans
-
-        class Counted:
-            def run(self, outputs: object, feed: dict[str, np.ndarray]) -> object:
-                rows.append(len(feed["input_ids"]))
-                return spans_session.run(outputs, feed)
-
-        monkeypatch.setattr(reader, "_spans", Counted())
+        rows = _span_reads(semantic_squad, monkeypatch)
         question = "What are the two simple word responses to a decision problem?"
         looked = semantic_squad.ask(question)
         fewer = sum(rows)
