@@ -28,3 +28,36 @@ def test_the_cap_keeps_a_third_of_telegrams_limit_to_spare() -> None:
     limits = Limits(AnnouncementSettings())  # 30 a second
     assert limits._turns.most == 20
     assert abs(limits._turns.gap - 1.5 / 30) < 1e-9
+
+
+async def test_a_marked_request_is_not_held_back_after_its_mark() -> None:
+    """With the cap already reached in the last second, a request with a ``before_request``
+    hook (the sender's *sending* mark) waits for room before the mark, not after it: the
+    request leaves the moment its mark is written, so a sender that dies loses a message
+    only in that instant."""
+    from bot.telegram.sending import before_request
+
+    limits = Limits(AnnouncementSettings())
+    turns = limits._turns
+    loop = asyncio.get_running_loop()
+    turns._left.extend([loop.time()] * turns.most)  # the cap, reached just now
+    marked: list[float] = []
+    sent: list[float] = []
+
+    async def mark() -> None:
+        marked.append(loop.time())
+
+    async def request() -> dict[str, bool]:
+        sent.append(loop.time())
+        return {"ok": True}
+
+    token = before_request.set(mark)
+    try:
+        started = loop.time()
+        await limits._in_turn(request, (), {})
+    finally:
+        before_request.reset(token)
+    assert marked and sent
+    assert marked[0] - started > 0.5  # it waited for the room, before the mark
+    assert sent[0] - marked[0] < 0.05  # and left at once after it
+    assert len(turns._left) <= turns.most
