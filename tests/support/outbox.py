@@ -12,7 +12,7 @@ from bot.store.storage import Storage
 from tests.support.fake_bot_api import Call
 
 # A SIGKILL lands in the instant between a row's mark and its request leaving about one time
-# in nine at 27 messages a second (bench.announce measures that instant): at most one chat
+# in thirty at 20 messages a second (bench.announce measures that instant): at most one chat
 # per death may be lost in it, and only one whose row says so.
 LOST_IN_THE_INSTANT = 1
 
