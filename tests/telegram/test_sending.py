@@ -61,3 +61,34 @@ async def test_a_marked_request_is_not_held_back_after_its_mark() -> None:
     assert marked[0] - started > 0.5  # it waited for the room, before the mark
     assert sent[0] - marked[0] < 0.05  # and left at once after it
     assert len(turns._left) <= turns.most
+
+
+async def test_marks_that_finish_together_do_not_bunch_past_the_hard_cap() -> None:
+    """Marks that take long (a slow database) would have their requests leave together: no
+    more than ``hard`` (a sixth under Telegram's 30 a second) leave in any second."""
+    from bot.telegram.sending import before_request
+
+    limits = Limits(AnnouncementSettings())
+    turns = limits._turns
+    assert turns.most < turns.hard == 25
+    loop = asyncio.get_running_loop()
+    together = loop.time() + 1.2  # every mark is written at this moment
+    sent: list[float] = []
+
+    async def slow_mark() -> None:
+        await asyncio.sleep(max(0.0, together - loop.time()))
+
+    async def request() -> dict[str, bool]:
+        sent.append(loop.time())
+        return {"ok": True}
+
+    async def one() -> None:
+        token = before_request.set(slow_mark)
+        try:
+            await limits._in_turn(request, (), {})
+        finally:
+            before_request.reset(token)
+
+    await asyncio.gather(*(one() for _ in range(30)))
+    assert len(sent) == 30
+    assert most_in_one_second(sent) <= turns.hard
