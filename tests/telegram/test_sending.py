@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.runtime.config import AnnouncementSettings
-from bot.telegram.sending import Limits, Turns
+from bot.telegram.sending import Limits, Turns, before_request
 from tests.support.fleet import most_in_one_second
 
 
@@ -35,8 +35,6 @@ async def test_a_marked_request_is_not_held_back_after_its_mark() -> None:
     hook (the sender's *sending* mark) waits for room before the mark, not after it: the
     request leaves the moment its mark is written, so a sender that dies loses a message
     only in that instant."""
-    from bot.telegram.sending import before_request
-
     limits = Limits(AnnouncementSettings())
     turns = limits._turns
     loop = asyncio.get_running_loop()
@@ -66,8 +64,6 @@ async def test_a_marked_request_is_not_held_back_after_its_mark() -> None:
 async def test_marks_that_finish_together_do_not_bunch_past_the_hard_cap() -> None:
     """Marks that take long (a slow database) would have their requests leave together: no
     more than ``hard`` (a sixth under Telegram's 30 a second) leave in any second."""
-    from bot.telegram.sending import before_request
-
     limits = Limits(AnnouncementSettings())
     turns = limits._turns
     assert turns.most < turns.hard == 25
