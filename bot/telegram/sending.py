@@ -50,21 +50,39 @@ before_request: contextvars.ContextVar[Hook | None] = contextvars.ContextVar(
 )
 
 
+class _PerSecond:
+    """Departures within the last second, never more than ``cap`` of them: ``take`` waits
+    for room, then counts one leaving now."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.times: deque[float] = deque()  # when requests left, in the last second
+        self._lock = asyncio.Lock()
+
+    async def take(self) -> None:
+        loop = asyncio.get_running_loop()
+        async with self._lock:  # one at a time, in the order they are ready
+            while self.times and self.times[0] <= loop.time() - 1.0:
+                self.times.popleft()
+            if len(self.times) >= self.cap:  # wait until the oldest is a second old
+                await asyncio.sleep(self.times.popleft() + 1.0 - loop.time())
+            self.times.append(loop.time())
+
+
 class Turns:
     """Turns to leave, ``gap`` seconds apart, in the order they were booked; and however
-    late some leave, never more than ``most`` in any second."""
+    late some leave, never more than ``most`` in any second, nor ``hard`` actually gone."""
 
     def __init__(self, gap: float, most: int, hard: int | None = None) -> None:
         self.gap = gap
         self.most = most
         # However late marks make requests, no more than ``hard`` actually leave in any
-        # second (``go``); ``most`` is what the turns keep to.
+        # second (``go``); ``most`` is what the turns keep to (``leave``). Each has its own
+        # lock: a turn's wait must not hold up a request that is ready to go.
         self.hard = max(most, hard or most)
-        self._gone: deque[float] = deque()  # when requests actually left, in the last second
-        self._going = asyncio.Lock()  # not ``_leaving``: a turn's wait must not hold it up
+        self._left = _PerSecond(self.most)
+        self._gone = _PerSecond(self.hard)
         self._next = 0.0  # the first free turn (the event loop's clock)
-        self._left: deque[float] = deque()  # when requests left, in the last second
-        self._leaving = asyncio.Lock()
 
     def book(self) -> float:
         """The first free turn."""
@@ -77,23 +95,12 @@ class Turns:
         loop = asyncio.get_running_loop()
         if turn > loop.time():  # no needless yield
             await asyncio.sleep(turn - loop.time())
-        async with self._leaving:  # one at a time, in the order they are ready
-            while self._left and self._left[0] <= loop.time() - 1.0:
-                self._left.popleft()
-            if len(self._left) >= self.most:  # wait until the oldest is a second old
-                await asyncio.sleep(self._left.popleft() + 1.0 - loop.time())
-            self._left.append(loop.time())
+        await self._left.take()
 
     async def go(self) -> None:
         """Leave now, unless ``hard`` requests already did in the last second (marks that
         took long let requests bunch up): then wait until the oldest is a second old."""
-        loop = asyncio.get_running_loop()
-        async with self._going:
-            while self._gone and self._gone[0] <= loop.time() - 1.0:
-                self._gone.popleft()
-            if len(self._gone) >= self.hard:
-                await asyncio.sleep(self._gone.popleft() + 1.0 - loop.time())
-            self._gone.append(loop.time())
+        await self._gone.take()
 
 
 def retry_seconds(exc: RetryAfter) -> float:

@@ -38,7 +38,7 @@ async def test_a_marked_request_is_not_held_back_after_its_mark() -> None:
     limits = Limits(AnnouncementSettings())
     turns = limits._turns
     loop = asyncio.get_running_loop()
-    turns._left.extend([loop.time()] * turns.most)  # the cap, reached just now
+    turns._left.times.extend([loop.time()] * turns.most)  # the cap, reached just now
     marked: list[float] = []
     sent: list[float] = []
 
@@ -58,7 +58,7 @@ async def test_a_marked_request_is_not_held_back_after_its_mark() -> None:
     assert marked and sent
     assert marked[0] - started > 0.5  # it waited for the room, before the mark
     assert sent[0] - marked[0] < 0.05  # and left at once after it
-    assert len(turns._left) <= turns.most
+    assert len(turns._left.times) <= turns.most
 
 
 async def test_marks_that_finish_together_do_not_bunch_past_the_hard_cap() -> None:
