@@ -893,6 +893,26 @@ class TestSemantic:
         assert looked.citations == both.citations and looked.quote_span == both.quote_span
         assert sum(rows) > fewer
 
+    def test_a_paragraph_the_reader_is_sure_of_is_cited_without_the_span_reader(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A paragraph beside the answer that the reader alone reads as answering, CITE_SURE
+        sure, is cited on that reading: the same answer and citations as when the span
+        reader reads it too, with fewer of its reads."""
+        rows = _span_reads(semantic_squad, monkeypatch)
+        question = "What does the Nederrijn change it's name to?"
+        alone = semantic_squad.ask(question)
+        fewer = sum(rows)
+        rows.clear()
+        monkeypatch.setattr("bot.core.answer.CITE_SURE", 1.1)  # every one read by both
+        both = semantic_squad.ask(question)
+        assert len(alone.citations) > 1
+        assert [(c.title, c.paragraph) for c in alone.citations] == [
+            (c.title, c.paragraph) for c in both.citations
+        ]
+        assert alone.quote_span == both.quote_span
+        assert sum(rows) > fewer
+
     def test_a_switch_to_the_next_sentence_quotes_the_one_before_once(
         self, semantic_squad: Engine
     ) -> None:
