@@ -775,6 +775,8 @@ class Engine:
         s = best.sentence
         if reading is not None:
             reading = self._marking(query, best, reading, read_in)
+            if (unstated := _no_one_marked(query, reading, read_in)) is not None:
+                return self._refusal(question, query, confidence, ranked, (best, unstated))
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
         citations = [self._citation(s.aid, s.para, span, confidence), *further]
         text, marked, quote_span = self._worded(span, query, kind, s.aid, quote_span)
@@ -1285,6 +1287,8 @@ class Engine:
         ):
             return self._refusal(question, query, confidence, pool, (best, unstated))
         reading = self._marking(query, best, reading, s.text)
+        if (unstated := _no_one_marked(query, reading, s.text)) is not None:
+            return self._refusal(question, query, confidence, pool, (best, unstated))
         quote_span = self._marked_at(reading, shift) if shift >= 0 else None
         # Beside the answer, as where the rank chooses (``_read_beside``): where its words
         # are marked, the others that hold them too.
@@ -1577,6 +1581,14 @@ _ORGANISATION = re.compile(
     r"department|agency|ministry|parliament|academy|foundation|federation|union|league|club|"
     r"team|army|navy|network|bank|group|office|organi[sz]ation|assembly|senate|congress)s?\b"
 )
+# What names an event or a realm rather than someone: "the Battle of Hastings".
+_EVENT = re.compile(
+    r"\b(?:battle|war|siege|treaty|kingdom|empire|conquest|invasion|revolution|crusade|"
+    r"peace|edict)s? of\b",
+    re.IGNORECASE,
+)
+# A people, named in one word: "Germans", "Italians", "Byzantines", "the Japanese".
+_A_PEOPLE = re.compile(r"(?:the )?[A-Z][a-z]+(?:ans|ines|ese)")
 # "Who", not "whose": "whose portrait by François Clouet" is answered by "François, Duc
 # d'Alençon", and the reader may mark the painter.
 _WHO = re.compile(r"\bwho\b", re.IGNORECASE)
@@ -1708,6 +1720,20 @@ _NO_VERB_AFTER = re.compile(
 _CLAUSE_END = re.compile(r"[,;:()\u2013\u2014]")
 # How many of the clause's first content words are read for one the question lacks.
 REASON_WORDS = 4
+
+
+def _no_one_marked(query: Query, reading: Reading, text: str) -> str | None:
+    """ "who", as a refusal names what is not given, when the question asks for someone by
+    their role and the answer words marked in ``text`` name an event or a people: "which pope
+    blessed the invasion" and "the Norman conquest of England at the Battle of Hastings";
+    "which US commander captured the bridge" and "Germans". None of the 113 such questions
+    in ../shared/train's articles has either for answer."""
+    if reading.span is None or query.kind != "person" or not asks_by_role(query.corrected):
+        return None
+    marked = text[reading.span[0] : reading.span[1]]
+    if _EVENT.search(marked) or _A_PEOPLE.fullmatch(_head_phrase(marked)):
+        return "who"
+    return None
 
 
 def _no_reason(query: Query, quote: str) -> str | None:

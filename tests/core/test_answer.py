@@ -39,6 +39,7 @@ from bot.core.answer import (
     _fragment,
     _head_phrase,
     _names,
+    _no_one_marked,
     _no_reason,
     _not_as_asked,
     _said_of_another,
@@ -1599,6 +1600,57 @@ class TestSemantic:
             ("Which architect designed the reading room of the Harlow Library?", "don't say who"),
             ("Which architect designed the east wing?", "Edith Marlowe"),
             ("_ORGANISATION", re.compile(r"(?!)")),
+        )
+
+    @pytest.mark.parametrize(
+        ("question", "text", "marked", "refused"),
+        [
+            (
+                "which commander took the city",
+                "It fell after the Siege of Orleans.",
+                "Siege",
+                True,
+            ),
+            ("which admiral sank the fleet", "It was sunk by the Japanese.", "the Japanese", True),
+            (
+                "which king ruled them",
+                "They were ruled by Ferdinand of Aragon.",
+                "Ferdinand",
+                False,
+            ),
+            ("which king ruled them", "They were ruled by Charles.", "Charles", False),
+            ("who took the city", "It fell after the Siege of Orleans.", "Siege", False),
+        ],
+    )
+    def test_an_event_or_a_people_is_no_one_asked_for_by_role(
+        self, semantic_squad: Engine, question: str, text: str, marked: str, refused: bool
+    ) -> None:
+        start = text.index(marked)
+        end = len(text) - 1 if marked == "Siege" else start + len(marked)
+        reading = Reading(0.9, (start, end), 0.9)
+        query = semantic_squad._parse(question)
+        assert (_no_one_marked(query, reading, text) == "who") is refused, text[start:end]
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            # marked: "Norman conquest of England at the Battle of Hastings"
+            "Which pope gave William the Conqueror his blessing to invade England?",
+            # marked: "Germans"
+            "Which US commander captured the Ludendorff Bridge at Remagen?",
+        ],
+    )
+    def test_someone_asked_for_by_role_is_no_event_and_no_people(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch, question: str
+    ) -> None:
+        """Asked for someone by their role, the words the reader marks name an event or a
+        people: the bot says it does not know who. A duke asked for by role is named."""
+        _refused_by(
+            monkeypatch,
+            semantic_squad,
+            (question, "don't say who"),
+            ("Which duke conquered England in 1066?", "Duke William II of Normandy"),
+            ("_no_one_marked", lambda *args: None),
         )
 
     def test_a_death_no_sentence_states_is_refused(self, semantic_squad: Engine) -> None:
