@@ -75,6 +75,7 @@ from bot.core.read import (
     as_year,
     asks_several,
     asks_year,
+    without_counted,
 )
 from bot.core.summary import summarize
 from bot.core.text import STOP_WORDS, leans_back, normalize, stem, terms, words
@@ -1186,13 +1187,16 @@ class Engine:
         else:
             passage = Passage(read_in, s.text, self.view.entries[s.aid].info.title)
         marked = self.reader.marked(query.for_reader, passage, reading)
-        if marked.span is not None and _HOW_OFTEN.search(query.corrected):
-            return replace(marked, span=as_often(read_in, marked.span))
-        if marked.span is not None and asks_year(query.corrected):
-            return replace(marked, span=as_year(read_in, marked.span))
-        if marked.span is not None and (query.wants_list or asks_several(query.corrected)):
-            return replace(marked, span=as_listed(read_in, marked.span))
-        return marked
+        if marked.span is None:
+            return marked
+        span = marked.span
+        if _HOW_OFTEN.search(query.corrected):
+            span = as_often(read_in, span)
+        elif asks_year(query.corrected):
+            span = as_year(read_in, span)
+        elif query.wants_list or asks_several(query.corrected):
+            span = as_listed(read_in, span)
+        return replace(marked, span=without_counted(read_in, span, query.corrected))
 
     def _marked_at(self, reading: Reading, at: int) -> Span:
         """The reading's answer words, at ``at`` characters into the quote that holds its

@@ -894,6 +894,19 @@ class TestSemantic:
         assert looked.citations == both.citations and looked.quote_span == both.quote_span
         assert sum(rows) > fewer
 
+    def test_how_many_of_a_unit_is_marked_by_the_figure_alone(
+        self, semantic_squad: Engine
+    ) -> None:
+        """ "By how many kilometers …" marks "2000" in "a route of at most 2000 kilometres",
+        where the span reader marks "2000 kilometres"."""
+        answer = semantic_squad.ask(
+            "By how many kilometers does the traveling salesman problem seek to classify a"
+            " route between the 15 largest cities in Germany?"
+        )
+        assert answer.quote_span is not None
+        lo, hi = answer.quote_span
+        assert answer.citations[0].quote[lo:hi] == "2000"
+
     def test_a_paragraph_the_reader_is_sure_of_is_cited_without_the_span_reader(
         self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -31,6 +31,7 @@ from bot.core.read import (
     best_span,
     reader_files,
     widen,
+    without_counted,
 )
 from bot.runtime.config import load_settings
 from bot.runtime.process import reader as load_reader
@@ -533,6 +534,30 @@ def test_how_often_is_answered_by_the_whole_frequency(
     lo = text.index(marked)
     a, b = as_often(text, (lo, lo + len(marked)))
     assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "marked", "expected"),
+    [
+        ("how many tons does the screen weigh", "It weighs nearly 8 tonnes.", "8 tonnes", "8"),
+        ("By how many kilometers?", "A route of 2000 kilometres.", "2000 kilometres", "2000"),
+        ("how many legions were kept", "They kept eight legions.", "eight legions.", "eight"),
+        ("how many legions were kept", "They kept eight legions.", "eight", "eight"),
+        ("how many men are there", "There were 91.3 males.", "91.3 males", "91.3 males"),
+        ("how many of the schools", "It runs 30 schools.", "30 schools", "30 schools"),
+        ("how much wheat is grown", "It grows 5 tonnes of wheat.", "5 tonnes of wheat", None),
+        ("how many legions were kept", "It kept legions.", "legions", "legions"),
+    ],
+)
+def test_how_many_is_answered_without_the_thing_counted(
+    question: str, text: str, marked: str, expected: str | None
+) -> None:
+    """The thing counted, as the question names it (or spelt otherwise: "tonnes" for
+    "tons"), is cut from the end of the marked words; a word the question does not count,
+    or marked words that are that word alone, stay."""
+    lo = text.index(marked)
+    a, b = without_counted(text, (lo, lo + len(marked)), question)
+    assert text[a:b] == (marked if expected is None else expected)
 
 
 @pytest.mark.parametrize(
