@@ -70,6 +70,7 @@ from bot.core.read import (
     Passage,
     Reader,
     Reading,
+    after_named,
     as_listed,
     as_often,
     as_year,
@@ -1196,7 +1197,8 @@ class Engine:
             span = as_year(read_in, span)
         elif query.wants_list or asks_several(query.corrected):
             span = as_listed(read_in, span)
-        return replace(marked, span=without_counted(read_in, span, query.corrected))
+        span = after_named(read_in, without_counted(read_in, span, query.corrected))
+        return replace(marked, span=span)
 
     def _marked_at(self, reading: Reading, at: int) -> Span:
         """The reading's answer words, at ``at`` characters into the quote that holds its

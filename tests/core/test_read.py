@@ -23,6 +23,7 @@ from bot.core.read import (
     Reader,
     ReaderFiles,
     Tokens,
+    after_named,
     as_listed,
     as_often,
     as_year,
@@ -534,6 +535,23 @@ def test_how_often_is_answered_by_the_whole_frequency(
     lo = text.index(marked)
     a, b = as_often(text, (lo, lo + len(marked)))
     assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "marked", "expected"),
+    [
+        ("They were led by a Norman named Oursel.", "Norman named Oursel", "Oursel"),
+        ("A horse called Red Rum won it.", "A horse called Red Rum", "Red Rum"),
+        ("They sailed a ship named the Mayflower.", "ship named the Mayflower", None),
+        ("Oursel led them.", "Oursel", None),
+    ],
+)
+def test_a_name_given_after_named_is_marked_alone(
+    text: str, marked: str, expected: str | None
+) -> None:
+    lo = text.index(marked)
+    a, b = after_named(text, (lo, lo + len(marked)))
+    assert text[a:b] == (marked if expected is None else expected)
 
 
 @pytest.mark.parametrize(
