@@ -76,6 +76,7 @@ from bot.core.read import (
     as_year,
     asks_several,
     asks_year,
+    to_the_place,
     without_counted,
 )
 from bot.core.summary import summarize
@@ -1197,7 +1198,8 @@ class Engine:
             span = as_year(read_in, span)
         elif query.wants_list or asks_several(query.corrected):
             span = as_listed(read_in, span)
-        span = after_named(read_in, without_counted(read_in, span, query.corrected))
+        span = without_counted(read_in, span, query.corrected)
+        span = after_named(read_in, to_the_place(read_in, span, query.corrected))
         return replace(marked, span=span)
 
     def _marked_at(self, reading: Reading, at: int) -> Span:

@@ -367,6 +367,31 @@ def after_named(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
 _NAMED = re.compile(r"\b(?:named|called)\s+(?=[A-Z])")
 
 
+def to_the_place(sentence: str, span: tuple[int, int], question: str) -> tuple[int, int]:
+    """For a question asking which country, continent, city … : marked words that name a
+    part of a place, cut to the place, "Atlantic coast of Africa" to "Africa". Of the 151
+    such questions in ../shared/train's articles, two have an answer of that shape ("county
+    of Northumberland"), and there the place alone is an answer too."""
+    if _PLACE_ASKED.search(question) is None:
+        return span
+    lo, hi = span
+    part = _PART_OF.match(sentence, lo, hi)
+    return span if part is None else (part.end(), hi)
+
+
+_PLACE_ASKED = re.compile(
+    r"\b(?:what|which) (?:\w+ )?(?:country|countries|nation|city|cities|town|village|county|"
+    r"province|continent|island|state|region)\b",
+    re.IGNORECASE,
+)
+# Words before "of" that are no list and end in lower case: "Atlantic coast of", not
+# "Luxembourg and a very small part of".
+_PART_OF = re.compile(
+    r"(?:(?:the )?(?!(?:and|or|but)\b)[A-Za-z][\w-]* )*?(?!(?:and|or)\b)[a-z][\w-]* of "
+    r"(?:the )?(?=[A-Z])"
+)
+
+
 def without_counted(sentence: str, span: tuple[int, int], question: str) -> tuple[int, int]:
     """For a question asking how many of something ("how many tons"): marked words that end
     with the thing counted, cut before it, "8 tonnes" to "8". Of the 287 "how many"

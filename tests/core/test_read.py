@@ -31,6 +31,7 @@ from bot.core.read import (
     asks_year,
     best_span,
     reader_files,
+    to_the_place,
     widen,
     without_counted,
 )
@@ -535,6 +536,51 @@ def test_how_often_is_answered_by_the_whole_frequency(
     lo = text.index(marked)
     a, b = as_often(text, (lo, lo + len(marked)))
     assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "marked", "expected"),
+    [
+        (
+            "What continent is it off?",
+            "It is off the Atlantic coast of Africa.",
+            "Atlantic coast of Africa",
+            "Africa",
+        ),
+        (
+            "which country is it in",
+            "It lies in the north of the Netherlands.",
+            "north of the Netherlands",
+            "Netherlands",
+        ),
+        (
+            "which country does it reach",
+            "It reaches Luxembourg and a small part of Belgium.",
+            "Luxembourg and a small part of Belgium",
+            None,
+        ),
+        (
+            "which country is it in",
+            "It is in the Republic of Ireland.",
+            "Republic of Ireland",
+            None,
+        ),
+        (
+            "what coast is it off",
+            "It is off the Atlantic coast of Africa.",
+            "Atlantic coast of Africa",
+            None,
+        ),
+    ],
+)
+def test_a_place_asked_for_is_marked_without_the_part_of_it(
+    question: str, text: str, marked: str, expected: str | None
+) -> None:
+    """Asked which country, continent or city, the place itself is the answer, not the part
+    of it the sentence names; a list, a name with "of" in it, and other questions stay."""
+    lo = text.index(marked)
+    a, b = to_the_place(text, (lo, lo + len(marked)), question)
+    assert text[a:b] == (marked if expected is None else expected)
 
 
 @pytest.mark.parametrize(
