@@ -71,6 +71,7 @@ from bot.core.read import (
     Reader,
     Reading,
     after_named,
+    as_approximated,
     as_listed,
     as_often,
     as_year,
@@ -1199,6 +1200,7 @@ class Engine:
         elif query.wants_list or asks_several(query.corrected):
             span = as_listed(read_in, span)
         span = without_counted(read_in, span, query.corrected)
+        span = as_approximated(read_in, span, query.corrected)
         span = after_named(read_in, to_the_place(read_in, span, query.corrected))
         return replace(marked, span=span)
 

@@ -392,6 +392,33 @@ _PART_OF = re.compile(
 )
 
 
+def as_approximated(sentence: str, span: tuple[int, int], question: str) -> tuple[int, int]:
+    """For a question asking roughly how many ("approximately how many drawings"): marked
+    words that are a figure the sentence qualifies, grown to the qualifier, "330" to "over
+    330". Of the 28 such training questions whose sentence has a qualifier before the
+    figure, 18 are answered with it (of the other "how many" and "how much" questions, 43 of
+    82)."""
+    if _APPROXIMATELY.search(question) is None:
+        return span
+    lo, hi = span
+    qualified = _QUALIFIER.search(sentence, max(0, lo - QUALIFIER_REACH), lo)
+    return span if qualified is None else (qualified.start(), hi)
+
+
+_APPROXIMATELY = re.compile(
+    r"\b(?:approximately|roughly|about|around|estimated)\b[^?]*\bhow (?:many|much)\b"
+    r"|\bhow (?:many|much)\b.*\b(?:approximately|roughly|around)\b",
+    re.IGNORECASE,
+)
+_QUALIFIER = re.compile(
+    r"\b(?:over|nearly|about|approximately|around|some|almost|roughly|more than|less than|"
+    r"fewer than|up to|at least|close to|just over|just under|under)\s+$",
+    re.IGNORECASE,
+)
+# How far before the figure a qualifier is looked for, in characters.
+QUALIFIER_REACH = 20
+
+
 def without_counted(sentence: str, span: tuple[int, int], question: str) -> tuple[int, int]:
     """For a question asking how many of something ("how many tons"): marked words that end
     with the thing counted, cut before it, "8 tonnes" to "8". Of the 287 "how many"

@@ -24,6 +24,7 @@ from bot.core.read import (
     ReaderFiles,
     Tokens,
     after_named,
+    as_approximated,
     as_listed,
     as_often,
     as_year,
@@ -580,6 +581,36 @@ def test_a_place_asked_for_is_marked_without_the_part_of_it(
     of it the sentence names; a list, a name with "of" in it, and other questions stay."""
     lo = text.index(marked)
     a, b = to_the_place(text, (lo, lo + len(marked)), question)
+    assert text[a:b] == (marked if expected is None else expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "marked", "expected"),
+    [
+        ("Approximately how many drawings?", "It holds over 330 drawings.", "330", "over 330"),
+        (
+            "roughly how many works are there",
+            "It has more than 70,000 works.",
+            "70,000",
+            "more than 70,000",
+        ),
+        (
+            "How many drawings, approximately?",
+            "It holds nearly 600 drawings.",
+            "600",
+            "nearly 600",
+        ),
+        ("How many drawings does it hold?", "It holds over 330 drawings.", "330", None),
+        ("Approximately how many drawings?", "It holds 330 drawings.", "330", None),
+    ],
+)
+def test_roughly_how_many_is_answered_with_the_qualifier(
+    question: str, text: str, marked: str, expected: str | None
+) -> None:
+    """Asked approximately how many, the sentence's "over", "nearly", "more than" before
+    the figure is part of the answer; asked how many, it is not."""
+    lo = text.index(marked)
+    a, b = as_approximated(text, (lo, lo + len(marked)), question)
     assert text[a:b] == (marked if expected is None else expected)
 
 
