@@ -79,6 +79,7 @@ from bot.core.read import (
     asks_year,
     to_the_place,
     without_counted,
+    without_lead_in,
 )
 from bot.core.summary import summarize
 from bot.core.text import STOP_WORDS, leans_back, normalize, stem, terms, words
@@ -1201,6 +1202,7 @@ class Engine:
             span = as_listed(read_in, span)
         span = without_counted(read_in, span, query.corrected)
         span = as_approximated(read_in, span, query.corrected)
+        span = without_lead_in(read_in, span, query.corrected)
         span = after_named(read_in, to_the_place(read_in, span, query.corrected))
         return replace(marked, span=span)
 

@@ -35,6 +35,7 @@ from bot.core.read import (
     to_the_place,
     widen,
     without_counted,
+    without_lead_in,
 )
 from bot.runtime.config import load_settings
 from bot.runtime.process import reader as load_reader
@@ -611,6 +612,42 @@ def test_roughly_how_many_is_answered_with_the_qualifier(
     the figure is part of the answer; asked how many, it is not."""
     lo = text.index(marked)
     a, b = as_approximated(text, (lo, lo + len(marked)), question)
+    assert text[a:b] == (marked if expected is None else expected)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "marked", "expected"),
+    [
+        (
+            "which courts must act",
+            "Fourth, national courts must act.",
+            "Fourth, national courts",
+            "national courts",
+        ),
+        ("who must act", "However, the courts must act.", "However, the courts", "the courts"),
+        (
+            "which sculpture by Michelangelo is copied",
+            "Michelangelo's David is copied.",
+            "Michelangelo's David",
+            "David",
+        ),
+        (
+            "which sculpture is copied",
+            "Michelangelo's David is copied.",
+            "Michelangelo's David",
+            None,
+        ),
+        ("which sculpture by Michelangelo", "It is Michelangelo's.", "Michelangelo's", None),
+    ],
+)
+def test_marked_words_lose_a_lead_in_and_the_asked_owner(
+    question: str, text: str, marked: str, expected: str | None
+) -> None:
+    """A word ordering or linking the sentence ("Fourth,", "However,") is no part of the
+    answer, nor the possessive of a name the question gives; a possessive the question
+    does not give, or one that is all the marked words, stays."""
+    lo = text.index(marked)
+    a, b = without_lead_in(text, (lo, lo + len(marked)), question)
     assert text[a:b] == (marked if expected is None else expected)
 
 
