@@ -1593,10 +1593,9 @@ _ORGANISATION = re.compile(
     r"department|agency|ministry|parliament|academy|foundation|federation|union|league|club|"
     r"team|army|navy|network|bank|group|office|organi[sz]ation|assembly|senate|congress)s?\b"
 )
-# What names an event or a realm rather than someone: "the Battle of Hastings".
+# What names an event rather than someone: "the Battle of Hastings".
 _EVENT = re.compile(
-    r"\b(?:battle|war|siege|treaty|kingdom|empire|conquest|invasion|revolution|crusade|"
-    r"peace|edict)s? of\b",
+    r"\b(?:battle|war|siege|treaty|conquest|invasion|revolution|crusade|peace|edict)s? of\b",
     re.IGNORECASE,
 )
 # A people, named in one word: "Germans", "Italians", "Byzantines", "the Japanese".
@@ -1735,13 +1734,21 @@ REASON_WORDS = 4
 
 
 def _no_one_marked(query: Query, reading: Reading, text: str) -> str | None:
-    """ "who", as a refusal names what is not given, when the question asks for someone by
-    their role and the answer words marked in ``text`` name an event or a people: "which pope
-    blessed the invasion" and "the Norman conquest of England at the Battle of Hastings";
-    "which US commander captured the bridge" and "Germans". None of the 113 such questions
-    in ../shared/train's articles has either for answer."""
-    if reading.span is None or query.kind != "person" or not asks_by_role(query.corrected):
+    """ "who", as a refusal names what is not given, when the question asks for someone and
+    the answer words marked in ``text`` name an event ("which pope blessed the invasion"
+    and "the Norman conquest of England at the Battle of Hastings"), or, asked by their
+    role, a people ("which US commander captured the bridge" and "Germans"; "who did the
+    Normans fight" may be answered by a people). None of the 967 questions asking who in
+    ../shared/train's articles has an event for answer, and none of the 113 asking by role
+    has a people."""
+    if reading.span is None or query.kind != "person":
         return None
+    marked = text[reading.span[0] : reading.span[1]]
+    if _EVENT.search(marked):
+        return "who"
+    if asks_by_role(query.corrected) and _A_PEOPLE.fullmatch(_head_phrase(marked)):
+        return "who"
+    return None
     marked = text[reading.span[0] : reading.span[1]]
     if _EVENT.search(marked) or _A_PEOPLE.fullmatch(_head_phrase(marked)):
         return "who"

@@ -1632,10 +1632,17 @@ class TestSemantic:
                 False,
             ),
             ("which king ruled them", "They were ruled by Charles.", "Charles", False),
-            ("who took the city", "It fell after the Siege of Orleans.", "Siege", False),
+            ("who took the city", "It fell after the Siege of Orleans.", "Siege", True),
+            ("who did they fight", "They fought the Byzantines.", "the Byzantines", False),
+            (
+                "which king ruled them",
+                "They were ruled by the Kingdom of Sicily.",
+                "the Kingdom of Sicily",
+                False,
+            ),
         ],
     )
-    def test_an_event_or_a_people_is_no_one_asked_for_by_role(
+    def test_an_event_is_no_one_and_a_people_no_one_asked_for_by_role(
         self, semantic_squad: Engine, question: str, text: str, marked: str, refused: bool
     ) -> None:
         start = text.index(marked)
