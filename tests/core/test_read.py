@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,6 +40,14 @@ from bot.core.read import (
 )
 from bot.runtime.config import load_settings
 from bot.runtime.process import reader as load_reader
+
+
+def _remarked(shape: Callable[..., tuple[int, int]], text: str, marked: str, *rest: str) -> str:
+    """The words ``shape`` (one of read's ways of reshaping marked words) makes of
+    ``marked``, found in ``text``; ``rest`` is what else it takes (the question)."""
+    lo = text.index(marked)
+    a, b = shape(text, (lo, lo + len(marked)), *rest)
+    return text[a:b]
 
 
 @pytest.fixture(name="tokens", scope="module")
@@ -580,9 +589,7 @@ def test_a_place_asked_for_is_marked_without_the_part_of_it(
 ) -> None:
     """Asked which country, continent or city, the place itself is the answer, not the part
     of it the sentence names; a list, a name with "of" in it, and other questions stay."""
-    lo = text.index(marked)
-    a, b = to_the_place(text, (lo, lo + len(marked)), question)
-    assert text[a:b] == (marked if expected is None else expected)
+    assert _remarked(to_the_place, text, marked, question) == (expected or marked)
 
 
 @pytest.mark.parametrize(
@@ -610,9 +617,7 @@ def test_roughly_how_many_is_answered_with_the_qualifier(
 ) -> None:
     """Asked approximately how many, the sentence's "over", "nearly", "more than" before
     the figure is part of the answer; asked how many, it is not."""
-    lo = text.index(marked)
-    a, b = as_approximated(text, (lo, lo + len(marked)), question)
-    assert text[a:b] == (marked if expected is None else expected)
+    assert _remarked(as_approximated, text, marked, question) == (expected or marked)
 
 
 @pytest.mark.parametrize(
@@ -646,9 +651,7 @@ def test_marked_words_lose_a_lead_in_and_the_asked_owner(
     """A word ordering or linking the sentence ("Fourth,", "However,") is no part of the
     answer, nor the possessive of a name the question gives; a possessive the question
     does not give, or one that is all the marked words, stays."""
-    lo = text.index(marked)
-    a, b = without_lead_in(text, (lo, lo + len(marked)), question)
-    assert text[a:b] == (marked if expected is None else expected)
+    assert _remarked(without_lead_in, text, marked, question) == (expected or marked)
 
 
 @pytest.mark.parametrize(
@@ -663,9 +666,7 @@ def test_marked_words_lose_a_lead_in_and_the_asked_owner(
 def test_a_name_given_after_named_is_marked_alone(
     text: str, marked: str, expected: str | None
 ) -> None:
-    lo = text.index(marked)
-    a, b = after_named(text, (lo, lo + len(marked)))
-    assert text[a:b] == (marked if expected is None else expected)
+    assert _remarked(after_named, text, marked) == (expected or marked)
 
 
 @pytest.mark.parametrize(
@@ -687,9 +688,7 @@ def test_how_many_is_answered_without_the_thing_counted(
     """The thing counted, as the question names it (or spelt otherwise: "tonnes" for
     "tons"), is cut from the end of the marked words; a word the question does not count,
     or marked words that are that word alone, stay."""
-    lo = text.index(marked)
-    a, b = without_counted(text, (lo, lo + len(marked)), question)
-    assert text[a:b] == (marked if expected is None else expected)
+    assert _remarked(without_counted, text, marked, question) == (expected or marked)
 
 
 @pytest.mark.parametrize(
