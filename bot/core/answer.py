@@ -1749,10 +1749,6 @@ def _no_one_marked(query: Query, reading: Reading, text: str) -> str | None:
     if asks_by_role(query.corrected) and _A_PEOPLE.fullmatch(_head_phrase(marked)):
         return "who"
     return None
-    marked = text[reading.span[0] : reading.span[1]]
-    if _EVENT.search(marked) or _A_PEOPLE.fullmatch(_head_phrase(marked)):
-        return "who"
-    return None
 
 
 def _no_reason(query: Query, quote: str) -> str | None:
