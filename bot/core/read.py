@@ -354,6 +354,13 @@ def asks_year(question: str) -> bool:
     return _YEAR_ASKED.search(question) is not None
 
 
+# Words that hedge a figure: "nearly 86 km", "more than 300 m3/s".
+_HEDGES = (
+    r"nearly|about|approximately|roughly|almost|around|some|over|more than|less than"
+    r"|fewer than|up to"
+)
+
+
 def after_named(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     """Marked words that describe someone or something before giving the name, cut to the
     name: "Norman named Oursel" to "Oursel". None of the 8,522 answers to
@@ -410,10 +417,9 @@ _APPROXIMATELY = re.compile(
     r"|\bhow (?:many|much)\b.*\b(?:approximately|roughly)\b",  # not "around the world"
     re.IGNORECASE,
 )
+# The hedges ``widen`` takes off a marked figure (_HEDGES), and a few more.
 _QUALIFIER = re.compile(
-    r"\b(?:over|nearly|about|approximately|around|some|almost|roughly|more than|less than|"
-    r"fewer than|up to|at least|close to|just over|just under|under)\s+$",
-    re.IGNORECASE,
+    rf"\b(?:{_HEDGES}|at least|close to|just over|just under|under)\s+$", re.IGNORECASE
 )
 # How far before the figure a qualifier is looked for, in characters.
 QUALIFIER_REACH = 20
@@ -550,8 +556,7 @@ _OFTEN_UNIT = re.compile(r"\s+(?:hours?|days?|weeks?|months?|years?|decades?)\b"
 # SQuAD's development questions, exact match over the right answers 0.482 -> 0.492.
 _LEAD_IN = re.compile(
     r"(?:(?:at|in|on|through|from|by|into|onto|within|during|near)\s+)?"
-    r"(?:(?:nearly|about|approximately|roughly|almost|around|some|over|more than|less than"
-    r"|fewer than|up to)\s+(?=\d))?",
+    rf"(?:(?:{_HEDGES})\s+(?=\d))?",
     re.IGNORECASE,
 )
 
