@@ -569,6 +569,20 @@ def _span_reads(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return rows
 
 
+def _asked_both_ways(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, question: str, setting: str, value: float
+) -> tuple[Answer, int, Answer, int]:
+    """``question``'s answer and the passages the span reader read for it, as shipped and
+    with ``setting`` (a name in bot.core.answer) set to ``value``."""
+    rows = _span_reads(engine, monkeypatch)
+    shipped = engine.ask(question)
+    shipped_reads = sum(rows)
+    rows.clear()
+    monkeypatch.setattr(f"bot.core.answer.{setting}", value)
+    changed = engine.ask(question)
+    return shipped, shipped_reads, changed, sum(rows)
+
+
 def _refused_by(
     monkeypatch: pytest.MonkeyPatch,
     engine: Engine,
@@ -863,20 +877,16 @@ class TestSemantic:
         """Where the reader alone reads every passage of the pool below SWITCH_LOOK, no
         switch could follow: the span reader does not read them, and the answer is the one
         reading them all gives."""
-        rows = _span_reads(semantic_squad, monkeypatch)
         question = "Where does the Rhine empty?"
         query = semantic_squad._parse(question)
         best = semantic_squad.rank(query)[0]
         reading = semantic_squad._reading(query, best)
         assert reading is not None and reading.answers < SWITCH_DOUBT  # the pool is read
-        rows.clear()
-        looked = semantic_squad.ask(question)
-        fewer = sum(rows)
-        rows.clear()
-        monkeypatch.setattr("bot.core.answer.SWITCH_LOOK", 0.0)
-        both = semantic_squad.ask(question)
+        looked, fewer, both, more = _asked_both_ways(
+            semantic_squad, monkeypatch, question, "SWITCH_LOOK", 0.0
+        )
         assert looked.citations == both.citations and looked.quote_span == both.quote_span
-        assert sum(rows) >= fewer + SWITCH_SPANS
+        assert more >= fewer + SWITCH_SPANS
 
     def test_the_span_reader_does_not_read_beside_what_the_reader_rules_out(
         self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
@@ -884,15 +894,13 @@ class TestSemantic:
         """Paragraphs read for citations beside the answer that the reader alone reads far
         below citing (CITE_LOOK) are not read again by the span reader: the same answer and
         citations, with fewer of the span reader's reads."""
-        rows = _span_reads(semantic_squad, monkeypatch)
         question = "What are the two simple word responses to a decision problem?"
-        looked = semantic_squad.ask(question)
-        fewer = sum(rows)
-        rows.clear()
-        monkeypatch.setattr("bot.core.answer.CITE_LOOK", 0.0)  # every one read by both
-        both = semantic_squad.ask(question)
+        # CITE_LOOK 0: every one read by both
+        looked, fewer, both, more = _asked_both_ways(
+            semantic_squad, monkeypatch, question, "CITE_LOOK", 0.0
+        )
         assert looked.citations == both.citations and looked.quote_span == both.quote_span
-        assert sum(rows) > fewer
+        assert more > fewer
 
     def test_how_many_of_a_unit_is_marked_by_the_figure_alone(
         self, semantic_squad: Engine
@@ -913,19 +921,17 @@ class TestSemantic:
         """A paragraph beside the answer that the reader alone reads as answering, CITE_SURE
         sure, is cited on that reading: the same answer and citations as when the span
         reader reads it too, with fewer of its reads."""
-        rows = _span_reads(semantic_squad, monkeypatch)
         question = "What does the Nederrijn change it's name to?"
-        alone = semantic_squad.ask(question)
-        fewer = sum(rows)
-        rows.clear()
-        monkeypatch.setattr("bot.core.answer.CITE_SURE", 1.1)  # every one read by both
-        both = semantic_squad.ask(question)
+        # CITE_SURE 1.1: every one read by both
+        alone, fewer, both, more = _asked_both_ways(
+            semantic_squad, monkeypatch, question, "CITE_SURE", 1.1
+        )
         assert len(alone.citations) > 1
         assert [(c.title, c.paragraph) for c in alone.citations] == [
             (c.title, c.paragraph) for c in both.citations
         ]
         assert alone.quote_span == both.quote_span
-        assert sum(rows) > fewer
+        assert more > fewer
 
     def test_a_switch_to_the_next_sentence_quotes_the_one_before_once(
         self, semantic_squad: Engine
