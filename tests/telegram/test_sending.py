@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.runtime.config import AnnouncementSettings
-from bot.telegram.sending import Limits, Turns, before_request
+from bot.telegram.sending import Hook, Limits, Turns, before_request
 from tests.support.fleet import most_in_one_second
 
 
@@ -30,6 +30,22 @@ def test_the_cap_keeps_a_third_of_telegrams_limit_to_spare() -> None:
     assert abs(limits._turns.gap - 1.5 / 30) < 1e-9
 
 
+async def _send_marked(limits: Limits, mark: Hook, sent: list[float]) -> None:
+    """One request through ``limits`` with ``mark`` as its ``before_request`` hook; the
+    moment it leaves is appended to ``sent``."""
+    loop = asyncio.get_running_loop()
+
+    async def request() -> dict[str, bool]:
+        sent.append(loop.time())
+        return {"ok": True}
+
+    token = before_request.set(mark)
+    try:
+        await limits._in_turn(request, (), {})
+    finally:
+        before_request.reset(token)
+
+
 async def test_a_marked_request_is_not_held_back_after_its_mark() -> None:
     """With the cap already reached in the last second, a request with a ``before_request``
     hook (the sender's *sending* mark) waits for room before the mark, not after it: the
@@ -45,16 +61,8 @@ async def test_a_marked_request_is_not_held_back_after_its_mark() -> None:
     async def mark() -> None:
         marked.append(loop.time())
 
-    async def request() -> dict[str, bool]:
-        sent.append(loop.time())
-        return {"ok": True}
-
-    token = before_request.set(mark)
-    try:
-        started = loop.time()
-        await limits._in_turn(request, (), {})
-    finally:
-        before_request.reset(token)
+    started = loop.time()
+    await _send_marked(limits, mark, sent)
     assert marked and sent
     assert marked[0] - started > 0.5  # it waited for the room, before the mark
     assert sent[0] - marked[0] < 0.05  # and left at once after it
@@ -74,17 +82,6 @@ async def test_marks_that_finish_together_do_not_bunch_past_the_hard_cap() -> No
     async def slow_mark() -> None:
         await asyncio.sleep(max(0.0, together - loop.time()))
 
-    async def request() -> dict[str, bool]:
-        sent.append(loop.time())
-        return {"ok": True}
-
-    async def one() -> None:
-        token = before_request.set(slow_mark)
-        try:
-            await limits._in_turn(request, (), {})
-        finally:
-            before_request.reset(token)
-
-    await asyncio.gather(*(one() for _ in range(30)))
+    await asyncio.gather(*(_send_marked(limits, slow_mark, sent) for _ in range(30)))
     assert len(sent) == 30
     assert most_in_one_second(sent) <= turns.hard
