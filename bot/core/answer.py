@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process, utils
@@ -1190,7 +1191,10 @@ class Engine:
             passage = self._passage(best)
         else:
             passage = Passage(read_in, s.text, self.view.entries[s.aid].info.title)
-        marked = self.reader.marked(query.for_reader, passage, reading)
+        figure = query.figure
+        qwords = set(query.corrected.split())
+        wanted = None if figure is None else partial(_marks_figure, figure, qwords)
+        marked = self.reader.marked(query.for_reader, passage, reading, wanted)
         if marked.span is None:
             return marked
         span = marked.span
@@ -1749,6 +1753,14 @@ def _no_one_marked(query: Query, reading: Reading, text: str) -> str | None:
     if asks_by_role(query.corrected) and _A_PEOPLE.fullmatch(_head_phrase(marked)):
         return "who"
     return None
+
+
+def _marks_figure(figure: str, qwords: set[str], marked: str) -> bool:
+    """Whether marked answer words state the figure asked for (``states_figure``); for a
+    year, a century's ordinal does too ("11th" for "in what century")."""
+    if states_figure(figure, marked, qwords):
+        return True
+    return figure == "year" and re.search(r"\d+(?:st|nd|rd|th)\b", marked) is not None
 
 
 def _no_reason(query: Query, quote: str) -> str | None:

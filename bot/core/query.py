@@ -1119,10 +1119,10 @@ _TEMPERATURE_Q = re.compile(
     r"at what temperature)\b"
 )
 # A weight is a measure stated in a unit of weight: "2.25 metres high" is no answer to "how
-# much does it weigh".
+# much does it weigh"; "how much food weight" asks a weight too.
 _WEIGHT_Q = re.compile(
     r"\b(how heavy|(what|which) (is|was|are|were) the (\w+ )?weight of|(how much|what) "
-    r"(does|did|do|will|would|is|was) .*\bweigh)\b"
+    r"(does|did|do|will|would|is|was) .*\bweigh|how much (\w+ )?weight)\b"
 )
 
 _FIGURES = (

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,11 @@ SPANS_SURE = 1.0
 # weighed with the reader's: ``answers`` is the sigmoid of SPANS_VERDICT of its logit and
 # 1 - SPANS_VERDICT of the reader's.
 SPANS_VERDICT = 0.5
+# Where the question asks for a figure (a weight, a count, a year…) and the likeliest span
+# states none, the likeliest that does is marked instead, if it is at least this likely
+# against it: "290,000 tons" rather than "220 million" for "how much food weight did JD
+# supply".
+KIND_RATIO = 0.1
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -187,11 +192,14 @@ def best_span(
     enc: Encoded,
     sentence: str,
     echoes: npt.NDArray[np.bool_] | None = None,
+    wanted: Callable[[str], bool] | None = None,
 ) -> tuple[tuple[int, int], float]:
     """The most likely answer span as characters of the sentence, widened to whole words,
     and its probability (start times end, each a softmax over the sentence's tokens); a
     longer span must be likelier by SPAN_LENGTH_COST per token to be chosen, and by
-    ECHO_COST for each token of ``echoes`` (the question's own words) it holds."""
+    ECHO_COST for each token of ``echoes`` (the question's own words) it holds. Where the
+    likeliest span is not what is ``wanted`` (the figure a question asks for), the likeliest
+    that is, if it is at least KIND_RATIO as likely (``_wanted_span``)."""
     n = len(enc.offsets)
     s_logits = start[enc.first : enc.first + n].astype(np.float64)
     e_logits = end[enc.first : enc.first + n].astype(np.float64)
@@ -205,9 +213,29 @@ def best_span(
     if echoes is not None and ECHO_COST > 0.0 and echoes.any():
         held = np.concatenate(([0], np.cumsum(echoes)))
         cost = cost + ECHO_COST * np.maximum(held[None, 1:] - held[:-1, None], 0)
-    i, j = np.unravel_index(int(np.argmax(joint * np.exp(-cost))), joint.shape)
-    lo, hi = enc.offsets[int(i)][0], enc.offsets[int(j)][1]
-    return widen(sentence, lo, hi), float(joint[i, j])
+    scores = joint * np.exp(-cost)
+    first, last = (int(k) for k in np.unravel_index(int(np.argmax(scores)), scores.shape))
+    span = widen(sentence, enc.offsets[first][0], enc.offsets[last][1])
+    if wanted is not None and not wanted(sentence[span[0] : span[1]]):
+        found = _wanted_span(scores, enc, sentence, wanted)
+        if found is not None:
+            span, (first, last) = found
+    return span, float(joint[first, last])
+
+
+def _wanted_span(
+    scores: FloatArray, enc: Encoded, sentence: str, wanted: Callable[[str], bool]
+) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The likeliest span (as characters, and as its first and last tokens) that is what is
+    ``wanted``, among those at least KIND_RATIO as likely as the likeliest of all."""
+    floor = KIND_RATIO * float(scores.max())
+    rows, cols = np.nonzero(scores >= floor)
+    for k in np.argsort(-scores[rows, cols], kind="stable"):
+        i, j = int(rows[k]), int(cols[k])
+        span = widen(sentence, enc.offsets[i][0], enc.offsets[j][1])
+        if span[1] > span[0] and wanted(sentence[span[0] : span[1]]):
+            return span, (i, j)
+    return None
 
 
 def widen(sentence: str, lo: int, hi: int) -> tuple[int, int]:
@@ -656,7 +684,13 @@ class Reader:
             out.append(replace(reading, answers=_sigmoid(mixed), spans_logits=theirs))
         return out
 
-    def marked(self, question: str, passage: Passage, reading: Reading) -> Reading:
+    def marked(
+        self,
+        question: str,
+        passage: Passage,
+        reading: Reading,
+        wanted: Callable[[str], bool] | None = None,
+    ) -> Reading:
         """``reading`` (this reader's of ``passage``) with the answer words as the span
         reader marks them, weighed with this reader's (SPANS_WEIGHT), and how sure they are,
         where there is a span reader and this reader is less than SPANS_SURE sure of its own
@@ -681,7 +715,7 @@ class Reader:
                 out[lo:hi] = SPANS_WEIGHT * out[lo:hi] + (1 - SPANS_WEIGHT) * _log_softmax(ours)
             mixed.append(out)
         echoes = _echoes(question, passage.sentence, enc.offsets)
-        span, sure = best_span(mixed[0], mixed[1], enc, passage.sentence, echoes)
+        span, sure = best_span(mixed[0], mixed[1], enc, passage.sentence, echoes, wanted)
         return replace(reading, span=span if span[1] > span[0] else None, span_confidence=sure)
 
 

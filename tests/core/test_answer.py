@@ -38,6 +38,7 @@ from bot.core.answer import (
     _echoes,
     _fragment,
     _head_phrase,
+    _marks_figure,
     _names,
     _no_one_marked,
     _no_reason,
@@ -332,6 +333,8 @@ class TestQuestionTypes:
             ("How much did Tesla weigh?", "weight"),
             ("how heavy is the screen", "weight"),
             ("What is the weight of a bushel of coal?", "weight"),
+            ("How much weight could the rocket send into space?", "weight"),
+            ("how much food weight did they supply", "weight"),
             ("What did the number of legions depend on?", None),
             ("How much of the land is forest?", None),
             ("When did the Normans arrive?", "time"),
@@ -343,6 +346,25 @@ class TestQuestionTypes:
     )
     def test_detects_a_figure_asked_for(self, question: str, figure: str | None) -> None:
         assert figure_asked(question) == figure
+
+    @pytest.mark.parametrize(
+        ("figure", "marked", "wanted"),
+        [
+            ("weight", "290,000 tons", True),
+            ("weight", "220 million", False),
+            ("year", "1191", True),
+            ("year", "11th", True),  # "in what century": the ordinal answers
+            ("year", "Germany", False),
+            ("count", "eight", True),
+            ("count", "the Moselle", False),
+            ("time", "the end of World War I", True),
+            ("time", "World War I", False),
+        ],
+    )
+    def test_marked_words_state_the_figure_asked_for(
+        self, figure: str, marked: str, wanted: bool
+    ) -> None:
+        assert _marks_figure(figure, set(), marked) is wanted
 
     @pytest.mark.parametrize(
         ("figure", "text", "stated"),
@@ -1929,6 +1951,8 @@ class TestReader:
         [
             ("how many food items did JD supply", "220 million"),
             ("how much did the food items weigh", "290,000 tons"),
+            # The reader likes "220 million" best; the weight asked for is nearly as likely.
+            ("how much food weight did JD suply between january and february", "290,000 tons"),
             ("what is Boutrup's book called", "The Great Tech Revolution"),
             ("when did JD take part in the event", "October 28th"),
             ("how many requests did JD Health handle", "10 million"),

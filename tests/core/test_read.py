@@ -159,6 +159,35 @@ class TestSpan:
         span, _ = best_span(start, end, enc, sentence, echoes)
         assert sentence[span[0] : span[1]] == "The Middle Rhine flows through the Rhine Gorge"
 
+    def test_a_figure_asked_for_is_marked_where_nearly_as_likely(self, tokens: Tokens) -> None:
+        """The likeliest span states no figure: the likeliest that does is marked, where it
+        is at least KIND_RATIO as likely; far less likely, the likeliest stays; and a span
+        that is what is wanted is never moved."""
+        sentence = "JD supplied 220 million food items weighing 290,000 tons."
+        enc = tokens.encode("how much food weight", Passage(sentence, None, "JD"))
+        words = [sentence[a:b] for a, b in enc.offsets]
+        n = len(enc.ids)
+        start = np.zeros(n, dtype=np.float32)
+        end = np.zeros(n, dtype=np.float32)
+        start[enc.first + words.index("220")] = 5.0
+        start[enc.first + words.index("290")] = 5.0
+        end[enc.first + words.index("million")] = 5.0
+        end[enc.first + words.index("tons")] = 3.0
+
+        def weight(text: str) -> bool:
+            return text.endswith("tons")
+
+        span, _ = best_span(start, end, enc, sentence)
+        assert sentence[span[0] : span[1]] == "220 million"
+        span, sure = best_span(start, end, enc, sentence, wanted=weight)
+        assert sentence[span[0] : span[1]] == "290,000 tons"
+        assert sure < 0.5  # the confidence is the marked span's own
+        end[enc.first + words.index("tons")] = 1.0  # under a tenth as likely now
+        span, _ = best_span(start, end, enc, sentence, wanted=weight)
+        assert sentence[span[0] : span[1]] == "220 million"
+        span, _ = best_span(start, end, enc, sentence, wanted=lambda text: "million" in text)
+        assert sentence[span[0] : span[1]] == "220 million"
+
     def test_the_questions_words_are_read_stemmed_and_whole(self, tokens: Tokens) -> None:
         sentence = "Trade flowed through Bingen's port; a flower market stood there."
         enc = tokens.encode("where does trade flow", Passage(sentence, None, "Bingen"))
