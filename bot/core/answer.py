@@ -593,15 +593,16 @@ class Engine:
         )
         kind = meta_kind(q)
         if kind is not None:
-            aid = about_aid if refers_back else self._meta_article(q, content)
+            aid = about_aid if refers_back else self._meta_article(q, content, kind)
             if aid is not None:
                 return self._meta_answer(question, kind, self._load(aid))
         if not query.known and self.semantic is None:
             return self._refusal(question, query)
         return self._fact_answer(question, query)
 
-    def _meta_article(self, q: str, content: list[QueryTerm]) -> int | None:
-        """The article a metadata question names, or None if it is about the text instead."""
+    def _meta_article(self, q: str, content: list[QueryTerm], kind: str) -> int | None:
+        """The article a metadata question names, or None if it is about the text instead
+        (``_in_the_text``, ``_source_in_the_text``)."""
         known = [qt for qt in content if qt.known]
         if not known:
             return None
@@ -617,7 +618,27 @@ class Engine:
                 aid = self.view.by_id[hits[0].article.id]
         if aid is not None and self._in_the_text(aid, q, nouns):
             return None
+        if aid is not None and kind == "source" and self._source_in_the_text(aid, q, nouns):
+            return None
         return aid
+
+    def _source_in_the_text(self, aid: int, q: str, nouns: set[str]) -> bool:
+        """Whether "source" or "link" in a question that names no article ("what is the
+        source of the Rhine", "what is one supplementary source of European Union law") is
+        the article's own word for something it speaks of, not a request for its link."""
+        if nouns:
+            return False  # "the source of the Rhine article", "its link"
+        asked = {stem(w) for w in words(q)} & _SOURCE_WORDS
+        if not asked:
+            return False
+        article = self._load(aid)
+        return any(
+            stem(w) in asked
+            for p in article.paragraphs
+            if not p.is_note
+            for s in p.sentences
+            for w in words(s)
+        )
 
     def _in_the_text(self, aid: int, q: str, nouns: set[str]) -> bool:
         """Whether a metadata question's noun is something the article's text speaks of
@@ -1433,6 +1454,10 @@ class Verdict(NamedTuple):
     candidate: Candidate
     reading: Reading
     confidence: float
+
+
+# The words of a question for an article's link that an article may use of its subject.
+_SOURCE_WORDS = frozenset(stem(w) for w in ("source", "link"))
 
 
 def _names(text: str) -> list[str]:

@@ -130,6 +130,45 @@ class TestAnswers:
         answer = seed_engine.ask("who published The Great Tech Revolution?")
         assert answer.kind == "fact" and "Boutrup" in answer.citations[0].quote
 
+    def test_a_source_the_text_speaks_of_is_a_fact_question(self) -> None:
+        """ "The source of the Rhine" is the river's, which the article speaks of; the
+        article's own link is asked by naming the article, or where its text has no such
+        word."""
+        engine = Engine.from_articles(
+            [
+                Article(
+                    "rhine",
+                    "Rhine",
+                    (
+                        Paragraph(
+                            1,
+                            "",
+                            (
+                                "The Rhine is a European river.",
+                                "Its source is the Lake Toma in the Swiss Alps.",
+                            ),
+                        ),
+                    ),
+                    url="https://example.org/rhine",
+                ),
+                Article(
+                    "danube",
+                    "Danube",
+                    (Paragraph(1, "", ("The Danube flows into the Black Sea.",)),),
+                    url="https://example.org/danube",
+                ),
+            ]
+        )
+        answer = engine.ask("What is the source of the Rhine?")
+        assert answer.kind == "fact" and "Lake Toma" in answer.citations[0].quote
+        for question, url in (
+            ("what is the source of the Rhine article", "https://example.org/rhine"),
+            ("link to the Rhine article", "https://example.org/rhine"),
+            ("source for the Danube?", "https://example.org/danube"),
+        ):
+            answer = engine.ask(question)
+            assert answer.kind == "source" and url in answer.text, question
+
     def test_follow_up_refers_to_the_previous_article(self, seed_engine: Engine) -> None:
         first = seed_engine.ask("tell me about the delivery robots")
         assert first.article == ARTICLE_IDS[1]
