@@ -694,7 +694,9 @@ class Reader:
         """``reading`` (this reader's of ``passage``) with the answer words as the span
         reader marks them, weighed with this reader's (SPANS_WEIGHT), and how sure they are,
         where there is a span reader and this reader is less than SPANS_SURE sure of its own
-        words; else ``reading`` as it is."""
+        words; else ``reading`` as it is. ``wanted`` tells the words a question asks for (a
+        figure) where nearly as likely as the likeliest (``best_span``); without a span
+        reader the reader's own words stand, wanted or not."""
         if self._spans is None or (
             reading.span is not None and reading.span_confidence >= SPANS_SURE
         ):
