@@ -625,7 +625,10 @@ class Engine:
     def _source_in_the_text(self, aid: int, q: str, nouns: set[str]) -> bool:
         """Whether "source" or "link" in a question that names no article ("what is the
         source of the Rhine", "what is one supplementary source of European Union law") is
-        the article's own word for something it speaks of, not a request for its link."""
+        the article's own word for something it speaks of, not a request for its link; "the
+        link between" two things is never its link."""
+        if re.search(r"\blinks? between\b", q):
+            return True
         if nouns:
             return False  # "the source of the Rhine article", "its link"
         asked = {stem(w) for w in words(q)} & _SOURCE_WORDS

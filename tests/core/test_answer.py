@@ -161,6 +161,7 @@ class TestAnswers:
         )
         answer = engine.ask("What is the source of the Rhine?")
         assert answer.kind == "fact" and "Lake Toma" in answer.citations[0].quote
+        assert engine.ask("what is the link between the Rhine and the Danube").kind != "source"
         for question, url in (
             ("what is the source of the Rhine article", "https://example.org/rhine"),
             ("link to the Rhine article", "https://example.org/rhine"),
