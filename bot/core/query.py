@@ -1218,9 +1218,19 @@ def acronym_asked(question: str) -> str | None:
     return word if any(c.isalpha() for c in word) else None
 
 
+# "Wrote that" followed by a clause reports what someone wrote ("who wrote that imperialism
+# is the highest stage of capitalism"), and "by whom" asks for an author only beside a word
+# of writing ("by whom is European law applied" does not): of the 8,522 training questions,
+# 11 were answered from an article's metadata, all of them about its text, 6 for these.
+_WRITING = r"(written|wrote|writes|published|penned|authored|posted)"
+_CLAUSE_AFTER_THAT = (
+    r"(?! that\s+(?!(article|articles|piece|post|story|essay|report|text|paper|book)\b)\w+\s+\w)"
+)
 _AUTHOR_Q = re.compile(
-    r"\b(who (wrote|writes|authored|penned|published)|(who is|who's|who was) the (author|writer)"
-    r"|author of|writer of|written by|wrote (it|this|that)|by whom|byline|the author)\b"
+    rf"\b(who (wrote|writes|authored|penned|published){_CLAUSE_AFTER_THAT}"
+    r"|(who is|who's|who was) the (author|writer)|author of|writer of|written by"
+    rf"|wrote (it|this|that)(?!\s+\w)|{_WRITING}\b.*\bby whom|by whom\b.*\b{_WRITING}|byline"
+    r"|the author)\b"
 )
 _DATE_META_Q = re.compile(
     r"\b(when (was|were|is|did) .*\b(published|written|posted|released|come out|appear|dated)"

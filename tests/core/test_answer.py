@@ -56,6 +56,7 @@ from bot.core.query import (
     asks_where,
     asks_why,
     figure_asked,
+    meta_kind,
     question_type,
     states_now,
 )
@@ -129,6 +130,26 @@ class TestAnswers:
         """'Who wrote X' about something the text names is answered from the text."""
         answer = seed_engine.ask("who published The Great Tech Revolution?")
         assert answer.kind == "fact" and "Boutrup" in answer.citations[0].quote
+
+    @pytest.mark.parametrize(
+        ("question", "kind"),
+        [
+            ("who wrote that article", "author"),
+            ("who wrote that?", "author"),
+            ("who wrote it", "author"),
+            ("by whom was the article written", "author"),
+            ("who wrote the article about the hp event", "author"),
+            # What someone in the text wrote, or "by whom" without writing: the text's.
+            ("who wrote that imperialism is the highest stage of capitalism", None),
+            ("le grande also wrote that defining the term is hard", None),
+            ("how old was tesla when he wrote that he had finished his theory", None),
+            ("by whom is european law applied", None),
+        ],
+    )
+    def test_an_author_is_asked_for_only_of_a_writing(
+        self, question: str, kind: str | None
+    ) -> None:
+        assert meta_kind(question) == kind
 
     def test_a_source_the_text_speaks_of_is_a_fact_question(self) -> None:
         """ "The source of the Rhine" is the river's, which the article speaks of; the
