@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import NamedTuple
@@ -634,14 +634,7 @@ class Engine:
         asked = {stem(w) for w in words(q)} & _SOURCE_WORDS
         if not asked:
             return False
-        article = self._load(aid)
-        return any(
-            stem(w) in asked
-            for p in article.paragraphs
-            if not p.is_note
-            for s in p.sentences
-            for w in words(s)
-        )
+        return any(stem(w) in asked for w in self._text_words(aid))
 
     def _in_the_text(self, aid: int, q: str, nouns: set[str]) -> bool:
         """Whether a metadata question's noun is something the article's text speaks of
@@ -651,16 +644,16 @@ class Engine:
         named = nouns - {"it", "this", "that", "article", "articles"}
         if not named or re.search(rf"\b(this|that) ({'|'.join(sorted(named))})\b", q):
             return False
+        return any(w in named for w in self._text_words(aid))
+
+    def _text_words(self, aid: int) -> Iterator[str]:
+        """The words of an article's text, sentence by sentence, without its closing note,
+        which speaks of the article itself ("this article was first published …")."""
         article = self._load(aid)
-        # An article's own closing note ("this article was first published …") speaks of
-        # the article itself.
-        return any(
-            w in named
-            for p in article.paragraphs
-            if not p.is_note
-            for s in p.sentences
-            for w in words(s)
-        )
+        for paragraph in article.paragraphs:
+            if not paragraph.is_note:
+                for sentence in paragraph.sentences:
+                    yield from words(sentence)
 
     def _title_match(self, known: list[QueryTerm]) -> tuple[int, int] | None:
         """The article whose title and keywords best match, and how many terms they hold."""
