@@ -620,7 +620,35 @@ class Engine:
             return None
         if aid is not None and kind == "source" and self._source_in_the_text(aid, q, nouns):
             return None
+        if aid is not None and not nouns and self._quoted_from_the_text(aid, q, kind):
+            return None
         return aid
+
+    def _quoted_from_the_text(self, aid: int, q: str, kind: str) -> bool:
+        """Whether a metadata question that names no article asks about a work or a heading
+        the article's text names, in the text's own words: what follows the word of writing
+        ("who published Tesla's writings", "who wrote Walking in Fresno"), or the summary
+        word with the words after it ("what did Lindzen criticize about the Summary for
+        Policymakers"). Words the article's title holds are the article's ("who wrote JD
+        Shares Insights"), and "wrote about" a topic asks for the article's author."""
+        pattern = _WORK_AFTER.get(kind)
+        found = pattern.search(q) if pattern is not None else None
+        if found is None:
+            return False
+        phrase = found.group("phrase").split()
+        if kind == "author":
+            if phrase and phrase[0] in _ARTICLES:
+                phrase = phrase[1:]
+            if not phrase or phrase[0] in ("about", "on", "of"):
+                return False
+            phrase = phrase[:QUOTED_WORDS]
+        else:
+            phrase = [found.group(1), *phrase[: QUOTED_WORDS - 1]]
+        if len(phrase) < 2:
+            return False
+        said = f" {' '.join(phrase)} "
+        title = f" {' '.join(words(self.view.entries[aid].info.title))} "
+        return said not in title and said in f" {' '.join(self._text_words(aid))} "
 
     def _source_in_the_text(self, aid: int, q: str, nouns: set[str]) -> bool:
         """Whether "source" or "link" in a question that names no article ("what is the
@@ -1454,6 +1482,13 @@ class Verdict(NamedTuple):
 
 # The words of a question for an article's link that an article may use of its subject.
 _SOURCE_WORDS = frozenset(stem(w) for w in ("source", "link"))
+# What follows a word of writing, or a summary word, in a metadata question (folded words);
+# the first QUOTED_WORDS of it are looked for in the article's text (_quoted_from_the_text).
+_WORK_AFTER = {
+    "author": re.compile(r"\b(?:wrote|writes|authored|penned|published) (?P<phrase>.+)"),
+    "summary": re.compile(r"\b(summary|overview|recap|gist) (?P<phrase>.+)"),
+}
+QUOTED_WORDS = 3
 
 
 def _names(text: str) -> list[str]:

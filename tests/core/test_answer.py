@@ -191,6 +191,43 @@ class TestAnswers:
             answer = engine.ask(question)
             assert answer.kind == "source" and url in answer.text, question
 
+    def test_a_work_the_text_names_is_asked_of_the_text(self) -> None:
+        """What follows "published" or "summary" in the text's own words is a work or a
+        heading the article speaks of, not the article: its author and summary are asked
+        by naming the article, or with words the text does not hold."""
+        engine = Engine.from_articles(
+            [
+                Article(
+                    "tesla",
+                    "Nikola Tesla",
+                    (
+                        Paragraph(
+                            1,
+                            "",
+                            (
+                                "Nikola Tesla was an inventor.",
+                                "Tesla's writings were published by the Century Company.",
+                                "Edison praised the Summary for Engineers as clear.",
+                            ),
+                        ),
+                    ),
+                    author="Ada Writer",
+                )
+            ]
+        )
+        answer = engine.ask("Who published Tesla's writings?")
+        assert answer.kind == "fact" and "Century Company" in answer.citations[0].quote
+        answer = engine.ask("What did Edison think about the Summary for Engineers?")
+        assert answer.kind == "fact" and "praised" in answer.citations[0].quote
+        for question, kind in (
+            ("who wrote the Tesla article", "author"),
+            ("who wrote Nikola Tesla", "author"),
+            ("who wrote about Tesla's inventions", "author"),
+            ("summary of the Tesla article", "summary"),
+            ("give me a summary for Tesla", "summary"),
+        ):
+            assert engine.ask(question).kind == kind, question
+
     def test_follow_up_refers_to_the_previous_article(self, seed_engine: Engine) -> None:
         first = seed_engine.ask("tell me about the delivery robots")
         assert first.article == ARTICLE_IDS[1]
