@@ -627,7 +627,7 @@ class Engine:
     def _quoted_from_the_text(self, aid: int, q: str, kind: str) -> bool:
         """Whether a metadata question that names no article asks about a work or a heading
         the article's text names, in the text's own words: what follows the word of writing
-        ("who published Tesla's writings", "who wrote Walking in Fresno"), or the summary
+        ("who published Tesla's writings", "who wrote the Nong Shu"), or the summary
         word with the words after it ("what did Lindzen criticize about the Summary for
         Policymakers"). Words the article's title holds are the article's ("who wrote JD
         Shares Insights"), and "wrote about" a topic asks for the article's author."""
