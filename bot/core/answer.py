@@ -261,8 +261,12 @@ SWITCH_CLEAR_DOUBT = 0.7
 # the Rhine straightening program?" and "The rate of flow was increased …" after the
 # sentence naming the program. Right answers: SQuAD 494 -> 496 of 583 (typos +2 on each seed),
 # bench.heldout 650 -> 652 of 783, bench.archive's training questions 2,002 -> 2,006 of
-# 2,500; no refusal changed.
-NEXT_TO = 0.5
+# 2,500; no refusal changed. Lowered from 0.5 to 0.45 for paraphrases, which the reader reads
+# weaker: "what is the name of the delivery robot" reads "‘Da Bai’, the robot …" at 0.48
+# after the sentence on the robots (bench/seed-paraphrases.yaml 23 -> 24 of 30); every
+# answer and refusal of the development sets, clean and with typos, of bench.heldout and of
+# bench.archive's 2,500 training questions stayed as it was (0.4 lost one of SQuAD's).
+NEXT_TO = 0.45
 NEXT_LEAD = 0.3
 # Where a question asks who, the reader's answer words must be someone: a name, or words the
 # embedding model places nearer PEOPLE than THINGS. Below NOT_SOMEONE (the gap between the
