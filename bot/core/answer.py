@@ -27,6 +27,7 @@ from bot.core.errors import UnknownArticle
 from bot.core.index import Retriever, Sentence, Stamp, content_hash
 from bot.core.query import (
     ARTICLE_WORDS,
+    AUTHORING,
     META_WORDS,
     RELATIONS,
     Lexicon,
@@ -1489,7 +1490,7 @@ _SOURCE_WORDS = frozenset(stem(w) for w in ("source", "link"))
 # What follows a word of writing, or a summary word, in a metadata question (folded words);
 # the first QUOTED_WORDS of it are looked for in the article's text (_quoted_from_the_text).
 _WORK_AFTER = {
-    "author": re.compile(r"\b(?:wrote|writes|authored|penned|published) (?P<phrase>.+)"),
+    "author": re.compile(rf"\b{AUTHORING} (?P<phrase>.+)"),
     "summary": re.compile(r"\b(summary|overview|recap|gist) (?P<phrase>.+)"),
 }
 QUOTED_WORDS = 3

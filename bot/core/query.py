@@ -1223,11 +1223,13 @@ def acronym_asked(question: str) -> str | None:
 # of writing ("by whom is European law applied" does not): of the 8,522 training questions,
 # 11 were answered from an article's metadata, all of them about its text, 6 for these.
 _WRITING = r"(written|wrote|writes|published|penned|authored|posted)"
+#: The verbs "who …" asks an article's author with; answer.py reads what follows them.
+AUTHORING = r"(?:wrote|writes|authored|penned|published)"
 _CLAUSE_AFTER_THAT = (
     r"(?! that\s+(?!(article|articles|piece|post|story|essay|report|text|paper|book)\b)\w+\s+\w)"
 )
 _AUTHOR_Q = re.compile(
-    rf"\b(who (wrote|writes|authored|penned|published){_CLAUSE_AFTER_THAT}"
+    rf"\b(who {AUTHORING}{_CLAUSE_AFTER_THAT}"
     r"|(who is|who's|who was) the (author|writer)|author of|writer of|written by"
     rf"|wrote (it|this|that)(?!\s+\w)|{_WRITING}\b.*\bby whom|by whom\b.*\b{_WRITING}|byline"
     r"|the author)\b"
