@@ -4,6 +4,8 @@ from SQuAD's answer spans (the training itself needs torch, an extra the tests d
 from __future__ import annotations
 
 import json
+import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -357,3 +359,128 @@ class TestSpanRecipe:
         ran.clear()
         assert spans.main(["--work", str(work), "--out", str(out)]) == 0
         assert ["--span-only" in argv for argv in ran] == [False]
+
+
+class TestReworded:
+    """Questions trained on in other words than their answer sentence's (--reword-share)."""
+
+    QUESTION = "Who captured the Ludendorff Bridge in 1945?"
+    TEXT = "who captured the ludendorff bridge in 1945"
+    SENTENCE = "The Ludendorff Bridge was captured in 1945 by the 9th Armored Division."
+
+    @staticmethod
+    def _synonyms(table: dict[str, list[str]]) -> Callable[[str], list[str]]:
+        return lambda word: table.get(word, [])
+
+    def test_a_shared_word_is_swapped_and_names_and_figures_stay(self) -> None:
+        """Only "captured" is shared and not a name or a figure; a synonym the sentence
+        holds a form of ("capture") is never taken."""
+        from train.reader import reworded
+
+        synonyms = self._synonyms({"captured": ["capture", "seize"]})
+        seen = {
+            reworded(self.QUESTION, self.TEXT, self.SENTENCE, random.Random(n), synonyms)
+            for n in range(40)
+        }
+        assert seen == {None, "who seize the ludendorff bridge in 1945"}
+
+    def test_a_word_without_a_synonym_is_left_out_unless_nothing_is_left(self) -> None:
+        from train.reader import reworded
+
+        none = self._synonyms({})
+        seen = {
+            reworded(
+                "How many people live in Cologne?",
+                "how many people live in cologne",
+                "About one million people live in Cologne.",
+                random.Random(n),
+                none,
+            )
+            for n in range(40)
+        }
+        assert seen == {
+            None,
+            "how many live in cologne",
+            "how many people in cologne",
+            "how many in cologne",
+        }
+        alone = {
+            reworded("When was it finished?", "when was it finished", "It was finished.", r, none)
+            for r in map(random.Random, range(20))
+        }
+        assert alone == {None}  # only question words would be left
+
+    def test_a_reworded_question_is_read_against_all_of_its_candidates(self) -> None:
+        cands = [Cand(self.SENTENCE, None, "Rhine", 1, (4, 22), 0)]
+        cands += [Cand(f"other {i}", None, "Rhine", 0, None, i + 1) for i in range(3)]
+        item = Item("q", "rhine", self.QUESTION, self.TEXT, self.TEXT, ["9th"], cands)
+        synonyms = self._synonyms({"captured": ["seize"]})
+        groups = [
+            _groups([item], random.Random(n), 0.0, 3, reword_share=1.0, synonyms=synonyms)[0]
+            for n in range(20)
+        ]
+        questions = [{q for q, _, _, _ in g} for g in groups]
+        assert all(len(qs) == 1 for qs in questions)
+        assert {"who seize the ludendorff bridge in 1945"} in questions
+        plain = _groups([item], random.Random(1), 0.0, 3, reword_share=0.0, synonyms=synonyms)
+        assert {q for q, _, _, _ in plain[0]} == {self.TEXT}
+
+
+def _wordnet(folder: Path, parts: dict[str, tuple[list[list[str]], dict[str, list[int]]]]) -> Path:
+    """A WordNet database in its own file layout (index.<part>, data.<part>, <part>.exc),
+    holding the given senses: per part, its synsets' words and each word's senses."""
+    from train.wordnet import PARTS
+
+    folder.mkdir()
+    for part in PARTS:
+        synsets, index = parts.get(part, ([], {}))
+        data = "  1 This software and database is being provided\n"
+        offsets = []
+        for words in synsets:
+            offsets.append(len(data.encode("latin-1")))
+            listed = " ".join(f"{w} 0" for w in words)
+            data += f"{offsets[-1]:08d} 29 {part[0]} {len(words):02x} {listed} 000 | a gloss\n"
+        (folder / f"data.{part}").write_text(data, encoding="latin-1")
+        lines = ["  1 This software and database is being provided"]
+        for lemma, senses in sorted(index.items()):
+            found = " ".join(f"{offsets[s]:08d}" for s in senses)
+            lines.append(f"{lemma} {part[0]} {len(senses)} 1 @ {len(senses)} 0 {found}")
+        (folder / f"index.{part}").write_text("\n".join(lines) + "\n", encoding="latin-1")
+    (folder / "noun.exc").write_text("geese goose\n", encoding="latin-1")
+    return folder
+
+
+class TestWordNet:
+    def test_synonyms_come_from_a_words_commonest_senses_in_its_base_form(
+        self, tmp_path: Path
+    ) -> None:
+        from train.wordnet import WordNet
+
+        folder = _wordnet(
+            tmp_path / "wn",
+            {
+                "verb": (
+                    [["capture", "seize"], ["capture", "enamour"]],
+                    {"capture": [0, 1], "seize": [0]},
+                ),
+                "noun": (
+                    [["goose", "fathead"], ["species"], ["specie", "coin"], ["host", "emcee"]],
+                    {"goose": [0], "species": [1], "specie": [2], "host": [3]},
+                ),
+            },
+        )
+        wordnet = WordNet(folder)
+        assert wordnet.base_forms("captured") == [("verb", "capture")]
+        assert wordnet.synonyms("captured") == ["seize"]
+        assert wordnet.synonyms("captured", senses=2) == ["seize", "enamour"]
+        assert wordnet.synonyms("geese") == ["fathead"]  # an exception's base form
+        assert wordnet.synonyms("hosts") == ["emcee"]
+        # A word WordNet holds as it is is not taken for another's inflection.
+        assert wordnet.base_forms("species") == [("noun", "species")]
+        assert wordnet.synonyms("unknown") == []
+
+    def test_without_the_database_it_says_how_to_get_it(self, tmp_path: Path) -> None:
+        from train.wordnet import WordNet, WordNetMissing
+
+        with pytest.raises(WordNetMissing, match="apt-get install wordnet-base"):
+            WordNet(tmp_path)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import hashlib
 import json
 import logging
@@ -47,7 +48,7 @@ from bot.core.read import (
     batch_arrays,
     best_span,
 )
-from bot.core.text import normalize, split_sentences
+from bot.core.text import STOP_WORDS, normalize, split_sentences, stem, words
 
 log = logging.getLogger("train.reader")
 
@@ -363,9 +364,20 @@ def _span_tokens(offsets: list[tuple[int, int]], span: tuple[int, int]) -> tuple
     return starts[0], ends[-1]
 
 
-def _group(item: Item, rng: random.Random, typo_share: float, negatives: int) -> list[tuple]:
+Synonyms = Callable[[str], list[str]]
+
+
+def _group(
+    item: Item,
+    rng: random.Random,
+    typo_share: float,
+    negatives: int,
+    reword_share: float = 0.0,
+    synonyms: Synonyms | None = None,
+) -> list[tuple]:
     """One question's examples in one epoch: its answer sentence and negatives (the highest
-    ranked first, then some at random), as (question, passage, label, span)."""
+    ranked first, then some at random), as (question, passage, label, span). A share of
+    questions is read with typos (as repaired), another reworded (``reworded``)."""
     pos = [c for c in item.cands if c.label == 1]
     neg = [c for c in item.cands if c.label == 0]
     top = [c for c in neg if c.rank < 5]
@@ -375,16 +387,70 @@ def _group(item: Item, rng: random.Random, typo_share: float, negatives: int) ->
     if not chosen:
         return []
     q = item.typo_text if rng.random() < typo_share else item.model_text
+    if pos and synonyms is not None and q == item.model_text and rng.random() < reword_share:
+        q = reworded(item.question, q, pos[0].sentence, rng, synonyms) or q
     return [(q, Passage(c.sentence, c.prev, c.title), c.label, c.span) for c in chosen]
 
 
 def _groups(
-    items: list[Item], rng: random.Random, typo_share: float, negatives: int
+    items: list[Item],
+    rng: random.Random,
+    typo_share: float,
+    negatives: int,
+    reword_share: float = 0.0,
+    synonyms: Synonyms | None = None,
 ) -> list[list[tuple]]:
     """The groups of one epoch, one per question, in a random order."""
-    groups = [g for item in items if (g := _group(item, rng, typo_share, negatives))]
+    groups = [
+        g
+        for item in items
+        if (g := _group(item, rng, typo_share, negatives, reword_share, synonyms))
+    ]
     rng.shuffle(groups)
     return groups
+
+
+# The odds that a word a question shares with its answer sentence is said otherwise.
+REWORD_WORD = 0.6
+REWORD_MOST = 2  # words said otherwise in one question, at most
+
+
+def reworded(
+    question: str, model_text: str, sentence: str, rng: random.Random, synonyms: Synonyms
+) -> str | None:
+    """The question (its model text) with some of the content words it shares with its
+    answer sentence said otherwise, as people ask in their own words: each at
+    ``REWORD_WORD`` odds, at most ``REWORD_MOST`` of them, swapped for a synonym the
+    sentence does not hold, or left out where there is none ("what did the firm host" of
+    "the event was hosted by HP" may read "what did the business emcee"). Names
+    (capitalised in the question past its first word), figures and short words stay, so
+    that a reworded question still asks of the same things. A reader that learns on these
+    learns to find the answer where the words differ, not only where they match. None
+    where no word changed, or no content word would be left."""
+    names = {w.lower() for w in re.findall(r"\w+", question)[1:] if w[0].isupper()}
+    said = {stem(w) for w in words(sentence)}
+    out = model_text.split()
+    shared = [
+        i
+        for i, w in enumerate(out)
+        if w not in STOP_WORDS
+        and w not in names
+        and w.isalpha()
+        and len(w) > 2
+        and stem(w) in said
+        and rng.random() < REWORD_WORD
+    ]
+    rng.shuffle(shared)
+    if not shared:
+        return None
+    for i in shared[:REWORD_MOST]:
+        w = out[i]
+        options = [s for s in synonyms(w) if not any(stem(x) in said for x in words(s))]
+        out[i] = rng.choice(options) if options else ""
+    out = [w for w in out if w]
+    if all(w in STOP_WORDS for w in out):
+        return None
+    return " ".join(out)
 
 
 def span_examples(flat: list[tuple]) -> list[tuple]:
@@ -570,6 +636,14 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
         return scale * min(1.0, (at + 1) / (0.06 * length)) * max(0.0, 1 - at / length)
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, rate)
+    synonyms: Synonyms | None = None
+    if args.reword_share > 0:
+        from train.wordnet import WordNet
+
+        wordnet = WordNet()
+        synonyms = functools.lru_cache(maxsize=None)(
+            lambda w: wordnet.synonyms(w, senses=args.reword_senses)
+        )
     ckpt = work / "checkpoint.pt"
     step = 0
     if ckpt.is_file():
@@ -595,7 +669,9 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
         if epoch not in epoch_groups:
             rng = random.Random(args.seed * 1000 + epoch)
             if epoch < args.epochs:
-                made = _groups(items, rng, args.typo_share, args.negatives)
+                made = _groups(
+                    items, rng, args.typo_share, args.negatives, args.reword_share, synonyms
+                )
             else:
                 made = _hard_groups(items, rng, args.typo_share, args.hard_negatives)
             epoch_groups = {epoch: made}
@@ -825,6 +901,20 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=0.3,
         help="share of questions trained on with typos (as repaired)",
+    )
+    parser.add_argument(
+        "--reword-share",
+        type=float,
+        default=0.0,
+        help="share of questions (of those without typos) trained on reworded: the words "
+        "they share with their answer sentence swapped for WordNet synonyms or left out "
+        "(needs Debian's wordnet-base)",
+    )
+    parser.add_argument(
+        "--reword-senses",
+        type=int,
+        default=1,
+        help="how many of a word's commonest WordNet senses its synonyms come from",
     )
     parser.add_argument(
         "--span-only",
