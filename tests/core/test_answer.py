@@ -927,12 +927,12 @@ class TestSemantic:
         ("question", "band", "switched", "ranked", "off"),
         [
             # A doubtful best (below SWITCH_DOUBT) gives way to a sentence read as a sure
-            # answer: Cologne's population to Duisburg's port.
+            # answer: the cold phases themselves to the way the Rhine flowed in them.
             (
-                "What city has the biggest port in Germany?",
+                "Which direction did the Rhine flow during the last cold phase?",
                 (SWITCH_BELOW, SWITCH_DOUBT),
-                "Duisburg",
-                "Cologne",
+                "flowed roughly west",
+                "two very cold phases",
                 {"SWITCH_DOUBT": 0.0, "SWITCH_CLEAR_DOUBT": 0.0},
             ),
             # A best read as an answer (below SWITCH_CLEAR_DOUBT) gives way to one the rank
@@ -1003,7 +1003,7 @@ class TestSemantic:
         """Where the reader alone reads every passage of the pool below SWITCH_LOOK, no
         switch could follow: the span reader does not read them, and the answer is the one
         reading them all gives."""
-        question = "Where does the Rhine empty?"
+        question = "What is the animal that the Rhine's islands are named after?"
         query = semantic_squad._parse(question)
         best = semantic_squad.rank(query)[0]
         reading = semantic_squad._reading(query, best)

@@ -840,8 +840,9 @@ def test_the_int8_models_read_alike_on_every_cpu() -> None:
     """Without VNNI, onnxruntime's fast int8 products saturate, and the same reader read the
     same question differently on two machines of this project. Where they would, the
     sessions ask for the exact products, so the reader's verdict is the one the exact
-    arithmetic gives (measured on a VNNI machine, where the fast products are exact).
-    Retraining the reader moves the figure: update it then."""
+    arithmetic gives (as on a VNNI machine, where the fast products are exact; the reader
+    retrained on reworded questions was measured on an AVX2 machine, its sessions asking
+    for them). Retraining the reader moves the figure: update it then."""
     files = reader_files("default")
     assert files is not None
     session = onnx_session(files.onnx, 1)
@@ -860,10 +861,10 @@ def test_the_int8_models_read_alike_on_every_cpu() -> None:
     )
     plain = Reader(ReaderFiles(files.onnx, files.meta), 1)
     (reading,) = plain.read("what was Da Bai used for", [passage])
-    assert reading.answers == pytest.approx(0.8850, abs=2e-3)
+    assert reading.answers == pytest.approx(0.8620, abs=2e-3)
     # Weighed with the span reader's verdict (SPANS_VERDICT), as the bot reads it.
     (reading,) = Reader(files, 1).read("what was Da Bai used for", [passage])
-    assert reading.answers == pytest.approx(0.8342, abs=2e-3)
+    assert reading.answers == pytest.approx(0.8193, abs=2e-3)
 
 
 @pytest.mark.parametrize(

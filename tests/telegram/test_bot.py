@@ -154,7 +154,8 @@ class TestButtons:
         return (await api.wait_for("answerCallbackQuery", before + 1))[-1]
 
     async def test_summary_source_and_more_answers(self, api: FakeBotApi) -> None:
-        reply = await ask(api, "smart supply chain and smart logistics")
+        # An answer with other paragraphs read as answering too (More answers).
+        reply = await ask(api, "development of the new infrastructure")
         data = {b["text"]: b["callback_data"] for b in buttons(reply)}
         for label, needle in [
             ("Summary", "Lei Xu"),
