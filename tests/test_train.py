@@ -361,6 +361,56 @@ class TestSpanRecipe:
         assert ["--span-only" in argv for argv in ran] == [False]
 
 
+class TestShippedRecipe:
+    """``python -m train.shipped``: a reader from MiniLM, then the same reader a further
+    epoch on reworded questions, shipped as the reader."""
+
+    def test_the_reworded_stage_starts_from_the_first_reader(self, tmp_path: Path) -> None:
+        from train.shipped import stages
+
+        first, second = stages(Path("squad.json"), tmp_path)
+        assert "--init" not in first and "--reword-share" not in first
+        assert second[second.index("--init") + 1] == first[first.index("--out") + 1]
+        assert float(second[second.index("--reword-share") + 1]) > 0
+        assert first[first.index("--work") + 1] != second[second.index("--work") + 1]
+        for argv in (first, second):
+            assert argv[argv.index("--hard-epochs") + 1] == "0"
+
+    def test_a_rerun_skips_the_first_reader_and_ships_the_reworded_one(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from train import shipped
+
+        ran: list[list[str]] = []
+
+        def fake_main(argv: list[str]) -> int:
+            ran.append(argv)
+            work, out = Path(argv[argv.index("--work") + 1]), Path(argv[argv.index("--out") + 1])
+            work.mkdir(parents=True, exist_ok=True)
+            out.mkdir(parents=True, exist_ok=True)
+            if "--init" not in argv:
+                (work / "candidates.jsonl").write_text("{}\n", encoding="utf-8")
+                (out / "model.onnx").write_bytes(b"first reader")
+            else:
+                assert (work / "candidates.jsonl").read_text(encoding="utf-8") == "{}\n"
+                (out / "model.onnx").write_bytes(b"reworded reader")
+            (out / "meta.json").write_text(json.dumps({"init": "--init" in argv}), "utf-8")
+            return 0
+
+        monkeypatch.setattr(shipped.reader, "main", fake_main)
+        work, out = tmp_path / "work", tmp_path / "out"
+        out.mkdir()
+        (out / "spans.onnx").write_bytes(b"span model")
+        assert shipped.main(["--work", str(work), "--out", str(out)]) == 0
+        assert ["--init" in argv for argv in ran] == [False, True]
+        assert (out / "model.onnx").read_bytes() == b"reworded reader"
+        assert json.loads((out / "meta.json").read_text(encoding="utf-8")) == {"init": True}
+        assert (out / "spans.onnx").read_bytes() == b"span model"  # left as it is
+        ran.clear()
+        assert shipped.main(["--work", str(work), "--out", str(out)]) == 0
+        assert ["--init" in argv for argv in ran] == [True]
+
+
 class TestReworded:
     """Questions trained on in other words than their answer sentence's (--reword-share)."""
 
