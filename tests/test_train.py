@@ -348,7 +348,7 @@ class TestSpanRecipe:
                 (out / "meta.json").write_text('{"layers": 6}', encoding="utf-8")
             return 0
 
-        monkeypatch.setattr(spans.reader, "main", fake_main)
+        monkeypatch.setattr("train.reader.main", fake_main)
         work, out = tmp_path / "work", tmp_path / "out"
         assert spans.main(["--work", str(work), "--out", str(out)]) == 0
         assert ["--span-only" in argv for argv in ran] == [True, False]
@@ -397,7 +397,7 @@ class TestShippedRecipe:
             (out / "meta.json").write_text(json.dumps({"init": "--init" in argv}), "utf-8")
             return 0
 
-        monkeypatch.setattr(shipped.reader, "main", fake_main)
+        monkeypatch.setattr("train.reader.main", fake_main)
         work, out = tmp_path / "work", tmp_path / "out"
         out.mkdir()
         (out / "spans.onnx").write_bytes(b"span model")

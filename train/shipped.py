@@ -20,11 +20,10 @@ under ``started_from``) are then copied into ``--out``; the span model beside th
 
 from __future__ import annotations
 
-import argparse
 import shutil
 from pathlib import Path
 
-from train import reader
+from train import recipe
 
 FIRST_STAGE = ["--epochs", "2", "--hard-epochs", "0", "--negatives", "6", "--lr", "8e-5"]
 REWORD_STAGE = ["--epochs", "1", "--hard-epochs", "0", "--lr", "3e-5", "--reword-share", "0.5"]
@@ -49,24 +48,9 @@ def stages(data: Path, work: Path) -> list[list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m train.shipped", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--data", type=Path, default=reader.DATA)
-    parser.add_argument("--work", type=Path, default=Path("data/train-shipped"))
-    parser.add_argument("--out", type=Path, default=reader.OUT, help="the reader's folder")
-    args = parser.parse_args(argv)
-    *first_stage, reword_stage = stages(args.data, args.work)
-    for argv_ in first_stage:
-        if (status := reader.main(argv_)) != 0:
-            return status
-    # Both stages put the same questions to the bot's first stages: once is enough.
+    args = recipe.arguments("python -m train.shipped", __doc__, "data/train-shipped", argv)
     first_work, _, reword_work, made = _folders(args.work)
-    found, wanted = first_work / "candidates.jsonl", reword_work / "candidates.jsonl"
-    if found.is_file() and not wanted.is_file():
-        wanted.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(found, wanted)
-    if (status := reader.main(reword_stage)) != 0:
+    if (status := recipe.run(stages(args.data, args.work), first_work, reword_work)) != 0:
         return status
     args.out.mkdir(parents=True, exist_ok=True)
     for name in ("model.onnx", "meta.json"):

@@ -20,12 +20,11 @@ The second stage's model and ``meta.json`` (with the first stage's settings unde
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 from pathlib import Path
 
-from train import reader
+from train import recipe
 
 SPAN_STAGE = ["--span-only", "--layers", "6", "--epochs", "3"]
 SPAN_STAGE += ["--questions-per-batch", "16", "--lr", "1e-4"]
@@ -72,24 +71,9 @@ def stages(data: Path, work: Path) -> list[list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m train.spans", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--data", type=Path, default=reader.DATA)
-    parser.add_argument("--work", type=Path, default=Path("data/train-spans"))
-    parser.add_argument("--out", type=Path, default=reader.OUT, help="the reader's folder")
-    args = parser.parse_args(argv)
-    *first_stage, whole_stage = stages(args.data, args.work)
-    for argv_ in first_stage:
-        if (status := reader.main(argv_)) != 0:
-            return status
-    # Both stages put the same questions to the bot's first stages: once is enough.
+    args = recipe.arguments("python -m train.spans", __doc__, "data/train-spans", argv)
     span_work, _, whole_work, made = _folders(args.work)
-    found, wanted = span_work / "candidates.jsonl", whole_work / "candidates.jsonl"
-    if found.is_file() and not wanted.is_file():
-        wanted.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(found, wanted)
-    if (status := reader.main(whole_stage)) != 0:
+    if (status := recipe.run(stages(args.data, args.work), span_work, whole_work)) != 0:
         return status
     args.out.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(made / "model.onnx", args.out / "spans.onnx")

@@ -1,0 +1,36 @@
+"""What a model made in stages of ``train.reader`` needs (``train.spans``, ``train.shipped``):
+its command line, and its stages run in order."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from train import reader
+
+
+def arguments(prog: str, doc: str, work: str, argv: list[str] | None) -> argparse.Namespace:
+    """A recipe's command line: the data, its work folder (``work`` by default) and the
+    reader's folder it ships into."""
+    parser = argparse.ArgumentParser(prog=prog, description=doc.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=reader.DATA)
+    parser.add_argument("--work", type=Path, default=Path(work))
+    parser.add_argument("--out", type=Path, default=reader.OUT, help="the reader's folder")
+    return parser.parse_args(argv)
+
+
+def run(stages: list[list[str]], first_work: Path, last_work: Path) -> int:
+    """Run ``train.reader`` on each command line of ``stages`` in order, stopping at the
+    first that fails (its status returned). The last stage reuses the candidates of the
+    first stage's work folder, ``first_work``, if its own, ``last_work``, has none yet:
+    both put the same questions to the bot's first stages, and once is enough."""
+    *before, last = stages
+    for argv in before:
+        if (status := reader.main(argv)) != 0:
+            return status
+    found, wanted = first_work / "candidates.jsonl", last_work / "candidates.jsonl"
+    if found.is_file() and not wanted.is_file():
+        wanted.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(found, wanted)
+    return reader.main(last)
