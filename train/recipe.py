@@ -20,6 +20,17 @@ def arguments(prog: str, doc: str, work: str, argv: list[str] | None) -> argpars
     return parser.parse_args(argv)
 
 
+def stages(
+    data: Path, first: list[str], exported: tuple[Path, ...], last: list[str]
+) -> list[list[str]]:
+    """A two-stage recipe's ``train.reader`` command lines still to run, each reading
+    ``data``: the ``first`` stage's unless every file it exports (``exported``) is there
+    already, then always the ``last``."""
+    common = ["--data", str(data)]
+    todo = [] if all(f.is_file() for f in exported) else [[*common, *first]]
+    return [*todo, [*common, *last]]
+
+
 def run(stages: list[list[str]], first_work: Path, last_work: Path) -> int:
     """Run ``train.reader`` on each command line of ``stages`` in order, stopping at the
     first that fails (its status returned). The last stage reuses the candidates of the

@@ -38,13 +38,12 @@ def stages(data: Path, work: Path) -> list[list[str]]:
     """The ``train.reader`` command lines still to run, in order: the first reader's (unless
     it is already exported) and, always last, the reworded one's (``_folders``)."""
     first_work, first, reword_work, made = _folders(work)
-    common = ["--data", str(data)]
-    todo = []
-    if not (first / "model.onnx").is_file() or not (first / "meta.json").is_file():
-        todo.append([*common, *FIRST_STAGE, "--work", str(first_work), "--out", str(first)])
-    into = ["--work", str(reword_work), "--out", str(made)]
-    todo.append([*common, *REWORD_STAGE, "--init", str(first), *into])
-    return todo
+    return recipe.stages(
+        data,
+        [*FIRST_STAGE, "--work", str(first_work), "--out", str(first)],
+        (first / "model.onnx", first / "meta.json"),
+        [*REWORD_STAGE, "--init", str(first), "--work", str(reword_work), "--out", str(made)],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -51,23 +51,13 @@ def stages(data: Path, work: Path) -> list[list[str]]:
     """The ``train.reader`` command lines still to run, in order: the span reader's (unless
     it is already exported) and, always last, the whole reader's (``_folders``)."""
     span_work, first, whole_work, whole = _folders(work)
-    common = ["--data", str(data)]
-    todo = []
-    if not (first / "spans.onnx").is_file() or not (first / "spans.json").is_file():
-        todo.append([*common, *SPAN_STAGE, "--work", str(span_work), "--out", str(first)])
-    todo.append(
-        [
-            *common,
-            *WHOLE_STAGE,
-            "--init",
-            str(first / "spans.onnx"),
-            "--work",
-            str(whole_work),
-            "--out",
-            str(whole),
-        ]
+    into = ["--work", str(whole_work), "--out", str(whole)]
+    return recipe.stages(
+        data,
+        [*SPAN_STAGE, "--work", str(span_work), "--out", str(first)],
+        (first / "spans.onnx", first / "spans.json"),
+        [*WHOLE_STAGE, "--init", str(first / "spans.onnx"), *into],
     )
-    return todo
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -53,7 +53,6 @@ class WordNet:
                 f"no WordNet database in {folder}: install it with "
                 "'apt-get install wordnet-base', or train without --reword-share"
             )
-        self.folder = folder
         # word -> the byte offsets of its senses in data.<part>, commonest first
         self.index: dict[str, dict[str, list[int]]] = {p: {} for p in PARTS}
         self.exceptions: dict[str, dict[str, list[str]]] = {p: {} for p in PARTS}
