@@ -309,6 +309,34 @@ class TestInit:
         assert held_out_of(tmp_path) is None
 
 
+def _fake_reader(
+    monkeypatch: pytest.MonkeyPatch,
+    is_first: Callable[[list[str]], bool],
+    export: Callable[[Path, bool, list[str]], None],
+) -> list[list[str]]:
+    """Stands in for ``train.reader.main`` in a recipe's run: each command line is recorded
+    (in the list returned) and its folders made; a first stage leaves candidates in its work
+    folder, a later one must find them in its own (copied over), and ``export`` writes the
+    stage's model into its ``--out`` folder."""
+    ran: list[list[str]] = []
+
+    def fake_main(argv: list[str]) -> int:
+        ran.append(argv)
+        work, out = Path(argv[argv.index("--work") + 1]), Path(argv[argv.index("--out") + 1])
+        work.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True)
+        first = is_first(argv)
+        if first:
+            (work / "candidates.jsonl").write_text("{}\n", encoding="utf-8")
+        else:
+            assert (work / "candidates.jsonl").read_text(encoding="utf-8") == "{}\n"
+        export(out, first, argv)
+        return 0
+
+    monkeypatch.setattr("train.reader.main", fake_main)
+    return ran
+
+
 class TestSpanRecipe:
     """``python -m train.spans``: a span reader, then a whole reader started from it, shipped
     beside the reader as its span model."""
@@ -331,24 +359,15 @@ class TestSpanRecipe:
     ) -> None:
         from train import spans
 
-        ran: list[list[str]] = []
-
-        def fake_main(argv: list[str]) -> int:
-            ran.append(argv)
-            work, out = Path(argv[argv.index("--work") + 1]), Path(argv[argv.index("--out") + 1])
-            work.mkdir(parents=True, exist_ok=True)
-            out.mkdir(parents=True, exist_ok=True)
-            if "--span-only" in argv:
-                (work / "candidates.jsonl").write_text("{}\n", encoding="utf-8")
+        def export(out: Path, first: bool, argv: list[str]) -> None:
+            if first:
                 (out / "spans.onnx").write_bytes(b"span reader")
                 (out / "spans.json").write_text("{}", encoding="utf-8")
             else:
-                assert (work / "candidates.jsonl").read_text(encoding="utf-8") == "{}\n"
                 (out / "model.onnx").write_bytes(b"whole reader")
                 (out / "meta.json").write_text('{"layers": 6}', encoding="utf-8")
-            return 0
 
-        monkeypatch.setattr("train.reader.main", fake_main)
+        ran = _fake_reader(monkeypatch, lambda argv: "--span-only" in argv, export)
         work, out = tmp_path / "work", tmp_path / "out"
         assert spans.main(["--work", str(work), "--out", str(out)]) == 0
         assert ["--span-only" in argv for argv in ran] == [True, False]
@@ -381,23 +400,11 @@ class TestShippedRecipe:
     ) -> None:
         from train import shipped
 
-        ran: list[list[str]] = []
-
-        def fake_main(argv: list[str]) -> int:
-            ran.append(argv)
-            work, out = Path(argv[argv.index("--work") + 1]), Path(argv[argv.index("--out") + 1])
-            work.mkdir(parents=True, exist_ok=True)
-            out.mkdir(parents=True, exist_ok=True)
-            if "--init" not in argv:
-                (work / "candidates.jsonl").write_text("{}\n", encoding="utf-8")
-                (out / "model.onnx").write_bytes(b"first reader")
-            else:
-                assert (work / "candidates.jsonl").read_text(encoding="utf-8") == "{}\n"
-                (out / "model.onnx").write_bytes(b"reworded reader")
+        def export(out: Path, first: bool, argv: list[str]) -> None:
+            (out / "model.onnx").write_bytes(b"first reader" if first else b"reworded reader")
             (out / "meta.json").write_text(json.dumps({"init": "--init" in argv}), "utf-8")
-            return 0
 
-        monkeypatch.setattr("train.reader.main", fake_main)
+        ran = _fake_reader(monkeypatch, lambda argv: "--init" not in argv, export)
         work, out = tmp_path / "work", tmp_path / "out"
         out.mkdir()
         (out / "spans.onnx").write_bytes(b"span model")
