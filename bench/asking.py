@@ -1,7 +1,7 @@
 """Time per question on a development set's real questions, one thread, reader on:
 
     .venv/bin/python -m bench.asking [--questions FILE] [--corpus DIR]
-                                     [--compare NAME=VALUE ...]
+                                     [--compare NAME=VALUE ...] [--reader DIR]
 
 ``bench.semantic`` times generated questions on generated articles, where the reader rarely
 doubts the rank's choice; real questions make it read more (a third of SQuAD's look for
@@ -12,6 +12,9 @@ per question, and the passages the reader and the span reader read a question.
 ``--compare`` measures settings of ``bot/core/answer.py`` or ``bot/core/read.py`` against
 the shipped ones in the same process, each question asked both ways in turn (the order
 alternating), so that the machine's noise falls on both alike: ``--compare SWITCH_SPANS=100``.
+``--reader`` times another reader model (a folder, as ``bot eval --reader`` takes): two
+readers are compared by a run each, one after the other on a quiet machine; the passages
+read a question do not depend on the machine.
 """
 
 from __future__ import annotations
@@ -61,16 +64,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=SQUAD / "questions.yaml")
     parser.add_argument("--corpus", type=Path, default=SQUAD / "articles")
     parser.add_argument("--compare", nargs="*", default=[], metavar="NAME=VALUE")
+    parser.add_argument(
+        "--reader",
+        default="default",
+        help="the reader model: default or a folder (as --reader "
+        "of bot eval); two readers are compared by a run each, on a quiet machine",
+    )
     args = parser.parse_args(argv)
     changes = [_setting(text) for text in args.compare]
     shipped = [(module, name, getattr(module, name)) for module, name, _ in changes]
-    reader = load_reader("default", 1)
-    assert reader is not None
+    reader = load_reader(args.reader, 1)
+    if reader is None:
+        parser.error("it times the reader's part: --reader none has no reader to time")
     engine = Engine.from_articles(
         load_corpus(args.corpus).articles, embedder=load_embedder("minilm", 1), reader=reader
     )
     own, spans = _Counted(reader._session), _Counted(reader._spans)
-    reader._session, reader._spans = own, spans
+    reader._session = own
+    if reader._spans is not None:  # a reader folder without a span model reads none
+        reader._spans = spans
     cases = load_cases(args.questions)
     engine.ask(cases[0].question)  # warm
     runs = {"shipped": shipped, "compared": changes} if changes else {"shipped": shipped}
@@ -88,11 +100,11 @@ def main(argv: list[str] | None = None) -> int:
             reads[name].append((own.rows, spans.rows))
     for module, setting, value in shipped:
         setattr(module, setting, value)
-    print(f"{len(cases)} questions of {args.questions.name}, {args.corpus}")
+    print(f"{len(cases)} questions of {args.questions.name}, {args.corpus}, reader {args.reader}")
     for name in runs:
         ms = np.array(times[name])
         read = np.array(reads[name], dtype=float).mean(axis=0)
-        label = name if name == "shipped" else " ".join(args.compare)
+        label = "settings as shipped" if name == "shipped" else " ".join(args.compare)
         print(
             f"{label}: p50 {np.percentile(ms, 50):.1f} ms, p90 {np.percentile(ms, 90):.1f},"
             f" p99 {np.percentile(ms, 99):.1f}, mean {ms.mean():.1f}; passages a question:"
