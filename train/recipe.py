@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from train import reader
@@ -45,3 +46,25 @@ def run(stages: list[list[str]], first_work: Path, last_work: Path) -> int:
         wanted.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(found, wanted)
     return reader.main(last)
+
+
+def main(
+    prog: str,
+    doc: str,
+    work: str,
+    argv: list[str] | None,
+    folders: Callable[[Path], tuple[Path, Path, Path, Path]],
+    stages: Callable[[Path, Path], list[list[str]]],
+    ship: Callable[[Path, Path], None],
+) -> int:
+    """A two-stage recipe's command: its command line (``arguments``), the stages still to
+    run (``stages(data, work)``) run in order (``run``, with the first and last stages' work
+    folders as ``folders(work)`` gives them beside their models), then ``ship(made, out)``
+    copying what the last stage made into the reader's folder."""
+    args = arguments(prog, doc, work, argv)
+    first_work, _, last_work, made = folders(args.work)
+    if (status := run(stages(args.data, args.work), first_work, last_work)) != 0:
+        return status
+    args.out.mkdir(parents=True, exist_ok=True)
+    ship(made, args.out)
+    return 0

@@ -50,15 +50,16 @@ def stages(data: Path, work: Path) -> list[list[str]]:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = recipe.arguments("python -m train.shipped", __doc__, "data/train-shipped", argv)
-    first_work, _, reword_work, made = _folders(args.work)
-    if (status := recipe.run(stages(args.data, args.work), first_work, reword_work)) != 0:
-        return status
-    args.out.mkdir(parents=True, exist_ok=True)
+def _ship(made: Path, out: Path) -> None:
+    """The reworded reader's model and ``meta.json``, into the reader's folder."""
     for name in ("model.onnx", "meta.json"):
-        shutil.copyfile(made / name, args.out / name)
-    return 0
+        shutil.copyfile(made / name, out / name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return recipe.main(
+        "python -m train.shipped", __doc__, "data/train-shipped", argv, _folders, stages, _ship
+    )
 
 
 if __name__ == "__main__":

@@ -60,17 +60,18 @@ def stages(data: Path, work: Path) -> list[list[str]]:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = recipe.arguments("python -m train.spans", __doc__, "data/train-spans", argv)
-    span_work, _, whole_work, made = _folders(args.work)
-    if (status := recipe.run(stages(args.data, args.work), span_work, whole_work)) != 0:
-        return status
-    args.out.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(made / "model.onnx", args.out / "spans.onnx")
+def _ship(made: Path, out: Path) -> None:
+    """The whole reader's model and ``meta.json``, as the span model beside the reader."""
+    shutil.copyfile(made / "model.onnx", out / "spans.onnx")
     meta = json.loads((made / "meta.json").read_text(encoding="utf-8"))
     meta["made_by"] = MADE_BY
-    (args.out / "spans.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return 0
+    (out / "spans.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    return recipe.main(
+        "python -m train.spans", __doc__, "data/train-spans", argv, _folders, stages, _ship
+    )
 
 
 if __name__ == "__main__":
