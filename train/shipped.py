@@ -4,16 +4,18 @@ The shipped reader (``model.onnx`` beside ``meta.json``) was made by ``train.rea
 stages, which this runs in order:
 
 1. **A reader** from MiniLM: two plain epochs, six negatives a question, no hard epoch
-   (3,870 steps; 86 minutes here, shared with other work).
+   (3,870 steps; 86 minutes on the AMD machine below, shared with other work).
 2. **The same reader on reworded questions** (``--init`` the first, ``--reword-share 0.5``):
    one more epoch at a lower rate, half of the questions read without typos asked in other
-   words than their answer sentence (1,935 steps; 61 minutes here with its scores and
+   words than their answer sentence (1,935 steps; 61 minutes there with its scores and
    export). It needs WordNet's database: ``apt-get install wordnet-base``.
 
-About two and a half hours in all on this 2-core machine: past the two hours the reader's
-issue allows. One run from MiniLM with ``--reword-share 0.5`` throughout fits (103 minutes)
-but reads worse: SQuAD's exact match 0.699 against 0.707, 42 of the 60 unanswerable
-questions refused against 45 (docs/answers.md, "One run instead of two").
+From nothing, 1 hour 28 minutes on a 2-core Intel Xeon with AVX512 (57 + 30 minutes, the
+candidates built too), about two and a half hours on a 2-core AMD EPYC with AVX2
+(docs/answers.md, "The recipe on two machines"). Shorter recipes read worse: one run from
+MiniLM with ``--reword-share 0.5`` throughout (SQuAD's exact match 0.699 against 0.707, 42
+of the 60 unanswerable questions refused against 45), or a first stage of one epoch (its
+held-out answer sentence first 66.9% of the time against 74.0%).
 
 Each stage resumes from its own work folder, so a rerun goes on where it stopped; the first
 is skipped when its model is already exported, and the second reuses the first's candidates

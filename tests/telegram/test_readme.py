@@ -30,6 +30,8 @@ NOT_RUN = {
     "bench.": "benchmarks take minutes; run by hand",
     "TELEGRAM_BOT_TOKEN=": "the quick start's Telegram step, run below against the fake API",
     "scripts/check": "the test command: CI runs it (.ci/run)",
+    "train.models": "trains for hours (tests/test_train.py runs the recipes with"
+    " train.reader stood in for)",
 }
 INSTALL = "python3 -m venv .venv && "  # the two commands set up first: here the venv is there
 # Commands that, run as the README shows them on a fresh checkout, end with a clear message
