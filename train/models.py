@@ -15,30 +15,22 @@ checkpoint, and a stage whose model is exported is skipped.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import time
-from pathlib import Path
 
-from train import reader, shipped, spans
+from train import recipe, shipped, spans
 
 log = logging.getLogger("train.models")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m train.models", description=__doc__.split("\n")[0]
-    )
-    parser.add_argument("--data", type=Path, default=reader.DATA)
-    parser.add_argument("--work", type=Path, default=Path("data/train-models"))
-    parser.add_argument("--out", type=Path, default=reader.OUT, help="the reader's folder")
-    args = parser.parse_args(argv)
+    args = recipe.arguments("python -m train.models", __doc__, "data/train-models", argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    common = ["--data", str(args.data), "--out", str(args.out)]
     started = time.monotonic()
-    for name, recipe in (("reader", shipped.main), ("spans", spans.main)):
+    for name, run in (("reader", shipped.main), ("spans", spans.main)):
         began = time.monotonic()
-        common = ["--data", str(args.data), "--out", str(args.out)]
-        if (status := recipe([*common, "--work", str(args.work / name)])) != 0:
+        if (status := run([*common, "--work", str(args.work / name)])) != 0:
             log.error("the %s recipe failed (status %d); a rerun goes on from here", name, status)
             return status
         log.info("the %s recipe took %.0f minutes", name, (time.monotonic() - began) / 60)
