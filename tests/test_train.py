@@ -19,6 +19,7 @@ from train.reader import (
     exported_model,
     held_out_of,
     load_items,
+    resolved_precision,
     score,
     span_examples,
 )
@@ -283,6 +284,25 @@ class TestSpanReader:
         read.clear()
         full = score(predict, [self._item()])
         assert len(read) == 5 and full["sentence_p_at_1"] == 0.0
+
+
+class TestPrecision:
+    """``--precision``: bfloat16 autocast where the CPU does it in hardware, else fp32."""
+
+    @pytest.mark.parametrize(("hardware", "chosen"), [(True, "bf16"), (False, "fp32")])
+    def test_auto_follows_the_cpu(
+        self, monkeypatch: pytest.MonkeyPatch, hardware: bool, chosen: str
+    ) -> None:
+        monkeypatch.setattr("train.reader.bf16_in_hardware", lambda: hardware)
+        assert resolved_precision("auto") == chosen
+
+    def test_a_choice_named_is_kept_whatever_the_cpu(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr("train.reader.bf16_in_hardware", lambda: True)
+        assert resolved_precision("fp32") == "fp32"
+        monkeypatch.setattr("train.reader.bf16_in_hardware", lambda: False)
+        assert resolved_precision("bf16") == "bf16"
 
 
 class TestInit:

@@ -612,6 +612,24 @@ def _load(path: Path) -> Any:
     return torch.load(path, weights_only=False)
 
 
+def bf16_in_hardware() -> bool:
+    """Whether this CPU multiplies bfloat16 itself (AVX512-BF16, and AMX beside it on recent
+    Xeons): there, training under bfloat16 autocast takes about 0.6 of the time fp32 does
+    (a four-layer step of 28 passages, 0.36 s against 0.61 s on a 2-core Sapphire Rapids).
+    Elsewhere bfloat16 is emulated and slower, so fp32 stays."""
+    import torch
+
+    check = getattr(torch.cpu, "_is_avx512_bf16_supported", None)
+    return bool(check is not None and check())
+
+
+def resolved_precision(choice: str) -> str:
+    """``--precision``: auto is bf16 where the CPU does it in hardware, else fp32."""
+    if choice != "auto":
+        return choice
+    return "bf16" if bf16_in_hardware() else "fp32"
+
+
 def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
     import torch
 
@@ -688,7 +706,10 @@ def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
                 continue
         encoded = [tokens.encode(q, p) for q, p, _, _ in flat]
         ids, mask, types = (torch.from_numpy(a) for a in batch_arrays(encoded))
-        answer, start, end = model(ids, mask, types)
+        # Weights, gradients and the optimiser stay fp32; bf16 only inside the forward pass.
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16"):
+            answer, start, end = model(ids, mask, types)
+        answer, start, end = answer.float(), start.float(), end.float()
         labels = torch.tensor([float(lab) for _, _, lab, _ in flat])
         loss = bce(answer, labels)
         if args.span_only:
@@ -930,6 +951,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--precision",
+        choices=["auto", "fp32", "bf16"],
+        default="auto",
+        help="the forward pass's arithmetic while training: bf16 (autocast) where the CPU "
+        "does bfloat16 in hardware, else fp32 (auto); the model is exported in fp32 and int8",
+    )
     parser.add_argument("--checkpoint-every", type=int, default=200)
     parser.add_argument(
         "--export-only",
@@ -939,6 +967,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.span_only:
         args.negatives, args.hard_epochs = 0, 0
+    args.precision = resolved_precision(args.precision)  # meta.json records which it was
     args.work.mkdir(parents=True, exist_ok=True)
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if not args.export_only:
