@@ -4,6 +4,7 @@ from SQuAD's answer spans (the training itself needs torch, an extra the tests d
 from __future__ import annotations
 
 import json
+import logging
 import random
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from train.reader import (
     exported_model,
     held_out_of,
     load_items,
+    logging_into,
     resolved_precision,
     score,
     span_examples,
@@ -303,6 +305,30 @@ class TestPrecision:
         assert resolved_precision("fp32") == "fp32"
         monkeypatch.setattr("train.reader.bf16_in_hardware", lambda: False)
         assert resolved_precision("bf16") == "bf16"
+
+
+class TestLog:
+    """One process runs several stages (``train.shipped``, ``train.models``)."""
+
+    def test_each_stage_logs_into_its_own_folder_and_the_terminal_once(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        root = logging.getLogger()
+        monkeypatch.setattr(root, "handlers", [])
+        log = logging.getLogger("train.reader")
+        first, second = tmp_path / "first.log", tmp_path / "second.log"
+        with logging_into(first):
+            log.info("first stage")
+            logging.getLogger().info("quantizer chatter")
+        with logging_into(second):
+            log.info("second stage")
+        log.info("after both")
+        assert "first stage" in first.read_text(encoding="utf-8")
+        assert "second stage" not in first.read_text(encoding="utf-8")
+        assert "chatter" not in first.read_text(encoding="utf-8")
+        assert "second stage" in second.read_text(encoding="utf-8")
+        assert "after both" not in second.read_text(encoding="utf-8")
+        assert [type(h) for h in root.handlers] == [logging.StreamHandler]
 
 
 class TestInit:

@@ -18,14 +18,14 @@ from __future__ import annotations
 import logging
 import time
 
-from train import recipe, shipped, spans
+from train import reader, recipe, shipped, spans
 
 log = logging.getLogger("train.models")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = recipe.arguments("python -m train.models", __doc__, "data/train-models", argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    reader.log_to_terminal()
     common = ["--data", str(args.data), "--out", str(args.out)]
     started = time.monotonic()
     for name, run in (("reader", shipped.main), ("spans", spans.main)):

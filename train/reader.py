@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import functools
 import hashlib
 import json
@@ -32,7 +33,7 @@ import random
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -881,6 +882,38 @@ def export(model: Any, out: Path, work: Path, name: str = "model.onnx") -> Path:
     return out / name
 
 
+def _dressed(handler: logging.Handler) -> logging.Handler:
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    handler.addFilter(lambda record: record.name != "root")  # the quantizer's chatter
+    return handler
+
+
+def log_to_terminal() -> None:
+    """Training's lines to standard error, once however many stages (``train.shipped``,
+    ``train.spans``) or recipes (``train.models``) one process runs."""
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    if not any(type(h) is logging.StreamHandler for h in root.handlers):
+        root.addHandler(_dressed(logging.StreamHandler()))
+
+
+@contextlib.contextmanager
+def logging_into(path: Path | None) -> Iterator[None]:
+    """Log to the terminal and, while inside, to ``path`` too: each stage of a recipe into
+    its own work folder's ``train.log``, not all into the first stage's."""
+    log_to_terminal()
+    if path is None:
+        yield
+        return
+    handler = _dressed(logging.FileHandler(path, encoding="utf-8"))
+    logging.getLogger().addHandler(handler)
+    try:
+        yield
+    finally:
+        logging.getLogger().removeHandler(handler)
+        handler.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m train.reader", description=__doc__.split("\n")[0]
@@ -969,12 +1002,12 @@ def main(argv: list[str] | None = None) -> int:
         args.negatives, args.hard_epochs = 0, 0
     args.precision = resolved_precision(args.precision)  # meta.json records which it was
     args.work.mkdir(parents=True, exist_ok=True)
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
-    if not args.export_only:
-        handlers.append(logging.FileHandler(args.work / "train.log"))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", handlers=handlers)
-    for handler in logging.getLogger().handlers:  # the quantizer's chatter goes to root
-        handler.addFilter(lambda r: r.name != "root")
+    with logging_into(None if args.export_only else args.work / "train.log"):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """``main``'s work, once its command line is read and its log set up."""
     started = time.monotonic()
     cands = args.work / "candidates.jsonl"
     if not cands.is_file():
