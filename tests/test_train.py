@@ -21,7 +21,6 @@ from train.reader import (
     held_out_of,
     load_items,
     logging_into,
-    resolved_precision,
     score,
     span_examples,
 )
@@ -289,22 +288,42 @@ class TestSpanReader:
 
 
 class TestPrecision:
-    """``--precision``: bfloat16 autocast where the CPU does it in hardware, else fp32."""
+    """``--precision bf16``: autocast for speed where the CPU has bfloat16; fp32 unless asked."""
 
-    @pytest.mark.parametrize(("hardware", "chosen"), [(True, "bf16"), (False, "fp32")])
-    def test_auto_follows_the_cpu(
-        self, monkeypatch: pytest.MonkeyPatch, hardware: bool, chosen: str
+    def test_every_stage_of_both_recipes_gets_the_precision_asked(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr("train.reader.bf16_in_hardware", lambda: hardware)
-        assert resolved_precision("auto") == chosen
+        from train import models
 
-    def test_a_choice_named_is_kept_whatever_the_cpu(
-        self, monkeypatch: pytest.MonkeyPatch
+        def export(out: Path, first: bool, argv: list[str]) -> None:
+            (out / "model.onnx").write_bytes(b"model")
+            (out / "meta.json").write_text("{}", encoding="utf-8")
+            if first and "--span-only" in argv:
+                (out / "spans.onnx").write_bytes(b"span reader")
+                (out / "spans.json").write_text("{}", encoding="utf-8")
+
+        ran = _fake_reader(monkeypatch, lambda argv: "--init" not in argv, export)
+        argv = ["--work", str(tmp_path / "work"), "--out", str(tmp_path / "out")]
+        assert models.main([*argv, "--precision", "bf16"]) == 0
+        assert len(ran) == 4
+        assert [a[a.index("--precision") + 1] for a in ran] == ["bf16"] * 4
+        ran.clear()
+        assert models.main(argv) == 0  # the default: fp32, as the shipped models were made
+        assert [a[a.index("--precision") + 1] for a in ran] == ["fp32"] * 2
+
+    def test_bf16_without_it_in_hardware_is_warned_of(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
     ) -> None:
-        monkeypatch.setattr("train.reader.bf16_in_hardware", lambda: True)
-        assert resolved_precision("fp32") == "fp32"
-        monkeypatch.setattr("train.reader.bf16_in_hardware", lambda: False)
-        assert resolved_precision("bf16") == "bf16"
+        from train import reader
+
+        monkeypatch.setattr(reader, "bf16_in_hardware", lambda: False)
+        monkeypatch.setattr(reader, "_run", lambda args: 0)
+        with caplog.at_level(logging.WARNING):
+            assert reader.main(["--work", str(tmp_path), "--precision", "bf16"]) == 0
+            assert reader.main(["--work", str(tmp_path)]) == 0
+        assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+            "this CPU has no bfloat16 arithmetic: --precision bf16 will be slower"
+        ]
 
 
 class TestLog:

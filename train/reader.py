@@ -613,22 +613,22 @@ def _load(path: Path) -> Any:
     return torch.load(path, weights_only=False)
 
 
+PRECISIONS = ("fp32", "bf16")
+PRECISION_HELP = (
+    "the forward pass's arithmetic while training (the model is exported in fp32 and int8 "
+    "either way). bf16 (autocast) takes about 0.6 of the time where the CPU does bfloat16 in "
+    "hardware (AVX512-BF16, AMX): both models in 1 h 45 min instead of about 2 h 16 on a "
+    "2-core Sapphire Rapids, but made a point or two weaker there (docs/answers.md)"
+)
+
+
 def bf16_in_hardware() -> bool:
     """Whether this CPU multiplies bfloat16 itself (AVX512-BF16, and AMX beside it on recent
-    Xeons): there, training under bfloat16 autocast takes about 0.6 of the time fp32 does
-    (a four-layer step of 28 passages, 0.36 s against 0.61 s on a 2-core Sapphire Rapids).
-    Elsewhere bfloat16 is emulated and slower, so fp32 stays."""
+    Xeons); elsewhere bfloat16 is emulated and slower than fp32."""
     import torch
 
     check = getattr(torch.cpu, "_is_avx512_bf16_supported", None)
     return bool(check is not None and check())
-
-
-def resolved_precision(choice: str) -> str:
-    """``--precision``: auto is bf16 where the CPU does it in hardware, else fp32."""
-    if choice != "auto":
-        return choice
-    return "bf16" if bf16_in_hardware() else "fp32"
 
 
 def train(items: list[Item], work: Path, args: argparse.Namespace) -> Any:
@@ -984,13 +984,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument(
-        "--precision",
-        choices=["auto", "fp32", "bf16"],
-        default="auto",
-        help="the forward pass's arithmetic while training: bf16 (autocast) where the CPU "
-        "does bfloat16 in hardware, else fp32 (auto); the model is exported in fp32 and int8",
-    )
+    parser.add_argument("--precision", choices=PRECISIONS, default="fp32", help=PRECISION_HELP)
     parser.add_argument("--checkpoint-every", type=int, default=200)
     parser.add_argument(
         "--export-only",
@@ -1000,9 +994,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.span_only:
         args.negatives, args.hard_epochs = 0, 0
-    args.precision = resolved_precision(args.precision)  # meta.json records which it was
     args.work.mkdir(parents=True, exist_ok=True)
     with logging_into(None if args.export_only else args.work / "train.log"):
+        if args.precision == "bf16" and not bf16_in_hardware():
+            log.warning("this CPU has no bfloat16 arithmetic: --precision bf16 will be slower")
         return _run(args)
 
 

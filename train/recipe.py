@@ -18,6 +18,9 @@ def arguments(prog: str, doc: str, work: str, argv: list[str] | None) -> argpars
     parser.add_argument("--data", type=Path, default=reader.DATA)
     parser.add_argument("--work", type=Path, default=Path(work))
     parser.add_argument("--out", type=Path, default=reader.OUT, help="the reader's folder")
+    parser.add_argument(
+        "--precision", choices=reader.PRECISIONS, default="fp32", help=reader.PRECISION_HELP
+    )
     return parser.parse_args(argv)
 
 
@@ -58,12 +61,14 @@ def main(
     ship: Callable[[Path, Path], None],
 ) -> int:
     """A two-stage recipe's command: its command line (``arguments``), the stages still to
-    run (``stages(data, work)``) run in order (``run``, with the first and last stages' work
-    folders as ``folders(work)`` gives them beside their models), then ``ship(made, out)``
-    copying what the last stage made into the reader's folder."""
+    run (``stages(data, work)``, each with the ``--precision`` asked) run in order (``run``,
+    with the first and last stages' work folders as ``folders(work)`` gives them beside their
+    models), then ``ship(made, out)`` copying what the last stage made into the reader's
+    folder."""
     args = arguments(prog, doc, work, argv)
     first_work, _, last_work, made = folders(args.work)
-    if (status := run(stages(args.data, args.work), first_work, last_work)) != 0:
+    todo = [[*stage, "--precision", args.precision] for stage in stages(args.data, args.work)]
+    if (status := run(todo, first_work, last_work)) != 0:
         return status
     args.out.mkdir(parents=True, exist_ok=True)
     ship(made, args.out)
