@@ -288,7 +288,7 @@ class TestSpanReader:
 
 
 class TestPrecision:
-    """``--precision bf16``: autocast for speed where the CPU has bfloat16; fp32 unless asked."""
+    """``--precision``: bfloat16 autocast where the CPU does it in hardware (auto), or as asked."""
 
     def test_every_stage_of_both_recipes_gets_the_precision_asked(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -304,26 +304,46 @@ class TestPrecision:
 
         ran = _fake_reader(monkeypatch, lambda argv: "--init" not in argv, export)
         argv = ["--work", str(tmp_path / "work"), "--out", str(tmp_path / "out")]
-        assert models.main([*argv, "--precision", "bf16"]) == 0
+        assert models.main([*argv, "--precision", "fp32"]) == 0
         assert len(ran) == 4
-        assert [a[a.index("--precision") + 1] for a in ran] == ["bf16"] * 4
+        assert [a[a.index("--precision") + 1] for a in ran] == ["fp32"] * 4
         ran.clear()
-        assert models.main(argv) == 0  # the default: fp32, as the shipped models were made
-        assert [a[a.index("--precision") + 1] for a in ran] == ["fp32"] * 2
+        assert models.main(argv) == 0  # each stage decides by its CPU
+        assert [a[a.index("--precision") + 1] for a in ran] == ["auto"] * 2
 
-    def test_bf16_without_it_in_hardware_is_warned_of(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    @pytest.mark.parametrize(
+        ("asked", "hardware", "chosen", "warned"),
+        [
+            ("auto", True, "bf16", False),
+            ("auto", False, "fp32", False),
+            ("fp32", True, "fp32", False),
+            ("bf16", False, "bf16", True),
+        ],
+    )
+    def test_auto_follows_the_cpu_and_bf16_without_it_is_warned_of(
+        self,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture,
+        asked: str,
+        hardware: bool,
+        chosen: str,
+        warned: bool,
     ) -> None:
         from train import reader
 
-        monkeypatch.setattr(reader, "bf16_in_hardware", lambda: False)
-        monkeypatch.setattr(reader, "_run", lambda args: 0)
-        with caplog.at_level(logging.WARNING):
-            assert reader.main(["--work", str(tmp_path), "--precision", "bf16"]) == 0
-            assert reader.main(["--work", str(tmp_path)]) == 0
-        assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
-            "this CPU has no bfloat16 arithmetic: --precision bf16 will be slower"
-        ]
+        got: list[str] = []
+        monkeypatch.setattr(reader, "bf16_in_hardware", lambda: hardware)
+        monkeypatch.setattr(reader, "_run", lambda args: got.append(args.precision) or 0)
+        with caplog.at_level(logging.INFO):
+            assert reader.main(["--work", str(tmp_path), "--precision", asked]) == 0
+        assert got == [chosen]
+        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert [r.getMessage() for r in warnings] == (
+            ["this CPU has no bfloat16 arithmetic: --precision bf16 will be slower"]
+            if warned
+            else []
+        )
 
 
 class TestLog:

@@ -613,12 +613,12 @@ def _load(path: Path) -> Any:
     return torch.load(path, weights_only=False)
 
 
-PRECISIONS = ("fp32", "bf16")
+PRECISIONS = ("auto", "fp32", "bf16")
 PRECISION_HELP = (
     "the forward pass's arithmetic while training (the model is exported in fp32 and int8 "
-    "either way). bf16 (autocast) takes about 0.6 of the time where the CPU does bfloat16 in "
-    "hardware (AVX512-BF16, AMX): both models in 1 h 45 min instead of about 2 h 16 on a "
-    "2-core Sapphire Rapids, but made a point or two weaker there (docs/answers.md)"
+    "either way): bf16 (autocast) where the CPU does bfloat16 in hardware (AVX512-BF16, AMX), "
+    "else fp32 (auto). bf16 takes about 0.6 of the time there and made models as good as "
+    "fp32 did on the same machine (docs/answers.md)"
 )
 
 
@@ -984,7 +984,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--precision", choices=PRECISIONS, default="fp32", help=PRECISION_HELP)
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto", help=PRECISION_HELP)
     parser.add_argument("--checkpoint-every", type=int, default=200)
     parser.add_argument(
         "--export-only",
@@ -996,8 +996,11 @@ def main(argv: list[str] | None = None) -> int:
         args.negatives, args.hard_epochs = 0, 0
     args.work.mkdir(parents=True, exist_ok=True)
     with logging_into(None if args.export_only else args.work / "train.log"):
-        if args.precision == "bf16" and not bf16_in_hardware():
+        if args.precision == "auto":  # meta.json records which it was
+            args.precision = "bf16" if bf16_in_hardware() else "fp32"
+        elif args.precision == "bf16" and not bf16_in_hardware():
             log.warning("this CPU has no bfloat16 arithmetic: --precision bf16 will be slower")
+        log.info("training in %s", args.precision)
         return _run(args)
 
 

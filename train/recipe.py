@@ -19,7 +19,7 @@ def arguments(prog: str, doc: str, work: str, argv: list[str] | None) -> argpars
     parser.add_argument("--work", type=Path, default=Path(work))
     parser.add_argument("--out", type=Path, default=reader.OUT, help="the reader's folder")
     parser.add_argument(
-        "--precision", choices=reader.PRECISIONS, default="fp32", help=reader.PRECISION_HELP
+        "--precision", choices=reader.PRECISIONS, default="auto", help=reader.PRECISION_HELP
     )
     return parser.parse_args(argv)
 
