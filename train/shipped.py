@@ -10,12 +10,13 @@ stages, which this runs in order:
    words than their answer sentence (1,935 steps; 61 minutes there with its scores and
    export). It needs WordNet's database: ``apt-get install wordnet-base``.
 
-From nothing, 1 hour 28 minutes on a 2-core Intel Xeon with AVX512 (57 + 30 minutes, the
-candidates built too), about two and a half hours on a 2-core AMD EPYC with AVX2
-(docs/answers.md, "The recipe on two machines"). Shorter recipes read worse: one run from
-MiniLM with ``--reword-share 0.5`` throughout (SQuAD's exact match 0.699 against 0.707, 42
-of the 60 unanswerable questions refused against 45), or a first stage of one epoch (its
-held-out answer sentence first 66.9% of the time against 74.0%).
+From nothing (the candidates built too), on a 2-core Intel Xeon (Sapphire Rapids), 63 minutes
+(40 + 23) in bf16, ``--precision auto``'s choice there, and 1 hour 28 minutes (57 + 30) in
+fp32; about two and a half hours on a 2-core AMD EPYC with AVX2, which has no bf16
+(docs/answers.md, "The recipe on two machines" and "bfloat16 autocast"). Shorter recipes
+read worse: one run from MiniLM with ``--reword-share 0.5`` throughout (SQuAD's exact match
+0.699 against 0.707, 42 of the 60 unanswerable questions refused against 45), or a first
+stage of one epoch (its held-out answer sentence first 66.9% of the time against 74.0%).
 
 Each stage resumes from its own work folder, so a rerun goes on where it stopped; the first
 is skipped when its model is already exported, and the second reuses the first's candidates

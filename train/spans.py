@@ -5,12 +5,13 @@ whether any does; the span model (``spans.onnx``) marks the answer's words in th
 chosen. It is all six layers of MiniLM, trained in two stages by ``train.reader``:
 
 1. **A span reader** (``--span-only``): three epochs marking SQuAD's answer in the answer
-   sentences alone, sixteen questions a batch (1,452 steps; about 45 minutes here).
+   sentences alone, sixteen questions a batch (1,452 steps; about 45 minutes on the AMD
+   machine of docs/answers.md, 18 in fp32 and 15 in bf16 on the Intel one).
 2. **A whole reader from it** (``--init`` the span reader): one plain epoch of verdict and
-   span together, four negatives a question (1,935 steps; about 77 minutes here, shared with
-   other work). Learning which sentences do not answer sharpens where the answer lies in
-   the one that does: on the four held-out articles its span is exact 66.5% of the time
-   against the span reader's 63.6%.
+   span together, four negatives a question (1,935 steps; about 77 minutes on the AMD machine,
+   shared with other work; about 31 in fp32 and 26 in bf16 on the Intel one). Learning which
+   sentences do not answer sharpens where the answer lies in the one that does: on the four
+   held-out articles its span is exact 66.5% of the time against the span reader's 63.6%.
 
 Each stage resumes from its own work folder, so a rerun goes on where it stopped; the first
 is skipped when its model is already exported, and the second reuses the first's candidates.
