@@ -13,16 +13,21 @@ import pytest
 
 from bot.core.read import Passage, Reading
 from train.reader import (
+    DATA,
+    HELD_OUT,
+    SPLIT_SEED,
     Cand,
     Item,
     _groups,
     build_candidates,
+    draw_held_out,
     exported_model,
     held_out_of,
     load_items,
     logging_into,
     score,
     span_examples,
+    squad_articles,
 )
 
 CONTEXT_1 = (
@@ -290,7 +295,7 @@ class TestSpanReader:
 class TestPrecision:
     """``--precision``: bfloat16 autocast where the CPU does it in hardware (auto), or as asked."""
 
-    def test_every_stage_of_both_recipes_gets_the_precision_asked(
+    def test_every_stage_of_both_recipes_gets_the_precision_and_seed_asked(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         from train import models
@@ -307,9 +312,11 @@ class TestPrecision:
         assert models.main([*argv, "--precision", "fp32"]) == 0
         assert len(ran) == 4
         assert [a[a.index("--precision") + 1] for a in ran] == ["fp32"] * 4
+        assert not any("--seed" in a for a in ran)  # each stage's own
         ran.clear()
-        assert models.main(argv) == 0  # each stage decides by its CPU
+        assert models.main([*argv, "--seed", "5"]) == 0  # each stage decides by its CPU
         assert [a[a.index("--precision") + 1] for a in ran] == ["auto"] * 2
+        assert [a[a.index("--seed") + 1] for a in ran] == ["5"] * 2
 
     @pytest.mark.parametrize(
         ("asked", "hardware", "chosen", "warned"),
@@ -392,6 +399,49 @@ class TestInit:
         assert held_out_of(tmp_path / "elsewhere.onnx") is None  # no meta: drawn by the seed
         (tmp_path / "meta.json").write_text("{not json", encoding="utf-8")
         assert held_out_of(tmp_path) is None
+
+
+class TestSplit:
+    """The held-out articles are drawn by ``--split-seed``, not by the training ``--seed``."""
+
+    def _trained_on(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+    ) -> set[str]:
+        from types import SimpleNamespace
+
+        from train import reader
+
+        class Trained(Exception):
+            pass
+
+        def train(items: list[SimpleNamespace], work: Path, args: object) -> None:
+            raise Trained({i.article for i in items})
+
+        articles = [f"{n:03d}_article" for n in range(12)]
+        monkeypatch.setattr(
+            reader, "load_items", lambda path: [SimpleNamespace(article=a) for a in articles]
+        )
+        monkeypatch.setattr(reader, "train", train)
+        (tmp_path / "candidates.jsonl").write_text("", encoding="utf-8")
+        with pytest.raises(Trained) as trained:
+            reader.main(["--work", str(tmp_path), "--precision", "fp32", *argv])
+        return set(trained.value.args[0])
+
+    def test_another_training_seed_holds_out_the_same_articles(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        by_default = self._trained_on(tmp_path, monkeypatch, [])
+        assert len(by_default) == 12 - HELD_OUT
+        assert self._trained_on(tmp_path, monkeypatch, ["--seed", "2"]) == by_default
+        assert self._trained_on(tmp_path, monkeypatch, ["--split-seed", "2"]) != by_default
+
+    def test_the_default_split_is_the_shipped_models_one(self) -> None:
+        """Both shipped models were made with seed 13 drawing their held-out articles; the
+        split seed's default draws the same ones, so bench.heldout's articles stay unseen."""
+        articles, _ = squad_articles(json.loads(DATA.read_text(encoding="utf-8")))
+        drawn = draw_held_out(sorted({a.id for a in articles}), SPLIT_SEED)
+        shipped = Path(__file__).resolve().parents[1] / "bot" / "core" / "models" / "reader"
+        assert drawn == held_out_of(shipped) == held_out_of(shipped / "spans.onnx")
 
 
 def _fake_reader(

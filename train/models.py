@@ -9,6 +9,7 @@ and logs how long each took. A rerun goes on where it stopped: each stage resume
 checkpoint, and a stage whose model is exported is skipped. ``--precision`` is passed to
 every stage (``train.reader``): by default bf16 where the CPU has bfloat16 arithmetic, both
 models in 1 h 45 min against about 2 h 17 in fp32 on a 2-core Sapphire Rapids, as good.
+``--seed`` too, if given: another seed trains otherwise but holds out the same articles.
 
 ``verifier.json`` and ``NOTICE`` beside them are not made here: the first is fitted by
 ``python -m train.verifier`` on a reader's verdicts (it weighs in only with
@@ -28,7 +29,7 @@ log = logging.getLogger("train.models")
 def main(argv: list[str] | None = None) -> int:
     args = recipe.arguments("python -m train.models", __doc__, "data/train-models", argv)
     reader.log_to_terminal()
-    common = ["--data", str(args.data), "--out", str(args.out), "--precision", args.precision]
+    common = ["--data", str(args.data), "--out", str(args.out), *recipe.passed_on(args)]
     started = time.monotonic()
     for name, run in (("reader", shipped.main), ("spans", spans.main)):
         began = time.monotonic()

@@ -21,7 +21,21 @@ def arguments(prog: str, doc: str, work: str, argv: list[str] | None) -> argpars
     parser.add_argument(
         "--precision", choices=reader.PRECISIONS, default="auto", help=reader.PRECISION_HELP
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="every stage's training seed (train.reader's own by default); the held-out "
+        "articles stay the same",
+    )
     return parser.parse_args(argv)
+
+
+def passed_on(args: argparse.Namespace) -> list[str]:
+    """What a recipe's command line gives each of its stages: the precision, the seed if
+    asked."""
+    seed = [] if args.seed is None else ["--seed", str(args.seed)]
+    return ["--precision", args.precision, *seed]
 
 
 def stages(
@@ -61,13 +75,13 @@ def main(
     ship: Callable[[Path, Path], None],
 ) -> int:
     """A two-stage recipe's command: its command line (``arguments``), the stages still to
-    run (``stages(data, work)``, each with the ``--precision`` asked) run in order (``run``,
+    run (``stages(data, work)``, each given what ``passed_on`` passes) run in order (``run``,
     with the first and last stages' work folders as ``folders(work)`` gives them beside their
     models), then ``ship(made, out)`` copying what the last stage made into the reader's
     folder."""
     args = arguments(prog, doc, work, argv)
     first_work, _, last_work, made = folders(args.work)
-    todo = [[*stage, "--precision", args.precision] for stage in stages(args.data, args.work)]
+    todo = [[*stage, *passed_on(args)] for stage in stages(args.data, args.work)]
     if (status := run(todo, first_work, last_work)) != 0:
         return status
     args.out.mkdir(parents=True, exist_ok=True)
