@@ -80,6 +80,15 @@ def _squad(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _root_logger_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A recipe's ``main`` sets the root logger up for the terminal (``log_to_terminal``): its
+    level and handlers go back as they were after each test, not on into the next ones."""
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))
+    monkeypatch.setattr(root, "level", root.level)
+
+
 @pytest.fixture(name="items", scope="module")
 def fixture_items(tmp_path_factory: pytest.TempPathFactory) -> list[Item]:
     tmp = tmp_path_factory.mktemp("train")
