@@ -80,6 +80,13 @@ SPANS_SURE = 1.0
 # weighed with the reader's: ``answers`` is the sigmoid of SPANS_VERDICT of its logit and
 # 1 - SPANS_VERDICT of the reader's.
 SPANS_VERDICT = 0.5
+# How many passages one run of a model reads. The models' int8 arithmetic scales each
+# activation tensor by its range over the whole run (onnxruntime's dynamic quantization), so
+# a passage read beside others, and padded to the longest of them, is read a little
+# differently than alone: its verdict and its answer's words would depend on what else the
+# question's pool holds. Read one at a time, each passage is read the same whatever is read
+# with it. (docs/answers.md, "Seeds, and how much of the spread is int8".)
+READ_BATCH = 1
 # Where the question asks for a figure (a weight, a count, a year…) and the likeliest span
 # states none, the likeliest that does is marked instead, if it is at least this likely
 # against it: "290,000 tons" rather than "220 million" for "how much food weight did JD
@@ -743,7 +750,31 @@ _A_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
 def _run(session: Any, encoded: list[Encoded], outputs: list[str] | None) -> list[Any]:
-    """A model's ``outputs`` (all of them for None) for a batch of encoded inputs."""
+    """A model's ``outputs`` (all of them for None) for several encoded inputs, READ_BATCH
+    of them a run: one row each, the per-token outputs padded to the longest input (the
+    padding is never read)."""
+    if READ_BATCH < 1 or len(encoded) <= READ_BATCH:
+        return _run_batch(session, encoded, outputs)
+    runs = [
+        _run_batch(session, encoded[at : at + READ_BATCH], outputs)
+        for at in range(0, len(encoded), READ_BATCH)
+    ]
+    width = max(len(e.ids) for e in encoded)
+    result = []
+    for parts in zip(*runs, strict=True):
+        if parts[0].ndim == 1:
+            result.append(np.concatenate(parts))
+            continue
+        joined = np.zeros((len(encoded), width), dtype=parts[0].dtype)
+        row = 0
+        for part in parts:
+            joined[row : row + len(part), : part.shape[1]] = part
+            row += len(part)
+        result.append(joined)
+    return result
+
+
+def _run_batch(session: Any, encoded: list[Encoded], outputs: list[str] | None) -> list[Any]:
     ids, mask, types = batch_arrays(encoded)
     feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
     result: list[Any] = session.run(outputs, feed)

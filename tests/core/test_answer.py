@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import bot.core.query as query_module
+import bot.core.read as read_module
 from bot.core.answer import (
     CHECK_POOL,
     CITE_GATE,
@@ -673,19 +674,20 @@ def _one_paragraph(aid: str, title: str, *sentences: str) -> Engine:
 
 
 def _span_reads(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The passages in each of the span reader's runs from now on (the engine's reader must
-    have one), appended as they happen."""
+    """The passages the span reader is given each time it reads from now on (the engine's
+    reader must have one; read.READ_BATCH of them a run), appended as they happen."""
     reader = engine.reader
     assert reader is not None and reader.has_spans
     rows: list[int] = []
     spans_session = reader._spans
+    run = read_module._run
 
-    class Counted:
-        def run(self, outputs: object, feed: dict[str, np.ndarray]) -> object:
-            rows.append(len(feed["input_ids"]))
-            return spans_session.run(outputs, feed)
+    def counted(session: object, encoded: list[object], outputs: object) -> object:
+        if session is spans_session:
+            rows.append(len(encoded))
+        return run(session, encoded, outputs)
 
-    monkeypatch.setattr(reader, "_spans", Counted())
+    monkeypatch.setattr(read_module, "_run", counted)
     return rows
 
 

@@ -559,6 +559,60 @@ class TestSpanReader:
         assert plain.marked(self.QUESTION, self.PASSAGE, reading) is reading
 
 
+class TestReadBatch:
+    """READ_BATCH: how many passages one run of a model reads (shipped: one). The int8
+    models scale their activations by the range of the whole run, so a passage read beside
+    others would be read a little differently than alone."""
+
+    QUESTION = TestSpanReader.QUESTION
+    PASSAGE = TestSpanReader.PASSAGE
+    LONG = Passage(
+        "The company, which was founded in Beijing in 1998 and listed in New York and Hong "
+        "Kong, runs warehouses, trucks and drones across the country and beyond.",
+        "JD kept its couriers working through the outbreak.",
+        "JD's robots",
+    )
+    SHORT = Passage("Da Bai delivered parcels.", None, "JD's robots")
+
+    @pytest.fixture(name="reader", scope="class")
+    def fixture_reader(self) -> Reader:
+        files = reader_files("default")
+        assert files is not None and files.spans is not None
+        return Reader(files)
+
+    def test_a_passage_is_read_the_same_whatever_is_read_beside_it(self, reader: Reader) -> None:
+        assert read_module.READ_BATCH == 1
+        (alone,) = reader.read(self.QUESTION, [self.PASSAGE])
+        pooled = reader.read(self.QUESTION, [self.LONG, self.PASSAGE, self.SHORT])
+        assert pooled[1].answers == alone.answers
+        assert pooled[1].span == alone.span and alone.span is not None
+        assert pooled[1].span_confidence == alone.span_confidence
+        assert alone.spans_logits is not None and pooled[1].spans_logits is not None
+        for theirs, own in zip(pooled[1].spans_logits, alone.spans_logits, strict=True):
+            assert np.array_equal(theirs, own)
+        marked = reader.marked(self.QUESTION, self.PASSAGE, pooled[1])
+        assert marked.span == reader.marked(self.QUESTION, self.PASSAGE, alone).span
+
+    @pytest.mark.parametrize("batch", [0, 2, 5])
+    def test_runs_of_several_give_each_passage_its_own_row(
+        self, reader: Reader, monkeypatch: pytest.MonkeyPatch, batch: int
+    ) -> None:
+        """0 reads all at once; 2 reads the first two together and the third alone."""
+        passages = [self.LONG, self.PASSAGE, self.SHORT]
+        monkeypatch.setattr(read_module, "READ_BATCH", batch)
+        readings = reader.read(self.QUESTION, passages)
+        assert len(readings) == 3
+        assert readings[1].answers > 0.5 > readings[0].answers
+        for reading, passage in zip(readings, passages, strict=True):
+            assert reading.spans_logits is not None
+            assert len(reading.spans_logits[0]) == len(
+                reader.tokens.encode(self.QUESTION, passage).ids
+            )
+        if batch == 2:
+            (third,) = reader.read(self.QUESTION, [self.SHORT])
+            assert readings[2].answers == third.answers
+
+
 @pytest.mark.parametrize(
     ("text", "marked", "expected"),
     [
