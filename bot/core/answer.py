@@ -1122,16 +1122,23 @@ class Engine:
         America" and "The Rhine is the longest river in Germany". With it, whether any
         article uses it. The name must be spelt nowhere near in that sentence's article
         (a typo the repair could not place: "Sanke Goarshausen"; a compound written whole:
-        "Lionheart" for "Lion-hearted"), and an abbreviation in capitals does not count (it
-        may stand for words the articles spell out: "WWII"). A name that is not asked of
-        ("which Scandinavian countries") is left to the other checks: it may be another
-        word for one the articles use ("the Nordic region")."""
+        "Lionheart" for "Lion-hearted"; as a word: "HP" is not in "lynchpin"), and an
+        abbreviation in capitals counts only where the articles use it as it is ("who is
+        the CEO of HP"), not where it may stand for words they spell out ("WWII"). A name
+        that is not asked of ("which Scandinavian countries") is left to the other checks:
+        it may be another word for one the articles use ("the Nordic region")."""
         unknown = {qt.word for qt in query.terms if not qt.known}
+        known = {qt.word for qt in query.terms if qt.known}
         names = [
             name
             for name in _named(query.text)
-            if not name.isupper()
-            and any(w not in STOP_WORDS and len(w) >= NAME_LETTERS for w in words(name))
+            if (
+                any(w not in STOP_WORDS and len(w) >= NAME_LETTERS for w in words(name))
+                if not name.isupper()
+                # In capitals, a name the articles use as it is ("HP"), not one that may
+                # stand for words they spell out ("WWII").
+                else known.issuperset(words(name))
+            )
         ]
         # Typed in lower case ("who is the ceo of walmart"), a name is a word the articles
         # never use.
@@ -1153,7 +1160,7 @@ class Engine:
         spelt = {re.sub(r"[-'’]", "", w) for w in _SPELT.findall(text)} | set(words(text))
         for name in swapped:
             folded = name.casefold()
-            if folded in text:
+            if re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", text):  # as a word, not in one
                 continue
             if " " in name:
                 if fuzz.partial_ratio(folded, text) >= NAME_SPELT_PHRASE:

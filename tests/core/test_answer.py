@@ -1907,14 +1907,21 @@ class TestSemantic:
         assert not without.text.casefold().startswith("none of the articles mention")
         assert not without.answered or "CEO of JD Retail" in without.citations[0].quote
 
+    @pytest.mark.parametrize(
+        ("question", "name"),
+        [("who is the ceo of JD Health", "JD Health"), ("who is the CEO of HP", "HP")],
+    )
     def test_a_role_asked_of_another_name_the_articles_use_is_refused(
-        self, semantic_seeds: Engine
+        self, semantic_seeds: Engine, question: str, name: str
     ) -> None:
-        """JD Health is in the other seed article, but the note that says "CEO of JD
-        Retail" is not about it: the bot says the articles don't say that of JD Health."""
-        answer = semantic_seeds.ask("who is the ceo of JD Health")
+        """JD Health and HP are in the other seed article, but the note that says "CEO of JD
+        Retail" is not about them: the bot says the articles don't say that of them. A name
+        in capitals counts where the articles use it as it is ("HP"; inside a word of the
+        note's article, "lyncHPin", it is not used there), not where it may stand for words
+        they spell out."""
+        answer = semantic_seeds.ask(question)
         assert not answer.answered
-        assert answer.text == "The articles don't say that of JD Health, so I won't guess."
+        assert answer.text == f"The articles don't say that of {name}, so I won't guess."
         assert semantic_seeds.ask("who is the ceo of JD").text.startswith("Lei Xu")
 
     @pytest.mark.parametrize("question", ["who is the CEO of JD Retail", "who is the ceo of JD"])
