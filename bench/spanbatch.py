@@ -7,8 +7,9 @@ the whole batch, so the words a span model marks in one sentence depend on the s
 is read with (and the padding to the longest of them). For each model (a ``spans.onnx``,
 a ``model.onnx``, or the fp32 export ``train.reader`` leaves in its work folder), on the
 four held-out articles of ``train.reader --split-seed``: span exact match and token F1 with
-each answer sentence read alone (a batch of one) and read in its candidate pool, as
-``train.reader.score`` reads them. An fp32 model reads the same either way.
+each answer sentence read alone (a batch of one, as the bot reads every passage now:
+``read.READ_BATCH``) and read in one run with its candidate pool (as the bot read them
+before). An fp32 model reads the same either way.
 
 The pools are those of ``candidates.jsonl`` in ``--work`` (any ``train.reader`` work folder;
 built here if missing, a few minutes).
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import bot.core.read as read_module
 from bot.core.read import Reader, ReaderFiles
 from train.reader import DATA, SPLIT_SEED, build_candidates, draw_held_out, load_items, score
 
@@ -39,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     for model in args.models:
         reader = Reader(ReaderFiles(model, {}))
         alone = score(reader.read, items, spans_only=True)
-        pooled = score(reader.read, items)
+        shipped, read_module.READ_BATCH = read_module.READ_BATCH, 0  # the pool in one run
+        try:
+            pooled = score(reader.read, items)
+        finally:
+            read_module.READ_BATCH = shipped
         print(
             f"{model}: exact match alone {alone['span_exact_match']:.3f} "
             f"(F1 {alone['span_f1']:.3f}), in its pool {pooled['span_exact_match']:.3f} "
