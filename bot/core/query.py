@@ -1234,9 +1234,15 @@ _AUTHOR_Q = re.compile(
     rf"|wrote (it|this|that)(?!\s+\w)|{_WRITING}\b.*\bby whom|by whom\b.*\b{_WRITING}|byline"
     r"|the author)\b"
 )
+# An article named by a few words before the word for it: "the new infrastructure article".
+_NAMED_ARTICLE = r"(the |this |that )?([\w'’-]+ ){0,5}?(article|post|piece)"
 _DATE_META_Q = re.compile(
     r"\b(when (was|were|is|did) .*\b(published|written|posted|released|come out|appear|dated)"
-    r"|publication date|publish(ed|ing)? date|date of (the |this |that )?(article|post|piece)"
+    rf"|publication date|publish(ed|ing)? date|date of {_NAMED_ARTICLE}"
+    r"|(article|post|piece)(['’] ?| )s (publication |publishing )?date"  # "article s date" too
+    rf"|(when|what (date|day|year|month)) (is|was) {_NAMED_ARTICLE} from"
+    rf"|(what|which) (date|day|year|month) (is|was|were|did) {_NAMED_ARTICLE} "
+    r"(published|written|posted|released|come out|appear|dated)"
     r"|how old is (it|this|that|the article))\b"
 )
 _SOURCE_Q = re.compile(r"\b(source|link|url|original (article|text)|where can i read)\b")

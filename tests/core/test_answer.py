@@ -123,9 +123,36 @@ class TestAnswers:
         assert answer.kind == "author" and "Ella Kidron" in answer.text
         assert answer.citations[0].article == ARTICLE_IDS[1]
 
-    def test_date_question_is_answered_from_metadata(self, seed_engine: Engine) -> None:
-        answer = seed_engine.ask("when was the new infrastructure article published?")
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "when was the new infrastructure article published?",
+            # Asked otherwise, the article named by a few words before "article" or "piece".
+            "what is the date of the new infrastructure article",
+            "what's the new infrastructure article's date",
+            "when is the new infrastructure article from",
+            "what date is the new infrastructure article from",
+            "which day was the new infrastructure piece published",
+        ],
+    )
+    def test_date_question_is_answered_from_metadata(
+        self, seed_engine: Engine, question: str
+    ) -> None:
+        answer = seed_engine.ask(question)
         assert answer.kind == "date" and "April 7, 2020" in answer.text
+
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "what is the date of the battle of hastings",
+            "when is the Rhine festival",
+            "To which year is the earliest known piece of English silver with a dated hallmark "
+            "is dated?",
+            "what year was the treaty signed",
+        ],
+    )
+    def test_a_date_in_the_text_is_not_asked_of_an_article(self, question: str) -> None:
+        assert meta_kind(question.lower()) is None
 
     def test_who_wrote_a_book_in_the_text_is_a_fact_question(self, seed_engine: Engine) -> None:
         """'Who wrote X' about something the text names is answered from the text."""
