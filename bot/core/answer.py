@@ -677,6 +677,13 @@ class Engine:
         named = nouns - {"it", "this", "that", "article", "articles"}
         if not named or re.search(rf"\b(this|that) ({'|'.join(sorted(named))})\b", q):
             return False
+        # Named by its title's words, it is the article: "who wrote the HP event post",
+        # though the text speaks of a LinkedIn post.
+        title = {w for w in words(self.view.entries[aid].info.title) if w not in STOP_WORDS}
+        for found in re.finditer(rf"((?:[\w'’-]+ ){{1,3}})({'|'.join(sorted(named))})\b", q):
+            before = [w for w in words(found.group(1)) if w not in STOP_WORDS]
+            if before and title.issuperset(before):
+                return False
         return any(w in named for w in self._text_words(aid))
 
     def _text_words(self, aid: int) -> Iterator[str]:

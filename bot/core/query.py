@@ -1228,14 +1228,17 @@ AUTHORING = r"(?:wrote|writes|authored|penned|published)"
 _CLAUSE_AFTER_THAT = (
     r"(?! that\s+(?!(article|articles|piece|post|story|essay|report|text|paper|book)\b)\w+\s+\w)"
 )
+# An article named by a few words before the word for it: "the new infrastructure article".
+_NAMED_ARTICLE = r"(the |this |that )?([\w'’-]+ ){0,5}?(article|post|piece)"
 _AUTHOR_Q = re.compile(
     rf"\b(who {AUTHORING}{_CLAUSE_AFTER_THAT}"
     r"|(who is|who's|who was) the (author|writer)|author of|writer of|written by"
+    # "which journalist wrote the HP event post", "who is the … article by", "whose article"
+    rf"|(which|what) (journalist|writer|author|reporter) {AUTHORING} {_NAMED_ARTICLE}"
+    rf"|who (is|was) {_NAMED_ARTICLE} (written )?by|whose (article|post|piece) is"
     rf"|wrote (it|this|that)(?!\s+\w)|{_WRITING}\b.*\bby whom|by whom\b.*\b{_WRITING}|byline"
     r"|the author)\b"
 )
-# An article named by a few words before the word for it: "the new infrastructure article".
-_NAMED_ARTICLE = r"(the |this |that )?([\w'’-]+ ){0,5}?(article|post|piece)"
 _DATE_META_Q = re.compile(
     r"\b(when (was|were|is|did) .*\b(published|written|posted|released|come out|appear|dated)"
     rf"|publication date|publish(ed|ing)? date|date of {_NAMED_ARTICLE}"

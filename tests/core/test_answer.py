@@ -118,10 +118,23 @@ class TestAnswers:
         assert answer.answered
         assert expected.casefold() in (answer.text + answer.citations[0].quote).casefold()
 
-    def test_author_question_is_answered_from_metadata(self, seed_engine: Engine) -> None:
-        answer = seed_engine.ask("who wrote the article about the HP event?")
-        assert answer.kind == "author" and "Ella Kidron" in answer.text
-        assert answer.citations[0].article == ARTICLE_IDS[1]
+    @pytest.mark.parametrize(
+        ("question", "author", "article"),
+        [
+            ("who wrote the article about the HP event?", "Ella Kidron", 1),
+            # The text speaks of a LinkedIn post; "the HP event post" is the article's title.
+            ("who wrote the HP event post", "Ella Kidron", 1),
+            ("which journalist wrote the HP event post", "Ella Kidron", 1),
+            ("who is the new infrastructure article by", "Lei Xu", 0),
+            ("whose article is the new infrastructure one", "Lei Xu", 0),
+        ],
+    )
+    def test_author_question_is_answered_from_metadata(
+        self, seed_engine: Engine, question: str, author: str, article: int
+    ) -> None:
+        answer = seed_engine.ask(question)
+        assert answer.kind == "author" and author in answer.text
+        assert answer.citations[0].article == ARTICLE_IDS[article]
 
     @pytest.mark.parametrize(
         "question",
