@@ -680,7 +680,7 @@ class Engine:
         # Named by its title's words, it is the article: "who wrote the HP event post",
         # though the text speaks of a LinkedIn post.
         title = {w for w in words(self.view.entries[aid].info.title) if w not in STOP_WORDS}
-        for found in re.finditer(rf"((?:[\w'’-]+ ){{1,3}})({'|'.join(sorted(named))})\b", q):
+        for found in re.finditer(rf"\b((?:[\w'’-]+ ){{1,3}})({'|'.join(sorted(named))})\b", q):
             before = [w for w in words(found.group(1)) if w not in STOP_WORDS]
             if before and title.issuperset(before):
                 return False
