@@ -1249,7 +1249,12 @@ _DATE_META_Q = re.compile(
     r"|how old is (it|this|that|the article))\b"
 )
 _SOURCE_Q = re.compile(r"\b(source|link|url|original (article|text)|where can i read)\b")
-_SUMMARY_Q = re.compile(r"\b(summar(y|ise|ize|izing|ising)|tl;?dr|gist|overview|recap)\b")
+_SUMMARY_Q = re.compile(
+    r"\b(summar(y|ise|ize|izing|ising)|tl;?dr|gist|overview|recap"
+    # "what is the new infrastructure article about", "what does the HP event post say"
+    rf"|what(['’]?s| s| is| was) {_NAMED_ARTICLE} about"
+    rf"|what does {_NAMED_ARTICLE} (say|cover|discuss|talk about))\b"
+)
 
 #: Words that name the article itself rather than its content ("who wrote *it*").
 ARTICLE_WORDS = frozenset(

@@ -658,6 +658,22 @@ class TestArticles:
         flat = [s for p in article.paragraphs for s in p.sentences]
         assert [flat.index(s) for s in sentences] == sorted(flat.index(s) for s in sentences)
 
+    @pytest.mark.parametrize(
+        ("question", "article"),
+        [
+            ("summarise the new infrastructure article", 0),
+            ("what is the new infrastructure article about", 0),
+            ("what's the HP event post about", 1),
+            ("what does the new infrastructure article say", 0),
+        ],
+    )
+    def test_what_an_article_is_about_is_its_summary(
+        self, seed_engine: Engine, question: str, article: int
+    ) -> None:
+        answer = seed_engine.ask(question)
+        assert answer.kind == "summary"
+        assert answer.citations[0].article == ARTICLE_IDS[article]
+
     def test_find_article_by_id_and_fuzzy_title(self, seed_engine: Engine) -> None:
         assert seed_engine.find_article(ARTICLE_IDS[0]).id == ARTICLE_IDS[0]
         assert seed_engine.find_article("JD shares insigths HP").id == ARTICLE_IDS[1]
