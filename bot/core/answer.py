@@ -599,6 +599,15 @@ class Engine:
         kind = meta_kind(q)
         if kind is not None:
             aid = about_aid if refers_back else self._meta_article(q, content, kind)
+            if aid is None and not any(qt.known for qt in content) and _an_article(q):
+                # "who wrote the article", "when was it published", naming none: the only
+                # one there is, or a question back when there are several.
+                infos = self.articles
+                if len(infos) == 1:
+                    aid = self.view.by_id[infos[0].id]
+                elif infos:
+                    titles = tuple(a.title for a in self.latest(WHICH_ARTICLE_TITLES))
+                    return Answer(question, False, WHICH_ARTICLE, (), titles, 0.0, "none")
             if aid is not None:
                 return self._meta_answer(question, kind, self._load(aid))
         if not query.known and self.semantic is None:
@@ -1475,6 +1484,16 @@ class Engine:
             ):
                 out.append(match)
         return list(dict.fromkeys(out))[:limit]
+
+
+# Asked about "the article" when there are several and no words say which.
+WHICH_ARTICLE = "Which article do you mean? Ask again with a few words of its title."
+WHICH_ARTICLE_TITLES = 5  # the newest, offered as suggestions
+
+
+def _an_article(q: str) -> bool:
+    """Whether a question speaks of an article by a word for one ("the article", "it")."""
+    return bool(set(words(q)) & ARTICLE_WORDS)
 
 
 def distinct(ranked: Sequence[Candidate], limit: int) -> list[Candidate]:

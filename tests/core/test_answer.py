@@ -28,6 +28,7 @@ from bot.core.answer import (
     UNREAD_COSINE,
     UNREAD_FLOOR,
     UNREAD_MISSING,
+    WHICH_ARTICLE,
     Answer,
     Citation,
     Engine,
@@ -657,6 +658,23 @@ class TestArticles:
         assert len(sentences) == 3
         flat = [s for p in article.paragraphs for s in p.sentences]
         assert [flat.index(s) for s in sentences] == sorted(flat.index(s) for s in sentences)
+
+    @pytest.mark.parametrize("question", ["who wrote the article", "when was it published"])
+    def test_the_article_unnamed_is_the_only_one_or_asked_back(
+        self, seed_engine: Engine, question: str
+    ) -> None:
+        """Naming no article: with one, it is that one; with several, the bot asks which,
+        offering their titles, instead of quoting a sentence that mentions "this article"."""
+        only = Engine.from_articles(load_corpus(SEEDS).articles[1:])
+        answer = only.ask(question)
+        assert answer.answered and answer.kind in ("author", "date")
+        assert answer.citations[0].article == ARTICLE_IDS[1]
+        several = seed_engine.ask(question)
+        assert not several.answered and several.text == WHICH_ARTICLE
+        assert set(several.suggestions) == {a.title for a in seed_engine.articles}
+        # Named by its title's words, or asked after an answer from it, it is answered.
+        assert seed_engine.ask(f"{question} about the HP event").answered
+        assert seed_engine.ask(question, about=ARTICLE_IDS[0]).answered
 
     @pytest.mark.parametrize(
         ("question", "article"),
