@@ -599,7 +599,7 @@ class Engine:
         kind = meta_kind(q)
         if kind is not None:
             aid = about_aid if refers_back else self._meta_article(q, content, kind)
-            if aid is None and not any(qt.known for qt in content) and _an_article(q):
+            if aid is None and not any(qt.known for qt in content) and _article_words(q):
                 # "who wrote the article", "when was it published", naming none: the only
                 # one there is, or a question back when there are several.
                 infos = self.articles
@@ -620,7 +620,7 @@ class Engine:
         known = [qt for qt in content if qt.known]
         if not known:
             return None
-        nouns = set(words(q)) & ARTICLE_WORDS
+        nouns = _article_words(q)
         names_article = bool(nouns) or " about " in f" {q} "
         match = self._title_match(known)
         aid: int | None = None
@@ -1491,9 +1491,9 @@ WHICH_ARTICLE = "Which article do you mean? Ask again with a few words of its ti
 WHICH_ARTICLE_TITLES = 5  # the newest, offered as suggestions
 
 
-def _an_article(q: str) -> bool:
-    """Whether a question speaks of an article by a word for one ("the article", "it")."""
-    return bool(set(words(q)) & ARTICLE_WORDS)
+def _article_words(q: str) -> set[str]:
+    """The words a question speaks of an article by ("article", "post", "it"…)."""
+    return set(words(q)) & ARTICLE_WORDS
 
 
 def distinct(ranked: Sequence[Candidate], limit: int) -> list[Candidate]:
