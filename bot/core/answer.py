@@ -371,7 +371,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     suggestions: tuple[str, ...] = ()
     confidence: float = 0.0
-    kind: str = "fact"  # fact | author | date | source | summary | none
+    kind: str = "fact"  # fact | author | date | source | summary | which | none
     # The answer's own words: characters of ``text`` (and of the top citation's quote, at
     # ``quote_span``) that the reader marked, when it was sure of them.
     span: tuple[int, int] | None = None
@@ -607,7 +607,7 @@ class Engine:
                     aid = self.view.by_id[infos[0].id]
                 elif infos:
                     titles = tuple(a.title for a in self.latest(WHICH_ARTICLE_TITLES))
-                    return Answer(question, False, WHICH_ARTICLE, (), titles, 0.0, "none")
+                    return Answer(question, False, WHICH_ARTICLE, (), titles, 0.0, "which")
             if aid is not None:
                 return self._meta_answer(question, kind, self._load(aid))
         if not query.known and self.semantic is None:
@@ -1488,7 +1488,14 @@ class Engine:
 
 # Asked about "the article" when there are several and no words say which.
 WHICH_ARTICLE = "Which article do you mean? Ask again with a few words of its title."
-WHICH_ARTICLE_TITLES = 5  # the newest, offered as suggestions
+WHICH_ARTICLE_TITLES = 5  # the newest, offered as suggestions (kind "which")
+
+
+def asked_again_of(title: str, question: str) -> str:
+    """The question an ask-back put ("which article do you mean?") asked again of one
+    article: "Normans: who wrote the article" (the title leads, so it is read as the
+    article named)."""
+    return f"{title}: {question}"
 
 
 def _article_words(q: str) -> set[str]:

@@ -56,7 +56,9 @@ def answer_text(answer: Answer) -> str:
         lines = [answer.text or NOT_FOUND]
         if answer.citations:
             lines.append("— " + citation_text(answer.citations[0]))
-        if answer.suggestions:
+        if answer.kind == "which":
+            lines.extend(f"  · {title}" for title in answer.suggestions)
+        elif answer.suggestions:
             lines.append("Did you mean: " + "; ".join(answer.suggestions) + "?")
         return "\n".join(lines)
     lines = [_marked(answer, "**", "**", str), "", "— " + citation_text(answer.citations[0])]
@@ -110,7 +112,7 @@ def answer_html(answer: Answer) -> str:
         text = esc(answer.text or NOT_FOUND)
         if answer.citations:
             text += "\n" + citation_html(answer.citations[0])
-        if answer.suggestions:
+        if answer.suggestions and answer.kind != "which":  # an ask-back's buttons are titles
             text += "\n\nPerhaps one of these?"
         return text
     return f"{_marked(answer, '<b>', '</b>', esc)}\n\n{citation_html(answer.citations[0])}"

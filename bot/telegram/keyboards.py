@@ -15,7 +15,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.answer import Answer, ArticleHit, Citation
+from bot.core.answer import Answer, ArticleHit, Citation, asked_again_of
 from bot.core.summary import LONG, SHORT
 from bot.runtime import render
 from bot.telegram.context import Context
@@ -93,14 +93,33 @@ def _citation(data: dict[str, Any]) -> Citation:
 # -- keyboards ----------------------------------------------------------------------------------
 
 
+BUTTON_CHARS = 60  # a longer label is cut at a word, with an ellipsis
+
+
+def _label(text: str) -> str:
+    if len(text) <= BUTTON_CHARS:
+        return text
+    cut = text[: BUTTON_CHARS - 1]
+    if text[len(cut)] != " " and " " in cut:  # mid-word: back to the word before
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–-") + "…"
+
+
 def _button(label: str, payload: Any) -> InlineKeyboardButton:
-    return InlineKeyboardButton(render.LABELS.get(label, label)[:60], callback_data=payload)
+    return InlineKeyboardButton(_label(render.LABELS.get(label, label)), callback_data=payload)
 
 
 def answer_keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
     if not answer.answered:
         if not answer.suggestions:
             return None
+        if answer.kind == "which":  # each title asks the question again of its article
+            return InlineKeyboardMarkup(
+                [
+                    [_button(t, AskThis(asked_again_of(t, answer.question)))]
+                    for t in answer.suggestions[:5]
+                ]
+            )
         return InlineKeyboardMarkup([[_button(s, AskThis(s))] for s in answer.suggestions[:5]])
     top = answer.citations[0]
     row = [

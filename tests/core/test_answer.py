@@ -47,6 +47,7 @@ from bot.core.answer import (
     _not_as_asked,
     _said_of_another,
     _unread,
+    asked_again_of,
 )
 from bot.core.corpus import Article, Paragraph, load_corpus
 from bot.core.errors import UnknownArticle
@@ -675,6 +676,11 @@ class TestArticles:
         # Named by its title's words, or asked after an answer from it, it is answered.
         assert seed_engine.ask(f"{question} about the HP event").answered
         assert seed_engine.ask(question, about=ARTICLE_IDS[0]).answered
+        # Each title offered asks the question again of its own article.
+        for title in several.suggestions:
+            again = seed_engine.ask(asked_again_of(title, question))
+            assert again.answered and again.kind in ("author", "date")
+            assert again.citations[0].title == title
 
     @pytest.mark.parametrize(
         ("question", "article"),

@@ -175,6 +175,23 @@ class TestButtons:
         await self.press(api, buttons(reply)[0]["callback_data"])
         await api.wait_for("sendMessage", before + 1, chat_id=42)
 
+    async def test_which_article_is_asked_back_with_a_button_per_title(
+        self, api: FakeBotApi
+    ) -> None:
+        """Naming no article among several, the bot asks which; each title's button asks
+        the question again of that article."""
+        reply = await ask(api, "who wrote the article?")
+        assert "Which article do you mean?" in reply.params["text"]
+        assert "Perhaps one of these" not in reply.params["text"]
+        offered = {b["text"]: b["callback_data"] for b in buttons(reply)}
+        # The longer title is cut at a word to fit a button.
+        title = "JD Shares Insights with Executives during HP and SAP-Hosted…"
+        assert title in offered and len(offered) == 2
+        before = len(api.sent(chat_id=42))
+        await self.press(api, offered[title])
+        sent = await api.wait_for("sendMessage", before + 1, chat_id=42)
+        assert "Ella Kidron" in sent[-1].params["text"]
+
     @pytest.mark.parametrize(
         "data",
         [
