@@ -306,7 +306,7 @@ _WIDTH = max(len(c.usage) for c in CONSOLE_COMMANDS) + 2
 CHAT_HELP = "\n".join(
     [
         "Ask anything about the articles in your own words; follow-ups such as “who wrote it?”"
-        " work too.",
+        " or “tell me more” work too.",
         "Commands:",
         *(f"  {c.usage:<{_WIDTH}}{c.about}" for c in CONSOLE_COMMANDS),
         "Only in Telegram: "

@@ -36,6 +36,7 @@ from bot.core.query import (
     asks_a_name,
     asks_about_now,
     asks_by_role,
+    asks_more,
     asks_role,
     asks_where,
     asks_why,
@@ -44,6 +45,7 @@ from bot.core.query import (
     ranks,
     relation_asked,
     role_typo,
+    small_talk,
     states_now,
     states_relation,
     superlative,
@@ -83,7 +85,7 @@ from bot.core.read import (
     without_counted,
     without_lead_in,
 )
-from bot.core.summary import summarize
+from bot.core.summary import LONG, summarize
 from bot.core.text import STOP_WORDS, leans_back, normalize, stem, terms, words
 from bot.core.verify import features
 
@@ -371,7 +373,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     suggestions: tuple[str, ...] = ()
     confidence: float = 0.0
-    kind: str = "fact"  # fact | author | date | source | summary | which | none
+    kind: str = "fact"  # fact | author | date | source | summary | which | chat | none
     # The answer's own words: characters of ``text`` (and of the top citation's quote, at
     # ``quote_span``) that the reader marked, when it was sure of them.
     span: tuple[int, int] | None = None
@@ -588,6 +590,10 @@ class Engine:
     def ask(self, question: str, about: str | None = None) -> Answer:
         """Answer a question; ``about`` is the article of the previous answer, for follow-ups."""
         question = " ".join(normalize(question).split())[:MAX_QUESTION_CHARS]
+        if (talk := small_talk(question)) is not None:
+            return Answer(question, False, SMALL_TALK[talk], kind="chat")
+        if asks_more(question):
+            return self._more(question, about)
         query = self._parse(question)
         q = query.corrected
         content = [qt for qt in query.terms if qt.word not in META_WORDS]
@@ -606,8 +612,7 @@ class Engine:
                 if len(infos) == 1:
                     aid = self.view.by_id[infos[0].id]
                 elif infos:
-                    titles = tuple(a.title for a in self.latest(WHICH_ARTICLE_TITLES))
-                    return Answer(question, False, WHICH_ARTICLE, (), titles, 0.0, "which")
+                    return self._which_article(question)
             if aid is not None:
                 return self._meta_answer(question, kind, self._load(aid))
         if not query.known and self.semantic is None:
@@ -720,21 +725,39 @@ class Engine:
         a = self.view.entries[aid].info
         return Citation(a.id, a.title, a.author, a.date, a.url, paragraph, quote, score)
 
-    def _meta_answer(self, question: str, kind: str, article: Article) -> Answer:
+    def _which_article(self, question: str) -> Answer:
+        """The question asked back: which article? The newest titles are offered."""
+        titles = tuple(a.title for a in self.latest(WHICH_ARTICLE_TITLES))
+        return Answer(question, False, WHICH_ARTICLE, (), titles, 0.0, "which")
+
+    def _more(self, question: str, about: str | None) -> Answer:
+        """ "tell me more": the longer summary of the article just answered from (or of
+        the only one); with several and none answered from yet, which one is asked back."""
+        aid = self.view.by_id.get(about) if about is not None else None
+        if aid is None:
+            infos = self.articles
+            if len(infos) != 1:
+                return self._which_article(question)
+            aid = self.view.by_id[infos[0].id]
+        return self._meta_answer(question, "summary", self._load(aid), LONG)
+
+    def _meta_answer(
+        self, question: str, kind: str, article: Article, sentences: int | None = None
+    ) -> Answer:
         aid = self.view.by_id[article.id]
         first = article.paragraphs[0]
         lead = self._citation(aid, first.number, first.sentences[0])
         if kind == "summary":
-            sentences = self.summary(article)
+            summary = self.summary(article, sentences)
             para = next(
-                (p.number for p in article.paragraphs for s in p.sentences if s == sentences[0]),
+                (p.number for p in article.paragraphs for s in p.sentences if s == summary[0]),
                 first.number,
             )
             return Answer(
                 question,
                 True,
-                " ".join(sentences),
-                (self._citation(aid, para, sentences[0]),),
+                " ".join(summary),
+                (self._citation(aid, para, summary[0]),),
                 confidence=1.0,
                 kind="summary",
             )
@@ -1489,6 +1512,12 @@ class Engine:
 # Asked about "the article" when there are several and no words say which.
 WHICH_ARTICLE = "Which article do you mean? Ask again with a few words of its title."
 WHICH_ARTICLE_TITLES = 5  # the newest, offered as suggestions (kind "which")
+# What a greeting, a thanks or a goodbye gets back (kind "chat").
+SMALL_TALK = {
+    "hello": "Hello! Ask me anything about the articles, in your own words.",
+    "thanks": "You're welcome! Ask another whenever you like.",
+    "bye": "Goodbye! I'm here whenever you have another question.",
+}
 
 
 def asked_again_of(title: str, question: str) -> str:

@@ -1256,6 +1256,52 @@ _SUMMARY_Q = re.compile(
     rf"|what does {_NAMED_ARTICLE} (say|cover|discuss|talk about))\b"
 )
 
+# A message that asks for more of what was just answered, and nothing else: "tell me more",
+# "go on", "more details please". (A question that names something, "tell me more about
+# the robots", is asked as a question.)
+_MORE_Q = re.compile(
+    r"^(?:(?:please |can you |could you )?(?:tell me|say|give me|show me) (?:a bit |some )?more"
+    r"|more|go on|keep going|continue|elaborate|more (?:details?|info(?:rmation)?)|details"
+    r"|(?:and )?what else)(?: please)?$"
+)
+
+# A message that only greets, thanks or takes leave: it gets the like back, not a search.
+_SMALL_TALK = (
+    (
+        "hello",
+        re.compile(
+            r"^(?:hi+|hello+|hey+|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)"
+            r"|(?:hi|hello|hey) there)(?: bot| there)?$"
+        ),
+    ),
+    (
+        "thanks",
+        re.compile(
+            r"^(?:(?:ok(?:ay)?|great|perfect|cool|nice|awesome|brilliant),? )?"
+            r"(?:thanks?|thank you|thx|ty|cheers|many thanks|much appreciated)"
+            r"(?: (?:a lot|so much|very much|again|a bunch))?(?: bot)?$"
+        ),
+    ),
+    ("bye", re.compile(r"^(?:bye+|goodbye|good bye|see (?:you|ya)(?: later)?|bye bye|later)$")),
+)
+
+
+def asks_more(text: str) -> bool:
+    """Whether a message asks only for more of the article just answered from."""
+    return bool(_MORE_Q.match(_bare(text)))
+
+
+def small_talk(text: str) -> str | None:
+    """ "hello", "thanks" or "bye" when a message is only that, else None."""
+    bare = _bare(text)
+    return next((kind for kind, pattern in _SMALL_TALK if pattern.match(bare)), None)
+
+
+def _bare(text: str) -> str:
+    """A message lowercased, its punctuation, emoji and extra spaces gone."""
+    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+
+
 #: Words that name the article itself rather than its content ("who wrote *it*").
 ARTICLE_WORDS = frozenset(
     "article articles piece post story essay report text paper it this that".split()

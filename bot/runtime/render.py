@@ -240,7 +240,7 @@ HELP = "\n\n".join(
             for c in COMMAND_TABLE
             if c.where & {PRIVATE, GROUP} and c.name != "start"
         ),
-        "Follow-ups work: after an answer, ask “who wrote it?” or “summarize it”.",
+        "Follow-ups work: after an answer, ask “who wrote it?”, “summarize it” or “tell me more”.",
     ]
 )
 DESCRIPTION = (

@@ -82,15 +82,15 @@ async def answer_question(update: Update, context: Context, question: str) -> No
 def keep_question(
     update: Update, context: Context, question: str, answer: Answer, at: float, seconds: float
 ) -> None:
-    """With ``insights.enabled``, keep the question for the operator's report: when it was
-    asked, its text, whether it was answered, the article cited and the time the answer
-    took; the chat only
-    as a salted hash. Written in the background: no reply waits for it, and a database
-    that does not answer loses the record, not the reply."""
+    """With ``insights.enabled``, keep the question (not small talk) for the operator's
+    report: when it was asked, its text, whether it was answered, the article cited and
+    the time the answer took; the chat only as a salted hash. Written in the background:
+    no reply waits for it, and a database that does not answer loses the record, not the
+    reply."""
     chat = update.effective_chat
     service = context.service
-    if chat is None or not service.settings.insights.enabled:
-        return
+    if chat is None or not service.settings.insights.enabled or answer.kind == "chat":
+        return  # a greeting or a thanks is no question
     store = service.store
     cited = answer.article if answer.answered else None
 

@@ -65,6 +65,7 @@ from bot.core.query import (
 )
 from bot.core.rank import reaches, states_figure, times_in, type_bonus
 from bot.core.read import Reader, Reading, reader_files
+from bot.core.summary import LONG
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -681,6 +682,49 @@ class TestArticles:
             again = seed_engine.ask(asked_again_of(title, question))
             assert again.answered and again.kind in ("author", "date")
             assert again.citations[0].title == title
+
+    @pytest.mark.parametrize("question", ["tell me more", "Go on!", "more details please"])
+    def test_tell_me_more_is_the_longer_summary_of_the_article_answered_from(
+        self, seed_engine: Engine, question: str
+    ) -> None:
+        answer = seed_engine.ask(question, about=ARTICLE_IDS[1])
+        assert answer.answered and answer.kind == "summary"
+        assert answer.citations[0].article == ARTICLE_IDS[1]
+        article = seed_engine.get(ARTICLE_IDS[1])
+        assert article is not None
+        assert answer.text == " ".join(seed_engine.summary(article, LONG))
+        assert len(answer.text) > len(" ".join(seed_engine.summary(article)))
+        # With nothing answered yet it asks which article; with one article, that one.
+        assert seed_engine.ask(question).kind == "which"
+        only = Engine.from_articles(load_corpus(SEEDS).articles[1:])
+        assert only.ask(question).citations[0].article == ARTICLE_IDS[1]
+        # Naming something, it is a question.
+        about = seed_engine.ask(f"{question} about the delivery robots", about=ARTICLE_IDS[0])
+        assert about.kind == "fact" and about.citations[0].article == ARTICLE_IDS[1]
+
+    @pytest.mark.parametrize(
+        ("message", "reply"),
+        [
+            ("hi", "Hello"),
+            ("Hello there!", "Hello"),
+            ("good morning 🙂", "Hello"),
+            ("Thanks!", "welcome"),
+            ("ok, thank you so much", "welcome"),
+            ("bye", "Goodbye"),
+        ],
+    )
+    def test_small_talk_gets_its_like_back(
+        self, seed_engine: Engine, message: str, reply: str
+    ) -> None:
+        answer = seed_engine.ask(message)
+        assert answer.kind == "chat" and not answer.answered and reply in answer.text
+        assert not answer.suggestions and not answer.citations
+
+    @pytest.mark.parametrize("question", ["hi, who wrote the HP article", "thanks for the robots"])
+    def test_a_question_beside_small_talk_is_asked(
+        self, seed_engine: Engine, question: str
+    ) -> None:
+        assert seed_engine.ask(question).kind != "chat"
 
     @pytest.mark.parametrize(
         ("question", "article"),

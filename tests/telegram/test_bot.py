@@ -55,6 +55,14 @@ class TestPrivateChat:
         reply = await ask(api, "pizza and smart logistcs for the weather")
         assert "couldn't find" in reply.params["text"] or "paragraph" in reply.params["text"]
 
+    async def test_small_talk_and_tell_me_more(self, api: FakeBotApi) -> None:
+        reply = await ask(api, "Thanks!")
+        assert "welcome" in reply.params["text"] and not buttons(reply)
+        await ask(api, "which robot went to the museum?")
+        reply = await ask(api, "tell me more")
+        assert "Ella Kidron" in reply.params["text"]  # the robots article's longer summary
+        assert [b["text"] for b in buttons(reply)] == ["Summary", "Source"]
+
     async def test_html_in_questions_is_escaped(self, api: FakeBotApi) -> None:
         reply = await ask(api, "/search <b>x</b> & <script>")
         text = reply.params["text"]
