@@ -1209,8 +1209,22 @@ def asks_for_list(question: str) -> bool:
     return _LIST_Q.search(fold(question)) is not None
 
 
+# "what is C2M?", "what's an NGO": an abbreviation alone asked what it is; it is one if typed
+# in capitals, or if it mixes letters and figures ("c2m").
+_WHAT_IS_ALONE = re.compile(
+    r"^\s*(?i:what(?:['’]s| is| are) (?:an? |the )?)([A-Za-z0-9&]{2,8}?)(?:s)?\s*\??\s*$"
+)
+
+
 def acronym_asked(question: str) -> str | None:
-    """The abbreviation a question asks to be spelled out ("what does C2M stand for")."""
+    """The abbreviation a question asks to be spelled out ("what does C2M stand for", and
+    "what is C2M?")."""
+    alone = _WHAT_IS_ALONE.match(question)
+    if alone is not None:
+        word = alone.group(1)
+        mixed = any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+        if mixed or (word.isupper() and sum(c.isalpha() for c in word) >= 2):
+            return fold(word)
     found = _ACRONYM_Q.search(fold(question))
     if found is None:
         return None

@@ -1214,9 +1214,16 @@ class TestSemantic:
         quote = answer.citations[0].quote
         assert "Odo" in quote and "Bayeux Tapestry" in quote
 
-    def test_abbreviation_is_spelled_out(self, semantic_seeds: Engine) -> None:
-        answer = semantic_seeds.ask("what does C2M stand for")
+    @pytest.mark.parametrize(
+        "question", ["what does C2M stand for", "what is C2M?", "what's c2m", "What is C2M"]
+    )
+    def test_abbreviation_is_spelled_out(self, semantic_seeds: Engine, question: str) -> None:
+        """Asked what it means, or only what it is: the sentence that spells it out, not
+        "Participants were curious about JD's C2M model", with its words marked."""
+        answer = semantic_seeds.ask(question)
         assert answer.answered and "Consumer-to-Manufacturer" in answer.citations[0].quote
+        assert answer.span is not None
+        assert answer.text[answer.span[0] : answer.span[1]] == "Consumer-to-Manufacturer"
 
     def test_role_in_the_note_names_the_author(self, semantic_seeds: Engine) -> None:
         """The closing note ties the role to the author: both directions work."""

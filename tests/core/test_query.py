@@ -10,6 +10,7 @@ import pytest
 from bot.core.query import (
     Lexicon,
     Query,
+    acronym_asked,
     parse,
     ranks,
     relation_asked,
@@ -378,3 +379,24 @@ def test_the_word_after_how_is_read_as_what_how_asks_by() -> None:
     assert _parse("how mana types of resource").figure == "count"
     assert _parse("how space is measured").corrected.startswith("how space ")
     assert not _parse("how bzzzt is the rhine").corrected.startswith("how long")
+
+
+@pytest.mark.parametrize(
+    ("question", "abbreviation"),
+    [
+        ("what does C2M stand for", "c2m"),
+        ("what is C2M?", "c2m"),
+        ("what's an NGO", "ngo"),
+        ("what are NGOs", "ngo"),
+        ("what is c2m", "c2m"),
+        ("what is 5G", "5g"),
+        ("what is Tesla", None),  # a name, not capitals
+        ("what is it", None),
+        ("what is jd", None),  # lower case, no figure: a word
+        ("what is C2M used for", None),  # asks something else of it
+    ],
+)
+def test_an_abbreviation_asked_alone_is_asked_to_be_spelled_out(
+    question: str, abbreviation: str | None
+) -> None:
+    assert acronym_asked(question) == abbreviation
