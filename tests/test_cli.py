@@ -368,6 +368,13 @@ class TestChat:
             "Unknown command /summary_002_4f41e04494f82d41; /help lists the commands.",
         ]
 
+    def test_summary_naming_none_is_the_last_answers_article(self, chat: Talk) -> None:
+        said = chat("/summary", "which robot went to the museum", "/summary")
+        first, rest = said.split("\n", 1)
+        assert first == render.WHICH_ARTICLE
+        assert rest.count("“JD Shares Insights with Executives") == 2  # answer, then summary
+        assert "Ella Kidron, 30 October 2020\n\nJD participated in an event" in rest
+
     def test_other_lines_are_questions_until_quit(self, chat: Talk) -> None:
         said = chat("who wrote about the HP event", "/ask nordic region countries", "/quit", "?")
         assert "Ella Kidron" in said and "Norway" in said and render.NOT_FOUND not in said

@@ -273,10 +273,15 @@ class Chat:
         self.say("\n".join(render.hit_text(h) for h in hits) or "No article matches.")
 
     def summary(self, wanted: str) -> None:
-        if not wanted:
+        """/summary ARTICLE (id or title); without one, the last answer's article, or the
+        only article there is."""
+        if wanted:
+            article = self.engine.find_article(wanted)
+        elif (found := self.engine.article_at_hand(self.about)) is not None:
+            article = found
+        else:
             self.say(render.WHICH_ARTICLE)
             return
-        article = self.engine.find_article(wanted)
         self.about = article.id
         self.say(render.summary_text(article, self.engine.summary(article)))
 

@@ -501,6 +501,14 @@ class Engine:
         aid = self.view.by_id.get(article_id)
         return self.view.article(aid) if aid is not None else None
 
+    def article_at_hand(self, about: str | None) -> Article | None:
+        """The article a request naming none is about: ``about`` (the last answer's), or
+        the only article there is; None where there are several and none answered from."""
+        article = self.get(about) if about is not None else None
+        if article is None and self.article_count == 1:
+            article = self.get(next(iter(self.view.entries.values())).info.id)
+        return article
+
     def _load(self, aid: int) -> Article:
         article = self.view.article(aid)
         if article is None:  # the catalog and the index disagree: only after a crash
@@ -608,10 +616,10 @@ class Engine:
             if aid is None and not any(qt.known for qt in content) and _article_words(q):
                 # "who wrote the article", "when was it published", naming none: the only
                 # one there is, or a question back when there are several.
-                infos = self.articles
-                if len(infos) == 1:
-                    aid = self.view.by_id[infos[0].id]
-                elif infos:
+                only = self.article_at_hand(None)
+                if only is not None:
+                    aid = self.view.by_id[only.id]
+                elif self.article_count:
                     return self._which_article(question)
             if aid is not None:
                 return self._meta_answer(question, kind, self._load(aid))
@@ -733,13 +741,10 @@ class Engine:
     def _more(self, question: str, about: str | None) -> Answer:
         """ "tell me more": the longer summary of the article just answered from (or of
         the only one); with several and none answered from yet, which one is asked back."""
-        aid = self.view.by_id.get(about) if about is not None else None
-        if aid is None:
-            infos = self.articles
-            if len(infos) != 1:
-                return self._which_article(question)
-            aid = self.view.by_id[infos[0].id]
-        return self._meta_answer(question, "summary", self._load(aid), LONG)
+        article = self.article_at_hand(about)
+        if article is None:
+            return self._which_article(question)
+        return self._meta_answer(question, "summary", article, LONG)
 
     def _meta_answer(
         self, question: str, kind: str, article: Article, sentences: int | None = None

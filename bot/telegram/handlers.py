@@ -127,14 +127,14 @@ async def cmd_articles(update: Update, context: Context) -> None:
 
 
 async def cmd_summary(update: Update, context: Context) -> None:
-    """/summary ARTICLE (id or title); without one, the article of the last answer."""
+    """/summary ARTICLE (id or title); without one, the article of the last answer, or the
+    only article there is."""
     message = update.effective_message
     if message is None:
         return
     name = " ".join(context.args or []).strip()[:MAX_QUESTION_CHARS]
     if not name:
-        about = context.chat.about
-        article = context.engine.get(about) if about else None
+        article = context.engine.article_at_hand(context.chat.about)
         if article is None:
             await reply(message, render.WHICH_ARTICLE)
             return
