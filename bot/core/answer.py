@@ -40,6 +40,7 @@ from bot.core.query import (
     asks_role,
     asks_where,
     asks_why,
+    echoes_now,
     meta_kind,
     parse,
     ranks,
@@ -875,6 +876,9 @@ class Engine:
         s = best.sentence
         if reading is not None:
             reading = self._marking(query, best, reading, read_in)
+            if (speaker := self._speaker_before(query, best, span)) is not None:
+                span, read_in, name = speaker
+                reading = replace(reading, span=name, span_confidence=1.0)
             if (unstated := _no_one_marked(query, reading, read_in)) is not None:
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
@@ -1064,14 +1068,63 @@ class Engine:
         what = "who" if kind == "person" else "where"
         if bare:
             return what
+        return what if self._someone(phrase) < NOT_SOMEONE else None
+
+    def _someone(self, phrase: str) -> float:
+        """How much nearer PEOPLE than THINGS the embedding model places a phrase (with the
+        dense stage on)."""
         assert self.semantic is not None
         if self._kinds is None:
             embed = self.semantic.embedder.embed
             self._kinds = (embed(PEOPLE), embed(THINGS))
         people, things = self._kinds
         vector = self.semantic.embedder.embed([phrase])[0]
-        someone = float((people @ vector).max() - (things @ vector).max())
-        return what if someone < NOT_SOMEONE else None
+        return float((people @ vector).max() - (things @ vector).max())
+
+    def _speaker_before(
+        self, query: Query, best: Candidate, quote: str
+    ) -> tuple[str, str, Span] | None:
+        """Where a question asks who said something and the quote gives the words to a
+        pronoun ("“We tend to underestimate China …,” she said."): the quote with the
+        sentence before it in the paragraph that
+        names the speaker (up to SPEAKER_BACK back, joined with " … " past the ones
+        between; only its words up to the name's clause where all would be too long), that
+        sentence, and the name's characters in it. None where there is no
+        such sentence or no such question."""
+        s = best.sentence
+        if (
+            _WHO_SAID.search(query.corrected) is None
+            or _SAID_BY_PRONOUN.search(_unquoted(quote)) is None
+        ):
+            return None
+        sentences = self._load(s.aid).paragraph(s.para).sentences
+        at = next((i for i, text in enumerate(sentences) if text in quote), None)
+        if at is None:
+            return None
+        title = set(words(self.view.entries[s.aid].info.title))
+        for back in range(at - 1, max(at - 1 - SPEAKER_BACK, -1), -1):
+            named = sentences[back]
+            for name in _names(_unquoted(named)):
+                if set(words(name)) <= title or _echoes(name, query.corrected):
+                    continue
+                if self.semantic is not None and self._someone(name) < NOT_SOMEONE:
+                    continue
+                joined = f"{named}{' ' if back == at - 1 else ' … '}{quote}"
+                if len(joined) > MAX_ANSWER_CHARS:
+                    # Too long with all of it: its words up to the name's clause.
+                    pieces = re.split(r"(?<=[;,:–—])\s+", named)
+                    upto = next((i for i, p in enumerate(pieces) if name in p), None)
+                    if upto is None:
+                        return None
+                    named = " ".join(pieces[: upto + 1]).rstrip(",;:–— ")
+                    joined = f"{named} … {quote}"
+                    if len(joined) > MAX_ANSWER_CHARS:
+                        return None
+                start = named.find(name)
+                return joined, named, (start, start + len(name))
+            if _names(_unquoted(named)):
+                return None  # someone else is named nearer: the pronoun may be theirs
+        return None
 
     def _elsewhere(self, query: Query, best: Candidate) -> bool:
         """Whether the question is about something the article of the rank's best sentence
@@ -1742,6 +1795,27 @@ _A_PEOPLE = re.compile(r"(?:the )?[A-Z][a-z]+(?:ans|ines|ese)")
 # "Who", not "whose": "whose portrait by François Clouet" is answered by "François, Duc
 # d'Alençon", and the reader may mark the painter.
 _WHO = re.compile(r"\bwho\b", re.IGNORECASE)
+# A question asking who said something, and a sentence giving what is said to a pronoun
+# (``Engine._speaker_before``), which looks SPEAKER_BACK sentences back for the name.
+_SAYING = (
+    r"(?:said|says|say|told|tells|stated|states|claimed|claims|argued|argues|explained|"
+    r"explains|added|adds|noted|notes|warned|warns|remarked|commented|wrote|writes|insisted|"
+    r"replied|recalled|predicted|announced)"
+)
+_WHO_SAID = re.compile(rf"\bwho (?:\w+ )?{_SAYING}\b")
+_SAID_BY_PRONOUN = re.compile(
+    rf"\b(?:he|she|they)(?: also| later| then)? {_SAYING}\b|\b{_SAYING} (?:he|she)\b",
+    re.IGNORECASE,
+)
+SPEAKER_BACK = 3
+_QUOTATION = re.compile(r"\"[^\"]*\"|“[^”]*”")
+
+
+def _unquoted(text: str) -> str:
+    """A text without the words it quotes someone saying."""
+    return _QUOTATION.sub(" ", text)
+
+
 _HOW_OFTEN = re.compile(r"\bhow often\b", re.IGNORECASE)
 # A question offering a choice is answered by one of its own names: "who did the FCC rule in
 # favor of in the dispute between Time Warner Cable and ABC".
@@ -1972,7 +2046,11 @@ def _unstated(kind: str | None, answer: str, query: Query, qwords: set[str]) -> 
     figure = query.figure
     if figure is not None and not states_figure(figure, answer, qwords):
         return UNSTATED[figure]
-    if query.asked(asks_about_now) and not states_now(answer):
+    if (
+        query.asked(asks_about_now)
+        and not states_now(answer)
+        and not any(echoes_now(text, answer) for text in query.readings)
+    ):
         return "today"
     return None
 

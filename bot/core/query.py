@@ -996,6 +996,16 @@ def states_now(sentence: str) -> bool:
     return asks_about_now(_QUOTED.sub(" ", sentence))
 
 
+def echoes_now(question: str, sentence: str) -> bool:
+    """Whether a question's words of the present ("right now") are words the sentence
+    quotes someone saying, so that the question quotes them and does not ask about today:
+    "who said the future is happening right now" and '… writing “the future is happening
+    right now – in China.”'."""
+    quoted = " ".join(fold(m.group()) for m in _QUOTED.finditer(sentence))
+    asked = [m.group() for m in _NOW_Q.finditer(fold(question))]
+    return bool(asked) and all(re.search(rf"\b{re.escape(a)}\b", quoted) for a in asked)
+
+
 def _first_kind(question: str, kinds: tuple[tuple[str, re.Pattern[str]], ...]) -> str | None:
     """The first kind whose pattern the (case-folded) question matches."""
     q = fold(question)

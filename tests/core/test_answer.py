@@ -1225,6 +1225,34 @@ class TestSemantic:
         assert answer.span is not None
         assert answer.text[answer.span[0] : answer.span[1]] == "Consumer-to-Manufacturer"
 
+    @pytest.mark.parametrize(
+        "question",
+        [
+            "who said that we tend to underestimate China",
+            "who said we underestimate Chinese companies",
+            "who explained that Chinese companies lead in 5G",
+        ],
+    )
+    def test_who_said_names_the_speaker_a_pronoun_stands_for(
+        self, semantic_seeds: Engine, question: str
+    ) -> None:
+        """ "“We tend to underestimate China …,” she said.": the sentence before it that
+        names her is quoted first, and her name is what is marked."""
+        answer = semantic_seeds.ask(question)
+        assert answer.answered and answer.span is not None
+        assert answer.text[answer.span[0] : answer.span[1]] == "Christina Boutrup"
+        assert answer.text.startswith("Christina Boutrup") and "she said" in answer.text
+        assert answer.citations[0].quote.startswith("Christina Boutrup")
+
+    def test_who_said_words_of_today_someone_is_quoted_saying(
+        self, semantic_seeds: Engine
+    ) -> None:
+        """ "right now" in the question is the words quoted, not a question about today."""
+        answer = semantic_seeds.ask("who said the future is happening right now in China")
+        assert answer.answered and answer.span is not None
+        assert answer.text[answer.span[0] : answer.span[1]] == "Boutrup"
+        assert not semantic_seeds.ask("what is JD doing right now").answered
+
     def test_role_in_the_note_names_the_author(self, semantic_seeds: Engine) -> None:
         """The closing note ties the role to the author: both directions work."""
         who = semantic_seeds.ask("who is the CEO of JD Retail")

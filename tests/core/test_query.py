@@ -11,6 +11,7 @@ from bot.core.query import (
     Lexicon,
     Query,
     acronym_asked,
+    echoes_now,
     parse,
     ranks,
     relation_asked,
@@ -400,3 +401,21 @@ def test_an_abbreviation_asked_alone_is_asked_to_be_spelled_out(
     question: str, abbreviation: str | None
 ) -> None:
     assert acronym_asked(question) == abbreviation
+
+
+@pytest.mark.parametrize(
+    ("question", "echoes"),
+    [
+        ("who said the future is happening right now", True),
+        ("what is happening right now in China", True),
+        ("what is the future of JD today", False),  # "today" is not what she said
+        ("what does JD sell", False),  # nothing of today asked
+    ],
+)
+def test_words_of_today_quoted_from_the_sentence_are_an_echo(question: str, echoes: bool) -> None:
+    sentence = (
+        "Boutrup posted on LinkedIn, writing “the future is happening right now – in China!”"
+    )
+    assert echoes_now(question, sentence) is echoes
+    # Unquoted, the same words are the sentence's own: no echo of a quotation.
+    assert not echoes_now(question, sentence.replace("“", "").replace("”", ""))
