@@ -37,6 +37,7 @@ from bot.core.query import (
     asks_about_now,
     asks_by_role,
     asks_more,
+    asks_openly,
     asks_role,
     asks_where,
     asks_why,
@@ -882,6 +883,8 @@ class Engine:
             if (unstated := _no_one_marked(query, reading, read_in)) is not None:
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
+        if query.asked(asks_openly):
+            quote_span = None  # "tell me about the robots" asks for no words in particular
         citations = [self._citation(s.aid, s.para, span, confidence), *further]
         text, marked, quote_span = self._worded(span, query, kind, s.aid, quote_span)
         # A near tie is shown beside the rank's own choice, not beside the reader's.

@@ -1310,6 +1310,20 @@ _SMALL_TALK = (
 )
 
 
+# A request to hear about something, not a question with an answer in a few words.
+_OPEN_Q = re.compile(
+    r"^(?:please |can you |could you )?(?:tell me (?:more |something |a bit )?about|"
+    r"what about|talk (?:to me )?about|anything (?:on|about)|"
+    r"give me (?:an? )?(?:overview|rundown) of|what do you know about)\b"
+)
+
+
+def asks_openly(text: str) -> bool:
+    """Whether a question asks to hear about something ("tell me about the robots") rather
+    than for a fact, so that no words of the answer are marked as the answer."""
+    return _OPEN_Q.search(_bare(text)) is not None
+
+
 def asks_more(text: str) -> bool:
     """Whether a message asks only for more of the article just answered from."""
     return bool(_MORE_Q.match(_bare(text)))

@@ -565,7 +565,7 @@ def asks_several(question: str) -> bool:
 
 
 _NAME_WORD = (
-    r"(?:[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*\.?(?=[\s,]|$)|\d[\d,.]*\d|\d)(?:\s?\([\w'’.-]+\))?"
+    r"(?:[A-Z][\w'’&-]*(?:\.[\w'’&-]+)*\.?(?=[\s,;:)]|$)|\d[\d,.]*\d|\d)(?:\s?\([\w'’.-]+\))?"
 )
 _A_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:of|the|de|du|del|der|von|van|for|on)\s+)*{_NAME_WORD})*"
 _A_FIGURE = r"\d[\d,.]*"

@@ -1253,6 +1253,15 @@ class TestSemantic:
         assert answer.text[answer.span[0] : answer.span[1]] == "Boutrup"
         assert not semantic_seeds.ask("what is JD doing right now").answered
 
+    def test_tell_me_about_marks_no_words(self, semantic_seeds: Engine) -> None:
+        """A request to hear about something has no answer in a few words to set in bold;
+        the same sentence asked for a fact has."""
+        told = semantic_seeds.ask("tell me about the delivery robots")
+        assert told.answered and "robots" in told.text and told.span is None
+        assert told.to_dict()["answer_span"] is None
+        asked = semantic_seeds.ask("where did JD deploy autonomous delivery robots")
+        assert asked.span is not None and asked.text[slice(*asked.span)] == "Wuhan"
+
     def test_role_in_the_note_names_the_author(self, semantic_seeds: Engine) -> None:
         """The closing note ties the role to the author: both directions work."""
         who = semantic_seeds.ask("who is the CEO of JD Retail")

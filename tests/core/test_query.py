@@ -11,6 +11,7 @@ from bot.core.query import (
     Lexicon,
     Query,
     acronym_asked,
+    asks_openly,
     echoes_now,
     parse,
     ranks,
@@ -419,3 +420,18 @@ def test_words_of_today_quoted_from_the_sentence_are_an_echo(question: str, echo
     assert echoes_now(question, sentence) is echoes
     # Unquoted, the same words are the sentence's own: no echo of a quotation.
     assert not echoes_now(question, sentence.replace("“", "").replace("”", ""))
+
+
+@pytest.mark.parametrize(
+    ("question", "openly"),
+    [
+        ("tell me about the delivery robots", True),
+        ("Can you tell me more about JD Health?", True),
+        ("what do you know about C2M", True),
+        ("what about the robots", True),
+        ("what did JD tell the executives about C2M", False),
+        ("where did JD deploy robots", False),
+    ],
+)
+def test_a_request_to_hear_about_something_is_told_apart(question: str, openly: bool) -> None:
+    assert asks_openly(question) is openly

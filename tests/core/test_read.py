@@ -842,6 +842,16 @@ def test_a_year_is_asked_by_what_or_which_year(question: str, asked: bool) -> No
             "interference colours",
             "birefringence, twinning, and interference colours",
         ),
+        (  # a list in brackets, its last name before the closing one
+            "Executives based in the Nordic region (Sweden, Denmark, Finland, and Norway).",
+            "Sweden",
+            "Sweden, Denmark, Finland, and Norway",
+        ),
+        (  # and before a semicolon
+            "Its members are Austria, Belgium and Chile; others wait.",
+            "Belgium",
+            "Austria, Belgium and Chile",
+        ),
         # Not a list of things like the marked one: as marked.
         ("Spain joined in 1985, Austria, Finland and Sweden later.", "1985", "1985"),
         (
