@@ -524,6 +524,11 @@ def as_listed(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     part = sentence[lo:hi]
     if not part or " and " in part or " or " in part or ", " in part:
         return span
+    # What the marked words name, listed in brackets right after them: "the Nordic region
+    # (Sweden, Denmark, Finland, and Norway)" for "which countries".
+    bracketed = _BRACKETED_LIST.match(sentence, hi, min(len(sentence), hi + LIST_REACH))
+    if bracketed is not None:
+        return lo, bracketed.end()
     lower = part[:1].islower()
     if lower:
         n = len(part.split())
@@ -576,6 +581,7 @@ _NOT_STOP = (
 _CLAUSE_ENDS = r"(?=\s*(?:[,.;:)]|$))"
 _SEP = r",\s+(?:the\s+)?"
 _AND = r",?\s+(?:and|or)\s+(?:the\s+)?"
+_BRACKETED_LIST = re.compile(rf"\s*\({_A_NAME}(?:{_SEP}{_A_NAME})*{_AND}{_A_NAME}\)")
 
 
 _OFTEN_BEFORE = re.compile(r"\b(?:every|each|once|twice)\s+$", re.IGNORECASE)

@@ -847,6 +847,11 @@ def test_a_year_is_asked_by_what_or_which_year(question: str, asked: bool) -> No
             "Sweden",
             "Sweden, Denmark, Finland, and Norway",
         ),
+        (  # what the marked words name, listed in brackets after them
+            "Executives based in the Nordic region (Sweden, Denmark, Finland, and Norway).",
+            "Nordic region",
+            "Nordic region (Sweden, Denmark, Finland, and Norway)",
+        ),
         (  # and before a semicolon
             "Its members are Austria, Belgium and Chile; others wait.",
             "Belgium",
@@ -860,6 +865,7 @@ def test_a_year_is_asked_by_what_or_which_year(question: str, asked: bool) -> No
             "shipping waste",
         ),
         ("The bridge was built and opened in 1932.", "1932", "1932"),
+        ("The Rhine (German: Rhein) flows west.", "Rhine", "Rhine"),  # no list in brackets
         ("France and Italy signed.", "France and Italy", "France and Italy"),  # a list already
     ],
 )
