@@ -13,7 +13,7 @@ import datetime as dt
 import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import NamedTuple
@@ -1350,7 +1350,11 @@ class Engine:
             passage = Passage(read_in, s.text, self.view.entries[s.aid].info.title)
         figure = query.figure
         qwords = set(query.corrected.split())
-        wanted = None if figure is None else partial(_marks_figure, figure, qwords)
+        wanted: Callable[[tuple[int, int]], bool] | None = None
+        if figure is not None:
+            wanted = partial(_figure_at, figure, qwords, read_in)
+        elif _asks_where_at(query):
+            wanted = partial(_says_where, read_in)
         marked = self.reader.marked(query.for_reader, passage, reading, wanted)
         if marked.span is None:
             return marked
@@ -1907,23 +1911,38 @@ def _not_as_asked(query: Query, best: Candidate, reading: Reading | None) -> str
         return None
     text = best.sentence.text
     start, end = reading.span
-    phrase, before, after = text[start:end].strip(), text[:start], text[end:]
+    phrase, before = text[start:end].strip(), text[:start]
     if not phrase or _capitalised(phrase, before):
         return None
     thing = query.asked(asks_a_name)
     if thing is not None:
         return f"which {thing}"
-    if query.kind != "place" or not query.asked(asks_where) or _FROM.search(query.corrected):
+    if not _asks_where_at(query):
         return None  # "where did its chloroplasts come from": a source, which a thing may be
     if not any(c.isalpha() for c in phrase):
         return None  # a bare number or date: ``_no_one`` reads the quote for a place
-    marked = words(phrase)
-    around = {w.casefold().strip("(\"'“‘") for w in before.split()[-4:]}
-    if _PLACING.intersection({*marked[:1], *marked[-1:], *words(after)[:1], *around}) or any(
-        _WHERE_WORDS.fullmatch(w) for w in marked
-    ):
-        return None
-    return "where"
+    return None if _says_where(text, (start, end)) else "where"
+
+
+def _asks_where_at(query: Query) -> bool:
+    """Whether a question asks where (not where from: a source)."""
+    return (
+        query.kind == "place"
+        and bool(query.asked(asks_where))
+        and _FROM.search(query.corrected) is None
+    )
+
+
+def _says_where(text: str, span: tuple[int, int]) -> bool:
+    """Whether marked words say where: they start or end with, follow within four words, or
+    come just before a word that places ("in", "near", "through" …), or hold one that does
+    by itself ("west", "overseas")."""
+    start, end = span
+    marked = words(text[start:end])
+    around = {w.casefold().strip("(\"'“‘") for w in text[:start].split()[-4:]}
+    return bool(
+        _PLACING.intersection({*marked[:1], *marked[-1:], *words(text[end:])[:1], *around})
+    ) or any(_WHERE_WORDS.fullmatch(w) for w in marked)
 
 
 # Words that give a reason: "because", "due to", "in order to", "led to", "so … that", "for
@@ -1965,6 +1984,11 @@ def _no_one_marked(query: Query, reading: Reading, text: str) -> str | None:
     if asks_by_role(query.corrected) and _A_PEOPLE.fullmatch(_head_phrase(marked)):
         return "who"
     return None
+
+
+def _figure_at(figure: str, qwords: set[str], text: str, span: tuple[int, int]) -> bool:
+    """``_marks_figure`` of the words of ``text`` at ``span``."""
+    return _marks_figure(figure, qwords, text[span[0] : span[1]])
 
 
 def _marks_figure(figure: str, qwords: set[str], marked: str) -> bool:

@@ -199,7 +199,7 @@ def best_span(
     enc: Encoded,
     sentence: str,
     echoes: npt.NDArray[np.bool_] | None = None,
-    wanted: Callable[[str], bool] | None = None,
+    wanted: Callable[[tuple[int, int]], bool] | None = None,
 ) -> tuple[tuple[int, int], float]:
     """The most likely answer span as characters of the sentence, widened to whole words,
     and its probability (start times end, each a softmax over the sentence's tokens); a
@@ -223,7 +223,7 @@ def best_span(
     scores = joint * np.exp(-cost)
     first, last = (int(k) for k in np.unravel_index(int(np.argmax(scores)), scores.shape))
     span = widen(sentence, enc.offsets[first][0], enc.offsets[last][1])
-    if wanted is not None and not wanted(sentence[span[0] : span[1]]):
+    if wanted is not None and not wanted(span):
         found = _wanted_span(scores, enc, sentence, wanted)
         if found is not None:
             span, (first, last) = found
@@ -231,7 +231,7 @@ def best_span(
 
 
 def _wanted_span(
-    scores: FloatArray, enc: Encoded, sentence: str, wanted: Callable[[str], bool]
+    scores: FloatArray, enc: Encoded, sentence: str, wanted: Callable[[tuple[int, int]], bool]
 ) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The likeliest span (as characters, and as its first and last tokens) that is what is
     ``wanted``, among those at least KIND_RATIO as likely as the likeliest of all."""
@@ -240,7 +240,7 @@ def _wanted_span(
     for k in np.argsort(-scores[rows, cols], kind="stable"):
         i, j = int(rows[k]), int(cols[k])
         span = widen(sentence, enc.offsets[i][0], enc.offsets[j][1])
-        if span[1] > span[0] and wanted(sentence[span[0] : span[1]]):
+        if span[1] > span[0] and wanted(span):
             return span, (i, j)
     return None
 
@@ -702,7 +702,7 @@ class Reader:
         question: str,
         passage: Passage,
         reading: Reading,
-        wanted: Callable[[str], bool] | None = None,
+        wanted: Callable[[tuple[int, int]], bool] | None = None,
     ) -> Reading:
         """``reading`` (this reader's of ``passage``) with the answer words as the span
         reader marks them, weighed with this reader's (SPANS_WEIGHT), and how sure they are,

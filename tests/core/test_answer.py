@@ -1253,6 +1253,13 @@ class TestSemantic:
         assert answer.text[answer.span[0] : answer.span[1]] == "Boutrup"
         assert not semantic_seeds.ask("what is JD doing right now").answered
 
+    def test_where_marks_words_that_say_where(self, semantic_seeds: Engine) -> None:
+        """Not "Da Bai", the robot asked about, though the span reader likes it best: the
+        likeliest words that say where, after "part of the"."""
+        answer = semantic_seeds.ask("where is the robot displayed now")
+        assert answer.answered and answer.span is not None
+        assert answer.text[slice(*answer.span)] == "National Museum’s exhibition"
+
     def test_tell_me_about_marks_no_words(self, semantic_seeds: Engine) -> None:
         """A request to hear about something has no answer in a few words to set in bold;
         the same sentence asked for a fact has."""

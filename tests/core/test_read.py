@@ -174,8 +174,8 @@ class TestSpan:
         end[enc.first + words.index("million")] = 5.0
         end[enc.first + words.index("tons")] = 3.0
 
-        def weight(text: str) -> bool:
-            return text.endswith("tons")
+        def weight(span: tuple[int, int]) -> bool:
+            return sentence[span[0] : span[1]].endswith("tons")
 
         span, _ = best_span(start, end, enc, sentence)
         assert sentence[span[0] : span[1]] == "220 million"
@@ -185,7 +185,9 @@ class TestSpan:
         end[enc.first + words.index("tons")] = 1.0  # under a tenth as likely now
         span, _ = best_span(start, end, enc, sentence, wanted=weight)
         assert sentence[span[0] : span[1]] == "220 million"
-        span, _ = best_span(start, end, enc, sentence, wanted=lambda text: "million" in text)
+        span, _ = best_span(
+            start, end, enc, sentence, wanted=lambda sp: "million" in sentence[sp[0] : sp[1]]
+        )
         assert sentence[span[0] : span[1]] == "220 million"
 
     def test_the_questions_words_are_read_stemmed_and_whole(self, tokens: Tokens) -> None:
