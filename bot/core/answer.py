@@ -613,6 +613,8 @@ class Engine:
             or (bool(re.search(r"\b(it|this|that|its)\b", q)) and len(content) <= 1)
         )
         kind = meta_kind(q)
+        if kind is None and (kind := meta_kind(query.for_model)) is not None:
+            q = query.for_model  # "who wroye it": a word the corpus lacks, repaired in English
         if kind is not None:
             aid = about_aid if refers_back else self._meta_article(q, content, kind)
             if aid is None and not any(qt.known for qt in content) and _article_words(q):

@@ -661,6 +661,13 @@ class TestArticles:
         flat = [s for p in article.paragraphs for s in p.sentences]
         assert [flat.index(s) for s in sentences] == sorted(flat.index(s) for s in sentences)
 
+    def test_a_word_of_writing_mistyped_beyond_the_corpus_is_read_in_english(
+        self, seed_engine: Engine
+    ) -> None:
+        """ "wroye" is no word the articles have; repaired against English it is "wrote"."""
+        answer = seed_engine.ask("new infrastructure article - who wroye it?")
+        assert answer.answered and answer.kind == "author" and "Lei Xu" in answer.text
+
     @pytest.mark.parametrize("question", ["who wrote the article", "when was it published"])
     def test_the_article_unnamed_is_the_only_one_or_asked_back(
         self, seed_engine: Engine, question: str
