@@ -43,6 +43,7 @@ from bot.core.query import (
     asks_why,
     echoes_now,
     meta_kind,
+    meta_spelled,
     parse,
     ranks,
     relation_asked,
@@ -613,8 +614,11 @@ class Engine:
             or (bool(re.search(r"\b(it|this|that|its)\b", q)) and len(content) <= 1)
         )
         kind = meta_kind(q)
-        if kind is None and (kind := meta_kind(query.for_model)) is not None:
-            q = query.for_model  # "who wroye it": a word the corpus lacks, repaired in English
+        for reading in (query.for_model, meta_spelled(q)):
+            if kind is None and (kind := meta_kind(reading)) is not None:
+                # "who wroye it" repaired in English ("wrote"), a word the corpus lacks;
+                # "when was the articl published", the word known only by its stem.
+                q = reading
         if kind is not None:
             aid = about_aid if refers_back else self._meta_article(q, content, kind)
             if aid is None and not any(qt.known for qt in content) and _article_words(q):

@@ -1248,7 +1248,7 @@ def acronym_asked(question: str) -> str | None:
 # 11 were answered from an article's metadata, all of them about its text, 6 for these.
 _WRITING = r"(written|wrote|writes|published|penned|authored|posted)"
 #: The verbs "who …" asks an article's author with; answer.py reads what follows them.
-AUTHORING = r"(?:wrote|writes|authored|penned|published)"
+AUTHORING = r"(?:wrote|writes|authored|penned|published|write)"  # "write": "wrbte" repaired
 _CLAUSE_AFTER_THAT = (
     r"(?! that\s+(?!(article|articles|piece|post|story|essay|report|text|paper|book)\b)\w+\s+\w)"
 )
@@ -1351,6 +1351,30 @@ META_WORDS = frozenset(
     overview recap tldr article piece post story essay report text original read come
     appear""".split()
 )
+
+
+@functools.cache
+def _meta_forms() -> dict[str, tuple[str, ...]]:
+    """The words of metadata questions by their stems."""
+    forms: dict[str, list[str]] = {}
+    for word in sorted(META_WORDS | ARTICLE_WORDS):
+        forms.setdefault(stem(word), []).append(word)
+    return {k: tuple(v) for k, v in forms.items()}
+
+
+def meta_spelled(text: str) -> str:
+    """The text with each word no dictionary has whose stem is that of a word of metadata
+    questions spelt as the nearest such word: a typo that keeps the stem ("articl",
+    "publishe") is not repaired, the word being known to the corpus by its stem, but the
+    patterns of ``meta_kind`` read whole words."""
+    forms = _meta_forms()
+    out = []
+    for word in text.split():
+        found = forms.get(stem(word)) if word not in DICTIONARY else None
+        if found and word not in found:
+            word = min(found, key=lambda f: (OSA.distance(word, f), -len(f)))
+        out.append(word)
+    return " ".join(out)
 
 
 def meta_kind(corrected: str) -> str | None:

@@ -668,6 +668,20 @@ class TestArticles:
         answer = seed_engine.ask("new infrastructure article - who wroye it?")
         assert answer.answered and answer.kind == "author" and "Lei Xu" in answer.text
 
+    @pytest.mark.parametrize(
+        ("question", "kind"),
+        [
+            ("when was the new infrastructure articl published", "date"),  # stem "articl"
+            ("when was the new infrastructure article publishe", "date"),
+            ("who wrbte about JD at the HP event", "author"),  # repaired to "write"
+        ],
+    )
+    def test_a_typo_in_a_metadata_word_that_keeps_its_stem(
+        self, seed_engine: Engine, question: str, kind: str
+    ) -> None:
+        answer = seed_engine.ask(question)
+        assert answer.answered and answer.kind == kind
+
     @pytest.mark.parametrize("question", ["who wrote the article", "when was it published"])
     def test_the_article_unnamed_is_the_only_one_or_asked_back(
         self, seed_engine: Engine, question: str

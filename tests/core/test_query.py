@@ -13,6 +13,7 @@ from bot.core.query import (
     acronym_asked,
     asks_openly,
     echoes_now,
+    meta_spelled,
     parse,
     ranks,
     relation_asked,
@@ -435,3 +436,9 @@ def test_words_of_today_quoted_from_the_sentence_are_an_echo(question: str, echo
 )
 def test_a_request_to_hear_about_something_is_told_apart(question: str, openly: bool) -> None:
     assert asks_openly(question) is openly
+
+
+def test_a_metadata_word_known_by_its_stem_is_spelt_whole() -> None:
+    assert meta_spelled("when was the articl publishe") == "when was the article published"
+    # Dictionary words stay as they are, whatever their stem.
+    assert meta_spelled("what dates did the posting give") == "what dates did the posting give"
