@@ -1090,6 +1090,11 @@ class Engine:
         vector = self.semantic.embedder.embed([phrase])[0]
         return float((people @ vector).max() - (things @ vector).max())
 
+    def _a_person(self, name: str) -> bool:
+        """Whether a name may be someone's: with the dense stage, one the embedder places
+        nearer PEOPLE than THINGS (NOT_SOMEONE); without it, any."""
+        return self.semantic is None or self._someone(name) >= NOT_SOMEONE
+
     def _speaker_before(
         self, query: Query, best: Candidate, quote: str
     ) -> tuple[str, str, Span] | None:
@@ -1101,11 +1106,11 @@ class Engine:
         sentence, and the name's characters in it. None where there is no
         such sentence or no such question."""
         s = best.sentence
-        if (
-            _WHO_SAID.search(query.corrected) is None
-            or _SAID_BY_PRONOUN.search(_unquoted(quote)) is None
-        ):
+        said = _SAID_BY_PRONOUN.search(_unquoted(quote))
+        if _WHO_SAID.search(query.corrected) is None or said is None:
             return None
+        if any(self._a_person(name) for name in _names(_unquoted(quote)[: said.start()])):
+            return None  # "… with leader Annabel Goldie … she too announced"
         sentences = self._load(s.aid).paragraph(s.para).sentences
         at = next((i for i, text in enumerate(sentences) if text in quote), None)
         if at is None:
@@ -1116,7 +1121,7 @@ class Engine:
             for name in _names(_unquoted(named)):
                 if set(words(name)) <= title or _echoes(name, query.corrected):
                     continue
-                if self.semantic is not None and self._someone(name) < NOT_SOMEONE:
+                if not self._a_person(name):
                     continue
                 joined = f"{named}{' ' if back == at - 1 else ' … '}{quote}"
                 if len(joined) > MAX_ANSWER_CHARS:
@@ -1817,7 +1822,7 @@ _SAYING = (
 )
 _WHO_SAID = re.compile(rf"\bwho (?:\w+ )?{_SAYING}\b")
 _SAID_BY_PRONOUN = re.compile(
-    rf"\b(?:he|she|they)(?: also| later| then)? {_SAYING}\b|\b{_SAYING} (?:he|she)\b",
+    rf"\b(?:he|she|they)(?: also| later| then| too)? {_SAYING}\b|\b{_SAYING} (?:he|she)\b",
     re.IGNORECASE,
 )
 SPEAKER_BACK = 3

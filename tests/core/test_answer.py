@@ -1265,6 +1265,21 @@ class TestSemantic:
         assert answer.text.startswith("Christina Boutrup") and "she said" in answer.text
         assert answer.citations[0].quote.startswith("Christina Boutrup")
 
+    def test_who_said_is_the_one_the_quote_names_before_the_pronoun(self) -> None:
+        """ "… leader Annabel Goldie …; she too announced …": the pronoun is hers, not that
+        of the man the sentence before names."""
+        sentences = (
+            "The party's former leader David McLetchie lost his Edinburgh seat.",
+            "The party kept its vote, said leader Annabel Goldie, but she too announced "
+            "that she would step down as leader.",
+        )
+        article = Article("vote", "Election", (Paragraph(1, "", sentences),))
+        engine = Engine.from_articles(
+            [article], embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
+        )
+        answer = engine.ask("who announced she would step down as leader")
+        assert answer.answered and answer.citations[0].quote == sentences[1]
+
     def test_who_said_words_of_today_someone_is_quoted_saying(
         self, semantic_seeds: Engine
     ) -> None:
