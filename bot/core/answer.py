@@ -39,6 +39,7 @@ from bot.core.query import (
     asks_more,
     asks_openly,
     asks_role,
+    asks_what_said,
     asks_where,
     asks_why,
     echoes_now,
@@ -81,6 +82,7 @@ from bot.core.read import (
     as_approximated,
     as_listed,
     as_often,
+    as_quoted,
     as_year,
     asks_several,
     asks_year,
@@ -1376,6 +1378,8 @@ class Engine:
             span = as_year(read_in, span)
         elif query.wants_list or asks_several(query.corrected):
             span = as_listed(read_in, span)
+        elif query.asked(asks_what_said):
+            span = as_quoted(read_in, span)
         span = without_counted(read_in, span, query.corrected)
         span = as_approximated(read_in, span, query.corrected)
         span = without_lead_in(read_in, span, query.corrected)

@@ -1318,6 +1318,22 @@ _OPEN_Q = re.compile(
 )
 
 
+# A question asking what someone said: "what did the mayor say", "what did Holm tell the
+# council", "what did she say about the plan"; not what was said of something ("what did
+# Boutrup say we underestimate", whose answer is a part of the quotation).
+_WHAT_SAID_Q = re.compile(
+    r"\bwhat (?:did|does|do|has|had|have) (?:[\w'’-]+ ){1,6}?"
+    r"(?:say|said|tell|told|write|wrote|add|added|claim|claimed|argue|argued|warn|warned)"
+    r"(?: (?:the |them|him|her|us|reporters|\w+ (?=about|on|when|after))\w*)?"
+    r"(?: (?:about|on|regarding|when|after|at|in) .*)?$"
+)
+
+
+def asks_what_said(text: str) -> bool:
+    """Whether a question asks what someone said, so that a quotation is its answer."""
+    return _WHAT_SAID_Q.search(text) is not None
+
+
 def asks_openly(text: str) -> bool:
     """Whether a question asks to hear about something ("tell me about the robots") rather
     than for a fact, so that no words of the answer are marked as the answer."""

@@ -323,10 +323,12 @@ _CURRENCY_WORDS = frozenset(
     "money cents".split()
 )
 # What states when something happens: a year or a number that may be one, an ordinal
-# ("the 10th"), a century, a period or an epoch ("the Triassic Period", "the Miocene"), time
-# before the present ("22,000 years ago", "13,000 BP"), a month or a day, a season, or a
-# moment set by something else ("until the empire fell", "as soon as they enter into force").
+# ("the 10th"), a time of day ("10 p.m.", "8:30", "noon"), a century, a period or an epoch
+# ("the Triassic Period", "the Miocene"), time before the present ("22,000 years ago",
+# "13,000 BP"), a month or a day, a season, or a moment set by something else ("until the
+# empire fell", "as soon as they enter into force").
 _TIME_A = re.compile(
+    r"\b\d{1,2}(?:[:.]\d{2})?\s?[ap]\.?m\b\.?|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight|o'clock)\b|"
     rf"\d{{3,}}|\d+(st|nd|rd|th)\b|\bc\.?\s?\d{{3,4}}|\b(centur(y|ies)|decades?|periods?|eras?|"
     rf"epochs?|ages|ago|bp|bc|bce|ad|ce|dynasty|reign|\w+cene|{_MONTHS.replace(' ', '|')}|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|winter|"

@@ -562,6 +562,9 @@ class TestQuestionTypes:
             ("time", "Warming began about 13,000 BP.", True),
             ("time", "Treaties apply as soon as they enter into force.", True),
             ("time", "The candlestick is dated to c1110.", True),
+            ("time", "It closes at 10 p.m. on weekdays.", True),  # a time of day
+            ("time", "Doors open at 8:30 and the talk starts at noon.", True),
+            ("time", "The renovation cost 6.5 million euros.", False),
             ("time", "Every worker has at least 4 weeks paid holidays each year.", False),
             ("time", "A technician once qualified has to register with the council.", False),
         ],
@@ -1295,6 +1298,28 @@ class TestSemantic:
         answer = semantic_seeds.ask("where is the robot displayed now")
         assert answer.answered and answer.span is not None
         assert answer.text[slice(*answer.span)] == "National Museum’s exhibition"
+
+    def test_what_someone_said_is_the_whole_quotation(self) -> None:
+        """Asked what someone said, the quotation is marked whole; asked what was said of
+        something, the part that answers stays as marked. And "when does it close" marks
+        the time of day, not "weekdays"."""
+        sentences = (
+            "Mayor Tomas Berg called the decision “a turning point for the whole region.”",
+            "“We were told about it in the newspaper,” said Anna Holm, a fisherman.",
+            "The library now closes at 10 p.m. on weekdays, four hours later than before.",
+        )
+        article = Article("news", "Harbour news", (Paragraph(1, "", sentences),))
+        engine = Engine.from_articles(
+            [article], embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
+        )
+        for question, marked in (
+            ("what did the mayor say", "a turning point for the whole region"),
+            ("what did Anna Holm say about it", "We were told about it in the newspaper"),
+        ):
+            answer = engine.ask(question)
+            assert answer.span is not None and answer.text[slice(*answer.span)] == marked
+        answer = engine.ask("when does the library close")
+        assert answer.span is not None and "10 p.m." in answer.text[slice(*answer.span)]
 
     def test_tell_me_about_marks_no_words(self, semantic_seeds: Engine) -> None:
         """A request to hear about something has no answer in a few words to set in bold;

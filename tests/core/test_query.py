@@ -12,6 +12,7 @@ from bot.core.query import (
     Query,
     acronym_asked,
     asks_openly,
+    asks_what_said,
     echoes_now,
     meta_spelled,
     parse,
@@ -442,3 +443,17 @@ def test_a_metadata_word_known_by_its_stem_is_spelt_whole() -> None:
     assert meta_spelled("when was the articl publishe") == "when was the article published"
     # Dictionary words stay as they are, whatever their stem.
     assert meta_spelled("what dates did the posting give") == "what dates did the posting give"
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("what did the mayor say", True),
+        ("what did anna holm say about the plan", True),
+        ("what did the mayor tell reporters", True),
+        ("what did boutrup say we underestimate", False),  # a part of what she said
+        ("what did the council decide", False),
+    ],
+)
+def test_a_question_asking_what_someone_said(question: str, said: bool) -> None:
+    assert asks_what_said(question) is said

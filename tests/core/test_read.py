@@ -28,6 +28,7 @@ from bot.core.read import (
     as_approximated,
     as_listed,
     as_often,
+    as_quoted,
     as_year,
     asks_several,
     asks_year,
@@ -953,3 +954,23 @@ def test_the_exact_products_are_asked_for_where_the_fast_ones_saturate(
     flags: str, saturates: bool
 ) -> None:
     assert dense_module.saturates(flags) is saturates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "marked", "expected"),
+    [
+        (
+            'He called it "a turning point for the region."',
+            "a turning point",
+            "a turning point for the region",
+        ),
+        ("“We were told late,” said Holm.", "told late", "We were told late"),
+        ("He said prices rose by 5%.", "5%", "5%"),  # no quotation: as marked
+    ],
+)
+def test_what_someone_said_is_the_whole_quotation(
+    sentence: str, marked: str, expected: str
+) -> None:
+    lo = sentence.index(marked)
+    a, b = as_quoted(sentence, (lo, lo + len(marked)))
+    assert sentence[a:b] == expected
