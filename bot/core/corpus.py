@@ -30,7 +30,7 @@ import yaml
 from bot.core.errors import ArticleError, CorpusError
 from bot.core.safeyaml import YamlError
 from bot.core.safeyaml import load as load_yaml
-from bot.core.text import normalize, split_sentences
+from bot.core.text import dateline, dateline_place, normalize, split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,11 @@ def _paragraphs(blocks: Iterable[str], *, note_allowed: bool) -> tuple[Paragraph
         is_note = (
             note_allowed and number == len(texts) and text.startswith("(") and text.endswith(")")
         )
-        sentences = tuple(split_sentences(text)) or (text,)
+        opening = dateline(text) if number == 1 else None
+        if opening is not None:  # "HARBOUR TOWN —" a sentence of its own, never an answer
+            sentences = (opening, *split_sentences(text[len(opening) :]))
+        else:
+            sentences = tuple(split_sentences(text)) or (text,)
         out.append(Paragraph(number, text, sentences, is_note))
     return tuple(out)
 
@@ -178,12 +182,21 @@ def _parse_seed(article_id: str, text: str) -> dict[str, object]:
         if byline:
             author = byline.group(1)
             lines.pop(0)
+    paragraphs = _paragraphs(_blocks(lines), note_allowed=True)
     return {
         "title": title,
         "date": date,
         "author": author,
-        "paragraphs": _paragraphs(_blocks(lines), note_allowed=True),
+        "keywords": _place_keyword(paragraphs),
+        "paragraphs": paragraphs,
     }
+
+
+def _place_keyword(paragraphs: tuple[Paragraph, ...]) -> tuple[str, ...]:
+    """The place of the dateline the first paragraph opens with, as a keyword: it is what
+    every sentence of the article is about ("who is the mayor of Harbour Town")."""
+    place = dateline_place(paragraphs[0].text) if paragraphs else None
+    return (place,) if place else ()
 
 
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*$\r?\n?", re.S | re.M)
@@ -307,14 +320,15 @@ def _parse_markdown(article_id: str, text: str) -> dict[str, object]:
         meta.get("tags"), "tags"
     )
     prose = [p for p in (_strip_markdown(b) for b in blocks) if p]
+    paragraphs = _paragraphs(prose, note_allowed=False)
     return {
         "title": " ".join(title.split()),
         "date": date,
         "author": _optional_text(meta, "author"),
         "url": _optional_text(meta, "url"),
         "summary": _optional_text(meta, "summary"),
-        "keywords": tuple(dict.fromkeys(keywords)),
-        "paragraphs": _paragraphs(prose, note_allowed=False),
+        "keywords": tuple(dict.fromkeys((*keywords, *_place_keyword(paragraphs)))),
+        "paragraphs": paragraphs,
     }
 
 

@@ -45,9 +45,12 @@ from bot.core.text import SURFACE, TERMS, leans_back
 
 log = logging.getLogger(__name__)
 
-# Bumped whenever the schema, the analyzers or the stored layout change: an index written by
-# another version is rebuilt from the files instead of being misread.
-SCHEMA_VERSION = 2
+# Bumped whenever the schema, the analyzers, the stored layout or the splitting of articles
+# into sentences change: an index written by another version is rebuilt from the files
+# instead of being misread (the vectors beside it are kept: keyed by each sentence's text,
+# only sentences that changed are embedded again). 3: a news dateline is a sentence of its
+# own.
+SCHEMA_VERSION = 3
 _VERSION_FILE = "VERSION"
 _CATALOG_FILE = "catalog.sqlite3"
 _WRITER_HEAP = 96_000_000

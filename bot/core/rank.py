@@ -25,7 +25,7 @@ from bot.core.query import (
     Query,
     QueryTerm,
 )
-from bot.core.text import STOP_WORDS, fold, leans_back, terms, words
+from bot.core.text import STOP_WORDS, fold, is_dateline, leans_back, terms, words
 
 # Sentences the first stage returns, and how many of the best are reranked.
 FIRST_STAGE = 100
@@ -183,12 +183,12 @@ def gather(
     """The first stage: BM25 hits, lent their neighbours' and titles' scores, the best
     ``CANDIDATES`` with their text, and neighbours of those that may hold the answer; with
     the dense stage, the sentences nearest the question in meaning too."""
-    out = _lexical(view, query, titles)
+    out = [c for c in _lexical(view, query, titles) if not is_dateline(c.sentence.text)]
     if dense is not None:
         seen = {(c.sentence.aid, c.sentence.seq) for c in out}
         nearest = dense.store.search(dense.vector, DENSE_K)
         for s in view.by_hash([h for h, _ in nearest], 2 * DENSE_K):
-            if (s.aid, s.seq) not in seen:
+            if (s.aid, s.seq) not in seen and not is_dateline(s.text):
                 seen.add((s.aid, s.seq))
                 out.append(Candidate(s, title=titles.get(s.aid, 0.0)))
     return out

@@ -150,6 +150,43 @@ def split_sentences(paragraph: str) -> list[str]:
     return sentences
 
 
+# A news dateline opening an article's first paragraph: the place in capitals, perhaps its
+# state or a date after a comma and the agency in brackets, then a dash ("HARBOUR TOWN —",
+# "BEIJING, Oct. 3 (Reuters) -", "SAN FRANCISCO, Calif. —").
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z'’.&-]+(?:\s+[A-Z][A-Z'’.&-]+){0,3})"
+    r"(?:,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"
+    r"(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"(?:\s+\([^()]{1,40}\))?"
+    r"\s+[—–-]{1,2}(?=\s+\S)"
+)
+
+
+def dateline(paragraph: str) -> str | None:
+    """The dateline a paragraph opens with ("HARBOUR TOWN —"), or None. Its place is the
+    article's, not the first sentence's: split off, it no longer makes every question
+    naming the place match that sentence."""
+    found = _DATELINE.match(paragraph)
+    if found is None or sum(c.isalpha() for c in found.group("place")) < 3:
+        return None
+    return found.group()
+
+
+def dateline_place(paragraph: str) -> str | None:
+    """The place of the dateline a paragraph opens with, in title case ("Harbour Town")."""
+    if dateline(paragraph) is None:
+        return None
+    match = _DATELINE.match(paragraph)
+    assert match is not None
+    return match.group("place").title()
+
+
+def is_dateline(sentence: str) -> bool:
+    """Whether a sentence is a dateline split off its paragraph's first sentence."""
+    found = dateline(f"{sentence} x")
+    return found is not None and found == sentence
+
+
 # A sentence that opens with one of these (after any connective) leans on the one before it
 # for its subject: "It was commissioned by Odo", "But those who do so will …".
 _BACK_REFERENCES = frozenset(

@@ -49,7 +49,7 @@ from bot.core.answer import (
     _unread,
     asked_again_of,
 )
-from bot.core.corpus import Article, Paragraph, load_corpus
+from bot.core.corpus import Article, Paragraph, load_article, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, holding, is_correct, load_cases
 from bot.core.query import (
@@ -1298,6 +1298,35 @@ class TestSemantic:
         answer = semantic_seeds.ask("where is the robot displayed now")
         assert answer.answered and answer.span is not None
         assert answer.text[slice(*answer.span)] == "National Museum’s exhibition"
+
+    def test_a_dateline_s_place_draws_no_question_to_the_first_sentence(
+        self, tmp_path: Path
+    ) -> None:
+        """ "HARBOUR TOWN — The city council voted 7 to 2 …": with the dateline in it, the
+        first sentence matched every question naming the town ("what is the population of
+        Harbour Town" was answered "7 to 2"). Split off, the place is the article's keyword;
+        the first sentence is quoted without it."""
+        path = tmp_path / "001_ferry.txt"
+        path.write_text(
+            "March 3, 2026|\n\nFerry Terminal Approved\n\nby Maria Lindqvist\n\n"
+            "HARBOUR TOWN — The city council voted 7 to 2 on Tuesday to approve a new ferry "
+            "terminal on the east pier. The terminal will cost 48 million euros.\n\n"
+            "Mayor Tomas Berg called the decision “a turning point for the whole region.”\n",
+            encoding="utf-8",
+        )
+        engine = Engine.from_articles(
+            [load_article(path)],
+            embedder=load_embedder("minilm", 1),
+            reader=load_reader("default", 1),
+        )
+        assert not engine.ask("what is the population of Harbour Town").answered
+        vote = engine.ask("how did the council vote")
+        assert vote.answered and vote.citations[0].quote.startswith("The city council voted")
+        for question in ("where is Harbour Town", "Harbour Town", "what happened in Harbour Town"):
+            got = engine.ask(question)
+            assert not any(c.quote.startswith("HARBOUR TOWN") for c in got.citations)
+        # Nor does a summary open with it.
+        assert engine.summary(load_article(path))[0].startswith("The city council voted")
 
     def test_what_someone_said_is_the_whole_quotation(self) -> None:
         """Asked what someone said, the quotation is marked whole; asked what was said of

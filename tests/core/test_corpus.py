@@ -316,3 +316,29 @@ class TestWritingMarkdown:
             "Two paragraphs.",
         )
         assert html_paragraphs("   ") == ()
+
+
+def test_a_dateline_is_a_sentence_of_its_own_and_its_place_a_keyword(tmp_path: Path) -> None:
+    """ "HARBOUR TOWN —" opens the first paragraph: split off its first sentence (so every
+    question naming the place does not match that sentence) and kept as the article's
+    keyword; the paragraph's text is as written."""
+    text = "March 3, 2026|\n\nFerry Terminal Approved\n\nby Maria Lindqvist\n\n"
+    text += "HARBOUR TOWN — The council voted 7 to 2. The terminal will cost 48 million euros.\n\n"
+    text += "PARIS — is not a dateline past the first paragraph.\n"
+    path = tmp_path / "001_ferry.txt"
+    path.write_text(text, encoding="utf-8")
+    article = load_article(path)
+    first = article.paragraphs[0]
+    assert first.sentences == (
+        "HARBOUR TOWN —",
+        "The council voted 7 to 2.",
+        "The terminal will cost 48 million euros.",
+    )
+    assert " ".join(first.sentences) == first.text
+    assert article.keywords == ("Harbour Town",)
+    assert article.paragraphs[1].sentences[0].startswith("PARIS —")
+    markdown = tmp_path / "002_ferry.md"
+    markdown.write_text(
+        "---\ntitle: Ferry\nkeywords: [ferries]\n---\n\n" + text.split("\n\n", 3)[3]
+    )
+    assert load_article(markdown).keywords == ("ferries", "Harbour Town")

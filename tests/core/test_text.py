@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import split_sentences, terms, typo_budget, words
+from bot.core.text import (
+    dateline,
+    dateline_place,
+    is_dateline,
+    split_sentences,
+    terms,
+    typo_budget,
+    words,
+)
 
 
 class TestWords:
@@ -49,3 +57,22 @@ class TestSentences:
 )
 def test_typo_budget_grows_with_length(word: str, budget: int) -> None:
     assert typo_budget(word) == budget
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "opening", "place"),
+    [
+        ("HARBOUR TOWN — The council voted 7 to 2.", "HARBOUR TOWN —", "Harbour Town"),
+        ("BEIJING, Oct. 3 (Reuters) - China said so.", "BEIJING, Oct. 3 (Reuters) -", "Beijing"),
+        ("SAN FRANCISCO, Calif. — A judge ruled.", "SAN FRANCISCO, Calif. —", "San Francisco"),
+        ("WASHINGTON (AP) — The Senate passed it.", "WASHINGTON (AP) —", "Washington"),
+        ("The Rhine — a river — flows north.", None, None),  # no capitals
+        ("JD participated in an event.", None, None),
+        ("US — the rest", None, None),  # two letters: too short to be a place
+    ],
+)
+def test_a_news_dateline_is_found(paragraph: str, opening: str | None, place: str | None) -> None:
+    assert dateline(paragraph) == opening
+    assert dateline_place(paragraph) == place
+    if opening is not None:
+        assert is_dateline(opening) and not is_dateline(paragraph)
