@@ -1033,7 +1033,9 @@ _NAMED_THINGS = (
     r"country|countries|nation|nationality|city|cities|town|village|county|province|"
     r"continent|island|company|companies|firm|corporation|team|network|language|religion|"
     r"organi[sz]ation|university|college|river|treaty|museum|dynasty|empire|kingdom|"
-    r"magazine|newspaper|party|month|day|planet|book|novel|film|album|song|ship"
+    r"magazine|newspaper|party|month|day|planet|book|novel|film|album|song|ship|"
+    # places asked for by more than one: "which islands do the ferries go to"
+    r"islands|rivers|towns|villages|lakes?|mountains?|provinces|counties"
 )
 _NOT_BETWEEN = (
     rf"(?!(?:type|kind|sort|genre|form|time|part|{_AUXILIARIES}|the|a|an|of|among|amongst)\b)"
@@ -1052,8 +1054,18 @@ def asks_a_name(question: str) -> str | None:
     """The thing a question asks the name of ("nationality" in "what nationality was
     Muybridge", "college" in "what was the name of the college", "title"), if it asks one
     of _NAMED_THINGS or a title."""
-    m = _NAMED_THING_Q.search(fold(question))
-    return (m.group("thing") or m.group("named") or m.group("title")) if m else None
+    folded = fold(question)
+    for m in _NAMED_THING_Q.finditer(folded):
+        if _RELATIVE.search(folded[: m.start()]):
+            continue  # "zones in which mountains are built … are called what": a clause
+        return m.group("thing") or m.group("named") or m.group("title")
+    return None
+
+
+# What comes before a "which" that opens a clause rather than asks: a word, then a
+# preposition ("zones in which", "the city of which"); at the question's start "in which
+# city" asks.
+_RELATIVE = re.compile(r"\w\W+(?:in|of|to|on|at|by|for|from|with|through|under|into)\W+$")
 
 
 # "Where" that asks: at the question's start, or before a verb of its own or at its end ("is
