@@ -1970,7 +1970,10 @@ _REASON = re.compile(
     r"in order|so that|so as|so \w+,? that|reasons?|caus(?:e|ed|es|ing)|led to|leads? to|thus|"
     r"therefore|hence|in response|response to|purpose|aim(?:ed|s)?|intended|designed to|"
     r"meant to|for fear|fear(?:ed|s)?|for (?:not )?\w+ing|by \w+ing|explain(?:s|ed)?|"
-    r"the fact that|essential|necessary|needed|required|while|when|after|to)\b",
+    r"the fact that|essential|necessary|needed|required|while|when|after|to|"
+    # the news's own: "… fall in profit, blaming the weakest winds in a decade"
+    r"blam(?:e|ed|es|ing)|citing|cited|amid|attribut(?:e|ed|es|ing) to|driven by|"
+    r"helped by|hit by|hurt by)\b",
     re.IGNORECASE,
 )
 _NO_VERB_AFTER = re.compile(

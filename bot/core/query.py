@@ -643,8 +643,16 @@ SHORTHAND = {
     "hrs": "hours",
     "mins": "minutes",
     "info": "information",
+    # titles the news spells out: "Chief executive Ingrid Solberg"
+    "ceo": "chief executive",
+    "cfo": "chief financial officer",
+    "coo": "chief operating officer",
+    "cto": "chief technology officer",
 }
-_SHORTHAND = re.compile(rf"(?<![\w.-])({'|'.join(SHORTHAND)})\.?(?![\w-])")
+_SHORTHAND = re.compile(rf"(?<![\w.-])({'|'.join(SHORTHAND)})\.?(?![\w-])", re.IGNORECASE)
+
+
+_SHORTHAND_CAPITALS = frozenset({"ceo", "cfo", "coo", "cto"})
 
 
 def spelt_out(text: str, vocab: Vocabulary) -> str:
@@ -653,8 +661,12 @@ def spelt_out(text: str, vocab: Vocabulary) -> str:
 
     def full(m: re.Match[str]) -> str:
         short = m.group(1)
-        whole = SHORTHAND[short]
-        if vocab.known(stem(short)) or not vocab.known(stem(whole)):
+        if short != short.lower() and short.lower() not in _SHORTHAND_CAPITALS:
+            return m.group()  # "Saturn Vs": only titles are written in capitals ("CEO")
+        whole = SHORTHAND[short.lower()]
+        if vocab.known(stem(short.lower())) or not all(
+            vocab.known(stem(w)) for w in whole.split()
+        ):
             return m.group()
         return whole
 

@@ -1842,6 +1842,13 @@ class TestSemantic:
                 None,
             ),
             ("Why was it closed?", "It was closed by cutting off the water supply.", None),
+            # The news gives its reasons so: blaming, helped by, amid.
+            (
+                "Why did the profit fall?",
+                "The firm reported a fall in profit, blaming the weakest winds in a decade.",
+                None,
+            ),
+            ("Why did revenue rise?", "Revenue rose 4 percent, helped by higher prices.", None),
             # "To" before where it goes, not before a verb.
             (
                 "Why was the mill closed?",

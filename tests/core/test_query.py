@@ -368,6 +368,13 @@ def test_shorthand_is_spelt_out_where_the_articles_spell_it_out() -> None:
     assert spelt_out("more info", spelt) == "more information"
     # Only in lower case: "Saturn Vs" are rockets.
     assert spelt_out("what happened to the Saturn Vs", spelt) == "what happened to the Saturn Vs"
+    # A title, in capitals too, where the articles spell it out ("Chief executive Ingrid
+    # Solberg") and never write it short.
+    titled = Terms(["chief", "execut", "nordwind"])
+    assert (
+        spelt_out("who is the CEO of Nordwind", titled) == "who is the chief executive of Nordwind"
+    )
+    assert spelt_out("who is the ceo", Terms(["ceo", "chief", "execut"])) == "who is the ceo"
 
 
 def _parse_with(terms: Terms, question: str) -> Query:
