@@ -1897,7 +1897,10 @@ _FROM = re.compile(r"\bfrom\b")
 # Words that say where by themselves: "farther west", "just south", "overseas".
 _WHERE_WORDS = re.compile(
     r"(?:north|south|east|west)(?:ern|wards?|east|west|eastern|western)?|upstream|downstream|"
-    r"overseas|abroad|underground|offshore|inland|nearby|ashore|outdoors|indoors|uphill|downhill"
+    r"overseas|abroad|underground|offshore|inland|nearby|ashore|outdoors|indoors|uphill|downhill|"
+    # a part of a building, which a place asked for inside one is: "the ground floor holds
+    # a new makerspace"
+    r"floors?|storeys?|stories|basements?|attics?|wings?|rooftops?|lobby|lobbies|cellars?"
 )
 
 

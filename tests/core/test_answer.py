@@ -1357,6 +1357,21 @@ class TestSemantic:
         answer = engine.ask("when does the library close")
         assert answer.span is not None and "10 p.m." in answer.text[slice(*answer.span)]
 
+    def test_a_part_of_a_building_says_where(self) -> None:
+        """ "The ground floor holds a new makerspace": no word before it places it, but a
+        floor is where something is inside a building."""
+        sentences = (
+            "The library reopened on Monday after a renovation.",
+            "The ground floor holds a new makerspace with 3D printers and a laser cutter.",
+        )
+        article = Article("library", "Library reopens", (Paragraph(1, "", sentences),))
+        engine = Engine.from_articles(
+            [article], embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
+        )
+        answer = engine.ask("where is the makerspace")
+        assert answer.answered and answer.span is not None
+        assert answer.text[slice(*answer.span)] == "ground floor"
+
     def test_tell_me_about_marks_no_words(self, semantic_seeds: Engine) -> None:
         """A request to hear about something has no answer in a few words to set in bold;
         the same sentence asked for a fact has."""
