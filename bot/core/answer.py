@@ -853,6 +853,7 @@ class Engine:
         confidence = _confidence(best)
         if (
             (unstated := _unstated(kind, span, query, qwords)) is not None
+            or (unstated := _only_shares(query, span, reading, qwords)) is not None
             or (unstated := self._borrowed(query, best, span, qwords)) is not None
             or (unstated := self._no_one(query, best, reading, span, qwords)) is not None
             or (unstated := _not_as_asked(query, best, reading)) is not None
@@ -2082,6 +2083,34 @@ def _fused(answers: float, relative_score: float) -> float:
     p = min(max(answers, 1e-6), 1 - 1e-6)
     logit = math.log(p / (1 - p)) + RANK_WEIGHT * (min(relative_score, 1.0) - 1.0)
     return 1.0 / (1.0 + math.exp(-logit))
+
+
+# A share of something ("23 percent", "6%"), which states no count of it.
+_SHARE = re.compile(r"\d[\d.,]*\s?(?:%|percent\b|per cent\b|percentage points?\b)", re.IGNORECASE)
+# A question that asks for a share, or how many of a whole, which a share answers.
+_SHARE_Q = re.compile(r"\b(?:percent|per cent|percentage|proportion|share|fraction|how many of)\b")
+# A fraction in a compound, naming a period or a part, not a count: "second-quarter profit".
+_PERIOD_WORD = re.compile(r"\b[\w]+-(?:quarter|half|third)\b|\b(?:quarter|half|third)-[\w]+\b")
+# Below this, the reader's doubt lets a share be no answer to "how many" (``_only_shares``).
+SHARE_READ = 0.3
+
+
+def _only_shares(
+    query: Query, quote: str, reading: Reading | None, qwords: set[str]
+) -> str | None:
+    """ "the number" (as a refusal names it) when a count is asked ("how many employees does
+    Nordwind have"), the quote's only figures are shares ("a 23 percent fall", "fell 6
+    percent"), the question asks for no share ("what percent", "how many of"), and the
+    reader reads the sentence as likely no answer (below SHARE_READ). 8 of the 514 *how
+    many* questions in ../shared/train's articles are answered by a share ("how many
+    teachers felt occupational stress": "42%"), so a share alone is still a count where the
+    reader reads it as one."""
+    if query.figure != "count" or reading is None or reading.answers >= SHARE_READ:
+        return None
+    if _SHARE_Q.search(query.corrected) or not _SHARE.search(quote):
+        return None
+    rest = _PERIOD_WORD.sub(" ", _SHARE.sub(" ", quote))
+    return None if states_figure("count", rest, qwords) else UNSTATED["count"]
 
 
 def _unstated(kind: str | None, answer: str, query: Query, qwords: set[str]) -> str | None:

@@ -1357,6 +1357,24 @@ class TestSemantic:
         answer = engine.ask("when does the library close")
         assert answer.span is not None and "10 p.m." in answer.text[slice(*answer.span)]
 
+    def test_a_share_is_no_count_where_the_reader_doubts_it(self) -> None:
+        """ "how many employees" and a quote whose only figures are shares ("a 23 percent
+        fall … fell 6 percent"), read as no answer: refused. A share the reader reads as the
+        answer ("42% of UK teachers") still answers "how many teachers"."""
+        sentences = (
+            "Nordwind Energy reported a 23 percent fall in second-quarter profit on Wednesday.",
+            "Shares in Nordwind fell 6 percent in early trading in Oslo.",
+            "A 2000 study found that 42% of UK teachers experienced occupational stress.",
+        )
+        article = Article("results", "Nordwind results", (Paragraph(1, "", sentences),))
+        engine = Engine.from_articles(
+            [article], embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
+        )
+        refused = engine.ask("how many employees does Nordwind have")
+        assert not refused.answered and "number" in refused.text
+        assert "42%" in engine.ask("how many teachers experienced occupational stress").text
+        assert "23 percent" in engine.ask("by what percent did Nordwind's profit fall").text
+
     def test_a_part_of_a_building_says_where(self) -> None:
         """ "The ground floor holds a new makerspace": no word before it places it, but a
         floor is where something is inside a building."""
