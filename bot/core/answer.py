@@ -816,7 +816,7 @@ class Engine:
             return answer
         if (unnamed := self._unnamed(query, ranked[0])) is not None:
             return self._refusal(question, query, _confidence(ranked[0]), ranked, absent=unnamed)
-        ranked = _sentence_first(ranked)
+        ranked = _not_a_namesake(query.text, _sentence_first(ranked))
         if self.reader is not None and self.settings.reader_decides:
             return self._read_answer(question, query, ranked)
         best = ranked[0]
@@ -898,6 +898,8 @@ class Engine:
         text, marked, quote_span = self._worded(span, query, kind, s.aid, quote_span)
         # A near tie is shown beside the rank's own choice, not beside the reader's.
         runner_up = _close_second(ranked, span) if switched is None else None
+        if runner_up is not None and _namesake(query.text, runner_up):
+            runner_up = None  # another of the family: no tie with the one asked about
         if runner_up is not None and len(text) + len(runner_up) + 3 <= MAX_ANSWER_CHARS:
             text = f"{text} … {runner_up}"  # after the answer: its marked words stay put
         return Answer(
@@ -2211,6 +2213,46 @@ def _sentence_first(ranked: list[Candidate]) -> list[Candidate]:
     best, second = ranked[0], ranked[1]
     if _near_tie(best, second) and not _fragment(second.sentence.text):
         return [second, best, *ranked[2:]]
+    return ranked
+
+
+# Words before a surname that are no first name: "Mr. Dahl" is the Dahl asked about.
+_TITLES = frozenset(
+    "mr mrs ms miss dr prof sir lady lord dame madam president judge senator mayor "
+    "minister king queen prince princess saint st father mother brother sister".split()
+)
+
+
+def _namesake(question: str, sentence: str) -> bool:
+    """Whether a sentence speaks of someone else of the family the question names: asked of
+    "Erik Dahl", "His wife, the painter Marit Dahl, died in 2015" names another with his
+    surname and never him (by his first name, nor as "Mr. Dahl")."""
+    for name in _named(question):
+        parts = name.split()
+        if len(parts) < 2 or not parts[-1][:1].isupper():
+            continue
+        first, last = parts[0], parts[-1]
+        if re.search(rf"\b{re.escape(first)}\b", sentence):
+            continue
+        others = re.findall(rf"\b([A-Z][\w'’-]+)\.?\s+{re.escape(last)}\b", sentence)
+        if others and all(o.casefold() not in _TITLES for o in others):
+            return True
+    return False
+
+
+def _not_a_namesake(question: str, ranked: list[Candidate]) -> list[Candidate]:
+    """The ranking with a best sentence that speaks of a namesake (``_namesake``) put after
+    the next one that does not, where that one scores nearly as high (CLOSE_SECOND) in the
+    same article: "when did Erik Dahl die" is answered by "Erik Dahl, the architect …, died
+    on Sunday", not by his wife's death."""
+    if len(ranked) < 2 or not _namesake(question, ranked[0].sentence.text):
+        return ranked
+    best = ranked[0]
+    for i, cand in enumerate(ranked[1:SWITCH_POOL], start=1):
+        if not _near_tie(best, cand):
+            break
+        if not _namesake(question, cand.sentence.text):
+            return [cand, *ranked[:i], *ranked[i + 1 :]]
     return ranked
 
 
