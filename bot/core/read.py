@@ -500,7 +500,26 @@ def without_counted(sentence: str, span: tuple[int, int], question: str) -> tupl
         stem(said) != stem(counted) and fuzz.ratio(said, counted) < COUNTED_SPELT
     ):
         return span
-    return lo, len(sentence[: last.start()].rstrip())
+    hi = len(sentence[: last.start()].rstrip())
+    # "two sons and five [grandchildren]": the figure the counted thing follows, alone.
+    joined = list(_JOINED.finditer(sentence, lo, hi))
+    if joined and _COUNT_ALONE.fullmatch(sentence, joined[-1].end(), hi):
+        before = sentence[lo : joined[-1].start()].split()
+        # Not "3 and 4 bones", both of them counted.
+        if before and not _COUNT_ALONE.fullmatch(before[-1]):
+            lo = joined[-1].end()
+    return lo, hi
+
+
+# Where the last of several things joined in marked words begins.
+_JOINED = re.compile(r",\s+(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+# A figure by itself, perhaps hedged: "five", "about 300", "more than 2,000".
+_COUNT_ALONE = re.compile(
+    r"(?:(?:about|nearly|almost|around|over|some|more than|fewer than|less than|at least)\s+)?"
+    r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a dozen|"
+    r"dozens|hundreds|thousands|millions)(?:\s+(?:hundred|thousand|million|billion))?",
+    re.IGNORECASE,
+)
 
 
 # "how many tons": the thing counted, a word that is not a stop word.

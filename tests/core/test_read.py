@@ -766,6 +766,14 @@ def test_a_name_given_after_named_is_marked_alone(
         ("how many of the schools", "It runs 30 schools.", "30 schools", "30 schools"),
         ("how much wheat is grown", "It grows 5 tonnes of wheat.", "5 tonnes of wheat", None),
         ("how many legions were kept", "It kept legions.", "legions", "legions"),
+        # Of several things counted, the figure the asked one follows.
+        (
+            "how many grandchildren did he have",
+            "He leaves a daughter, two sons and five grandchildren.",
+            "two sons and five grandchildren",
+            "five",
+        ),
+        ("how many bones were found", "They found 3 and 4 bones.", "3 and 4 bones", "3 and 4"),
     ],
 )
 def test_how_many_is_answered_without_the_thing_counted(
