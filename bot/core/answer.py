@@ -1105,11 +1105,11 @@ class Engine:
     ) -> tuple[str, str, Span] | None:
         """Where a question asks who said something and the quote gives the words to a
         pronoun ("“We tend to underestimate China …,” she said."): the quote with the
-        sentence before it in the paragraph that
-        names the speaker (up to SPEAKER_BACK back, joined with " … " past the ones
-        between; only its words up to the name's clause where all would be too long), that
-        sentence, and the name's characters in it. None where there is no
-        such sentence or no such question."""
+        sentence before it in the paragraph that names the speaker (up to SPEAKER_BACK back,
+        joined with " … " past the ones between; only its words up to the name's clause
+        where all would be too long), that sentence, and the name's characters in it. None
+        where there is no such sentence or no such question, where the quote names someone
+        before the pronoun, or where a nearer sentence names someone who is not the one."""
         s = best.sentence
         said = _SAID_BY_PRONOUN.search(_unquoted(quote))
         if _WHO_SAID.search(query.corrected) is None or said is None:
