@@ -93,6 +93,7 @@ class TestAsk:
             "suggestions",
             "confidence",
             "answer_span",
+            "kind",
         }
         cite = data["citations"][0]
         assert set(cite) == {
@@ -106,6 +107,7 @@ class TestAsk:
             "score",
         }
         assert cite["date"] == "2020-10-30" and "10 million" in cite["quote"]
+        assert data["kind"] == "fact"
         assert isinstance(data["confidence"], float) and isinstance(cite["score"], float)
         if data["answer_span"] is not None:  # the answer's own words, inside the quote
             start, end = data["answer_span"]
@@ -115,6 +117,12 @@ class TestAsk:
         _, out, _ = run(capsys, config, "ask", "--json", "recommend me a good pizza place")
         data = json.loads(out)
         assert data["answered"] is False and data["citations"] == []
+        assert data["kind"] == "none"
+        # Asked back which article is meant: its suggestions are titles.
+        _, out, _ = run(capsys, config, "ask", "--json", "who wrote the article")
+        data = json.loads(out)
+        assert data["answered"] is False and data["kind"] == "which"
+        assert len(data["suggestions"]) == 2
 
     def test_stdin_is_answered_line_by_line_as_it_arrives(self, config: Path) -> None:
         """A scripted conversation gets each answer before it sends the next question."""

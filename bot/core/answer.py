@@ -398,6 +398,7 @@ class Answer:
             "suggestions": list(self.suggestions),
             "confidence": round(self.confidence, 3),
             "answer_span": list(self.quote_span) if self.quote_span else None,
+            "kind": self.kind,
         }
 
 
