@@ -91,7 +91,7 @@ from bot.core.read import (
     without_lead_in,
 )
 from bot.core.summary import LONG, summarize
-from bot.core.text import STOP_WORDS, leans_back, normalize, stem, terms, words
+from bot.core.text import STOP_WORDS, leans_back, normalize, stem, terms, unquoted, words
 from bot.core.verify import features
 
 Span = tuple[int, int] | None  # characters of a text: start, end
@@ -1111,12 +1111,15 @@ class Engine:
         where all would be too long), that sentence, and the name's characters in it. None
         where there is no such sentence or no such question, where the quote names someone
         before the pronoun, or where a nearer sentence names someone who is not the one."""
-        s = best.sentence
-        said = _SAID_BY_PRONOUN.search(_unquoted(quote))
-        if _WHO_SAID.search(query.corrected) is None or said is None:
+        if _WHO_SAID.search(query.corrected) is None:
             return None
-        if any(self._a_person(name) for name in _names(_unquoted(quote)[: said.start()])):
+        own = unquoted(quote)
+        said = _SAID_BY_PRONOUN.search(own)
+        if said is None:
+            return None
+        if any(self._a_person(name) for name in _names(own[: said.start()])):
             return None  # "… with leader Annabel Goldie … she too announced"
+        s = best.sentence
         sentences = self._load(s.aid).paragraph(s.para).sentences
         at = next((i for i, text in enumerate(sentences) if text in quote), None)
         if at is None:
@@ -1124,7 +1127,8 @@ class Engine:
         title = set(words(self.view.entries[s.aid].info.title))
         for back in range(at - 1, max(at - 1 - SPEAKER_BACK, -1), -1):
             named = sentences[back]
-            for name in _names(_unquoted(named)):
+            names = _names(unquoted(named))
+            for name in names:
                 if set(words(name)) <= title or _echoes(name, query.corrected):
                     continue
                 if not self._a_person(name):
@@ -1142,7 +1146,7 @@ class Engine:
                         return None
                 start = named.find(name)
                 return joined, named, (start, start + len(name))
-            if _names(_unquoted(named)):
+            if names:
                 return None  # someone else is named nearer: the pronoun may be theirs
         return None
 
@@ -1834,12 +1838,6 @@ _SAID_BY_PRONOUN = re.compile(
     re.IGNORECASE,
 )
 SPEAKER_BACK = 3
-_QUOTATION = re.compile(r"\"[^\"]*\"|“[^”]*”")
-
-
-def _unquoted(text: str) -> str:
-    """A text without the words it quotes someone saying."""
-    return _QUOTATION.sub(" ", text)
 
 
 _HOW_OFTEN = re.compile(r"\bhow often\b", re.IGNORECASE)

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.text import STOP_WORDS, TERMS, fold, stem, typo_budget, words
+from bot.core.text import QUOTATION, STOP_WORDS, TERMS, fold, stem, typo_budget, unquoted, words
 
 _T = TypeVar("_T")
 
@@ -998,14 +998,10 @@ def asks_about_now(question: str) -> bool:
     return _NOW_Q.search(fold(question)) is not None
 
 
-# Words in quotation marks: what someone said, not what the article states.
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
-
-
 def states_now(sentence: str) -> bool:
     """Whether a sentence speaks of the present ("today", "currently") in its own words: a
     "right now" someone is quoted saying does not date the sentence."""
-    return asks_about_now(_QUOTED.sub(" ", sentence))
+    return asks_about_now(unquoted(sentence))
 
 
 def echoes_now(question: str, sentence: str) -> bool:
@@ -1013,7 +1009,7 @@ def echoes_now(question: str, sentence: str) -> bool:
     quotes someone saying, so that the question quotes them and does not ask about today:
     "who said the future is happening right now" and '… writing “the future is happening
     right now – in China.”'."""
-    quoted = " ".join(fold(m.group()) for m in _QUOTED.finditer(sentence))
+    quoted = " ".join(fold(m.group()) for m in QUOTATION.finditer(sentence))
     asked = [m.group() for m in _NOW_Q.finditer(fold(question))]
     return bool(asked) and all(re.search(rf"\b{re.escape(a)}\b", quoted) for a in asked)
 

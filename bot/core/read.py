@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 
 from bot.core.dense import onnx_session
 from bot.core.errors import ConfigError
-from bot.core.text import STOP_WORDS, fold, stem, terms, words
+from bot.core.text import QUOTATION, STOP_WORDS, fold, stem, terms, words
 from bot.core.verify import Checker
 
 DEFAULT_READER = "default"
@@ -583,14 +583,11 @@ LIST_REACH = 300  # characters either side of the marked words that a list may t
 _SEVERAL = re.compile(r"\b(?:two|three|four|five|six|both|several)\b", re.IGNORECASE)
 
 
-_QUOTED_WORDS = re.compile(r"\"([^\"]+)\"|“([^”]+)”")
-
-
 def as_quoted(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     """For a question asking what someone said: marked words inside a quotation grown to
     all of it, without its closing stop or comma ("a turning point" of "… called the
     decision “a turning point for the whole region.”"). Other words stay as marked."""
-    for m in _QUOTED_WORDS.finditer(sentence):
+    for m in QUOTATION.finditer(sentence):
         group = 1 if m.group(1) is not None else 2
         lo, hi = m.start(group), m.end(group)
         if lo <= span[0] and span[1] <= hi:

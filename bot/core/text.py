@@ -150,6 +150,15 @@ def split_sentences(paragraph: str) -> list[str]:
     return sentences
 
 
+# Words in quotation marks, what someone said (the words inside are group 1 or 2).
+QUOTATION = re.compile(r"\"([^\"]*)\"|“([^”]*)”")
+
+
+def unquoted(text: str) -> str:
+    """A text without the words it quotes someone saying."""
+    return QUOTATION.sub(" ", text)
+
+
 # A news dateline opening an article's first paragraph: the place in capitals, perhaps its
 # state or a date after a comma and the agency in brackets, then a dash ("HARBOUR TOWN —",
 # "BEIJING, Oct. 3 (Reuters) -", "SAN FRANCISCO, Calif. —").
