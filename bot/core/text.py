@@ -167,33 +167,38 @@ _DATELINE = re.compile(
     r"(?:,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"
     r"(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"(?:\s+\([^()]{1,40}\))?"
-    r"\s+[—–-]{1,2}(?=\s+\S)"
+    r"\s+[—–-]{1,2}"
 )
+_WORDS_AFTER = re.compile(r"\s+\S")
+
+
+def _dateline_at(text: str, *, alone: bool) -> re.Match[str] | None:
+    """The dateline ``text`` opens with (is, ``alone``; else followed by the paragraph's
+    words), with a place of three letters or more ("US —" is none)."""
+    found = _DATELINE.fullmatch(text) if alone else _DATELINE.match(text)
+    if found is None or (not alone and not _WORDS_AFTER.match(text, found.end())):
+        return None
+    return found if sum(c.isalpha() for c in found.group("place")) >= 3 else None
 
 
 def dateline(paragraph: str) -> str | None:
     """The dateline a paragraph opens with ("HARBOUR TOWN —"), or None. Its place is the
     article's, not the first sentence's: split off, it no longer makes every question
     naming the place match that sentence."""
-    found = _DATELINE.match(paragraph)
-    if found is None or sum(c.isalpha() for c in found.group("place")) < 3:
-        return None
-    return found.group()
+    found = _dateline_at(paragraph, alone=False)
+    return found.group() if found is not None else None
 
 
 def dateline_place(paragraph: str) -> str | None:
     """The place of the dateline a paragraph opens with, in title case ("Harbour Town")."""
-    if dateline(paragraph) is None:
-        return None
-    match = _DATELINE.match(paragraph)
-    assert match is not None
-    return match.group("place").title()
+    found = _dateline_at(paragraph, alone=False)
+    return found.group("place").title() if found is not None else None
 
 
 def is_dateline(sentence: str) -> bool:
-    """Whether a sentence is a dateline split off its paragraph's first sentence."""
-    found = dateline(f"{sentence} x")
-    return found is not None and found == sentence
+    """Whether a sentence is a dateline split off its paragraph's first sentence (asked of
+    every candidate: a sentence that ends in no dash is not read further)."""
+    return sentence[-1:] in "—–-" and _dateline_at(sentence, alone=True) is not None
 
 
 # A sentence that opens with one of these (after any connective) leans on the one before it
