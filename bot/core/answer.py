@@ -511,9 +511,13 @@ class Engine:
         """The article a request naming none is about: ``about`` (the last answer's), or
         the only article there is; None where there are several and none answered from."""
         article = self.get(about) if about is not None else None
-        if article is None and self.article_count == 1:
-            article = self.get(next(iter(self.view.entries.values())).info.id)
+        if article is None and (only := self._only_aid()) is not None:
+            article = self.view.article(only)
         return article
+
+    def _only_aid(self) -> int | None:
+        """The only article's number in the index, where there is just one."""
+        return next(iter(self.view.entries)) if self.article_count == 1 else None
 
     def _load(self, aid: int) -> Article:
         article = self.view.article(aid)
@@ -627,10 +631,8 @@ class Engine:
             if aid is None and not any(qt.known for qt in content) and _article_words(q):
                 # "who wrote the article", "when was it published", naming none: the only
                 # one there is, or a question back when there are several.
-                only = self.article_at_hand(None)
-                if only is not None:
-                    aid = self.view.by_id[only.id]
-                elif self.article_count:
+                aid = self._only_aid()
+                if aid is None and self.article_count:
                     return self._which_article(question)
             if aid is not None:
                 return self._meta_answer(question, kind, self._load(aid))

@@ -113,14 +113,14 @@ def answer_keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
     if not answer.answered:
         if not answer.suggestions:
             return None
-        if answer.kind == "which":  # each title asks the question again of its article
-            return InlineKeyboardMarkup(
-                [
-                    [_button(t, AskThis(asked_again_of(t, answer.question)))]
-                    for t in answer.suggestions[:5]
-                ]
-            )
-        return InlineKeyboardMarkup([[_button(s, AskThis(s))] for s in answer.suggestions[:5]])
+        asked = answer.question if answer.kind == "which" else None
+        return InlineKeyboardMarkup(
+            [
+                # an ask-back's titles each ask the question again of their article
+                [_button(s, AskThis(s if asked is None else asked_again_of(s, asked)))]
+                for s in answer.suggestions[:5]
+            ]
+        )
     top = answer.citations[0]
     row = [
         _button("summary", ShowSummary(top.article)),
