@@ -2093,7 +2093,7 @@ _SHARE = re.compile(r"\d[\d.,]*\s?(?:%|percent\b|per cent\b|percentage points?\b
 # A question that asks for a share, or how many of a whole, which a share answers.
 _SHARE_Q = re.compile(r"\b(?:percent|per cent|percentage|proportion|share|fraction|how many of)\b")
 # A fraction in a compound, naming a period or a part, not a count: "second-quarter profit".
-_PERIOD_WORD = re.compile(r"\b[\w]+-(?:quarter|half|third)\b|\b(?:quarter|half|third)-[\w]+\b")
+_PERIOD_WORD = re.compile(r"\b\w+-(?:quarter|half|third)\b|\b(?:quarter|half|third)-\w+\b")
 # Below this, the reader's doubt lets a share be no answer to "how many" (``_only_shares``).
 SHARE_READ = 0.3
 
