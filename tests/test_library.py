@@ -15,7 +15,7 @@ import pytest
 import bot.runtime.library
 from bot.core.answer import EngineSettings
 from bot.core.dense import Embedder, VectorStore
-from bot.core.index import CorpusIndex, IndexDamaged
+from bot.core.index import CorpusIndex, IndexDamaged, vectors_key
 from bot.runtime.library import Library, index_folder
 from tests.support.disk import fill, junk_at, junk_inside, small_disk
 from tests.support.paths import SEEDS
@@ -306,6 +306,32 @@ The robots were built by a firm in Bergen and cost twelve million kroner.
 """
 
 
+class TestUpgrade:
+    def test_sentences_split_otherwise_by_a_new_schema_are_embedded(
+        self, tmp_path: Path, embedder: Embedder
+    ) -> None:
+        """Vectors recorded as covering an article by an older schema (which kept its
+        content hash alone) do not cover it now: the index rebuilt by this schema may split
+        the same file into other sentences ("A CORUÑA, Spain — Storm …" became the dateline
+        and "Storm …"), and a sentence without a vector was ranked by its words alone, so
+        "how many homes lost power" was refused until the file changed."""
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        (corpus / "ferry.txt").write_text(FERRY, encoding="utf-8")
+        library = _open(corpus, tmp_path / "index", embedder=embedder)
+        assert library.embed_pending()
+        (info,) = library.engine.articles
+        library.close()
+        store = VectorStore(tmp_path / "index.vectors", embedder.id, embedder.dim)
+        assert store.covers(info.id, vectors_key(info))
+        store.cover(info.id, info.content_hash)  # as written before the key held the schema
+        store.save()
+        again = _open(corpus, tmp_path / "index", embedder=embedder)
+        assert again.pending_sentences() > 0
+        assert again.embed_pending() and again.pending_sentences() == 0
+        again.close()
+
+
 class TestProgressive:
     """The semantic stage is on from the first embedded article, the newest first; a
     question about an article not yet embedded is answered as a lexical engine would."""
@@ -325,7 +351,7 @@ class TestProgressive:
         stop = threading.Event()
         assert not library.embed_pending(lambda done, total: stop.set(), stop)
         store = VectorStore(tmp_path / "index.vectors", embedder.id, embedder.dim)
-        covered = [a.id for a in library.engine.articles if store.covers(a.id, a.content_hash)]
+        covered = [a.id for a in library.engine.articles if store.covers(a.id, vectors_key(a))]
         assert covered == ["ferry"]  # the newer article first
         assert library.engine.semantic is not None
 
@@ -416,7 +442,7 @@ class TestClose:
         assert errors == []
         store = VectorStore(tmp_path / "index.vectors", embedder.id, embedder.dim)
         assert len(store) > 0
-        assert any(store.covers(a.id, a.content_hash) for a in articles)
+        assert any(store.covers(a.id, vectors_key(a)) for a in articles)
         CorpusIndex(tmp_path / "index").close()  # writable: the lock was released
 
     async def test_close_releases_the_index_when_the_vectors_cannot_be_saved(

@@ -24,7 +24,7 @@ from bot.core.backends import Vectors, open_index, open_vectors
 from bot.core.corpus import Article, ArticleInfo
 from bot.core.dense import Embedder, FloatArray
 from bot.core.errors import UnknownArticle
-from bot.core.index import Retriever, Sentence, Stamp, content_hash
+from bot.core.index import Retriever, Sentence, Stamp, content_hash, vectors_key
 from bot.core.query import (
     ARTICLE_WORDS,
     AUTHORING,
@@ -469,7 +469,7 @@ class Engine:
             units = list(dict.fromkeys(u for aid in view.entries for u in view.units(aid)))
             store.add([content_hash(u) for u in units], embedder.embed(units))
             for entry in view.entries.values():
-                store.cover(entry.info.id, entry.info.content_hash)
+                store.cover(entry.info.id, vectors_key(entry.info))
             semantic = Semantic(embedder, store)
         return cls(view, lexicon_of(view), settings, semantic, reader)
 

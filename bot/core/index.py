@@ -49,8 +49,18 @@ log = logging.getLogger(__name__)
 # into sentences change: an index written by another version is rebuilt from the files
 # instead of being misread (the vectors beside it are kept: keyed by each sentence's text,
 # only sentences that changed are embedded again). 3: a news dateline is a sentence of its
-# own.
-SCHEMA_VERSION = 3
+# own. 4: a dateline's place may hold letters beyond A-Z ("A CORUÑA, Spain —").
+SCHEMA_VERSION = 4
+
+
+def vectors_key(info: ArticleInfo) -> str:
+    """What the vectors kept beside an index record an article's sentences as embedded for:
+    its content and the schema that split it into sentences. An index rebuilt by another
+    schema may split an unchanged file otherwise (3 split the dateline off), and the new
+    sentences must be embedded too (the others keep their vectors, keyed by text)."""
+    return f"{info.content_hash}/{SCHEMA_VERSION}"
+
+
 _VERSION_FILE = "VERSION"
 _CATALOG_FILE = "catalog.sqlite3"
 _WRITER_HEAP = 96_000_000

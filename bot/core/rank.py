@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from bot.core.backends import Vectors
 from bot.core.dense import FloatArray
-from bot.core.index import Retriever, Sentence, WeightedWord, content_hash
+from bot.core.index import Retriever, Sentence, WeightedWord, content_hash, vectors_key
 from bot.core.query import (
     Query,
     QueryTerm,
@@ -658,7 +658,7 @@ def rerank(
 def _all_embedded(view: Retriever, dense: DenseQuery, candidates: list[Candidate]) -> bool:
     """Whether every candidate's article has all its vectors."""
     infos = (view.entries[aid].info for aid in {c.sentence.aid for c in candidates})
-    return all(dense.store.covers(info.id, info.content_hash) for info in infos)
+    return all(dense.store.covers(info.id, vectors_key(info)) for info in infos)
 
 
 def _bm25(view: Retriever, known: Sequence[QueryTerm], s_terms: Sequence[str]) -> float:

@@ -162,8 +162,10 @@ def unquoted(text: str) -> str:
 # A news dateline opening an article's first paragraph: the place in capitals, perhaps its
 # state or a date after a comma and the agency in brackets, then a dash ("HARBOUR TOWN —",
 # "BEIJING, Oct. 3 (Reuters) -", "SAN FRANCISCO, Calif. —").
+_UPPER = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"  # "A CORUÑA", "ŁÓDŹ"
 _DATELINE = re.compile(
-    r"(?P<place>[A-Z][A-Z'’.&-]+(?:\s+[A-Z][A-Z'’.&-]+){0,3})"
+    rf"(?P<place>[{_UPPER}](?:[{_UPPER}'’.&-]+|(?=\s+[{_UPPER}]))"
+    rf"(?:\s+[{_UPPER}][{_UPPER}'’.&-]+){{0,3}})"
     r"(?:,\s+[A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)?"
     r"(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"(?:\s+\([^()]{1,40}\))?"

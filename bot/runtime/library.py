@@ -46,6 +46,7 @@ from bot.core.index import (
     Stamp,
     content_hash,
     info_of,
+    vectors_key,
 )
 from bot.core.query import Lexicon
 from bot.core.read import Reader
@@ -302,7 +303,7 @@ class Library:
             return []
         store = self._semantic.store
         return [
-            e for e in view.entries.values() if not store.covers(e.info.id, e.info.content_hash)
+            e for e in view.entries.values() if not store.covers(e.info.id, vectors_key(e.info))
         ]
 
     def _ready(self, view: Retriever) -> Semantic | None:
@@ -395,7 +396,7 @@ class Library:
                 store.save()
                 return False
             for article in articles:
-                store.cover(article.info.id, article.info.content_hash)
+                store.cover(article.info.id, vectors_key(article.info))
                 done += article.info.sentences
             articles, pool = [], {}
             if self.engine.semantic is None:  # the first vectors: the semantic stage is on
@@ -462,7 +463,7 @@ class Library:
                         complete.append(aid)
             for aid in complete:
                 entry = view.entries[aid]
-                store.cover(entry.info.id, entry.info.content_hash)
+                store.cover(entry.info.id, vectors_key(entry.info))
                 del waiting[aid]
                 done += entry.info.sentences
             if complete and self.engine.semantic is None:

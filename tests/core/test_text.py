@@ -69,6 +69,9 @@ def test_typo_budget_grows_with_length(word: str, budget: int) -> None:
         ("The Rhine — a river — flows north.", None, None),  # no capitals
         ("JD participated in an event.", None, None),
         ("US — the rest", None, None),  # two letters: too short to be a place
+        ("A CORUÑA, Spain — Storm Odile hit.", "A CORUÑA, Spain —", "A Coruña"),
+        ("ŁÓDŹ — The mayor resigned.", "ŁÓDŹ —", "Łódź"),
+        ("A man — tall — walked in.", None, None),
     ],
 )
 def test_a_news_dateline_is_found(paragraph: str, opening: str | None, place: str | None) -> None:
