@@ -1342,7 +1342,7 @@ _OPEN_Q = re.compile(
 # council", "what did she say about the plan"; not what was said of something ("what did
 # Boutrup say we underestimate", whose answer is a part of the quotation).
 _WHAT_SAID_Q = re.compile(
-    r"\bwhat (?:did|does|do|has|had|have) (?:[\w'’-]+ ){1,6}?"
+    r"\bwhat (?:did|does|do|has|had|have) (?P<who>(?:[\w'’-]+ ){1,6}?)"
     r"(?:say|said|tell|told|write|wrote|add|added|claim|claimed|argue|argued|warn|warned)"
     r"(?: (?:the |them|him|her|us|reporters|\w+ (?=about|on|when|after))\w*)?"
     r"(?: (?:about|on|regarding|when|after|at|in) .*)?$"
@@ -1352,6 +1352,13 @@ _WHAT_SAID_Q = re.compile(
 def asks_what_said(text: str) -> bool:
     """Whether a question asks what someone said, so that a quotation is its answer."""
     return _WHAT_SAID_Q.search(text) is not None
+
+
+def said_by(text: str) -> str | None:
+    """Who a question asking what someone said names as saying it ("prosecutor nadia
+    benali" of "what did prosecutor nadia benali say"), if it asks that."""
+    found = _WHAT_SAID_Q.search(text)
+    return None if found is None else found.group("who").strip()
 
 
 def asks_openly(text: str) -> bool:
@@ -1413,6 +1420,18 @@ def meta_spelled(text: str) -> str:
     return " ".join(out)
 
 
+# An author no article has: a study's ("the lead author", "a co-author") or that of a work the
+# article speaks of ("the author of the music study", "… of the book"), unless the question
+# names the article too.
+_WORK_AUTHOR = re.compile(
+    r"\b(?:(?:lead|senior|first|last|principal|main|chief|corresponding|co-?) ?authors?"
+    r"|authors? of (?:the |this |that |a |an )?(?:[\w'’-]+ ){0,3}?"
+    r"(?:study|studies|research|survey|trial|book|novel|thesis|poem|play|song|law|bill|"
+    r"treaty|constitution|declaration|manifesto|letter|plan|proposal))\b"
+)
+_NAMES_ARTICLE = re.compile(r"\b(?:article|post|piece|story|blog)\b")
+
+
 def meta_kind(corrected: str) -> str | None:
     """Whether a question asks for an article's summary, author, date or source."""
     for kind, pattern in (
@@ -1422,5 +1441,13 @@ def meta_kind(corrected: str) -> str | None:
         ("source", _SOURCE_Q),
     ):
         if pattern.search(corrected):
+            if kind == "author" and _works_author(corrected):
+                return None
             return kind
     return None
+
+
+def _works_author(corrected: str) -> bool:
+    """Whether a question asking for an author asks for one of a study or a work the article
+    speaks of rather than the article's: "who is the lead author of the music study"."""
+    return bool(_WORK_AUTHOR.search(corrected)) and not _NAMES_ARTICLE.search(corrected)
