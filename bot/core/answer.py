@@ -132,6 +132,7 @@ STRICT_KINDS = ("money",)
 UNSTATED = {
     "year": "the year",
     "count": "the number",
+    "age": "the age",
     "span": "that figure",
     "weight": "the weight",
     "temperature": "the temperature",
@@ -837,7 +838,7 @@ class Engine:
             return self._refusal(question, query)
         if (answer := self._about_an_author(question, query, ranked)) is not None:
             return answer
-        if (unnamed := self._unnamed(query, ranked[0])) is not None:
+        if unnamed := self._unnamed(query, ranked[0]) or self._other_numbered(query, ranked[0]):
             return self._refusal(question, query, _confidence(ranked[0]), ranked, absent=unnamed)
         ranked = _not_a_namesake(query.text, _sentence_first(ranked))
         if self.reader is not None and self.settings.reader_decides:
@@ -873,12 +874,12 @@ class Engine:
                 # program." then "The rate of flow was increased …" (once: a short sentence
                 # is quoted with the one before it already).
                 span = _joined(before.text, span) or span
-        elif reading is not None and (quoted := self._quoted_instead(query, ranked)) is not None:
+        elif reading is not None and (instead := self._stated_instead(query, ranked)) is not None:
             # "what did prosecutor Nadia Benali say": her quoted words, not the sentence that
             # names her without quoting her; after it where it comes right before them.
+            # "what did Erik Dahl die of": the sentence giving the cause, not his death's day.
             before = best.sentence
-            best = quoted
-            reading = self._reading(query, best)
+            best, reading = switched = instead
             ranked = [best, *(c for c in ranked if c is not best)]
             span = best.sentence.text
             if _follows(best.sentence, before):
@@ -1145,6 +1146,36 @@ class Engine:
         nearer PEOPLE than THINGS (NOT_SOMEONE); without it, any."""
         return self.semantic is None or self._someone(name) >= NOT_SOMEONE
 
+    def _stated_instead(
+        self, query: Query, ranked: list[Candidate]
+    ) -> tuple[Candidate, Reading] | None:
+        """Another candidate of the best's article, with its reading, that states what the
+        question asks and the best does not: the quoted words of the one a question asks
+        what they said (``_quoted_instead``); or a relation asked (query.RELATIONS: a cause
+        of death, a marriage …) that neither the best nor the sentence before it states,
+        stated by one of the next candidates (SWITCH_POOL) the reader reads as answering
+        (SWITCH_TO), the likeliest."""
+        assert self.reader is not None
+        if (quoted := self._quoted_instead(query, ranked)) is not None:
+            return quoted, self.reader.read(query.for_reader, [self._passage(quoted)])[0]
+        kind = query.kind
+        relation = query.asked(lambda q: relation_asked(q, who=kind == "person"))
+        best = ranked[0].sentence
+        if relation is None or any(
+            states_relation(relation, text) for text in (best.text, best.prev or "")
+        ):
+            return None
+        stating = [
+            c
+            for c in distinct(ranked, SWITCH_POOL)[1:]
+            if c.sentence.aid == best.aid and states_relation(relation, c.sentence.text)
+        ]
+        if not stating:
+            return None
+        readings = self.reader.read(query.for_reader, [self._passage(c) for c in stating])
+        cand, reading = max(zip(stating, readings, strict=True), key=lambda cr: cr[1].answers)
+        return (cand, reading) if reading.answers >= SWITCH_TO else None
+
     def _quoted_instead(self, query: Query, ranked: list[Candidate]) -> Candidate | None:
         """Where a question asks what someone named said and the rank's best quotes no one:
         the best of the next candidates (SWITCH_POOL) in its article that quotes that one,
@@ -1364,6 +1395,34 @@ class Engine:
             elif process.extractOne(folded, spelt, scorer=fuzz.ratio, score_cutoff=NAME_SPELT):
                 continue
             return name, not any(w in unknown for w in words(name))
+        return None
+
+    def _other_numbered(self, query: Query, best: Candidate) -> tuple[str, bool] | None:
+        """A name with a number the question gives ("the Aria 2") where the article of the
+        rank's best sentence numbers that name otherwise, capitalised ("the Aria 3 earbuds"),
+        and never so: another model, version, mission or game, not the one asked about
+        ("the number 37" and "the number 97" are figures, not names)."""
+        asked = [
+            (m.group(1).casefold(), m.group(2))
+            for m in _NUMBERED.finditer(query.text)
+            if m.group(1).casefold() not in STOP_WORDS and m.group(1).casefold() not in MONTHS
+        ]
+        if not asked:
+            return None
+        article = self._load(best.sentence.aid)
+        text = " ".join((article.title, *(p.text for p in article.paragraphs)))
+        for m in _NUMBERED.finditer(text):
+            if not m.group(1)[0].isupper():
+                continue  # a count going on ("the number 97"), not a name numbered
+            for name, number in asked:
+                if m.group(1).casefold() == name and m.group(2) != number:
+                    said = {
+                        n.group(2)
+                        for n in _NUMBERED.finditer(text)
+                        if n.group(1).casefold() == name
+                    }
+                    if number not in said:
+                        return f"{m.group(1)} {number}", True
         return None
 
     def _unread_quote(self, query: Query, best: Candidate, quote: str) -> bool:
@@ -1915,6 +1974,9 @@ _SAID_BY_PRONOUN = re.compile(
 SPEAKER_BACK = 3
 
 
+# A name and the number that tells it from others of its name: "Aria 2", "Apollo 11",
+# "COVID-19" (not a figure going on: "2.5", "3,000", "10%", "7:30").
+_NUMBERED = re.compile(r"\b([A-Za-z][\w'’]*)[ -](\d{1,3})\b(?![.,:]\d|%|\w)")
 _HOW_OFTEN = re.compile(r"\bhow often\b", re.IGNORECASE)
 # A question offering a choice is answered by one of its own names: "who did the FCC rule in
 # favor of in the dispute between Time Warner Cable and ABC".

@@ -904,6 +904,21 @@ RELATIONS: dict[str, Relation] = {
             f"{_KIN}|{_MARRIAGE}",
             True,
         ),
+        # What someone died of: "what did Erik Dahl die of", "the cause of his death";
+        # stated by a cause, an illness, a violent end, not by a date or a place ("died on
+        # Sunday at his home"). Before "death", whose words asked it shares.
+        (
+            "cause of death",
+            r"(?:die|died|dies) (?:of|from)|cause (?:of|for) (?:his |her |their |the )?death|"
+            r"what killed",
+            r"caus\w*|(?:die[sd]?|death|dying)\b[^.]{0,40}?\b(?:of|from|after|in an?)|"
+            r"kill\w*|drown\w*|execut\w*|murder\w*|assassinat\w*|suicide|shot|hanged|"
+            r"behead\w*|poison\w*|starv\w*|complications?|illness|disease|cancer|tumou?r|"
+            r"failure|attack|stroke|accident|crash\w*|infection|pneumonia|plague|fever|"
+            r"overdose|wounds?|injur\w*|exhaustion|dementia|alzheimer\w*|covid\w*|virus|"
+            r"tuberculosis|battle|war",
+            False,
+        ),
         ("death", r"die|died|dies", f"{_DEATH}|{_LIFESPAN}", False),
         ("marriage", r"marry|married|marriage|wed|wedding", f"{_MARRIAGE}|{_KIN}", False),
         (
@@ -1129,7 +1144,10 @@ _COUNT_Q = re.compile(
     r"\b(how many|what number|(what|which) (is|was|are|were) the (\w+ )?(number|population) "
     r"of)\b"
 )
-_SPAN_Q = re.compile(r"\bhow (long|far|old)\b|\bat what age\b|\bwhat (is|was) the half-life\b")
+_SPAN_Q = re.compile(r"\bhow (long|far)\b|\bwhat (is|was) the half-life\b")
+# An age: any figure or year ("born in 1942") but a time of day, a share or a sum ("how old is
+# Stefan Leitner" and "conceded shortly after 9 p.m.").
+_AGE_Q = re.compile(r"\bhow old\b|\b(at|of) what age\b|\bwhat age\b")
 # "When …" asks for a time, which an answer states as a date, a period or a moment ("in 911",
 # "in the Triassic Period", "as soon as they enter into force"), never without one; not
 # "when the Rhine leaves the lake, which way does it flow", "when …, then …".
@@ -1158,6 +1176,7 @@ _WEIGHT_Q = re.compile(
 _FIGURES = (
     ("year", _YEAR_Q),
     ("count", _COUNT_Q),
+    ("age", _AGE_Q),
     ("span", _SPAN_Q),
     ("weight", _WEIGHT_Q),
     ("temperature", _TEMPERATURE_Q),
@@ -1180,8 +1199,8 @@ def _typed_when(question: str) -> bool:
 
 
 def figure_asked(question: str) -> str | None:
-    """The figure a question asks for, when it asks for one: "year", "count", "span",
-    "weight", "temperature", "measure" or "time"."""
+    """The figure a question asks for, when it asks for one: "year", "count", "age",
+    "span", "weight", "temperature", "measure" or "time"."""
     return _first_kind(question, _FIGURES)
 
 

@@ -401,6 +401,10 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     weight or a temperature, a figure in a unit of weight or of temperature; a time, any
     date, period or moment (``_TIME_A``)."""
     folded = fold(_unlabelled(text) if kind == "count" else text)
+    if kind == "age":
+        # As a span, but a time of day, a share or a sum of money states no age.
+        folded = _NO_AGE.sub(" ", folded)
+        kind = "span"
     if kind == "time":
         return any(m.group() not in question_words for m in _TIME_A.finditer(folded))
     if kind in ("year", "span"):
@@ -437,6 +441,14 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
         if kind == "count" or _UNITS.get(kind, _UNIT).match(folded, m.end()):
             return True
     return False
+
+
+# Figures that state no one's age: a time of day ("9 p.m.", "7.45"), a share, a sum.
+_NO_AGE = re.compile(
+    r"\b\d{1,2}(?:[:.]\d{2})?\s?[ap]\.?m\b\.?|\b\d{1,2}[:.]\d{2}\b|"
+    r"\d[\d,.]*\s?(?:%|percent|per cent)|[$€£¥]\s?\d[\d,.]*|"
+    r"\d[\d,.]*\s?(?:million|billion)?\s?(?:dollars|euros|pounds|yen|kroner|francs)\b"
+)
 
 
 # Times in a text, each a span of years: a year ("in 1191", "AD 9", "55 BC"), a decade

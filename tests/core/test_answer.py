@@ -472,7 +472,7 @@ class TestQuestionTypes:
             ("How many bridges cross the river?", "count"),
             ("What is the population of Basel?", "count"),
             ("How long did the siege last?", "span"),
-            ("how old was she", "span"),
+            ("how old was she", "age"),
             ("How deep is the lake?", "measure"),
             ("What is the surface area of the lake?", "measure"),
             ("What is the temperature of the inner core?", "temperature"),
@@ -482,7 +482,8 @@ class TestQuestionTypes:
             ("How fast is pharmacy informatics growing?", None),  # "quickly" answers it
             ("At what depth does the inner core begin?", "measure"),
             ("At what pressure is water heated?", None),  # "high" answers it
-            ("At what age did the workers retire?", "span"),
+            ("At what age did the workers retire?", "age"),
+            ("how old is stefan leitner", "age"),
             ("What is the half-life of uranium-238?", "span"),
             ("How much did Tesla weigh?", "weight"),
             ("how heavy is the screen", "weight"),
@@ -579,6 +580,11 @@ class TestQuestionTypes:
             ("time", "The renovation cost 6.5 million euros.", False),
             ("time", "Every worker has at least 4 weeks paid holidays each year.", False),
             ("time", "A technician once qualified has to register with the council.", False),
+            # An age: any figure or year but a time of day, a share or a sum.
+            ("age", "Okafor, 19, was making only his fourth appearance.", True),
+            ("age", "Born in Tromsø in 1942, he studied engineering.", True),
+            ("age", "Leitner conceded shortly after 9 p.m. on Sunday.", False),
+            ("age", "The party won 24.8 percent and spent $40,000.", False),
         ],
     )
     def test_a_figure_is_stated_or_not(self, figure: str, text: str, stated: bool) -> None:
@@ -925,7 +931,26 @@ def fixture_news2() -> Engine:
     )
 
 
+@pytest.fixture(name="news", scope="module")
+def fixture_news() -> Engine:
+    """The four news articles of bench/news (a council vote, a library, results, an
+    obituary)."""
+    return Engine.from_articles(
+        load_corpus(BENCH / "news").articles,
+        embedder=load_embedder("minilm", 1),
+        reader=load_reader("default", 1),
+    )
+
+
 class TestNews:
+    def test_what_someone_died_of_is_the_cause_not_the_day(self, news: Engine) -> None:
+        """ "… died on Sunday at his home in Bergen" names no cause; the next paragraph's
+        "the cause was heart failure" is quoted, alone (no near tie beside it)."""
+        answer = news.ask("what did Erik Dahl die of")
+        assert self._marked(answer) == "heart failure"
+        assert "died on Sunday" not in answer.text
+        assert self._marked(news.ask("when did Erik Dahl die")) == "Sunday"
+
     def _marked(self, answer: Answer) -> str:
         assert answer.answered and answer.span is not None, answer
         return answer.text[answer.span[0] : answer.span[1]]
@@ -950,6 +975,19 @@ class TestNews:
         answer = news2.ask("who is the lead author of the music study")
         assert answer.kind == "fact" and self._marked(answer) == "Femke Visser"
         assert news2.ask("who wrote the article about the music study").kind == "author"
+
+    def test_an_age_is_no_time_of_day(self, news2: Engine) -> None:
+        """ "how old is Stefan Leitner" and "Stefan Leitner conceded shortly after 9 p.m.":
+        no age; Okafor's, "Okafor, 19, …", is one."""
+        refused = news2.ask("how old is stefan leitner")
+        assert not refused.answered and "age" in refused.text
+        assert self._marked(news2.ask("how old is okafor")) == "19"
+
+    def test_a_name_numbered_otherwise_is_another_thing(self, news2: Engine) -> None:
+        """The article prices the Aria 3, never the Aria 2."""
+        refused = news2.ask("how much does the aria 2 cost")
+        assert not refused.answered and "Aria 2" in refused.text
+        assert self._marked(news2.ask("how much does the aria 3 cost")) == "249 dollars"
 
     def test_a_dateline_with_letters_beyond_a_to_z(self, news2: Engine) -> None:
         """ "A CORUÑA, Spain — Storm Odile tore across Galicia …": the place is split off."""
