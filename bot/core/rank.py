@@ -402,8 +402,11 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     date, period or moment (``_TIME_A``)."""
     folded = fold(_unlabelled(text) if kind == "count" else text)
     if kind == "age":
-        # As a span, but a time of day, a share or a sum of money states no age.
+        # As a span, but a time of day, a share or a sum of money states no age, nor a year
+        # but a birth's ("born in 1942", "(1938–2026)"): "… lost a fifth since 2021".
         folded = _NO_AGE.sub(" ", folded)
+        if not _BORN.search(folded):
+            folded = _YEAR.sub(" ", folded)
         kind = "span"
     if kind == "time":
         return any(m.group() not in question_words for m in _TIME_A.finditer(folded))
@@ -449,6 +452,9 @@ _NO_AGE = re.compile(
     r"\d[\d,.]*\s?(?:%|percent|per cent)|[$€£¥]\s?\d[\d,.]*|"
     r"\d[\d,.]*\s?(?:million|billion)?\s?(?:dollars|euros|pounds|yen|kroner|francs)\b"
 )
+
+
+_BORN = re.compile(r"\bborn\b|\(\s*(?:b\.\s*)?\d{4}\s*[–-]")
 
 
 # Times in a text, each a span of years: a year ("in 1191", "AD 9", "55 BC"), a decade
