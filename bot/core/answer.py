@@ -1184,14 +1184,15 @@ class Engine:
         return (cand, reading) if reading.answers >= STATED_TO else None
 
     def _quoted_instead(self, query: Query, ranked: list[Candidate]) -> Candidate | None:
-        """Where a question asks what someone named said and the rank's best quotes no one:
+        """Where a question asks what someone named said and the rank's best neither quotes
+        anyone nor tells what anyone said in other words ("she added that …"):
         the best of the next candidates (SWITCH_POOL) in its article that quotes that one,
         by name ("… ,” said Anna Holm") or by a pronoun after a sentence naming them (up to
         SPEAKER_BACK back in the paragraph). None where there is none."""
         asked = query.asked(said_by)
         best = ranked[0].sentence
-        if not asked or QUOTATION.search(best.text):
-            return None
+        if not asked or QUOTATION.search(best.text) or _REPORTED.search(best.text):
+            return None  # quoted already, or said in other words ("She added that …")
         speaker = {w for w in words(asked) if w not in STOP_WORDS}
         if not speaker:
             return None  # "what did she say": nobody named to look for
@@ -1979,6 +1980,8 @@ _SAID_BY_PRONOUN = re.compile(
     re.IGNORECASE,
 )
 SPEAKER_BACK = 3
+# What someone said, told in other words: "She added that many hospital networks …".
+_REPORTED = re.compile(rf"\b{_SAYING}\b", re.IGNORECASE)
 
 
 # A name and the number that tells it from others of its name: "Aria 2", "Apollo 11",
