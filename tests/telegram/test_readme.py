@@ -61,6 +61,13 @@ def site(tmp_path: Path) -> Path:
     (home / "config").mkdir(parents=True)
     shutil.copy(ROOT / "config" / "bot.yaml", home / "config" / "bot.yaml")
     (home / "questions.txt").write_text("who wrote about the HP event?\n", "utf-8")
+    # The question sets written here and their articles, which `bot eval` lines name.
+    (home / "bench").mkdir()
+    for path in (ROOT / "bench").glob("news*"):
+        if path.is_dir():
+            shutil.copytree(path, home / "bench" / path.name)
+        else:
+            shutil.copy(path, home / "bench" / path.name)
     (tmp_path / "shared").symlink_to(SHARED)
     return home
 
