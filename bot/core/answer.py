@@ -975,7 +975,9 @@ class Engine:
         least SWITCH_TO or SWITCH_SURE and that the rank scored at least SWITCH_SCORE of the
         best, the likeliest such; failing that, the likeliest of those the rank scored
         SWITCH_CLEAR_SCORE of the best, when the reader reads it as an answer and SWITCH_CLEAR
-        likelier than the best. None if there is none."""
+        likelier than the best. A candidate of the best's article too far in meaning to be an
+        answer by itself (``_supported``) is among them only where the reader reads it at
+        least SWITCH_ALONE. None if there is none."""
         assert self.reader is not None
         top = ranked[0].score
         aid = ranked[0].sentence.aid
