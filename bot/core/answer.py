@@ -855,7 +855,21 @@ class Engine:
         kind = query.kind
         qwords = set(query.corrected.split())
         if not self._supported(best, n_terms):
-            return self._refusal(question, query, _confidence(best), ranked)
+            # "who is the mayor of Harbour Town": a sentence giving the role asked to someone
+            # it names answers, however far in meaning ("Mayor Tomas Berg called …").
+            top = best.score
+            named = next(
+                (
+                    c
+                    for c in distinct(ranked, SWITCH_POOL)
+                    if c.score >= SWITCH_SCORE * top and self._role_holder(query, c) is not None
+                ),
+                None,
+            )
+            if named is None:
+                return self._refusal(question, query, _confidence(best), ranked)
+            best = named
+            ranked = [best, *(c for c in ranked if c is not best)]
         reading = self._reading(query, best)
         span = _continued(ranked) or _span(best.sentence, kind, qwords)
         if (
@@ -927,6 +941,8 @@ class Engine:
         s = best.sentence
         if reading is not None:
             reading = self._marking(query, best, reading, read_in)
+            if read_in == s.text and (holder := self._role_holder(query, best)) is not None:
+                reading = replace(reading, span=holder, span_confidence=1.0)  # "Tomas Berg"
             if (speaker := self._speaker_before(query, best, span)) is not None:
                 span, read_in, name = speaker
                 reading = replace(reading, span=name, span_confidence=1.0)
@@ -1184,6 +1200,21 @@ class Engine:
         readings = self.reader.read(query.for_reader, [self._passage(c) for c in stating])
         cand, reading = max(zip(stating, readings, strict=True), key=lambda cr: cr[1].answers)
         return (cand, reading) if reading.answers >= STATED_TO else None
+
+    def _role_holder(self, query: Query, cand: Candidate) -> Span:
+        """``_role_named``, where the article speaks of what the role is asked of: "the
+        coach of Real Madrid" is not "head coach Gary Kubiak" of an article on the Broncos."""
+        span = _role_named(query, cand)
+        found = _ROLE_ASKED.match(query.corrected)
+        if span is None or found is None:
+            return None
+        of = f"{found.group('owner') or ''} {found.group('of') or ''}"
+        asked = {w for w in words(of) if w not in STOP_WORDS}
+        if asked:
+            title = self.view.entries[cand.sentence.aid].info.title
+            if not asked <= {*words(title), *self._text_words(cand.sentence.aid)}:
+                return None
+        return span
 
     def _quoted_instead(self, query: Query, ranked: list[Candidate]) -> Candidate | None:
         """Where a question asks what someone named said and the rank's best neither quotes
@@ -1943,6 +1974,55 @@ def _alike(some: set[str], other: set[str]) -> bool:
         w in other or process.extractOne(w, other, scorer=fuzz.ratio, score_cutoff=NAME_SPELT)
         for w in some
     )
+
+
+# "who is the mayor of Harbour Town", "who is Greece's civil protection minister": the role
+# asked (up to three words), and what it is of.
+_ROLE_ASKED = re.compile(
+    r"^\W*who(?:'s|\s+is|\s+was)\s+(?:the\s+)?(?:(?P<owner>[\w-]+)(?:['’]|\s)s\s+)?"
+    r"(?:current\s+|new\s+)?"
+    r"(?P<role>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)(?:\s+(?:of|at|for|in)\s+(?P<of>\S.*))?\W*$"
+)
+
+
+def _role_named(query: Query, cand: Candidate) -> Span:
+    """Where a sentence gives the role a question asks who holds to someone it names, the
+    name's characters: "Mayor Tomas Berg called the decision …", "… said Nadia Ferrand, the
+    union's general secretary", "Civil Protection Minister Dimitra Halkidi said …". Such a
+    sentence is about something else (a quotation, an event), far in meaning from the
+    question, and answers it by what it says of someone."""
+    found = _ROLE_ASKED.match(query.corrected)
+    if found is None:
+        return None
+    role = found.group("role").split()
+    if any(w in STOP_WORDS for w in role):
+        return None
+    said = r"\s+".join(map(re.escape, role))
+    text = cand.sentence.text
+    before = re.compile(rf"(?i:\b{said})\s+({_FULL_NAME})")
+    after = re.compile(
+        rf"({_FULL_NAME}),\s+(?i:(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){{0,2}}?{said})\b"
+    )
+    # What the role is of, where the question says: "a spokesman for the Fire Service" is not
+    # one "for the civil protection ministry".
+    of = {w for w in words(found.group("of") or "") if w not in STOP_WORDS}
+    for pattern in (before, after):
+        for m in pattern.finditer(text):
+            if _SPELT_NAME.fullmatch(m.group(1)) is None:
+                continue
+            if of and pattern is after:
+                held = _ROLE_OF.match(text, m.end())
+                if held is not None and not of & set(words(held.group(1))[:ROLE_OF_WORDS]):
+                    continue
+            return m.span(1)
+    return None
+
+
+# What a role given after a name is of: "…, a spokesman for the Fire Service".
+_ROLE_OF = re.compile(r"\s+(?:of|for|at|with|in)\s+([^,.;]*)")
+ROLE_OF_WORDS = 6
+# A name as written: capitalised words ("Tomas Berg", "Dimitra Halkidi").
+_SPELT_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)+")
 
 
 def _answers_by_what_it_is(cand: Candidate) -> bool:

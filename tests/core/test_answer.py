@@ -953,6 +953,23 @@ class TestNews:
         assert "died on Sunday" not in answer.text
         assert self._marked(news.ask("when did Erik Dahl die")) == "Sunday"
 
+    def test_a_sentence_giving_the_role_asked_to_someone_answers_who_holds_it(
+        self, news: Engine
+    ) -> None:
+        """ "Mayor Tomas Berg called the decision …" is about the decision (cosine 0.22 to
+        the question), but it gives the role asked to someone it names; the name is marked,
+        not the role with it. A role no article gives anyone is still refused."""
+        assert self._marked(news.ask("who is the mayor of Harbour Town")) == "Tomas Berg"
+        assert not news.ask("who is the president of France").answered
+        assert not news.ask("who is the mayor of Oslo").answered
+        engine = Engine.from_articles(
+            [load_article(BENCH / "news3" / "205_wildfire.txt")],
+            embedder=load_embedder("minilm", 1),
+            reader=load_reader("default", 1),
+        )
+        answer = engine.ask("who is greece's civil protection minister")
+        assert self._marked(answer) == "Dimitra Halkidi"
+
     def test_a_cause_the_reader_reads_weakly_is_still_the_cause(self) -> None:
         """ "Her son … said the cause was complications of pneumonia" is read 0.34 for
         "what did Margit Sørensen die of", under the 0.5 a switch needs; stating the cause,
