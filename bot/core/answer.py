@@ -997,16 +997,15 @@ class Engine:
         assert self.reader is not None
         top = ranked[0].score
         aid = ranked[0].sentence.aid
+        floors: list[float] = []  # what each must be read at: SWITCH_ALONE where unsupported
         pool = []
-        alone = set()  # of the best's article, not supported by itself
         for c in distinct(ranked, SWITCH_POOL)[1:]:
             if c.score < SWITCH_SCORE * top:
                 continue
-            if self._supported(c, n_terms):
+            supported = self._supported(c, n_terms)
+            if supported or c.sentence.aid == aid:
                 pool.append(c)
-            elif c.sentence.aid == aid:
-                alone.add(id(c))
-                pool.append(c)
+                floors.append(0.0 if supported else SWITCH_ALONE)
         if not pool:
             return None
         question = query.for_reader
@@ -1018,7 +1017,7 @@ class Engine:
             order = [i for i in order if first[i].answers >= SWITCH_LOOK]
             if not order:
                 return None
-            pool = [pool[i] for i in order]
+            pool, floors = [pool[i] for i in order], [floors[i] for i in order]
             readings = self.reader.confirm(
                 question, [passages[i] for i in order], [first[i] for i in order]
             )
@@ -1026,8 +1025,8 @@ class Engine:
             readings = self.reader.read(question, passages)
         read_all = [
             (c, r)
-            for c, r in zip(pool, readings, strict=True)
-            if id(c) not in alone or r.answers >= SWITCH_ALONE
+            for c, r, floor in zip(pool, readings, floors, strict=True)
+            if r.answers >= floor
         ]
         if not read_all:
             return None
@@ -1183,12 +1182,9 @@ class Engine:
         assert self.reader is not None
         if (quoted := self._quoted_instead(query, ranked)) is not None:
             return quoted, self.reader.read(query.for_reader, [self._passage(quoted)])[0]
-        kind = query.kind
-        relation = query.asked(lambda q: relation_asked(q, who=kind == "person"))
         best = ranked[0].sentence
-        if relation is None or any(
-            states_relation(relation, text) for text in (best.text, best.prev or "")
-        ):
+        relation = _relation_unstated(query, best.text, best.prev)
+        if relation is None:
             return None
         stating = [
             c
@@ -1204,9 +1200,9 @@ class Engine:
     def _role_holder(self, query: Query, cand: Candidate) -> Span:
         """``_role_named``, where the article speaks of what the role is asked of: "the
         coach of Real Madrid" is not "head coach Gary Kubiak" of an article on the Broncos."""
-        span = _role_named(query, cand)
         found = _ROLE_ASKED.match(query.corrected)
-        if span is None or found is None:
+        span = None if found is None else _role_named(found, cand.sentence.text)
+        if found is None or span is None:
             return None
         of = f"{found.group('owner') or ''} {found.group('of') or ''}"
         asked = {w for w in words(of) if w not in STOP_WORDS}
@@ -1239,14 +1235,16 @@ class Engine:
             said = _SAID_BY_PRONOUN.search(own)
             if said is None or _names(own[: said.start()]):
                 continue
-            sentences = self._load(s.aid).paragraph(s.para).sentences
-            at = next((i for i, text in enumerate(sentences) if text == s.text), None)
-            if at is None:
-                continue
-            for back in range(at - 1, max(at - 1 - SPEAKER_BACK, -1), -1):
-                if speaker & set(words(unquoted(sentences[back]))):
-                    return cand
+            if any(speaker & set(words(unquoted(t))) for t in self._said_before(s, s.text)):
+                return cand
         return None
+
+    def _said_before(self, s: Sentence, quote: str) -> list[str]:
+        """The sentences of ``s``'s paragraph before the first one ``quote`` holds, nearest
+        first, up to SPEAKER_BACK: where a quotation given to "she" says who she is."""
+        sentences = self._load(s.aid).paragraph(s.para).sentences
+        at = next((i for i, text in enumerate(sentences) if text in quote), None)
+        return [] if at is None else list(sentences[max(at - SPEAKER_BACK, 0) : at][::-1])
 
     def _speaker_before(
         self, query: Query, best: Candidate, quote: str
@@ -1267,20 +1265,15 @@ class Engine:
         if any(self._a_person(name) for name in _names(own[: said.start()])):
             return None  # "… with leader Annabel Goldie … she too announced"
         s = best.sentence
-        sentences = self._load(s.aid).paragraph(s.para).sentences
-        at = next((i for i, text in enumerate(sentences) if text in quote), None)
-        if at is None:
-            return None
         title = set(words(self.view.entries[s.aid].info.title))
-        for back in range(at - 1, max(at - 1 - SPEAKER_BACK, -1), -1):
-            named = sentences[back]
+        for back, named in enumerate(self._said_before(s, quote)):
             names = _names(unquoted(named))
             for name in names:
                 if set(words(name)) <= title or _echoes(name, query.corrected):
                     continue
                 if not self._a_person(name):
                     continue
-                joined = f"{named}{' ' if back == at - 1 else ' … '}{quote}"
+                joined = f"{named}{' ' if back == 0 else ' … '}{quote}"
                 if len(joined) > MAX_ANSWER_CHARS:
                     # Too long with all of it: its words up to the name's clause.
                     pieces = re.split(r"(?<=[;,:–—])\s+", named)
@@ -1452,19 +1445,18 @@ class Engine:
             return None
         article = self._load(best.sentence.aid)
         text = " ".join((article.title, *(p.text for p in article.paragraphs)))
+        numbers: dict[str, set[str]] = {}  # each name the article numbers: its numbers
+        first: dict[str, tuple[int, str]] = {}  # where it is first written as a name, and how
         for m in _NUMBERED.finditer(text):
-            if not m.group(1)[0].isupper():
-                continue  # a count going on ("the number 97"), not a name numbered
-            for name, number in asked:
-                if m.group(1).casefold() == name and m.group(2) != number:
-                    said = {
-                        n.group(2)
-                        for n in _NUMBERED.finditer(text)
-                        if n.group(1).casefold() == name
-                    }
-                    if number not in said:
-                        return f"{m.group(1)} {number}", True
-        return None
+            name = m.group(1).casefold()
+            numbers.setdefault(name, set()).add(m.group(2))
+            if m.group(1)[0].isupper():  # not a count going on ("the number 97")
+                first.setdefault(name, (m.start(), m.group(1)))
+        other = [(first[n], k) for n, k in asked if n in first and k not in numbers[n]]
+        if not other:
+            return None
+        (_, written), number = min(other)
+        return f"{written} {number}", True
 
     def _unread_quote(self, query: Query, best: Candidate, quote: str) -> bool:
         """Whether the reader finds no answer either in the neighbour the quote joins to the
@@ -1884,12 +1876,10 @@ def _unrelated(query: Query, best: Candidate, reading: Reading | None, quote: st
     its authorship ("Wang Zhen's Nong Shu" for "who wrote the Nong Shu"), in the quote or in
     the sentence after it ("His Liber servitoris")."""
     kind = query.kind
-    relation = query.asked(lambda q: relation_asked(q, who=kind == "person"))
-    if relation is None or states_relation(relation, quote):
+    relation = _relation_unstated(query, quote, best.sentence.prev)
+    if relation is None:
         return None
     if not RELATIONS[relation].who_only and (reading is None or reading.answers >= RELATION_READ):
-        return None
-    if states_relation(relation, best.sentence.prev or ""):
         return None
     if relation == "authorship":
         # "Wang Zhen's Nong Shu", or "His Liber servitoris" in the sentence after the quote.
@@ -1900,6 +1890,16 @@ def _unrelated(query: Query, best: Candidate, reading: Reading | None, quote: st
                 return None
     said = {"person": "who", "place": "where", "date": "when"}
     return said.get(kind or "", f"mention {'an' if relation[0] in 'aeiou' else 'a'} {relation}")
+
+
+def _relation_unstated(query: Query, quote: str, before: str | None) -> str | None:
+    """The relation a question asks of someone (query.RELATIONS) where neither the quote
+    nor the sentence before it states it."""
+    kind = query.kind
+    relation = query.asked(lambda q: relation_asked(q, who=kind == "person"))
+    if relation is None or any(states_relation(relation, t) for t in (quote, before or "")):
+        return None
+    return relation
 
 
 def _named(text: str) -> list[str]:
@@ -1985,20 +1985,17 @@ _ROLE_ASKED = re.compile(
 )
 
 
-def _role_named(query: Query, cand: Candidate) -> Span:
-    """Where a sentence gives the role a question asks who holds to someone it names, the
-    name's characters: "Mayor Tomas Berg called the decision …", "… said Nadia Ferrand, the
-    union's general secretary", "Civil Protection Minister Dimitra Halkidi said …". Such a
-    sentence is about something else (a quotation, an event), far in meaning from the
-    question, and answers it by what it says of someone."""
-    found = _ROLE_ASKED.match(query.corrected)
-    if found is None:
-        return None
+def _role_named(found: re.Match[str], text: str) -> Span:
+    """Where a sentence gives the role a question asks who holds (``found``: its match of
+    _ROLE_ASKED) to someone it names, the name's characters: "Mayor Tomas Berg called the
+    decision …", "… said Nadia Ferrand, the union's general secretary", "Civil Protection
+    Minister Dimitra Halkidi said …". Such a sentence is about something else (a quotation,
+    an event), far in meaning from the question, and answers it by what it says of
+    someone."""
     role = found.group("role").split()
     if any(w in STOP_WORDS for w in role):
         return None
     said = r"\s+".join(map(re.escape, role))
-    text = cand.sentence.text
     before = re.compile(rf"(?i:\b{said})\s+({_FULL_NAME})")
     after = re.compile(
         rf"({_FULL_NAME}),\s+(?i:(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){{0,2}}?{said})\b"

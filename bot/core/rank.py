@@ -327,8 +327,10 @@ _CURRENCY_WORDS = frozenset(
 # ("the Triassic Period", "the Miocene"), time before the present ("22,000 years ago",
 # "13,000 BP"), a month or a day, a season, or a moment set by something else ("until the
 # empire fell", "as soon as they enter into force").
+# A time of day by the clock: "10 p.m.", "8.30am".
+_CLOCK = r"\b\d{1,2}(?:[:.]\d{2})?\s?[ap]\.?m\b\.?"
 _TIME_A = re.compile(
-    r"\b\d{1,2}(?:[:.]\d{2})?\s?[ap]\.?m\b\.?|\b\d{1,2}:\d{2}\b|\b(?:noon|midnight|o'clock)\b|"
+    rf"{_CLOCK}|\b\d{{1,2}}:\d{{2}}\b|\b(?:noon|midnight|o'clock)\b|"
     rf"\d{{3,}}|\d+(st|nd|rd|th)\b|\bc\.?\s?\d{{3,4}}|\b(centur(y|ies)|decades?|periods?|eras?|"
     rf"epochs?|ages|ago|bp|bc|bce|ad|ce|dynasty|reign|\w+cene|{_MONTHS.replace(' ', '|')}|"
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|spring|summer|autumn|winter|"
@@ -448,7 +450,7 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
 
 # Figures that state no one's age: a time of day ("9 p.m.", "7.45"), a share, a sum.
 _NO_AGE = re.compile(
-    r"\b\d{1,2}(?:[:.]\d{2})?\s?[ap]\.?m\b\.?|\b\d{1,2}[:.]\d{2}\b|"
+    rf"{_CLOCK}|\b\d{{1,2}}[:.]\d{{2}}\b|"
     r"\d[\d,.]*\s?(?:%|percent|per cent)|[$€£¥]\s?\d[\d,.]*|"
     r"\d[\d,.]*\s?(?:million|billion)?\s?(?:dollars|euros|pounds|yen|kroner|francs)\b"
 )

@@ -8,6 +8,7 @@ import random
 import re
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -834,11 +835,7 @@ def test_core_never_imports_telegram(tmp_path: Path) -> None:
 
 def _one_paragraph(aid: str, title: str, *sentences: str) -> Engine:
     """An engine with the real models over one article of one paragraph."""
-    return Engine.from_articles(
-        [Article(aid, title, (Paragraph(1, "", sentences),))],
-        embedder=load_embedder("minilm", 1),
-        reader=load_reader("default", 1),
-    )
+    return _reading_engine([Article(aid, title, (Paragraph(1, "", sentences),))])
 
 
 def _span_reads(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -894,13 +891,16 @@ def _refused_by(
 
 
 # The bot as it ships: the dense stage and the reader on.
+def _reading_engine(articles: Sequence[Article]) -> Engine:
+    """An engine over these articles with the shipped embedder and reader, one thread each."""
+    return Engine.from_articles(
+        articles, embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
+    )
+
+
 @pytest.fixture(name="semantic_seeds", scope="module")
 def fixture_semantic_seeds() -> Engine:
-    return Engine.from_articles(
-        load_corpus(SEEDS).articles,
-        embedder=load_embedder("minilm", 1),
-        reader=load_reader("default", 1),
-    )
+    return _reading_engine(load_corpus(SEEDS).articles)
 
 
 def _deciding(engine: Engine, reader: Reader | None = None) -> Engine:
@@ -917,31 +917,21 @@ def _deciding(engine: Engine, reader: Reader | None = None) -> Engine:
 @pytest.fixture(name="semantic_squad", scope="module")
 def fixture_semantic_squad() -> Engine:
     articles = load_corpus(SQUAD / "articles").articles
-    return Engine.from_articles(
-        articles, embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
-    )
+    return _reading_engine(articles)
 
 
 @pytest.fixture(name="news2", scope="module")
 def fixture_news2() -> Engine:
     """The six news articles of bench/news2 (written blind: a match, a court ruling, a
     study, a storm, a takeover in Markdown, an election)."""
-    return Engine.from_articles(
-        load_corpus(BENCH / "news2").articles,
-        embedder=load_embedder("minilm", 1),
-        reader=load_reader("default", 1),
-    )
+    return _reading_engine(load_corpus(BENCH / "news2").articles)
 
 
 @pytest.fixture(name="news", scope="module")
 def fixture_news() -> Engine:
     """The four news articles of bench/news (a council vote, a library, results, an
     obituary)."""
-    return Engine.from_articles(
-        load_corpus(BENCH / "news").articles,
-        embedder=load_embedder("minilm", 1),
-        reader=load_reader("default", 1),
-    )
+    return _reading_engine(load_corpus(BENCH / "news").articles)
 
 
 class TestNews:
@@ -962,11 +952,7 @@ class TestNews:
         assert self._marked(news.ask("who is the mayor of Harbour Town")) == "Tomas Berg"
         assert not news.ask("who is the president of France").answered
         assert not news.ask("who is the mayor of Oslo").answered
-        engine = Engine.from_articles(
-            [load_article(BENCH / "news3" / "205_wildfire.txt")],
-            embedder=load_embedder("minilm", 1),
-            reader=load_reader("default", 1),
-        )
+        engine = _reading_engine([load_article(BENCH / "news3" / "205_wildfire.txt")])
         answer = engine.ask("who is greece's civil protection minister")
         assert self._marked(answer) == "Dimitra Halkidi"
 
@@ -975,11 +961,7 @@ class TestNews:
         "what did Margit Sørensen die of", under the 0.5 a switch needs; stating the cause,
         it is the answer all the same."""
         path = BENCH / "news3" / "202_obituary.txt"
-        engine = Engine.from_articles(
-            [load_article(path)],
-            embedder=load_embedder("minilm", 1),
-            reader=load_reader("default", 1),
-        )
+        engine = _reading_engine([load_article(path)])
         assert "pneumonia" in self._marked(engine.ask("what did Margit Sørensen die of"))
 
     def _marked(self, answer: Answer) -> str:
@@ -1402,9 +1384,7 @@ class TestSemantic:
             "that she would step down as leader.",
         )
         article = Article("vote", "Election", (Paragraph(1, "", sentences),))
-        engine = Engine.from_articles(
-            [article], embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
-        )
+        engine = _reading_engine([article])
         answer = engine.ask("who announced she would step down as leader")
         assert answer.answered and answer.citations[0].quote == sentences[1]
 
@@ -1440,11 +1420,7 @@ class TestSemantic:
             "said the terminal would double the daily crossings to the islands, from 12 to 24.\n",
             encoding="utf-8",
         )
-        engine = Engine.from_articles(
-            [load_article(path)],
-            embedder=load_embedder("minilm", 1),
-            reader=load_reader("default", 1),
-        )
+        engine = _reading_engine([load_article(path)])
         assert not engine.ask("what is the population of Harbour Town").answered
         vote = engine.ask("how did the council vote")
         assert vote.answered and vote.citations[0].quote.startswith("The city council voted")
@@ -1466,9 +1442,7 @@ class TestSemantic:
             "The library now closes at 10 p.m. on weekdays, four hours later than before.",
         )
         article = Article("news", "Harbour news", (Paragraph(1, "", sentences),))
-        engine = Engine.from_articles(
-            [article], embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
-        )
+        engine = _reading_engine([article])
         for question, marked in (
             ("what did the mayor say", "a turning point for the whole region"),
             ("what did Anna Holm say about it", "We were told about it in the newspaper"),
@@ -1488,9 +1462,7 @@ class TestSemantic:
             "A 2000 study found that 42% of UK teachers experienced occupational stress.",
         )
         article = Article("results", "Nordwind results", (Paragraph(1, "", sentences),))
-        engine = Engine.from_articles(
-            [article], embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
-        )
+        engine = _reading_engine([article])
         refused = engine.ask("how many employees does Nordwind have")
         assert not refused.answered and "number" in refused.text
         assert "42%" in engine.ask("how many teachers experienced occupational stress").text
@@ -1515,9 +1487,7 @@ class TestSemantic:
                 for n, text in enumerate(paragraphs, start=1)
             ),
         )
-        engine = Engine.from_articles(
-            [article], embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
-        )
+        engine = _reading_engine([article])
         his = engine.ask("when did Erik Dahl die")
         assert "Sunday" in his.text and "2015" not in his.text
         assert "2015" in engine.ask("when did Marit Dahl die").text
@@ -1532,9 +1502,7 @@ class TestSemantic:
             "The ground floor holds a new makerspace with 3D printers and a laser cutter.",
         )
         article = Article("library", "Library reopens", (Paragraph(1, "", sentences),))
-        engine = Engine.from_articles(
-            [article], embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
-        )
+        engine = _reading_engine([article])
         answer = engine.ask("where is the makerspace")
         assert answer.answered and answer.span is not None
         assert answer.text[slice(*answer.span)] == "ground floor"
