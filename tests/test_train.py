@@ -453,6 +453,84 @@ class TestSplit:
         assert drawn == held_out_of(shipped) == held_out_of(shipped / "spans.onnx")
 
 
+class TestExtra:
+    """``--extra``: a second file (news written here), whose questions may be unanswerable."""
+
+    def _extra(self, tmp_path: Path) -> Path:
+        context = (
+            "OSLO — The city council voted 31 to 20 on Tuesday to close the old ferry pier. "
+            "Its chairwoman, Ingrid Moe, said the repairs would cost too much."
+        )
+        docs = [
+            {
+                "title": f"Pier story {n}",
+                "paragraphs": [
+                    {
+                        "context": context,
+                        "qas": [
+                            {
+                                "id": f"x{n}",
+                                "question": "How many councillors voted against closing it?",
+                                "answers": [{"text": "20", "answer_start": context.index("20")}],
+                            },
+                            {
+                                "id": f"u{n}",
+                                "question": "How old is Ingrid Moe?",
+                                "answers": [],
+                                "is_impossible": True,
+                            },
+                        ],
+                    }
+                ],
+            }
+            for n in range(9)
+        ]
+        path = tmp_path / "extra.json"
+        path.write_text(json.dumps({"version": "x", "data": docs}), encoding="utf-8")
+        return path
+
+    def test_an_unanswerable_question_has_only_negatives(self, tmp_path: Path) -> None:
+        out = tmp_path / "extra.jsonl"
+        build_candidates(self._extra(tmp_path), out, seed=1, prefix="extra-")
+        items = {i.qid: i for i in load_items(out)}
+        unanswered = items["u0"]
+        assert unanswered.answers == []
+        assert unanswered.cands and all(c.label == 0 for c in unanswered.cands)
+        assert any("Ingrid Moe" in c.sentence for c in unanswered.cands)
+        assert unanswered.article.startswith("extra-")
+        assert [c.label for c in items["x0"].cands].count(1) == 1
+        # With no answer sentence, a group is its negatives alone.
+        groups = _groups([unanswered], random.Random(1), 0.0, 6)
+        assert groups and all(label == 0 for _, _, label, _ in groups[0])
+
+    def test_its_questions_are_repeated_and_one_article_in_eight_held_out(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from train import reader
+
+        class Trained(Exception):
+            pass
+
+        def train(items: list[Item], work: Path, args: object) -> None:
+            raise Trained(items)
+
+        monkeypatch.setattr(reader, "train", train)
+        monkeypatch.setattr(reader, "HELD_OUT", 1)  # of the two articles of _squad
+        work = tmp_path / "work"
+        work.mkdir()
+        build_candidates(_squad(tmp_path), work / "candidates.jsonl", seed=1)
+        argv = ["--work", str(work), "--precision", "fp32", "--split-seed", "3"]
+        argv += ["--extra", str(self._extra(tmp_path)), "--extra-repeat", "2"]
+        with pytest.raises(Trained) as trained:
+            reader.main(argv)
+        items = trained.value.args[0]
+        extra = [i for i in items if i.article.startswith("extra-")]
+        articles = {i.article for i in extra}
+        assert len(articles) == 9 - 1  # one of nine held out (one in EXTRA_HELD_OUT)
+        assert len(extra) == 2 * 2 * len(articles)  # two questions each, twice
+        assert sum(not i.answers for i in extra) == len(extra) // 2
+
+
 def _fake_reader(
     monkeypatch: pytest.MonkeyPatch,
     is_first: Callable[[list[str]], bool],

@@ -57,6 +57,7 @@ DATA = Path(__file__).resolve().parents[1].parent / "shared" / "train" / "squad-
 OUT = Path(__file__).resolve().parents[1] / "bot" / "core" / "models" / "reader"
 POOL = 12  # candidates kept per question, as the bot reads at most about that many
 HELD_OUT = 4  # articles never trained on
+EXTRA_HELD_OUT = 8  # one --extra article in this many is never trained on
 # The held-out articles are drawn by a seed of their own, not the training seed: runs of other
 # seeds then score (and bench.heldout asks) the same unseen articles and can be compared. 13 is
 # the seed that drew them for the shipped models.
@@ -87,11 +88,14 @@ class Item:
 # -- 1. candidates -------------------------------------------------------------------------------
 
 
-def squad_articles(data: dict[str, Any]) -> tuple[list[Article], dict[str, Any]]:
+def squad_articles(data: dict[str, Any], prefix: str = "") -> tuple[list[Article], dict[str, Any]]:
+    """The articles of a SQuAD-layout file, and each question's (article id, paragraph,
+    context, qa). ``prefix`` starts every article id (an ``--extra`` file's are kept apart
+    from the main file's, whose ids name the held-out articles)."""
     articles = []
     gold: dict[str, Any] = {}
     for n, doc in enumerate(data["data"]):
-        aid = f"{n:03d}_{re.sub(r'[^a-z0-9]+', '_', doc['title'].lower()).strip('_')}"
+        aid = f"{prefix}{n:03d}_{re.sub(r'[^a-z0-9]+', '_', doc['title'].lower()).strip('_')}"
         paragraphs: list[Paragraph] = []
         for p in doc["paragraphs"]:
             text = " ".join(normalize(p["context"]).split())
@@ -139,9 +143,9 @@ def gold_sentence(
     return None
 
 
-def build_candidates(data_path: Path, out: Path, seed: int) -> None:
+def build_candidates(data_path: Path, out: Path, seed: int, prefix: str = "") -> None:
     data = json.loads(data_path.read_text(encoding="utf-8"))
-    articles, gold = squad_articles(data)
+    articles, gold = squad_articles(data, prefix)
     by_id = {a.id: a for a in articles}
     files = model_files("minilm")
     assert files is not None
@@ -151,7 +155,11 @@ def build_candidates(data_path: Path, out: Path, seed: int) -> None:
     started = time.monotonic()
     with out.with_suffix(".tmp").open("w", encoding="utf-8") as f:
         for n, (qid, (aid, para, context, qa)) in enumerate(gold.items()):
-            item = _item(engine, by_id[aid], para, context, qa, qid, rng)
+            item: Item | None
+            if qa.get("is_impossible"):
+                item = _unanswered(engine, by_id[aid], qa, qid, rng)
+            else:
+                item = _item(engine, by_id[aid], para, context, qa, qid, rng)
             if item is not None:
                 f.write(json.dumps(asdict(item)) + "\n")
             if n % 500 == 0:
@@ -205,6 +213,26 @@ def _item(
             prev = sentences[seq - 1] if seq > 0 else None
             add(sentences[seq], prev, article.title, (aid, para), POOL)
     return Item(qid, article.id, question, query.for_model, typo, answers, cands)
+
+
+def _unanswered(
+    engine: Engine, article: Article, qa: dict[str, Any], qid: str, rng: random.Random
+) -> Item:
+    """A question its article looks like it answers but doesn't (SQuAD 2.0's
+    ``is_impossible``): every candidate the bot ranks for it is a negative, so the reader
+    learns that a sentence about what is asked need not state what is asked."""
+    question = " ".join(normalize(qa["question"]).split())
+    query = engine._parse(question)
+    typo = engine._parse(add_typos(question, rng)).for_model
+    cands = []
+    seen = set()
+    for r, c in enumerate(engine.rank(query)[:POOL]):
+        s = c.sentence
+        if (s.aid, s.para, s.text) in seen:
+            continue
+        seen.add((s.aid, s.para, s.text))
+        cands.append(Cand(s.text, s.prev, engine.view.entries[s.aid].info.title, 0, None, r))
+    return Item(qid, article.id, question, query.for_model, typo, [], cands)
 
 
 def load_items(path: Path) -> list[Item]:
@@ -271,6 +299,15 @@ def held_out(meta: object) -> set[str]:
 def draw_held_out(articles: list[str], seed: int) -> set[str]:
     """The ``HELD_OUT`` articles of ``articles`` (sorted ids) a run never trains on."""
     return set(random.Random(seed).sample(articles, HELD_OUT))
+
+
+def draw_extra_held_out(articles: list[str], seed: int) -> set[str]:
+    """The ``--extra`` articles (sorted ids) a run never trains on: one in
+    ``EXTRA_HELD_OUT``, at least one, so that what the extra data teaches is scored on
+    articles of its kind the run never saw."""
+    if not articles:
+        return set()
+    return set(random.Random(seed).sample(articles, max(1, len(articles) // EXTRA_HELD_OUT)))
 
 
 def held_out_of(init: Path) -> set[str] | None:
@@ -1004,6 +1041,20 @@ def main(argv: list[str] | None = None) -> int:
         help="the seed that draws the held-out articles (kept from --init's model if it names "
         "them); the same for every --seed, so runs of other seeds can be compared",
     )
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        default=None,
+        help="a second SQuAD-layout file trained on beside --data, its questions may be "
+        "unanswerable (is_impossible: every candidate a negative): e.g. train/news-train.json, "
+        "news written here; one article in EXTRA_HELD_OUT of it is held out and scored",
+    )
+    parser.add_argument(
+        "--extra-repeat",
+        type=int,
+        default=1,
+        help="how many times each --extra question is trained on per epoch",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--precision", choices=PRECISIONS, default="auto", help=PRECISION_HELP)
     parser.add_argument("--checkpoint-every", type=int, default=200)
@@ -1047,6 +1098,25 @@ def _run(args: argparse.Namespace) -> int:
         len(test_items),
         ", ".join(sorted(held)),
     )
+    extra_items: list[Item] = []
+    extra_test: list[Item] = []
+    extra_held: set[str] = set()
+    if args.extra is not None:
+        extra_cands = args.work / "extra-candidates.jsonl"
+        if not extra_cands.is_file():
+            build_candidates(args.extra, extra_cands, args.seed, prefix="extra-")
+        every = load_items(extra_cands)
+        extra_held = draw_extra_held_out(sorted({i.article for i in every}), args.split_seed)
+        extra_items = [i for i in every if i.article not in extra_held]
+        extra_test = [i for i in every if i.article in extra_held]
+        log.info(
+            "%d --extra questions to train on (%d unanswerable), %d times an epoch; %d held out",
+            len(extra_items),
+            sum(not i.answers for i in extra_items),
+            args.extra_repeat,
+            len(extra_test),
+        )
+        train_items = train_items + extra_items * args.extra_repeat
     # A span reader goes beside a reader (read.reader_files), under its own names.
     onnx_name, meta_name = (
         ("spans.onnx", "spans.json") if args.span_only else ("model.onnx", "meta.json")
@@ -1069,6 +1139,11 @@ def _run(args: argparse.Namespace) -> int:
         "held_out_clean": score(torch_predictor(model), test_items, spans_only=only),
         "held_out_typos": score(torch_predictor(model), test_items, typos=True, spans_only=only),
     }
+    if extra_test:
+        scores["extra_held_out_clean"] = score(torch_predictor(model), extra_test, spans_only=only)
+        scores["extra_held_out_typos"] = score(
+            torch_predictor(model), extra_test, typos=True, spans_only=only
+        )
     log.info("held-out scores (torch, fp32): %s", scores)
     onnx_path = export(model, args.out, args.work, onnx_name)
     from bot.core.read import Reader, ReaderFiles
@@ -1087,6 +1162,17 @@ def _run(args: argparse.Namespace) -> int:
             "questions": len(items),
             "trained_on": len(train_items),
             "held_out_articles": sorted(held),
+        },
+        "extra": None
+        if args.extra is None
+        else {
+            "file": args.extra.name,
+            "sha256": hashlib.sha256(args.extra.read_bytes()).hexdigest(),
+            "questions": len(extra_items) + len(extra_test),
+            "unanswerable": sum(not i.answers for i in extra_items + extra_test),
+            "trained_on": len(extra_items),
+            "repeat": args.extra_repeat,
+            "held_out_articles": sorted(extra_held),
         },
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         # A reader trained further: how the one it started from was trained.
