@@ -374,7 +374,9 @@ def load_exported(model: Any, folder: Path) -> None:
             raise ValueError(f"{folder}: {name} is {tuple(value.shape)}, not {want}")
     model.load_state_dict(loaded, strict=False)
     # The weights must read as the exported reader reads, up to its int8 activations (a
-    # few points; a weight put in the wrong place reads far off).
+    # few points, up to 13 for a reader quantized on another CPU: the shipped one, made on
+    # an AMD machine, read here on an Intel one; a weight put in the wrong place reads far
+    # off).
     from bot.core.read import Reader, ReaderFiles
 
     probe = [
@@ -397,7 +399,7 @@ def load_exported(model: Any, folder: Path) -> None:
     ours = [predict(q, [p])[0].answers for q, p in probe]
     theirs = [exported.read(q, [p])[0].answers for q, p in probe]
     model.train()
-    if max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) > 0.1:
+    if max(abs(a - b) for a, b in zip(ours, theirs, strict=True)) > 0.2:
         raise ValueError(f"{folder}: the weights read {ours}, the reader {theirs}")
 
 
