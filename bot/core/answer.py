@@ -2504,21 +2504,22 @@ def _span(s: Sentence, kind: str | None, qwords: set[str]) -> str:
     """The best sentence, joined with a neighbour when that one holds what is asked for
     (a date for "when", a number for "how many"...) and this one does not, or when the
     sentence is too short to stand alone."""
-    options = [
-        joined
+    pairs = [
+        (joined, other)
         for joined, other in (
             (f"{s.prev} {s.text}", s.prev),
             (f"{s.text} {s.next}", s.next),
         )
         if other is not None and len(joined) <= MAX_ANSWER_CHARS
     ]
-    others = [o for o in (s.prev, s.next) if o is not None]
+    # Each joined text is weighed by the neighbour it joins: one too long to join is no
+    # option, and the other neighbour is not weighed in its place.
     if kind is not None and type_bonus(kind, s.text, qwords) == 0:
-        for joined, other in zip(options, others, strict=False):
+        for joined, other in pairs:
             if type_bonus(kind, other, qwords) > 0:
                 return joined
-    if (len(s.text) < 60 or leans_back(s.text)) and options:
-        return options[0]  # the sentence before, when there is one
+    if (len(s.text) < 60 or leans_back(s.text)) and pairs:
+        return pairs[0][0]  # the sentence before, when there is one
     return s.text
 
 

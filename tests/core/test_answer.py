@@ -48,12 +48,14 @@ from bot.core.answer import (
     _no_reason,
     _not_as_asked,
     _said_of_another,
+    _span,
     _unread,
     asked_again_of,
 )
 from bot.core.corpus import Article, Paragraph, load_article, load_corpus
 from bot.core.errors import UnknownArticle
 from bot.core.evaluate import add_typos, evaluate, holding, is_correct, load_cases
+from bot.core.index import Sentence
 from bot.core.query import (
     Query,
     asks_a_name,
@@ -305,6 +307,20 @@ class TestAnswers:
         answer = seed_engine.ask("smart supply chain and smart logistics")
         keys = [(c.article, c.paragraph) for c in answer.citations]
         assert len(keys) == len(set(keys)) >= 2
+
+
+class TestQuotedWith:
+    def test_a_neighbour_too_long_to_join_is_not_weighed_for_the_other(self) -> None:
+        """ "how many" with a sentence that gives no figure: the quote takes the neighbour
+        that does. Where that neighbour is too long to be joined, the other one, without
+        a figure, is not joined in its place."""
+        text = "The harbour authority reopened the outer basin after the storm had passed."
+        figure = "Some 1,200 boats were moored in the outer basin that winter, " + "and " * 90
+        plain = "Fishermen welcomed the decision at a meeting on the quay."
+        s = Sentence(1, 5, 2, text, figure.strip() + ".", plain)
+        assert _span(s, "number", {"how", "many", "boats"}) == text
+        short = Sentence(1, 5, 2, text, "Some 1,200 boats were moored there.", plain)
+        assert _span(short, "number", {"how", "many", "boats"}).startswith("Some 1,200")
 
 
 class TestRefusals:
