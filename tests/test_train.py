@@ -503,6 +503,30 @@ class TestExtra:
         groups = _groups([unanswered], random.Random(1), 0.0, 6)
         assert groups and all(label == 0 for _, _, label, _ in groups[0])
 
+    def test_the_news_written_here_is_well_formed(self) -> None:
+        """train/news-train.json: every answer where its offset says, every unanswerable
+        question without one, ids unique, and about a third of the questions unanswerable."""
+        path = Path(__file__).resolve().parents[1] / "train" / "news-train.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        ids: set[str] = set()
+        answerable = unanswerable = 0
+        for doc in data["data"]:
+            assert doc["title"]
+            for p in doc["paragraphs"]:
+                for qa in p["qas"]:
+                    assert qa["id"] not in ids and qa["question"].strip()
+                    ids.add(qa["id"])
+                    if qa.get("is_impossible"):
+                        assert qa["answers"] == []
+                        unanswerable += 1
+                        continue
+                    answerable += 1
+                    for a in qa["answers"]:
+                        start = a["answer_start"]
+                        assert p["context"][start : start + len(a["text"])] == a["text"]
+        assert len(data["data"]) >= 48 and answerable >= 500
+        assert 0.2 < unanswerable / (answerable + unanswerable) < 0.4
+
     def test_its_questions_are_repeated_and_one_article_in_eight_held_out(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
