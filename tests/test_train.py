@@ -553,6 +553,14 @@ class TestExtra:
         assert len(articles) == 9 - 1  # one of nine held out (one in EXTRA_HELD_OUT)
         assert len(extra) == 2 * 2 * len(articles)  # two questions each, twice
         assert sum(not i.answers for i in extra) == len(extra) // 2
+        assert any(c.span is not None for i in extra for c in i.cands)
+        with pytest.raises(Trained) as trained:
+            reader.main([*argv, "--no-extra-spans"])
+        extra = [i for i in trained.value.args[0] if i.article.startswith("extra-")]
+        assert extra and all(c.span is None for i in extra for c in i.cands)
+        assert any(c.label == 1 for i in extra for c in i.cands)  # the verdicts stay
+        squad = [i for i in trained.value.args[0] if not i.article.startswith("extra-")]
+        assert any(c.span is not None for i in squad for c in i.cands)
 
 
 def _fake_reader(

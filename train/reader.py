@@ -34,7 +34,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +233,12 @@ def _unanswered(
         seen.add((s.aid, s.para, s.text))
         cands.append(Cand(s.text, s.prev, engine.view.entries[s.aid].info.title, 0, None, r))
     return Item(qid, article.id, question, query.for_model, typo, [], cands)
+
+
+def unmarked(item: Item) -> Item:
+    """The item with its answer sentence's span forgotten: trained on, it teaches the
+    verdict and not where the answer's words are."""
+    return replace(item, cands=[replace(c, span=None) for c in item.cands])
 
 
 def load_items(path: Path) -> list[Item]:
@@ -1057,6 +1063,14 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="how many times each --extra question is trained on per epoch",
     )
+    parser.add_argument(
+        "--extra-spans",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="whether the span head learns the --extra questions' answer spans too (with "
+        "--no-extra-spans only their verdicts are learnt: their answers may be marked by "
+        "other conventions than SQuAD's, which the bot's exact match is measured on)",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--precision", choices=PRECISIONS, default="auto", help=PRECISION_HELP)
     parser.add_argument("--checkpoint-every", type=int, default=200)
@@ -1111,6 +1125,8 @@ def _run(args: argparse.Namespace) -> int:
         extra_held = draw_extra_held_out(sorted({i.article for i in every}), args.split_seed)
         extra_items = [i for i in every if i.article not in extra_held]
         extra_test = [i for i in every if i.article in extra_held]
+        if not args.extra_spans:
+            extra_items = [unmarked(i) for i in extra_items]
         log.info(
             "%d --extra questions to train on (%d unanswerable), %d times an epoch; %d held out",
             len(extra_items),
