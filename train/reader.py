@@ -155,11 +155,7 @@ def build_candidates(data_path: Path, out: Path, seed: int, prefix: str = "") ->
     started = time.monotonic()
     with out.with_suffix(".tmp").open("w", encoding="utf-8") as f:
         for n, (qid, (aid, para, context, qa)) in enumerate(gold.items()):
-            item: Item | None
-            if qa.get("is_impossible"):
-                item = _unanswered(engine, by_id[aid], qa, qid, rng)
-            else:
-                item = _item(engine, by_id[aid], para, context, qa, qid, rng)
+            item = _item(engine, by_id[aid], para, context, qa, qid, rng)
             if item is not None:
                 f.write(json.dumps(asdict(item)) + "\n")
             if n % 500 == 0:
@@ -176,11 +172,17 @@ def _item(
     qid: str,
     rng: random.Random,
 ) -> Item | None:
+    """A question with the candidates the bot ranks for it, labelled. A question its article
+    looks like it answers but doesn't (SQuAD 2.0's ``is_impossible``) has no answer
+    sentence: every candidate is a negative, so the reader learns that a sentence about
+    what is asked need not state what is asked. None where the answer is not found."""
     paragraph = article.paragraph(para)
-    gold = gold_sentence(paragraph, context, qa)
-    if gold is None:
-        return None
-    gold_seq, gold_span = gold
+    sentences = paragraph.sentences
+    gold = None
+    if not qa.get("is_impossible"):
+        gold = gold_sentence(paragraph, context, qa)
+        if gold is None:
+            return None
     answers = list(
         dict.fromkeys(" ".join(normalize(a["text"]).split()).casefold() for a in qa["answers"])
     )
@@ -188,9 +190,7 @@ def _item(
     query = engine._parse(question)
     typo = engine._parse(add_typos(question, rng)).for_model
     ranked = engine.rank(query)[:POOL]
-    gold_text = paragraph.sentences[gold_seq]
     aid = engine.view.by_id[article.id]
-    sentences = paragraph.sentences
     cands: list[Cand] = []
     seen = set()
 
@@ -198,8 +198,8 @@ def _item(
         if (key, text) in seen:
             return
         seen.add((key, text))
-        if key == (aid, para) and text == gold_text:
-            cands.append(Cand(text, prev, title, 1, gold_span, rank))
+        if gold is not None and key == (aid, para) and text == sentences[gold[0]]:
+            cands.append(Cand(text, prev, title, 1, gold[1], rank))
         else:
             # Another sentence with the answer's words may answer too: not a negative.
             holds = any(a in text.casefold() for a in answers)
@@ -208,31 +208,12 @@ def _item(
     for r, c in enumerate(ranked):
         s = c.sentence
         add(s.text, s.prev, engine.view.entries[s.aid].info.title, (s.aid, s.para), r)
-    for seq in (gold_seq, gold_seq + 1):
-        if seq < len(sentences):
-            prev = sentences[seq - 1] if seq > 0 else None
-            add(sentences[seq], prev, article.title, (aid, para), POOL)
+    if gold is not None:
+        for seq in (gold[0], gold[0] + 1):
+            if seq < len(sentences):
+                prev = sentences[seq - 1] if seq > 0 else None
+                add(sentences[seq], prev, article.title, (aid, para), POOL)
     return Item(qid, article.id, question, query.for_model, typo, answers, cands)
-
-
-def _unanswered(
-    engine: Engine, article: Article, qa: dict[str, Any], qid: str, rng: random.Random
-) -> Item:
-    """A question its article looks like it answers but doesn't (SQuAD 2.0's
-    ``is_impossible``): every candidate the bot ranks for it is a negative, so the reader
-    learns that a sentence about what is asked need not state what is asked."""
-    question = " ".join(normalize(qa["question"]).split())
-    query = engine._parse(question)
-    typo = engine._parse(add_typos(question, rng)).for_model
-    cands = []
-    seen = set()
-    for r, c in enumerate(engine.rank(query)[:POOL]):
-        s = c.sentence
-        if (s.aid, s.para, s.text) in seen:
-            continue
-        seen.add((s.aid, s.para, s.text))
-        cands.append(Cand(s.text, s.prev, engine.view.entries[s.aid].info.title, 0, None, r))
-    return Item(qid, article.id, question, query.for_model, typo, [], cands)
 
 
 def unmarked(item: Item) -> Item:
@@ -302,9 +283,10 @@ def held_out(meta: object) -> set[str]:
     return {str(a) for a in held} if isinstance(held, list) else set()
 
 
-def draw_held_out(articles: list[str], seed: int) -> set[str]:
-    """The ``HELD_OUT`` articles of ``articles`` (sorted ids) a run never trains on."""
-    return set(random.Random(seed).sample(articles, HELD_OUT))
+def draw_held_out(articles: list[str], seed: int, count: int | None = None) -> set[str]:
+    """The ``count`` articles of ``articles`` (sorted ids) a run never trains on:
+    ``HELD_OUT`` by default."""
+    return set(random.Random(seed).sample(articles, HELD_OUT if count is None else count))
 
 
 def draw_extra_held_out(articles: list[str], seed: int) -> set[str]:
@@ -313,7 +295,7 @@ def draw_extra_held_out(articles: list[str], seed: int) -> set[str]:
     articles of its kind the run never saw."""
     if not articles:
         return set()
-    return set(random.Random(seed).sample(articles, max(1, len(articles) // EXTRA_HELD_OUT)))
+    return draw_held_out(articles, seed, max(1, len(articles) // EXTRA_HELD_OUT))
 
 
 def held_out_of(init: Path) -> set[str] | None:
