@@ -319,8 +319,8 @@ class TestPrecision:
         ran = _fake_reader(monkeypatch, lambda argv: "--init" not in argv, export)
         argv = ["--work", str(tmp_path / "work"), "--out", str(tmp_path / "out")]
         assert models.main([*argv, "--precision", "fp32"]) == 0
-        assert len(ran) == 4
-        assert [a[a.index("--precision") + 1] for a in ran] == ["fp32"] * 4
+        assert len(ran) == 5
+        assert [a[a.index("--precision") + 1] for a in ran] == ["fp32"] * 5
         assert not any("--seed" in a for a in ran)  # each stage's own
         ran.clear()
         assert models.main([*argv, "--seed", "5"]) == 0  # each stage decides by its CPU
@@ -592,23 +592,29 @@ def _fake_reader(
 
 
 class TestSpanRecipe:
-    """``python -m train.spans``: a span reader, then a whole reader started from it, shipped
-    beside the reader as its span model."""
+    """``python -m train.spans``: a span reader, a whole reader started from it (shipped
+    beside the reader as its marker), then the whole reader on the news written here too
+    (shipped as its span model)."""
 
-    def test_the_span_reader_comes_first_and_the_whole_reader_starts_from_it(
-        self, tmp_path: Path
-    ) -> None:
-        from train.spans import stages
+    def test_each_stage_starts_from_the_one_before(self, tmp_path: Path) -> None:
+        from train.spans import NEWS, stages
 
-        first, second = stages(Path("squad.json"), tmp_path)
-        assert "--span-only" in first and "--span-only" not in second
+        first, second, third = stages(Path("squad.json"), tmp_path)
+        assert "--span-only" in first and "--span-only" not in second + third
         spans = first[first.index("--out") + 1]
         assert second[second.index("--init") + 1] == str(Path(spans) / "spans.onnx")
-        assert first[first.index("--work") + 1] != second[second.index("--work") + 1]
-        for argv in (first, second):
+        whole = second[second.index("--out") + 1]
+        assert third[third.index("--init") + 1] == str(Path(whole) / "model.onnx")
+        works = {argv[argv.index("--work") + 1] for argv in (first, second, third)}
+        assert len(works) == 3
+        for argv in (first, second, third):
             assert argv[argv.index("--layers") + 1] == "6"
+        # Only the last reads the news, for its verdicts and not its spans.
+        assert "--extra" not in first + second
+        assert third[third.index("--extra") + 1] == str(NEWS) and NEWS.is_file()
+        assert "--no-extra-spans" in third and float(third[third.index("--reword-share") + 1])
 
-    def test_a_rerun_skips_the_exported_span_reader_and_ships_the_whole_one_as_spans(
+    def test_a_rerun_skips_what_is_exported_and_ships_the_marker_and_the_span_model(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         from train import spans
@@ -618,20 +624,46 @@ class TestSpanRecipe:
                 (out / "spans.onnx").write_bytes(b"span reader")
                 (out / "spans.json").write_text("{}", encoding="utf-8")
             else:
-                (out / "model.onnx").write_bytes(b"whole reader")
-                (out / "meta.json").write_text('{"layers": 6}', encoding="utf-8")
+                made = "news" if "--extra" in argv else "whole"
+                (out / "model.onnx").write_bytes(f"{made} reader".encode())
+                (out / "meta.json").write_text(json.dumps({"made": made}), encoding="utf-8")
 
         ran = _fake_reader(monkeypatch, lambda argv: "--span-only" in argv, export)
         work, out = tmp_path / "work", tmp_path / "out"
         assert spans.main(["--work", str(work), "--out", str(out)]) == 0
-        assert ["--span-only" in argv for argv in ran] == [True, False]
-        assert (out / "spans.onnx").read_bytes() == b"whole reader"
+        assert [("--span-only" in argv, "--extra" in argv) for argv in ran] == [
+            (True, False),
+            (False, False),
+            (False, True),
+        ]
+        assert (out / "spans.onnx").read_bytes() == b"news reader"
+        assert (out / "marks.onnx").read_bytes() == b"whole reader"
         shipped = json.loads((out / "spans.json").read_text(encoding="utf-8"))
-        assert shipped == {"layers": 6, "made_by": spans.MADE_BY}
+        assert shipped == {"made": "news", "made_by": spans.MADE_BY}
+        marker = json.loads((out / "marks.json").read_text(encoding="utf-8"))
+        assert marker == {"made": "whole", "made_by": spans.MARKS_MADE_BY}
         assert not (out / "model.onnx").exists()
         ran.clear()
         assert spans.main(["--work", str(work), "--out", str(out)]) == 0
-        assert ["--span-only" in argv for argv in ran] == [False]
+        assert ["--extra" in argv for argv in ran] == [True]
+
+    def test_a_failing_stage_stops_the_recipe(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from train import spans
+
+        ran: list[list[str]] = []
+
+        def failing_second(argv: list[str]) -> int:
+            ran.append(argv)
+            out = Path(argv[argv.index("--out") + 1])
+            out.mkdir(parents=True, exist_ok=True)
+            return 0 if "--span-only" in argv else 5
+
+        monkeypatch.setattr("train.reader.main", failing_second)
+        out = tmp_path / "out"
+        assert spans.main(["--work", str(tmp_path / "work"), "--out", str(out)]) == 5
+        assert len(ran) == 2 and not out.exists()
 
 
 class TestShippedRecipe:
@@ -683,6 +715,7 @@ class TestBothModels:
 
         def export(out: Path, first: bool, argv: list[str]) -> None:
             made = "spans" if "--layers" in argv else "reader"
+            made += " news" if "--extra" in argv else ""
             (out / "model.onnx").write_bytes(f"{made} {first}".encode())
             (out / "meta.json").write_text("{}", encoding="utf-8")
             if first and made == "spans":  # the span reader is exported under its own name
@@ -693,10 +726,11 @@ class TestBothModels:
         work, out = tmp_path / "work", tmp_path / "out"
         assert models.main(["--work", str(work), "--out", str(out)]) == 0
         works = [Path(argv[argv.index("--work") + 1]).parent for argv in ran]
-        assert works == [work / "reader", work / "reader", work / "spans", work / "spans"]
-        assert ["--span-only" in argv for argv in ran] == [False, False, True, False]
+        assert works == [work / "reader"] * 2 + [work / "spans"] * 3
+        assert ["--span-only" in argv for argv in ran] == [False, False, True, False, False]
         assert (out / "model.onnx").read_bytes() == b"reader False"
-        assert (out / "spans.onnx").read_bytes() == b"spans False"
+        assert (out / "spans.onnx").read_bytes() == b"spans news False"
+        assert (out / "marks.onnx").read_bytes() == b"spans False"
         ran.clear()
         assert models.main(["--work", str(work), "--out", str(out)]) == 0
         assert ["--init" in argv for argv in ran] == [True, True]  # the first stages are done

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from train import reader
@@ -39,30 +39,34 @@ def passed_on(args: argparse.Namespace) -> list[str]:
 
 
 def stages(
-    data: Path, first: list[str], exported: tuple[Path, ...], last: list[str]
+    data: Path, earlier: Sequence[tuple[list[str], tuple[Path, ...]]], last: list[str]
 ) -> list[list[str]]:
-    """A two-stage recipe's ``train.reader`` command lines still to run, each reading
-    ``data``: the ``first`` stage's unless every file it exports (``exported``) is there
-    already, then always the ``last``."""
+    """A recipe's ``train.reader`` command lines still to run, each reading ``data``: each
+    ``earlier`` stage's (its command line, the files it exports) unless every file it exports
+    is there already, then always the ``last``."""
     common = ["--data", str(data)]
-    todo = [] if all(f.is_file() for f in exported) else [[*common, *first]]
+    todo = [
+        [*common, *argv] for argv, exported in earlier if not all(f.is_file() for f in exported)
+    ]
     return [*todo, [*common, *last]]
 
 
-def run(stages: list[list[str]], first_work: Path, last_work: Path) -> int:
+def run(stages: list[list[str]], works: Sequence[Path]) -> int:
     """Run ``train.reader`` on each command line of ``stages`` in order, stopping at the
-    first that fails (its status returned). The last stage reuses the candidates of the
-    first stage's work folder, ``first_work``, if its own, ``last_work``, has none yet:
-    both put the same questions to the bot's first stages, and once is enough."""
-    *before, last = stages
-    for argv in before:
+    first that fails (its status returned). Every stage after the first reuses the candidates
+    of the first stage's work folder (``works[0]``; ``works`` are the stages' work folders in
+    order) if its own has none yet: they all put the same questions to the bot's first stages,
+    and once is enough."""
+    found = works[0] / "candidates.jsonl"
+    for argv in stages:
+        work = Path(argv[argv.index("--work") + 1])
+        wanted = work / "candidates.jsonl"
+        if work != works[0] and found.is_file() and not wanted.is_file():
+            wanted.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(found, wanted)
         if (status := reader.main(argv)) != 0:
             return status
-    found, wanted = first_work / "candidates.jsonl", last_work / "candidates.jsonl"
-    if found.is_file() and not wanted.is_file():
-        wanted.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(found, wanted)
-    return reader.main(last)
+    return 0
 
 
 def main(
@@ -70,20 +74,18 @@ def main(
     doc: str,
     work: str,
     argv: list[str] | None,
-    folders: Callable[[Path], tuple[Path, Path, Path, Path]],
+    works: Callable[[Path], Sequence[Path]],
     stages: Callable[[Path, Path], list[list[str]]],
     ship: Callable[[Path, Path], None],
 ) -> int:
-    """A two-stage recipe's command: its command line (``arguments``), the stages still to
-    run (``stages(data, work)``, each given what ``passed_on`` passes) run in order (``run``,
-    with the first and last stages' work folders as ``folders(work)`` gives them beside their
-    models), then ``ship(made, out)`` copying what the last stage made into the reader's
-    folder."""
+    """A recipe's command: its command line (``arguments``), the stages still to run
+    (``stages(data, work)``, each given what ``passed_on`` passes) run in order (``run``, with
+    the stages' work folders as ``works(work)`` gives them), then ``ship(work, out)`` copying
+    what the stages made into the reader's folder."""
     args = arguments(prog, doc, work, argv)
-    first_work, _, last_work, made = folders(args.work)
     todo = [[*stage, *passed_on(args)] for stage in stages(args.data, args.work)]
-    if (status := run(todo, first_work, last_work)) != 0:
+    if (status := run(todo, works(args.work))) != 0:
         return status
     args.out.mkdir(parents=True, exist_ok=True)
-    ship(made, args.out)
+    ship(args.work, args.out)
     return 0

@@ -41,27 +41,38 @@ def _folders(work: Path) -> tuple[Path, Path, Path, Path]:
     return work / "first-stage", work / "first-reader", work / "reword-stage", work / "reader"
 
 
+def _works(work: Path) -> tuple[Path, Path]:
+    """The stages' work folders under ``work``, in order."""
+    first_work, _, reword_work, _ = _folders(work)
+    return first_work, reword_work
+
+
 def stages(data: Path, work: Path) -> list[list[str]]:
     """The ``train.reader`` command lines still to run, in order: the first reader's (unless
     it is already exported) and, always last, the reworded one's (``_folders``)."""
     first_work, first, reword_work, made = _folders(work)
     return recipe.stages(
         data,
-        [*FIRST_STAGE, "--work", str(first_work), "--out", str(first)],
-        (first / "model.onnx", first / "meta.json"),
+        [
+            (
+                [*FIRST_STAGE, "--work", str(first_work), "--out", str(first)],
+                (first / "model.onnx", first / "meta.json"),
+            )
+        ],
         [*REWORD_STAGE, "--init", str(first), "--work", str(reword_work), "--out", str(made)],
     )
 
 
-def _ship(made: Path, out: Path) -> None:
+def _ship(work: Path, out: Path) -> None:
     """The reworded reader's model and ``meta.json``, into the reader's folder."""
+    made = _folders(work)[3]
     for name in ("model.onnx", "meta.json"):
         shutil.copyfile(made / name, out / name)
 
 
 def main(argv: list[str] | None = None) -> int:
     return recipe.main(
-        "python -m train.shipped", __doc__, "data/train-shipped", argv, _folders, stages, _ship
+        "python -m train.shipped", __doc__, "data/train-shipped", argv, _works, stages, _ship
     )
 
 

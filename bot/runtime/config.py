@@ -99,7 +99,8 @@ class AnswerSettings:
     span_reader: bool = setting(
         True,
         "also read with the span reader in the reader's folder, where it has one: its verdict "
-        "is weighed with the reader's and it marks the answer's words (better answers and "
+        "is weighed with the reader's and it (or the marker beside it) marks the answer's "
+        "words (better answers and "
         "marked words, for more time per question: docs/answers.md)",
     )
     reader_decides: bool = setting(

@@ -105,9 +105,9 @@ def embedder(name: str, threads: int) -> Embedder | None:
 @functools.cache
 def reader(name: str, threads: int, spans: bool = True) -> Reader | None:
     """The reader model ``answers.reader_model`` names, loaded once per process; None for
-    ``none``. Without ``spans`` (``answers.span_reader: false``), the span reader beside it
-    is not loaded: the reader marks the answer's words alone."""
+    ``none``. Without ``spans`` (``answers.span_reader: false``), the span reader and the
+    marker beside it are not loaded: the reader marks the answer's words alone."""
     files = reader_files(name)
     if files is not None and not spans:
-        files = dataclasses.replace(files, spans=None)
+        files = dataclasses.replace(files, spans=None, marks=None)
     return Reader(files, threads) if files is not None else None

@@ -396,6 +396,15 @@ class TestFiles:
         files = reader_files(str(tmp_path))
         assert files is not None and files.spans == tmp_path / "spans.onnx"
 
+    def test_a_marker_is_found_only_beside_a_span_reader(self, tmp_path: Path) -> None:
+        (tmp_path / "model.onnx").write_bytes(b"model")
+        (tmp_path / "marks.onnx").write_bytes(b"marks")
+        files = reader_files(str(tmp_path))
+        assert files is not None and files.spans is None and files.marks is None
+        (tmp_path / "spans.onnx").write_bytes(b"spans")
+        files = reader_files(str(tmp_path))
+        assert files is not None and files.marks == tmp_path / "marks.onnx"
+
     def test_the_shipped_reader_is_installed(self) -> None:
         files = reader_files("default")
         assert files is not None and files.onnx.stat().st_size > 1_000_000
@@ -426,9 +435,45 @@ class TestSpanReader:
         assert files.spans.stat().st_size > 1_000_000
         meta = json.loads((files.spans.parent / "spans.json").read_text(encoding="utf-8"))
         assert meta["layers"] == 6 and meta["scores"]["held_out_clean_int8"]
-        # python -m train.spans: a whole reader trained on from a span reader.
+        # python -m train.spans: a whole reader trained on from a whole reader trained on
+        # from a span reader.
         assert meta["settings"]["span_only"] is False
-        assert meta["started_from"]["settings"]["span_only"] is True
+        assert meta["started_from"]["settings"]["span_only"] is False
+        assert meta["started_from"]["started_from"]["settings"]["span_only"] is True
+
+    def test_the_shipped_span_model_read_news_and_the_marker_did_not(self) -> None:
+        files = reader_files("default")
+        assert files is not None and files.spans is not None and files.marks is not None
+        folder = files.spans.parent
+        spans = json.loads((folder / "spans.json").read_text(encoding="utf-8"))
+        marks = json.loads((folder / "marks.json").read_text(encoding="utf-8"))
+        # python -m train.spans: the marker is its second stage, the span model its third,
+        # trained on from the marker on the news written here too, but not on its spans.
+        assert "extra" not in marks and marks["settings"]["span_only"] is False
+        assert spans["extra"]["file"] == "news-train.json"
+        assert spans["settings"]["extra_spans"] is False
+        assert spans["started_from"]["settings"] == marks["settings"]
+        assert files.marks.stat().st_size > 1_000_000
+
+    def test_a_marker_marks_in_place_of_the_span_model(self) -> None:
+        """With a marker, the chosen answer's words are the marker's, read afresh; without,
+        the span model's from its verdict's pass (``Reading.spans_logits``)."""
+        files = reader_files("default")
+        assert files is not None and files.marks is not None
+        with_marker, without = Reader(files), Reader(replace(files, marks=None))
+        (reading,) = with_marker.read(self.QUESTION, [self.PASSAGE])
+        assert reading.spans_logits is not None
+        # Span model logits that put the answer on the sentence's first word.
+        start, end = (np.full_like(x, -30.0) for x in reading.spans_logits)
+        first = with_marker.tokens.encode(self.QUESTION, self.PASSAGE).first
+        start[first] = end[first] = 30.0
+        forced = replace(reading, spans_logits=(start, end))
+        marked = with_marker.marked(self.QUESTION, self.PASSAGE, forced)
+        assert marked.span is not None
+        assert self.PASSAGE.sentence[marked.span[0] : marked.span[1]] == "Da Bai"
+        unmarked = without.marked(self.QUESTION, self.PASSAGE, forced)
+        assert unmarked.span is not None
+        assert self.PASSAGE.sentence[unmarked.span[0] : unmarked.span[1]] == "During"
 
     def test_it_marks_the_answer_and_leaves_the_verdict(self, reader: Reader) -> None:
         (reading,) = reader.read(self.QUESTION, [self.PASSAGE])
@@ -484,6 +529,7 @@ class TestSpanReader:
         on = load_reader(answers.reader_model, 1)
         assert off is not None and not off.has_spans
         assert on is not None and on.has_spans
+        assert off._marks is None and on._marks is not None  # the marker is not loaded either
 
     def test_its_verdict_is_weighed_with_the_readers(
         self, reader: Reader, monkeypatch: pytest.MonkeyPatch
@@ -525,9 +571,13 @@ class TestSpanReader:
             reader.marked(self.QUESTION, self.PASSAGE, both[0]).span
         )
 
-    def test_marking_reuses_the_span_readers_run(
-        self, reader: Reader, monkeypatch: pytest.MonkeyPatch
+    @pytest.mark.parametrize("marker", [False, True])
+    def test_marking_reuses_the_span_readers_run_where_no_marker_marks(
+        self, marker: bool, monkeypatch: pytest.MonkeyPatch
     ) -> None:
+        files = reader_files("default")
+        assert files is not None and files.marks is not None
+        reader = Reader(files if marker else replace(files, marks=None))
         short = Passage("Da Bai delivered parcels.", None, "JD's robots")
         readings = reader.read(self.QUESTION, [self.PASSAGE, short])  # padded to one width
         calls = 0
@@ -542,7 +592,8 @@ class TestSpanReader:
         for passage, reading in zip([self.PASSAGE, short], readings, strict=True):
             assert reading.spans_logits is not None
             kept = reader.marked(self.QUESTION, passage, reading)
-            assert calls == 0
+            assert calls == (1 if marker else 0)  # the marker reads the passage afresh
+            calls = 0
             again = reader.marked(self.QUESTION, passage, replace(reading, spans_logits=None))
             assert calls == 1
             calls = 0
@@ -945,7 +996,7 @@ def test_the_int8_models_read_alike_on_every_cpu() -> None:
     assert reading.answers == pytest.approx(0.8620, abs=2e-3)
     # Weighed with the span reader's verdict (SPANS_VERDICT), as the bot reads it.
     (reading,) = Reader(files, 1).read("what was Da Bai used for", [passage])
-    assert reading.answers == pytest.approx(0.8193, abs=2e-3)
+    assert reading.answers == pytest.approx(0.8899, abs=2e-3)
 
 
 @pytest.mark.parametrize(
