@@ -51,17 +51,16 @@ def stages(
     return [*todo, [*common, *last]]
 
 
-def run(stages: list[list[str]], works: Sequence[Path]) -> int:
+def run(stages: list[list[str]], first_work: Path) -> int:
     """Run ``train.reader`` on each command line of ``stages`` in order, stopping at the
-    first that fails (its status returned). Every stage after the first reuses the candidates
-    of the first stage's work folder (``works[0]``; ``works`` are the stages' work folders in
-    order) if its own has none yet: they all put the same questions to the bot's first stages,
-    and once is enough."""
-    found = works[0] / "candidates.jsonl"
+    first that fails (its status returned). Every stage with another work folder than the
+    first stage's, ``first_work``, reuses its candidates if its own has none yet: they all
+    put the same questions to the bot's first stages, and once is enough."""
+    found = first_work / "candidates.jsonl"
     for argv in stages:
         work = Path(argv[argv.index("--work") + 1])
         wanted = work / "candidates.jsonl"
-        if work != works[0] and found.is_file() and not wanted.is_file():
+        if work != first_work and found.is_file() and not wanted.is_file():
             wanted.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(found, wanted)
         if (status := reader.main(argv)) != 0:
@@ -74,17 +73,17 @@ def main(
     doc: str,
     work: str,
     argv: list[str] | None,
-    works: Callable[[Path], Sequence[Path]],
+    first_work: Callable[[Path], Path],
     stages: Callable[[Path, Path], list[list[str]]],
     ship: Callable[[Path, Path], None],
 ) -> int:
     """A recipe's command: its command line (``arguments``), the stages still to run
     (``stages(data, work)``, each given what ``passed_on`` passes) run in order (``run``, with
-    the stages' work folders as ``works(work)`` gives them), then ``ship(work, out)`` copying
-    what the stages made into the reader's folder."""
+    the first stage's work folder as ``first_work(work)`` gives it), then ``ship(work, out)``
+    copying what the stages made into the reader's folder."""
     args = arguments(prog, doc, work, argv)
     todo = [[*stage, *passed_on(args)] for stage in stages(args.data, args.work)]
-    if (status := run(todo, works(args.work))) != 0:
+    if (status := run(todo, first_work(args.work))) != 0:
         return status
     args.out.mkdir(parents=True, exist_ok=True)
     ship(args.work, args.out)

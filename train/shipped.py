@@ -41,12 +41,6 @@ def _folders(work: Path) -> tuple[Path, Path, Path, Path]:
     return work / "first-stage", work / "first-reader", work / "reword-stage", work / "reader"
 
 
-def _works(work: Path) -> tuple[Path, Path]:
-    """The stages' work folders under ``work``, in order."""
-    first_work, _, reword_work, _ = _folders(work)
-    return first_work, reword_work
-
-
 def stages(data: Path, work: Path) -> list[list[str]]:
     """The ``train.reader`` command lines still to run, in order: the first reader's (unless
     it is already exported) and, always last, the reworded one's (``_folders``)."""
@@ -72,7 +66,13 @@ def _ship(work: Path, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     return recipe.main(
-        "python -m train.shipped", __doc__, "data/train-shipped", argv, _works, stages, _ship
+        "python -m train.shipped",
+        __doc__,
+        "data/train-shipped",
+        argv,
+        lambda work: _folders(work)[0],
+        stages,
+        _ship,
     )
 
 

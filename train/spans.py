@@ -73,12 +73,6 @@ def _folders(work: Path) -> tuple[Path, Path, Path, Path, Path, Path]:
     )
 
 
-def _works(work: Path) -> tuple[Path, Path, Path]:
-    """The stages' work folders under ``work``, in order."""
-    span_work, _, whole_work, _, news_work, _ = _folders(work)
-    return span_work, whole_work, news_work
-
-
 def stages(data: Path, work: Path) -> list[list[str]]:
     """The ``train.reader`` command lines still to run, in order: the span reader's and the
     whole reader's (each unless it is already exported) and, always last, the news one's
@@ -114,7 +108,13 @@ def _ship(work: Path, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     return recipe.main(
-        "python -m train.spans", __doc__, "data/train-spans", argv, _works, stages, _ship
+        "python -m train.spans",
+        __doc__,
+        "data/train-spans",
+        argv,
+        lambda work: _folders(work)[0],
+        stages,
+        _ship,
     )
 
 
