@@ -80,3 +80,26 @@ def test_a_dump_gives_each_question_one_line_with_its_verdict(tmp_path: Path) ->
     with dump.opened(None) as nothing:
         assert nothing is None
         dump.write(nothing, answered, True)  # no dump asked for: nothing written, no error
+
+
+def test_the_large_news_set_is_whole() -> None:
+    """bench/news5: every article loads with its title, and every answerable question's
+    words are in a paragraph of the article it names (nearly always in one sentence: a
+    quotation may run over two); about a third of the questions are unanswerable."""
+    from bot.core.corpus import load_corpus
+
+    root = Path(__file__).resolve().parents[1] / "bench"
+    loaded = load_corpus(root / "news5")
+    assert not loaded.warnings and len(loaded.articles) == 64
+    articles = {a.id: a for a in loaded.articles}
+    cases = load_cases(root / "news5-questions.yaml")
+    answerable = [c for c in cases if c.answerable]
+    assert len(answerable) == 768 and len(cases) - len(answerable) == 320
+    within = 0
+    for case in answerable:
+        assert case.article in articles, case.question
+        (words,) = case.expect
+        paragraphs = articles[case.article].paragraphs
+        assert any(words in p.text for p in paragraphs), (case.question, words)
+        within += any(words in s for p in paragraphs for s in p.sentences)
+    assert within >= 0.97 * len(answerable)
