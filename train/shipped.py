@@ -59,7 +59,7 @@ def stages(data: Path, work: Path) -> list[list[str]]:
 
 def _ship(work: Path, out: Path) -> None:
     """The reworded reader's model and ``meta.json``, into the reader's folder."""
-    made = _folders(work)[3]
+    *_, made = _folders(work)
     for name in ("model.onnx", "meta.json"):
         shutil.copyfile(made / name, out / name)
 

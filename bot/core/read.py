@@ -698,7 +698,8 @@ class Reader:
 
     @property
     def has_spans(self) -> bool:
-        """Whether a span reader marks the answer's words (``ReaderFiles.spans``)."""
+        """Whether a span reader reads beside this one (``ReaderFiles.spans``): its verdict
+        is weighed in, and it, or the marker beside it, marks the answer's words."""
         return self._spans is not None
 
     def read(
