@@ -10,7 +10,9 @@ import argparse
 import asyncio
 import io
 import json
+import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,8 +23,10 @@ from typing import Protocol
 import pytest
 
 from bot.console.cli import CHAT_HANDLERS, build_parser, main
+from bot.core.answer import EngineSettings
 from bot.runtime import render
 from bot.runtime.commands import COMMANDS, CONSOLE
+from bot.runtime.library import Library, index_folder
 from tests.support.fake_site import FakeSite, article_page, rss
 from tests.support.paths import ROOT, SEED_QUESTIONS, SEEDS, SQUAD
 
@@ -530,6 +534,37 @@ class TestIndex:
     ) -> None:
         with pytest.raises(SystemExit):
             run(capsys, own_config, "index", "--threads", "0")
+
+    def test_another_process_still_at_work_on_the_index_is_said(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """While another process owns the corpus's index and has not indexed a new file or
+        embedded the sentences, ``ask`` answers from what it holds and says what is missing,
+        and ``eval``, whose figures would be of part of the corpus, refuses with a message;
+        once the owner is done neither says anything."""
+        corpus = tmp_path / "corpus"
+        shutil.copytree(SEEDS, corpus)
+        config = write_config(tmp_path, corpus)
+        where = index_folder(tmp_path, corpus)
+        owner = Library(corpus, EngineSettings(), 2_000_000, where)  # a bot with no model yet
+        shutil.copy(SQUAD / "articles" / sorted(os.listdir(SQUAD / "articles"))[0], corpus)
+        try:
+            code, out, err = run(capsys, config, "ask", "who wrote about the HP event?")
+            assert code == 0 and "Ella Kidron" in out
+            assert "has still to index 1 file and embed 50 sentences" in err, err
+            code, out, err = run(capsys, config, "eval", str(SEED_QUESTIONS))
+            assert code == 2 and out == "" and err.startswith("error: another process"), err
+            assert "figures now would be of part of the corpus" in err
+        finally:
+            owner.close()
+        code, out, err = run(capsys, config, "index")  # what the owner would have done
+        assert code == 0
+        owner = Library(corpus, EngineSettings(), 2_000_000, where)
+        try:
+            code, out, err = run(capsys, config, "eval", str(SEED_QUESTIONS))
+            assert code == 0 and "P@1" in out and "another process" not in err
+        finally:
+            owner.close()
 
     def test_ask_starts_no_embedding_it_cannot_finish(
         self,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
@@ -459,6 +460,36 @@ class TestClose:
         with pytest.raises(OSError):
             library.close()
         CorpusIndex(tmp_path / "index").close()
+
+
+def test_a_reader_of_the_index_sees_what_its_owner_has_still_to_do(
+    corpus_dir: Path, tmp_path: Path, embedder: Embedder
+) -> None:
+    """A process that reads another's index can tell what that one has not yet indexed
+    (new or changed files; not a broken one, which its owner skips too, nor one only
+    touched) or embedded, so that a console command can say so."""
+    owner = _open(corpus_dir, tmp_path / "index", embedder=embedder)
+    assert owner.embed_pending()
+    assert owner.unfinished() == (0, 0)  # it writes: nothing waits on another
+    reader = _open(corpus_dir, tmp_path / "index", embedder=embedder)
+    assert reader.read_only
+    assert reader.unfinished() == (0, 0)
+    first = sorted(corpus_dir.iterdir())[0]
+    os.utime(first, ns=(first.stat().st_atime_ns, first.stat().st_mtime_ns + 10**9))
+    (corpus_dir / "broken.md").write_text("---\ntitle: [unclosed\n---\nText.\n")
+    shutil.copy(SEEDS / next(SEEDS.iterdir()).name, corpus_dir / "copy.txt")
+    assert reader.unfinished() == (1, 0)
+    reader.close()
+    asyncio.run(owner.reload_async(settle=False))
+    reader = _open(corpus_dir, tmp_path / "index", embedder=embedder)  # sees it as it is now
+    waiting, sentences = reader.unfinished()
+    assert waiting == 0 and sentences > 0  # indexed, not embedded yet
+    reader.close()
+    assert owner.embed_pending()
+    reader = _open(corpus_dir, tmp_path / "index", embedder=embedder)
+    assert reader.read_only and reader.unfinished() == (0, 0)
+    reader.close()
+    owner.close()
 
 
 def test_second_process_reads_the_index_as_it_is(corpus_dir: Path, tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from bot.core.answer import Engine
 from bot.core.dense import model_files
-from bot.core.errors import BotError
+from bot.core.errors import BotError, CorpusError
 from bot.core.evaluate import Case, add_typos, evaluate, load_cases
 from bot.runtime import insights, operations, render
 from bot.runtime.background import Runtime, running_beside
@@ -65,15 +65,23 @@ MAX_DAYS = render.MAX_DIGEST_DAYS
 
 
 @contextmanager
-def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
+def opened(settings: Settings, *, semantic: bool = True, whole: bool = False) -> Iterator[Library]:
     """The corpus the settings name, its index up to date; with ``semantic``, its sentences
     embedded now when that takes seconds. A command that ends before more could be embedded
     (``ask``, ``eval``) starts no embedding it cannot finish: it answers lexically and says
     once that ``python -m bot index`` embeds the rest. The index and the vectors stay on
-    disk for next time."""
+    disk for next time.
+
+    Where another process owns the index (a running bot, another command on the same
+    corpus) it is read as that process has it so far, and what it has still to index or
+    embed is said once; with ``whole`` (``eval``: figures of part of a corpus mislead) that
+    is an error instead."""
     library = open_library(settings, semantic=False)
     try:
         left = _load_models(library, settings) if semantic else 0
+        if library.read_only:
+            _say_unfinished(library, whole=whole)
+            left = 0
         left = left or _embed_small(library)
         if left:
             threads = _cores()  # what `bot index` uses
@@ -88,6 +96,32 @@ def opened(settings: Settings, *, semantic: bool = True) -> Iterator[Library]:
         yield library
     finally:
         library.close()
+
+
+def _say_unfinished(library: Library, *, whole: bool) -> None:
+    """Say what the process that owns the index has not yet indexed or embedded (nothing
+    when it is done): on stderr, or as an error with ``whole``."""
+    files, sentences = library.unfinished()
+    if not files and not sentences:
+        return
+    parts = []
+    if files:
+        parts.append(f"index {plural(files, 'file')}")
+    if sentences:
+        parts.append(f"embed {plural(sentences, 'sentence')}")
+    what = f"another process keeps the index of {library.folder} and has still to " + " and ".join(
+        parts
+    )
+    if whole:
+        raise CorpusError(
+            f"{what}, so figures now would be of part of the corpus; run this again when it "
+            "has finished (or give this command a storage path of its own in its config)"
+        )
+    print(
+        f"note: {what}; until it has, answers come from what it holds so far"
+        + (" (those sentences by words alone)" if sentences else ""),
+        file=sys.stderr,
+    )
 
 
 def _cores() -> int:
@@ -360,7 +394,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         settings = settings.replace(**{"answers.reader_model": args.reader})
     if args.reader_decides:
         settings = settings.replace(**{"answers.reader_decides": True})
-    with opened(settings) as library:
+    with opened(settings, whole=True) as library:
         report = evaluate(library.engine, cases)
     for miss in report.misses[: args.show]:
         got = miss.answer.text if miss.answer.answered else "(refused)"

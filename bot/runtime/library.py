@@ -35,7 +35,7 @@ import numpy as np
 
 from bot.core.answer import Engine, EngineSettings, Semantic, lexicon_of
 from bot.core.backends import Vectors, open_index, open_vectors
-from bot.core.catalog import Entry
+from bot.core.catalog import Entry, Filed
 from bot.core.corpus import Article, ArticleInfo, list_articles, load_article
 from bot.core.dense import Embedder, FloatArray, vector_files
 from bot.core.errors import ArticleError, CorpusError, StorageError
@@ -347,6 +347,30 @@ class Library:
         """Sentences of articles that are not yet embedded (some may share a stored vector)."""
         return sum(max(1, e.info.sentences) for e in self._uncovered(self.index.view))
 
+    def unfinished(self) -> tuple[int, int]:
+        """What the process that owns a read-only index has still to do, as far as this one
+        can tell: the folder's article files it does not hold as they are now (new, or changed
+        in content; a file that cannot be read as an article is not counted, as its owner
+        skips it too), and the sentences it has not embedded yet. (0, 0) where this process
+        writes the index: it does both itself."""
+        if not self.read_only:
+            return 0, 0
+        known = self.index.filed()
+        entries = self.index.view.entries
+        waiting = 0
+        for article_id, path, info in list_articles(self.folder).files:
+            filed = known.get(article_id)
+            if filed is not None and _same_stamp(filed, path, info):
+                continue
+            try:
+                article = load_article(Path(path), self.max_bytes)
+            except ArticleError:
+                continue
+            entry = entries.get(filed.aid) if filed is not None else None
+            if entry is None or entry.info.content_hash != article.content_hash:
+                waiting += 1
+        return waiting, self.pending_sentences()
+
     def embed_pending(
         self,
         progress: Callable[[int, int], None] | None = None,
@@ -551,11 +575,7 @@ class Library:
         for article_id, path, info in listing.files:
             stamp = Stamp(path, info.st_mtime_ns, info.st_size)
             filed = known.get(article_id)
-            if filed is not None and (filed.path, filed.mtime_ns, filed.size) == (
-                stamp.path,
-                stamp.mtime_ns,
-                stamp.size,
-            ):
+            if filed is not None and _same_stamp(filed, path, info):
                 present.add(article_id)
                 continue
             age = now - info.st_mtime_ns / 1e9
@@ -624,6 +644,11 @@ def _surface_words(article: Article) -> list[str]:
     """The content words of an article as the typo lexicon holds them."""
     texts = (article.title, *article.keywords, *(p.text for p in article.paragraphs))
     return [w for text in texts for w in SURFACE.analyze(text)]
+
+
+def _same_stamp(filed: Filed, path: str, info: os.stat_result) -> bool:
+    """Whether a file is as the index last read it (path, modification time, size)."""
+    return (filed.path, filed.mtime_ns, filed.size) == (path, info.st_mtime_ns, info.st_size)
 
 
 def _stem(path: str) -> str:
