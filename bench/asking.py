@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SQUAD = ROOT.parent / "shared" / "eval" / "squad"
 
 
-class _Counted:
+class Counted:
     """An onnxruntime session that counts the passages it reads."""
 
     def __init__(self, session: Any) -> None:
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine.from_articles(
         load_corpus(args.corpus).articles, embedder=load_embedder("minilm", 1), reader=reader
     )
-    own, spans = _Counted(reader._session), _Counted(reader._spans)
+    own, spans = Counted(reader._session), Counted(reader._spans)
     reader._session = own
     if reader._spans is not None:  # a reader folder without a span model reads none
         reader._spans = spans

@@ -125,8 +125,11 @@ def percentile(values: list[float], share: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 2)
 
 
+WARM = 20  # questions asked before timing, to warm caches
+
+
 def timed(engine: Engine, cases: list[tuple[str, str, str, str]], typos: bool) -> dict[str, float]:
-    for case in cases[:20]:  # warm caches before timing
+    for case in cases[:WARM]:
         engine.ask(case[1 if typos else 0])
     times, first = [], 0
     for clean, typo, article_id, sentence in cases:

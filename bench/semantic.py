@@ -10,7 +10,9 @@ sentence is embedded as the bot does it in the background (time per 1,000 senten
 vectors on disk); then a restart measures the time from a cold start (index, vectors and
 model loaded) to the first semantic answer, p50/p99 per question with the semantic stage
 on, clean and with typos, and peak RSS; with ``--reader`` (the default), the reader reads the
-candidates of each question as the bot does. The questions and corpus are bench.engine's.
+candidates of each question as the bot does, and the passages each of its models reads a
+question are counted (``clean_reader_reads``, ``_spans_``, ``_marks_``: they do not depend on
+the machine). The questions and corpus are bench.engine's.
 Embedding 250,000 sentences takes most of an hour on one thread: ``--keep DIR`` keeps the
 corpus, index and vectors there, and a rerun with the same DIR embeds nothing again.
 """
@@ -25,7 +27,9 @@ import time
 from pathlib import Path
 
 import bot.core.answer as answer_module
+from bench.asking import Counted
 from bench.engine import (
+    WARM,
     folder_mb,
     make_articles,
     make_cases,
@@ -36,6 +40,7 @@ from bench.engine import (
 )
 from bot.core.answer import EngineSettings
 from bot.core.dense import DEFAULT_MODEL
+from bot.core.read import Reader
 from bot.runtime.library import Library
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -97,11 +102,33 @@ def child_answer(
     library.engine.ask(cases[0][0])
     cold = time.perf_counter() - start
     out: dict[str, float] = {"cold_start_to_semantic_answer_s": round(cold, 2)}
-    out.update(timed(library.engine, cases, typos=False))  # type: ignore[arg-type]
-    out.update(timed(library.engine, cases, typos=True))  # type: ignore[arg-type]
+    counted = _count_reads(library.reader)
+    asked = len(cases) + min(WARM, len(cases))  # timed() warms up on the first questions
+    for typos in (False, True):
+        for session in counted.values():
+            session.rows = 0
+        out.update(timed(library.engine, cases, typos=typos))  # type: ignore[arg-type]
+        key = "typos" if typos else "clean"
+        for name, session in counted.items():
+            out[f"{key}_{name}_reads"] = round(session.rows / asked, 2)
     out["peak_rss_mb"] = peak_rss_mb()
     library.close()
     return out
+
+
+def _count_reads(reader: Reader | None) -> dict[str, Counted]:
+    """The reader's models (reader, span model, marker: those it has), each counting the
+    passages it reads: how many a question reads says where the time goes (the more the
+    reader doubts the rank's choice, the more it reads, ``_switch``)."""
+    if reader is None:
+        return {}
+    counted = {}
+    for name, attribute in (("reader", "_session"), ("spans", "_spans"), ("marks", "_marks")):
+        session = getattr(reader, attribute)
+        if session is not None:
+            counted[name] = Counted(session)
+            setattr(reader, attribute, counted[name])
+    return counted
 
 
 def main() -> None:
