@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -816,28 +817,136 @@ class TestReworded:
         assert {q for q, _, _, _ in plain[0]} == {self.TEXT}
 
 
-def _wordnet(folder: Path, parts: dict[str, tuple[list[list[str]], dict[str, list[int]]]]) -> Path:
+class TestContrasted:
+    """Questions made to ask what their answer sentence does not state (--contrast-share)."""
+
+    SENTENCE = "In 1985 Greenland signed a treaty naming three sources of primary law."
+
+    @staticmethod
+    def _passage(sentence: str) -> Passage:
+        return Passage(sentence, None, "European Union law")
+
+    def _made(self, question: str, sentence: str, table: dict[str, list[str]]) -> set[str | None]:
+        from train.reader import contrasted
+
+        text = " ".join(re.findall(r"\w+", question.lower()))
+        return {
+            contrasted(
+                question, text, self._passage(sentence), random.Random(n), self._opposites(table)
+            )
+            for n in range(60)
+        }
+
+    @staticmethod
+    def _opposites(table: dict[str, list[str]]) -> Callable[[str], list[str]]:
+        return lambda word: table.get(word, [])
+
+    def test_a_figure_is_put_otherwise_and_names_stay(self) -> None:
+        """ "three" becomes another number word, "1985" another year near it; "Greenland"
+        (a name) and "treaty" (no opposite) stay, as the question's other words."""
+        made = self._made(
+            "Which country signed in 1985 a treaty of three sources?", self.SENTENCE, {}
+        )
+        assert None not in made and len(made) > 5
+        for question in made:
+            assert question is not None
+            changed = [
+                (a, b)
+                for a, b in zip(
+                    "which country signed in 1985 a treaty of three sources".split(),
+                    question.split(),
+                    strict=True,
+                )
+                if a != b
+            ]
+            assert len(changed) == 1
+            old, new = changed[0]
+            assert old in {"1985", "three"} and new not in self.SENTENCE.lower()
+            if old == "1985":
+                assert new.isdigit() and 1 <= abs(int(new) - 1985) <= 10
+
+    def test_a_word_becomes_its_opposite_unless_the_sentence_holds_it(self) -> None:
+        table = {"primary": ["secondary"], "signed": ["unsigned"]}
+        made = self._made("What is the primary law?", self.SENTENCE, table)
+        assert made == {"what is the secondary law"}
+        said = self.SENTENCE.replace("three", "secondary and three")
+        assert self._made("What is the primary law?", said, table) == {None}
+
+    def test_nothing_shared_nothing_made(self) -> None:
+        assert self._made("Who wrote it?", self.SENTENCE, {"wrote": ["erased"]}) == {None}
+
+    def test_each_answerable_question_may_add_a_group_of_its_own_a_negative(self) -> None:
+        cands = [Cand(self.SENTENCE, None, "European Union law", 1, (22, 31), 0)]
+        cands += [Cand(f"other {i}", None, "European Union law", 0, None, i + 1) for i in range(3)]
+        text = "who signed the treaty in 1985"
+        item = Item("q", "eu", "Who signed the treaty in 1985?", text, text, ["Greenland"], cands)
+        unanswerable = Item(
+            "u", "eu", "Who wrote it?", "who wrote it", "who wrote it", [], cands[1:]
+        )
+        opposites = self._opposites({})
+        groups = _groups(
+            [item, unanswerable], random.Random(3), 0.0, 3, contrast_share=1.0, antonyms=opposites
+        )
+        assert len(groups) == 3
+        (alone,) = [g for g in groups if len(g) == 1]
+        question, passage, label, span = alone[0]
+        assert label == 0 and span is None and passage.sentence == self.SENTENCE
+        assert question.startswith("who signed the treaty in ") and question != text
+        assert len(_groups([item, unanswerable], random.Random(3), 0.0, 3)) == 2
+
+
+def _wordnet(
+    folder: Path,
+    parts: dict[str, tuple[list[list[str]], dict[str, list[int]]]],
+    opposites: dict[str, list[tuple[int, int, int, int]]] | None = None,
+) -> Path:
     """A WordNet database in its own file layout (index.<part>, data.<part>, <part>.exc),
-    holding the given senses: per part, its synsets' words and each word's senses."""
+    holding the given senses: per part, its synsets' words and each word's senses; and per
+    part, antonym pointers (synset, its word, other synset, its word; words from 1, 0 for
+    the whole synset)."""
     from train.wordnet import PARTS
 
     folder.mkdir()
     for part in PARTS:
         synsets, index = parts.get(part, ([], {}))
-        data = "  1 This software and database is being provided\n"
-        offsets = []
-        for words in synsets:
-            offsets.append(len(data.encode("latin-1")))
-            listed = " ".join(f"{w} 0" for w in words)
-            data += f"{offsets[-1]:08d} 29 {part[0]} {len(words):02x} {listed} 000 | a gloss\n"
+        pointers: dict[int, list[tuple[int, int, int]]] = {}
+        for one, word, other, theirs in (opposites or {}).get(part, []):
+            pointers.setdefault(one, []).append((other, word, theirs))
+        head = "  1 This software and database is being provided\n"
+
+        offsets = [0] * len(synsets)  # every offset is written in 8 digits: lengths hold
+        at = len(head.encode("latin-1"))
+        for n, line in enumerate(_synset_lines(part, synsets, pointers, offsets)):
+            offsets[n] = at
+            at += len(line.encode("latin-1"))
+        data = head + "".join(_synset_lines(part, synsets, pointers, offsets))
         (folder / f"data.{part}").write_text(data, encoding="latin-1")
-        lines = ["  1 This software and database is being provided"]
+        rows = ["  1 This software and database is being provided"]
         for lemma, senses in sorted(index.items()):
             found = " ".join(f"{offsets[s]:08d}" for s in senses)
-            lines.append(f"{lemma} {part[0]} {len(senses)} 1 @ {len(senses)} 0 {found}")
-        (folder / f"index.{part}").write_text("\n".join(lines) + "\n", encoding="latin-1")
+            rows.append(f"{lemma} {part[0]} {len(senses)} 1 @ {len(senses)} 0 {found}")
+        (folder / f"index.{part}").write_text("\n".join(rows) + "\n", encoding="latin-1")
     (folder / "noun.exc").write_text("geese goose\n", encoding="latin-1")
     return folder
+
+
+def _synset_lines(
+    part: str,
+    synsets: list[list[str]],
+    pointers: dict[int, list[tuple[int, int, int]]],
+    offsets: list[int],
+) -> list[str]:
+    """data.<part>'s lines for these synsets at these offsets, with their antonym pointers
+    (other synset, this one's word, the other's word)."""
+    out = []
+    for n, words in enumerate(synsets):
+        listed = " ".join(f"{w} 0" for w in words)
+        ptrs = [f"! {offsets[o]:08d} {part[0]} {w:02x}{t:02x}" for o, w, t in pointers.get(n, [])]
+        out.append(
+            f"{offsets[n]:08d} 29 {part[0]} {len(words):02x} {listed} "
+            f"{len(ptrs):03d}{''.join(' ' + x for x in ptrs)} | a gloss\n"
+        )
+    return out
 
 
 class TestWordNet:
@@ -868,6 +977,33 @@ class TestWordNet:
         # A word WordNet holds as it is is not taken for another's inflection.
         assert wordnet.base_forms("species") == [("noun", "species")]
         assert wordnet.synonyms("unknown") == []
+
+    def test_antonyms_are_a_words_own_opposites_never_its_synonyms(self, tmp_path: Path) -> None:
+        """An antonym pointer between two words leads from that word only ("deep" to
+        "shallow", not "abysmal" to it); one between whole synsets from each of its words;
+        a word that is also a synonym of the word in another sense is no opposite."""
+        from train.wordnet import WordNet
+
+        folder = _wordnet(
+            tmp_path / "wn",
+            {
+                "adj": (
+                    [["deep", "abysmal"], ["shallow"], ["primary", "main"], ["secondary"]],
+                    {"deep": [0], "abysmal": [0], "shallow": [1], "primary": [2], "main": [2]},
+                ),
+                "verb": (
+                    [["include"], ["exclude", "include"]],
+                    {"include": [0, 1], "exclude": [1]},
+                ),
+            },
+            {"adj": [(0, 1, 1, 1), (2, 0, 3, 0)], "verb": [(0, 1, 1, 1)]},
+        )
+        wordnet = WordNet(folder)
+        assert wordnet.antonyms("deep") == ["shallow"]
+        assert wordnet.antonyms("abysmal") == []
+        assert wordnet.antonyms("main") == ["secondary"]
+        assert wordnet.antonyms("includes") == []  # "exclude" is also one of its senses
+        assert wordnet.synonyms("deep") == ["abysmal"]  # pointers leave synonyms as they were
 
     def test_without_the_database_it_says_how_to_get_it(self, tmp_path: Path) -> None:
         from train.wordnet import WordNet, WordNetMissing

@@ -14,6 +14,7 @@ from pathlib import Path
 
 FOLDER = Path("/usr/share/wordnet")
 PARTS = ("noun", "verb", "adj", "adv")
+_PART_OF = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
 
 # WordNet's suffix rules per part of speech: (ending, replaced by).
 _RULES = {
@@ -89,11 +90,53 @@ class WordNet:
                     found.append((part, form))
         return found
 
-    def _synset(self, part: str, offset: int) -> list[str]:
+    def _line(self, part: str, offset: int) -> list[str]:
         data = self.data[part]
-        line = data[offset : data.index(b"\n", offset)].decode("latin-1").split()
+        return data[offset : data.index(b"\n", offset)].decode("latin-1").split()
+
+    def _synset(self, part: str, offset: int) -> list[str]:
+        line = self._line(part, offset)
         count = int(line[3], 16)
         return [line[4 + 2 * i].split("(")[0].lower() for i in range(count)]
+
+    def antonyms(self, word: str, senses: int = 1) -> list[str]:
+        """The words WordNet gives as ``word``'s opposites in its ``senses`` commonest senses
+        in each part of speech it is ("shallow" of "deep", "secondary" of "primary",
+        "exclude" of "includes"), never one of its own synonyms in any sense. A question with
+        one put for the word it shares with its answer sentence asks what that sentence does
+        not state."""
+        forms = self.base_forms(word)
+        own = {word.lower(), *(f for _, f in forms)}
+        for part, form in forms:
+            for offset in self.index[part][form]:
+                own.update(self._synset(part, offset))
+        out: list[str] = []
+        for part, form in forms:
+            for offset in self.index[part][form][:senses]:
+                for lemma in self._opposites(part, offset, form):
+                    text = lemma.replace("_", " ")
+                    if lemma not in own and text not in out:
+                        out.append(text)
+        return out
+
+    def _opposites(self, part: str, offset: int, form: str) -> list[str]:
+        """The words a synset's antonym pointers ("!") lead to from ``form``: such a pointer
+        is between two words (its source/target field, "0000" for whole synsets)."""
+        line = self._line(part, offset)
+        count = int(line[3], 16)
+        lemmas = [line[4 + 2 * i].split("(")[0].lower() for i in range(count)]
+        at = 4 + 2 * count
+        found = []
+        for k in range(int(line[at])):
+            symbol, target, pos, ends = line[at + 1 + 4 * k : at + 5 + 4 * k]
+            if symbol != "!" or _PART_OF.get(pos) != part:
+                continue
+            source, to = int(ends[:2], 16), int(ends[2:], 16)
+            if source and lemmas[source - 1] != form:
+                continue
+            theirs = self._synset(part, int(target))
+            found += [theirs[to - 1]] if to else theirs
+        return found
 
     def synonyms(self, word: str, senses: int = 1) -> list[str]:
         """The other words of ``word``'s ``senses`` commonest senses in each part of
