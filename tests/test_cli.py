@@ -536,7 +536,7 @@ class TestIndex:
             run(capsys, own_config, "index", "--threads", "0")
 
     def test_another_process_still_at_work_on_the_index_is_said(
-        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """While another process owns the corpus's index and has not indexed a new file or
         embedded the sentences, ``ask`` answers from what it holds and says what is missing,
@@ -555,6 +555,13 @@ class TestIndex:
             code, out, err = run(capsys, config, "eval", str(SEED_QUESTIONS))
             assert code == 2 and out == "" and err.startswith("error: another process"), err
             assert "figures now would be of part of the corpus" in err
+            # Beside a large index a question does not wait for the folder to be listed; eval
+            # still lists it.
+            monkeypatch.setattr("bot.console.cli.LISTED_FILES", 1)
+            code, out, err = run(capsys, config, "ask", "who wrote about the HP event?")
+            assert code == 0 and "has still to embed 50 sentences" in err, err
+            code, out, err = run(capsys, config, "eval", str(SEED_QUESTIONS))
+            assert code == 2 and "index 1 file and embed 50 sentences" in err, err
         finally:
             owner.close()
         code, out, err = run(capsys, config, "index")  # what the owner would have done

@@ -347,14 +347,17 @@ class Library:
         """Sentences of articles that are not yet embedded (some may share a stored vector)."""
         return sum(max(1, e.info.sentences) for e in self._uncovered(self.index.view))
 
-    def unfinished(self) -> tuple[int, int]:
+    def unfinished(self, files: bool = True) -> tuple[int, int]:
         """What the process that owns a read-only index has still to do, as far as this one
         can tell: the folder's article files it does not hold as they are now (new, or changed
         in content; a file that cannot be read as an article is not counted, as its owner
-        skips it too), and the sentences it has not embedded yet. (0, 0) where this process
-        writes the index: it does both itself."""
+        skips it too; 0 without ``files``, which spares listing the folder), and the
+        sentences it has not embedded yet. (0, 0) where this process writes the index: it
+        does both itself."""
         if not self.read_only:
             return 0, 0
+        if not files:
+            return 0, self.pending_sentences()
         known = self.index.filed()
         entries = self.index.view.entries
         waiting = 0
