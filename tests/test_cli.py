@@ -562,6 +562,13 @@ class TestIndex:
             assert code == 0 and "has still to embed 50 sentences" in err, err
             code, out, err = run(capsys, config, "eval", str(SEED_QUESTIONS))
             assert code == 2 and "index 1 file and embed 50 sentences" in err, err
+            # Too many sentences to embed at once, and none embedded: the model is not even
+            # loaded, and the note still says what is missing (not "run bot index", which
+            # the other process would refuse while it holds the index).
+            monkeypatch.setattr("bot.console.cli.SYNC_SENTENCES", 10)
+            code, out, err = run(capsys, config, "ask", "who wrote about the HP event?")
+            assert code == 0 and "Ella Kidron" in out and "has still to embed 50" in err, err
+            assert "`python -m bot index`" not in err
         finally:
             owner.close()
         code, out, err = run(capsys, config, "index")  # what the owner would have done

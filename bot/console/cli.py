@@ -83,8 +83,8 @@ def opened(settings: Settings, *, semantic: bool = True, whole: bool = False) ->
     library = open_library(settings, semantic=False)
     try:
         left = _load_models(library, settings) if semantic else 0
-        if library.read_only:
-            _say_unfinished(library, whole=whole)
+        if library.read_only:  # the owner embeds, not this command: say what it lacks
+            _say_unfinished(library, whole=whole, unloaded=left)
             left = 0
         left = left or _embed_small(library)
         if left:
@@ -102,14 +102,17 @@ def opened(settings: Settings, *, semantic: bool = True, whole: bool = False) ->
         library.close()
 
 
-def _say_unfinished(library: Library, *, whole: bool) -> None:
+def _say_unfinished(library: Library, *, whole: bool, unloaded: int = 0) -> None:
     """Say what the process that owns the index has not yet indexed or embedded (nothing
-    when it is done): on stderr, or as an error with ``whole``. The folder is listed for
+    when it is done): on stderr, or as an error with ``whole``. ``unloaded`` counts the
+    sentences of an index none of whose vectors are kept yet (the model was not even
+    loaded, ``_load_models``). The folder is listed for
     files not yet indexed only for ``whole`` or where the index holds at most LISTED_FILES
     articles (a bot building its index holds few yet): a question put beside a running bot
     on a large archive does not wait for its folder's listing."""
     listed = whole or library.index.view.article_count <= LISTED_FILES
     files, sentences = library.unfinished(files=listed)
+    sentences = max(sentences, unloaded)
     if not files and not sentences:
         return
     parts = []
@@ -117,9 +120,8 @@ def _say_unfinished(library: Library, *, whole: bool) -> None:
         parts.append(f"index {plural(files, 'file')}")
     if sentences:
         parts.append(f"embed {plural(sentences, 'sentence')}")
-    what = f"another process keeps the index of {library.folder} and has still to " + " and ".join(
-        parts
-    )
+    todo = " and ".join(parts)
+    what = f"another process keeps the index of {library.folder} and has still to {todo}"
     if whole:
         raise CorpusError(
             f"{what}, so figures now would be of part of the corpus; run this again when it "
