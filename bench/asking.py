@@ -31,6 +31,7 @@ import bot.core.read as read_module
 from bot.core.answer import Engine
 from bot.core.corpus import load_corpus
 from bot.core.evaluate import load_cases
+from bot.core.read import Reader
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
 
@@ -59,6 +60,21 @@ def _setting(text: str) -> tuple[Any, str, Any]:
     raise SystemExit(f"no setting {name!r} in bot/core/answer.py or bot/core/read.py")
 
 
+def count_reads(reader: Reader | None) -> dict[str, Counted]:
+    """The reader's models (reader, span model, marker: those it has), each put in its place
+    counting the passages it reads: how many a question reads says where the time goes (the
+    more the reader doubts the rank's choice, the more it reads, ``_switch``)."""
+    if reader is None:
+        return {}
+    counted = {}
+    for name, attribute in (("reader", "_session"), ("spans", "_spans"), ("marks", "_marks")):
+        session = getattr(reader, attribute)
+        if session is not None:
+            counted[name] = Counted(session)
+            setattr(reader, attribute, counted[name])
+    return counted
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.asking", description=__doc__)
     parser.add_argument("--questions", type=Path, default=SQUAD / "questions.yaml")
@@ -79,10 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = Engine.from_articles(
         load_corpus(args.corpus).articles, embedder=load_embedder("minilm", 1), reader=reader
     )
-    own, spans = Counted(reader._session), Counted(reader._spans)
-    reader._session = own
-    if reader._spans is not None:  # a reader folder without a span model reads none
-        reader._spans = spans
+    counted = count_reads(reader)
     cases = load_cases(args.questions)
     engine.ask(cases[0].question)  # warm
     runs = {"shipped": shipped, "compared": changes} if changes else {"shipped": shipped}
@@ -93,11 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         for name in order:
             for module, setting, value in runs[name]:
                 setattr(module, setting, value)
-            own.rows = spans.rows = 0
+            for session in counted.values():
+                session.rows = 0
             start = time.perf_counter()
             engine.ask(case.question)
             times[name].append(1000 * (time.perf_counter() - start))
-            reads[name].append((own.rows, spans.rows))
+            spans = counted.get("spans")  # a reader folder without a span model reads none
+            reads[name].append((counted["reader"].rows, spans.rows if spans else 0))
     for module, setting, value in shipped:
         setattr(module, setting, value)
     print(f"{len(cases)} questions of {args.questions.name}, {args.corpus}, reader {args.reader}")

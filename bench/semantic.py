@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import bot.core.answer as answer_module
-from bench.asking import Counted
+from bench.asking import count_reads
 from bench.engine import (
     WARM,
     folder_mb,
@@ -40,7 +40,6 @@ from bench.engine import (
 )
 from bot.core.answer import EngineSettings
 from bot.core.dense import DEFAULT_MODEL
-from bot.core.read import Reader
 from bot.runtime.library import Library
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -102,7 +101,7 @@ def child_answer(
     library.engine.ask(cases[0][0])
     cold = time.perf_counter() - start
     out: dict[str, float] = {"cold_start_to_semantic_answer_s": round(cold, 2)}
-    counted = _count_reads(library.reader)
+    counted = count_reads(library.reader)
     asked = len(cases) + min(WARM, len(cases))  # timed() warms up on the first questions
     for typos in (False, True):
         for session in counted.values():
@@ -114,21 +113,6 @@ def child_answer(
     out["peak_rss_mb"] = peak_rss_mb()
     library.close()
     return out
-
-
-def _count_reads(reader: Reader | None) -> dict[str, Counted]:
-    """The reader's models (reader, span model, marker: those it has), each counting the
-    passages it reads: how many a question reads says where the time goes (the more the
-    reader doubts the rank's choice, the more it reads, ``_switch``)."""
-    if reader is None:
-        return {}
-    counted = {}
-    for name, attribute in (("reader", "_session"), ("spans", "_spans"), ("marks", "_marks")):
-        session = getattr(reader, attribute)
-        if session is not None:
-            counted[name] = Counted(session)
-            setattr(reader, attribute, counted[name])
-    return counted
 
 
 def main() -> None:
