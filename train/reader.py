@@ -492,7 +492,7 @@ def contrasted(
     question looks as answered by the sentence as its own and is not: the shipped reader
     read three in four of them on its held-out articles as answered (its own questions nine
     in ten). Names stay. None where no word can be put otherwise."""
-    names = {w.lower() for w in re.findall(r"\w+", question)[1:] if w[0].isupper()}
+    names = _capitalised(question)
     seen = {stem(w) for w in words(_seen(passage))}
     out = model_text.split()
     shared = [
@@ -519,6 +519,11 @@ REWORD_WORD = 0.6
 REWORD_MOST = 2  # words said otherwise in one question, at most
 
 
+def _capitalised(question: str) -> set[str]:
+    """The question's words written with a capital past its first word (names), lowercased."""
+    return {w.lower() for w in re.findall(r"\w+", question)[1:] if w[0].isupper()}
+
+
 def reworded(
     question: str, model_text: str, sentence: str, rng: random.Random, synonyms: Synonyms
 ) -> str | None:
@@ -531,7 +536,7 @@ def reworded(
     that a reworded question still asks of the same things. A reader that learns on these
     learns to find the answer where the words differ, not only where they match. None
     where no word changed, or no content word would be left."""
-    names = {w.lower() for w in re.findall(r"\w+", question)[1:] if w[0].isupper()}
+    names = _capitalised(question)
     said = {stem(w) for w in words(sentence)}
     out = model_text.split()
     shared = [

@@ -10,6 +10,7 @@ words of its commonest senses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 FOLDER = Path("/usr/share/wordnet")
@@ -95,9 +96,26 @@ class WordNet:
         return data[offset : data.index(b"\n", offset)].decode("latin-1").split()
 
     def _synset(self, part: str, offset: int) -> list[str]:
-        line = self._line(part, offset)
-        count = int(line[3], 16)
-        return [line[4 + 2 * i].split("(")[0].lower() for i in range(count)]
+        return _lemmas(self._line(part, offset))
+
+    def _other_words(
+        self,
+        forms: list[tuple[str, str]],
+        senses: int,
+        own: set[str],
+        related: Callable[[str, int, str], list[str]],
+    ) -> list[str]:
+        """The words ``related(part, offset, form)`` gives for each of these base forms'
+        ``senses`` commonest senses, commonest first, with spaces for WordNet's underscores,
+        each once and none of ``own``."""
+        out: list[str] = []
+        for part, form in forms:
+            for offset in self.index[part][form][:senses]:
+                for lemma in related(part, offset, form):
+                    text = lemma.replace("_", " ")
+                    if lemma not in own and text not in out:
+                        out.append(text)
+        return out
 
     def antonyms(self, word: str, senses: int = 1) -> list[str]:
         """The words WordNet gives as ``word``'s opposites in its ``senses`` commonest senses
@@ -110,22 +128,14 @@ class WordNet:
         for part, form in forms:
             for offset in self.index[part][form]:
                 own.update(self._synset(part, offset))
-        out: list[str] = []
-        for part, form in forms:
-            for offset in self.index[part][form][:senses]:
-                for lemma in self._opposites(part, offset, form):
-                    text = lemma.replace("_", " ")
-                    if lemma not in own and text not in out:
-                        out.append(text)
-        return out
+        return self._other_words(forms, senses, own, self._opposites)
 
     def _opposites(self, part: str, offset: int, form: str) -> list[str]:
         """The words a synset's antonym pointers ("!") lead to from ``form``: such a pointer
         is between two words (its source/target field, "0000" for whole synsets)."""
         line = self._line(part, offset)
-        count = int(line[3], 16)
-        lemmas = [line[4 + 2 * i].split("(")[0].lower() for i in range(count)]
-        at = 4 + 2 * count
+        lemmas = _lemmas(line)
+        at = 4 + 2 * len(lemmas)
         found = []
         for k in range(int(line[at])):
             symbol, target, pos, ends = line[at + 1 + 4 * k : at + 5 + 4 * k]
@@ -143,11 +153,9 @@ class WordNet:
         speech it is, with spaces for WordNet's underscores, commonest sense first."""
         forms = self.base_forms(word)
         own = {word.lower(), *(f for _, f in forms)}
-        out: list[str] = []
-        for part, form in forms:
-            for offset in self.index[part][form][:senses]:
-                for lemma in self._synset(part, offset):
-                    text = lemma.replace("_", " ")
-                    if lemma not in own and text not in out:
-                        out.append(text)
-        return out
+        return self._other_words(forms, senses, own, lambda part, at, _: self._synset(part, at))
+
+
+def _lemmas(line: list[str]) -> list[str]:
+    """The words of a synset, from its line of data.<part> split at spaces."""
+    return [line[4 + 2 * i].split("(")[0].lower() for i in range(int(line[3], 16))]
