@@ -86,7 +86,8 @@ def opened(settings: Settings, *, semantic: bool = True, whole: bool = False) ->
         if library.read_only:  # the owner embeds, not this command: say what it lacks
             _say_unfinished(library, whole=whole, unloaded=left)
             left = 0
-        left = left or _embed_small(library)
+        else:
+            left = left or _embed_small(library)
         if left:
             threads = _cores()  # what `bot index` uses
             minutes = max(1, round(left * SECONDS_PER_SENTENCE / threads / 60))
