@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ import pytest
 import bot.runtime.library
 from bot.core.answer import EngineSettings
 from bot.core.dense import Embedder, VectorStore
+from bot.core.errors import CorpusError
 from bot.core.index import CorpusIndex, IndexDamaged, vectors_key
 from bot.runtime.library import Library, index_folder
 from tests.support.disk import fill, junk_at, junk_inside, small_disk
@@ -489,6 +491,52 @@ def test_a_reader_of_the_index_sees_what_its_owner_has_still_to_do(
     reader = _open(corpus_dir, tmp_path / "index", embedder=embedder)
     assert reader.read_only and reader.unfinished() == (0, 0)
     reader.close()
+    owner.close()
+
+
+def test_a_reader_counts_what_its_own_view_lacks(corpus_dir: Path, tmp_path: Path) -> None:
+    """A file the owner indexed after this process opened the index is in the catalog but
+    not in the view this process answers from: it is still waiting, as this one sees it
+    (before, it counted as done, and an eval run beside a starting owner answered from an
+    empty view with no word said)."""
+    owner = _open(corpus_dir, tmp_path / "index")
+    reader = _open(corpus_dir, tmp_path / "index")
+    assert reader.read_only and reader.unfinished() == (0, 0)
+    shutil.copy(SEEDS / next(SEEDS.iterdir()).name, corpus_dir / "copy.txt")
+    asyncio.run(owner.reload_async(settle=False))
+    assert "copy" in owner.index.filed()
+    assert reader.unfinished() == (1, 0)
+    reader.close()
+    owner.close()
+
+
+@pytest.mark.parametrize("ready_after", [2, None])
+def test_an_index_its_owner_is_still_creating_is_waited_for(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ready_after: int | None
+) -> None:
+    """Opened while the process that owns it has not yet written its files (a first run): a
+    second process waits a moment for them, then reads it; if they never come, it says so
+    (before: a traceback, "no such table: catalog_meta")."""
+    owner = _open(corpus_dir, tmp_path / "index")
+    real = bot.runtime.library.open_index
+    tries: list[bool] = []
+
+    def starting(folder: Path | None, *, writable: bool = True) -> object:
+        tries.append(writable)
+        if not writable and (ready_after is None or len(tries) <= ready_after):
+            raise sqlite3.OperationalError("no such table: catalog_meta")
+        return real(folder, writable=writable)
+
+    monkeypatch.setattr(bot.runtime.library, "open_index", starting)
+    monkeypatch.setattr(bot.runtime.library, "CREATING_WAIT", 0.3)
+    if ready_after is None:
+        with pytest.raises(CorpusError, match="has not finished creating it"):
+            _open(corpus_dir, tmp_path / "index")
+    else:
+        reader = _open(corpus_dir, tmp_path / "index")
+        assert reader.read_only and reader.engine.article_count == owner.engine.article_count
+        assert tries == [True, False, False]
+        reader.close()
     owner.close()
 
 

@@ -24,6 +24,7 @@ import gc
 import hashlib
 import logging
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -34,7 +35,7 @@ from typing import Protocol
 import numpy as np
 
 from bot.core.answer import Engine, EngineSettings, Semantic, lexicon_of
-from bot.core.backends import Vectors, open_index, open_vectors
+from bot.core.backends import SearchIndex, Vectors, open_index, open_vectors
 from bot.core.catalog import Entry, Filed
 from bot.core.corpus import Article, ArticleInfo, list_articles, load_article
 from bot.core.dense import Embedder, FloatArray, vector_files
@@ -65,6 +66,9 @@ EMBED_POOL = 512
 EMBED_CLAIM = 256
 # Articles whose sentences are looked up in, and offered to, a fleet's vectors at a time.
 SHARE_ARTICLES = 200
+# Seconds a process opening another's index waits for it to be created, when that one has
+# only just begun (it writes the first files in milliseconds).
+CREATING_WAIT = 10.0
 
 
 class VectorShare(Protocol):
@@ -178,7 +182,7 @@ class Library:
                 self.index = open_index(index_dir)
             except IndexBusy:
                 log.info("the index in %s is kept by another process; reading it as is", index_dir)
-                self.index = open_index(index_dir, writable=False)
+                self.index = _read_only(index_dir)
                 self.read_only = True
             try:
                 changes, lexicon = self._first_reconcile(reconcile)
@@ -363,8 +367,8 @@ class Library:
         waiting = 0
         for article_id, path, info in list_articles(self.folder).files:
             filed = known.get(article_id)
-            if filed is not None and _same_stamp(filed, path, info):
-                continue
+            if filed is not None and filed.aid in entries and _same_stamp(filed, path, info):
+                continue  # in the view this process answers from, as the file is now
             try:
                 article = load_article(Path(path), self.max_bytes)
             except ArticleError:
@@ -647,6 +651,24 @@ def _surface_words(article: Article) -> list[str]:
     """The content words of an article as the typo lexicon holds them."""
     texts = (article.title, *article.keywords, *(p.text for p in article.paragraphs))
     return [w for text in texts for w in SURFACE.analyze(text)]
+
+
+def _read_only(index_dir: Path | None) -> SearchIndex:
+    """The index another process owns, opened read-only. An owner that has only just begun
+    may not have written the index's files yet (a first run, or a rebuild): this waits for
+    them up to CREATING_WAIT seconds, then says so."""
+    deadline = time.monotonic() + CREATING_WAIT
+    while True:
+        try:
+            return open_index(index_dir, writable=False)
+        except (ValueError, OSError, sqlite3.Error) as exc:
+            if time.monotonic() >= deadline:
+                raise CorpusError(
+                    f"another process keeps the index in {index_dir} and has not finished"
+                    f" creating it ({str(exc)[:200]}); run this again when it has (or give"
+                    " this command a storage path of its own in its config)"
+                ) from None
+            time.sleep(0.1)
 
 
 def _same_stamp(filed: Filed, path: str, info: os.stat_result) -> bool:
