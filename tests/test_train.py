@@ -12,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.corpus import load_corpus
+from bot.core.evaluate import Case
 from bot.core.read import Passage, Reading
+from bot.core.verify import GATE_FEATURES
+from tests.support.paths import SEEDS
+from train.gate import Asked, Hiding, held_out_questions, holding
+from train.gate import collect as gate_collect
 from train.reader import (
     DATA,
     HELD_OUT,
@@ -1010,3 +1016,64 @@ class TestWordNet:
 
         with pytest.raises(WordNetMissing, match="apt-get install wordnet-base"):
             WordNet(tmp_path)
+
+
+class TestGateRows:
+    """``python -m train.gate``'s rows: each answer the engine gives, labelled right or
+    wrong, to questions as asked, with their answers hidden from the rank, and contrasted."""
+
+    def test_questions_carry_their_answer_passage(self, tmp_path: Path) -> None:
+        data = json.loads(_squad(tmp_path).read_text(encoding="utf-8"))
+        data["data"][1]["paragraphs"][0]["qas"].append(
+            {
+                "id": "c2",
+                "question": "How deep is the Rhine at Cologne?",
+                "answers": [],
+                "is_impossible": True,
+            }
+        )
+        articles, _ = squad_articles(data)
+        cologne = next(a.id for a in articles if a.title == "Cologne")
+        asked = held_out_questions(data, "", {cologne})
+        assert [a.case.question for a in asked] == [
+            "How many people live in Cologne?",
+            "How deep is the Rhine at Cologne?",
+        ]
+        first, second = asked
+        assert first.case.answerable and first.case.expect == ("one million",)
+        assert first.passage is not None
+        assert first.passage.sentence == "About one million people live in Cologne."
+        assert first.passage.prev == "Cologne is the largest city on the Rhine in Germany."
+        assert first.passage.title == "Cologne" and first.case.article == cologne
+        assert not second.case.answerable and second.passage is None
+
+    def test_each_answer_given_is_a_labelled_row(self) -> None:
+        from bot.runtime.process import embedder as load_embedder
+        from bot.runtime.process import reader as load_reader
+
+        articles = load_corpus(SEEDS).articles
+        engine = Hiding.from_articles(
+            articles, embedder=load_embedder("minilm", 1), reader=load_reader("default", 1)
+        )
+        sentence = (
+            "From January 20th to February 28th, JD supplied 220 million food items weighing "
+            "290,000 tons."
+        )
+        article = next(a for a in articles if any(sentence in p.text for p in a.paragraphs))
+        case = Case("How many food items did JD supply?", ("220 million",), article.id)
+        asked = Asked(article.id, case, Passage(sentence, None, article.title))
+        engine.hidden = holding(case, engine)
+        query = engine._parse(case.question)
+        assert engine.rank(query) and all(
+            "220 million" not in c.sentence.text for c in engine.rank(query)
+        )
+        engine.hidden = None
+        rows = gate_collect(
+            engine, [asked], "t", [], antonyms=lambda w: ["drink"] if w == "food" else []
+        )
+        assert len(rows.rows) == len(rows.labels) == len(rows.sets)
+        got = dict(zip(rows.sets, rows.labels, strict=True))
+        assert got["t"] == 1  # answered right as asked
+        assert got.get("t-contrasted", 0) == 0  # "how many drink items": never right
+        assert all(r.shape == (len(GATE_FEATURES),) for r in rows.rows)
+        assert engine.hidden is None and engine.gate_seen is None

@@ -260,6 +260,12 @@ def fit_refuse(choose: Linear, pools: list[Pool], l2: float) -> Linear:
     """Logistic, by Newton's method, on the chosen candidate of every pool (with the answer
     and without it)."""
     x, y = refusal_rows(choose, pools)
+    return logistic(x, y, l2)
+
+
+def logistic(x: np.ndarray, y: np.ndarray, l2: float) -> Linear:
+    """A logistic model of ``y`` (0 or 1) from the rows ``x``, standardised, with an L2
+    penalty on every weight but the bias, by Newton's method."""
     mean, scale = _standard(x)
     xs = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
     w = np.zeros(xs.shape[1])

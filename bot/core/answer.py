@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import NamedTuple
+from typing import NamedTuple, Self
 
 from rapidfuzz import fuzz, process, utils
 
@@ -34,6 +34,7 @@ from bot.core.query import (
     Query,
     QueryTerm,
     asks_a_name,
+    asks_a_question,
     asks_about_now,
     asks_by_role,
     asks_more,
@@ -102,7 +103,8 @@ from bot.core.text import (
     unquoted,
     words,
 )
-from bot.core.verify import features
+from bot.core.verify import FloatArray as Row
+from bot.core.verify import features, gate_features
 
 Span = tuple[int, int] | None  # characters of a text: start, end
 # Runs of capitalised words (acronyms too: "JD Health") in a text.
@@ -476,6 +478,9 @@ class Engine:
         self.settings = settings or EngineSettings()
         self.semantic = semantic
         self.reader = reader
+        # Where set, each answer's row of the gate's features goes here before the gate
+        # reads it (``train.gate`` records them so).
+        self.gate_seen: Callable[[Row], None] | None = None
         # PEOPLE's and THINGS' vectors, embedded when a "who" question first needs them.
         self._kinds: tuple[FloatArray, FloatArray] | None = None
 
@@ -486,7 +491,7 @@ class Engine:
         settings: EngineSettings | None = None,
         embedder: Embedder | None = None,
         reader: Reader | None = None,
-    ) -> Engine:
+    ) -> Self:
         """An engine over articles held in memory (tests, benchmarks, one-off use); with an
         embedder, every sentence is embedded first and the semantic stage is on."""
         index = open_index(None)
@@ -948,6 +953,8 @@ class Engine:
                 reading = replace(reading, span=name, span_confidence=1.0)
             if (unstated := _no_one_marked(query, reading, read_in)) is not None:
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
+            if self._doubted(query, best, reading, read_in, ranked, switched is not None):
+                return self._refusal(question, query, confidence, ranked, (best, "doubt"))
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
         if query.asked(asks_openly):
             quote_span = None  # "tell me about the robots" asks for no words in particular
@@ -962,6 +969,35 @@ class Engine:
         return Answer(
             question, True, text, tuple(citations), (), confidence, "fact", marked, quote_span
         )
+
+    def _doubted(
+        self,
+        query: Query,
+        best: Candidate,
+        reading: Reading,
+        read_in: str,
+        ranked: Sequence[Candidate],
+        switched: bool,
+    ) -> bool:
+        """Whether the reader's gate (``Reader.gate``) reads the answer about to be given as
+        likelier not to state what is asked than its gate allows: every rule above let it
+        through, and the reader, the rank and the dense stage, read together, still doubt it
+        (never a sentence close in meaning to the question: ``Gate.doubts``). Each answer's
+        row goes to ``gate_seen`` first, where one is set (``train.gate``)."""
+        assert self.reader is not None
+        gate = self.reader.gate
+        if gate is None and self.gate_seen is None:
+            return False
+        if query.asked(asks_openly) or not (
+            asks_a_question(query.text) or query.asked(asks_a_question)
+        ):
+            return False  # "tell me about the robots", "delivery robots": no fact is asked
+        second = distinct(ranked, 2)
+        runner_up = second[1].score if len(second) > 1 else 0.0
+        row = gate_features(query, best, reading, read_in, runner_up, switched)
+        if self.gate_seen is not None:
+            self.gate_seen(row)
+        return gate is not None and gate.doubts(row)
 
     def _read_on(
         self, query: Query, best: Candidate, reading: Reading, quote: str
@@ -1719,7 +1755,12 @@ class Engine:
             return Answer(question, False, "", (), suggestions, confidence, "none")
         near, what = unstated
         s = near.sentence
-        if what == "today":
+        if what == "doubt":
+            text = (
+                "The articles speak of this, but I found no sentence that says what you ask,"
+                " so I won't guess."
+            )
+        elif what == "today":
             text = "The articles don't say how this stands today, so I won't guess."
         elif what.startswith("of "):
             text = f"The articles speak of this but not {what}, so I won't guess."

@@ -1386,6 +1386,12 @@ def asks_openly(text: str) -> bool:
     return _OPEN_Q.search(_bare(text)) is not None
 
 
+def asks_a_question(text: str) -> bool:
+    """Whether a message is put as a question, by a question word or a question mark,
+    rather than as a topic to look up ("delivery robots")."""
+    return text.rstrip().endswith("?") or not _ASKING.isdisjoint(_bare(text).split())
+
+
 def asks_more(text: str) -> bool:
     """Whether a message asks only for more of the article just answered from."""
     return bool(_MORE_Q.match(_bare(text)))

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from bot.core.dense import onnx_session
 from bot.core.errors import ConfigError
 from bot.core.text import QUOTATION, STOP_WORDS, fold, stem, terms, words
-from bot.core.verify import Checker
+from bot.core.verify import Checker, Gate
 
 DEFAULT_READER = "default"
 _MODELS = Path(__file__).parent / "models"
@@ -652,6 +652,9 @@ class ReaderFiles:
     # 0.699 against 0.707 over the right answers; with the marker 0.709): news answers are
     # marked by other conventions than SQuAD's.
     marks: Path | None = None
+    # The gate fitted to these models (``gate.json``, ``python -m train.gate``): the last
+    # check of an answer before it is given (bot/core/verify.py's Gate).
+    gate: Path | None = None
 
 
 def reader_files(name: str) -> ReaderFiles | None:
@@ -676,12 +679,14 @@ def reader_files(name: str) -> ReaderFiles | None:
     checker = folder / "verifier.json"
     spans = folder / "spans.onnx"
     marks = folder / "marks.onnx"
+    gate = folder / "gate.json"
     return ReaderFiles(
         onnx,
         meta,
         checker if checker.is_file() else None,
         spans if spans.is_file() else None,
         marks if marks.is_file() and spans.is_file() else None,
+        gate if gate.is_file() else None,
     )
 
 
@@ -692,6 +697,7 @@ class Reader:
         self.tokens = Tokens()
         self.meta = files.meta
         self.checker = Checker.load(files.checker) if files.checker is not None else None
+        self.gate = Gate.load(files.gate) if files.gate is not None else None
         self._session = onnx_session(files.onnx, threads)
         self._spans = onnx_session(files.spans, threads) if files.spans is not None else None
         self._marks = onnx_session(files.marks, threads) if files.marks is not None else None

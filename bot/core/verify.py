@@ -48,6 +48,9 @@ class Reading(Protocol):
     @property
     def span_confidence(self) -> float: ...
 
+    @property
+    def own(self) -> float: ...
+
 
 # The kinds of answer whose absence is telling: a "when" answered without a date.
 TYPED = frozenset({"date", "number", "person", "money"})
@@ -238,3 +241,114 @@ def chosen(choose: Linear, rows: FloatArray) -> tuple[int, FloatArray, FloatArra
 
 # A pool of one has no runner-up; its lead is taken as this (a clear lead).
 LONE = 5.0
+
+
+# What the last check reads of the answer the engine is about to give (``gate_features``).
+GATE_FEATURES = (
+    "reader",  # the verdict on the quoted sentence, as a logit (the span reader weighed in)
+    "own",  # the reader's own logit, before the span reader's is weighed in
+    "span",  # log of how sure the marker is of the answer's words
+    "span_new",  # share of the marked words the question does not hold
+    "span_type",  # the marked words hold the kind of thing asked for
+    "span_typed_missing",  # a kind is asked for and the marked words hold none
+    "cosine",  # the dense stage's cosine (0 without it)
+    "missing",  # heaviest question word held by neither it nor its title
+    "absent",  # the same, the paragraph counting too
+    "unknown",  # share of the question's words the corpus does not know
+    "type",  # the sentence holds the kind of thing asked for
+    "typed_missing",  # a kind is asked for and the sentence holds none
+    "order",  # question words kept in order
+    "lead",  # log of the rank's score over the next distinct candidate's
+    "switched",  # the reader chose another sentence than the rank's best
+    "read_on",  # the answer's words are in the sentence after the rank's best
+    "terms",  # log(1 + the question's terms)
+)
+
+
+def gate_features(
+    query: Query,
+    best: Candidate,
+    reading: Reading,
+    read_in: str,
+    runner_up: float,
+    switched: bool,
+) -> FloatArray:
+    """The row the gate reads for the answer about to be given: ``best`` quoted, ``reading``
+    the verdict on ``read_in`` (its sentence, or the one after it) with its marked words,
+    ``runner_up`` the rank's score of the next distinct candidate (0 if none)."""
+    kind = query.kind
+    qwords = set(query.corrected.split())
+    marked = answer_words(read_in, reading)
+    in_span = _span_kind(kind, marked, qwords)
+    said = words(marked)
+    has_type = best.parts.get("type", 0.0)
+    terms = len(query.terms)
+    row = (
+        _logit(reading.answers),
+        reading.own,
+        math.log(max(reading.span_confidence, 1e-4)),
+        sum(w not in qwords for w in said) / len(said) if said else 0.0,
+        in_span,
+        float(kind in SPAN_TYPED and in_span == 0.0),
+        best.cosine or 0.0,
+        best.missing,
+        best.absent,
+        sum(not qt.known for qt in query.terms) / max(1, terms),
+        has_type,
+        float(kind in TYPED and has_type == 0.0),
+        best.parts.get("order", 0.0),
+        math.log(max(best.score, 1e-6) / max(runner_up, 1e-6)) if runner_up > 0 else LONE,
+        float(switched),
+        float(read_in != best.sentence.text),
+        math.log1p(terms),
+    )
+    return np.asarray(row, dtype=np.float64)
+
+
+_GATE_COSINE = GATE_FEATURES.index("cosine")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The last check before an answer is given: the probability, from GATE_FEATURES, that
+    the quoted sentence states what is asked; below ``gate`` the bot says it does not know.
+    It reads only answers whose sentence the dense stage finds less close in meaning than
+    ``cosine``: a paraphrase, which the reader reads poorly ("who ordered the making of the
+    tapestry" and "It was commissioned by Odo"), is never doubted by it, as the engine's
+    rules spare it too. Fitted by ``python -m train.gate`` on answers to the training
+    articles' questions, those the articles answer and those they only seem to, below that
+    cosine; a small JSON file beside the reader."""
+
+    weigh: Linear
+    gate: float
+    cosine: float
+    meta: dict[str, object]
+
+    def answers(self, row: FloatArray) -> float:
+        z = float(self.weigh(row[None, :])[0])
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def doubts(self, row: FloatArray) -> bool:
+        """Whether the answer ``row`` describes is refused: below the gate, and not close
+        in meaning to the question."""
+        return row[_GATE_COSINE] < self.cosine and self.answers(row) < self.gate
+
+    def to_json(self) -> str:
+        head = {"features": list(GATE_FEATURES), "weigh": self.weigh.to_dict()}
+        return json.dumps(head | {"gate": self.gate, "cosine": self.cosine} | self.meta, indent=2)
+
+    @classmethod
+    def load(cls, path: Path) -> Gate:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if list(raw["features"]) != list(GATE_FEATURES):
+                raise ValueError(f"its features are {raw['features']}, expected {GATE_FEATURES}")
+            own = {"features", "weigh", "gate", "cosine"}
+            meta = {k: v for k, v in raw.items() if k not in own}
+            gate, cosine = float(raw["gate"]), float(raw["cosine"])
+            if not 0.0 <= gate < 1.0:
+                raise ValueError(f"its gate is {gate}, expected a probability below 1")
+            weigh = Linear.from_dict(raw["weigh"], len(GATE_FEATURES))
+            return cls(weigh, gate, cosine, meta)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ConfigError(f"the answer gate {path} cannot be used: {exc}") from None

@@ -71,7 +71,7 @@ from bot.core.rank import reaches, states_figure, times_in, type_bonus
 from bot.core.read import Reader, Reading, reader_files
 from bot.core.summary import LONG
 from bot.core.text import split_sentences
-from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear
+from bot.core.verify import FEATURES, GATE_FEATURES, REFUSAL_FEATURES, Checker, Gate, Linear
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
 from tests.support.paths import BENCH, SEED_QUESTIONS, SEEDS, SHARED, SQUAD
@@ -1105,6 +1105,9 @@ class TestSemantic:
         refused = semantic_squad.ask(question)
         assert not refused.answered and refused.suggestions
         monkeypatch.setattr("bot.core.answer.UNREAD_MISSING", 2.0)
+        gated = semantic_squad.ask(question)  # the answer gate doubts that sentence too
+        assert not gated.answered and "found no sentence" in gated.text
+        monkeypatch.setattr(Engine, "_doubted", lambda *args: False)
         assert semantic_squad.ask(question).answered
 
     def test_a_weighty_word_a_quarter_of_the_question_counts_as_left_out(
@@ -1863,6 +1866,7 @@ class TestSemantic:
         monkeypatch.setattr(Engine, "_no_one", lambda *args: None)
         assert not semantic_squad.ask(question).answered
         monkeypatch.setattr("bot.core.answer._unrelated", lambda *args: None)
+        monkeypatch.setattr(Engine, "_doubted", lambda *args: False)  # it may doubt it too
         assert semantic_squad.ask(question).answered
         monkeypatch.undo()
         other = semantic_squad.ask(stated)
@@ -2745,3 +2749,56 @@ class TestFurtherCitations:
             answer = engine.ask(question)
             best = answer.citations[0].score
             assert all(c.score >= CLOSE_SECOND * best for c in answer.citations[1:])
+
+
+class TestAnswerGate:
+    """The reader's gate (``gate.json``) is the last check of an answer every rule let
+    through: below its gate the bot refuses, saying the articles speak of this."""
+
+    @staticmethod
+    def _engine(semantic_seeds: Engine, bias: float | None, cosine: float = 2.0) -> Engine:
+        """With a gate made by hand: the probability its bias gives, for any answer whose
+        cosine is below ``cosine`` (2: every answer)."""
+        files = reader_files("default")
+        assert files is not None
+        reader = Reader(files, 1)
+        n = len(GATE_FEATURES)
+        linear = Linear(np.zeros(n), np.ones(n), np.zeros(n), 0.0 if bias is None else bias)
+        reader.gate = None if bias is None else Gate(linear, 0.5, cosine, {})
+        return Engine(
+            semantic_seeds.view,
+            semantic_seeds.lexicon,
+            semantic_seeds.settings,
+            semantic_seeds.semantic,
+            reader,
+        )
+
+    def test_an_answer_it_doubts_is_refused_citing_where_the_articles_come_closest(
+        self, semantic_seeds: Engine
+    ) -> None:
+        question = "how many food items did JD supply"
+        plain = self._engine(semantic_seeds, None).ask(question)
+        assert plain.answered and "220 million" in plain.text
+        doubting = self._engine(semantic_seeds, -5.0)
+        seen: list[np.ndarray] = []
+        doubting.gate_seen = seen.append
+        refused = doubting.ask(question)
+        assert not refused.answered
+        assert "found no sentence that says what you ask" in refused.text
+        assert "220 million" in refused.citations[0].quote  # the nearest, cited
+        assert refused.suggestions
+        assert len(seen) == 1 and seen[0].shape == (len(GATE_FEATURES),)
+        trusting = self._engine(semantic_seeds, 5.0).ask(question)
+        assert trusting.answered and trusting.text == plain.text
+        # A sentence at least as close in meaning as the gate's cosine is left to the rules.
+        cosine = float(seen[0][GATE_FEATURES.index("cosine")])
+        spared = self._engine(semantic_seeds, -5.0, cosine=cosine).ask(question)
+        assert spared.answered and spared.text == plain.text
+
+    def test_what_no_rule_reaches_is_not_gated(self, semantic_seeds: Engine) -> None:
+        """An article's author is metadata: no sentence is read, the gate is not asked."""
+        doubting = self._engine(semantic_seeds, -5.0)
+        seen: list[np.ndarray] = []
+        doubting.gate_seen = seen.append
+        answer = doubting.ask("who wrote the new infrastructure article?")
+        assert answer.answered and not seen

@@ -11,6 +11,7 @@ from bot.core.query import (
     Lexicon,
     Query,
     acronym_asked,
+    asks_a_question,
     asks_openly,
     asks_what_said,
     echoes_now,
@@ -464,3 +465,17 @@ def test_a_metadata_word_known_by_its_stem_is_spelt_whole() -> None:
 )
 def test_a_question_asking_what_someone_said(question: str, said: bool) -> None:
     assert asks_what_said(question) is said
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("who founded Cologne", True),
+        ("how deep is the Rhine", True),
+        ("JD delivered food during the outbreak?", True),
+        ("delivery robots", False),
+        ("JD pizza weather forecast", False),
+    ],
+)
+def test_a_question_is_told_from_a_topic(text: str, asks: bool) -> None:
+    assert asks_a_question(text) is asks
