@@ -730,8 +730,12 @@ class TestBothModels:
                 (out / "spans.json").write_text("{}", encoding="utf-8")
 
         ran = _fake_reader(monkeypatch, lambda argv: "--init" not in argv, export)
+        gated: list[list[str]] = []
+        monkeypatch.setattr("train.gate.main", lambda argv: gated.append(argv) or 0)
         work, out = tmp_path / "work", tmp_path / "out"
         assert models.main(["--work", str(work), "--out", str(out)]) == 0
+        # Then the gate, fitted to the models just made.
+        assert gated == [["--reader", str(out.resolve()), "--work", str(work / "gate")]]
         works = [Path(argv[argv.index("--work") + 1]).parent for argv in ran]
         assert works == [work / "reader"] * 2 + [work / "spans"] * 3
         assert ["--span-only" in argv for argv in ran] == [False, False, True, False, False]
@@ -754,8 +758,9 @@ class TestBothModels:
             return 3
 
         monkeypatch.setattr("train.reader.main", failing)
+        monkeypatch.setattr("train.gate.main", lambda argv: ran.append(argv) or 0)
         assert models.main(["--work", str(tmp_path), "--out", str(tmp_path / "out")]) == 3
-        assert len(ran) == 1  # the span recipe never started
+        assert len(ran) == 1  # neither the span recipe nor the gate started
 
 
 class TestReworded:
