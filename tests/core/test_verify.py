@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -129,28 +130,6 @@ class TestChecker:
         rows = np.random.default_rng(1).normal(size=(4, len(FEATURES)))
         assert loaded.decide(rows)[:2] == _checker().decide(rows)[:2]
 
-    @pytest.mark.parametrize(
-        "change",
-        [
-            lambda raw: raw.update(features=["reader"]),
-            lambda raw: raw["choose"].update(weights=[1.0]),
-            lambda raw: raw.pop("gate"),
-        ],
-    )
-    def test_a_file_that_does_not_fit_is_refused_clearly(self, tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
-        raw = json.loads(_checker().to_json())
-        change(raw)
-        path = tmp_path / "verifier.json"
-        path.write_text(json.dumps(raw), encoding="utf-8")
-        with pytest.raises(ConfigError, match=r"verifier\.json cannot be used"):
-            Checker.load(path)
-
-    def test_broken_json_is_refused_clearly(self, tmp_path: Path) -> None:
-        path = tmp_path / "verifier.json"
-        path.write_text("{", encoding="utf-8")
-        with pytest.raises(ConfigError, match="cannot be used"):
-            Checker.load(path)
-
     def test_the_shipped_reader_has_its_check(self) -> None:
         files = reader_files("default")
         assert files is not None and files.checker is not None
@@ -224,25 +203,6 @@ class TestGate:
         row = np.random.default_rng(1).normal(size=len(GATE_FEATURES))
         assert loaded.answers(row) == pytest.approx(_gate(bias=0.5).answers(row))
 
-    @pytest.mark.parametrize(
-        "change",
-        [
-            lambda raw: raw.update(features=["reader"]),
-            lambda raw: raw["weigh"].update(weights=[1.0]),
-            lambda raw: raw.pop("gate"),
-            lambda raw: raw.pop("cosine"),
-            lambda raw: raw.update(gate=1.5),
-            lambda raw: raw.update(gate="high"),
-        ],
-    )
-    def test_a_file_that_does_not_fit_is_refused_clearly(self, tmp_path: Path, change) -> None:  # type: ignore[no-untyped-def]
-        raw = json.loads(_gate().to_json())
-        change(raw)
-        path = tmp_path / "gate.json"
-        path.write_text(json.dumps(raw), encoding="utf-8")
-        with pytest.raises(ConfigError, match=r"gate\.json cannot be used"):
-            Gate.load(path)
-
     def test_a_reader_folder_without_one_has_none(self, tmp_path: Path) -> None:
         files = reader_files("default")
         assert files is not None
@@ -273,3 +233,37 @@ class TestGate:
         for name, digest in models.items():  # a model trained anew needs the gate refitted
             data = (files.onnx.parent / name).read_bytes()
             assert hashlib.sha256(data).hexdigest()[:16] == digest, f"refit the gate for {name}"
+
+
+# A file the answer check or the gate cannot use, as each is changed, and what loads it.
+_CHECK_FILE = ("verifier.json", lambda: _checker().to_json(), Checker.load)
+_GATE_FILE = ("gate.json", lambda: _gate().to_json(), Gate.load)
+
+
+@pytest.mark.parametrize(
+    ("made", "change"),
+    [
+        (_CHECK_FILE, lambda raw: raw.update(features=["reader"])),
+        (_CHECK_FILE, lambda raw: raw["choose"].update(weights=[1.0])),
+        (_CHECK_FILE, lambda raw: raw.pop("gate")),
+        (_GATE_FILE, lambda raw: raw.update(features=["reader"])),
+        (_GATE_FILE, lambda raw: raw["weigh"].update(weights=[1.0])),
+        (_GATE_FILE, lambda raw: raw.pop("gate")),
+        (_GATE_FILE, lambda raw: raw.pop("cosine")),
+        (_GATE_FILE, lambda raw: raw.update(gate=1.5)),
+        (_GATE_FILE, lambda raw: raw.update(gate="high")),
+        (_CHECK_FILE, None),  # not JSON at all
+        (_GATE_FILE, None),
+    ],
+)
+def test_a_file_that_does_not_fit_is_refused_clearly(tmp_path: Path, made, change) -> None:  # type: ignore[no-untyped-def]
+    name, written, load = made
+    path = tmp_path / name
+    if change is None:
+        path.write_text("{", encoding="utf-8")
+    else:
+        raw = json.loads(written())
+        change(raw)
+        path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"{re.escape(name)} cannot be used"):
+        load(path)
