@@ -578,7 +578,8 @@ def _fake_reader(
     """Stands in for ``train.reader.main`` in a recipe's run: each command line is recorded
     (in the list returned) and its folders made; a first stage leaves candidates in its work
     folder, a later one must find them in its own (copied over), and ``export`` writes the
-    stage's model into its ``--out`` folder."""
+    stage's model into its ``--out`` folder. The gate's fit is stood in for too (it
+    succeeds)."""
     ran: list[list[str]] = []
 
     def fake_main(argv: list[str]) -> int:
@@ -595,6 +596,8 @@ def _fake_reader(
         return 0
 
     monkeypatch.setattr("train.reader.main", fake_main)
+    # ``train.models`` ends by fitting the gate to the models made: none are real here.
+    monkeypatch.setattr("train.gate.main", lambda argv: 0)
     return ran
 
 
