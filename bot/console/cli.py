@@ -153,7 +153,7 @@ def _load_models(library: Library, settings: Settings) -> int:
     threads = answers.embedding_threads
     library.use_models(
         embedder(answers.embedding_model, threads) if usable else None,
-        reader(answers.reader_model, threads, answers.span_reader),
+        reader(answers.reader_model, threads, answers.span_reader, answers.answer_gate),
     )
     return sentences if files is not None and not usable else 0
 

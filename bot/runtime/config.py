@@ -103,6 +103,12 @@ class AnswerSettings:
         "words (better answers and "
         "marked words, for more time per question: docs/answers.md)",
     )
+    answer_gate: bool = setting(
+        True,
+        "check each answer with the gate beside the reader (gate.json), where it has one, and "
+        "refuse what it reads as likelier wrong than its gate allows (docs/answers.md, "
+        '"The answer gate"); it reads the span reader\'s verdicts, so it is off without them',
+    )
     reader_decides: bool = setting(
         False,
         "let the reader also choose the answering sentence and refuse what none answers",

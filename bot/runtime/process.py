@@ -103,11 +103,15 @@ def embedder(name: str, threads: int) -> Embedder | None:
 
 
 @functools.cache
-def reader(name: str, threads: int, spans: bool = True) -> Reader | None:
+def reader(name: str, threads: int, spans: bool = True, gate: bool = True) -> Reader | None:
     """The reader model ``answers.reader_model`` names, loaded once per process; None for
     ``none``. Without ``spans`` (``answers.span_reader: false``), the span reader and the
-    marker beside it are not loaded: the reader marks the answer's words alone."""
+    marker beside it are not loaded: the reader marks the answer's words alone, and the
+    answer gate, fitted to the verdicts the span reader weighs in, is not used either.
+    Without ``gate`` (``answers.answer_gate: false``), no answer is checked by it."""
     files = reader_files(name)
     if files is not None and not spans:
-        files = dataclasses.replace(files, spans=None, marks=None)
+        files = dataclasses.replace(files, spans=None, marks=None, gate=None)
+    if files is not None and not gate:
+        files = dataclasses.replace(files, gate=None)
     return Reader(files, threads) if files is not None else None

@@ -68,7 +68,12 @@ def open_library(
     if semantic:
         model = embedder(settings.answers.embedding_model, settings.answers.embedding_threads)
         answers = settings.answers
-        checker = reader(answers.reader_model, answers.embedding_threads, answers.span_reader)
+        checker = reader(
+            answers.reader_model,
+            answers.embedding_threads,
+            answers.span_reader,
+            answers.answer_gate,
+        )
     if model is not None and storage is not None and storage.shared:
         share = SharedVectors(storage, model.id)
     return Library(

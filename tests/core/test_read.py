@@ -530,6 +530,16 @@ class TestSpanReader:
         assert off is not None and not off.has_spans
         assert on is not None and on.has_spans
         assert off._marks is None and on._marks is not None  # the marker is not loaded either
+        # Nor the answer gate, fitted to the verdicts the span reader weighs in.
+        assert off.gate is None and on.gate is not None
+
+    def test_an_operator_can_turn_the_answer_gate_off(self, tmp_path: Path) -> None:
+        config = tmp_path / "bot.yaml"
+        config.write_text("answers:\n  answer_gate: false\n", encoding="utf-8")
+        answers = load_settings(config, {}).answers
+        assert answers.answer_gate is False and load_settings(None, {}).answers.answer_gate
+        off = load_reader(answers.reader_model, 1, answers.span_reader, answers.answer_gate)
+        assert off is not None and off.gate is None and off.has_spans
 
     def test_its_verdict_is_weighed_with_the_readers(
         self, reader: Reader, monkeypatch: pytest.MonkeyPatch
