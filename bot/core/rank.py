@@ -405,9 +405,13 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     folded = fold(_unlabelled(text) if kind == "count" else text)
     if kind == "age":
         # As a span, but a time of day, a share or a sum of money states no age, nor a year
-        # but a birth's ("born in 1942", "(1938–2026)"): "… lost a fifth since 2021".
+        # but a birth's ("born in 1942", "(1938–2026)"): "… lost a fifth since 2021". Nor a
+        # figure put otherwise than as someone's or something's age ("for six months without
+        # pay"): "the 66-year-old", "Wróblewski, 63,", "she was 87", "aged 40".
         folded = _NO_AGE.sub(" ", folded)
         if not _BORN.search(folded):
+            if not (_AGE_FOLDED.search(folded) or _AGE_AFTER_NAME.search(text)):
+                return False
             folded = _YEAR.sub(" ", folded)
         kind = "span"
     if kind == "time":
@@ -456,6 +460,15 @@ _NO_AGE = re.compile(
 )
 
 
+# An age as such: "the 29-year-old", "400 years old", "aged 40", "at the age of 12", "she
+# was 87", "the youngest is 19", "when he was 14", "at 25,", "(34)".
+_AGE_FOLDED = re.compile(
+    r"\b\d{1,3}[- ]years?[- ]old\b|\b\d{1,3} years? of age\b|\b(?:aged|age of|ages of) \d{1,3}\b"
+    r"|\b(?:is|was|are|were|turned|turns|at) \d{1,3}(?=[.,;:)]|$| (?:and|when|after|before)\b)"
+    r"|\(\d{1,3}\)"
+)
+# An age put after a name: "Corporal Matías Olivera, 26, and …", "Wróblewski, 63, has …".
+_AGE_AFTER_NAME = re.compile(r"\b[A-Z][\w'’.-]*, \d{1,3}(?=,| and\b|\.|\))")
 _BORN = re.compile(r"\bborn\b|\(\s*(?:b\.\s*)?\d{4}\s*[–-]")
 
 

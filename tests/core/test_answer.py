@@ -597,8 +597,17 @@ class TestQuestionTypes:
             ("time", "The renovation cost 6.5 million euros.", False),
             ("time", "Every worker has at least 4 weeks paid holidays each year.", False),
             ("time", "A technician once qualified has to register with the council.", False),
-            # An age: any figure or year but a time of day, a share or a sum.
+            # An age: a figure put as someone's or something's age, or a birth year; never
+            # a time of day, a share, a sum, or a figure put otherwise.
             ("age", "Okafor, 19, was making only his fourth appearance.", True),
+            ("age", "The 66-year-old, a seven-term lawmaker, bowed deeply.", True),
+            ("age", "Her father died when she was 14, and she stayed in school.", True),
+            ("age", "She was 87.", True),
+            ("age", "The youngest is 19.", True),
+            ("age", "A 400-year-old stepped temple tank was filled.", True),
+            ("age", "He was elected mayor aged 41.", True),
+            ("age", "The university suspended the dean for six months without pay.", False),
+            ("age", "The bank cut 30 jobs in two branches.", False),
             ("age", "Born in Tromsø in 1942, he studied engineering.", True),
             ("age", "Leitner conceded shortly after 9 p.m. on Sunday.", False),
             ("age", "The party won 24.8 percent and spent $40,000.", False),
