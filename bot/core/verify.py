@@ -107,7 +107,7 @@ def features(query: Query, pool: Sequence[Candidate], readings: Sequence[Reading
     reader as ``readings`` says."""
     kind = query.kind
     typed = kind in TYPED
-    unknown = sum(not qt.known for qt in query.terms) / max(1, len(query.terms))
+    unknown = _unknown_share(query)
     logits = [_logit(r.answers) for r in readings]
     top_logit = max(logits, default=0.0)
     top_score = pool[0].score if pool else 0.0
@@ -115,9 +115,9 @@ def features(query: Query, pool: Sequence[Candidate], readings: Sequence[Reading
     rows = []
     for i, (cand, reading, logit) in enumerate(zip(pool, readings, logits, strict=True)):
         has_type = cand.parts.get("type", 0.0)
-        marked = answer_words(cand.sentence.text, reading)
-        in_span = _span_kind(kind, marked, qwords)
-        said = words(marked)
+        in_span, span_missing, span_new = _marked_cues(
+            kind, answer_words(cand.sentence.text, reading), qwords
+        )
         rows.append(
             (
                 logit,
@@ -134,11 +134,26 @@ def features(query: Query, pool: Sequence[Candidate], readings: Sequence[Reading
                 float(typed and has_type == 0.0),
                 cand.parts.get("order", 0.0),
                 in_span,
-                float(kind in SPAN_TYPED and in_span == 0.0),
-                sum(w not in qwords for w in said) / len(said) if said else 0.0,
+                span_missing,
+                span_new,
             )
         )
     return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+
+
+def _unknown_share(query: Query) -> float:
+    """The share of the question's terms the corpus does not know."""
+    return sum(not qt.known for qt in query.terms) / max(1, len(query.terms))
+
+
+def _marked_cues(kind: str | None, marked: str, qwords: set[str]) -> tuple[float, float, float]:
+    """What the check and the gate read of the reader's answer words: whether they hold the
+    kind of thing asked for, whether a kind is asked for and they hold none, and the share
+    of them the question does not hold."""
+    in_span = _span_kind(kind, marked, qwords)
+    said = words(marked)
+    new = sum(w not in qwords for w in said) / len(said) if said else 0.0
+    return in_span, float(kind in SPAN_TYPED and in_span == 0.0), new
 
 
 def _array(raw: object, size: int) -> FloatArray:
@@ -278,29 +293,26 @@ def gate_features(
     ``runner_up`` the rank's score of the next distinct candidate (0 if none)."""
     kind = query.kind
     qwords = set(query.corrected.split())
-    marked = answer_words(read_in, reading)
-    in_span = _span_kind(kind, marked, qwords)
-    said = words(marked)
+    in_span, span_missing, span_new = _marked_cues(kind, answer_words(read_in, reading), qwords)
     has_type = best.parts.get("type", 0.0)
-    terms = len(query.terms)
     row = (
         _logit(reading.answers),
         reading.own,
         math.log(max(reading.span_confidence, 1e-4)),
-        sum(w not in qwords for w in said) / len(said) if said else 0.0,
+        span_new,
         in_span,
-        float(kind in SPAN_TYPED and in_span == 0.0),
+        span_missing,
         best.cosine or 0.0,
         best.missing,
         best.absent,
-        sum(not qt.known for qt in query.terms) / max(1, terms),
+        _unknown_share(query),
         has_type,
         float(kind in TYPED and has_type == 0.0),
         best.parts.get("order", 0.0),
         math.log(max(best.score, 1e-6) / max(runner_up, 1e-6)) if runner_up > 0 else LONE,
         float(switched),
         float(read_in != best.sentence.text),
-        math.log1p(terms),
+        math.log1p(len(query.terms)),
     )
     return np.asarray(row, dtype=np.float64)
 
