@@ -83,6 +83,12 @@ class Rows:
         self.articles.append(article)
         self.sets.append(name)
 
+    def extend(self, other: Rows) -> None:
+        self.rows += other.rows
+        self.labels += other.labels
+        self.articles += other.articles
+        self.sets += other.sets
+
 
 @dataclass(frozen=True)
 class Asked:
@@ -232,9 +238,9 @@ def all_rows(
         articles, _ = squad_articles(data, prefix)
         log.info("%s: embedding %d articles", name, len(articles))
         engine = Hiding.from_articles(articles, embedder=embedder, reader=reader)
-        got = collect(engine, held_out_questions(data, prefix, held), name, typo_seeds, antonyms)
-        for field in ("rows", "labels", "articles", "sets"):
-            getattr(out, field).extend(getattr(got, field))
+        out.extend(
+            collect(engine, held_out_questions(data, prefix, held), name, typo_seeds, antonyms)
+        )
     _save(cache, out)
     return out
 
@@ -277,8 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     reader = Reader(replace(files, gate=None), threads=2)
     rows = all_rows(args.work, reader, files.onnx.parent, args.typo_seeds, args.contrast)
     # The gate reads only answers less close in meaning than --cosine (Gate.doubts).
-    near = np.asarray(rows.rows)[:, GATE_FEATURES.index("cosine")] >= args.cosine
-    x = np.asarray(rows.rows)[~near]
+    every = np.asarray(rows.rows)
+    near = every[:, GATE_FEATURES.index("cosine")] >= args.cosine
+    x = every[~near]
     y = np.asarray(rows.labels, dtype=np.float64)[~near]
     arts = np.asarray(rows.articles)[~near]
     sets = np.asarray(rows.sets)[~near]
