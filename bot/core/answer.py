@@ -63,6 +63,8 @@ from bot.core.rank import (
     DenseQuery,
     about_the_author,
     content_words,
+    counted_thing,
+    counts_of,
     first_stage_words,
     gather,
     reaches,
@@ -315,6 +317,15 @@ NEXT_LEAD = 0.3
 PEOPLE = ("a person", "people", "a relative", "a leader", "an organization", "a group of people")
 THINGS = ("a thing", "an object", "a method", "an idea", "a place")
 NOT_SOMEONE = -0.05
+# Where a question asks how many of something, a figure must count it: have its words beside
+# it, or the words after it be at least COUNTED_NEAR in cosine to the thing ("how many
+# homes were destroyed" and "20,000 hectares around montiferru": 0.13; "how many troops"
+# and "520 soldiers": 0.53). On the sentences that hold the answers to the 446 "how many"
+# questions of ../shared/train's SQuAD articles that count a thing, 5 fall below it ("ten
+# players" for Panthers, 0.12); on the development sets' answers before it, one right one
+# (0.09) and 13 guesses (docs/answers.md, "A count counts what is asked").
+COUNTED_NEAR = 0.15
+_PEOPLE_COUNTED = frozenset(("people", "persons", "individuals", "humans"))
 # Where the reader marks, a question about something the chosen sentence's article never
 # speaks of is refused (``_elsewhere``): the reader reads the sentence as likely no answer
 # (below ELSEWHERE_READ), a word weighing ELSEWHERE_ABSENT of the question appears nowhere
@@ -908,12 +919,17 @@ class Engine:
             best, reading = switched = instead
             ranked = [best, *(c for c in ranked if c is not best)]
             span = best.sentence.text
-            if _follows(best.sentence, before):
+            if _follows(best.sentence, before) or (
+                query.figure == "age" and _right_after(best.sentence, before)
+            ):
+                # "Marloes Verhagen, the Civic Union leader, …" and, opening the next
+                # paragraph, "The 47-year-old former mayor …": the age and whose it is.
                 span = _joined(before.text, span) or span
         confidence = _confidence(best)
         if (
             (unstated := _unstated(kind, span, query, qwords)) is not None
             or (unstated := _only_shares(query, span, reading, qwords)) is not None
+            or (unstated := self._counts_other(query, span)) is not None
             or (unstated := self._borrowed(query, best, span, qwords)) is not None
             or (unstated := self._no_one(query, best, reading, span, qwords)) is not None
             or (unstated := _not_as_asked(query, best, reading)) is not None
@@ -1115,6 +1131,29 @@ class Engine:
             return None
         return UNSTATED[figure]
 
+    def _counts_other(self, query: Query, quote: str) -> str | None:
+        """ "the number" (as a refusal names it) when a question asks how many of something
+        and none of the quote's figures counts it: none has the thing's words beside it
+        (``rank.counts_of``), and none of the figures with the words after them is as near
+        it in meaning as COUNTED_NEAR ("how many homes were destroyed" and "destroyed about
+        20,000 hectares"), or, where people are counted, none is nearer PEOPLE than THINGS
+        (NOT_SOMEONE). With the dense stage only."""
+        if self.semantic is None or query.figure != "count":
+            return None
+        thing = counted_thing(query.corrected)
+        if not thing:
+            return None
+        phrases = counts_of(quote, thing)
+        if not phrases:
+            return None
+        if _PEOPLE_COUNTED.intersection(thing):
+            near = max(self._someone(phrase) for phrase in phrases)
+            return None if near >= NOT_SOMEONE else UNSTATED["count"]
+        embed = self.semantic.embedder.embed
+        vectors = embed(phrases)
+        near = float((vectors @ embed([" ".join(thing)])[0]).max())
+        return None if near >= COUNTED_NEAR else UNSTATED["count"]
+
     def _undated(self, query: Query, best: Candidate) -> str | None:
         """A time the question gives (as a refusal names it: "of 1172") that the paragraph
         of the rank's best sentence, with its article's title and date, does not reach
@@ -1218,6 +1257,8 @@ class Engine:
         assert self.reader is not None
         if (quoted := self._quoted_instead(query, ranked)) is not None:
             return quoted, self.reader.read(query.for_reader, [self._passage(quoted)])[0]
+        if (aged := self._aged_instead(query, ranked[0])) is not None:
+            return aged, self.reader.read(query.for_reader, [self._passage(aged)])[0]
         best = ranked[0].sentence
         relation = _relation_unstated(query, best.text, best.prev)
         if relation is None:
@@ -1232,6 +1273,34 @@ class Engine:
         readings = self.reader.read(query.for_reader, [self._passage(c) for c in stating])
         cand, reading = max(zip(stating, readings, strict=True), key=lambda cr: cr[1].answers)
         return (cand, reading) if reading.answers >= STATED_TO else None
+
+    def _aged_instead(self, query: Query, best: Candidate) -> Candidate | None:
+        """Where an age is asked and the rank's best sentence states none, the sentence right
+        after it (``_right_after``: in its paragraph or opening the next, read with the best
+        before it) where the best names someone the question names and the next gives an
+        age to whoever was named before: it opens pointing back ("The 47-year-old former
+        mayor …", "She was 87 …") and states an age. News names someone in one sentence
+        and gives the age in the next, often the next paragraph's first: "How old is Marloes
+        Verhagen?"."""
+        s = best.sentence
+        qwords = set(query.corrected.split())
+        if query.figure != "age" or states_figure("age", s.text, qwords):
+            return None
+        if not any(qwords & set(words(name)) for name in _names(s.text)):
+            return None  # it names no one the question does: whose age would follow?
+        if s.next is not None:
+            after = Sentence(s.aid, s.seq + 1, s.para, s.next, s.text, None)
+        else:
+            paragraphs = self._load(s.aid).paragraphs
+            if s.para >= len(paragraphs) or not paragraphs[s.para].sentences:
+                return None
+            following = paragraphs[s.para].sentences
+            nxt = following[1] if len(following) > 1 else None
+            after = Sentence(s.aid, s.seq + 1, s.para + 1, following[0], s.text, nxt)
+        if not leans_back(after.text) or not states_figure("age", after.text, qwords):
+            return None
+        # Scored as the best: the quote is the two together.
+        return replace(best, sentence=after)
 
     def _role_holder(self, query: Query, cand: Candidate) -> Span:
         """``_role_named``, where the article speaks of what the role is asked of: "the
@@ -2437,6 +2506,12 @@ def _joined(first: str, then: str) -> str | None:
     (MAX_ANSWER_CHARS)."""
     joined = f"{first} {then}"
     return joined if len(joined) <= MAX_ANSWER_CHARS else None
+
+
+def _right_after(s: Sentence, before: Sentence) -> bool:
+    """Whether ``s`` is the sentence right after ``before`` in its article, in the same
+    paragraph or opening the next."""
+    return s.aid == before.aid and s.seq == before.seq + 1
 
 
 def _follows(s: Sentence, before: Sentence) -> bool:

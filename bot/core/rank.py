@@ -25,7 +25,7 @@ from bot.core.query import (
     Query,
     QueryTerm,
 )
-from bot.core.text import STOP_WORDS, fold, is_dateline, leans_back, terms, words
+from bot.core.text import STOP_WORDS, fold, is_dateline, leans_back, stem, terms, words
 
 # Sentences the first stage returns, and how many of the best are reranked.
 FIRST_STAGE = 100
@@ -470,6 +470,66 @@ _AGE_FOLDED = re.compile(
 # An age put after a name: "Corporal Matías Olivera, 26, and …", "Wróblewski, 63, has …".
 _AGE_AFTER_NAME = re.compile(r"\b[A-Z][\w'’.-]*, \d{1,3}(?=,| and\b|\.|\))")
 _BORN = re.compile(r"\bborn\b|\(\s*(?:b\.\s*)?\d{4}\s*[–-]")
+
+
+def counted_thing(question: str) -> tuple[str, ...]:
+    """The words naming what a "how many" question counts: the run of content words after
+    it, up to a stop word or a verb in "-ed" ("how many council seats did …": council,
+    seats; "how many soldiers served in …": soldiers; "how many of the report's
+    recommendations …": report, recommendations); none where it counts a unit ("how many
+    kilometres long", a measure), times, or nothing named ("how many were there")."""
+    m = _HOW_MANY.search(fold(question))
+    if m is None:
+        return ()
+    named: list[str] = []
+    for word in words(m.string[m.end() :]):
+        if word == "s":  # "the report's recommendations"
+            continue
+        if word in STOP_WORDS or not word.isalpha():
+            if named:
+                break
+            continue
+        if named and word.endswith("ed"):
+            break
+        named.append(word)
+    if not named or named[0] == "times" or _UNIT.fullmatch(" " + named[0]):
+        return ()
+    return tuple(named)
+
+
+def counts_of(text: str, thing: Sequence[str]) -> list[str] | None:
+    """How ``text``'s figures read beside what a question counts (``counted_thing``): None
+    where one of them counts it by its words (one of the thing's words, by stem, among the
+    four content words before a figure or the three after: "214 illegal structures", "her
+    team of nine", "the number of marchers at 6,500"), or stands with no thing of its own
+    before a verb ("5,000 to 30,000 were killed"); otherwise each figure with the words after
+    it ("20,000 hectares around montiferru"), for the engine to weigh in meaning. A text
+    with no figure but a year gives an empty list."""
+    stems = {stem(w) for w in thing}
+    folded = fold(text)
+    phrases = []
+    for m in _FIGURE.finditer(folded):
+        if _YEAR.fullmatch(m.group()):
+            continue
+        following = words(folded[m.end() : m.end() + 80])[:6]
+        if following[:1] and following[0] in _COUNT_VERBS:
+            return None
+        after = [w for w in following if w not in STOP_WORDS][:3]
+        before = [
+            w for w in words(folded[max(0, m.start() - 80) : m.start()]) if w not in STOP_WORDS
+        ]
+        if stems & {stem(w) for w in before[-4:] + after}:
+            return None
+        phrases.append(" ".join([m.group(), *after]))
+    return phrases
+
+
+_HOW_MANY = re.compile(r"\bhow many\b")
+# The words that end what a "how many" question counts, and that after a figure say it
+# stands for a thing named before ("5,000 to 30,000 were killed").
+_COUNT_VERBS = frozenset(
+    "did do does were was are is will would have has had can could should might must".split()
+)
 
 
 # Times in a text, each a span of years: a year ("in 1191", "AD 9", "55 BC"), a decade

@@ -227,10 +227,16 @@ def leans_back(sentence: str) -> bool:
             break
     first = _FIRST_WORDS_RE.findall(lead[:60])
     if first and first[0] in _CONNECTIVES:
+        lead = lead.lstrip(" ,")[len(first[0]) :]
         first = first[1:]
+    if _AGED_SUBJECT.match(lead):  # "The 47-year-old said …": whoever was named before
+        return True
     if first[:1] == ["the"]:  # "the latter", "the former"
         first = first[1:]
     return bool(first) and first[0] in _BACK_REFERENCES
+
+
+_AGED_SUBJECT = re.compile(r"\s*,?\s*the \d{1,3}[- ]years?[- ]old\b")
 
 
 _FIRST_WORDS_RE = re.compile(r"[a-z]+")

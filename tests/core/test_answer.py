@@ -67,10 +67,10 @@ from bot.core.query import (
     question_type,
     states_now,
 )
-from bot.core.rank import reaches, states_figure, times_in, type_bonus
+from bot.core.rank import counted_thing, counts_of, reaches, states_figure, times_in, type_bonus
 from bot.core.read import Reader, Reading, reader_files
 from bot.core.summary import LONG
-from bot.core.text import split_sentences
+from bot.core.text import leans_back, split_sentences
 from bot.core.verify import FEATURES, GATE_FEATURES, REFUSAL_FEATURES, Checker, Gate, Linear
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -618,6 +618,67 @@ class TestQuestionTypes:
     def test_a_figure_is_stated_or_not(self, figure: str, text: str, stated: bool) -> None:
         assert states_figure(figure, text, set()) is stated
 
+    @pytest.mark.parametrize(
+        ("question", "thing"),
+        [
+            ("How many homes were destroyed by the fire?", ("homes",)),
+            ("how many council seats did her supporters win", ("council", "seats")),
+            (
+                "How many of the report's recommendations were accepted?",
+                ("report", "recommendations"),
+            ),
+            ("How many soldiers served in the Roman legions?", ("soldiers",)),
+            ("how many kilometres long is the Rhine", ()),  # a measure
+            ("how many times was it fined", ()),
+            ("how many were there", ()),
+            ("when was the bridge built", ()),
+        ],
+    )
+    def test_what_a_how_many_question_counts(self, question: str, thing: tuple[str, ...]) -> None:
+        assert counted_thing(question) == thing
+
+    @pytest.mark.parametrize(
+        ("text", "question", "phrases"),
+        [
+            # A figure with what is counted beside it, before or after.
+            ("Workers removed 214 illegal homes along the canal.", "how many homes", None),
+            (
+                "Petrova said her team of nine would work on.",
+                "how many people are on her team",
+                None,
+            ),
+            ("Police put the number of marchers at 6,500.", "how many marchers", None),
+            # A figure standing for what the sentence named before it.
+            ("Between 5,000 and 30,000 were killed.", "how many Huguenots died", None),
+            # Figures of other things, each with the words after it, for the engine to weigh.
+            (
+                "The fire in July 2021 destroyed about 20,000 hectares around Montiferru.",
+                "how many homes were destroyed",
+                ["20,000 hectares around montiferru"],
+            ),
+            ("The plant opened in 1963.", "how many workers", []),  # a year counts nothing
+        ],
+    )
+    def test_whether_a_figure_counts_the_thing_asked(
+        self, text: str, question: str, phrases: list[str] | None
+    ) -> None:
+        assert counts_of(text, counted_thing(question)) == phrases
+
+    @pytest.mark.parametrize(
+        ("sentence", "leans"),
+        [
+            ("The 47-year-old former mayor of Zwolle said she had called him.", True),
+            ("However, the 66-year-old said he would stay.", True),
+            ("She said the vote was close.", True),
+            ("The 1999 law still holds.", False),
+            ("A 30-year-old man was arrested.", False),
+        ],
+    )
+    def test_a_sentence_about_someone_named_before_leans_on_it(
+        self, sentence: str, leans: bool
+    ) -> None:
+        assert leans_back(sentence) is leans
+
     def test_money_counts_when_it_is_what_is_counted(self) -> None:
         """ "How many dollars did the bridge cost" is answered by a sum of money."""
         assert states_figure("count", "The bridge cost 12 million dollars.", {"dollars"})
@@ -988,6 +1049,54 @@ class TestNews:
         path = BENCH / "news3" / "202_obituary.txt"
         engine = _reading_engine([load_article(path)])
         assert "pneumonia" in self._marked(engine.ask("what did Margit Sørensen die of"))
+
+    def test_how_many_of_something_is_not_answered_by_a_figure_of_something_else(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A fire that "destroyed about 20,000 hectares" says nothing of how many homes it
+        destroyed, whatever the reader reads; how many residents fled, it says, and the
+        hectares burned."""
+        path = tmp_path / "001_fire.txt"
+        path.write_text(
+            "July 5, 2026|\n\nWildfire tears through Sardinian hills\n\nby News Desk\n\n"
+            "A wildfire burned through about 3,200 hectares of cork oak forest in western "
+            "Sardinia on Saturday, forcing some 600 residents from their homes.\n\n"
+            "The island was hit by a similar fire in July 2021 that destroyed about 20,000 "
+            "hectares around Montiferru, the same mountain range.\n",
+            encoding="utf-8",
+        )
+        engine = _reading_engine([load_article(path)])
+        homes = engine.ask("How many homes did the 2021 fire destroy?")
+        assert not homes.answered and "the number" in homes.text, homes.text
+        assert "20,000" in homes.citations[0].quote  # where the articles come closest
+        assert "600" in self._marked(engine.ask("how many residents were evacuated by the fire"))
+        assert "3,200" in self._marked(engine.ask("How many hectares burned on Saturday?"))
+        monkeypatch.setattr("bot.core.answer.COUNTED_NEAR", -1.0)
+        assert engine.ask("How many homes did the 2021 fire destroy?").answered
+
+    def test_an_age_given_in_the_next_paragraph_is_the_age_of_who_was_named(
+        self, tmp_path: Path
+    ) -> None:
+        """News names someone, then opens the next paragraph "The 47-year-old …": how old
+        she is is in that one, quoted after the one that names her."""
+        path = tmp_path / "001_talks.txt"
+        path.write_text(
+            "Oct 1, 2026|\n\nCoalition talks collapse\n\nby News Desk\n\n"
+            "THE HAGUE — Coalition talks between three Dutch parties collapsed on Tuesday "
+            "after 41 days of negotiations.\n\n"
+            "Marloes Verhagen, the Civic Union leader, told reporters that her party could not "
+            "sign the agreement.\n\n"
+            "The 47-year-old former mayor of Zwolle said she had informed the mediator by "
+            "telephone.\n\n"
+            "Pieter Ooms, the mediator, is expected to report to parliament by Friday.\n",
+            encoding="utf-8",
+        )
+        engine = _reading_engine([load_article(path)])
+        answer = engine.ask("How old is Marloes Verhagen?")
+        assert "47" in self._marked(answer)
+        quote = answer.citations[0].quote
+        assert quote.startswith("Marloes Verhagen") and "47-year-old" in quote
+        assert not engine.ask("How old is Pieter Ooms?").answered
 
     def _marked(self, answer: Answer) -> str:
         assert answer.answered and answer.span is not None, answer
