@@ -929,7 +929,7 @@ class Engine:
         if (
             (unstated := _unstated(kind, span, query, qwords)) is not None
             or (unstated := _only_shares(query, span, reading, qwords)) is not None
-            or (unstated := self._counts_other(query, span)) is not None
+            or (unstated := self._counts_other(query, span, qwords)) is not None
             or (unstated := self._borrowed(query, best, span, qwords)) is not None
             or (unstated := self._no_one(query, best, reading, span, qwords)) is not None
             or (unstated := _not_as_asked(query, best, reading)) is not None
@@ -1131,7 +1131,7 @@ class Engine:
             return None
         return UNSTATED[figure]
 
-    def _counts_other(self, query: Query, quote: str) -> str | None:
+    def _counts_other(self, query: Query, quote: str, qwords: set[str]) -> str | None:
         """ "the number" (as a refusal names it) when a question asks how many of something
         and none of the quote's figures counts it: none has the thing's words beside it
         (``rank.counts_of``), and none of the figures with the words after them is as near
@@ -1143,7 +1143,7 @@ class Engine:
         thing = counted_thing(query.corrected)
         if not thing:
             return None
-        phrases = counts_of(quote, thing)
+        phrases = counts_of(quote, thing, qwords)
         if not phrases:
             return None
         if _PEOPLE_COUNTED.intersection(thing):

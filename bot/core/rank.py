@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -423,13 +423,25 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
         )
         if kind == "year" or dated:
             return dated
+    for m in _figures(kind, folded, question_words):
+        if kind in ("span", "count") or _UNITS.get(kind, _UNIT).match(folded, m.end()):
+            return True
+    return False
+
+
+def _figures(kind: str, folded: str, question_words: set[str]) -> Iterator[re.Match[str]]:
+    """The figures of a folded text that may state the figure a question asks for
+    (``states_figure``), but for their units: none of the question's own, nor an ordinal;
+    for a count, none vague, none in "one of", a date, a sum of money (unless money is
+    asked) or a year."""
     dates = [d.span() for d in _DATED.finditer(folded)] if kind == "count" else []
     for m in _FIGURE.finditer(folded):
         figure = m.group()
         if figure in question_words or re.match(r"\d+(st|nd|rd|th)\b", folded[m.start() :]):
             continue
         if kind == "span":
-            return True
+            yield m
+            continue
         if kind == "count" and (
             figure in _VAGUE
             or _ONE_OF.match(folded, m.start())
@@ -447,9 +459,7 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
             _BEFORE_YEAR.search(folded[: m.start()]) or _DECADE.match(folded, m.start())
         ):
             continue
-        if kind == "count" or _UNITS.get(kind, _UNIT).match(folded, m.end()):
-            return True
-    return False
+        yield m
 
 
 # Figures that state no one's age: a time of day ("9 p.m.", "7.45"), a share, a sum.
@@ -497,20 +507,19 @@ def counted_thing(question: str) -> tuple[str, ...]:
     return tuple(named)
 
 
-def counts_of(text: str, thing: Sequence[str]) -> list[str] | None:
+def counts_of(text: str, thing: Sequence[str], question_words: set[str]) -> list[str] | None:
     """How ``text``'s figures read beside what a question counts (``counted_thing``): None
     where one of them counts it by its words (one of the thing's words, by stem, among the
     four content words before a figure or the three after: "214 illegal structures", "her
     team of nine", "the number of marchers at 6,500"), or stands with no thing of its own
     before a verb ("5,000 to 30,000 were killed"); otherwise each figure with the words after
-    it ("20,000 hectares around montiferru"), for the engine to weigh in meaning. A text
-    with no figure but a year gives an empty list."""
+    it ("20,000 hectares around montiferru"), for the engine to weigh in meaning. Only
+    figures that may state a count are read (``_figures``: no year, date, sum of money
+    unless money is asked, nor "one of"), so a text with none gives an empty list."""
     stems = {stem(w) for w in thing}
-    folded = fold(text)
+    folded = fold(_unlabelled(text))
     phrases = []
-    for m in _FIGURE.finditer(folded):
-        if _YEAR.fullmatch(m.group()):
-            continue
+    for m in _figures("count", folded, question_words):
         following = words(folded[m.end() : m.end() + 80])[:6]
         if following[:1] and following[0] in _COUNT_VERBS:
             return None
