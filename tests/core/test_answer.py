@@ -984,6 +984,15 @@ def _reading_engine(articles: Sequence[Article]) -> Engine:
     )
 
 
+def _news_engine(folder: Path, title: str, *paragraphs: str) -> Engine:
+    """An engine as shipped over one news article, written to ``folder`` from its title and
+    paragraphs."""
+    path = folder / "001_news.txt"
+    body = "\n\n".join(paragraphs)
+    path.write_text(f"Oct 1, 2026|\n\n{title}\n\nby News Desk\n\n{body}\n", encoding="utf-8")
+    return _reading_engine([load_article(path)])
+
+
 @pytest.fixture(name="semantic_seeds", scope="module")
 def fixture_semantic_seeds() -> Engine:
     return _reading_engine(load_corpus(SEEDS).articles)
@@ -1056,16 +1065,14 @@ class TestNews:
         """A fire that "destroyed about 20,000 hectares" says nothing of how many homes it
         destroyed, whatever the reader reads; how many residents fled, it says, and the
         hectares burned."""
-        path = tmp_path / "001_fire.txt"
-        path.write_text(
-            "July 5, 2026|\n\nWildfire tears through Sardinian hills\n\nby News Desk\n\n"
+        engine = _news_engine(
+            tmp_path,
+            "Wildfire tears through Sardinian hills",
             "A wildfire burned through about 3,200 hectares of cork oak forest in western "
-            "Sardinia on Saturday, forcing some 600 residents from their homes.\n\n"
+            "Sardinia on Saturday, forcing some 600 residents from their homes.",
             "The island was hit by a similar fire in July 2021 that destroyed about 20,000 "
-            "hectares around Montiferru, the same mountain range.\n",
-            encoding="utf-8",
+            "hectares around Montiferru, the same mountain range.",
         )
-        engine = _reading_engine([load_article(path)])
         homes = engine.ask("How many homes did the 2021 fire destroy?")
         assert not homes.answered and "the number" in homes.text, homes.text
         assert "20,000" in homes.citations[0].quote  # where the articles come closest
@@ -1079,19 +1086,17 @@ class TestNews:
     ) -> None:
         """News names someone, then opens the next paragraph "The 47-year-old …": how old
         she is is in that one, quoted after the one that names her."""
-        path = tmp_path / "001_talks.txt"
-        path.write_text(
-            "Oct 1, 2026|\n\nCoalition talks collapse\n\nby News Desk\n\n"
+        engine = _news_engine(
+            tmp_path,
+            "Coalition talks collapse",
             "THE HAGUE — Coalition talks between three Dutch parties collapsed on Tuesday "
-            "after 41 days of negotiations.\n\n"
+            "after 41 days of negotiations.",
             "Marloes Verhagen, the Civic Union leader, told reporters that her party could not "
-            "sign the agreement.\n\n"
+            "sign the agreement.",
             "The 47-year-old former mayor of Zwolle said she had informed the mediator by "
-            "telephone.\n\n"
-            "Pieter Ooms, the mediator, is expected to report to parliament by Friday.\n",
-            encoding="utf-8",
+            "telephone.",
+            "Pieter Ooms, the mediator, is expected to report to parliament by Friday.",
         )
-        engine = _reading_engine([load_article(path)])
         answer = engine.ask("How old is Marloes Verhagen?")
         assert "47" in self._marked(answer)
         quote = answer.citations[0].quote
