@@ -42,11 +42,11 @@ from bot.core.dense import Embedder, model_files
 from bot.core.evaluate import Case, add_typos, is_correct
 from bot.core.query import Query
 from bot.core.rank import Candidate
-from bot.core.read import Passage, Reader, reader_files
+from bot.core.read import Passage, Reader
 from bot.core.text import words
 from bot.core.verify import GATE_FEATURES, Gate
 from train.reader import DATA, Synonyms, contrasted, gold_sentence, held_out, squad_articles
-from train.verifier import logistic
+from train.verifier import logistic, opened
 from train.wordnet import WordNet
 
 log = logging.getLogger("train.gate")
@@ -274,10 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-write", action="store_true", help="print the scores only")
     args = parser.parse_args(argv)
-    args.work.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    files = reader_files(args.reader)
-    assert files is not None
+    files = opened(args.work, args.reader)
     # Without the gate beside it (a stale one too): the rows are of every answer the rules
     # let through.
     reader = Reader(replace(files, gate=None), threads=2)

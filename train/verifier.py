@@ -36,7 +36,7 @@ from bot.core.corpus import load_corpus
 from bot.core.dense import Embedder, model_files
 from bot.core.evaluate import Case, add_typos, load_cases
 from bot.core.rank import Candidate
-from bot.core.read import Reader, reader_files
+from bot.core.read import Reader, ReaderFiles, reader_files
 from bot.core.verify import FEATURES, REFUSAL_FEATURES, Checker, Linear, chosen, features
 from train.reader import DATA, gold_sentence, held_out, squad_articles
 
@@ -333,6 +333,17 @@ def dev_table(checker: Checker, dev: dict[str, list[Pool]], gates: list[float]) 
     return lines
 
 
+def opened(work: Path, reader: str) -> ReaderFiles:
+    """The files of the reader a fit reads (``default`` or a folder), with ``work`` made
+    and progress logged: how ``train.verifier`` and ``train.gate`` start."""
+    work.mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    files = reader_files(reader)
+    if files is None:
+        raise SystemExit(f"no reader model in {reader}")
+    return files
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m train.verifier", description=__doc__.split("\n")[0]
@@ -349,10 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--typo-seeds", type=int, nargs="*", default=[], help="dev typo runs")
     parser.add_argument("--no-write", action="store_true", help="print the tables only")
     args = parser.parse_args(argv)
-    args.work.mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    files = reader_files(args.reader)
-    assert files is not None
+    files = opened(args.work, args.reader)
     reader = Reader(files, threads=2)
     pools = train_pools(args.work, reader, args.seed, args.typo_share)
     # Fitted only on articles the reader never trained on: on its own training articles its
