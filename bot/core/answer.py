@@ -46,6 +46,7 @@ from bot.core.query import (
     echoes_now,
     meta_kind,
     meta_spelled,
+    named_of,
     parse,
     ranks,
     relation_asked,
@@ -317,6 +318,13 @@ NEXT_LEAD = 0.3
 PEOPLE = ("a person", "people", "a relative", "a leader", "an organization", "a group of people")
 THINGS = ("a thing", "an object", "a method", "an idea", "a place")
 NOT_SOMEONE = -0.05
+# Asked in so many words the name of someone or of a body, the answer words must hold a
+# capitalised word where the asked word is this much nearer PEOPLE than THINGS. Of the 135
+# "what is the name of …" questions in ../shared/train's SQuAD articles, 23 ask of such a
+# word (a quarterback, a manufacturer, a teacher …) and one of those has a lowercase answer
+# ("the spiritual teacher in Hinduism": guru, 0.08); below it are "policy" (0.02,
+# interventionism), "type" (0.05, deterministic) and "fund" (0.03, the 50 fund).
+NAMED_SOMEONE = 0.07
 # Where a question asks how many of something, a figure must count it: have its words beside
 # it, or the words after it be at least COUNTED_NEAR in cosine to the thing ("how many
 # homes were destroyed" and "20,000 hectares around montiferru": 0.13; "how many troops"
@@ -969,6 +977,8 @@ class Engine:
                 reading = replace(reading, span=name, span_confidence=1.0)
             if (unstated := _no_one_marked(query, reading, read_in)) is not None:
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
+            if (unstated := self._nameless(query, reading, read_in)) is not None:
+                return self._refusal(question, query, confidence, ranked, (best, unstated))
             if self._doubted(query, best, reading, read_in, ranked, switched is not None):
                 return self._refusal(question, query, confidence, ranked, (best, "doubt"))
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
@@ -1228,6 +1238,23 @@ class Engine:
         if bare:
             return what
         return what if self._someone(phrase) < NOT_SOMEONE else None
+
+    def _nameless(self, query: Query, reading: Reading, text: str) -> str | None:
+        """ "the name of the vendor" (as a refusal names it) when a question asks in so many
+        words the name of someone or of a body (``named_of``: a word the embedding model
+        places nearer PEOPLE than THINGS by NAMED_SOMEONE) and the reader's answer words
+        hold no capitalised word, as marked in ``text``: "what is the name of the footwear
+        manufacturer in Felgueiras" and "**The owner** of a footwear manufacturer …". With
+        the dense stage only."""
+        if self.semantic is None or reading.span is None:
+            return None
+        head = query.asked(named_of)
+        if head is None:
+            return None
+        start, end = reading.span
+        if _capitalised(text[start:end].strip(), text[:start]):
+            return None
+        return f"the name of the {head}" if self._someone(head) >= NAMED_SOMEONE else None
 
     def _someone(self, phrase: str) -> float:
         """How much nearer PEOPLE than THINGS the embedding model places a phrase (with the

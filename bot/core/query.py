@@ -1073,6 +1073,32 @@ _NAMED_THING_Q = re.compile(
 )
 
 
+def named_of(question: str) -> str | None:
+    """The head word of what a question asks the name of in so many words: "what is the
+    name of the vendor that supplied …" (vendor), "… of the footwear maker in Felgueiras"
+    (maker), "… of the National Bank of Poland's governor" (governor, the possessed)."""
+    m = _NAME_OF_Q.search(fold(question))
+    if m is None:
+        return None
+    chunks = _NAME_OF_CUT.split(m.group("x"))
+    owned = [c for c in chunks if _POSSESSIVE.search(c)]
+    phrase = _POSSESSIVE.split(owned[0])[-1] if owned else chunks[0]
+    found = re.findall(r"[a-z][a-z-]*", phrase)
+    return found[-1] if found else None
+
+
+_NAME_OF_Q = re.compile(
+    r"\b(?:what|which) (?:is|was|are|were) (?:the|its|their|his|her) names? of (?P<x>.+)"
+)
+# Where the thing named ends: a clause, a preposition, a verb, a comma.
+_NAME_OF_CUT = re.compile(
+    r"\s+(?:who|that|which|whose|where|when|in|at|of|for|on|from|to|with|by|is|was|are|were|"
+    r"did|does|do|has|have|had)\b|[?,;]"
+)
+# "Poland's governor", "the workers' union"; as a corrected question reads: "poland s governor".
+_POSSESSIVE = re.compile(r"['’]s?\b|\s+s\b")
+
+
 def asks_a_name(question: str) -> str | None:
     """The thing a question asks the name of ("nationality" in "what nationality was
     Muybridge", "college" in "what was the name of the college", "title"), if it asks one

@@ -64,6 +64,7 @@ from bot.core.query import (
     asks_why,
     figure_asked,
     meta_kind,
+    named_of,
     question_type,
     states_now,
 )
@@ -679,6 +680,20 @@ class TestQuestionTypes:
     ) -> None:
         assert leans_back(sentence) is leans
 
+    @pytest.mark.parametrize(
+        ("question", "head"),
+        [
+            ("What is the name of the vendor that supplied the connectors?", "vendor"),
+            ("What is the name of the footwear maker in Felgueiras?", "maker"),
+            ("What is the name of the National Bank of Poland's governor?", "governor"),
+            ("what is the name of the national bank of poland s governor", "governor"),
+            ("What were the names of the two judges who wrote it down?", "judges"),
+            ("Who is the governor of the bank?", None),
+        ],
+    )
+    def test_what_a_question_asks_the_name_of(self, question: str, head: str | None) -> None:
+        assert named_of(question) == head
+
     def test_money_counts_when_it_is_what_is_counted(self) -> None:
         """ "How many dollars did the bridge cost" is answered by a sum of money."""
         assert states_figure("count", "The bridge cost 12 million dollars.", {"dollars"})
@@ -1080,6 +1095,30 @@ class TestNews:
         assert "3,200" in self._marked(engine.ask("How many hectares burned on Saturday?"))
         monkeypatch.setattr("bot.core.answer.COUNTED_NEAR", -1.0)
         assert engine.ask("How many homes did the 2021 fire destroy?").answered
+
+    def test_the_name_of_someone_asked_is_a_name(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "What is the name of the footwear manufacturer …" asks for a name; "The owner of
+        a footwear manufacturer" is none, whatever the reader reads. The judge's name is
+        given."""
+        engine = _news_engine(
+            tmp_path,
+            "Former army chief jailed over boot contracts",
+            "LISBON — A court on Friday sentenced a retired army colonel to six years in prison "
+            "for accepting bribes to steer boot contracts to two suppliers.",
+            "The owner of a footwear manufacturer in the northern town of Felgueiras was "
+            "sentenced to four years, while a textile executive received a suspended sentence.",
+            "Presiding judge Marta Seixas said the colonel had betrayed the trust of soldiers.",
+        )
+        question = "What is the name of the footwear manufacturer in Felgueiras?"
+        refused = engine.ask(question)
+        assert not refused.answered, refused.text
+        assert "don't give the name of the manufacturer" in refused.text
+        assert "Felgueiras" in refused.citations[0].quote
+        assert "Marta Seixas" in self._marked(engine.ask("What is the name of the judge?"))
+        monkeypatch.setattr("bot.core.answer.NAMED_SOMEONE", 2.0)
+        assert engine.ask(question).answered
 
     def test_an_age_given_in_the_next_paragraph_is_the_age_of_who_was_named(
         self, tmp_path: Path
