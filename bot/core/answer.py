@@ -945,6 +945,7 @@ class Engine:
             or (unstated := _unranked(query, best, reading, span)) is not None
             or (unstated := _unrelated(query, best, reading, span)) is not None
             or (unstated := _no_reason(query, span)) is not None
+            or (unstated := _no_share(query, span)) is not None
         ):
             return self._refusal(question, query, confidence, ranked, (best, unstated))
         if (
@@ -2385,6 +2386,31 @@ def _marks_figure(figure: str, qwords: set[str], marked: str) -> bool:
     if states_figure(figure, marked, qwords):
         return True
     return figure == "year" and re.search(r"\d+(?:st|nd|rd|th)\b", marked) is not None
+
+
+def _no_share(query: Query, quote: str) -> str | None:
+    """ "the share" (as a refusal names it) when a question asks for a share ("what
+    percentage of Cerro Blanco's workers are women", "what share of … comes from tourism")
+    and the quote gives none: no percentage, no fraction ("a fifth", "two-thirds", "half"),
+    no "one in ten" or "the majority". The answer sentences of all 37 questions asking so in
+    ../shared/train's articles give one."""
+    if not query.asked(_SHARE_ASKED.search):
+        return None
+    said = _PERIOD_WORD.sub(" ", quote)  # "second-quarter profit" is no share
+    return None if _SHARE.search(said) or _SHARE_SAID.search(said) else "the share"
+
+
+# A question that asks for a share by name: "what percentage", "what share of" (not "which
+# companies share …").
+_SHARE_ASKED = re.compile(
+    r"\b(?:what|which) (?:(?:percentage|percent)\b|(?:proportion|share|fraction) of\b)"
+)
+# A share in words: a fraction, "one in ten", "nine out of 10", "the majority".
+_SHARE_SAID = re.compile(
+    r"\b(?:half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?|"
+    r"majority|minority|one in \w+|\d+ in \d+|\w+ out of \w+|all|none|most|every)\b",
+    re.IGNORECASE,
+)
 
 
 def _no_reason(query: Query, quote: str) -> str | None:

@@ -46,6 +46,7 @@ from bot.core.answer import (
     _namesake,
     _no_one_marked,
     _no_reason,
+    _no_share,
     _not_as_asked,
     _said_of_another,
     _span,
@@ -2204,6 +2205,37 @@ class TestSemantic:
     ) -> None:
         query = Query(question, (), question.lower(), question.lower())
         assert _no_reason(query, quote) == refused
+
+    @pytest.mark.parametrize(
+        ("question", "quote", "refused"),
+        [
+            (
+                "What percentage of the mine's workers are women?",
+                "The mine employs about 2,900 people, most of them from nearby towns.",
+                None,  # "most" is a share
+            ),
+            (
+                "What percentage of the mine's workers are women?",
+                "The mine employs about 2,900 people from nearby towns.",
+                "the share",
+            ),
+            ("What share of its power comes from coal?", "Coal gives 80 percent of it.", None),
+            ("What share of its power comes from coal?", "Coal gives two-thirds of it.", None),
+            ("What share of its power comes from coal?", "One in ten homes burn coal.", None),
+            (
+                "What share of the firm's sales came from cars?",
+                "Second-quarter sales rose to 4 billion euros.",
+                "the share",
+            ),
+            # "Share" as a verb asks for no share.
+            ("Which companies share the site?", "Two firms built the plant in 1990.", None),
+        ],
+    )
+    def test_a_share_asked_is_a_share_given(
+        self, question: str, quote: str, refused: str | None
+    ) -> None:
+        query = Query(question, (), question.lower(), question.lower())
+        assert _no_share(query, quote) == refused
 
     @pytest.mark.parametrize(
         ("question", "text", "marked", "describes"),
