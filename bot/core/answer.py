@@ -29,6 +29,7 @@ from bot.core.query import (
     ARTICLE_WORDS,
     AUTHORING,
     META_WORDS,
+    ORDINAL,
     RELATIONS,
     Lexicon,
     Query,
@@ -43,6 +44,7 @@ from bot.core.query import (
     asks_what_said,
     asks_where,
     asks_why,
+    below_the_top,
     echoes_now,
     meta_kind,
     meta_spelled,
@@ -943,6 +945,7 @@ class Engine:
             or (unstated := _not_as_asked(query, best, reading)) is not None
             or (unstated := self._undated(query, best)) is not None
             or (unstated := _unranked(query, best, reading, span)) is not None
+            or (unstated := _outranked(query, span)) is not None
             or (unstated := _unrelated(query, best, reading, span)) is not None
             or (unstated := _no_reason(query, span)) is not None
             or (unstated := _no_share(query, span)) is not None
@@ -2000,6 +2003,21 @@ def _unranked(query: Query, best: Candidate, reading: Reading | None, quote: str
     if asked is None or ranks(quote) or ranks(best.sentence.prev or ""):
         return None
     return f"which is the {asked}"
+
+
+def _outranked(query: Query, quote: str) -> str | None:
+    """ "which is the largest" (as a refusal names what is not given) when the question asks
+    for the top of a superlative (no ordinal in it) and the quote ranks only below it
+    (``below_the_top``): "which airline is the largest in Peru" and "Aerolíneas Cóndor,
+    Peru's second-largest airline, …". None of the answer sentences of the 163 questions
+    asking a superlative in ../shared/train's articles reads so."""
+    asked = query.asked(superlative)
+    if asked is None or _ORDINAL_ASKED.search(query.corrected) or not below_the_top(quote):
+        return None
+    return f"which is the {asked}"
+
+
+_ORDINAL_ASKED = re.compile(rf"\b{ORDINAL}\b")
 
 
 def _unrelated(query: Query, best: Candidate, reading: Reading | None, quote: str) -> str | None:

@@ -842,6 +842,19 @@ def superlative(question: str) -> str | None:
     return m.group() if m else None
 
 
+def below_the_top(text: str) -> bool:
+    """Whether a text ranks only below the top: it holds a superlative and each stands after
+    an ordinal ("Peru's second-largest airline", "the third-biggest car maker")."""
+    folded = fold(text)
+    found = list(_SUPERLATIVE_Q.finditer(folded))
+    return bool(found) and all(_ORDINAL_BEFORE.search(folded, 0, m.start()) for m in found)
+
+
+# An ordinal that a superlative follows: "second-largest", "3rd biggest".
+ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
+_ORDINAL_BEFORE = re.compile(rf"\b{ORDINAL}[- ]$")
+
+
 def ranks(sentence: str) -> bool:
     """Whether a sentence ranks what it speaks of: a superlative, "most", "first", "main"…"""
     return _RANKS.search(fold(sentence)) is not None

@@ -48,6 +48,7 @@ from bot.core.answer import (
     _no_reason,
     _no_share,
     _not_as_asked,
+    _outranked,
     _said_of_another,
     _span,
     _unread,
@@ -2205,6 +2206,39 @@ class TestSemantic:
     ) -> None:
         query = Query(question, (), question.lower(), question.lower())
         assert _no_reason(query, quote) == refused
+
+    @pytest.mark.parametrize(
+        ("question", "quote", "refused"),
+        [
+            (
+                "Which airline is the largest in Peru?",
+                "Aerolíneas Cóndor, Peru's second-largest airline, bought 40 jets.",
+                "which is the largest",
+            ),
+            (
+                "Which company is South Korea's biggest car maker?",
+                "Daesan Motors, the third biggest car maker, sold more cars.",
+                "which is the biggest",
+            ),
+            # The top is there too, or the question asks below it.
+            (
+                "Which airline is the largest in Peru?",
+                "LatAm is the largest airline in Peru; Cóndor is the second-largest.",
+                None,
+            ),
+            (
+                "Which airline is the second-largest in Peru?",
+                "Aerolíneas Cóndor, Peru's second-largest airline, bought 40 jets.",
+                None,
+            ),
+            ("Which airline is the largest in Peru?", "Cóndor bought 40 jets.", None),
+        ],
+    )
+    def test_the_top_asked_is_not_a_lower_rank(
+        self, question: str, quote: str, refused: str | None
+    ) -> None:
+        query = Query(question, (), question.lower(), question.lower())
+        assert _outranked(query, quote) == refused
 
     @pytest.mark.parametrize(
         ("question", "quote", "refused"),
