@@ -29,7 +29,6 @@ from bot.core.query import (
     ARTICLE_WORDS,
     AUTHORING,
     META_WORDS,
-    ORDINAL,
     RELATIONS,
     Lexicon,
     Query,
@@ -37,6 +36,7 @@ from bot.core.query import (
     asks_a_name,
     asks_a_question,
     asks_about_now,
+    asks_below_the_top,
     asks_by_role,
     asks_more,
     asks_openly,
@@ -1161,11 +1161,10 @@ class Engine:
         if not phrases:
             return None
         if _PEOPLE_COUNTED.intersection(thing):
-            near = max(self._someone(phrase) for phrase in phrases)
+            near = self._someone(*phrases)
             return None if near >= NOT_SOMEONE else UNSTATED["count"]
-        embed = self.semantic.embedder.embed
-        vectors = embed(phrases)
-        near = float((vectors @ embed([" ".join(thing)])[0]).max())
+        vectors = self.semantic.embedder.embed([" ".join(thing), *phrases])
+        near = float((vectors[1:] @ vectors[0]).max())  # the thing first, then each figure
         return None if near >= COUNTED_NEAR else UNSTATED["count"]
 
     def _undated(self, query: Query, best: Candidate) -> str | None:
@@ -1260,16 +1259,16 @@ class Engine:
             return None
         return f"the name of the {head}" if self._someone(head) >= NAMED_SOMEONE else None
 
-    def _someone(self, phrase: str) -> float:
-        """How much nearer PEOPLE than THINGS the embedding model places a phrase (with the
-        dense stage on)."""
+    def _someone(self, *phrases: str) -> float:
+        """How much nearer PEOPLE than THINGS the embedding model places a phrase, the
+        nearest of several (embedded together), with the dense stage on."""
         assert self.semantic is not None
         if self._kinds is None:
             embed = self.semantic.embedder.embed
             self._kinds = (embed(PEOPLE), embed(THINGS))
         people, things = self._kinds
-        vector = self.semantic.embedder.embed([phrase])[0]
-        return float((people @ vector).max() - (things @ vector).max())
+        vectors = self.semantic.embedder.embed(list(phrases))
+        return float(((vectors @ people.T).max(axis=1) - (vectors @ things.T).max(axis=1)).max())
 
     def _a_person(self, name: str) -> bool:
         """Whether a name may be someone's: with the dense stage, one the embedder places
@@ -2012,12 +2011,9 @@ def _outranked(query: Query, quote: str) -> str | None:
     Peru's second-largest airline, …". None of the answer sentences of the 163 questions
     asking a superlative in ../shared/train's articles reads so."""
     asked = query.asked(superlative)
-    if asked is None or _ORDINAL_ASKED.search(query.corrected) or not below_the_top(quote):
+    if asked is None or asks_below_the_top(query.corrected) or not below_the_top(quote):
         return None
     return f"which is the {asked}"
-
-
-_ORDINAL_ASKED = re.compile(rf"\b{ORDINAL}\b")
 
 
 def _unrelated(query: Query, best: Candidate, reading: Reading | None, quote: str) -> str | None:
@@ -2587,7 +2583,7 @@ def _right_after(s: Sentence, before: Sentence) -> bool:
 
 def _follows(s: Sentence, before: Sentence) -> bool:
     """Whether ``s`` is the sentence right after ``before`` in its paragraph."""
-    return s.aid == before.aid and s.seq == before.seq + 1 and s.para == before.para
+    return _right_after(s, before) and s.para == before.para
 
 
 def _continued(ranked: list[Candidate]) -> str | None:

@@ -850,9 +850,15 @@ def below_the_top(text: str) -> bool:
     return bool(found) and all(_ORDINAL_BEFORE.search(folded, 0, m.start()) for m in found)
 
 
-# An ordinal that a superlative follows: "second-largest", "3rd biggest".
-ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
-_ORDINAL_BEFORE = re.compile(rf"\b{ORDINAL}[- ]$")
+def asks_below_the_top(question: str) -> bool:
+    """Whether a question names a rank below the top ("which is the second-largest")."""
+    return _ORDINAL_WORD.search(question) is not None
+
+
+# An ordinal, and one that a superlative follows: "second-largest", "3rd biggest".
+_ORDINAL = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))"
+_ORDINAL_WORD = re.compile(rf"\b{_ORDINAL}\b")
+_ORDINAL_BEFORE = re.compile(rf"\b{_ORDINAL}[- ]$")
 
 
 def ranks(sentence: str) -> bool:
