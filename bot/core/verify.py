@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -230,12 +230,7 @@ class Checker:
     @classmethod
     def load(cls, path: Path) -> Checker:
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            if list(raw["features"]) != list(FEATURES):
-                raise ValueError(f"its features are {raw['features']}, expected {FEATURES}")
-            meta = {
-                k: v for k, v in raw.items() if k not in {"features", "choose", "refuse", "gate"}
-            }
+            raw, meta = _fitted(path, FEATURES, {"choose", "refuse", "gate"})
             return cls(
                 Linear.from_dict(raw["choose"], len(FEATURES)),
                 Linear.from_dict(raw["refuse"], len(REFUSAL_FEATURES)),
@@ -244,6 +239,19 @@ class Checker:
             )
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ConfigError(f"the answer check {path} cannot be used: {exc}") from None
+
+
+def _fitted(
+    path: Path, names: tuple[str, ...], own: set[str]
+) -> tuple[dict[str, Any], dict[str, object]]:
+    """A fitted model's JSON file (``Checker``'s, ``Gate``'s): its fields, once its features
+    are checked to be ``names``, and the rest of them (what it records of its fit) apart
+    from the features and its ``own`` fields. ValueError or KeyError where it is not one."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if list(raw["features"]) != list(names):
+        raise ValueError(f"its features are {raw['features']}, expected {names}")
+    meta = {k: v for k, v in raw.items() if k not in own | {"features"}}
+    return raw, meta
 
 
 def chosen(choose: Linear, rows: FloatArray) -> tuple[int, FloatArray, FloatArray]:
@@ -352,11 +360,7 @@ class Gate:
     @classmethod
     def load(cls, path: Path) -> Gate:
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            if list(raw["features"]) != list(GATE_FEATURES):
-                raise ValueError(f"its features are {raw['features']}, expected {GATE_FEATURES}")
-            own = {"features", "weigh", "gate", "cosine"}
-            meta = {k: v for k, v in raw.items() if k not in own}
+            raw, meta = _fitted(path, GATE_FEATURES, {"weigh", "gate", "cosine"})
             gate, cosine = float(raw["gate"]), float(raw["cosine"])
             if not 0.0 <= gate < 1.0:
                 raise ValueError(f"its gate is {gate}, expected a probability below 1")
