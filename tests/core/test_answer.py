@@ -1001,6 +1001,12 @@ def _reading_engine(articles: Sequence[Article]) -> Engine:
     )
 
 
+def _as_typed(question: str) -> Query:
+    """A question as the engine reads one it corrects nothing in: its lowercase text, with
+    no index terms (what the checks on a quote's words read)."""
+    return Query(question, (), question.lower(), question.lower())
+
+
 def _news_engine(folder: Path, title: str, *paragraphs: str) -> Engine:
     """An engine as shipped over one news article, written to ``folder`` from its title and
     paragraphs."""
@@ -2145,9 +2151,8 @@ class TestSemantic:
     ) -> None:
         start = sentence.index(marked)
         best = SimpleNamespace(sentence=SimpleNamespace(text=sentence))
-        query = Query(question, (), question.lower(), question.lower())
         reading = Reading(0.9, (start, start + len(marked)), 0.9)
-        assert _not_as_asked(query, best, reading) == refused
+        assert _not_as_asked(_as_typed(question), best, reading) == refused
 
     @pytest.mark.parametrize(
         ("question", "quote", "refused"),
@@ -2204,8 +2209,7 @@ class TestSemantic:
     def test_a_reason_asked_is_a_reason_given(
         self, question: str, quote: str, refused: str | None
     ) -> None:
-        query = Query(question, (), question.lower(), question.lower())
-        assert _no_reason(query, quote) == refused
+        assert _no_reason(_as_typed(question), quote) == refused
 
     @pytest.mark.parametrize(
         ("question", "quote", "refused"),
@@ -2237,8 +2241,7 @@ class TestSemantic:
     def test_the_top_asked_is_not_a_lower_rank(
         self, question: str, quote: str, refused: str | None
     ) -> None:
-        query = Query(question, (), question.lower(), question.lower())
-        assert _outranked(query, quote) == refused
+        assert _outranked(_as_typed(question), quote) == refused
 
     @pytest.mark.parametrize(
         ("question", "quote", "refused"),
@@ -2268,8 +2271,7 @@ class TestSemantic:
     def test_a_share_asked_is_a_share_given(
         self, question: str, quote: str, refused: str | None
     ) -> None:
-        query = Query(question, (), question.lower(), question.lower())
-        assert _no_share(query, quote) == refused
+        assert _no_share(_as_typed(question), quote) == refused
 
     @pytest.mark.parametrize(
         ("question", "text", "marked", "describes"),
