@@ -455,11 +455,45 @@ def _figures(kind: str, folded: str, question_words: set[str]) -> Iterator[re.Ma
             )
         ):
             continue
+        if kind == "count" and _measured(folded, m, question_words):
+            continue
         if re.fullmatch(r"1\d{3}|20\d{2}", figure) and (
             _BEFORE_YEAR.search(folded[: m.start()]) or _DECADE.match(folded, m.start())
         ):
             continue
         yield m
+
+
+# What a figure measures rather than counts: a span of time, a length, an area, a weight
+# ("44 days", "3,200 hectares", "2 kilometers away", "8 tonnes"), after a magnitude word or
+# not ("2 million years"); or a time of day ("7 a.m."). "How many workers took part in the
+# strike" is not answered by "the strike lasted 44 days". A share may answer ("how many
+# Kenyans are non-religious": "2.4%", six of ../shared/train's 537 count questions), and
+# the storeys and floors of _UNIT are counted things.
+_MEASURED = re.compile(
+    rf"(?:\s?(?:hundred|thousand|million|billion|trillion))?{_UNIT_GAP}(?:(?:square |cubic )?"
+    r"(?:km|cm|mm|kilomet\w*|\w*metres?|\w*meters?|feet|foot|ft|miles?|inches|hectares?|"
+    rf"acres?|km2|km²|m2|m²|{_WEIGHTS})|years?|months?|weeks?|days?|hours?|minutes?|"
+    r"seconds?|decades?|centuries|century)\b"
+)
+_CLOCK_AT = re.compile(_CLOCK)
+
+
+def _measured(folded: str, m: re.Match[str], question_words: set[str]) -> bool:
+    """Whether the figure ``m`` of a folded text measures something (``_MEASURED``) other
+    than what the question names ("how many years", "how many tons": "8 tonnes")."""
+    if _CLOCK_AT.match(folded, m.start()):
+        return True
+    unit = _MEASURED.match(folded, m.end())
+    if unit is None:
+        return False
+    said = _unit_word(unit.group().split()[-1].lstrip("-–"))
+    return said not in {_unit_word(w) for w in question_words}
+
+
+def _unit_word(word: str) -> str:
+    """A unit's name in one spelling: "tonnes" and "tons" as "ton", "metres" as "meter"."""
+    return re.sub(r"tre$", "ter", re.sub(r"tonne$", "ton", word.removesuffix("s")))
 
 
 # Figures that state no one's age: a time of day ("9 p.m.", "7.45"), a share, a sum.

@@ -555,7 +555,7 @@ class TestQuestionTypes:
             ("count", "It was the 5th largest city.", False),
             ("count", "It is one of the wonders of the ancient world.", False),  # a member
             ("count", "The capsule could only support one astronaut.", True),
-            ("count", "The route is at most 2000 kilometres long.", True),
+            ("count", "The route is at most 2000 kilometres long.", False),  # unless asked so
             ("count", "The gallery closed 25 February 2010.", False),  # a day, not a count
             ("count", "It reopened on March 3rd.", False),
             ("count", "Rhazes (865–925) wrote on medicine.", False),  # a life
@@ -577,6 +577,17 @@ class TestQuestionTypes:
             ("count", "There is a US$1,000,000 prize for resolving the problem.", False),
             ("count", "The bridge cost 12 million pounds.", False),
             ("count", "The fund paid $5 to each of 300 people.", True),
+            # A span of time, a length, an area, a weight or a time of day counts nothing
+            # ("how many workers took part in the strike": "it lasted 44 days").
+            ("count", "The strike at the mine lasted 44 days.", False),
+            ("count", "The fire destroyed 3,200 hectares of cork oak forest.", False),
+            ("count", "The families were moved 2 kilometers away.", False),
+            ("count", "The occupation began shortly after 7 a.m. on Monday.", False),
+            ("count", "The layers formed over 2 million years.", False),
+            ("count", "Some 4,000 teachers struck for 44 days.", True),
+            ("count", "About 60,000 tourists visit a year.", True),  # a rate, not a span
+            ("count", "52.6 percent of voters took part.", True),  # a share may answer
+            ("count", "The tower has 92 storeys.", True),
             ("span", "The imagery has been in use since 1390.", True),
             ("span", "It was occupied from August 1915 until 1918.", True),
             ("span", "The tapestry is a work of embroidery.", False),
@@ -655,9 +666,15 @@ class TestQuestionTypes:
             ("Between 5,000 and 30,000 were killed.", "how many Huguenots died", None),
             # Figures of other things, each with the words after it, for the engine to weigh.
             (
+                "The fire in July 2021 destroyed about 20,000 olive trees around Montiferru.",
+                "how many homes were destroyed",
+                ["20,000 olive trees around"],
+            ),
+            # A measure counts nothing: no figure is left to weigh.
+            (
                 "The fire in July 2021 destroyed about 20,000 hectares around Montiferru.",
                 "how many homes were destroyed",
-                ["20,000 hectares around montiferru"],
+                [],
             ),
             ("The plant opened in 1963.", "how many workers", []),  # a year counts nothing
         ],
@@ -699,6 +716,14 @@ class TestQuestionTypes:
     def test_money_counts_when_it_is_what_is_counted(self) -> None:
         """ "How many dollars did the bridge cost" is answered by a sum of money."""
         assert states_figure("count", "The bridge cost 12 million dollars.", {"dollars"})
+
+    def test_a_measure_counts_when_its_unit_is_what_is_counted(self) -> None:
+        """ "How many days did the strike last", "how many tons does it weigh": a figure in
+        the unit the question names (in either spelling) is its answer."""
+        assert states_figure("count", "The strike lasted 44 days.", {"days"})
+        assert states_figure("count", "The screen weighs nearly 8 tonnes.", {"tons"})
+        assert states_figure("count", "It runs for 1,230 kilometres.", {"kilometers"})
+        assert not states_figure("count", "The strike lasted 44 days.", {"workers"})
 
     def test_the_questions_own_figure_does_not_answer_it(self) -> None:
         """ "How many ships sailed in 1066?" is not answered by a sentence whose only
@@ -1085,7 +1110,7 @@ class TestNews:
     def test_how_many_of_something_is_not_answered_by_a_figure_of_something_else(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """A fire that "destroyed about 20,000 hectares" says nothing of how many homes it
+        """A fire that "destroyed about 20,000 olive trees" says nothing of how many homes it
         destroyed, whatever the reader reads; how many residents fled, it says, and the
         hectares burned."""
         engine = _news_engine(
@@ -1094,7 +1119,7 @@ class TestNews:
             "A wildfire burned through about 3,200 hectares of cork oak forest in western "
             "Sardinia on Saturday, forcing some 600 residents from their homes.",
             "The island was hit by a similar fire in July 2021 that destroyed about 20,000 "
-            "hectares around Montiferru, the same mountain range.",
+            "olive trees around Montiferru, the same mountain range.",
         )
         homes = engine.ask("How many homes did the 2021 fire destroy?")
         assert not homes.answered and "the number" in homes.text, homes.text
