@@ -1159,6 +1159,22 @@ def asks_why(question: str) -> bool:
     return _WHY_Q.search(fold(question)) is not None
 
 
+# When something began, asked as such: "when was the union established", "in what year did
+# she found her firm", "when was the temple built". Its answer is a year, a decade or a
+# century, never "on Tuesday" or "at dawn".
+_FOUNDED_Q = re.compile(
+    r"^(?:when|in what year|what year|which year)\b.*\b(?:(?:was|were)\b.*\b(?:founded|"
+    r"established|built|born|created|formed|constructed|erected|incorporated|set up)|did\b.*\b"
+    r"(?:found|establish|build|create|construct|erect|incorporate|set up))\b"
+)
+
+
+def asks_when_founded(question: str) -> bool:
+    """Whether a question asks when something was founded, built or born ("when was the
+    New Zealand Nurses Organisation established")."""
+    return _FOUNDED_Q.search(fold(question).strip()) is not None
+
+
 def question_type(question: str) -> str | None:
     """The kind of thing a question asks for: money, number, date, person, place or None. A
     "when" after the question's own word opens a clause of time, not what is asked: "who

@@ -62,6 +62,7 @@ from bot.core.query import (
     Query,
     asks_a_name,
     asks_by_role,
+    asks_when_founded,
     asks_where,
     asks_why,
     figure_asked,
@@ -452,6 +453,21 @@ class TestQuestionTypes:
     )
     def test_a_reason_is_asked_by_why(self, question: str, asks: bool) -> None:
         assert asks_why(question) is asks
+
+    @pytest.mark.parametrize(
+        ("question", "asks"),
+        [
+            ("When was the New Zealand Nurses Organisation established?", True),
+            ("In what year did Akiko Hayashi found her metal-stamping firm?", True),
+            ("when was the temple built", True),
+            ("When was Tesla born?", True),
+            ("When did the fire start?", False),  # not a founding
+            ("Who founded Daesan Motors?", False),  # not when
+            ("When is the bridge to be built?", False),
+        ],
+    )
+    def test_a_founding_is_asked_when(self, question: str, asks: bool) -> None:
+        assert asks_when_founded(question) is asks
 
     @pytest.mark.parametrize(
         ("question", "by_role"),
@@ -1151,6 +1167,45 @@ class TestNews:
         assert "Felgueiras" in refused.citations[0].quote
         assert "Marta Seixas" in self._marked(engine.ask("What is the name of the judge?"))
         monkeypatch.setattr("bot.core.answer.NAMED_SOMEONE", 2.0)
+        assert engine.ask(question).answered
+
+    def test_when_something_was_founded_is_a_year(self, tmp_path: Path) -> None:
+        """ "When was the union established" is not answered by what it did on Friday; by
+        the year it was set up, it is."""
+        engine = _news_engine(
+            tmp_path,
+            "Nurses accept pay deal",
+            "WELLINGTON — Nurses in New Zealand's public hospitals voted on Friday to accept a "
+            "three-year pay agreement, the New Zealand Nurses Organisation said.",
+            "The Tasman Midwives Guild, set up in 1987, backed the deal.",
+        )
+        refused = engine.ask("When was the New Zealand Nurses Organisation established?")
+        assert not refused.answered and "don't say when" in refused.text, refused.text
+        assert "Friday" in refused.citations[0].quote
+        answer = engine.ask("When was the Tasman Midwives Guild set up?")
+        assert "1987" in answer.citations[0].quote, answer.text
+
+    def test_who_is_not_answered_by_a_thing(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A pond "owned by Agrohem Titel" does not say who owns Agrohem Titel, whatever the
+        reader marks; who runs the plant, the article says."""
+        engine = _news_engine(
+            tmp_path,
+            "Fertiliser spill kills fish in the Tisa",
+            "NOVI SAD, Serbia — Wastewater from a fertiliser plant killed thousands of fish "
+            "along the Tisa River on Tuesday, and two pumping stations stopped taking water.",
+            "The spill began shortly after 2 a.m., when a retaining wall at a settling pond "
+            "owned by Agrohem Titel gave way after three days of rain, according to the "
+            "regional environmental inspectorate.",
+            "Plant manager Dragan Ilić said the company would pay for the clean-up. The "
+            "company, which employs about 340 people, blamed the rain.",
+        )
+        question = "Who owns Agrohem Titel?"
+        refused = engine.ask(question)
+        assert not refused.answered and "don't say who" in refused.text, refused.text
+        assert "Dragan Ilić" in self._marked(engine.ask("Who is the plant manager?"))
+        monkeypatch.setattr(Engine, "_a_thing_marked", lambda self, *args: None)
         assert engine.ask(question).answered
 
     def test_an_age_given_in_the_next_paragraph_is_the_age_of_who_was_named(
