@@ -313,7 +313,8 @@ _VAGUE = frozenset(("several", "numerous", "a few", "a handful"))
 _ONE_OF = re.compile(r"one\s+of\b")
 # Nor does a sum of money ("a US$1,000,000 prize"), unless money is what is counted ("how
 # many dollars"): none of those 514 questions is answered by one.
-_CURRENCY_BEFORE = re.compile(rf"{_CURRENCY_SIGN}\s*$")
+# A sign before the figure, or before the figure a magnitude word follows ("$3.6 billion").
+_CURRENCY_BEFORE = re.compile(rf"{_CURRENCY_SIGN}\s*(?:\d[\d,.]*\s*)?$")
 _CURRENCY_AFTER = re.compile(
     r"\s*(?:thousand|million|billion|trillion|m|bn)?\s*(?:us )?(?:dollars?|euros?|pounds|"
     r"yuan|yen|rupees?|francs?|pesos?|roubles?|rubles?|marks?|guilders?|shillings?|cents?)\b"
@@ -423,6 +424,8 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
         )
         if kind == "year" or dated:
             return dated
+        if _ONE_SPAN.search(folded):
+            return True  # "a week-long event", "an hour"
     for m in _figures(kind, folded, question_words):
         if kind in ("span", "count") or _UNITS.get(kind, _UNIT).match(folded, m.end()):
             return True
@@ -440,19 +443,14 @@ def _figures(kind: str, folded: str, question_words: set[str]) -> Iterator[re.Ma
         if figure in question_words or re.match(r"\d+(st|nd|rd|th)\b", folded[m.start() :]):
             continue
         if kind == "span":
-            yield m
+            if not _a_sum(folded, m, question_words):
+                yield m
             continue
         if kind == "count" and (
             figure in _VAGUE
             or _ONE_OF.match(folded, m.start())
             or any(start <= m.start() < end for start, end in dates)
-            or (
-                not question_words & _CURRENCY_WORDS
-                and (
-                    _CURRENCY_BEFORE.search(folded[: m.start()])
-                    or _CURRENCY_AFTER.match(folded, m.end())
-                )
-            )
+            or _a_sum(folded, m, question_words)
         ):
             continue
         if kind == "count" and _measured(folded, m, question_words):
@@ -477,6 +475,18 @@ _MEASURED = re.compile(
     r"seconds?|decades?|centuries|century)\b"
 )
 _CLOCK_AT = re.compile(_CLOCK)
+
+
+# One span of time said in words: "a week", "an hour-long wait".
+_ONE_SPAN = re.compile(r"\b(?:an?|one) (?:hour|day|week|fortnight|month|year|decade|century)\b")
+
+
+def _a_sum(folded: str, m: re.Match[str], question_words: set[str]) -> bool:
+    """Whether the figure ``m`` of a folded text is a sum of money ("$148.6 billion", "25
+    million dollars") and the question asks no money."""
+    return not question_words & _CURRENCY_WORDS and bool(
+        _CURRENCY_BEFORE.search(folded[: m.start()]) or _CURRENCY_AFTER.match(folded, m.end())
+    )
 
 
 def _measured(folded: str, m: re.Match[str], question_words: set[str]) -> bool:

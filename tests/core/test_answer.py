@@ -607,6 +607,11 @@ class TestQuestionTypes:
             ("span", "The imagery has been in use since 1390.", True),
             ("span", "It was occupied from August 1915 until 1918.", True),
             ("span", "The tapestry is a work of embroidery.", False),
+            # A sum of money says neither how long nor how far.
+            ("span", "The win earns the club 250,000 pounds in prize money.", False),
+            ("span", "Her budget raises spending to $148.6 billion.", False),
+            ("span", "The club waited 31 years for the trophy.", True),
+            ("span", "There is a week-long event at the $2 million convention centre.", True),
             ("measure", "The river is 400 m wide at the bridge.", True),
             ("measure", "The filaments are about 5 nanometers across.", True),
             ("measure", "Chloroplasts are 1–3 μm thick and 25 nm ribosomes.", True),
