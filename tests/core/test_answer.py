@@ -1190,6 +1190,25 @@ class TestNews:
         answer = engine.ask("When was the Tasman Midwives Guild set up?")
         assert "1987" in answer.citations[0].quote, answer.text
 
+    def test_when_is_not_answered_by_how_long(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "When is the union holding its protest" is not answered by how long its severance
+        pay may run ("capped at **26 weeks**"), whatever the reader marks."""
+        engine = _news_engine(
+            tmp_path,
+            "Axle plant to close in Windsor",
+            "WINDSOR, Ontario — Lakeshore Axle Systems will close its Windsor factory next "
+            "year, cutting 1,140 jobs, the company said on Monday.",
+            "Mehmet Yildiz, who heads the union local of about 900 hourly workers, said the "
+            "company offered two weeks of pay per year worked, capped at 26 weeks.",
+        )
+        question = "When is Mehmet Yildiz's union holding its protest at the factory gates?"
+        refused = engine.ask(question)
+        assert not refused.answered and "don't say when" in refused.text, refused.text
+        monkeypatch.setattr("bot.core.answer._A_SPAN", re.compile(r"(?!)"))
+        assert "26 weeks" in self._marked(engine.ask(question))
+
     def test_who_is_not_answered_by_a_thing(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
