@@ -47,6 +47,7 @@ from bot.core.answer import (
     _no_one_marked,
     _no_reason,
     _no_share,
+    _no_share_marked,
     _not_as_asked,
     _outranked,
     _said_of_another,
@@ -2257,6 +2258,46 @@ class TestSemantic:
         best = SimpleNamespace(sentence=SimpleNamespace(text=sentence))
         reading = Reading(0.9, (start, start + len(marked)), 0.9)
         assert _not_as_asked(_as_typed(question), best, reading) == refused
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "refused"),
+        [
+            (
+                "What share of its staff is Veritrak letting go?",
+                "Veritrak reported net profit of 6.8 billion rupees, down 18 percent.",
+                "6.8 billion rupees",
+                "the share",
+            ),
+            (
+                "What percentage of members voted for the deal?",
+                "Of 34,000 eligible members, 71 percent voted for it.",
+                "34,000",
+                "the share",
+            ),
+            (
+                "What percentage of members voted for the deal?",
+                "Of 34,000 eligible members, 71 percent voted for it.",
+                "71",
+                None,
+            ),
+            (
+                "What share of the debt is owed to China?",
+                "Roughly two-thirds of it is owed to foreign lenders.",
+                "two-thirds",
+                None,
+            ),
+            ("What proportion of homes are rented?", "Nearly three quarters are.", "three", None),
+            # Words that give no figure are left to the reader.
+            ("What share of the debt is owed to China?", "It is owed to China.", "China", None),
+            ("How many members voted?", "Of 34,000 members, most voted.", "34,000", None),
+        ],
+    )
+    def test_a_share_asked_is_marked_as_a_share(
+        self, question: str, sentence: str, marked: str, refused: str | None
+    ) -> None:
+        start = sentence.index(marked)
+        reading = Reading(0.9, (start, start + len(marked)), 0.9)
+        assert _no_share_marked(_as_typed(question), reading, sentence) == refused
 
     @pytest.mark.parametrize(
         ("question", "quote", "refused"),
