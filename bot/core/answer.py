@@ -990,6 +990,8 @@ class Engine:
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
             if (unstated := _no_share_marked(query, reading, read_in)) is not None:
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
+            if (unstated := _no_name_marked(query, reading, read_in)) is not None:
+                return self._refusal(question, query, confidence, ranked, (best, unstated))
             if self._doubted(query, best, reading, read_in, ranked, switched is not None):
                 return self._refusal(question, query, confidence, ranked, (best, "doubt"))
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
@@ -2558,6 +2560,22 @@ _SHARE = re.compile(
 # rupees" is no answer to "what percentage of members voted". Of ../shared/train's 37
 # questions asking a share by name, every answer is a share by its words or the two after.
 _A_FIGURE = re.compile(r"\d")
+
+
+def _no_name_marked(query: Query, reading: Reading, text: str) -> str | None:
+    """ "which company" (as a refusal names what is not given) when a question asks the name
+    of a thing whose instances are named (``asks_a_name``) and the answer words, as finally
+    marked in ``text``, hold no capitalised word: "which company owns the MV Cordelia Star"
+    and "**a 12,000-tonne bulk carrier**". ``_not_as_asked`` reads the reader's words before
+    the marking moves them; this reads them after."""
+    if reading.span is None:
+        return None
+    start, end = reading.span
+    phrase = text[start:end].strip()
+    if not phrase or _capitalised(phrase, text[:start]):
+        return None
+    thing = query.asked(asks_a_name)
+    return None if thing is None else f"which {thing}"
 
 
 def _no_share_marked(query: Query, reading: Reading, text: str) -> str | None:

@@ -1076,6 +1076,10 @@ _NAMED_THINGS = (
     r"continent|island|company|companies|firm|corporation|team|network|language|religion|"
     r"organi[sz]ation|university|college|river|treaty|museum|dynasty|empire|kingdom|"
     r"magazine|newspaper|party|month|day|planet|book|novel|film|album|song|ship|"
+    # bodies and works named as such; none of the 30 ../shared/train questions asking which
+    # band, agency, brand, award, prize, league, club or channel has a lowercase answer
+    r"banks?|airlines?|agenc(?:y|ies)|band|brands?|awards?|prizes?|league|club|channel|"
+    r"manufacturers?|"
     # places asked for by more than one: "which islands do the ferries go to"
     r"islands|rivers|towns|villages|lakes?|mountains?|provinces|counties"
 )

@@ -44,6 +44,7 @@ from bot.core.answer import (
     _marks_figure,
     _names,
     _namesake,
+    _no_name_marked,
     _no_one_marked,
     _no_reason,
     _no_share,
@@ -417,6 +418,10 @@ class TestQuestionTypes:
             ("What is the name given to the process?", None),
             ("which islands do the ferries go to", "islands"),  # places, more than one
             ("On what lake did troops attack the fort?", "lake"),
+            ("Which Geneva private bank does Lukas Brunner work for?", "bank"),
+            ("Which two manufacturers withdrew from the bidding?", "manufacturers"),
+            ("what brand was the stolen chronograph", "brand"),
+            ("Which club does she play for?", "club"),
             # "which" opening a clause after a preposition asks nothing
             ("Zones in which mountains are built are called what?", None),
         ],
@@ -1169,8 +1174,13 @@ class TestNews:
         question = "What is the name of the footwear manufacturer in Felgueiras?"
         refused = engine.ask(question)
         assert not refused.answered, refused.text
-        assert "don't give the name of the manufacturer" in refused.text
         assert "Felgueiras" in refused.citations[0].quote
+        # A manufacturer is a thing whose instances are named too; with that check off, the
+        # name of someone asked is still refused.
+        monkeypatch.setattr("bot.core.answer._not_as_asked", lambda *args: None)
+        monkeypatch.setattr("bot.core.answer._no_name_marked", lambda *args: None)
+        refused = engine.ask(question)
+        assert "don't give the name of the manufacturer" in refused.text, refused.text
         assert "Marta Seixas" in self._marked(engine.ask("What is the name of the judge?"))
         monkeypatch.setattr("bot.core.answer.NAMED_SOMEONE", 2.0)
         assert engine.ask(question).answered
@@ -2263,6 +2273,33 @@ class TestSemantic:
         ("question", "sentence", "marked", "refused"),
         [
             (
+                "Which company owns the MV Cordelia Star?",
+                "The MV Cordelia Star, a 12,000-tonne bulk carrier, sank.",
+                "a 12,000-tonne bulk carrier",
+                "which company",
+            ),
+            (
+                "Which company owns the MV Cordelia Star?",
+                "The MV Cordelia Star, owned by Tasman Bulk, sank.",
+                "Tasman Bulk",
+                None,
+            ),
+            ("Who owns the MV Cordelia Star?", "It is a bulk carrier.", "a bulk carrier", None),
+        ],
+    )
+    def test_a_name_asked_is_marked_as_a_name(
+        self, question: str, sentence: str, marked: str, refused: str | None
+    ) -> None:
+        """What the final marking holds is checked, where ``_not_as_asked`` reads the
+        reader's words before the marking moves them."""
+        start = sentence.index(marked)
+        reading = Reading(0.9, (start, start + len(marked)), 0.9)
+        assert _no_name_marked(_as_typed(question), reading, sentence) == refused
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "refused"),
+        [
+            (
                 "What share of its staff is Veritrak letting go?",
                 "Veritrak reported net profit of 6.8 billion rupees, down 18 percent.",
                 "6.8 billion rupees",
@@ -2524,6 +2561,7 @@ class TestSemantic:
         assert "1887" in engine.ask("When did Mara Quist publish her survey?").text
         monkeypatch.setattr("bot.core.answer._not_as_asked", lambda *args: None)
         assert engine.ask("Where was Mara Quist born?").answered
+        monkeypatch.setattr("bot.core.answer._no_name_marked", lambda *args: None)
         assert engine.ask("What nationality was Mara Quist?").answered
 
     def test_who_is_refused_when_the_name_marked_is_the_questions_own(
