@@ -8,7 +8,7 @@ import random
 import re
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -1053,6 +1053,12 @@ def _reading_engine(articles: Sequence[Article]) -> Engine:
     )
 
 
+def _marked_in(sentence: str, marked: str) -> Reading:
+    """A sure reading of ``sentence`` with ``marked`` (its first occurrence) as its answer."""
+    start = sentence.index(marked)
+    return Reading(0.9, (start, start + len(marked)), 0.9)
+
+
 def _as_typed(question: str) -> Query:
     """A question as the engine reads one it corrects nothing in: its lowercase text, with
     no index terms (what the checks on a quote's words read)."""
@@ -1195,8 +1201,9 @@ class TestNews:
             "three-year pay agreement, the New Zealand Nurses Organisation said.",
             "The Tasman Midwives Guild, set up in 1987, backed the deal.",
         )
-        refused = engine.ask("When was the New Zealand Nurses Organisation established?")
-        assert not refused.answered and "don't say when" in refused.text, refused.text
+        refused = self._refused(
+            engine, "When was the New Zealand Nurses Organisation established?", "say when"
+        )
         assert "Friday" in refused.citations[0].quote
         answer = engine.ask("When was the Tasman Midwives Guild set up?")
         assert "1987" in answer.citations[0].quote, answer.text
@@ -1215,8 +1222,7 @@ class TestNews:
             "company offered two weeks of pay per year worked, capped at 26 weeks.",
         )
         question = "When is Mehmet Yildiz's union holding its protest at the factory gates?"
-        refused = engine.ask(question)
-        assert not refused.answered and "don't say when" in refused.text, refused.text
+        self._refused(engine, question, "say when")
         monkeypatch.setattr("bot.core.answer._A_SPAN", re.compile(r"(?!)"))
         assert "26 weeks" in self._marked(engine.ask(question))
 
@@ -1237,8 +1243,7 @@ class TestNews:
             "company, which employs about 340 people, blamed the rain.",
         )
         question = "Who owns Agrohem Titel?"
-        refused = engine.ask(question)
-        assert not refused.answered and "don't say who" in refused.text, refused.text
+        self._refused(engine, question, "say who")
         assert "Dragan Ilić" in self._marked(engine.ask("Who is the plant manager?"))
         monkeypatch.setattr(Engine, "_a_thing_marked", lambda self, *args: None)
         assert engine.ask(question).answered
@@ -1268,6 +1273,12 @@ class TestNews:
     def _marked(self, answer: Answer) -> str:
         assert answer.answered and answer.span is not None, answer
         return answer.text[answer.span[0] : answer.span[1]]
+
+    def _refused(self, engine: Engine, question: str, unstated: str) -> Answer:
+        """The engine's answer to ``question``, a refusal naming what is not given."""
+        answer = engine.ask(question)
+        assert not answer.answered and f"don't {unstated}" in answer.text, answer.text
+        return answer
 
     def test_a_sentence_naming_its_subject_otherwise_may_answer(self, news2: Engine) -> None:
         """ "Presiding judge Hélène Marchetti said …" never names Solvane, so by its words and
@@ -2264,77 +2275,96 @@ class TestSemantic:
     def test_the_words_marked_are_of_the_kind_asked_for(
         self, question: str, sentence: str, marked: str, refused: str | None
     ) -> None:
-        start = sentence.index(marked)
         best = SimpleNamespace(sentence=SimpleNamespace(text=sentence))
-        reading = Reading(0.9, (start, start + len(marked)), 0.9)
-        assert _not_as_asked(_as_typed(question), best, reading) == refused
+        assert _not_as_asked(_as_typed(question), best, _marked_in(sentence, marked)) == refused
 
     @pytest.mark.parametrize(
-        ("question", "sentence", "marked", "refused"),
+        ("check", "question", "sentence", "marked", "refused"),
         [
             (
+                _no_name_marked,
                 "Which company owns the MV Cordelia Star?",
                 "The MV Cordelia Star, a 12,000-tonne bulk carrier, sank.",
                 "a 12,000-tonne bulk carrier",
                 "which company",
             ),
             (
+                _no_name_marked,
                 "Which company owns the MV Cordelia Star?",
                 "The MV Cordelia Star, owned by Tasman Bulk, sank.",
                 "Tasman Bulk",
                 None,
             ),
-            ("Who owns the MV Cordelia Star?", "It is a bulk carrier.", "a bulk carrier", None),
-        ],
-    )
-    def test_a_name_asked_is_marked_as_a_name(
-        self, question: str, sentence: str, marked: str, refused: str | None
-    ) -> None:
-        """What the final marking holds is checked, where ``_not_as_asked`` reads the
-        reader's words before the marking moves them."""
-        start = sentence.index(marked)
-        reading = Reading(0.9, (start, start + len(marked)), 0.9)
-        assert _no_name_marked(_as_typed(question), reading, sentence) == refused
-
-    @pytest.mark.parametrize(
-        ("question", "sentence", "marked", "refused"),
-        [
             (
+                _no_name_marked,
+                "Who owns the MV Cordelia Star?",
+                "It is a bulk carrier.",
+                "a bulk carrier",
+                None,
+            ),
+            (
+                _no_share_marked,
                 "What share of its staff is Veritrak letting go?",
                 "Veritrak reported net profit of 6.8 billion rupees, down 18 percent.",
                 "6.8 billion rupees",
                 "the share",
             ),
             (
+                _no_share_marked,
                 "What percentage of members voted for the deal?",
                 "Of 34,000 eligible members, 71 percent voted for it.",
                 "34,000",
                 "the share",
             ),
             (
+                _no_share_marked,
                 "What percentage of members voted for the deal?",
                 "Of 34,000 eligible members, 71 percent voted for it.",
                 "71",
                 None,
             ),
             (
+                _no_share_marked,
                 "What share of the debt is owed to China?",
                 "Roughly two-thirds of it is owed to foreign lenders.",
                 "two-thirds",
                 None,
             ),
-            ("What proportion of homes are rented?", "Nearly three quarters are.", "three", None),
+            (
+                _no_share_marked,
+                "What proportion of homes are rented?",
+                "Nearly three quarters are.",
+                "three",
+                None,
+            ),
             # Words that give no figure are left to the reader.
-            ("What share of the debt is owed to China?", "It is owed to China.", "China", None),
-            ("How many members voted?", "Of 34,000 members, most voted.", "34,000", None),
+            (
+                _no_share_marked,
+                "What share of the debt is owed to China?",
+                "It is owed to China.",
+                "China",
+                None,
+            ),
+            (
+                _no_share_marked,
+                "How many members voted?",
+                "Of 34,000 members, most voted.",
+                "34,000",
+                None,
+            ),
         ],
     )
-    def test_a_share_asked_is_marked_as_a_share(
-        self, question: str, sentence: str, marked: str, refused: str | None
+    def test_the_words_finally_marked_are_of_the_kind_asked_for(
+        self,
+        check: Callable[[Query, Reading, str], str | None],
+        question: str,
+        sentence: str,
+        marked: str,
+        refused: str | None,
     ) -> None:
-        start = sentence.index(marked)
-        reading = Reading(0.9, (start, start + len(marked)), 0.9)
-        assert _no_share_marked(_as_typed(question), reading, sentence) == refused
+        """A name or a share asked is checked on the words the marking ends with (where
+        ``_not_as_asked`` reads the reader's words before the marking moves them)."""
+        assert check(_as_typed(question), _marked_in(sentence, marked), sentence) == refused
 
     @pytest.mark.parametrize(
         ("question", "quote", "refused"),
