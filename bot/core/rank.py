@@ -498,12 +498,28 @@ def _measured(folded: str, m: re.Match[str], question_words: set[str]) -> bool:
     if unit is None:
         return False
     said = _unit_word(unit.group().split()[-1].lstrip("-–"))
-    return said not in {_unit_word(w) for w in question_words}
+    if said in {_unit_word(w) for w in question_words}:
+        return False
+    # Another unit of the same measure, where the question counts in it: "how many paid
+    # holiday days" (plural), not "how many batteries on an average day".
+    counted = {_unit_word(w) for w in question_words if w.endswith("s")}
+    return not counted & _SAME_MEASURE.get(said, frozenset())
 
 
 def _unit_word(word: str) -> str:
     """A unit's name in one spelling: "tonnes" and "tons" as "ton", "metres" as "meter"."""
     return re.sub(r"tre$", "ter", re.sub(r"tonne$", "ton", word.removesuffix("s")))
+
+
+# The units that measure the same thing, as ``_unit_word`` spells them: "how many paid
+# holiday days" is answered by "4 weeks".
+_MEASURES = (
+    "second minute hour day week month year decade century centurie",
+    "km kilometer mile meter feet foot ft cm mm inche",
+    "hectare acre km2 km² m2 m²",
+    "kg kilogram gram ton pound lb",
+)
+_SAME_MEASURE = {unit: frozenset(units.split()) for units in _MEASURES for unit in units.split()}
 
 
 # Figures that state no one's age: a time of day ("9 p.m.", "7.45"), a share, a sum.

@@ -751,6 +751,10 @@ class TestQuestionTypes:
         assert states_figure("count", "The screen weighs nearly 8 tonnes.", {"tons"})
         assert states_figure("count", "It runs for 1,230 kilometres.", {"kilometers"})
         assert not states_figure("count", "The strike lasted 44 days.", {"workers"})
+        # Another unit of the same measure: "how many paid holiday days": "4 weeks".
+        assert states_figure("count", "Workers have 4 weeks of paid holiday.", {"days"})
+        assert not states_figure("count", "Workers have 4 weeks of paid holiday.", {"tons"})
+        assert not states_figure("count", "Riders queue for 3 hours.", {"batteries", "day"})
 
     def test_the_questions_own_figure_does_not_answer_it(self) -> None:
         """ "How many ships sailed in 1066?" is not answered by a sentence whose only
