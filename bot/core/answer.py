@@ -982,15 +982,14 @@ class Engine:
             if (speaker := self._speaker_before(query, best, span)) is not None:
                 span, read_in, name = speaker
                 reading = replace(reading, span=name, span_confidence=1.0)
-            if (unstated := _no_one_marked(query, reading, read_in)) is not None:
-                return self._refusal(question, query, confidence, ranked, (best, unstated))
-            if (unstated := self._nameless(query, reading, read_in)) is not None:
-                return self._refusal(question, query, confidence, ranked, (best, unstated))
-            if (unstated := self._a_thing_marked(query, reading, read_in)) is not None:
-                return self._refusal(question, query, confidence, ranked, (best, unstated))
-            if (unstated := _no_share_marked(query, reading, read_in)) is not None:
-                return self._refusal(question, query, confidence, ranked, (best, unstated))
-            if (unstated := _no_name_marked(query, reading, read_in)) is not None:
+            # The words finally marked, read for the kind of thing asked.
+            if (
+                (unstated := _no_one_marked(query, reading, read_in)) is not None
+                or (unstated := self._nameless(query, reading, read_in)) is not None
+                or (unstated := self._a_thing_marked(query, reading, read_in)) is not None
+                or (unstated := _no_share_marked(query, reading, read_in)) is not None
+                or (unstated := _no_name_marked(query, reading, read_in)) is not None
+            ):
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
             if self._doubted(query, best, reading, read_in, ranked, switched is not None):
                 return self._refusal(question, query, confidence, ranked, (best, "doubt"))
@@ -1261,10 +1260,7 @@ class Engine:
         if self.semantic is None or reading.span is None:
             return None
         head = query.asked(named_of)
-        if head is None:
-            return None
-        start, end = reading.span
-        if _capitalised(text[start:end].strip(), text[:start]):
+        if head is None or _uncapitalised(text, reading.span) is None:
             return None
         return f"the name of the {head}" if self._someone(head) >= NAMED_SOMEONE else None
 
@@ -1279,9 +1275,8 @@ class Engine:
         church"). With the dense stage only."""
         if self.semantic is None or reading.span is None or query.kind != "person":
             return None
-        start, end = reading.span
-        marked = text[start:end].strip()
-        if not marked or _capitalised(marked, text[:start]):
+        marked = _uncapitalised(text, reading.span)
+        if not marked:
             return None
         return "who" if self._someone(marked) < NOT_SOMEONE else None
 
@@ -2322,6 +2317,14 @@ def _capitalised(phrase: str, before: str) -> bool:
     )
 
 
+def _uncapitalised(text: str, span: tuple[int, int]) -> str | None:
+    """The words of ``text`` at ``span`` (stripped) where they hold no capitalised word
+    (``_capitalised``); None where they do."""
+    start, end = span
+    phrase = text[start:end].strip()
+    return None if _capitalised(phrase, text[:start]) else phrase
+
+
 def _not_as_asked(query: Query, best: Candidate, reading: Reading | None) -> str | None:
     """What the question asks that the reader's answer words are not, as a refusal names it.
     Asked the name of a thing whose instances are named (``asks_a_name``), the words must
@@ -2337,8 +2340,8 @@ def _not_as_asked(query: Query, best: Candidate, reading: Reading | None) -> str
         return None
     text = best.sentence.text
     start, end = reading.span
-    phrase, before = text[start:end].strip(), text[:start]
-    if not phrase or _capitalised(phrase, before):
+    phrase = _uncapitalised(text, reading.span)
+    if not phrase:
         return None
     thing = query.asked(asks_a_name)
     if thing is not None:
@@ -2459,7 +2462,7 @@ def _no_share(query: Query, quote: str) -> str | None:
     if not query.asked(_SHARE_ASKED.search):
         return None
     said = _PERIOD_WORD.sub(" ", quote)  # "second-quarter profit" is no share
-    return None if _SHARE.search(said) or _SHARE_SAID.search(said) else "the share"
+    return None if _states_a_share(said) else "the share"
 
 
 # A question that asks for a share by name: "what percentage", "what share of" (not "which
@@ -2568,11 +2571,7 @@ def _no_name_marked(query: Query, reading: Reading, text: str) -> str | None:
     marked in ``text``, hold no capitalised word: "which company owns the MV Cordelia Star"
     and "**a 12,000-tonne bulk carrier**". ``_not_as_asked`` reads the reader's words before
     the marking moves them; this reads them after."""
-    if reading.span is None:
-        return None
-    start, end = reading.span
-    phrase = text[start:end].strip()
-    if not phrase or _capitalised(phrase, text[:start]):
+    if reading.span is None or not _uncapitalised(text, reading.span):
         return None
     thing = query.asked(asks_a_name)
     return None if thing is None else f"which {thing}"
@@ -2595,10 +2594,13 @@ def _gives_a_share(text: str, span: tuple[int, int]) -> bool:
     """Whether the words of ``text`` at ``span`` give a share, by themselves or with the two
     words after them ("16 percent", "two-thirds", "nearly three" before "quarters")."""
     start, end = span
-    phrase, following = text[start:end], " ".join(text[end:].split()[:2])
-    return bool(
-        _SHARE.search(f"{phrase} {following}") or _SHARE_SAID.search(f"{phrase} {following}")
-    )
+    return _states_a_share(f"{text[start:end]} {' '.join(text[end:].split()[:2])}")
+
+
+def _states_a_share(text: str) -> bool:
+    """Whether a text gives a share: a percentage (``_SHARE``) or one in words
+    (``_SHARE_SAID``)."""
+    return bool(_SHARE.search(text) or _SHARE_SAID.search(text))
 
 
 # A question that asks for a share, or how many of a whole, which a share answers.

@@ -358,12 +358,12 @@ _DATED = re.compile(
 # What may stand between a figure and its unit ("400 m", "400-metre", "400 – m").
 _UNIT_GAP = r"\s?[-–]?\s?"
 _WEIGHTS = r"kg|\w*grams?|g|tonnes?|tons?|pounds?|lbs?"
+_TIMES = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
 _UNIT = re.compile(
     rf"{_UNIT_GAP}(%|°|(percent|per cent|degrees?|mph|knots|(square |cubic |sq\.? )?(m|km|cm|"
     r"mm|\w*metres?|\w*meters?|feet|foot|ft|miles?|mi|inches|inch|yards?|hectares?|ha|acres?|"
-    rf"km2|m2|km²|m²|m3|m³|μm|µm|nm)|{_WEIGHTS}|years?|months?|weeks?|days?|hours?|minutes?|"
-    r"seconds?|decades?|centuries|century|storeys|stories|floors|\w*watts?|[kmg]w|volts?|"
-    r"kelvins?|rpm|light[- ]years?|au|parsecs?)\b)"
+    rf"km2|m2|km²|m²|m3|m³|μm|µm|nm)|{_WEIGHTS}|{_TIMES}|storeys|stories|floors|\w*watts?|"
+    r"[kmg]w|volts?|kelvins?|rpm|light[- ]years?|au|parsecs?)\b)"
 )
 # A weight's units: those of _UNIT and a few only a weight is given in.
 _WEIGHT_UNIT = re.compile(rf"{_UNIT_GAP}({_WEIGHTS}|ounces?|oz|carats?|hundredweight|stone)\b")
@@ -471,8 +471,7 @@ def _figures(kind: str, folded: str, question_words: set[str]) -> Iterator[re.Ma
 _MEASURED = re.compile(
     rf"(?:\s?(?:hundred|thousand|million|billion|trillion))?{_UNIT_GAP}(?:(?:square |cubic )?"
     r"(?:km|cm|mm|kilomet\w*|\w*metres?|\w*meters?|feet|foot|ft|miles?|inches|hectares?|"
-    rf"acres?|km2|km²|m2|m²|{_WEIGHTS})|years?|months?|weeks?|days?|hours?|minutes?|"
-    r"seconds?|decades?|centuries|century)\b"
+    rf"acres?|km2|km²|m2|m²|{_WEIGHTS})|{_TIMES})\b"
 )
 _CLOCK_AT = re.compile(_CLOCK)
 
