@@ -821,7 +821,10 @@ _KINDS = (
 
 # Superlatives a question may ask for ("the longest tributary", "the largest castle"), and
 # the words a sentence that answers one ranks things with: a superlative of its own, or
-# "most", "first", "main", "only" and their like.
+# "most", "first", "main", "only" and their like. Not "most" before "of" or a plural ("in most
+# cases", "most of them": how many, not which ranks); before an adjective in -ous, -ss, -is
+# or -us it ranks ("the most dangerous"). The answer sentence (or the one before it) of none
+# of ../shared/train's 163 questions asking a superlative ranks only with such a "most".
 _SUPERLATIVE = (
     r"(?:long|larg|bigg|fast|old|high|great|earli|small|short|low|young|new|strong|wealthi|"
     r"rich|poor|deep|tall|heavi|light|wid|clos|near|hott|cold|warm|wett|dri|bright|dens|"
@@ -830,7 +833,8 @@ _SUPERLATIVE = (
 )
 _SUPERLATIVE_Q = re.compile(rf"\b{_SUPERLATIVE}\b")
 _RANKS = re.compile(
-    rf"\b(?:{_SUPERLATIVE}|most|least|best|worst|first|last|top|leading|main|chief|"
+    rf"\b(?:{_SUPERLATIVE}|most(?! of\b| (?!\w*(?:ous|ss|is|us)\b)\w+s\b)|least|best|worst|"
+    r"first|last|top|leading|main|chief|"
     r"principal|major|primary|record|maximum|minimum|only|largely|mainly|chiefly|especially|"
     r"particularly|extremely)\b"
 )
@@ -1080,6 +1084,9 @@ _NAMED_THINGS = (
     # band, agency, brand, award, prize, league, club or channel has a lowercase answer
     r"banks?|airlines?|agenc(?:y|ies)|band|brands?|awards?|prizes?|league|club|channel|"
     r"manufacturers?|"
+    # a name given to something: all 8 such answers there are capitalised or quoted ("the
+    # dot")
+    r"nicknames?|monikers?|"
     # places asked for by more than one: "which islands do the ferries go to"
     r"islands|rivers|towns|villages|lakes?|mountains?|provinces|counties"
 )
@@ -1087,12 +1094,14 @@ _NOT_BETWEEN = (
     rf"(?!(?:type|kind|sort|genre|form|time|part|{_AUXILIARIES}|the|a|an|of|among|amongst)\b)"
 )
 # Asked as "what was the name of the college" (23 such questions there, all answered by a
-# name) or "what is the title of" a work (3, all capitalised) too.
+# name), "what is the title of" a work (3, all capitalised) or "what is the regional
+# nickname" (5, all capitalised or quoted) too.
 _NAMED_THING_Q = re.compile(
     rf"\b(?:what|which) (?:{_NOT_BETWEEN}[\w'’-]+ ){{0,2}}(?P<thing>{_NAMED_THINGS})\b"
     r"(?! of\b|['’]s\b)"
     r"|\b(?:what|which) (?:is|was|are|were) (?:the|its|their|his|her) (?:names? of (?:the |an? )?"
-    rf"(?:[\w'’-]+ ){{0,2}}(?P<named>{_NAMED_THINGS})\b|(?P<title>title)s? of\b)"
+    rf"(?:[\w'’-]+ ){{0,2}}(?P<named>{_NAMED_THINGS})\b|(?P<title>title)s? of\b|"
+    r"(?:[\w'’-]+ )?(?P<given>nicknames?|monikers?)\b)"
 )
 
 
@@ -1130,7 +1139,7 @@ def asks_a_name(question: str) -> str | None:
     for m in _NAMED_THING_Q.finditer(folded):
         if _RELATIVE.search(folded[: m.start()]):
             continue  # "zones in which mountains are built … are called what": a clause
-        return m.group("thing") or m.group("named") or m.group("title")
+        return m.group("thing") or m.group("named") or m.group("title") or m.group("given")
     return None
 
 
@@ -1171,6 +1180,31 @@ _FOUNDED_Q = re.compile(
     r"established|built|born|created|formed|constructed|erected|incorporated|set up)|did\b.*\b"
     r"(?:found|establish|build|create|construct|erect|incorporate|set up))\b"
 )
+
+
+# Languages a question may ask a name in: "what is the Rhine called in Dutch", "what is the
+# Irish term for private schools".
+_LANGUAGE = (
+    r"english|german|french|dutch|latin|greek|spanish|italian|portuguese|polish|russian|"
+    r"arabic|chinese|mandarin|cantonese|japanese|korean|hindi|urdu|persian|turkish|hebrew|"
+    r"swahili|mongolian|romansh|irish|welsh|gaelic|norse|sanskrit|swedish|danish|norwegian|"
+    r"icelandic|finnish|hungarian|czech|slovak|ukrainian|romanian|bulgarian|serbian|croatian|"
+    r"albanian|catalan|basque|galician|frisian|flemish|afrikaans|zulu|amharic|somali|hausa|"
+    r"yoruba|malay|indonesian|thai|vietnamese|tagalog|bengali|punjabi|tamil|maori|hawaiian|"
+    r"armenian|georgian|kurdish|pashto|tibetan|latvian|lithuanian|estonian|maltese|breton"
+)
+_IN_LANGUAGE_Q = re.compile(
+    rf"\b(?:called|known|named?|termed|say|said|spelt|spelled|mean|means|word|term|"
+    rf"translated)\b.*\bin (?P<after>{_LANGUAGE})\b|\b(?P<before>{_LANGUAGE}) "
+    r"(?:name|word|term|spelling|title)s?\b"
+)
+
+
+def language_asked(question: str) -> str | None:
+    """The language a question asks a name in, if it asks one: "dutch" in "what is the Rhine
+    called in Dutch" and in "what is the Dutch name for the Rhine"."""
+    found = _IN_LANGUAGE_Q.search(fold(question))
+    return None if found is None else found.group("after") or found.group("before")
 
 
 def asks_when_founded(question: str) -> bool:

@@ -696,6 +696,20 @@ def spells_out(acronym: str, sentence: str) -> float:
     return 1.0 if len(target) >= 2 and re.search(pattern, joined) else 0.0
 
 
+# What follows a word a sentence glosses: a parenthesis ("the Obersee (\"upper lake\")"), or
+# "meaning", "means" or "i.e." before the clause ends ("Warszawa, …, meaning \"belonging to
+# Warsz\"").
+_GLOSS_AFTER = r"[\"”’']?(?:\s*\(|[^.;:]{0,100}?\b(?:meaning|means|meant|i\.e\.))"
+
+
+def glosses(word: str, sentence: str) -> float:
+    """Whether a sentence says what a word means: the word, then a parenthesis or
+    "meaning" (the question "what does Obersee mean", the sentence "… the Obersee (\"upper
+    lake\")")."""
+    pattern = rf"(?<![\w-]){re.escape(word)}(?![\w-]){_GLOSS_AFTER}"
+    return 1.0 if re.search(pattern, fold(sentence)) else 0.0
+
+
 _NOTE_OPENS = r"[(\[]?\s*(?:the )?(?:author|writer)s?"
 _AUTHOR_NOTE = re.compile(rf"^{_NOTE_OPENS}\b", re.IGNORECASE)
 # The role the note gives: "(The author is CEO of JD Retail. …".
@@ -807,7 +821,7 @@ def rerank(
         if wants_list:
             cand.parts["list"] = list_bonus(s.text)
         if acronym is not None:
-            cand.parts["acronym"] = spells_out(acronym, unit)
+            cand.parts["acronym"] = max(spells_out(acronym, unit), glosses(acronym, unit))
         if author_role:
             cand.parts["role"] = about_the_author(s.text)
         if dense is not None:

@@ -314,6 +314,9 @@ def test_a_capitalised_typo_inside_the_sentence_is_a_name_not_a_stop_word() -> N
         ("Misconduct by teachers, especially sexual misconduct, is scrutinised.", True),
         ("The rocks from the Moon are extremely old.", True),
         ("It built many fine castles, including Trim Castle.", False),
+        ("It is the most famous bridge and the most dangerous road.", True),
+        ("Most of the lakes freeze.", False),
+        ("Algorithms solve the problem in reasonable times in most cases.", False),
     ],
 )
 def test_a_sentence_ranks_with_a_superlative_or_a_word_that_singles_out(
