@@ -77,6 +77,7 @@ from bot.core.rank import (
     role_in_note,
     sentence_terms,
     states_figure,
+    states_sum,
     times_in,
     title_mass,
     type_bonus,
@@ -119,6 +120,10 @@ Span = tuple[int, int] | None  # characters of a text: start, end
 # Runs of capitalised words (acronyms too: "JD Health") in a text.
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z\u00C0-\u024F]*(?:\s+[A-Z][A-Za-z\u00C0-\u024F]*)*")
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)[‘“\"'(]?$")
+
+# What a refusal names with "don't say …": what a question word asks ("which army Roger de
+# Tosny led", "whom Hannibal defeated at Zama"); anything else is not given ("the number").
+_SAID_BY_ASKING = frozenset("who whom whose where when why which what how".split())
 
 MAX_ANSWER_CHARS = 400
 # A question's name that the best sentence's article never uses, where that sentence says
@@ -963,12 +968,14 @@ class Engine:
             or (unstated := self._no_one(query, best, reading, span, qwords)) is not None
             or (unstated := _not_as_asked(query, best, reading)) is not None
             or (unstated := self._undated(query, best)) is not None
+            or (unstated := self._unplaced(query, best)) is not None
             or (unstated := _unranked(query, best, reading, span)) is not None
             or (unstated := _outranked(query, span)) is not None
             or (unstated := _unrelated(query, best, reading, span)) is not None
             or (unstated := _no_reason(query, span)) is not None
             or (unstated := _no_share(query, span)) is not None
             or (unstated := _unfounded(query, span)) is not None
+            or (unstated := _not_lasted(query, span)) is not None
         ):
             return self._refusal(question, query, confidence, ranked, (best, unstated))
         if (
@@ -1007,7 +1014,9 @@ class Engine:
                 or (unstated := self._nameless(query, reading, read_in)) is not None
                 or (unstated := self._a_thing_marked(query, reading, read_in)) is not None
                 or (unstated := _no_share_marked(query, reading, read_in)) is not None
+                or (unstated := _no_sum_marked(query, reading, read_in, span)) is not None
                 or (unstated := _no_name_marked(query, reading, read_in)) is not None
+                or (unstated := _a_place_marked(query, reading, read_in)) is not None
                 or (unstated := _someone_else(query, read_in)) is not None
             ):
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
@@ -1218,6 +1227,36 @@ class Engine:
                 the = "the " if said.endswith("s") or "centur" in said.casefold() else ""
                 said = re.sub(r"\b(bce?|ad|ce)\b", lambda m: m.group().upper(), said)
                 return f"of {the}{said}"
+        return None
+
+    def _unplaced(self, query: Query, best: Candidate) -> str | None:
+        """A name a question counting something gives as where or when it is counted ("in
+        Saltillo", "from Italy", "in July"; as a refusal names it, "of Saltillo") that
+        neither the paragraph of the rank's best sentence nor its article's title and first
+        paragraph (the dateline, and the scope the rest keeps: "Consumer prices in Poland …")
+        hold: "how many workers does Lakeshore Axle Systems employ in Saltillo" and a
+        paragraph on its plant in Windsor. That paragraph counts something else. A word of
+        the name, or its first four letters in a longer one ("Ukrainian", "Ukraine"), or its
+        initials ("U.S." for the United States) are enough. In ../shared/train's
+        articles, the answer's paragraph, title and first paragraph hold the name for all
+        106 count questions that give one so."""
+        if query.figure != "count" and not query.asked(_HOW_MUCH.search):
+            return None
+        s = best.sentence
+        article = self._load(s.aid)
+        lead = article.paragraphs[0].text if article.paragraphs else ""
+        text = f"{article.title} {lead} {article.paragraph(s.para).text}"
+        held = set(words(text))
+        for found in _PLACED.finditer(query.text):
+            if found.start() == 0:
+                continue
+            name = [w for w in words(found.group("name")) if len(w) > 1]  # not "U.S."'s "u"
+            if not name or any(_held(w, held) for w in name):
+                continue
+            initials = r"\.?".join(w[0].upper() for w in name)
+            if len(name) > 1 and re.search(rf"\b{initials}\b", text):
+                continue  # "the United States" and "38 U.S. warehouses"
+            return f"of {found.group('name').strip()}"
         return None
 
     def _no_one(
@@ -1739,6 +1778,8 @@ class Engine:
             wanted = partial(_says_where, read_in)
         elif query.asked(_SHARE_ASKED.search):
             wanted = partial(_gives_a_share, read_in)
+        elif query.kind == "money":
+            wanted = partial(_gives_a_sum, read_in)
         marked = self.reader.marked(query.for_reader, passage, reading, wanted)
         if marked.span is None:
             return marked
@@ -1926,7 +1967,7 @@ class Engine:
             text = f"The articles speak of this but not {what}, so I won't guess."
         elif what.startswith("mention "):
             text = f"The articles speak of this but don't {what}, so I won't guess."
-        elif what in ("who", "where", "when", "why") or what.startswith("which"):
+        elif what.split()[0] in _SAID_BY_ASKING:
             text = f"The articles speak of this but don't say {what}, so I won't guess."
         else:
             text = f"The articles speak of this but don't give {what}, so I won't guess."
@@ -2527,6 +2568,28 @@ def _unfounded(query: Query, quote: str) -> str | None:
     return UNSTATED["time"]
 
 
+# A question asking how long something has lasted until now, and the words that say so: "since
+# 1951", "for 738 days", "in the last 7000 years", "a 12-year tenure", "10 years as mayor".
+_HOW_LONG_NOW = re.compile(r"\bhow long (?:has|have)\b")
+_LASTED = re.compile(
+    r"\bsince\b|\b(?:for|in|over|during) (?:the (?:past|last) )?(?:about |nearly |almost |"
+    r"more than |over |some )?"
+    r"(?:[\w.,-]+ )?(?:years?|months?|weeks?|days?|decades?|centuries|generations?)\b"
+    r"|\b\d+-(?:year|month|week|day|decade)\b|\b(?:years?|months?|decades?) (?:as|in office)\b"
+)
+
+
+def _not_lasted(query: Query, quote: str) -> str | None:
+    """ "how long" (as a refusal names what is not given) when a question asks how long
+    something has lasted until now ("how long has Aroha Ngata served as finance minister")
+    and the quote says no "since", "for three years" or "a 12-year tenure": "nine days after
+    a magazine reported …" is how long something else took. The answer sentences of all six
+    questions asking so in ../shared/train's articles say one."""
+    if not query.asked(_HOW_LONG_NOW.search) or _LASTED.search(fold(quote)):
+        return None
+    return "how long"
+
+
 def _no_reason(query: Query, quote: str) -> str | None:
     """ "why" (as a refusal names what is not given) when the question asks for a reason and
     the quote gives none: no word that gives one ("because", "due to", "to" …) opens a clause
@@ -2721,6 +2784,19 @@ def _did_forms(verb: str) -> set[str]:
     return forms
 
 
+# A name a question gives as where or when (capitalised, after "in", "at", "from" or "on"),
+# and a question asking how much.
+_PLACED = re.compile(r"\b(?:in|at|from|on) (?:the )?(?P<name>(?:[A-Z][\w'’\u00C0-\u024F-]* ?)+)")
+_HOW_MUCH = re.compile(r"\bhow much\b")
+
+
+def _held(word: str, held: set[str]) -> bool:
+    """Whether a word of a name is among ``held``, or its first four letters begin one of
+    them (a longer word: "ukrainian" and "ukraine"), or it begins one (a short one: "feb")."""
+    key = word[:4] if len(word) >= 5 else word
+    return word in held or (len(key) >= 3 and any(h.startswith(key) for h in held))
+
+
 def _kin_names(these: set[str], those: set[str]) -> bool:
     """Whether two names share a word's first four letters: a country and its people
     ("British" for Britain, "German" for Germany)."""
@@ -2777,6 +2853,69 @@ def named_in(language: str, text: str) -> tuple[int, int] | None:
         re.IGNORECASE,
     )
     return None if found is None else found.span(1)
+
+
+# Things asked the name of that are bodies, not places ("which company"), and the words that
+# put marked words in a place instead: "based in **Toronto**", "on **Parliament Hill**".
+_BODIES = re.compile(
+    r"compan(?:y|ies)|firms?|corporations?|teams?|networks?|organi[sz]ations?|part(?:y|ies)|"
+    r"banks?|airlines?|agenc(?:y|ies)|bands?|brands?|clubs?|leagues?|channels?|"
+    r"manufacturers?|magazines?|newspapers?"
+)
+_PLACED_AT = re.compile(r"\b(?:in|at|near|on)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _a_place_marked(query: Query, reading: Reading, text: str) -> str | None:
+    """ "which company" (as a refusal names what is not given) when a question asks the name
+    of a body (``_BODIES``: a company, a team, a bank …) and the answer words marked in
+    ``text`` are a place, put there by "in", "at", "near" or "on": "which company
+    manufactured the Northern Maple wide-body" and "Northern Maple, which is based in
+    **Toronto**". Of the 157 questions asking so in ../shared/train's articles, the answer of
+    one follows such a word, and holds the thing asked ("on **VHF channel 7**")."""
+    if reading.span is None:
+        return None
+    thing = query.asked(asks_a_name)
+    if thing is None or not _BODIES.fullmatch(thing):
+        return None
+    start, end = reading.span
+    if thing.rstrip("s") in fold(text[start:end]) or not _PLACED_AT.search(text[:start]):
+        return None
+    return f"which {thing}"
+
+
+def _no_sum_marked(query: Query, reading: Reading, text: str, quote: str) -> str | None:
+    """ "the sum" (as a refusal names what is not given) when a question asks for money and
+    the answer words marked in ``text`` give neither a sum nor a percentage (``_gives_a_sum``:
+    "how much are Dolma's apprentices paid" and "a team of **five** apprentices", "how much
+    will the navy pay fishing crews" and "**compensate**"), and no other sentence of the
+    ``quote`` gives a sum (the next one may: "… one of the Millennium Prize Problems. There
+    is a US$1,000,000 prize …"). The marking looks for a sum first (``Engine._marking``).
+    Of the 58 questions asking for money in ../shared/train's articles, all the answers give
+    one ("free", "less than two percent per year")."""
+    if reading.span is None or query.kind != "money":
+        return None
+    if _gives_a_sum(text, reading.span, changed=query.asked(_CHANGE_ASKED.search) is not None):
+        return None
+    return None if states_sum(quote.replace(text, " ")) else "the sum"
+
+
+def _gives_a_sum(text: str, span: tuple[int, int], *, changed: bool = True) -> bool:
+    """Whether the words of ``text`` at ``span``, with the few characters before them and
+    three words after, give a sum of money (``rank.states_sum``: "NZ$**148.6 billion**",
+    "**84,500** dollars") or, for a change asked (``changed``), a percentage ("**40**
+    percent", how much a price rose)."""
+    start, end = span
+    around = f"{text[max(0, start - 4) : end]} {' '.join(text[end:].split()[:3])}"
+    return states_sum(around) or (changed and _SHARE.search(around) is not None)
+
+
+# A question asking how much something changed, which a percentage answers: "how much did
+# services prices go up", "by how much did fuel get cheaper".
+_CHANGE_ASKED = re.compile(
+    r"\bby how much\b|\b(?:ris|rose|climb|increas|grow|grew|gain|fall|fell|drop|cut|reduc|"
+    r"declin|jump|surg|slip|lower|rais|go(?:ne)? up|went up|go(?:ne)? down|went down|"
+    r"cheaper|dearer|more expensive)\w*"
+)
 
 
 def _no_share_marked(query: Query, reading: Reading, text: str) -> str | None:

@@ -752,12 +752,15 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
 # -- what a question asks for ---------------------------------------------------------------
 
 _MONEY_Q = re.compile(
-    r"\b(how much (does|did|do|is|was|are|were|will|would) .*\b(cost|charge|pay|spend|"
-    r"earn|sell|fee|price|worth)\w*|what (?:(?:is|was|are|were) )?the (price|cost|fee)s?"
+    r"\b(how much (does|did|do|is|was|are|were|will|would|has|have|had) .*\b(cost|charge|pay|"
+    r"spend|earn|sell|fee|price|worth|paid|fined|owe|invest|donat|borrow|lend|lent|bid)\w*"
+    r"|what (?:(?:is|was|are|were) )?the (price|cost|fee)s?"
+    # all seven such questions of ../shared/train ("how much had Westinghouse paid") are
+    # answered with a sum
     # "what is JD's stock price", "what was the average construction salary"; not "what is
     # the comparison in price"
     r"|how much (?:money|revenue|profit|income|funding|compensation|damages|tax|taxes|rent|"
-    r"tuition|debt)\b"
+    r"tuition|debt|severance|salary|wages?|pay|fines?|capital|investment|budget)\b"
     r"|what(?:(?: is| was| are| were|['’]?s| s)(?: the| an?)?| the| an?) "
     r"(?:(?:[\w-]+ ){0,2}[\w-]+(?:['’]s| s) )?"
     r"(?:(?!(?:in|of|for|between|to|on|at|by|with|used)\b)[\w-]+ ){0,2}"

@@ -315,9 +315,20 @@ _ONE_OF = re.compile(r"one\s+of\b")
 # many dollars"): none of those 514 questions is answered by one.
 # A sign before the figure, or before the figure a magnitude word follows ("$3.6 billion").
 _CURRENCY_BEFORE = re.compile(rf"{_CURRENCY_SIGN}\s*(?:\d[\d,.]*\s*)?$")
+# Whose currency a sum is in, between the figure and the currency: "640 million Canadian
+# dollars", "200,000 Danish krone".
+_CURRENCY_OF = (
+    r"us|canadian|australian|new zealand|singapore|hong kong|taiwan|danish|swedish|norwegian|"
+    r"swiss|mexican|chilean|argentine|colombian|egyptian|indian|pakistani|nepalese|kenyan|"
+    r"ugandan|tanzanian|nigerian|south african|jamaican|brazilian|turkish|czech|hungarian|"
+    r"polish|russian|ukrainian|chinese|japanese|korean|south korean"
+)
 _CURRENCY_AFTER = re.compile(
-    r"\s*(?:thousand|million|billion|trillion|m|bn)?\s*(?:us )?(?:dollars?|euros?|pounds|"
-    r"yuan|yen|rupees?|francs?|pesos?|roubles?|rubles?|marks?|guilders?|shillings?|cents?)\b"
+    r"\s*(?:(?:thousand|million|billion|trillion|m|bn)\s*won\b|"
+    rf"(?:thousand|million|billion|trillion|m|bn)?\s*(?:(?:{_CURRENCY_OF}) )?(?:dollars?|euros?|"
+    r"pounds|yuan|yen|rupees?|francs?|pesos?|roubles?|rubles?|marks?|guilders?|shillings?|"
+    r"cents?|lira|lire|kron[aeo]r?|rand|naira|dinars?|dirhams?|reais|zlotys?|baht|ringgit|"
+    r"rupiah|shekels?|lei)\b)"
 )
 _CURRENCY_WORDS = frozenset(
     "dollar dollars euro euros pound pounds yuan yen rupee rupees franc francs peso pesos "
@@ -486,6 +497,25 @@ def _a_sum(folded: str, m: re.Match[str], question_words: set[str]) -> bool:
     return not question_words & _CURRENCY_WORDS and bool(
         _CURRENCY_BEFORE.search(folded[: m.start()]) or _CURRENCY_AFTER.match(folded, m.end())
     )
+
+
+def states_sum(text: str) -> bool:
+    """Whether ``text`` gives a sum of money: a figure with a currency before it ("$148.6
+    billion", "NZ$28.4 billion") or after it ("84,500 dollars", "200,000 Danish krone"), or
+    says it is free."""
+    folded = fold(text)
+    return _FREE.search(folded) is not None or any(
+        _CURRENCY_BEFORE.search(folded[: m.start()])
+        or _CURRENCY_AFTER.match(folded, m.end())
+        or (_THOUSANDS.fullmatch(m.group()) and _WON.match(folded, m.end()))
+        for m in _FIGURE.finditer(folded)
+    )
+
+
+_FREE = re.compile(r"\b(?:free|free of charge|no charge)\b")
+# Won, the Korean currency, after a figure of thousands ("340,000 won"; not "four won").
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{4,}")
+_WON = re.compile(r"\s*won\b")
 
 
 def _measured(folded: str, m: re.Match[str], question_words: set[str]) -> bool:

@@ -34,6 +34,7 @@ from bot.core.answer import (
     Citation,
     Engine,
     EngineSettings,
+    _a_place_marked,
     _asked_of,
     _asks_one,
     _capitalised,
@@ -49,7 +50,9 @@ from bot.core.answer import (
     _no_reason,
     _no_share,
     _no_share_marked,
+    _no_sum_marked,
     _not_as_asked,
+    _not_lasted,
     _outranked,
     _said_of_another,
     _someone_else,
@@ -82,6 +85,7 @@ from bot.core.rank import (
     glosses,
     reaches,
     states_figure,
+    states_sum,
     times_in,
     type_bonus,
 )
@@ -384,6 +388,9 @@ class TestQuestionTypes:
             ("whats the price of jd stock", "money"),
             ("What was the average construction salary in the UK?", "money"),
             ("how much revenue did JD make", "money"),
+            ("How much are Dolma's apprentices paid?", "money"),
+            ("How much severance will Corvanta pay the workers?", "money"),
+            ("How much had Westinghouse paid to Tesla?", "money"),
             ("What is the comparison in price between private and public schools?", None),
             ("What is used to decide a teacher's salary?", None),
             ("what is the salary range", None),
@@ -1447,6 +1454,181 @@ class TestNews:
     ) -> None:
         found = named_in(language, text)
         assert (None if found is None else text[found[0] : found[1]]) == name
+
+    def test_a_count_asked_of_a_place_the_paragraph_never_names_is_refused(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "How many workers does Lakeshore employ in Saltillo" and the paragraph on its
+        Windsor plant: that paragraph counts Windsor's. The dateline's place counts as
+        named in every paragraph."""
+        engine = _news_engine(
+            tmp_path,
+            "Axle maker to close Windsor plant",
+            "WINDSOR, Ontario — Lakeshore Axle Systems said on Thursday it would close its "
+            "61-year-old plant on Walker Road by the end of March, putting 1,140 people out "
+            "of work.",
+            "The company said production would move to its newer factory in Saltillo, Mexico, "
+            "which opened in 2015.",
+            "Union leaders said they would fight the closure.",
+        )
+        question = "How many workers does Lakeshore Axle Systems employ in Saltillo?"
+        refused = engine.ask(question)
+        assert not refused.answered and "not of Saltillo" in refused.text, refused.text
+        assert "1,140" in self._marked(
+            engine.ask("How many people will the plant in Windsor put out of work?")
+        )
+        monkeypatch.setattr(Engine, "_unplaced", lambda *args: None)
+        assert engine.ask(question).answered
+
+    @pytest.mark.parametrize(
+        ("quote", "lasted"),
+        [
+            ("Radio Tyneside has been the hospital radio service since 1951.", True),
+            ("She has led the ministry for almost three years.", True),
+            ("Ngata, now in the third year of a 5-year term, spoke on Thursday.", True),
+            ("In the last 7000 years, the coast line was roughly at the same location.", True),
+            ("She resigned nine days after a magazine reported the donations.", False),
+            ("He will remain deputy mayor until she is sworn in, within three weeks.", False),
+            ("Finance Minister Aroha Ngata unveiled a NZ$148.6 billion budget.", False),
+        ],
+    )
+    def test_how_long_until_now_is_said_with_since_or_for(self, quote: str, lasted: bool) -> None:
+        query = _as_typed("How long has Aroha Ngata served as finance minister?")
+        assert _not_lasted(query, quote) == (None if lasted else "how long")
+        # how long something took is not asked so
+        assert _not_lasted(_as_typed("How long did the talks last?"), quote) is None
+
+    @pytest.mark.parametrize(
+        ("sentence", "marked", "sum_"),
+        [
+            (
+                "Finance Minister Aroha Ngata unveiled a NZ$148.6 billion budget.",
+                "148.6 billion",
+                True,
+            ),
+            ("Base pay will rise from 84,500 dollars to 97,200 dollars.", "84,500", True),
+            ("They needed 200,000 Danish krone to start a company.", "200,000", True),
+            ("Daesan's profit rose to 1.84 trillion won in the quarter.", "1.84 trillion", True),
+            ("Entry is free, but booking in advance is recommended.", "free", True),
+            ("Dolma works with a team of five apprentices, all women.", "five", False),
+            ("The navy said it would compensate the fishing crews.", "compensate", False),
+            ("The vase sold for four times the presale estimate.", "four times", False),
+            ("She cut her target to 260,000 won from 340,000 won.", "340,000", True),
+            # a percentage is how much a price changed, not what someone is paid
+            ("Riders' daily fuel costs fall by about 40 percent.", "40", False),
+        ],
+    )
+    def test_money_asked_is_marked_as_a_sum(self, sentence: str, marked: str, sum_: bool) -> None:
+        query = _as_typed("How much are the apprentices paid?")
+        assert query.kind == "money"
+        reading = _marked_in(sentence, marked)
+        assert _no_sum_marked(query, reading, sentence, sentence) == (None if sum_ else "the sum")
+        # not where money is not asked, nor where the next sentence quoted gives a sum
+        count = _as_typed("How many apprentices are there?")
+        assert _no_sum_marked(count, reading, sentence, sentence) is None
+        quote = f"{sentence} Each is paid 300 dollars a month."
+        assert _no_sum_marked(query, reading, sentence, quote) is None
+        if "percent" in sentence:
+            change = _as_typed("By how much do riders' fuel costs fall?")
+            assert change.kind == "money"
+            assert _no_sum_marked(change, reading, sentence, sentence) is None
+
+    def test_a_sum_is_a_figure_in_a_currency(self) -> None:
+        assert states_sum("640 million Canadian dollars")
+        assert states_sum("$3.6 billion")
+        assert not states_sum("four games won by the team")
+        assert states_sum("from 340,000 won")
+        assert not states_sum("7 percent of its workforce")
+
+    def test_a_tenure_and_a_pay_are_said_as_asked(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "How long has Valentina Ortúzar served as governor" and a vote of "four to one":
+        no tenure. "How much are the apprentices paid" and "a team of five apprentices": no
+        sum."""
+        engine = _news_engine(
+            tmp_path,
+            "Central bank raises rates; restorers train apprentices",
+            "SANTIAGO — The board, led by Governor Valentina Ortúzar, voted four to one in "
+            "favour of the increase, with one member preferring to hold rates steady.",
+            "Dolma works with a team of five apprentices, all women from nearby villages, whom "
+            "she is training to restore the monastery's murals.",
+            "The restoration is paid for by a foundation in Zurich.",
+        )
+        tenure = "How long has Valentina Ortúzar served as governor of the central bank?"
+        self._refused(engine, tenure, "say how long")
+        pay = "How much are Dolma's apprentices paid?"
+        assert not engine.ask(pay).answered  # "a price": the quote names no money at all
+        monkeypatch.setattr("bot.core.answer._not_lasted", lambda *args: None)
+        monkeypatch.setattr("bot.core.answer._no_sum_marked", lambda *args: None)
+        monkeypatch.setattr("bot.core.answer._unstated", lambda *args: None)
+        assert engine.ask(tenure).answered
+        assert engine.ask(pay).answered
+
+    def test_a_body_asked_for_is_refused_with_a_place(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "Which company manufactured the wide-body" and "based in **Toronto**": a place,
+        not the maker; the engine's maker, named after "by", answers its own question."""
+        engine = _news_engine(
+            tmp_path,
+            "Transatlantic jet diverts after engine shutdown",
+            "Northern Maple, which is based in Toronto, operates 58 wide-body aircraft and "
+            "flies to 23 destinations in Europe.",
+            "One of its jets shut down an engine over the Atlantic on Sunday and landed safely.",
+            "The engine was built by Halden Aero, which said it would inspect 1,200 engines.",
+        )
+        question = "Which company manufactured the Northern Maple wide-body?"
+        refused = engine.ask(question)
+        assert not refused.answered, refused.text
+        assert "Halden Aero" in self._marked(engine.ask("Which company built the engine?"))
+        monkeypatch.setattr("bot.core.answer._a_place_marked", lambda *args: None)
+        answer = engine.ask(question)
+        assert answer.answered and self._marked(answer) == "Toronto"
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "Which company manufactured the Northern Maple wide-body?",
+                "Northern Maple, which is based in Toronto, operates 58 aircraft.",
+                "Toronto",
+                "which company",
+            ),
+            (
+                "Which organisation is running the graduate students' protest?",
+                "Graduate students plan to protest on Parliament Hill on Saturday.",
+                "Parliament Hill",
+                "which organisation",
+            ),
+            # a body named after "from" is the body
+            (
+                "What production company produced The Flintstones?",
+                "ABC paired it with another series from Hanna-Barbera, The Jetsons.",
+                "Hanna-Barbera",
+                None,
+            ),
+            # the thing asked, marked with its word
+            (
+                "Which channel did the stations request?",
+                "They asked to broadcast on VHF channel 7.",
+                "VHF channel 7",
+                None,
+            ),
+            # a university is a place too
+            (
+                "At what university did the Broncos practice?",
+                "The Broncos practiced at Stanford University.",
+                "Stanford University",
+                None,
+            ),
+        ],
+    )
+    def test_a_body_asked_for_is_no_place(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _a_place_marked(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
 
     def test_what_someone_else_did_is_no_answer(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
