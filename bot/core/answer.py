@@ -2703,68 +2703,19 @@ _DID_SOMEONE = re.compile(
     r"[A-Z][\w'’\u00C0-\u024F-]*)*)\s+(?P<verb>[a-z]+)\b(?P<rest>[^?]*)",
 )
 # The past of verbs that do not add "-ed", as a sentence says what someone did.
-_IRREGULAR = {
-    "lead": "led",
-    "take": "took",
-    "win": "won",
-    "make": "made",
-    "give": "gave",
-    "write": "wrote",
-    "build": "built",
-    "send": "sent",
-    "become": "became",
-    "find": "found",
-    "leave": "left",
-    "bring": "brought",
-    "hold": "held",
-    "begin": "began",
-    "fight": "fought",
-    "teach": "taught",
-    "buy": "bought",
-    "sell": "sold",
-    "meet": "met",
-    "see": "saw",
-    "tell": "told",
-    "say": "said",
-    "get": "got",
-    "go": "went",
-    "come": "came",
-    "keep": "kept",
-    "lose": "lost",
-    "pay": "paid",
-    "think": "thought",
-    "run": "ran",
-    "know": "knew",
-    "grow": "grew",
-    "draw": "drew",
-    "spend": "spent",
-    "choose": "chose",
-    "rise": "rose",
-    "speak": "spoke",
-    "steal": "stole",
-    "throw": "threw",
-    "feel": "felt",
-    "fall": "fell",
-    "seek": "sought",
-    "catch": "caught",
-    "set": "set",
-    "put": "put",
-    "hit": "hit",
-    "break": "broke",
-    "drive": "drove",
-    "ride": "rode",
-    "sing": "sang",
-    "eat": "ate",
-    "shoot": "shot",
-    "strike": "struck",
-    "swear": "swore",
-    "bear": "bore",
-    "forbid": "forbade",
-    "overcome": "overcame",
-    "undertake": "undertook",
-    "withdraw": "withdrew",
-    "flee": "fled",
-}
+_IRREGULAR = dict(
+    pair.split(":")
+    for pair in (
+        "lead:led take:took win:won make:made give:gave write:wrote build:built send:sent "
+        "become:became find:found leave:left bring:brought hold:held begin:began fight:fought "
+        "teach:taught buy:bought sell:sold meet:met see:saw tell:told say:said get:got go:went "
+        "come:came keep:kept lose:lost pay:paid think:thought run:ran know:knew grow:grew "
+        "draw:drew spend:spent choose:chose rise:rose speak:spoke steal:stole throw:threw "
+        "feel:felt fall:fell seek:sought catch:caught set:set put:put hit:hit break:broke "
+        "drive:drove ride:rode sing:sang eat:ate shoot:shot strike:struck swear:swore bear:bore "
+        "forbid:forbade overcome:overcame undertake:undertook withdraw:withdrew flee:fled"
+    ).split()
+)
 _PARTICLES = frozenset("de of von van da di du le la".split())
 # Capitalised words that open a clause rather than name someone.
 _NOT_A_NAME = frozenset(
