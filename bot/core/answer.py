@@ -19,6 +19,7 @@ from functools import partial
 from typing import NamedTuple, Self
 
 from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import OSA
 
 from bot.core.backends import Vectors, open_index, open_vectors
 from bot.core.corpus import Article, ArticleInfo
@@ -110,6 +111,7 @@ from bot.core.text import (
     split_sentences,
     stem,
     terms,
+    typo_budget,
     unquoted,
     words,
 )
@@ -2743,9 +2745,15 @@ _HOW_MUCH = re.compile(r"\bhow much\b")
 
 def _held(word: str, held: set[str]) -> bool:
     """Whether a word of a name is among ``held``, or its first four letters begin one of
-    them (a longer word: "ukrainian" and "ukraine"), or it begins one (a short one: "feb")."""
+    them (a longer word: "ukrainian" and "ukraine"), or it begins one (a short one: "feb"),
+    or it is one of them mistyped ("tebmo": ``typo_budget``)."""
     key = word[:4] if len(word) >= 5 else word
-    return word in held or (len(key) >= 3 and any(h.startswith(key) for h in held))
+    if word in held or (len(key) >= 3 and any(h.startswith(key) for h in held)):
+        return True
+    budget = typo_budget(word)
+    return bool(budget) and (
+        process.extractOne(word, held, scorer=OSA.distance, score_cutoff=budget) is not None
+    )
 
 
 def _kin_names(these: set[str], those: set[str]) -> bool:

@@ -1477,6 +1477,10 @@ class TestNews:
         assert "1,140" in self._marked(
             engine.ask("How many people will the plant in Windsor put out of work?")
         )
+        # the place mistyped is still the place the paragraph names
+        assert "1,140" in self._marked(
+            engine.ask("How many people will the plant in Wnidsor put out of work?")
+        )
         monkeypatch.setattr(Engine, "_unplaced", lambda *args: None)
         assert engine.ask(question).answered
 
