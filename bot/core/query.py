@@ -1091,7 +1091,14 @@ _NAMED_THINGS = (
     # dot")
     r"nicknames?|monikers?|"
     # places asked for by more than one: "which islands do the ferries go to"
-    r"islands|rivers|towns|villages|lakes?|mountains?|provinces|counties"
+    r"islands|rivers|towns|villages|lakes?|mountains?|provinces|counties|"
+    # places and events named as such: 61 of the 62 ../shared/train answers to "which
+    # station / park / war / district / festival / stadium / studio / battle / street /
+    # castle / airport / cathedral / sea" questions are capitalised (not "one way"); not
+    # bridges, where the reader marks "the longest suspension bridge" beside "the Emmerich
+    # Rhine Bridge", a right answer refused
+    r"stations?|parks?|wars?|districts?|festivals?|stadiums?|studios?|battles?|streets?|"
+    r"castles?|airports?|cathedrals?|volcano(?:es)?|seas?|oceans?"
 )
 _NOT_BETWEEN = (
     rf"(?!(?:type|kind|sort|genre|form|time|part|{_AUXILIARIES}|the|a|an|of|among|amongst)\b)"

@@ -441,6 +441,8 @@ class TestQuestionTypes:
             ("what brand was the stolen chronograph", "brand"),
             ("Which club does she play for?", "club"),
             ("What nickname was King Charles known by?", "nickname"),
+            ("Which volcano produced the lava flows?", "volcano"),
+            ("Which stadium hosted the final?", "stadium"),
             ("What is the regional nickname for Newcastle?", "nickname"),
             # "which" opening a clause after a preposition asks nothing
             ("Zones in which mountains are built are called what?", None),
