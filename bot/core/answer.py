@@ -2789,7 +2789,8 @@ def _someone_else(query: Query, text: str) -> str | None:
         said = set(words(sentence))
         for found in _CAPITALISED.finditer(sentence):
             after = sentence[found.end() :].split(maxsplit=1)
-            if not after or fold(after[0]).strip(",;") not in forms:
+            did = after[0].strip(",;") if after else ""
+            if fold(did) not in forms:
                 continue
             doer = set(words(found.group())) - _NOT_A_NAME
             if not doer or doer & asked_words or _kin_names(doer, name_words):
@@ -2798,7 +2799,7 @@ def _someone_else(query: Query, text: str) -> str | None:
             if name_words.isdisjoint(said) or name_words & set(beyond):
                 wh = asked.group("wh")
                 name, rest = asked.group("name"), asked.group("rest")
-                return f"{wh[:1].lower()}{wh[1:]} {name} {after[0]}{rest}"
+                return f"{wh[:1].lower()}{wh[1:]} {name} {did}{rest}"
     return None
 
 

@@ -1689,6 +1689,12 @@ class TestNews:
                 "William of Montreuil led the papal army.",
                 "which army Roger de Tosny led",
             ),
+            # the refusal names the verb without the sentence's comma
+            (
+                "Which army did Roger de Tosny lead in 1064?",
+                "In 1064, William of Montreuil led, as the pope wished, the papal army.",
+                "which army Roger de Tosny led in 1064",
+            ),
             # a sentence's first word is not someone: "In 1064 led" is no doer
             ("Which army did Roger lead?", "Then led the army north.", None),
         ],
