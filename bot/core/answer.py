@@ -1244,21 +1244,27 @@ class Engine:
         106 count questions that give one so."""
         if query.figure != "count" and not query.asked(_HOW_MUCH.search):
             return None
+        given = [
+            (found.group("name").strip(), name)
+            for found in _PLACED.finditer(query.text)
+            if found.start() > 0
+            # not "U.S."'s "u"
+            and (name := [w for w in words(found.group("name")) if len(w) > 1])
+        ]
+        if not given:
+            return None
         s = best.sentence
         article = self._load(s.aid)
         lead = article.paragraphs[0].text if article.paragraphs else ""
         text = f"{article.title} {lead} {article.paragraph(s.para).text}"
         held = set(words(text))
-        for found in _PLACED.finditer(query.text):
-            if found.start() == 0:
-                continue
-            name = [w for w in words(found.group("name")) if len(w) > 1]  # not "U.S."'s "u"
-            if not name or any(_held(w, held) for w in name):
+        for said, name in given:
+            if any(_held(w, held) for w in name):
                 continue
             initials = r"\.?".join(w[0].upper() for w in name)
             if len(name) > 1 and re.search(rf"\b{initials}\b", text):
                 continue  # "the United States" and "38 U.S. warehouses"
-            return f"of {found.group('name').strip()}"
+            return f"of {said}"
         return None
 
     def _no_one(
@@ -2699,9 +2705,11 @@ def _quoted_name(thing: str, text: str, span: tuple[int, int]) -> bool:
 
 # A question asking what someone named did ("which army did Roger de Tosny lead"): what it
 # asks before the name, the name, the verb and the rest.
+# Lowercase words inside a name: "Roger de Tosny", "William of Montreuil".
+_PARTICLES = frozenset("de of von van da di du le la".split())
 _DID_SOMEONE = re.compile(
     r"^(?P<wh>.*?\b(?i:what|which|whom?|where|when|how)\b.*?)\s+(?i:did|does|do)\s+"
-    r"(?P<name>[A-Z][\w'’\u00C0-\u024F-]*(?:\s+(?:(?:de|of|von|van|da|di|du|le|la)\s+)?"
+    rf"(?P<name>[A-Z][\w'’\u00C0-\u024F-]*(?:\s+(?:(?:{'|'.join(sorted(_PARTICLES))})\s+)?"
     r"[A-Z][\w'’\u00C0-\u024F-]*)*)\s+(?P<verb>[a-z]+)\b(?P<rest>[^?]*)",
 )
 # The past of verbs that do not add "-ed", as a sentence says what someone did.
@@ -2718,7 +2726,6 @@ _IRREGULAR = dict(
         "forbid:forbade overcome:overcame undertake:undertook withdraw:withdrew flee:fled"
     ).split()
 )
-_PARTICLES = frozenset("de of von van da di du le la".split())
 # Capitalised words that open a clause rather than name someone.
 _NOT_A_NAME = frozenset(
     "the a an in on at by after when he she it they his her its their this that these those "
@@ -2864,8 +2871,7 @@ def _gives_a_sum(text: str, span: tuple[int, int], *, changed: bool = True) -> b
     three words after, give a sum of money (``rank.states_sum``: "NZ$**148.6 billion**",
     "**84,500** dollars") or, for a change asked (``changed``), a percentage ("**40**
     percent", how much a price rose)."""
-    start, end = span
-    around = f"{text[max(0, start - 4) : end]} {' '.join(text[end:].split()[:3])}"
+    around = _with_words_after(text, span, 3, before=4)
     return states_sum(around) or (changed and _SHARE.search(around) is not None)
 
 
@@ -2894,8 +2900,15 @@ def _no_share_marked(query: Query, reading: Reading, text: str) -> str | None:
 def _gives_a_share(text: str, span: tuple[int, int]) -> bool:
     """Whether the words of ``text`` at ``span`` give a share, by themselves or with the two
     words after them ("16 percent", "two-thirds", "nearly three" before "quarters")."""
+    return _states_a_share(_with_words_after(text, span, 2))
+
+
+def _with_words_after(text: str, span: tuple[int, int], after: int, *, before: int = 0) -> str:
+    """The words of ``text`` at ``span``, with ``before`` characters before them and the
+    ``after`` words after them: what a figure's unit or currency is read in ("NZ$**148.6
+    billion** budget")."""
     start, end = span
-    return _states_a_share(f"{text[start:end]} {' '.join(text[end:].split()[:2])}")
+    return f"{text[max(0, start - before) : end]} {' '.join(text[end:].split()[:after])}"
 
 
 def _states_a_share(text: str) -> bool:

@@ -491,12 +491,18 @@ _CLOCK_AT = re.compile(_CLOCK)
 _ONE_SPAN = re.compile(r"\b(?:an?|one) (?:hour|day|week|fortnight|month|year|decade|century)\b")
 
 
-def _a_sum(folded: str, m: re.Match[str], question_words: set[str]) -> bool:
-    """Whether the figure ``m`` of a folded text is a sum of money ("$148.6 billion", "25
-    million dollars") and the question asks no money."""
-    return not question_words & _CURRENCY_WORDS and bool(
+def _in_currency(folded: str, m: re.Match[str]) -> bool:
+    """Whether the figure ``m`` of a folded text has a currency before it ("$148.6 billion")
+    or after it ("25 million dollars")."""
+    return bool(
         _CURRENCY_BEFORE.search(folded[: m.start()]) or _CURRENCY_AFTER.match(folded, m.end())
     )
+
+
+def _a_sum(folded: str, m: re.Match[str], question_words: set[str]) -> bool:
+    """Whether the figure ``m`` of a folded text is a sum of money (``_in_currency``) and the
+    question asks no money."""
+    return not question_words & _CURRENCY_WORDS and _in_currency(folded, m)
 
 
 def states_sum(text: str) -> bool:
@@ -505,8 +511,7 @@ def states_sum(text: str) -> bool:
     says it is free."""
     folded = fold(text)
     return _FREE.search(folded) is not None or any(
-        _CURRENCY_BEFORE.search(folded[: m.start()])
-        or _CURRENCY_AFTER.match(folded, m.end())
+        _in_currency(folded, m)
         or (_THOUSANDS.fullmatch(m.group()) and _WON.match(folded, m.end()))
         for m in _FIGURE.finditer(folded)
     )
