@@ -45,6 +45,7 @@ from bot.core.query import (
     asks_what_said,
     asks_when_founded,
     asks_where,
+    asks_who_holds,
     asks_why,
     below_the_top,
     echoes_now,
@@ -73,6 +74,7 @@ from bot.core.rank import (
     counts_of,
     first_stage_words,
     gather,
+    holds_a_figure,
     reaches,
     rerank,
     role_in_note,
@@ -973,6 +975,8 @@ class Engine:
             or (unstated := self._unplaced(query, best)) is not None
             or (unstated := _unranked(query, best, reading, span)) is not None
             or (unstated := _outranked(query, span)) is not None
+            or (unstated := _not_first(query, best, span)) is not None
+            or (unstated := _not_said(query, span)) is not None
             or (unstated := _unrelated(query, best, reading, span)) is not None
             or (unstated := _no_reason(query, span)) is not None
             or (unstated := _no_share(query, span)) is not None
@@ -1020,6 +1024,13 @@ class Engine:
                 or (unstated := _no_name_marked(query, reading, read_in)) is not None
                 or (unstated := _a_place_marked(query, reading, read_in)) is not None
                 or (unstated := _someone_else(query, read_in)) is not None
+                or (unstated := _one_of_a_kind(query, reading, read_in)) is not None
+                or (unstated := _count_measured(query, reading, read_in)) is not None
+                or (unstated := _echoed(query, reading, read_in)) is not None
+                or (unstated := _someone_measured(query, reading, read_in)) is not None
+                or (unstated := _no_rate_marked(query, reading, read_in)) is not None
+                or (unstated := _a_body_for_someone(query, reading, read_in)) is not None
+                or (unstated := _a_figure_named(query, reading, read_in)) is not None
             ):
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
             if self._doubted(query, best, reading, read_in, ranked, switched is not None):
@@ -1232,17 +1243,29 @@ class Engine:
         return None
 
     def _unplaced(self, query: Query, best: Candidate) -> str | None:
-        """A name a question counting something gives as where or when it is counted ("in
+        """A name a question asking for a figure gives as where or when it holds ("in
         Saltillo", "from Italy", "in July"; as a refusal names it, "of Saltillo") that
         neither the paragraph of the rank's best sentence nor its article's title and first
         paragraph (the dateline, and the scope the rest keeps: "Consumer prices in Poland …")
         hold: "how many workers does Lakeshore Axle Systems employ in Saltillo" and a
         paragraph on its plant in Windsor. That paragraph counts something else. A word of
         the name, or its first four letters in a longer one ("Ukrainian", "Ukraine"), or its
-        initials ("U.S." for the United States) are enough. In ../shared/train's
-        articles, the answer's paragraph, title and first paragraph hold the name for all
-        106 count questions that give one so."""
-        if query.figure != "count" and not query.asked(_HOW_MUCH.search):
+        initials ("U.S." for the United States), or what its capitals abbreviate ("the US" and
+        "the United States") are enough. A figure is a count, how much, a share, a year, an
+        age, a span or a measure; not a time asked with "when" ("when did WJZ-TV in NYC begin
+        broadcasting" and "… in New York City"). The name of a thing asked is placed so too
+        ("which river joins the Rhine at Koblenz"). In ../shared/train's articles, the
+        answer's paragraph, title and first paragraph hold the name for all 150 questions
+        asking a figure so (106 of them counts) and for 96 of the 97 asking a thing's name
+        ("in the US", the paragraph naming Charleston, South Carolina); of the 102 asking
+        when, 4 miss it ("… in Mansfeld"); of all 942 giving a name so, 22 ("who was a
+        prominent Huguenot in Holland", "in WW I", "in Euros")."""
+        if (
+            query.figure in (None, "time")
+            and not query.asked(_HOW_MUCH.search)
+            and not query.asked(_SHARE_ASKED.search)
+            and query.asked(asks_a_name) is None
+        ):
             return None
         given = [
             (found.group("name").strip(), name)
@@ -1264,6 +1287,11 @@ class Engine:
             initials = r"\.?".join(w[0].upper() for w in name)
             if len(name) > 1 and re.search(rf"\b{initials}\b", text):
                 continue  # "the United States" and "38 U.S. warehouses"
+            if _ABBREVIATION.fullmatch(said) and (
+                re.search(rf"\b{r'[.]?'.join(said)}\b", text)
+                or re.search(rf"\b{_OF_THE.join(f'{c}[a-z]+' for c in said)}\b", text)
+            ):
+                continue  # "in the US" and "the U.S." or "the United States"
             return f"of {said}"
         return None
 
@@ -2114,6 +2142,70 @@ def _unranked(query: Query, best: Candidate, reading: Reading | None, quote: str
     return f"which is the {asked}"
 
 
+def _not_first(query: Query, best: Candidate, quote: str) -> str | None:
+    """ "which was the first" (as a refusal names what is not given) when a question asks
+    who or what was the first to do something ("which Canadian province was the first to
+    give pharmacists prescribing rights") and neither the quote nor the sentence before it
+    says what came first: "first", "earliest", a pioneer, a beginning, an origin, an
+    introduction, a start ("In Canada, pharmacists in certain provinces have limited
+    prescribing rights (as in Alberta and British Columbia)" says none). Of the 19 questions
+    asking so in ../shared/train's articles, every answer sentence (or the one before it)
+    says one ("since the beginnings of compulsory education in Massachusetts")."""
+    if not query.asked(_FIRST_TO.search):
+        return None
+    return (
+        None
+        if _CAME_FIRST.search(f"{best.sentence.prev or ''} {quote}")
+        else "which was the first"
+    )
+
+
+# "Was the first to", "the first state to": what came before any other.
+_FIRST_TO = re.compile(
+    r"\b(?:was|were|is|are|became|become) the first\b(?: [\w-]+){0,3}? to\b"
+    r"|\bthe first (?:[\w-]+ ){0,3}?to (?!\d)"
+)
+_CAME_FIRST = re.compile(
+    r"\b(?:first|earliest|pioneer|before any|initiat|original|introduc|began|begun|beginning|"
+    r"start|led the way)",
+    re.IGNORECASE,
+)
+
+
+def _not_said(query: Query, quote: str) -> str | None:
+    """What a refusal names as not given when the quote itself says it is not known or not
+    told ("too early to say", "declined to say", "did not disclose", "it is unclear") what
+    the question asks, by the same question word and with a word of the question after it:
+    "what caused the oil pressure in the right engine to fall" and "… said it was too early
+    to say what had caused the oil pressure to drop" ("what had caused the oil pressure to
+    drop", as the refusal names it). No answer sentence in ../shared/train's articles says
+    so before a question word."""
+    asked = _ASKED_WITH.search(query.corrected)
+    if asked is None:
+        return None
+    given = {stem(w) for w in words(query.corrected) if w not in STOP_WORDS}
+    for m in _NOT_SAID.finditer(quote):
+        wh, rest = m.group("wh").casefold(), m.group("rest")
+        if wh == asked.group().casefold() and given & {stem(w) for w in words(rest)}:
+            return f"{wh}{rest}".rstrip(" ,")
+    return None
+
+
+# The question word a question asks with, and a sentence saying what it does not tell.
+_ASKED_WITH = re.compile(
+    r"\bhow (?:much|many|long|far|old)\b|\b(?:what|which|who|whom|why|when|where|how)\b"
+)
+_NOT_SAID = re.compile(
+    r"\b(?:too early to (?:say|tell|know)|(?:declined|refused) to (?:say|disclose|specify|reveal)"
+    r"|(?:did|does|do|would|could|will) not (?:say|disclose|specify|reveal|know)"
+    r"|(?:did|does|do|would|could|wo)n['’]t (?:say|disclose|specify|reveal|know)"
+    r"|(?:is|was|remains|remained) (?:unclear|unknown|not clear))\s+"
+    r"(?P<wh>how (?:much|many|long|far|old)|what|which|who|whom|why|when|where|how)\b"
+    r"(?P<rest>[^.;:!?,]*)",
+    re.IGNORECASE,
+)
+
+
 def _outranked(query: Query, quote: str) -> str | None:
     """ "which is the largest" (as a refusal names what is not given) when the question asks
     for the top of a superlative (no ordinal in it) and the quote ranks only below it
@@ -2688,6 +2780,24 @@ def _no_name_marked(query: Query, reading: Reading, text: str) -> str | None:
     return f"which {thing}"
 
 
+def _a_figure_named(query: Query, reading: Reading, text: str) -> str | None:
+    """ "the name" (as a refusal names what is not given) when a question asks what
+    something is called or named, asking no figure, and the answer words marked in ``text``
+    are only a figure or a date: "what was Sabur Ibn Sahl's pharmacopoeia called" and
+    "Sabur Ibn Sahl (**d 869**)". Of the 355 questions asking so in ../shared/train's
+    articles, the answers that are figures answer questions asking a year ("what year did
+    the Broncos secure a Super Bowl title"); codes with letters stay ("AS-501", "NE1fm")."""
+    if reading.span is None or query.figure is not None or not query.asked(_NAME_ASKED.search):
+        return None
+    start, end = reading.span
+    return "the name" if _ONLY_A_FIGURE.fullmatch(text[start:end].strip()) else None
+
+
+# A question asking what something is called, and words that are only a figure or a date
+# ("d 869", "c. 1110", "1,200").
+_NAME_ASKED = re.compile(r"\b(?:called|named|name of|known as|title of|titled)\b")
+_ONLY_A_FIGURE = re.compile(r"(?:(?:[dcb]|ca|died|born)\.?\s*)?\d[\d\s,.–-]*")
+
 # Names given to something, which may be quoted rather than capitalised: 'also called "the
 # dot"'.
 _GIVEN_NAME = re.compile(r"nicknames?|monikers?")
@@ -2748,6 +2858,11 @@ def _did_forms(verb: str) -> set[str]:
 # and a question asking how much.
 _PLACED = re.compile(r"\b(?:in|at|from|on) (?:the )?(?P<name>(?:[A-Z][\w'’\u00C0-\u024F-]* ?)+)")
 _HOW_MUCH = re.compile(r"\bhow much\b")
+
+# An abbreviation a question names a place by ("US", "UK"), and what may join the words it
+# abbreviates ("United States", "Bank of England").
+_ABBREVIATION = re.compile(r"[A-Z]{2,5}")
+_OF_THE = r"\s+(?:of\s+(?:the\s+)?)?"
 
 
 def _held(word: str, held: set[str]) -> bool:
@@ -2848,6 +2963,138 @@ def _a_place_marked(query: Query, reading: Reading, text: str) -> str | None:
     if thing.rstrip("s") in fold(text[start:end]) or not _PLACED_AT.search(text[:start]):
         return None
     return f"which {thing}"
+
+
+def _one_of_a_kind(query: Query, reading: Reading, text: str) -> str | None:
+    """ "which college" (as a refusal names what is not given) when a question asks the name
+    of a thing (``asks_a_name``) that the sentence in ``text`` speaks of only as one of its
+    kind, "a", "an" or "another" before it with a word the question gives it ("the Dublin
+    design college" and "… to teach in a Dublin design college"; "which other banking firm
+    besides Merrill Lynch" and "with Merrill Lynch and another banking firms"), and the
+    answer words marked stand apart from it: neither among the three words before it nor
+    the four after, where a name in apposition stands ("a telegraph company, the Budapest
+    Telephone Exchange"). Of the 469 questions asking a name in ../shared/train's articles,
+    no answer sentence reads so; without the question's word before the thing, 8 would ("a
+    big park in the northern Mokotów …, Park Ujazdowski")."""
+    if reading.span is None:
+        return None
+    thing = query.asked(asks_a_name)
+    if thing is None:
+        return None
+    kind = thing.rstrip("s")
+    given = set(words(query.corrected)) - STOP_WORDS
+    start, end = reading.span
+    for m in _ONE_OF_A_KIND.finditer(text):
+        said = m.group("words").split()
+        at = next((n for n, w in enumerate(said) if w.casefold().rstrip("s") == kind), None)
+        if not at or not {fold(w) for w in said[:at]} & given:
+            continue
+        spoken = m.start() + len(" ".join(text[m.start() :].split()[: at + 2]))
+        before = len(" ".join(text[: m.start()].split()[-3:]))
+        after = len(" ".join(text[spoken:].split()[:4]))
+        if start < spoken + after + 1 and end > m.start() - before - 1:
+            return None  # the name stands beside it
+        return f"which {thing}"
+    return None
+
+
+# A thing spoken of as one of its kind, with up to three words before it: "a Dublin design
+# college", "another banking firms".
+_ONE_OF_A_KIND = re.compile(r"\b(?i:an?|another)\s+(?=(?P<words>(?:[\w'’-]+\s*){1,4}))")
+
+
+def _count_measured(query: Query, reading: Reading, text: str) -> str | None:
+    """ "the number" (as a refusal names what is not given) when a question asks how many and
+    the answer words marked in ``text`` hold a figure that, with the two words after them,
+    measures rather than counts (``rank.states_figure``): "how many cork oaks were
+    destroyed" and "**3,200 hectares**" or "**3,200** hectares". A figure the question
+    gives itself is left alone. Of the 537 questions asking how many in ../shared/train's
+    articles, every answer holding a figure of its own counts with the words after it."""
+    if reading.span is None or query.figure != "count":
+        return None
+    qwords = set(query.corrected.split())
+    start, end = reading.span
+    figures = re.findall(r"\d[\d,.]*", text[start:end])
+    if not figures or all(f in qwords for f in figures):
+        return None  # none, or the question's own ("how many yards … in the 487")
+    around = fold(_with_words_after(text, reading.span, 2))
+    return None if _marks_figure("count", qwords, around) else UNSTATED["count"]
+
+
+def _echoed(query: Query, reading: Reading, text: str) -> str | None:
+    """What a refusal names as not given when the answer words marked in ``text`` only say
+    again a name the question gives: its capitalised words (outside brackets) are words the
+    question gives together and capitalised, and any other word is the question's too
+    ("which epoch came right before the Pleistocene" and "**The Pleistocene (P) epoch**";
+    "what nationality was Mr Reyners, the lawyer refused admission to the Belgian bar" and
+    "**Belgian**"). A question offering a choice ("… or …", "between") is answered so. Of
+    ../shared/train's 8,522 answers, four read so ("who designed the illumination systems
+    that Tesla Electric Light & Manufacturing installed": "Tesla")."""
+    if reading.span is None or _CHOICE.search(query.corrected):
+        return None
+    start, end = reading.span
+    said = _SPELT.findall(_BRACKETED.sub(" ", text[start:end]))
+    said = [w for w in said if w.casefold() not in STOP_WORDS]
+    names = [w for w in said if w[:1].isupper() and len(w) > 1]
+    asked = _SPELT.findall(query.text)
+    given = set(words(query.corrected))
+    if not names or any(fold(w) not in given for w in said if w not in names):
+        return None
+    capitalised = " ".join(w if w[:1].isupper() else "|" for w in asked[1:])
+    if f" {' '.join(names)} " not in f" {capitalised} ":
+        return None
+    thing = query.asked(asks_a_name)
+    return f"which {thing}" if thing is not None else "doubt"
+
+
+_CHOICE = re.compile(r"\b(?:or|between)\b")
+_BRACKETED = re.compile(r"\([^)]*\)")
+
+
+def _someone_measured(query: Query, reading: Reading, text: str) -> str | None:
+    """ "who" (as a refusal names what is not given) when a question asks for someone and
+    the answer words marked in ``text`` are a measure, lowercase: "who commissioned the
+    Gloucester Candlestick" and "the **58 cm high** Gloucester Candlestick". None of the
+    1,168 answers to questions asking who in ../shared/train's articles is one ("richest 1
+    percent", a share, is a group)."""
+    if reading.span is None or query.kind != "person":
+        return None
+    marked = _uncapitalised(text, reading.span)
+    if not marked or _SHARE.search(marked):
+        return None
+    return "who" if states_figure("measure", marked, set()) else None
+
+
+def _a_body_for_someone(query: Query, reading: Reading, text: str) -> str | None:
+    """ "who" (as a refusal names what is not given) when a question asks who holds a role
+    somewhere (``asks_who_holds``) and the answer words marked in ``text`` name a body
+    (``_ORGANISATION``): "who is the chief executive of Harbor Goods" and "the **National
+    Labor Relations Board**". Of the 58 questions asking so in ../shared/train's articles,
+    one answer names a body, in a mis-written question ("who was the designer of the
+    Oriental Courts": "Oriental Courts")."""
+    if reading.span is None or not query.asked(asks_who_holds):
+        return None
+    start, end = reading.span
+    return "who" if _ORGANISATION.search(text[start:end].casefold()) else None
+
+
+def _no_rate_marked(query: Query, reading: Reading, text: str) -> str | None:
+    """ "how much" (as a refusal names what is not given) when a question asks how much of
+    something in a time ("how much cargo does the port of Duisburg handle each year") and
+    the answer words marked in ``text``, with the two words after them, hold no figure, in
+    digits or words: "the **largest river** port in Europe". All 7 answers to questions
+    asking so in ../shared/train's articles hold one ("ten times their own weight", "around
+    11.5 inches")."""
+    if reading.span is None or not _RATE_ASKED.search(query.corrected):
+        return None
+    return None if holds_a_figure(_with_words_after(text, reading.span, 2)) else "how much"
+
+
+# How much of something in a time: "how much rain per year", "how much … each year".
+_RATE_ASKED = re.compile(
+    r"\bhow much\b.*\b(?:(?:each|per|a|every) (?:year|month|week|day|hour)|annually|yearly|"
+    r"monthly|weekly|daily)\b"
+)
 
 
 def _no_sum_marked(query: Query, reading: Reading, text: str, quote: str) -> str | None:

@@ -1073,6 +1073,18 @@ def asks_by_role(question: str) -> bool:
     )
 
 
+def asks_who_holds(question: str) -> bool:
+    """Whether a question asks who holds a role somewhere ("who is the chief executive of
+    Harbor Goods", "who was the first President of the European Commission"): someone,
+    never a body."""
+    return _WHO_HOLDS_Q.search(fold(question)) is not None
+
+
+_WHO_HOLDS_Q = re.compile(
+    r"\bwho (?:is|was|are|were|became|becomes|has been|had been|will be) the (?:[\w-]+ ){0,2}?"
+    rf"(?:{_ROLES}|executive|head|boss|manager|secretary|chair\w*|spokes\w*) (?:of|at|for|in)\b"
+)
+
 # Things whose instances have names, asked for with "what"/"which" and at most two words
 # between ("which European country", "what political party"): the answer is a name. In
 # ../shared/train's articles, all 383 such questions have an answer holding a capitalised
@@ -1098,7 +1110,12 @@ _NAMED_THINGS = (
     # bridges, where the reader marks "the longest suspension bridge" beside "the Emmerich
     # Rhine Bridge", a right answer refused
     r"stations?|parks?|wars?|districts?|festivals?|stadiums?|studios?|battles?|streets?|"
-    r"castles?|airports?|cathedrals?|volcano(?:es)?|seas?|oceans?"
+    r"castles?|airports?|cathedrals?|volcano(?:es)?|seas?|oceans?|"
+    # courts, games, genera, missions, programmes, tribes, operas and
+    # institutions: all 38 ../shared/train answers to such questions are capitalised (not
+    # cases: "what case complexity" asks no name; nor armies: "the papal army")
+    r"court|games?|genus|missions?|programs?|programmes?|tribes|operas?|"
+    r"institution"
 )
 _NOT_BETWEEN = (
     rf"(?!(?:type|kind|sort|genre|form|time|part|{_AUXILIARIES}|the|a|an|of|among|amongst)\b)"

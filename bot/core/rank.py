@@ -491,6 +491,11 @@ _CLOCK_AT = re.compile(_CLOCK)
 _ONE_SPAN = re.compile(r"\b(?:an?|one) (?:hour|day|week|fortnight|month|year|decade|century)\b")
 
 
+def holds_a_figure(text: str) -> bool:
+    """Whether a text holds a figure, in digits or in words ("ten times", "a few")."""
+    return _FIGURE.search(fold(text)) is not None
+
+
 def _in_currency(folded: str, m: re.Match[str]) -> bool:
     """Whether the figure ``m`` of a folded text has a currency before it ("$148.6 billion")
     or after it ("25 million dollars")."""

@@ -34,11 +34,15 @@ from bot.core.answer import (
     Citation,
     Engine,
     EngineSettings,
+    _a_body_for_someone,
+    _a_figure_named,
     _a_place_marked,
     _asked_of,
     _asks_one,
     _capitalised,
+    _count_measured,
     _describes_the_asked,
+    _echoed,
     _echoes,
     _fragment,
     _head_phrase,
@@ -47,15 +51,20 @@ from bot.core.answer import (
     _namesake,
     _no_name_marked,
     _no_one_marked,
+    _no_rate_marked,
     _no_reason,
     _no_share,
     _no_share_marked,
     _no_sum_marked,
     _not_as_asked,
+    _not_first,
     _not_lasted,
+    _not_said,
+    _one_of_a_kind,
     _outranked,
     _said_of_another,
     _someone_else,
+    _someone_measured,
     _span,
     _unread,
     asked_again_of,
@@ -71,6 +80,7 @@ from bot.core.query import (
     asks_by_role,
     asks_when_founded,
     asks_where,
+    asks_who_holds,
     asks_why,
     figure_asked,
     language_asked,
@@ -80,6 +90,7 @@ from bot.core.query import (
     states_now,
 )
 from bot.core.rank import (
+    Candidate,
     counted_thing,
     counts_of,
     glosses,
@@ -444,6 +455,9 @@ class TestQuestionTypes:
             ("Which volcano produced the lava flows?", "volcano"),
             ("Which stadium hosted the final?", "stadium"),
             ("What is the regional nickname for Newcastle?", "nickname"),
+            ("Which tribes lived along the river?", "tribes"),
+            ("What programme did the ministry launch?", "programme"),
+            ("When extensive time is required, this represents what case complexity?", None),
             # "which" opening a clause after a preposition asks nothing
             ("Zones in which mountains are built are called what?", None),
         ],
@@ -1215,6 +1229,9 @@ class TestNews:
         assert "don't give the name of the manufacturer" in refused.text, refused.text
         assert "Marta Seixas" in self._marked(engine.ask("What is the name of the judge?"))
         monkeypatch.setattr("bot.core.answer.NAMED_SOMEONE", 2.0)
+        # "a footwear manufacturer", never named, is refused as one of a kind too
+        assert "say which manufacturer" in engine.ask(question).text
+        monkeypatch.setattr("bot.core.answer._one_of_a_kind", lambda *args: None)
         assert engine.ask(question).answered
 
     def test_when_something_was_founded_is_a_year(self, tmp_path: Path) -> None:
@@ -1634,6 +1651,409 @@ class TestNews:
         self, question: str, sentence: str, marked: str, unstated: str | None
     ) -> None:
         found = _a_place_marked(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    def test_a_thing_spoken_of_but_never_named_is_refused(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "What was the name of the Dublin design college" and "… to teach in a Dublin
+        design college": the sentence speaks of one, naming none. Where it names one, it
+        answers."""
+        engine = _news_engine(
+            tmp_path,
+            "Language rules for teachers upheld",
+            "In Groener v Minister for Education the Court of Justice accepted that a "
+            "requirement to speak Gaelic to teach in a Dublin design college could be "
+            "justified as part of the public policy of promoting the Irish language.",
+            "Anita Groener, a Dutch painter, had taught art part-time since 1982 at a Dublin "
+            "design college, the College of Marketing and Design.",
+        )
+        question = "What was the name of the Dublin design college in Groener v Minister?"
+        refused = engine.ask(question)
+        assert not refused.answered, refused.text
+        named = engine.ask("What was the name of the Dublin design college Groener taught art at?")
+        assert "Marketing" in self._marked(named)
+        monkeypatch.setattr("bot.core.answer._one_of_a_kind", lambda *args: None)
+        monkeypatch.setattr("bot.core.answer._no_name_marked", lambda *args: None)
+        assert engine.ask(question).answered
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "What was the name of the Dublin design college in Groener?",
+                "In Groener the Court of Justice accepted that a requirement to teach in a "
+                "Dublin design college could be justified.",
+                "Court of Justice",
+                "which college",
+            ),
+            (
+                "Which other banking firm besides Merrill Lynch did Alpine work with?",
+                "In Alpine Investments BV v Minister van Financiën a business (with Merrill "
+                "Lynch and another banking firms) challenged a Dutch law.",
+                "Financiën",
+                "which firm",
+            ),
+            # its name in apposition, after it or before it
+            (
+                "What was the name of the telegraph company Tesla returned to?",
+                "Tesla went to work for a telegraph company, the Budapest Telephone Exchange.",
+                "Budapest Telephone Exchange",
+                None,
+            ),
+            (
+                "Which cultural festival is held in October?",
+                "The SAMA festival, an East Asian cultural festival, is also held in October.",
+                "SAMA",
+                None,
+            ),
+            # one of its kind with no word the question gives it: another thing
+            (
+                "What park is close to John Lennon street?",
+                "There is Pole Mokotowskie (a big park in the northern Mokotów), and Park "
+                "Ujazdowski, close to John Lennon street.",
+                "Park Ujazdowski",
+                None,
+            ),
+        ],
+    )
+    def test_one_of_a_kind_is_no_name(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _one_of_a_kind(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "How many cork oaks were destroyed in Saturday's fire?",
+                "The fire destroyed 3,200 hectares of cork oak forest.",
+                "3,200",
+                "the number",
+            ),
+            (
+                "How many whales were sighted on the first day?",
+                "The ships sailed 20 kilometres from the coast on the first day.",
+                "20",
+                "the number",
+            ),
+            (
+                "How many cork oaks were destroyed in Saturday's fire?",
+                "The fire destroyed 3,200 hectares of cork oak forest.",
+                "3,200 hectares",
+                "the number",
+            ),
+            ("How many whales were sighted?", "Observers sighted 14 whales.", "14", None),
+            # the question's own figure
+            (
+                "How many yards did the Panthers gain in the 487?",
+                "The Panthers racked up 487 yards.",
+                "487",
+                None,
+            ),
+            # the unit the question counts in
+            (
+                "How many miles will the trail cover?",
+                "Once completed, the trail will cover 22 miles.",
+                "22",
+                None,
+            ),
+            # no figure at all: left to the checks of the quote
+            ("How many ways are there?", "There are several ways.", "several ways", None),
+        ],
+    )
+    def test_a_count_is_no_measure(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _count_measured(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "Which epoch came right before the Pleistocene?",
+                "The Pleistocene (P) epoch is too small to be shown.",
+                "The Pleistocene (P) epoch",
+                "doubt",
+            ),
+            (
+                "What nationality was Mr Reyners, the lawyer refused admission to the Belgian "
+                "bar?",
+                "A refusal to admit a lawyer to the Belgian bar because he lacked Belgian "
+                "nationality was unjustified.",
+                "Belgian",
+                "which nationality",
+            ),
+            # a new name, or one the question gives beside words it does not
+            (
+                "What nationality was Mr Reyners?",
+                "Jean Reyners, a Dutch national, was refused admission.",
+                "Dutch",
+                None,
+            ),
+            (
+                "Which park is home to the Kearney Mansion?",
+                "Kearney Park is home to the Kearney Mansion.",
+                "Kearney Park",
+                None,
+            ),
+            # a choice the question offers
+            (
+                "Which team won, the Broncos or the Steelers?",
+                "The Broncos beat the Steelers 23-16.",
+                "Broncos",
+                None,
+            ),
+        ],
+    )
+    def test_the_question_said_again_is_no_answer(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _echoed(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "Who commissioned the Gloucester Candlestick?",
+                "One of the rarest items is the 58 cm high Gloucester Candlestick.",
+                "58 cm high",
+                "who",
+            ),
+            (
+                "Who owns more wealth than the bottom 90 percent?",
+                "The richest 1 percent own more than the bottom 90 percent.",
+                "richest 1 percent",
+                None,
+            ),
+            (
+                "Who commissioned the candlestick?",
+                "It was made for Abbot Peter.",
+                "Abbot Peter",
+                None,
+            ),
+        ],
+    )
+    def test_someone_is_no_measure(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _someone_measured(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "How much cargo does the port of Duisburg handle each year?",
+                "Duisburg has the largest river port in Europe.",
+                "largest river",
+                "how much",
+            ),
+            (
+                "How much do ctenophores eat in a day?",
+                "They can eat ten times their own weight in a day.",
+                "ten times their own weight",
+                None,
+            ),
+            ("How much rain per year does Fresno get?", "Fresno gets 11.5 inches.", "11.5", None),
+            # not a rate: answered in words
+            ("How much of the river is navigable?", "Most of it is navigable.", "Most", None),
+        ],
+    )
+    def test_a_rate_asked_is_a_figure(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _no_rate_marked(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "quote", "prev", "unstated"),
+        [
+            (
+                "Which Canadian province was the first to give pharmacists prescribing rights?",
+                "In Canada, pharmacists in certain provinces have limited prescribing rights (as "
+                "in Alberta and British Columbia).",
+                "",
+                "which was the first",
+            ),
+            (
+                "What was the first US state to have compulsory education?",
+                "It has been debated since the beginnings of compulsory education in "
+                "Massachusetts in 1852.",
+                "",
+                None,
+            ),
+            (
+                "Who was the first to climb the north face?",
+                "The route was pioneered by two Austrians in 1938.",
+                "",
+                None,
+            ),
+            # said in the sentence before
+            (
+                "Which city was the first to ban plastic bags?",
+                "It did so in 2007.",
+                "San Francisco became the first city to ban them.",
+                None,
+            ),
+        ],
+    )
+    def test_the_first_asked_is_said_to_come_first(
+        self, question: str, quote: str, prev: str, unstated: str | None
+    ) -> None:
+        best = Candidate(Sentence(0, 0, 0, quote, prev or None, None))
+        assert _not_first(_as_typed(question), best, quote) == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "quote", "unstated"),
+        [
+            (
+                "What caused the oil pressure in the right engine to fall?",
+                "Its head said it was too early to say what had caused the oil pressure to drop.",
+                "what had caused the oil pressure to drop",
+            ),
+            (
+                "How much did Halden pay for the plant?",
+                "Halden declined to say how much it paid for the plant, which employs 300.",
+                "how much it paid for the plant",
+            ),
+            # another question word: it may tell what is asked
+            (
+                "Which citizens' group filed the complaint?",
+                "Prosecutors received a complaint but declined to say whether they would act.",
+                None,
+            ),
+            # what it does not tell is something else
+            (
+                "What caused the fire?",
+                "The cause is known; it is unclear what the repairs will cost.",
+                None,
+            ),
+        ],
+    )
+    def test_what_the_quote_says_it_does_not_tell_is_refused(
+        self, question: str, quote: str, unstated: str | None
+    ) -> None:
+        assert _not_said(_as_typed(question), quote) == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "asks"),
+        [
+            ("Who is the chief executive of Harbor Goods?", True),
+            ("Who was the first President of the European Commission?", True),
+            ("who is the head of the museum", True),
+            ("Who appoints the Commissioners?", False),
+            ("Who were later Yuan emperors isolated from?", False),
+        ],
+    )
+    def test_who_holds_a_role_is_asked(self, question: str, asks: bool) -> None:
+        assert asks_who_holds(question) is asks
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "Who is the chief executive of Harbor Goods?",
+                "Workers at Harbor Goods voted to join the union, the National Labor Relations "
+                "Board said.",
+                "National Labor Relations Board",
+                "who",
+            ),
+            (
+                "Who is the chief executive of Harbor Goods?",
+                "Harbor Goods chief executive Dana Whitfield said she respected the vote.",
+                "Dana Whitfield",
+                None,
+            ),
+            # a body may answer who else did something
+            (
+                "Who appoints the Commissioners?",
+                "The European Council appoints the Commissioners.",
+                "European Council",
+                None,
+            ),
+        ],
+    )
+    def test_someone_holding_a_role_is_no_body(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _a_body_for_someone(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    def test_a_share_asked_of_a_place_the_paragraph_never_names_is_refused(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "What percentage of doctors in the UK dispense medicines" and a paragraph on
+        American physicians: a share of others. "In the US" is held by "the United States"
+        in the paragraph."""
+        engine = _news_engine(
+            tmp_path,
+            "Doctors who hand out their own prescriptions",
+            "In the United States, 7 to 10 percent of physicians' practices reportedly "
+            "dispense drugs on their own, a share that has grown since 1990.",
+            "Pharmacists' groups say the practice raises costs for patients.",
+        )
+        question = "What percentage of doctors in the UK dispense medicines themselves?"
+        refused = engine.ask(question)
+        assert not refused.answered and "not of UK" in refused.text, refused.text
+        asked = engine.ask("What percentage of doctors in the US dispense medicines themselves?")
+        assert "7 to 10 percent" in self._marked(asked)
+        monkeypatch.setattr(Engine, "_unplaced", lambda *args: None)
+        assert engine.ask(question).answered
+
+    def test_a_thing_asked_of_a_place_the_paragraph_never_names_is_refused(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "Which river joins the Rhine at Mainz" and the paragraphs naming Koblenz and the
+        Rhine Falls: each tells of another place."""
+        engine = _news_engine(
+            tmp_path,
+            "The course of the Rhine",
+            "The Rhine rises in the Swiss Alps and flows 1,230 kilometres to the North Sea.",
+            "The Rhine emerges from Lake Constance, flows generally westward as the "
+            "Hochrhein, passes the Rhine Falls, and is joined by its major tributary, the "
+            "river Aare.",
+            "At Koblenz the Moselle joins the Rhine, bringing water from the Vosges.",
+        )
+        question = "Which river joins the Rhine at Mainz?"
+        refused = engine.ask(question)
+        assert not refused.answered and "not of Mainz" in refused.text, refused.text
+        assert self._marked(engine.ask("Which river joins the Rhine at Koblenz?")) == "Moselle"
+        monkeypatch.setattr(Engine, "_unplaced", lambda *args: None)
+        assert engine.ask(question).answered
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "What was Sabur Ibn Sahl's pharmacopoeia called?",
+                "Sabur Ibn Sahl (d 869) was the first physician to initiate pharmacopoedia.",
+                "d 869",
+                "the name",
+            ),
+            (
+                "What was the technical name of the first unmanned Saturn V flight?",
+                "The first unmanned flight, AS-501, was launched in 1967.",
+                "AS-501",
+                None,
+            ),
+            # a figure asked for
+            (
+                "In what year was the 50th Super Bowl named?",
+                "In 2014 it was declared that no Roman numerals would be used.",
+                "2014",
+                None,
+            ),
+            ("How big was the crowd at the title match?", "A crowd of 9,500 came.", "9,500", None),
+        ],
+    )
+    def test_a_name_asked_is_no_figure(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _a_figure_named(_as_typed(question), _marked_in(sentence, marked), sentence)
         assert found == unstated
 
     def test_what_someone_else_did_is_no_answer(
