@@ -973,10 +973,12 @@ class Engine:
             or (unstated := _not_as_asked(query, best, reading)) is not None
             or (unstated := self._undated(query, best)) is not None
             or (unstated := self._unplaced(query, best)) is not None
+            or (unstated := self._unmonthed(query, best)) is not None
             or (unstated := _unranked(query, best, reading, span)) is not None
             or (unstated := _outranked(query, span)) is not None
             or (unstated := _not_first(query, best, span)) is not None
             or (unstated := _not_said(query, span)) is not None
+            or (unstated := _this_other(query, best, span)) is not None
             or (unstated := _unrelated(query, best, reading, span)) is not None
             or (unstated := _no_reason(query, span)) is not None
             or (unstated := _no_share(query, span)) is not None
@@ -1031,6 +1033,9 @@ class Engine:
                 or (unstated := _no_rate_marked(query, reading, read_in)) is not None
                 or (unstated := _a_body_for_someone(query, reading, read_in)) is not None
                 or (unstated := _a_figure_named(query, reading, read_in)) is not None
+                or (unstated := _a_count_for_which(query, reading, read_in)) is not None
+                or (unstated := _a_place_for_someone(query, reading, read_in)) is not None
+                or (unstated := _a_span_for_a_year(query, reading, read_in)) is not None
             ):
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
             if self._doubted(query, best, reading, read_in, ranked, switched is not None):
@@ -1242,6 +1247,26 @@ class Engine:
                 return f"of {the}{said}"
         return None
 
+    def _unmonthed(self, query: Query, best: Candidate) -> str | None:
+        """A month the question gives ("at the end of August"; as a refusal names it, "of
+        August") that neither the paragraph of the rank's best sentence nor its article's
+        title, first paragraph and date name, while they name other months: "how large were
+        Indonesia's foreign-exchange reserves at the end of August" and "… stood at $139.6
+        billion at the end of September". The 62 questions giving a month so in
+        ../shared/train's articles and train/news-train.json all have it there."""
+        asked = [m.group("month").casefold() for m in _MONTH_GIVEN.finditer(query.text)]
+        if not asked:
+            return None
+        s = best.sentence
+        article = self._load(s.aid)
+        lead = article.paragraphs[0].text if article.paragraphs else ""
+        text = f"{article.title} {lead} {article.paragraph(s.para).text}"
+        named = {_month_of(m) for m in _MONTH_SAID.findall(text) if m.casefold() != "may"}
+        if article.date is not None:
+            named.add(_FULL_MONTH_NAMES[article.date.month - 1])
+        missing = next((m for m in asked if m not in named), None)
+        return f"of {missing.capitalize()}" if named and missing is not None else None
+
     def _unplaced(self, query: Query, best: Candidate) -> str | None:
         """A name a question asking for a figure gives as where or when it holds ("in
         Saltillo", "from Italy", "in July"; as a refusal names it, "of Saltillo") that
@@ -1254,12 +1279,16 @@ class Engine:
         "the United States") are enough. A figure is a count, how much, a share, a year, an
         age, a span or a measure; not a time asked with "when" ("when did WJZ-TV in NYC begin
         broadcasting" and "… in New York City"). The name of a thing asked is placed so too
-        ("which river joins the Rhine at Koblenz"). In ../shared/train's articles, the
-        answer's paragraph, title and first paragraph hold the name for all 150 questions
-        asking a figure so (106 of them counts) and for 96 of the 97 asking a thing's name
-        ("in the US", the paragraph naming Charleston, South Carolina); of the 102 asking
-        when, 4 miss it ("… in Mansfeld"); of all 942 giving a name so, 22 ("who was a
-        prominent Huguenot in Holland", "in WW I", "in Euros")."""
+        ("which river joins the Rhine at Koblenz"). A name given as whose something is
+        ("by how many basis points did Chile's ten-year bond yield rise") is placed so too.
+        In ../shared/train's articles, the answer's paragraph, title and first paragraph
+        hold the name for all 150 questions asking a figure so (106 of them counts) and for
+        96 of the 97 asking a thing's name ("in the US", the paragraph naming Charleston,
+        South Carolina); of the 102 asking when, 4 miss it ("… in Mansfeld"); of all 942
+        giving a name so, 22 ("who was a prominent Huguenot in Holland", "in WW I", "in
+        Euros"). With train/news-train.json, every one of the 125 figure and 27 name
+        questions giving a possessor's name has it there; of all 781, 11 do not ("who
+        tipped Peyton's pass")."""
         if (
             query.figure in (None, "time")
             and not query.asked(_HOW_MUCH.search)
@@ -1269,7 +1298,7 @@ class Engine:
             return None
         given = [
             (found.group("name").strip(), name)
-            for found in _PLACED.finditer(query.text)
+            for found in itertools.chain(_PLACED.finditer(query.text), _OWNER.finditer(query.text))
             if found.start() > 0
             # not "U.S."'s "u"
             and (name := [w for w in words(found.group("name")) if len(w) > 1])
@@ -2206,6 +2235,37 @@ _NOT_SAID = re.compile(
 )
 
 
+def _this_other(query: Query, best: Candidate, quote: str) -> str | None:
+    """ "the discrete logarithm problem" (what a refusal says it does not speak of: "not of
+    …") when the question names a thing by two or more words before its noun and the quote
+    speaks of "this" noun ("the best algorithm for this problem") while neither it nor the
+    sentence before it holds any of those words: that "this problem" is another one ("what
+    is the running time of the best known algorithm for the discrete logarithm problem" and
+    "… for this problem, due to Laszlo Babai and Eugene Luks, has run time …", of graph
+    isomorphism). The words must make a compound, with no stop word or figure among them:
+    "the three types of rock" and "this rock" speak of the same. In ../shared/train's
+    articles no answer sentence reads so; with one word before the noun two do ("the
+    northern part of the museum" and "this part of the museum", the part named two
+    sentences before)."""
+    context = {stem(w) for w in words(f"{best.sentence.prev or ''} {quote}")}
+    for m in _THIS.finditer(quote):
+        noun = m.group(1).casefold()
+        if noun in STOP_WORDS:
+            continue
+        named = re.search(rf"\bthe ((?:[\w'’-]+ ){{2,3}}){re.escape(noun)}\b", query.text, re.I)
+        if named is None:
+            continue
+        given = words(named.group(1))
+        if any(w in STOP_WORDS for w in given) or holds_a_figure(named.group(1)):
+            continue  # no compound name: "the three types of rock" and "this rock"
+        if len(given) >= 2 and not any(stem(w) in context for w in given):
+            return f"of the {named.group(1)}{noun}"
+    return None
+
+
+_THIS = re.compile(r"\bthis\s+([a-z]+)\b", re.IGNORECASE)
+
+
 def _outranked(query: Query, quote: str) -> str | None:
     """ "which is the largest" (as a refusal names what is not given) when the question asks
     for the top of a superlative (no ordinal in it) and the quote ranks only below it
@@ -2798,6 +2858,43 @@ def _a_figure_named(query: Query, reading: Reading, text: str) -> str | None:
 _NAME_ASKED = re.compile(r"\b(?:called|named|name of|known as|title of|titled)\b")
 _ONLY_A_FIGURE = re.compile(r"(?:(?:[dcb]|ca|died|born)\.?\s*)?\d[\d\s,.–-]*")
 
+
+def _a_count_for_which(query: Query, reading: Reading, text: str) -> str | None:
+    """ "doubt" (the refusal that says no sentence tells what is asked) when a question asks
+    "which" thing, asking no figure (none of the three words after "which" names one:
+    ``_FIGURE_HEADS``, "which year", "which route"), and the answer words marked in ``text``
+    are only a figure, with at most a word after it, that is no year: "which member state
+    elects the most MEPs" and "There are **750** MEPs", "which piece in the V&A jewellery
+    collection is the most valuable" and "over **6000 items**". Of ../shared/train's
+    answers to such questions, three are figures, each a year ("Manning was the number one
+    pick in which draft": 1998)."""
+    if reading.span is None or query.figure is not None or query.kind in ("money", "number"):
+        return None
+    asked = _WHICH_THING.search(query.corrected)
+    if asked is None or any(w.rstrip("s") in _FIGURE_HEADS for w in asked.group(1).split()):
+        return None
+    start, end = reading.span
+    marked = text[start:end].strip()
+    if not _ONLY_A_COUNT.fullmatch(marked) or re.search(r"\b(?:1\d{3}|20\d{2})\b", marked):
+        return None
+    return "doubt"
+
+
+# "Which" and the three words after it; the words that ask for a figure when they follow it.
+_WHICH_THING = re.compile(r"\bwhich\s+((?:[\w'’-]+\s+){0,2}[\w'’-]+)")
+_FIGURE_HEADS = frozenset(
+    "year number amount percentage percent proportion share fraction age size degree "
+    "magnitude angle route line interval temperature height length distance speed score rate "
+    "price cost population frequency date day time period century decade month hour minute "
+    "value sum total figure ratio count pressure weight mass volume capacity depth width "
+    "thickness elevation altitude range level grade rank ranking position version edition "
+    "chapter article section page issue season week".split()
+)
+_ONLY_A_COUNT = re.compile(
+    r"(?:(?:over|about|around|some|nearly|almost|more than|less than|fewer than|at least|"
+    r"up to|roughly|approximately)\s+)?\d[\d,.]*(?:\s+[a-z]+)?"
+)
+
 # Names given to something, which may be quoted rather than capitalised: 'also called "the
 # dot"'.
 _GIVEN_NAME = re.compile(r"nicknames?|monikers?")
@@ -2857,12 +2954,39 @@ def _did_forms(verb: str) -> set[str]:
 # A name a question gives as where or when (capitalised, after "in", "at", "from" or "on"),
 # and a question asking how much.
 _PLACED = re.compile(r"\b(?:in|at|from|on) (?:the )?(?P<name>(?:[A-Z][\w'’\u00C0-\u024F-]* ?)+)")
+# A name a question gives as whose something is: "Chile's ten-year bond yield".
+_OWNER = re.compile(
+    r"\b(?P<name>[A-Z][\w\u00C0-\u024F-]*(?: [A-Z][\w\u00C0-\u024F-]*)*)['’]s?(?!\w)"
+)
 _HOW_MUCH = re.compile(r"\bhow much\b")
 
 # An abbreviation a question names a place by ("US", "UK"), and what may join the words it
 # abbreviates ("United States", "Bank of England").
 _ABBREVIATION = re.compile(r"[A-Z]{2,5}")
 _OF_THE = r"\s+(?:of\s+(?:the\s+)?)?"
+
+# A month a question gives as when something holds ("in September", "at the end of
+# August"; not "May", a verb as often), and a month as a text names it, in full or short.
+_FULL_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH_GIVEN = re.compile(
+    r"\b(?:in|at the end of|by the end of|by|since|until|during|on|of|for|from|through|"
+    r"before|after|last|this|next)\s+(?:early |late |mid-?)?(?P<month>(?i:january|february|"
+    r"march|april|june|july|august|september|october|november|december))\b",
+    re.IGNORECASE,
+)
+_MONTH_SAID = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b",
+    re.IGNORECASE,
+)
+
+
+def _month_of(said: str) -> str:
+    """The full name of a month as a text names it ("Sept" and "September": september)."""
+    said = said.casefold()
+    return next(m for m in _FULL_MONTH_NAMES if m.startswith(said[:3]))
 
 
 def _held(word: str, held: set[str]) -> bool:
@@ -3029,14 +3153,16 @@ def _echoed(query: Query, reading: Reading, text: str) -> str | None:
     "what nationality was Mr Reyners, the lawyer refused admission to the Belgian bar" and
     "**Belgian**"). A question offering a choice ("… or …", "between") is answered so. Of
     ../shared/train's 8,522 answers, four read so ("who designed the illumination systems
-    that Tesla Electric Light & Manufacturing installed": "Tesla")."""
+    that Tesla Electric Light & Manufacturing installed": "Tesla"). Initials are left
+    alone: "what is included in Medication Therapy Management" and "**MTM** includes the
+    clinical services …" answers, the marker's words aside."""
     if reading.span is None or _CHOICE.search(query.corrected):
         return None
     start, end = reading.span
+    asked = _SPELT.findall(query.text)
     said = _SPELT.findall(_BRACKETED.sub(" ", text[start:end]))
     said = [w for w in said if w.casefold() not in STOP_WORDS]
     names = [w for w in said if w[:1].isupper() and len(w) > 1]
-    asked = _SPELT.findall(query.text)
     given = set(words(query.corrected))
     if not names or any(fold(w) not in given for w in said if w not in names):
         return None
@@ -3076,6 +3202,46 @@ def _a_body_for_someone(query: Query, reading: Reading, text: str) -> str | None
         return None
     start, end = reading.span
     return "who" if _ORGANISATION.search(text[start:end].casefold()) else None
+
+
+def _a_place_for_someone(query: Query, reading: Reading, text: str) -> str | None:
+    """ "who" (as a refusal names what is not given) when a question asks for someone and
+    the answer words marked in ``text`` stand as a place in apposition to one: after "in",
+    "at", "near" or "from" and a name and a comma, and before another comma ("who founded the
+    pharmacy in the Franciscan monastery in Dubrovnik" and "in Dubrovnik, **Croatia**,
+    located inside the Franciscan monastery"). Of the 1,168 answers to questions asking who
+    in ../shared/train's articles, two follow such a place, each opening a clause ("When he
+    arrived in Albany, Abercrombie refused …")."""
+    if reading.span is None or query.kind != "person":
+        return None
+    start, end = reading.span
+    if _PLACE_THEN_COMMA.search(text[:start]) and re.match(r"\s*[,;)]", text[end:]):
+        return "who"
+    return None
+
+
+_PLACE_THEN_COMMA = re.compile(
+    r"\b(?:in|at|near|from) (?:the )?[A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*, $"
+)
+
+
+def _a_span_for_a_year(query: Query, reading: Reading, text: str) -> str | None:
+    """ "the year" (as a refusal names what is not given) when a question asks for one year
+    and the answer words marked in ``text`` are a span of years in brackets after a name,
+    someone's lifetime or a period: "in what year did Peter of Abano write De Veneris" and
+    "Peter of Abano (**1250–1316**)". None of ../shared/train's answers to questions asking
+    a year reads so; four to questions asking when do, each a period asked ("when was the
+    Dutch Revolt": 1568–1609), so those are left alone."""
+    if reading.span is None or query.figure != "year" or re.search(r"\byears\b", query.corrected):
+        return None
+    start, end = reading.span
+    if _YEARS_SPAN.fullmatch(text[start:end].strip()) and _NAME_BRACKET.search(text[:start]):
+        return UNSTATED["year"]
+    return None
+
+
+_YEARS_SPAN = re.compile(r"(?:c\.?\s*)?\d{3,4}\s*[–-]\s*\d{2,4}")
+_NAME_BRACKET = re.compile(r"[A-Z][\w'’-]*\s*\($")
 
 
 def _no_rate_marked(query: Query, reading: Reading, text: str) -> str | None:

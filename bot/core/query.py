@@ -764,7 +764,9 @@ _MONEY_Q = re.compile(
     r"|what(?:(?: is| was| are| were|['’]?s| s)(?: the| an?)?| the| an?) "
     r"(?:(?:[\w-]+ ){0,2}[\w-]+(?:['’]s| s) )?"
     r"(?:(?!(?:in|of|for|between|to|on|at|by|with|used)\b)[\w-]+ ){0,2}"
-    r"(?:price|cost|fee|fare|salary|wage|revenue|profit|valuation)s?(?! (?:range|index|scale)))"
+    r"(?:price|cost|fee|fare|salary|wage|revenue|profit|valuation)s?(?! (?:range|index|scale))"
+    # "what fine did the court impose": a fine is a sum (not "what fine arts")
+    r"|what fines? (?:did|does|do|was|were|is|has|had|have|will|would|could)\b)"
     r"\b"
 )
 _NUMBER_Q = re.compile(
@@ -1283,8 +1285,9 @@ _TIME_Q = re.compile(
 )
 _MEASURE_Q = re.compile(
     r"\b(how (tall|high|deep|wide|thick)|(what|which) (is|was|are|were) "
-    r"the (\w+ )?(area|height|depth|width|thickness|diameter|speed|"
-    r"elevation|altitude) of|at what (speed|depth|height|altitude|elevation))\b"
+    r"the (\w+ )?(area|height|depth|width|thickness|diameter|speed|elevation|altitude|"
+    r"distance|length|circumference|radius) (of|between|from|to)|at what (speed|depth|"
+    r"height|altitude|elevation))\b"
 )
 # A temperature is a measure stated in degrees: "410 and 660 kilometres" is no answer to
 # "what is the temperature of the inner core".

@@ -35,8 +35,11 @@ from bot.core.answer import (
     Engine,
     EngineSettings,
     _a_body_for_someone,
+    _a_count_for_which,
     _a_figure_named,
+    _a_place_for_someone,
     _a_place_marked,
+    _a_span_for_a_year,
     _asked_of,
     _asks_one,
     _capitalised,
@@ -66,6 +69,7 @@ from bot.core.answer import (
     _someone_else,
     _someone_measured,
     _span,
+    _this_other,
     _unread,
     asked_again_of,
     named_in,
@@ -423,6 +427,8 @@ class TestQuestionTypes:
             ("Who hired Tesla when he moved to New York?", "person"),
             ("Where was Tesla studying when he started playing cards?", "place"),
             ("What year was it when he died?", "date"),
+            ("What fine did the Court of Justice impose on France?", "money"),
+            ("What fine arts does the museum hold?", None),
             ("When the river leaves the lake, which way does it flow?", "date"),
         ],
     )
@@ -560,6 +566,9 @@ class TestQuestionTypes:
             ("How fast is pharmacy informatics growing?", None),  # "quickly" answers it
             ("At what depth does the inner core begin?", "measure"),
             ("At what pressure is water heated?", None),  # "high" answers it
+            ("What is the minimum distance to a pharmacy?", "measure"),
+            ("What was the recorded length of the first spark?", "measure"),
+            ("What is the distance learning programme called?", None),
             ("At what age did the workers retire?", "age"),
             ("how old is stefan leitner", "age"),
             ("What is the half-life of uranium-238?", "span"),
@@ -1793,6 +1802,13 @@ class TestNews:
                 "Dutch",
                 None,
             ),
+            # initials, often marked where the answer is beside them
+            (
+                "What is included in Medication Therapy Management?",
+                "In particular, Medication Therapy Management (MTM) includes clinical services.",
+                "MTM",
+                None,
+            ),
             (
                 "Which park is home to the Kearney Mansion?",
                 "Kearney Park is home to the Kearney Mansion.",
@@ -2055,6 +2071,172 @@ class TestNews:
     ) -> None:
         found = _a_figure_named(_as_typed(question), _marked_in(sentence, marked), sentence)
         assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "Which member state elects the most MEPs?",
+                'There are 750 MEPs and their numbers are "degressively proportional".',
+                "750",
+                "doubt",
+            ),
+            (
+                "Which piece in the jewellery collection is the most valuable?",
+                "The jewellery collection, containing over 6000 items, is one of the finest.",
+                "over 6000 items",
+                "doubt",
+            ),
+            # a year names a draft, a figure asked is a figure
+            (
+                "Manning was the number one pick in which draft?",
+                "He was drafted in 1998.",
+                "1998",
+                None,
+            ),
+            ("Which route has been upgraded?", "State Route 99 has been upgraded.", "99", None),
+            ("Which state elects the most MEPs?", "Germany elects 96 MEPs.", "Germany", None),
+        ],
+    )
+    def test_which_thing_is_no_bare_figure(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _a_count_for_which(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "Who founded the pharmacy in the Franciscan monastery in Dubrovnik?",
+                "Old pharmacies still operate in Dubrovnik, Croatia, inside the monastery.",
+                "Croatia",
+                "who",
+            ),
+            # a clause's subject after a place
+            (
+                "Who refused to act until Loudoun approved plans?",
+                "When he arrived in Albany, Abercrombie refused to act.",
+                "Abercrombie",
+                None,
+            ),
+        ],
+    )
+    def test_someone_is_no_place_beside_a_place(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _a_place_for_someone(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "In what year did Peter of Abano write De Veneris?",
+                "Peter of Abano (1250–1316) translated the work under the title De Veneris.",
+                "1250–1316",
+                "the year",
+            ),
+            # years asked, a span answers
+            (
+                "In what years did Menich serve as President?",
+                "The first Warsaw President was Jan Andrzej Menich (1695–1696).",
+                "1695–1696",
+                None,
+            ),
+            ("In what year was the treaty signed?", "It was signed in 1648.", "1648", None),
+        ],
+    )
+    def test_one_year_is_no_lifetime(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _a_span_for_a_year(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    def test_a_month_the_paragraph_never_names_is_refused(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "How large were the reserves at the end of August" and the paragraph giving them
+        at the end of September: another month's figure."""
+        engine = _news_engine(
+            tmp_path,
+            "Rupiah steadies as reserves rise",
+            "JAKARTA — Indonesia's rupiah steadied on Tuesday after the central bank said the "
+            "country's reserves had risen for a third month.",
+            "Indonesia's foreign-exchange reserves stood at $139.6 billion at the end of "
+            "September, enough to cover about six months of imports.",
+            "The bank cut its policy rate by a quarter point in August, its first cut in two "
+            "years.",
+        )
+        question = "How large were Indonesia's foreign-exchange reserves at the end of August?"
+        refused = engine.ask(question)
+        assert not refused.answered and "not of August" in refused.text, refused.text
+        asked = "How large were Indonesia's foreign-exchange reserves at the end of September?"
+        assert self._marked(engine.ask(asked)) == "$139.6 billion"
+        monkeypatch.setattr(Engine, "_unmonthed", lambda *args: None)
+        assert engine.ask(question).answered
+
+    @pytest.mark.parametrize(
+        ("question", "prev", "quote", "unstated"),
+        [
+            (
+                "What is the best known algorithm for the traveling salesman problem?",
+                "Integer factorization is the problem of finding the prime factors of a number.",
+                "The best known quantum algorithm for this problem, Shor's algorithm, runs in "
+                "polynomial time.",
+                "of the traveling salesman problem",
+            ),
+            # named in the sentence before
+            (
+                "What is the best known algorithm for the integer factorization problem?",
+                "Integer factorization is the problem of finding the prime factors of a number.",
+                "The best known quantum algorithm for this problem, Shor's algorithm, runs in "
+                "polynomial time.",
+                None,
+            ),
+            # no compound name: the same rock
+            (
+                "Sedimentary rock can be turned into which of the three types of rock?",
+                "When a rock crystallizes from melt, it is an igneous rock.",
+                "This rock can be weathered and eroded, and then lithified into a "
+                "sedimentary rock.",
+                None,
+            ),
+            # one word before the noun: "this part" may be the one named further back
+            (
+                "What style was used for the northern part of the museum?",
+                "Its galleries were built in stages.",
+                "The style adopted for this part of the museum was Italian Renaissance.",
+                None,
+            ),
+        ],
+    )
+    def test_this_one_is_not_the_one_asked(
+        self, question: str, prev: str, quote: str, unstated: str | None
+    ) -> None:
+        best = Candidate(Sentence(0, 0, 0, quote, prev, None))
+        assert _this_other(_as_typed(question), best, quote) == unstated
+
+    def test_a_figure_of_another_owner_is_refused(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "By how many basis points did Chile's bond yield slip" and the paragraph on
+        Poland's: another country's figure."""
+        engine = _news_engine(
+            tmp_path,
+            "Zloty firms after inflation data",
+            "WARSAW — Polish bonds rallied on Tuesday after consumer prices rose less than "
+            "expected in October.",
+            "The yield on Poland's 10-year bond slipped three basis points to 5.42 percent.",
+            "In Santiago, Chile's peso weakened as copper prices fell for a third day.",
+        )
+        question = "By how many basis points did Chile's 10-year bond yield slip?"
+        refused = engine.ask(question)
+        assert not refused.answered and "not of Chile" in refused.text, refused.text
+        asked = "By how many basis points did Poland's 10-year bond yield slip?"
+        assert self._marked(engine.ask(asked)) == "three"
+        monkeypatch.setattr(Engine, "_unplaced", lambda *args: None)
+        assert engine.ask(question).answered
 
     def test_what_someone_else_did_is_no_answer(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
