@@ -53,6 +53,7 @@ from bot.core.query import (
     meta_kind,
     meta_spelled,
     named_of,
+    names_a_role,
     parse,
     ranks,
     relation_asked,
@@ -1036,6 +1037,7 @@ class Engine:
                 or (unstated := _a_count_for_which(query, reading, read_in)) is not None
                 or (unstated := _a_place_for_someone(query, reading, read_in)) is not None
                 or (unstated := _a_span_for_a_year(query, reading, read_in)) is not None
+                or (unstated := _no_one_named(query, reading, read_in)) is not None
             ):
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
             if self._doubted(query, best, reading, read_in, ranked, switched is not None):
@@ -3242,6 +3244,32 @@ def _a_span_for_a_year(query: Query, reading: Reading, text: str) -> str | None:
 
 _YEARS_SPAN = re.compile(r"(?:c\.?\s*)?\d{3,4}\s*[–-]\s*\d{2,4}")
 _NAME_BRACKET = re.compile(r"[A-Z][\w'’-]*\s*\($")
+
+
+def _no_one_named(query: Query, reading: Reading, text: str) -> str | None:
+    """ "the names of the judges" (as a refusal names what is not given) when a question asks
+    the name of someone by their role (``names_a_role``) and the answer words marked in
+    ``text`` are a capitalised phrase with a lowercase word inside that joins no name ("de",
+    "of", "the" do): a title, not a person ("what were the names of the two judges who wrote
+    down Norman customary law" and "the **Grand coutumier de Normandie**"). None of the 15
+    answers to questions asking so in ../shared/train's articles reads so ("William the
+    Lion", "Philip Roth")."""
+    if reading.span is None:
+        return None
+    role = query.asked(names_a_role)
+    if role is None:
+        return None
+    start, end = reading.span
+    said = _SPELT.findall(_BRACKETED.sub(" ", text[start:end]))
+    if not said or not said[0][:1].isupper():
+        return None
+    if any(w[:1].islower() and w.casefold() not in _IN_NAMES for w in said[1:]):
+        return f"the name of the {role}" if not role.endswith("s") else f"the names of the {role}"
+    return None
+
+
+# Lowercase words inside someone's name: particles, "the" ("William the Lion"), "and".
+_IN_NAMES = _PARTICLES | frozenset("the and y del der den des st saint bin ibn al el".split())
 
 
 def _no_rate_marked(query: Query, reading: Reading, text: str) -> str | None:

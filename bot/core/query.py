@@ -1075,6 +1075,19 @@ def asks_by_role(question: str) -> bool:
     )
 
 
+def names_a_role(question: str) -> str | None:
+    """The role a question asks the name of someone by ("what were the names of the two
+    judges who …": judges; "the last name of the player"), if it does."""
+    m = _NAMES_OF_ROLE_Q.search(fold(question))
+    return m.group("role") if m else None
+
+
+_NAMES_OF_ROLE_Q = re.compile(
+    r"\bnames? of (?:the |an? |his |her |their |its )?(?:[\w'’-]+ ){0,2}"
+    rf"(?P<role>{_ROLES})\b"
+)
+
+
 def asks_who_holds(question: str) -> bool:
     """Whether a question asks who holds a role somewhere ("who is the chief executive of
     Harbor Goods", "who was the first President of the European Commission"): someone,

@@ -54,6 +54,7 @@ from bot.core.answer import (
     _namesake,
     _no_name_marked,
     _no_one_marked,
+    _no_one_named,
     _no_rate_marked,
     _no_reason,
     _no_share,
@@ -2237,6 +2238,35 @@ class TestNews:
         assert self._marked(engine.ask(asked)) == "three"
         monkeypatch.setattr(Engine, "_unplaced", lambda *args: None)
         assert engine.ask(question).answered
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "What were the names of the two judges who wrote down Norman customary law?",
+                "It was written by two judges: the Grand coutumier de Normandie is one.",
+                "Grand coutumier de Normandie",
+                "the names of the judges",
+            ),
+            (
+                "What was the name of the King of the Scots?",
+                "It was William the Lion.",
+                "William the Lion",
+                None,
+            ),
+            (
+                "What is the name of the Chairman of the Board of Trustees?",
+                "Andrew Alper chairs the Board of Trustees.",
+                "Andrew Alper",
+                None,
+            ),
+        ],
+    )
+    def test_the_name_of_someone_is_no_title(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _no_one_named(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
 
     def test_what_someone_else_did_is_no_answer(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
