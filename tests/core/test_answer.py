@@ -44,6 +44,7 @@ from bot.core.answer import (
     _asks_one,
     _capitalised,
     _count_measured,
+    _counts_another,
     _describes_the_asked,
     _echoed,
     _echoes,
@@ -1904,6 +1905,12 @@ class TestNews:
                 None,
             ),
             (
+                "Who was the first Kenyan to win the award?",
+                "Kamau is the second Kenyan to win the award, after a Franciscan brother.",
+                "",
+                None,
+            ),
+            (
                 "Who was the first to climb the north face?",
                 "The route was pioneered by two Austrians in 1938.",
                 "",
@@ -2266,6 +2273,39 @@ class TestNews:
         self, question: str, sentence: str, marked: str, unstated: str | None
     ) -> None:
         found = _no_one_named(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
+                "How many soldiers served in the Roman legions stationed along the Rhine?",
+                "The Romans kept eight legions in five bases along the Rhine.",
+                "eight",
+                "the number",
+            ),
+            # the thing counted named
+            (
+                "How many soldiers served in the Roman legions?",
+                "Some 40,000 soldiers served in eight legions.",
+                "40,000",
+                None,
+            ),
+            # a word of the question's family, not its own
+            (
+                "How many demonstrators protested outside the venue?",
+                "Outside the hall, about 150 protesters from a pacifist group gathered.",
+                "about 150",
+                None,
+            ),
+            ("How many Huguenots emigrated?", "Four thousand emigrated.", "Four thousand", None),
+        ],
+    )
+    def test_a_count_of_another_thing_is_no_answer(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        best = Candidate(Sentence(0, 0, 0, sentence, None, None))
+        found = _counts_another(_as_typed(question), best, _marked_in(sentence, marked), sentence)
         assert found == unstated
 
     def test_what_someone_else_did_is_no_answer(
