@@ -2977,8 +2977,8 @@ _FULL_MONTH_NAMES = (
 ).split()
 _MONTH_GIVEN = re.compile(
     r"\b(?:in|at the end of|by the end of|by|since|until|during|on|of|for|from|through|"
-    r"before|after|last|this|next)\s+(?:early |late |mid-?)?(?P<month>(?i:january|february|"
-    r"march|april|june|july|august|september|october|november|december))\b",
+    r"before|after|last|this|next)\s+(?:early |late |mid-?)?(?P<month>january|february|"
+    r"march|april|june|july|august|september|october|november|december)\b",
     re.IGNORECASE,
 )
 _MONTH_SAID = re.compile(
