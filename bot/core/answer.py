@@ -1250,6 +1250,15 @@ class Engine:
                 return f"of {the}{said}"
         return None
 
+    def _scope(self, best: Candidate) -> tuple[Article, str]:
+        """The article of the rank's best sentence, and the text that sets what its paragraph
+        speaks of: the article's title, its first paragraph (the dateline, and the scope the
+        rest keeps: "Consumer prices in Poland …") and the paragraph itself."""
+        s = best.sentence
+        article = self._load(s.aid)
+        lead = article.paragraphs[0].text if article.paragraphs else ""
+        return article, f"{article.title} {lead} {article.paragraph(s.para).text}"
+
     def _unmonthed(self, query: Query, best: Candidate) -> str | None:
         """A month the question gives ("at the end of August"; as a refusal names it, "of
         August") that neither the paragraph of the rank's best sentence nor its article's
@@ -1260,10 +1269,7 @@ class Engine:
         asked = [m.group("month").casefold() for m in _MONTH_GIVEN.finditer(query.text)]
         if not asked:
             return None
-        s = best.sentence
-        article = self._load(s.aid)
-        lead = article.paragraphs[0].text if article.paragraphs else ""
-        text = f"{article.title} {lead} {article.paragraph(s.para).text}"
+        article, text = self._scope(best)
         named = {_month_of(m) for m in _MONTH_SAID.findall(text) if m.casefold() != "may"}
         if article.date is not None:
             named.add(_FULL_MONTH_NAMES[article.date.month - 1])
@@ -1308,10 +1314,7 @@ class Engine:
         ]
         if not given:
             return None
-        s = best.sentence
-        article = self._load(s.aid)
-        lead = article.paragraphs[0].text if article.paragraphs else ""
-        text = f"{article.title} {lead} {article.paragraph(s.para).text}"
+        _, text = self._scope(best)
         held = set(words(text))
         for said, name in given:
             if any(_held(w, held) for w in name):
@@ -3156,17 +3159,15 @@ def _echoed(query: Query, reading: Reading, text: str) -> str | None:
     question gives together and capitalised, and any other word is the question's too
     ("which epoch came right before the Pleistocene" and "**The Pleistocene (P) epoch**";
     "what nationality was Mr Reyners, the lawyer refused admission to the Belgian bar" and
-    "**Belgian**"). A question offering a choice ("… or …", "between") is answered so. Of
-    ../shared/train's 8,522 answers, four read so ("who designed the illumination systems
-    that Tesla Electric Light & Manufacturing installed": "Tesla"). Initials are left
-    alone: "what is included in Medication Therapy Management" and "**MTM** includes the
-    clinical services …" answers, the marker's words aside."""
+    "**Belgian**"). A question offering a choice ("… or …", "between", "either") is answered
+    so (``_CHOICE``). Of ../shared/train's 8,522 answers, four read so ("who designed the
+    illumination systems that Tesla Electric Light & Manufacturing installed": "Tesla").
+    Initials are left alone: "what is included in Medication Therapy Management" and
+    "**MTM** includes the clinical services …" answers, the marker's words aside."""
     if reading.span is None or _CHOICE.search(query.corrected):
         return None
-    start, end = reading.span
     asked = _SPELT.findall(query.text)
-    said = _SPELT.findall(_BRACKETED.sub(" ", text[start:end]))
-    said = [w for w in said if w.casefold() not in STOP_WORDS]
+    said = [w for w in _marked_words(text, reading.span) if w.casefold() not in STOP_WORDS]
     names = [w for w in said if w[:1].isupper() and len(w) > 1]
     given = set(words(query.corrected))
     if not names or any(fold(w) not in given for w in said if w not in names):
@@ -3178,8 +3179,13 @@ def _echoed(query: Query, reading: Reading, text: str) -> str | None:
     return f"which {thing}" if thing is not None else "doubt"
 
 
-_CHOICE = re.compile(r"\b(?:or|between)\b")
 _BRACKETED = re.compile(r"\([^)]*\)")
+
+
+def _marked_words(text: str, span: tuple[int, int]) -> list[str]:
+    """The words of ``text`` at ``span``, leaving out what stands in brackets."""
+    start, end = span
+    return _SPELT.findall(_BRACKETED.sub(" ", text[start:end]))
 
 
 def _someone_measured(query: Query, reading: Reading, text: str) -> str | None:
@@ -3262,8 +3268,7 @@ def _no_one_named(query: Query, reading: Reading, text: str) -> str | None:
     role = query.asked(names_a_role)
     if role is None:
         return None
-    start, end = reading.span
-    said = _SPELT.findall(_BRACKETED.sub(" ", text[start:end]))
+    said = _marked_words(text, reading.span)
     if not said or not said[0][:1].isupper():
         return None
     if any(w[:1].islower() and w.casefold() not in _IN_NAMES for w in said[1:]):
