@@ -1348,7 +1348,7 @@ class Engine:
         bare = all(w in STOP_WORDS or not w.isalpha() or w in MONTHS for w in words(phrase))
         named = not phrase[-1].isalpha() or phrase.split()[-1][0].isupper()
         q = query.corrected
-        by_role = kind == "person" and asks_by_role(q)
+        by_role = kind == "person" and bool(query.asked(asks_by_role))
         asks_who = (by_role or _WHO.search(q) is not None) and _CHOICE.search(q) is None
         if (
             kind == "person"
@@ -2260,7 +2260,9 @@ def _this_other(query: Query, best: Candidate, quote: str) -> str | None:
         noun = m.group(1).casefold()
         if noun in STOP_WORDS:
             continue
-        named = re.search(rf"\bthe ((?:[\w'’-]+ ){{2,3}}){re.escape(noun)}\b", query.text, re.I)
+        named = re.search(
+            rf"\bthe ((?:[\w'’-]+ ){{2,3}}){re.escape(noun)}\b", query.repaired, re.I
+        )
         if named is None:
             continue
         given = words(named.group(1))
@@ -3166,7 +3168,7 @@ def _echoed(query: Query, reading: Reading, text: str) -> str | None:
     "**MTM** includes the clinical services …" answers, the marker's words aside."""
     if reading.span is None or _CHOICE.search(query.corrected):
         return None
-    asked = _SPELT.findall(query.text)
+    asked = _SPELT.findall(query.repaired)
     said = [w for w in _marked_words(text, reading.span) if w.casefold() not in STOP_WORDS]
     names = [w for w in said if w[:1].isupper() and len(w) > 1]
     given = set(words(query.corrected))

@@ -27,7 +27,17 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.text import QUOTATION, STOP_WORDS, TERMS, fold, stem, typo_budget, unquoted, words
+from bot.core.text import (
+    MAX_WORD,
+    QUOTATION,
+    STOP_WORDS,
+    TERMS,
+    fold,
+    stem,
+    typo_budget,
+    unquoted,
+    words,
+)
 
 _T = TypeVar("_T")
 
@@ -79,6 +89,10 @@ class QueryTerm:
         return bool(self.expansions)
 
 
+# A word as the index's tokenizer splits a text into them (``text.words``), unfolded.
+_TOKEN = re.compile(r"[^\W_]+")
+
+
 @dataclass(frozen=True)
 class Query:
     """A parsed question: its content terms, and its text with typos corrected where the
@@ -112,6 +126,30 @@ class Query:
         """The question as the reader model reads it: ``for_model``, or the corrected text
         when that is empty."""
         return self.for_model or self.corrected
+
+    @property
+    def repaired(self) -> str:
+        """The question as typed, each word the repair changed put right in the case it was
+        typed in ("the Ludeendorff Bridge": "the Ludendorff Bridge"; "the discrete logarithm
+        problm": "… problem"), as the models read it (``for_reader``): for reading the names
+        and compounds it gives through typos. As typed where the words don't pair up."""
+        fixed = self.for_reader.split()
+        typed = [m for m in _TOKEN.finditer(self.text) if len(m.group()) <= MAX_WORD]
+        if len(typed) != len(fixed):
+            return self.text
+        out: list[str] = []
+        end = 0
+        for m, word in zip(typed, fixed, strict=True):
+            was = m.group()
+            if fold(was) == word:
+                continue
+            if len(was) > 1 and was.isupper():
+                word = word.upper()
+            elif was[0].isupper():
+                word = word[:1].upper() + word[1:]
+            out.append(self.text[end : m.start()] + word)
+            end = m.end()
+        return "".join(out) + self.text[end:]
 
     @property
     def readings(self) -> tuple[str, ...]:
@@ -957,7 +995,7 @@ RELATIONS: dict[str, Relation] = {
         ),
         (
             "invention",
-            r"invented|invent|inventor|coined|introduced|devised|pioneered",
+            r"invented|invents?|inventor|coined|introduce[ds]?|devise[ds]?|pioneered",
             r"invent\w*|coin\w*|introduc\w*|devis\w*|creat\w*|develop\w*|first|"
             r"originat\w*|propos\w*|defin\w*|discover\w*|term|named|conceiv\w*|"
             r"pioneer\w*|patent\w*|design\w*|buil[dt]\w*|came up|inspired",
@@ -1010,10 +1048,27 @@ RELATIONS: dict[str, Relation] = {
 }
 
 
+# The stem of each single word a relation is asked by (RELATIONS), and that word.
+_ASKED_BY_STEM = {
+    stem(word): word
+    for relation in RELATIONS.values()
+    for word in relation.asked.pattern.removeprefix(r"\b(?:").removesuffix(r")\b").split("|")
+    if re.fullmatch(r"[a-z]+", word)
+}
+
+
 def relation_asked(question: str, who: bool) -> str | None:
     """The relation a question asks of someone (see RELATIONS), if any; ``who``: whether it
     asks who."""
     q = fold(question)
+    if typed := [w for w in words(q) if w not in DICTIONARY and stem(w) in _ASKED_BY_STEM]:
+        # A typo that keeps the word's stem and makes no English word reads as that word:
+        # "who succeede Rollo" asks a succession.
+        q = re.sub(
+            rf"\b(?:{'|'.join(map(re.escape, typed))})\b",
+            lambda m: _ASKED_BY_STEM[stem(m.group())],
+            q,
+        )
     return next(
         (
             name

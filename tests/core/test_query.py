@@ -359,6 +359,24 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert not states_relation("succession", "the treaty between Charles III and Rollo")
 
 
+@pytest.mark.parametrize(
+    ("question", "relation"),
+    [
+        # A typo that keeps the stem and makes no English word: the word meant.
+        ("Who succeede Rollo as ruler of Normandy?", "succession"),
+        ("Who founde Microsoft?", "founding"),
+        # The verb as people type it, in the present tense.
+        ("Who introduce the big O notation?", "invention"),
+        ("Who invents such machines?", "invention"),
+        # "Found" is a word of its own (to find): no founding asked.
+        ("Who found the treasure?", None),
+        ("Who was the first to write it down?", "authorship"),
+    ],
+)
+def test_a_relation_is_read_through_typos_and_tenses(question: str, relation: str | None) -> None:
+    assert relation_asked(question, who=True) == relation
+
+
 def test_shorthand_is_spelt_out_where_the_articles_spell_it_out() -> None:
     spelt = Terms(["versus", "problem", "government", "information"])
     assert spelt_out("how much for solving P vs NP", spelt) == "how much for solving P versus NP"
@@ -482,3 +500,22 @@ def test_a_question_asking_what_someone_said(question: str, said: bool) -> None:
 )
 def test_a_question_is_told_from_a_topic(text: str, asks: bool) -> None:
     assert asks_a_question(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("typed", "repaired"),
+    [
+        # Each repaired word in the case it was typed in; punctuation as typed.
+        ("Which rivre joins the Rhien at Mainz?", "Which river joins the Rhine at Mainz?"),
+        ("WHERE is the RHNIE", "WHERE is the RHINE"),
+        ("how do they mesure time?", "how do they measure time?"),
+        # Nothing to repair: the text as typed.
+        ("Where does the Rhine meet space?", "Where does the Rhine meet space?"),
+    ],
+)
+def test_the_question_repaired_keeps_its_case(typed: str, repaired: str) -> None:
+    query = parse(typed, Lexicon(sorted(Terms(QUESTIONED).terms)), Terms(QUESTIONED))
+    assert query.repaired == repaired
+
+
+QUESTIONED = [*CORPUS, "river", "joins", "mainz", "where"]
