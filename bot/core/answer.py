@@ -2308,7 +2308,7 @@ def _unrelated(query: Query, best: Candidate, reading: Reading | None, quote: st
     if relation == "authorship":
         # "Wang Zhen's Nong Shu", or "His Liber servitoris" in the sentence after the quote.
         texts = (quote, best.sentence.next or "")
-        for name in _named(query.text):
+        for name in _named(query.repaired):
             owned = re.compile(rf"(?:\w['’]s|\b(?:[Hh]is|[Hh]er|[Tt]heir)) {re.escape(name)}\b")
             if any(owned.search(text) for text in texts):
                 return None

@@ -2225,6 +2225,23 @@ class TestNews:
         best = Candidate(Sentence(0, 0, 0, quote, prev, None))
         assert _this_other(_as_typed(question), best, quote) == unstated
 
+    def test_the_one_asked_is_read_through_typos(self) -> None:
+        typed = (
+            "What is the runing time of the best known algorithm for the discrete logarithm "
+            "problm?"
+        )
+        repaired = (
+            "what is the running time of the best known algorithm for the discrete "
+            "logarithm problem"
+        )
+        quote = "The best algorithm for this problem, due to Laszlo Babai, has run time 2O(n)."
+        best = Candidate(
+            Sentence(0, 0, 0, quote, "Graph isomorphism is not known to be hard.", None)
+        )
+        query = Query(typed, (), repaired, repaired)
+        assert query.repaired.endswith("the discrete logarithm problem?")
+        assert _this_other(query, best, quote) == "of the discrete logarithm problem"
+
     def test_a_figure_of_another_owner_is_refused(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -10,6 +10,7 @@ import pytest
 from bot.core.query import (
     Lexicon,
     Query,
+    _stem_slip,
     acronym_asked,
     asks_a_question,
     asks_openly,
@@ -519,3 +520,43 @@ def test_the_question_repaired_keeps_its_case(typed: str, repaired: str) -> None
 
 
 QUESTIONED = [*CORPUS, "river", "joins", "mainz", "where"]
+
+
+TYPED_WORDS = ["words", "wore", "moving", "movie", "quantity", "quantified"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "slipped"),
+    [
+        # The stem of another word ("wore", "movie"), but a letter typed in: a typo.
+        ("woreds", True),
+        ("moviing", True),
+        # A letter typed wrong is left alone: "quantify" is a word, not "quantity".
+        ("quantify", False),
+        # Words of the articles as they are, and English words, are no typos.
+        ("wore", False),
+        ("movies", False),
+    ],
+)
+def test_a_typo_with_another_words_stem_is_read_as_one(typed: str, slipped: bool) -> None:
+    vocabulary = Terms(TYPED_WORDS)
+    assert _stem_slip(typed, stem(typed), Lexicon(TYPED_WORDS), vocabulary) is slipped
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [
+        # A word of its own opening a question, then an auxiliary: the question word.
+        ("hat is the rhine", "what"),
+        ("Were did the rhine branch", "where"),
+        ("wheat does the rhine meet", "what"),
+        ("here are the rhine's mouths", "where"),
+        # A letter typed wrong, or two question words as near: as typed.
+        ("that is the rhine", "that"),
+        ("ho is the rhine", "ho"),
+        # A question word already.
+        ("where is the rhine", "where"),
+    ],
+)
+def test_a_question_word_mistyped_into_a_word_is_read_as_asked(typed: str, first: str) -> None:
+    assert _parse(typed).corrected.split()[0] == first
