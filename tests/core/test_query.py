@@ -560,3 +560,10 @@ def test_a_typo_with_another_words_stem_is_read_as_one(typed: str, slipped: bool
 )
 def test_a_question_word_mistyped_into_a_word_is_read_as_asked(typed: str, first: str) -> None:
     assert _parse(typed).corrected.split()[0] == first
+
+
+def test_a_question_word_mistyped_into_a_word_before_a_noun_is_read_as_asked() -> None:
+    # No auxiliary after it, but "hat" keeps no company with the question's other words.
+    assert _parse("hat type of resource").corrected.split()[0] == "what"
+    # A stop word opens a yes-or-no question: "were" stays.
+    assert _parse("were the rhine and rhone joined").corrected.split()[0] == "were"
