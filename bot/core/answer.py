@@ -65,6 +65,7 @@ from bot.core.query import (
     superlative,
 )
 from bot.core.rank import (
+    FULL_MONTHS,
     MONTHS,
     UNKNOWN_WEIGHT,
     Candidate,
@@ -1272,7 +1273,7 @@ class Engine:
         article, text = self._scope(best)
         named = {_month_of(m) for m in _MONTH_SAID.findall(text) if m.casefold() != "may"}
         if article.date is not None:
-            named.add(_FULL_MONTH_NAMES[article.date.month - 1])
+            named.add(FULL_MONTHS[article.date.month - 1])
         missing = next((m for m in asked if m not in named), None)
         return f"of {missing.capitalize()}" if named and missing is not None else None
 
@@ -2977,26 +2978,19 @@ _OF_THE = r"\s+(?:of\s+(?:the\s+)?)?"
 
 # A month a question gives as when something holds ("in September", "at the end of
 # August"; not "May", a verb as often), and a month as a text names it, in full or short.
-_FULL_MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-).split()
 _MONTH_GIVEN = re.compile(
     r"\b(?:in|at the end of|by the end of|by|since|until|during|on|of|for|from|through|"
-    r"before|after|last|this|next)\s+(?:early |late |mid-?)?(?P<month>january|february|"
-    r"march|april|june|july|august|september|october|november|december)\b",
+    r"before|after|last|this|next)\s+(?:early |late |mid-?)?"
+    rf"(?P<month>{'|'.join(m for m in FULL_MONTHS if m != 'may')})\b",
     re.IGNORECASE,
 )
-_MONTH_SAID = re.compile(
-    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b",
-    re.IGNORECASE,
-)
+_MONTH_SAID = re.compile(rf"\b({'|'.join(sorted(MONTHS))})\b", re.IGNORECASE)
 
 
 def _month_of(said: str) -> str:
     """The full name of a month as a text names it ("Sept" and "September": september)."""
     said = said.casefold()
-    return next(m for m in _FULL_MONTH_NAMES if m.startswith(said[:3]))
+    return next(m for m in FULL_MONTHS if m.startswith(said[:3]))
 
 
 def _held(word: str, held: set[str]) -> bool:

@@ -507,8 +507,9 @@ def expand(
     help choose: "witer pollution" is "water", not "winter".
     """
     term = stem(word)
-    slipped = vocab.known(term) and _stem_slip(word, term, lexicon, vocab)
-    if vocab.known(term) and not slipped:
+    known = vocab.known(term)
+    slipped = known and _stem_slip(word, term, lexicon, vocab)
+    if known and not slipped:
         variants = _variants(term, vocab)
         taken = {term, *(t for t, _ in variants)}
         family = [t for t in vocab.family(term) if t not in taken]

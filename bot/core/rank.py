@@ -358,13 +358,13 @@ _BEFORE_YEAR = re.compile(
 )
 # Nor is a day of a month a count ("closed 25 February 2010", "on March 3rd"), nor a figure
 # in a bracketed range of dates ("Al-Biruni (973–1050)", a life).
-_FULL_MONTHS = _MONTHS.split()[:12]
+FULL_MONTHS = _MONTHS.split()[:12]
 # The months' names and their short forms, as words.
 MONTHS = frozenset(_MONTHS.split())
 _DATED = re.compile(
     r"\(\s*(c\.?\s*)?\d{1,4}\s*[–-]\s*(c\.?\s*)?\d{1,4}\s*\)"
-    rf"|\b\d{{1,2}}(st|nd|rd|th)?\s+({'|'.join(m for m in _FULL_MONTHS if m != 'may')})\b"
-    rf"|\b({'|'.join(_FULL_MONTHS)})\s+\d{{1,2}}(st|nd|rd|th)?\b"
+    rf"|\b\d{{1,2}}(st|nd|rd|th)?\s+({'|'.join(m for m in FULL_MONTHS if m != 'may')})\b"
+    rf"|\b({'|'.join(FULL_MONTHS)})\s+\d{{1,2}}(st|nd|rd|th)?\b"
 )
 # What may stand between a figure and its unit ("400 m", "400-metre", "400 – m").
 _UNIT_GAP = r"\s?[-–]?\s?"
