@@ -616,7 +616,7 @@ class Engine:
             match = self._title_match(named)
             if match is not None and match[1] == len(named):
                 return self._load(match[0])
-            all_exact = all(qt.expansions[0][1] == 1.0 for qt in named)
+            all_exact = all(qt.expansions[0] == (stem(qt.word), 1.0) for qt in named)
             hits = self.search(name, limit=1)
             if all_exact and hits and hits[0].score >= 0.99:
                 return self._load(self.view.by_id[hits[0].article.id])

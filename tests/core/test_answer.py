@@ -3828,11 +3828,11 @@ class TestSemantic:
     def test_a_relation_asked_with_a_typo_is_checked_as_the_models_read_it(
         self, semantic_squad: Engine
     ) -> None:
-        """ "sdcceeded" is one letter off "succeeded", a word none of the articles uses, so
-        the typo stays among the articles' words; the models read "who succeeded Rollo", and
-        so is the relation asked checked."""
+        """ "sdcceeded" is two letters off the articles' forms of "succeed" and one off
+        "succeeded", a form none of them uses: the index and the models read "who succeeded
+        Rollo", and so is the relation asked checked."""
         query = semantic_squad._parse("Who sdcceeded Rollo as ruler of Normandy?")
-        assert "sdcceeded" in query.corrected and "succeeded" in query.for_reader
+        assert "succeeded" in query.corrected and "succeeded" in query.for_reader
         answer = semantic_squad.ask("Who sdcceeded Rollo as ruler of Normandy?")
         assert not answer.answered
         assert "don't say who" in answer.text

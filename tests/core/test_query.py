@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.query import (
+    TYPO_WEIGHT_ONE,
     Lexicon,
     Query,
     _stem_slip,
@@ -69,6 +70,23 @@ def test_a_typo_matched_only_by_a_shorter_stem_is_spelt_out_for_the_model() -> N
     query = _parse("how is time measugrement done")
     assert "measurement" in query.for_model.split()
     assert "measugrement" not in query.for_model
+
+
+@pytest.mark.parametrize(
+    ("question", "meant", "term"),
+    [
+        # Two edits from the corpus's "measure" and "resource", one from their plurals.
+        ("how is time mesaures done", "measures", "measur"),
+        ("what type of resoucres", "resources", "resourc"),
+    ],
+)
+def test_a_typo_of_a_form_the_corpus_lacks_counts_as_one_edit(
+    question: str, meant: str, term: str
+) -> None:
+    query = _parse(question)
+    assert meant in query.corrected.split()
+    (typo,) = (qt for qt in query.terms if term in dict(qt.expansions))
+    assert typo.expansions == ((term, TYPO_WEIGHT_ONE),)
 
 
 def test_words_the_corpus_has_reach_the_model_unchanged() -> None:
@@ -541,6 +559,57 @@ TYPED_WORDS = ["words", "wore", "moving", "movie", "quantity", "quantified"]
 def test_a_typo_with_another_words_stem_is_read_as_one(typed: str, slipped: bool) -> None:
     vocabulary = Terms(TYPED_WORDS)
     assert _stem_slip(typed, stem(typed), Lexicon(TYPED_WORDS), vocabulary) is slipped
+
+
+class Sentences(Terms):
+    """A corpus's vocabulary counted over its sentences, as the index counts them: which
+    words share a sentence."""
+
+    def __init__(self, sentences: list[str]) -> None:
+        self.sentences = [{stem(w) for w in s.lower().split()} for s in sentences]
+        super().__init__([w for s in sentences for w in s.lower().split()])
+
+    def doc_freq(self, term: str) -> int:
+        return sum(term in s for s in self.sentences)
+
+    def co_freq(self, term: str, other: str) -> int:
+        return sum(term in s and other in s for s in self.sentences)
+
+
+LAKE = Sentences(
+    [
+        *["cold water from the alps flows into lake constance"] * 4,
+        *["the cold water sinks where it meets the lake"] * 3,
+        "the bold plan of the king failed",
+        "a bold mayor ran the town",
+        "the river runs west of the hills",
+    ]
+)
+
+
+def _lake_parse(question: str) -> Query:
+    words = sorted({w for s in LAKE.sentences for w in s} | set(LAKE.terms))
+    return parse(question, Lexicon(words), LAKE)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        # A word of the corpus that keeps none of the question's other words' company, a
+        # letter from one that keeps much: the typo that made another word.
+        ("where does the bold water mix with lake constance", "cold"),
+        # As typed: the word meant, and a word that shares a sentence with another of the
+        # question's words ("bold" beside "king").
+        ("where does the cold water mix with lake constance", "cold"),
+        ("what was the bold plan of the king", "bold"),
+        # A word a letter from none that keeps the question's company stays as typed.
+        ("where does the river run", "river"),
+    ],
+)
+def test_a_typo_that_makes_another_word_is_read_in_its_company(typed: str, read: str) -> None:
+    query = _lake_parse(typed)
+    assert read in query.corrected.split()
+    assert {"bold", "cold"} - {read} & set(query.corrected.split()) == set()
 
 
 @pytest.mark.parametrize(
