@@ -44,8 +44,8 @@ _T = TypeVar("_T")
 # How much a typo's reading counts against the word typed right: one edit from it, as much
 # (the reading is as sure as the rank needs; at 0.95 for words of five letters or more and
 # 0.7 for shorter ones, SQuAD with typos (seeds 1-3) was 508 / 496 / 501 right, at 1 510 /
-# 499 / 505, bench.heldout with typos (seeds 1, 2) 660 / 666 and 661 / 664, no clean
-# answer moving); two edits from it, less.
+# 499 / 505; bench.heldout with typos (seeds 1, 2) 661 / 664, 660 / 666 before this and
+# the one-edit English forms below; no clean answer moving); two edits from it, less.
 TYPO_WEIGHT_ONE = 1.0
 TYPO_WEIGHT_TWO = 0.6
 # Comparative and superlative forms ("long", "longer", "longest") count for a little less,
@@ -78,9 +78,9 @@ STOP_CONTEXT = 10.0
 # read as the corpus word an edit away that keeps their company this much likelier than
 # chance (a typo that made another word: "bold water" for cold, "team turbines" for
 # steam); TYPED_WRONG_ODDS times that where the edit typed a letter in or wrong. On
-# ../shared/train's questions with typos (two seeds), 139 typed words read as meant, 12
-# read as another word; 34 of some 25,000 correctly typed ones read as another ("tend"
-# as "trend", half of them a spelling of the same word: "center", "centre").
+# ../shared/train's questions with typos (two seeds), 153 more typed words read as meant,
+# 1 fewer; 17 of the 8,522 questions as written read otherwise, half a spelling of the
+# same word ("center" as "centre"), half not ("a lot" as "a low", "tend" as "trend").
 ALONE_CONTEXT = 10.0
 TYPED_WRONG_ODDS = 10.0
 # How many of the question's words (and of its other typos' repairs) a typo is read beside.
@@ -521,9 +521,8 @@ def expand(
     term = stem(word)
     known = vocab.known(term)
     slipped = known and _stem_slip(word, term, lexicon, vocab)
-    meant = known and not slipped and _out_of_company(word, term, lexicon, vocab, context)
-    if meant:
-        return QueryTerm(word, ((stem(meant), TYPO_WEIGHT_ONE),)), meant
+    if known and not slipped and (other := _out_of_company(word, term, lexicon, vocab, context)):
+        return QueryTerm(word, ((stem(other), TYPO_WEIGHT_ONE),)), other
     if known and not slipped:
         variants = _variants(term, vocab)
         taken = {term, *(t for t, _ in variants)}
