@@ -888,7 +888,7 @@ class Engine:
             return answer
         if unnamed := self._unnamed(query, ranked[0]) or self._other_numbered(query, ranked[0]):
             return self._refusal(question, query, _confidence(ranked[0]), ranked, absent=unnamed)
-        ranked = _not_a_namesake(query.text, _sentence_first(ranked))
+        ranked = _not_a_namesake(query.repaired, _sentence_first(ranked))
         if self.reader is not None and self.settings.reader_decides:
             return self._read_answer(question, query, ranked)
         best = ranked[0]
@@ -1051,7 +1051,7 @@ class Engine:
         text, marked, quote_span = self._worded(span, query, kind, s.aid, quote_span)
         # A near tie is shown beside the rank's own choice, not beside the reader's.
         runner_up = _close_second(ranked, span) if switched is None else None
-        if runner_up is not None and _namesake(query.text, runner_up):
+        if runner_up is not None and _namesake(query.repaired, runner_up):
             runner_up = None  # another of the family: no tie with the one asked about
         if runner_up is not None and len(text) + len(runner_up) + 3 <= MAX_ANSWER_CHARS:
             text = f"{text} … {runner_up}"  # after the answer: its marked words stay put

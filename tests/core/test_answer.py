@@ -2917,6 +2917,9 @@ class TestSemantic:
         engine = _reading_engine([article])
         his = engine.ask("when did Erik Dahl die")
         assert "Sunday" in his.text and "2015" not in his.text
+        # His name with a typo is his name as the repair reads it.
+        typed = engine.ask("when did Eirk Dahl die")
+        assert "Sunday" in typed.text and "2015" not in typed.text
         assert "2015" in engine.ask("when did Marit Dahl die").text
         assert not _namesake("where did Erik Dahl study", paragraphs[1])  # "Mr. Dahl" is he
         assert _namesake("when did Erik Dahl die", paragraphs[2])
