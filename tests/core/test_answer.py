@@ -1916,6 +1916,27 @@ class TestNews:
                 "",
                 None,
             ),
+            # the first of something: its first holder, its first such
+            (
+                "Who was the first President of the European Commission?",
+                "The Commission's President (currently an ex-Luxembourg Prime Minister, "
+                "Jean-Claude Juncker) sets the agenda for its work.",
+                "",
+                "which was the first",
+            ),
+            (
+                "Who is the first administrator of the Federal Energy Office?",
+                "In 1973, Nixon named William E. Simon as the first Administrator of the "
+                "Federal Energy Office.",
+                "",
+                None,
+            ),
+            (
+                "What was the first recorded settlement in what became Newcastle?",
+                "The earliest settlement there was Pons Aelius, a Roman fort.",
+                "",
+                None,
+            ),
             # said in the sentence before
             (
                 "Which city was the first to ban plastic bags?",
