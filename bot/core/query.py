@@ -520,10 +520,9 @@ def expand(
     """
     term = stem(word)
     known = vocab.known(term)
-    slipped = known and _stem_slip(word, term, lexicon, vocab)
-    if known and not slipped and (other := _out_of_company(word, term, lexicon, vocab, context)):
-        return QueryTerm(word, ((stem(other), TYPO_WEIGHT_ONE),)), other
-    if known and not slipped:
+    if known and not _stem_slip(word, term, lexicon, vocab):
+        if other := _out_of_company(word, term, lexicon, vocab, context):
+            return QueryTerm(word, ((stem(other), TYPO_WEIGHT_ONE),)), other
         variants = _variants(term, vocab)
         taken = {term, *(t for t, _ in variants)}
         family = [t for t in vocab.family(term) if t not in taken]
@@ -602,13 +601,12 @@ def expand(
             if vocab.known(match) and OSA.distance(term, match, score_cutoff=budget) <= budget:
                 found[match] = TYPO_WEIGHT_TWO
     if not found and budget and not word[0].isdigit():
-        # An English word the typo is an edit or two from, whose stem the corpus has in
-        # other forms: "measureaent" is "measurement", and the corpus says "measured".
+        # An English word the typo is two edits from, whose stem the corpus has in other
+        # forms: "measureaent" is "measurement", and the corpus says "measured" (one edit
+        # from such a word was read above).
         spelt = english(word)
         if spelt != word and vocab.known(stem(spelt)):
-            distance = OSA.distance(word, spelt)
-            weight = TYPO_WEIGHT_ONE if distance <= 1 and len(word) >= 5 else TYPO_WEIGHT_TWO
-            return QueryTerm(word, ((stem(spelt), weight),)), spelt
+            return QueryTerm(word, ((stem(spelt), TYPO_WEIGHT_TWO),)), spelt
     if not found:
         return QueryTerm(word, _variants(term, vocab)), word
     best = sorted(found.items(), key=lambda kv: -kv[1])[:MAX_EXPANSIONS]
@@ -645,14 +643,9 @@ def _out_of_company(
         return None
     if any(vocab.co_freq(term, other) for other in others):
         return None
-    found = [
-        ((vocab.doc_freq(t) + 1) * lift, match)
-        for match, t in _one_edit(word, lexicon, vocab)
-        if t != term
-        and (lift := _in_context(t, context, vocab))
-        >= ALONE_CONTEXT * (1.0 if _slip(word, match) else TYPED_WRONG_ODDS)
-    ]
-    return max(found)[1] if found else None
+    return _likeliest_in_company(
+        word, lexicon, vocab, context, ALONE_CONTEXT, ALONE_CONTEXT * TYPED_WRONG_ODDS, term
+    )
 
 
 def _meant(word: str, lexicon: Lexicon, vocab: Vocabulary, context: Sequence[str]) -> str | None:
@@ -663,11 +656,32 @@ def _meant(word: str, lexicon: Lexicon, vocab: Vocabulary, context: Sequence[str
     chance would ("what did the hine branch off to form": "rhine"); the likeliest such."""
     if not context or len(word) < 3 or word[0].isdigit():
         return None
-    found = [
-        (SLIP_ODDS * (vocab.doc_freq(t) + 1) * lift, match)
-        for match, t in _one_edit(word, lexicon, vocab)
-        if _slip(word, match) and (lift := _in_context(t, context, vocab)) >= MEANT_CONTEXT
-    ]
+    return _likeliest_in_company(word, lexicon, vocab, context, MEANT_CONTEXT)
+
+
+def _likeliest_in_company(
+    word: str,
+    lexicon: Lexicon,
+    vocab: Vocabulary,
+    context: Sequence[str],
+    slipped: float,
+    typed: float | None = None,
+    other_than: str | None = None,
+) -> str | None:
+    """The corpus word an edit from ``word`` (of another index term than ``other_than``)
+    likeliest typed for: of those the question's other words (``context``) make at least
+    ``slipped`` times likelier than chance where the typo dropped or swapped a letter, and
+    ``typed`` times where it typed one in or wrong (never, without it), the one whose
+    sentences times that lift are most."""
+    found: list[tuple[float, str]] = []
+    for match, t in _one_edit(word, lexicon, vocab):
+        need = slipped if _slip(word, match) else typed
+        if (
+            need is not None
+            and t != other_than
+            and (lift := _in_context(t, context, vocab)) >= need
+        ):
+            found.append(((vocab.doc_freq(t) + 1) * lift, match))
     return max(found)[1] if found else None
 
 
