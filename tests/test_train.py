@@ -9,6 +9,7 @@ import random
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -1085,3 +1086,55 @@ class TestGateRows:
         assert got.get("t-contrasted", 0) == 0  # "how many drink items": never right
         assert all(r.shape == (len(GATE_FEATURES),) for r in rows.rows)
         assert engine.hidden is None and engine.gate_seen is None
+
+
+class TestParagraphReader:
+    """``python -m train.paragraphs``: each question with its whole paragraph, the answer's
+    first and last tokens as targets, and another paragraph of its article with none."""
+
+    @staticmethod
+    def _data(tmp_path: Path) -> dict[str, Any]:
+        data = json.loads(_squad(tmp_path).read_text(encoding="utf-8"))
+        bridges = data["data"][0]["paragraphs"]
+        bridges.append({"context": "Remagen is a town. It has a museum on the bridge.", "qas": []})
+        bridges.append({"context": "The Rhine flows north. Barges carry coal.", "qas": []})
+        return dict(data)
+
+    def test_each_question_keeps_its_answer_and_held_articles_are_left_out(
+        self, tmp_path: Path
+    ) -> None:
+        from train.paragraphs import examples
+
+        data = self._data(tmp_path)
+        articles, exs = examples(data, set())
+        texts = {a.id: a for a in articles}
+        assert len(exs) == 2
+        for ex in exs:
+            text = texts[ex.aid].paragraph(ex.para).text
+            assert ex.span is not None
+            assert text[ex.span[0] : ex.span[1]] in ("9th Armored Division", "one million")
+        cologne = next(a.id for a in articles if "cologne" in a.id)
+        assert [ex.aid for ex in examples(data, {cologne})[1]] == [exs[0].aid]
+
+    def test_targets_point_at_the_answers_tokens_or_at_cls(self, tmp_path: Path) -> None:
+        import random
+
+        from bot.core.read import Tokens
+        from train.paragraphs import Example, encoded, examples, other_paragraph
+
+        articles, exs = examples(self._data(tmp_path), set())
+        by_id = {a.id: a for a in articles}
+        tokens = Tokens()
+        bridge = next(ex for ex in exs if ex.question.startswith("Who captured"))
+        enc, n, start, end = encoded(tokens, by_id, bridge)
+        text = " ".join(by_id[bridge.aid].paragraph(bridge.para).sentences)
+        first, last = enc.offsets[start - enc.first], enc.offsets[end - enc.first]
+        assert text[first[0] : last[1]] == "9th Armored Division"
+        assert enc.first < start <= end < enc.first + n
+        # The other paragraph sharing most of the question's words ("bridge"), no answer.
+        other = other_paragraph(by_id, bridge, random.Random(0))
+        assert other == 2
+        _, _, start, end = encoded(
+            tokens, by_id, Example(bridge.question, bridge.aid, other, None)
+        )
+        assert (start, end) == (0, 0)

@@ -12,6 +12,8 @@ and its ``encode`` is what the training feeds the model too, so both see the sam
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 import re
@@ -35,6 +37,8 @@ VOCAB = _MODELS / "minilm-vocab.txt"
 # Token budgets: long questions and sentences are cut (the rest of a sentence is rarely where
 # the answer to a short question is), and the context gets what is left of MAX_TOKENS.
 QUESTION_TOKENS = 32
+# The paragraph reader's whole input, in tokens (question, paragraph and title).
+PARAGRAPH_TOKENS = 320
 SENTENCE_TOKENS = 72
 TITLE_TOKENS = 10
 CONTEXT_TOKENS = 24
@@ -144,6 +148,26 @@ class Tokens:
         first = len(q_ids) + 2
         types = [0] * first + [1] * (len(ids) - first)
         return Encoded(ids, types, first, [tuple(o) for o in s.offsets[:SENTENCE_TOKENS]])
+
+    def encode_paragraph(
+        self, question: str, title: str, sentences: Sequence[str]
+    ) -> tuple[Encoded, list[int]]:
+        """The paragraph reader's input, ``[CLS] question [SEP] paragraph [SEP] title
+        [SEP]`` (the paragraph cut to PARAGRAPH_TOKENS in all), and for each of the
+        paragraph's tokens read, which sentence it is in. Its offsets are into the
+        paragraph's sentences joined by spaces."""
+        text = " ".join(sentences)
+        q, t, p = self._tok.encode_batch([question, title, text], add_special_tokens=False)
+        q_ids = q.ids[:QUESTION_TOKENS]
+        t_ids = t.ids[:TITLE_TOKENS]
+        room = max(0, PARAGRAPH_TOKENS - len(q_ids) - len(t_ids) - 4)
+        offsets = [tuple(o) for o in p.offsets[:room]]
+        ids = [self.cls, *q_ids, self.sep, *p.ids[:room], self.sep, *t_ids, self.sep]
+        first = len(q_ids) + 2
+        types = [0] * first + [1] * (len(ids) - first)
+        ends = list(itertools.accumulate(len(s) + 1 for s in sentences))
+        owner = [min(bisect.bisect_right(ends, lo), len(sentences) - 1) for lo, _ in offsets]
+        return Encoded(ids, types, first, offsets), owner
 
 
 def batch_arrays(encoded: Sequence[Encoded]) -> tuple[IntArray, IntArray, IntArray]:
@@ -655,6 +679,10 @@ class ReaderFiles:
     # The gate fitted to these models (``gate.json``, ``python -m train.gate``): the last
     # check of an answer before it is given (bot/core/verify.py's Gate).
     gate: Path | None = None
+    # A paragraph reader beside them (``paragraphs.onnx``, ``python -m train.paragraphs``):
+    # it reads a whole paragraph with the question and tells, per sentence, how likely the
+    # answer is there (``Reader.paragraph``): the rank weighs that in.
+    paragraphs: Path | None = None
 
 
 def reader_files(name: str) -> ReaderFiles | None:
@@ -680,6 +708,7 @@ def reader_files(name: str) -> ReaderFiles | None:
     spans = folder / "spans.onnx"
     marks = folder / "marks.onnx"
     gate = folder / "gate.json"
+    paragraphs = folder / "paragraphs.onnx"
     return ReaderFiles(
         onnx,
         meta,
@@ -687,6 +716,7 @@ def reader_files(name: str) -> ReaderFiles | None:
         spans if spans.is_file() else None,
         marks if marks.is_file() and spans.is_file() else None,
         gate if gate.is_file() else None,
+        paragraphs if paragraphs.is_file() else None,
     )
 
 
@@ -701,6 +731,9 @@ class Reader:
         self._session = onnx_session(files.onnx, threads)
         self._spans = onnx_session(files.spans, threads) if files.spans is not None else None
         self._marks = onnx_session(files.marks, threads) if files.marks is not None else None
+        self._paragraphs = (
+            onnx_session(files.paragraphs, threads) if files.paragraphs is not None else None
+        )
 
     @property
     def has_spans(self) -> bool:
@@ -729,6 +762,33 @@ class Reader:
             marked = span if span[1] > span[0] else None
             out.append(Reading(_sigmoid(own), marked, sure, logits, own=own))
         return self._confirmed(encoded, out) if spans else out
+
+    @property
+    def reads_paragraphs(self) -> bool:
+        """Whether a paragraph reader reads beside this one (``ReaderFiles.paragraphs``)."""
+        return self._paragraphs is not None
+
+    def paragraph(self, question: str, title: str, sentences: Sequence[str]) -> list[float]:
+        """The paragraph reader's reading of a paragraph (its ``sentences``, in order) with
+        the question: per sentence, the log-odds of the likeliest answer span starting in it
+        against no answer in the paragraph; -inf for a sentence past what it reads."""
+        assert self._paragraphs is not None
+        enc, owner = self.tokens.encode_paragraph(question, title, sentences)
+        start, end = (row[0] for row in _run_batch(self._paragraphs, [enc], ["start", "end"]))
+        n = len(owner)
+        out = [-math.inf] * len(sentences)
+        if n == 0:
+            return out
+        s = start[enc.first : enc.first + n].astype(np.float64)
+        e = end[enc.first : enc.first + n].astype(np.float64)
+        null = float(start[0]) + float(end[0])
+        # The best end within MAX_SPAN_TOKENS of each start: a running window maximum.
+        padded = np.concatenate([e, np.full(MAX_SPAN_TOKENS - 1, -np.inf)])
+        windows = np.lib.stride_tricks.sliding_window_view(padded, MAX_SPAN_TOKENS)[:n]
+        best = s + windows.max(axis=1) - null
+        for k, v in zip(owner, best, strict=True):
+            out[k] = max(out[k], float(v))
+        return out
 
     def confirm(
         self, question: str, passages: Sequence[Passage], first: Sequence[Reading]

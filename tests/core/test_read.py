@@ -1043,3 +1043,72 @@ def test_what_someone_said_is_the_whole_quotation(
     lo = sentence.index(marked)
     a, b = as_quoted(sentence, (lo, lo + len(marked)))
     assert sentence[a:b] == expected
+
+
+class TestParagraphReader:
+    """The paragraph reader (``paragraphs.onnx`` beside the reader, ``python -m
+    train.paragraphs``): it reads a whole paragraph with the question and gives each sentence
+    the log-odds that the answer starts in it rather than nowhere. Not shipped yet; the span
+    model, which takes the same inputs and gives the same outputs, reads paragraphs here in
+    its place (it was never trained on them, and reads these easy ones right)."""
+
+    SENTENCES = (
+        "The Old Bridge crosses the Lune at Lancaster.",
+        "It was opened in 1932 by the mayor.",
+        "It carries two lanes of traffic and a footpath.",
+    )
+
+    @pytest.fixture(name="reader", scope="class")
+    def fixture_reader(self) -> Reader:
+        files = reader_files("default")
+        assert files is not None and files.spans is not None
+        return Reader(ReaderFiles(files.onnx, {}, paragraphs=files.spans))
+
+    def test_the_layout_is_question_paragraph_title(self, tokens: Tokens) -> None:
+        """[CLS] question [SEP] the sentences joined [SEP] title [SEP]; each paragraph token
+        knows its sentence, in order, and its characters in the joined text."""
+        enc, owner = tokens.encode_paragraph("when was it opened", "Old Bridge", self.SENTENCES)
+        assert enc.ids[0] == tokens.cls and enc.ids[-1] == tokens.sep
+        assert enc.ids[enc.first - 1] == tokens.sep
+        assert enc.ids[enc.first + len(owner)] == tokens.sep
+        assert set(enc.types[enc.first :]) == {1}
+        assert owner == sorted(owner) and set(owner) == {0, 1, 2}
+        text = " ".join(self.SENTENCES)
+        for k, (lo, hi) in zip(owner, enc.offsets, strict=True):
+            assert text[lo:hi] in self.SENTENCES[k]
+        assert [text[a:b] for a, b in enc.offsets][owner.index(1) : owner.index(1) + 2] == [
+            "It",
+            "was",
+        ]
+
+    def test_a_long_paragraph_is_cut_to_its_budget(self, tokens: Tokens) -> None:
+        long = tuple(" ".join(f"word{i}{j}" for j in range(30)) + "." for i in range(40))
+        enc, owner = tokens.encode_paragraph("q " * 100, "A title", long)
+        assert len(enc.ids) <= read_module.PARAGRAPH_TOKENS
+        assert 0 < max(owner) < len(long) - 1
+
+    def test_found_beside_the_model(self, tmp_path: Path) -> None:
+        (tmp_path / "model.onnx").write_bytes(b"model")
+        files = reader_files(str(tmp_path))
+        assert files is not None and files.paragraphs is None
+        (tmp_path / "paragraphs.onnx").write_bytes(b"paragraphs")
+        files = reader_files(str(tmp_path))
+        assert files is not None and files.paragraphs == tmp_path / "paragraphs.onnx"
+        assert not Reader(reader_files("default") or files).reads_paragraphs
+
+    @pytest.mark.parametrize(
+        ("question", "answering"),
+        [("When was the Old Bridge opened?", 1), ("How many lanes does it carry?", 2)],
+    )
+    def test_the_answering_sentence_reads_likeliest(
+        self, reader: Reader, question: str, answering: int
+    ) -> None:
+        odds = reader.paragraph(question, "Old Bridge", self.SENTENCES)
+        assert len(odds) == len(self.SENTENCES)
+        assert max(range(len(odds)), key=odds.__getitem__) == answering
+        assert odds[answering] > 0  # likelier there than nowhere
+
+    def test_a_sentence_past_what_it_reads_gets_nothing(self, reader: Reader) -> None:
+        long = tuple(f"Sentence {i} says that the count was {i}." for i in range(60))
+        odds = reader.paragraph("What was the count?", "Counts", long)
+        assert odds[-1] == float("-inf") and odds[0] > float("-inf")
