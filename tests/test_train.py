@@ -1138,3 +1138,24 @@ class TestParagraphReader:
             tokens, by_id, Example(bridge.question, bridge.aid, other, None)
         )
         assert (start, end) == (0, 0)
+
+    def test_a_contrasted_question_is_read_in_its_own_paragraph_as_holding_none(
+        self, tmp_path: Path
+    ) -> None:
+        import random
+
+        from train.paragraphs import contrasted_example, examples
+
+        articles, exs = examples(self._data(tmp_path), set())
+        by_id = {a.id: a for a in articles}
+        bridge = next(ex for ex in exs if ex.question.startswith("Who captured"))
+        opposites = {"captured": ["freed"]}
+        made = contrasted_example(by_id, bridge, random.Random(0), lambda w: opposites.get(w, []))
+        assert made is not None
+        assert made.question == "who freed the bridge"
+        assert (made.aid, made.para, made.span) == (bridge.aid, bridge.para, None)
+        # A word the paragraph holds anyway is never put in: nothing to ask otherwise.
+        held = {"captured": ["crossed"]}
+        assert (
+            contrasted_example(by_id, bridge, random.Random(0), lambda w: held.get(w, [])) is None
+        )

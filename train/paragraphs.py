@@ -11,7 +11,9 @@ It starts from the span model shipped beside the reader (``spans.onnx``, all six
 MiniLM, already trained to mark answers in sentences) and trains one epoch on
 ``../shared/train/squad-train.json``'s questions, each with its own paragraph (the answer's
 start and end) and, for ``--negative-share`` of them, another paragraph of the same article
-that shares the most of the question's words (no answer). The four articles the shipped
+that shares the most of the question's words (no answer); with ``--contrast-share``, that
+share of them also made to ask what their paragraph does not state and read in it as holding
+no answer (``contrasted_example``). The four articles the shipped
 reader was kept from are kept from this one too, and scored at the end: how often the
 sentence it reads likeliest in the answer's paragraph holds the answer, and in how many
 paragraphs of another question's article it finds no answer (int8, as the bot runs it).
@@ -34,12 +36,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.read import Reader, ReaderFiles, Tokens, reader_files
-from bot.core.text import terms
+from bot.core.read import Passage, Reader, ReaderFiles, Tokens, reader_files
+from bot.core.text import terms, words
 from train.reader import (
     DATA,
     _answer_at,
     _model,
+    contrasted,
     export,
     held_out,
     load_exported,
@@ -87,6 +90,20 @@ def other_paragraph(articles: dict[str, Any], ex: Example, rng: random.Random) -
         if p.number != ex.para
     ]
     return max(scored)[1] if scored else None
+
+
+def contrasted_example(
+    articles: dict[str, Any], ex: Example, rng: random.Random, antonyms: Any
+) -> Example | None:
+    """The question made to ask what its paragraph does not state (``train.reader.contrasted``:
+    a figure put for another, a word for its WordNet opposite, neither anywhere in the
+    paragraph), to be read in its own paragraph as holding no answer; None where no word of
+    it can be put otherwise."""
+    article = articles[ex.aid]
+    passage = Passage(article.paragraph(ex.para).text, None, article.title)
+    model_text = " ".join(words(ex.question.lower()))
+    other = contrasted(ex.question, model_text, passage, rng, antonyms)
+    return None if other is None else Example(other, ex.aid, ex.para, None)
 
 
 def encoded(tokens: Tokens, articles: dict[str, Any], ex: Example) -> tuple[Any, int, int, int]:
@@ -141,6 +158,13 @@ def train(data_path: Path, work: Path, args: argparse.Namespace) -> Any:
     else:
         load_exported(model, args.init)
         log.info("starting from %s", args.init)
+    antonyms = None
+    if args.contrast_share > 0:
+        import functools
+
+        from train.wordnet import WordNet
+
+        antonyms = functools.lru_cache(maxsize=None)(WordNet().antonyms)
     ce = torch.nn.CrossEntropyLoss()
     model.train()
     bar = tqdm(total=total, initial=step, desc="training", unit="batch", file=sys.stderr)
@@ -158,6 +182,10 @@ def train(data_path: Path, work: Path, args: argparse.Namespace) -> Any:
                 other = other_paragraph(by_id, ex, rng)
                 if other is not None:
                     batch.append(Example(ex.question, ex.aid, other, None))
+            if antonyms is not None and rng.random() < args.contrast_share:
+                made = contrasted_example(by_id, ex, rng, antonyms)
+                if made is not None:
+                    batch.append(made)
         rows = [encoded(tokens, by_id, ex) for ex in batch]
         width = max(len(enc.ids) for enc, *_ in rows)
         ids = torch.zeros((len(rows), width), dtype=torch.long)
@@ -258,6 +286,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--questions-per-batch", type=int, default=16)
     parser.add_argument("--negative-share", type=float, default=0.3)
+    parser.add_argument(
+        "--contrast-share",
+        type=float,
+        default=0.0,
+        help="share of questions also read in their own paragraph made to ask what it does "
+        "not state, as holding no answer (needs Debian's wordnet-base)",
+    )
     parser.add_argument(
         "--questions", type=int, default=None, help="train on this many questions only (a trial)"
     )
