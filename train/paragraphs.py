@@ -40,8 +40,8 @@ from bot.core.read import Passage, Reader, ReaderFiles, Tokens, reader_files
 from bot.core.text import terms, words
 from train.reader import (
     DATA,
-    _answer_at,
     _model,
+    answer_span,
     contrasted,
     export,
     held_out,
@@ -71,10 +71,7 @@ def examples(data: dict[str, Any], held: set[str]) -> tuple[list[Any], list[Exam
     for aid, para, context, qa in gold.values():
         if aid in held:
             continue
-        text = by_id[aid].paragraph(para).text
-        span = next(
-            (s for a in qa["answers"] if (s := _answer_at(context, text, a)) is not None), None
-        )
+        span = answer_span(context, by_id[aid].paragraph(para).text, qa)
         if span is not None:
             out.append(Example(qa["question"], aid, para, span))
     return articles, out
@@ -122,7 +119,7 @@ def encoded(tokens: Tokens, articles: dict[str, Any], ex: Example) -> tuple[Any,
     return enc, len(owner), enc.first + starts[0], enc.first + ends[-1]
 
 
-def train(data_path: Path, work: Path, args: argparse.Namespace) -> Any:
+def train(data: dict[str, Any], work: Path, args: argparse.Namespace) -> tuple[Any, set[str]]:
     import numpy as np
     import torch
     from tqdm import tqdm
@@ -131,7 +128,6 @@ def train(data_path: Path, work: Path, args: argparse.Namespace) -> Any:
     torch.set_num_threads(args.threads)
     files = reader_files(str(args.held_from)) if args.held_from else reader_files("default")
     held = held_out(files.meta) if files is not None else set()
-    data = json.loads(data_path.read_text(encoding="utf-8"))
     articles, exs = examples(data, held)
     if args.questions is not None:
         exs = random.Random(args.seed).sample(exs, min(args.questions, len(exs)))
@@ -224,7 +220,7 @@ def train(data_path: Path, work: Path, args: argparse.Namespace) -> Any:
             torch.save({**state, "sched": sched.state_dict(), "step": step}, ckpt)
     bar.close()
     model.eval()
-    return model, articles, held
+    return model, held
 
 
 def score(reader: Reader, data: dict[str, Any], held: set[str]) -> dict[str, float | int]:
@@ -241,14 +237,7 @@ def score(reader: Reader, data: dict[str, Any], held: set[str]) -> dict[str, flo
             continue
         article = by_id[aid]
         paragraph = article.paragraph(para)
-        span = next(
-            (
-                s
-                for a in qa["answers"]
-                if (s := _answer_at(context, paragraph.text, a)) is not None
-            ),
-            None,
-        )
+        span = answer_span(context, paragraph.text, qa)
         if span is None:
             continue
         questions += 1
@@ -306,9 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     with logging_into(args.work / "train.log"):
         started = time.monotonic()
-        model, _, held = train(args.data, args.work, args)
-        onnx_file = export(model, args.out, args.work, name="paragraphs.onnx")
         data = json.loads(args.data.read_text(encoding="utf-8"))
+        model, held = train(data, args.work, args)
+        onnx_file = export(model, args.out, args.work, name="paragraphs.onnx")
         shipped = reader_files("default")
         assert shipped is not None
         reader = Reader(ReaderFiles(shipped.onnx, {}, paragraphs=onnx_file), threads=args.threads)

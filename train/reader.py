@@ -121,17 +121,20 @@ def _answer_at(context: str, text: str, answer: dict[str, Any]) -> tuple[int, in
     return start, start + len(want)
 
 
+def answer_span(context: str, text: str, qa: dict[str, Any]) -> tuple[int, int] | None:
+    """The characters in the normalised paragraph ``text`` of the first of a question's
+    answers found there."""
+    found = (_answer_at(context, text, answer) for answer in qa["answers"])
+    return next((span for span in found if span is not None), None)
+
+
 def gold_sentence(
     paragraph: Paragraph, context: str, qa: dict[str, Any]
 ) -> tuple[int, tuple[int, int]] | None:
     """The place in its paragraph of the sentence that holds a question's answer (where the
     answer starts), and the answer's characters in that sentence."""
     text = paragraph.text
-    span = None
-    for answer in qa["answers"]:
-        span = _answer_at(context, text, answer)
-        if span is not None:
-            break
+    span = answer_span(context, text, qa)
     if span is None:
         return None
     pos = 0
