@@ -202,15 +202,21 @@ SPAN_GATE = 0.1
 SPANS_GATE = 0.05
 READ_FIRST = 4
 # The paragraph reader (read.ReaderFiles.paragraphs), where the reader's folder has one
-# (none ships yet: docs/answers.md, "A paragraph reader"): the paragraphs of the rank's best
-# candidates it reads, and how much its reading of each sentence moves the rank
-# (``Engine._paragraphs_read``). With the one python -m train.paragraphs makes, weight 0.01
-# (three paragraphs): SQuAD 509 -> 512 of 583, bench/news5 525 -> 542 of 768, but the
-# unanswerable set 54 -> 53 of 60 refused and its controls 14 -> 13 of 15; 0.02: 509, 543,
-# 53 and 13; 0.04: 504, 551, 50 and 13; one paragraph read at 0.02, 501 and 525.
+# (none ships: docs/answers.md, "A paragraph reader"): it reads the paragraphs of the rank's
+# candidates that score at least PARAGRAPH_NEAR of the best (PARAGRAPHS_READ at most), only
+# where two or more paragraphs are that near (one alone it would only reorder within), and
+# its reading of each sentence moves the rank by PARAGRAPH_WEIGHT (``Engine._paragraphs_read``).
+# With the contrast-trained one (python -m train.paragraphs --contrast-share 0.3) against
+# the shipped bot's SQuAD 509 of 583, unanswerable set 54 of 60 refused (controls 14) and
+# bench/news5 525 of 768: all three paragraphs always read at weight 0.01, 508, 54 (14) and
+# 533; near 0.8, 508, 54 (14) and 530, reading 1.0 paragraph a question (none for 346 of
+# 583 SQuAD questions); near 0.9, 507, 54, 531, 0.5 a question; near 0.85 at weight 0.03,
+# 507, 53, 536. With the one trained without contrasts, weight 0.01, all read: 512, 53 (13)
+# and 542.
 PARAGRAPHS_READ = 3
 PARAGRAPH_WEIGHT = 0.01
 PARAGRAPH_FLOOR = -5.0
+PARAGRAPH_NEAR = 0.8
 READ_MAX = 12
 # With the answer check (bot/core/verify.py, fitted beside the reader), the best CHECK_POOL
 # candidates are read at once and the check chooses among them; its own gate refuses.
@@ -894,19 +900,25 @@ class Engine:
         return ranked
 
     def _paragraphs_read(self, query: Query, ranked: list[Candidate]) -> list[Candidate]:
-        """The rank moved by the paragraph reader: it reads the PARAGRAPHS_READ paragraphs
-        the best candidates are in, each whole with the question, and each candidate's score
-        is multiplied by e to the PARAGRAPH_WEIGHT times the log-odds it gives the answer
-        starting in that sentence (at least PARAGRAPH_FLOOR, as is any sentence of a
-        paragraph not read)."""
+        """The rank moved by the paragraph reader: it reads the paragraphs (PARAGRAPHS_READ
+        at most) of the candidates within PARAGRAPH_NEAR of the best, where there are two or
+        more, each whole with the question, and each candidate's score is multiplied by e to
+        the PARAGRAPH_WEIGHT times the log-odds it gives the answer starting in that sentence
+        (at least PARAGRAPH_FLOOR, as is any sentence of a paragraph not read). Where one
+        paragraph alone is that near, the best is clear and nothing is read."""
         assert self.reader is not None
-        read: dict[tuple[int, int], dict[str, float]] = {}
+        near: list[tuple[int, int]] = []
+        reach = ranked[0].score * PARAGRAPH_NEAR
         for cand in ranked:
-            key = (cand.sentence.aid, cand.sentence.para)
-            if key in read:
-                continue
-            if len(read) >= PARAGRAPHS_READ:
+            if cand.score < reach or len(near) >= PARAGRAPHS_READ:
                 break
+            key = (cand.sentence.aid, cand.sentence.para)
+            if key not in near:
+                near.append(key)
+        if len(near) < 2:
+            return ranked
+        read: dict[tuple[int, int], dict[str, float]] = {}
+        for key in near:
             article = self._load(key[0])
             sentences = article.paragraph(key[1]).sentences
             readings = self.reader.paragraph(query.for_reader, article.title, sentences)

@@ -4392,32 +4392,79 @@ class TestParagraphReader:
         reader = Reader(dataclasses.replace(files, paragraphs=files.spans), 1)
         return Engine(engine.view, engine.lexicon, engine.settings, engine.semantic, reader)
 
-    def test_each_score_is_moved_by_its_sentences_reading(self, semantic_seeds: Engine) -> None:
+    @staticmethod
+    def _within_reach(before: list[Candidate], near: float) -> list[tuple[int, int]]:
+        """The paragraphs of the candidates scoring at least ``near`` times the best, in
+        rank order, PARAGRAPHS_READ at most."""
+        keys: list[tuple[int, int]] = []
+        for cand in before:
+            if cand.score < before[0].score * near:
+                break
+            key = (cand.sentence.aid, cand.sentence.para)
+            if key not in keys:
+                keys.append(key)
+        return keys[: answer_module.PARAGRAPHS_READ]
+
+    @staticmethod
+    def _second(before: list[Candidate]) -> float:
+        """How near the best candidate of another paragraph than the best's comes to it."""
+        first = (before[0].sentence.aid, before[0].sentence.para)
+        other = max(c.score for c in before if (c.sentence.aid, c.sentence.para) != first)
+        return other / before[0].score
+
+    @pytest.mark.parametrize("reach", ["all", "two"])
+    def test_each_score_is_moved_by_its_sentences_reading(
+        self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch, reach: str
+    ) -> None:
         """Every candidate's score is the rank's times e to PARAGRAPH_WEIGHT times the
         log-odds the paragraph reader gives its sentence (PARAGRAPH_FLOOR at least, and for
-        the sentences of paragraphs beyond the first PARAGRAPHS_READ), best first."""
+        the sentences of paragraphs not read), best first; the paragraphs read are those of
+        the candidates within PARAGRAPH_NEAR of the best (PARAGRAPHS_READ at most)."""
         engine = self._with_paragraphs(semantic_seeds)
         assert engine.reader is not None
         query = engine._parse("what robot delivered parcels in Wuhan")
         before = semantic_seeds.rank(query)
+        near = 0.0 if reach == "all" else self._second(before) * (1 - 1e-9)
+        monkeypatch.setattr(answer_module, "PARAGRAPH_NEAR", near)
+        keys = self._within_reach(before, near)
+        assert len(keys) == (answer_module.PARAGRAPHS_READ if reach == "all" else 2)
+        calls: list[str] = []
+        reads = engine.reader.paragraph
+        monkeypatch.setattr(
+            engine.reader, "paragraph", lambda q, t, s: calls.append(t) or reads(q, t, s)
+        )
         after = engine.rank(query)
+        assert len(calls) == len(keys)
         assert sorted(c.sentence.text for c in after) == sorted(c.sentence.text for c in before)
         assert [c.score for c in after] == sorted((c.score for c in after), reverse=True)
         read: dict[tuple[int, int], dict[str, float]] = {}
-        for cand in before:
-            key = (cand.sentence.aid, cand.sentence.para)
-            if key not in read and len(read) < answer_module.PARAGRAPHS_READ:
-                article = engine._load(key[0])
-                sentences = article.paragraph(key[1]).sentences
-                odds = engine.reader.paragraph(query.for_reader, article.title, sentences)
-                read[key] = dict(zip(sentences, odds, strict=True))
-        assert len(read) == answer_module.PARAGRAPHS_READ
+        for key in keys:
+            article = engine._load(key[0])
+            sentences = article.paragraph(key[1]).sentences
+            odds = reads(query.for_reader, article.title, sentences)
+            read[key] = dict(zip(sentences, odds, strict=True))
         moved = {c.sentence.text: c.score for c in after}
         for cand in before:
             odds = read.get((cand.sentence.aid, cand.sentence.para), {}).get(cand.sentence.text)
             lift = max(odds, PARAGRAPH_FLOOR) if odds is not None else PARAGRAPH_FLOOR
             expected = cand.score * math.exp(PARAGRAPH_WEIGHT * lift)
             assert moved[cand.sentence.text] == pytest.approx(expected)
+
+    def test_a_clear_best_is_not_read(
+        self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Where no other paragraph holds a candidate within PARAGRAPH_NEAR of the best, the
+        paragraph reader reads nothing and the rank stands as it was."""
+        engine = self._with_paragraphs(semantic_seeds)
+        assert engine.reader is not None
+        query = engine._parse("what robot delivered parcels in Wuhan")
+        before = semantic_seeds.rank(query)
+        second = self._second(before)
+        assert second < 1.0
+        monkeypatch.setattr(answer_module, "PARAGRAPH_NEAR", (1.0 + second) / 2)
+        assert len(self._within_reach(before, answer_module.PARAGRAPH_NEAR)) == 1
+        monkeypatch.setattr(engine.reader, "paragraph", lambda q, t, s: pytest.fail("read"))
+        assert engine.rank(query) == before
 
     def test_the_answer_is_still_given_and_cited(self, semantic_seeds: Engine) -> None:
         engine = self._with_paragraphs(semantic_seeds)
