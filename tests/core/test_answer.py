@@ -56,6 +56,7 @@ from bot.core.answer import (
     _marks_figure,
     _names,
     _namesake,
+    _namesakes,
     _no_name_marked,
     _no_one_marked,
     _no_one_named,
@@ -2947,6 +2948,67 @@ class TestSemantic:
         assert "2015" in engine.ask("when did Marit Dahl die").text
         assert not _namesake("where did Erik Dahl study", paragraphs[1])  # "Mr. Dahl" is he
         assert _namesake("when did Erik Dahl die", paragraphs[2])
+
+    def test_a_namesake_alone_is_no_answer(self) -> None:
+        """Asked of someone the article never names, a sentence on a namesake (another of
+        the family) is no answer: "who painted the Lars Holm murals" and an article naming
+        only Ingrid Holm is refused, saying whom it does not speak of. Asked of her, or of
+        what it does say, it answers."""
+        sentences = (
+            "The museum's letters collection includes writers as diverse as Selma Lagerlöf "
+            "and Ingrid Holm.",
+            "Its reading room opened in 1911 and seats forty people.",
+        )
+        article = Article("museum", "The letters museum", (Paragraph(1, "", sentences),))
+        engine = _reading_engine([article])
+        refused = engine.ask("who painted the Lars Holm murals")
+        assert not refused.answered and "Lars Holm" in refused.text
+        assert not refused.citations
+        assert "Ingrid Holm" in engine.ask("which writers' letters does the museum hold").text
+        assert "1911" in engine.ask("when did the reading room open").text
+
+    def test_a_namesake_is_no_refusal_where_another_candidate_names_them(self) -> None:
+        """The rank's best sentence speaks of Ingrid Holm; another candidate, in another
+        article, names Lars Holm: the articles do speak of him, so the namesake check does
+        not refuse (the other checks and the reader decide)."""
+        museum = Article(
+            "museum",
+            "The letters museum",
+            (Paragraph(1, "", ("Its writers include Ingrid Holm.",)),),
+        )
+        murals = Article(
+            "murals", "Harbour murals", (Paragraph(1, "", ("Lars Holm painted the murals.",)),)
+        )
+        engine = _reading_engine([museum, murals])
+        query = engine._parse("who painted the Lars Holm murals")
+        ranked = engine.rank(query)
+        hers = next(c for c in ranked if "Ingrid" in c.sentence.text)
+        his = next(c for c in ranked if "Lars" in c.sentence.text)
+        assert engine._only_a_namesake(query, [hers]) == ("Lars Holm", True)
+        assert engine._only_a_namesake(query, [hers, his]) is None
+
+    def test_only_a_person_s_namesake_refuses(self) -> None:
+        """For a refusal the namesake must be a person's: not an abbreviation's, not a
+        group the sentence names in another form, not "The" before the last name. A name
+        the article writes with accents the question leaves out is the same name."""
+        assert _namesakes("when did Lars Holm die", "His sister Ingrid Holm died in 1990.")
+        for question, sentence in (
+            ("what did NRK Radio air first", "The Radio of the North aired first in 1934."),
+            (
+                "besides Catholic Christians, which groups run schools",
+                "Schools are also run by Catholics, Jews and the Coptic Christians.",
+            ),
+            ("how often does the Regional Council meet", "The Council meets twice a year."),
+        ):
+            assert _namesakes(question, sentence), question  # enough to reorder
+            assert not _namesakes(question, sentence, strict=True), question
+        sentences = (
+            "The archive holds the diaries of Hélène Holm.",
+            "His son Ari Holm sold them.",
+        )
+        article = Article("archive", "The diaries", (Paragraph(1, "", sentences),))
+        engine = _reading_engine([article])
+        assert engine.ask("who sold the diaries of Helene Holm").answered
 
     def test_a_part_of_a_building_says_where(self) -> None:
         """ "The ground floor holds a new makerspace": no word before it places it, but a
