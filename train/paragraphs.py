@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.read import Passage, Reader, ReaderFiles, Tokens, reader_files
+from bot.core.read import Passage, Reader, ReaderFiles, Tokens, batch_arrays, reader_files
 from bot.core.text import terms, words
 from train.reader import (
     DATA,
@@ -183,16 +183,11 @@ def train(data: dict[str, Any], work: Path, args: argparse.Namespace) -> tuple[A
                 if made is not None:
                     batch.append(made)
         rows = [encoded(tokens, by_id, ex) for ex in batch]
-        width = max(len(enc.ids) for enc, *_ in rows)
-        ids = torch.zeros((len(rows), width), dtype=torch.long)
-        mask, types = torch.zeros_like(ids), torch.zeros_like(ids)
-        readable = torch.zeros((len(rows), width), dtype=torch.bool)
+        ids, mask, types = (torch.from_numpy(a) for a in batch_arrays([r[0] for r in rows]))
+        readable = torch.zeros(ids.shape, dtype=torch.bool)
         starts = torch.tensor([r[2] for r in rows])
         ends = torch.tensor([r[3] for r in rows])
         for row, (enc, n, _, _) in enumerate(rows):
-            ids[row, : len(enc.ids)] = torch.tensor(enc.ids)
-            mask[row, : len(enc.ids)] = 1
-            types[row, : len(enc.types)] = torch.tensor(enc.types)
             readable[row, 0] = True  # [CLS]: no answer here
             readable[row, enc.first : enc.first + n] = True
         _, start_logits, end_logits = model(ids, mask, types)

@@ -1774,12 +1774,11 @@ class Engine:
         ]
         if not swapped:
             return None
-        article = self._load(best.sentence.aid)
-        text = " ".join((article.title, *(p.text for p in article.paragraphs))).casefold()
+        text = _whole_text(self._load(best.sentence.aid)).casefold()
         spelt = {re.sub(r"[-'’]", "", w) for w in _SPELT.findall(text)} | set(words(text))
         for name in swapped:
             folded = name.casefold()
-            if re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", text):  # as a word, not in one
+            if _writes(text, folded):
                 continue
             if " " in name:
                 if fuzz.partial_ratio(folded, text) >= NAME_SPELT_PHRASE:
@@ -1801,29 +1800,22 @@ class Engine:
         asked of them with the development and seed articles, none is refused so; of the 90
         off-topic questions of bench/, one ("who wrote the Harry Potter books")."""
         best = ranked[0]
-
-        def written(name: str, text: str) -> bool:
-            return re.search(rf"(?<!\w){re.escape(fold(name))}(?!\w)", fold(text)) is not None
-
+        typed = fold(query.text)
         # A name as typed: one the repair respelt ("Priier League" read as "Primer League",
         # where the article says "Premier League") is too unsure to refuse on.
         names = [
             name
             for name in _namesakes(query.repaired, best.sentence.text, strict=True)
-            if written(name, query.text)
-            and not any(written(name, c.sentence.text) for c in ranked)
+            if _writes(typed, fold(name))
+            and not any(_writes(fold(c.sentence.text), fold(name)) for c in ranked)
         ]
         if not names:
             return None
-        article = self._load(best.sentence.aid)
-        text = fold(" ".join((article.title, *(p.text for p in article.paragraphs))))
+        text = fold(_whole_text(self._load(best.sentence.aid)))
         for name in names:
             folded = fold(name)  # "Waruhiu Itote" is "Warũhiũ Itote"
-            if re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", text):
-                continue
-            if fuzz.partial_ratio(folded, text) >= NAME_SPELT_PHRASE:
-                continue
-            return name, True
+            if not _writes(text, folded) and fuzz.partial_ratio(folded, text) < NAME_SPELT_PHRASE:
+                return name, True
         return None
 
     def _other_numbered(self, query: Query, best: Candidate) -> tuple[str, bool] | None:
@@ -1838,8 +1830,7 @@ class Engine:
         ]
         if not asked:
             return None
-        article = self._load(best.sentence.aid)
-        text = " ".join((article.title, *(p.text for p in article.paragraphs)))
+        text = _whole_text(self._load(best.sentence.aid))
         numbers: dict[str, set[str]] = {}  # each name the article numbers: its numbers
         first: dict[str, tuple[int, str]] = {}  # where it is first written as a name, and how
         for m in _NUMBERED.finditer(text):
@@ -3624,6 +3615,17 @@ _TITLES = frozenset(
     "mr mrs ms miss dr prof sir lady lord dame madam president judge senator mayor "
     "minister king queen prince princess saint st father mother brother sister".split()
 )
+
+
+def _whole_text(article: Article) -> str:
+    """An article's title and paragraphs as one text, where the name checks look a name up."""
+    return " ".join((article.title, *(p.text for p in article.paragraphs)))
+
+
+def _writes(text: str, name: str) -> bool:
+    """Whether ``text`` writes ``name`` as words of its own, not inside a longer one ("hp"
+    is not in "lynchpin"); both folded or cased alike by the caller."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 def _namesake(question: str, sentence: str) -> bool:
