@@ -31,6 +31,7 @@ from bot.core.query import (
     AUTHORING,
     META_WORDS,
     RELATIONS,
+    WRITING_WORDS,
     Lexicon,
     Query,
     QueryTerm,
@@ -46,7 +47,9 @@ from bot.core.query import (
     asks_when_founded,
     asks_where,
     asks_who_holds,
+    asks_whose_writing,
     asks_why,
+    asks_yes_or_no,
     below_the_top,
     echoes_now,
     language_asked,
@@ -142,8 +145,8 @@ NAME_SPELT = 75
 # A name of several words counts as used when rapidfuzz's partial_ratio finds it that alike
 # somewhere in the article ("sanke goarshausen" and "sankt goarshausen" score 94).
 NAME_SPELT_PHRASE = 85
-# A question about an author by name is looked for in the articles of this many of the
-# rank's best candidates.
+# A question about an author by name reads the notes of this many of their articles, the
+# newest first.
 AUTHOR_POOL = 20
 _SPELT = re.compile(r"[\w'’-]+")
 # Kinds of question whose answer must hold the kind of thing asked for (for numbers and
@@ -460,7 +463,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     suggestions: tuple[str, ...] = ()
     confidence: float = 0.0
-    kind: str = "fact"  # fact | author | date | source | summary | which | chat | none
+    kind: str = "fact"  # fact | author | date | source | summary | written | which | chat | none
     # The answer's own words: characters of ``text`` (and of the top citation's quote, at
     # ``quote_span``) that the reader marked, when it was sure of them.
     span: tuple[int, int] | None = None
@@ -705,6 +708,8 @@ class Engine:
             not any(qt.known for qt in content)
             or (bool(re.search(r"\b(it|this|that|its)\b", q)) and len(content) <= 1)
         )
+        if (written := self._written_by(question, query)) is not None:
+            return written
         kind = meta_kind(q)
         for reading in (query.for_model, meta_spelled(q)):
             if kind is None and (kind := meta_kind(reading)) is not None:
@@ -724,6 +729,51 @@ class Engine:
         if not query.known and self.semantic is None:
             return self._refusal(question, query)
         return self._fact_answer(question, query)
+
+    def _written_by(self, question: str, query: Query) -> Answer | None:
+        """What an author of the articles wrote, asked by name ("what did Lei Xu write
+        about", "articles by Ella Kidron"): their articles' titles, newest first (WRITTEN
+        at most), each cited. None where the question asks no such thing, names no author,
+        or asks for something in what they wrote ("what did Lei Xu write about 5G")."""
+        if not any(asks_whose_writing(text) for text in (query.text, query.corrected)):
+            return None
+        found = self._authored(query, WRITTEN + 1)
+        if not found:
+            return None
+        author = found[0].author or ""
+        asked = set(words(author)) | WRITING_WORDS
+        if any(qt.word not in asked and not _possessive(qt.word, asked) for qt in query.terms):
+            return None
+        shown = found[:WRITTEN]
+        titles = [f"“{info.title}”" for info in shown]
+        if len(found) == 1:
+            text = f"{author} wrote {titles[0]}."
+        elif len(found) <= WRITTEN:
+            text = f"{author} wrote {len(found)} of the articles: {'; '.join(titles)}."
+        else:
+            text = f"The newest {WRITTEN} of {author}'s articles: {'; '.join(titles)}."
+        cited = []
+        for info in shown:
+            aid = self.view.by_id[info.id]
+            first = self._load(aid).paragraphs[0]
+            cited.append(self._citation(aid, first.number, first.sentences[0]))
+        return Answer(question, True, text, tuple(cited), confidence=1.0, kind="written")
+
+    def _authored(self, query: Query, limit: int) -> list[ArticleInfo]:
+        """The newest ``limit`` articles by an author the question names (as typed or as
+        corrected, "lei xus job" and "ella kidrons articles" too), from the catalog. None
+        for a question longer than WRITTEN_ASKED words: one asking of an author is short."""
+        said = words(query.text)
+        if len(said) > WRITTEN_ASKED:
+            return []
+        named = {
+            " ".join(text[i : i + n])
+            for text in (said, query.corrected.split())
+            for n in range(1, 5)
+            for i in range(len(text) - n + 1)
+        }
+        named |= {name[:-1] for name in named if name.endswith("s")}
+        return self.view.by_author(sorted(named), limit)
 
     def _meta_article(self, q: str, content: list[QueryTerm], kind: str) -> int | None:
         """The article a metadata question names, or None if it is about the text instead
@@ -1039,6 +1089,7 @@ class Engine:
             or (unstated := _no_share(query, span)) is not None
             or (unstated := _unfounded(query, span)) is not None
             or (unstated := _not_lasted(query, span)) is not None
+            or (unstated := _whether_unsaid(query, best, reading)) is not None
         ):
             return self._refusal(question, query, confidence, ranked, (best, unstated))
         if (
@@ -1098,8 +1149,10 @@ class Engine:
             if self._doubted(query, best, reading, read_in, ranked, switched is not None):
                 return self._refusal(question, query, confidence, ranked, (best, "doubt"))
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
-        if query.asked(asks_openly):
-            quote_span = None  # "tell me about the robots" asks for no words in particular
+        if query.asked(asks_openly) or _whether(query):
+            # "tell me about the robots" asks for no words in particular; "did JD deploy
+            # robots in Wuhan" is settled by the sentence, not by words within it.
+            quote_span = None
         citations = [self._citation(s.aid, s.para, span, confidence), *further]
         text, marked, quote_span = self._worded(span, query, kind, s.aid, quote_span)
         # A near tie is shown beside the rank's own choice, not beside the reader's.
@@ -1334,19 +1387,20 @@ class Engine:
         """A name a question asking for a figure gives as where or when it holds ("in
         Saltillo", "from Italy", "in July"; as a refusal names it, "of Saltillo") that
         neither the paragraph of the rank's best sentence nor its article's title and first
-        paragraph (the dateline, and the scope the rest keeps: "Consumer prices in Poland …")
-        hold: "how many workers does Lakeshore Axle Systems employ in Saltillo" and a
-        paragraph on its plant in Windsor. That paragraph counts something else. A word of
-        the name, or its first four letters in a longer one ("Ukrainian", "Ukraine"), or its
-        initials ("U.S." for the United States), or what its capitals abbreviate ("the US" and
-        "the United States") are enough. A figure is a count, how much, a share, a year, an
-        age, a span or a measure; not a time asked with "when" ("when did WJZ-TV in NYC begin
-        broadcasting" and "… in New York City"). The name of a thing asked is placed so too
-        ("which river joins the Rhine at Koblenz"). A name given as whose something is
-        ("by how many basis points did Chile's ten-year bond yield rise") is placed so too.
-        In ../shared/train's articles, the answer's paragraph, title and first paragraph
-        hold the name for all 150 questions asking a figure so (106 of them counts) and for
-        96 of the 97 asking a thing's name ("in the US", the paragraph naming Charleston,
+        paragraph (the dateline, and the scope the rest keeps: "Consumer prices in Poland
+        …") hold (nor its byline: "Lei Xu's article"): "how many workers does Lakeshore
+        Axle Systems employ in Saltillo" and a paragraph on its plant in Windsor. That
+        paragraph counts something else. A word of the name, or its first four letters in a
+        longer one ("Ukrainian", "Ukraine"), or its initials ("U.S." for the United
+        States), or what its capitals abbreviate ("the US" and "the United States") are
+        enough. A figure is a count, how much, a share, a year, an age, a span or a
+        measure; not a time asked with "when" ("when did WJZ-TV in NYC begin broadcasting"
+        and "… in New York City"). The name of a thing asked is placed so too ("which river
+        joins the Rhine at Koblenz"). A name given as whose something is ("by how many
+        basis points did Chile's ten-year bond yield rise") is placed so too. In
+        ../shared/train's articles, the answer's paragraph, title and first paragraph hold
+        the name for all 150 questions asking a figure so (106 of them counts) and for 96
+        of the 97 asking a thing's name ("in the US", the paragraph naming Charleston,
         South Carolina); of the 102 asking when, 4 miss it ("… in Mansfeld"); of all 942
         giving a name so, 22 ("who was a prominent Huguenot in Holland", "in WW I", "in
         Euros"). With train/news-train.json, every one of the 125 figure and 27 name
@@ -1368,7 +1422,9 @@ class Engine:
         ]
         if not given:
             return None
-        _, text = self._scope(best)
+        article, text = self._scope(best)
+        if article.author:
+            text = f"{text} {article.author}"  # "which newspaper published Lei Xu's article"
         held = set(words(text))
         for said, name in given:
             if any(_held(w, held) for w in name):
@@ -1698,19 +1754,14 @@ class Engine:
         """What an article's author does, asked by the author's name ("what is Lei Xu's
         job", "who is Lei Xu"): the note that closes the article ("The author is CEO of …"),
         under the author's name; or, where the article has none, that the articles don't
-        say, and what the author wrote. The author's article must be among the rank's
-        AUTHOR_POOL best candidates. None when the question asks no such thing."""
+        say, and what the author wrote (the newest of their articles, AUTHOR_POOL at most,
+        looked up in the catalog by the name). None when the question asks no such thing."""
         if not any(asks_role(t) for t in query.readings) and not any(
             role_typo(qt.word) for qt in query.terms if not qt.known
         ):
             return None
-        asked = set(words(query.text)) | set(query.corrected.split())
-        asked |= {w[:-1] for w in asked if w.endswith("s")}  # "lei xus job"
-        for aid in dict.fromkeys(c.sentence.aid for c in ranked[:AUTHOR_POOL]):
-            info = self.view.entries[aid].info
-            named = words(info.author or "")
-            if not named or not asked.issuperset(named):
-                continue
+        for info in self._authored(query, AUTHOR_POOL):
+            aid = self.view.by_id[info.id]
             article = self._load(aid)
             for paragraph in article.paragraphs:
                 note = next((s for s in paragraph.sentences if about_the_author(s)), None)
@@ -2162,12 +2213,20 @@ class Engine:
 # Asked about "the article" when there are several and no words say which.
 WHICH_ARTICLE = "Which article do you mean? Ask again with a few words of its title."
 WHICH_ARTICLE_TITLES = 5  # the newest, offered as suggestions (kind "which")
+WRITTEN = 5  # an author's articles listed for "what did Lei Xu write", the newest first
+WRITTEN_ASKED = 30  # words at most in a question asking so (its names are looked up)
 # What a greeting, a thanks or a goodbye gets back (kind "chat").
 SMALL_TALK = {
     "hello": "Hello! Ask me anything about the articles, in your own words.",
     "thanks": "You're welcome! Ask another whenever you like.",
     "bye": "Goodbye! I'm here whenever you have another question.",
 }
+
+
+def _possessive(word: str, asked: set[str]) -> bool:
+    """Whether a question's word is a name asked of, put as whose ("xus" in "lei xus
+    articles", "kidrons")."""
+    return word.endswith("s") and word[:-1] in asked
 
 
 def asked_again_of(title: str, question: str) -> str:
@@ -2243,6 +2302,37 @@ def _unread(query: Query, best: Candidate, reading: Reading, kind_held: bool) ->
         and (best.cosine is None or best.cosine < UNREAD_COSINE)
         and reading.answers < UNREAD_FLOOR
     )
+
+
+def _whether(query: Query) -> bool:
+    """Whether a question asks yes or no (``asks_yes_or_no``), as typed with the corpus's
+    corrections and as the models read it: a question word the repair gives back ("hwo is
+    …") makes it a question asking for something."""
+    return asks_yes_or_no(query.corrected) and asks_yes_or_no(query.for_reader)
+
+
+def _whether_unsaid(query: Query, best: Candidate, reading: Reading | None) -> str | None:
+    """ "doubt" (the refusal that says no sentence tells what is asked) when a question asks
+    yes or no (``_whether``) with a word the articles never use, the sentence, its
+    neighbours and its article's title leave out one of its words (``Candidate.absent``),
+    and the reader reads the sentence as no answer (below UNREAD_FLOOR): "is JD profitable"
+    and "(The author is CEO of JD Retail." The refusal on a word left out (``_unread``)
+    spares a sentence close in meaning and a word the articles never use, for answers
+    reworded; but a sentence that speaks of the subject of a yes-or-no question is close to
+    it in meaning whatever it says of it, and the word never used is most often the very
+    thing asked ("profitable", "drones", "gunpowder"). Where every word is the articles'
+    own, a sentence may settle it in other words: "does just listening to music help" and
+    "Listening to music on its own showed no measurable benefit" (read 0.08). Of 20 such
+    questions on the seed articles and 20 on SQuAD's (bench/seed-yesno.yaml,
+    bench/squad-yesno.yaml, written before this check; ten of each not answered there), it
+    refuses 5 and 7 more (9 and 8 of 10; clean and with typos, seeds 1-3) and costs none of
+    the answers; of the development sets' yes-or-no questions it refuses two answered wrong
+    before (news2, news3) and none answered right, nor any of ../shared/train's 15."""
+    if reading is None or reading.answers >= UNREAD_FLOOR or best.absent <= 0:
+        return None
+    if all(qt.known for qt in query.terms):
+        return None
+    return "doubt" if _whether(query) else None
 
 
 def _unranked(query: Query, best: Candidate, reading: Reading | None, quote: str) -> str | None:
@@ -3159,6 +3249,11 @@ _BODIES = re.compile(
     r"manufacturers?|magazines?|newspapers?"
 )
 _PLACED_AT = re.compile(r"\b(?:in|at|near|on)\s+(?:the\s+)?$", re.IGNORECASE)
+# Bodies that publish, named after "in" or "on" as a place is ("published on People's
+# Daily", "an interview in Le Monde"): only "at" or "near" places marked words for them. Not
+# a channel or a network, which may be a way or a web ("through diplomatic channels").
+_MEDIA = re.compile(r"magazines?|newspapers?")
+_PLACED_NEAR = re.compile(r"\b(?:at|near)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _a_place_marked(query: Query, reading: Reading, text: str) -> str | None:
@@ -3167,14 +3262,17 @@ def _a_place_marked(query: Query, reading: Reading, text: str) -> str | None:
     ``text`` are a place, put there by "in", "at", "near" or "on": "which company
     manufactured the Northern Maple wide-body" and "Northern Maple, which is based in
     **Toronto**". Of the 157 questions asking so in ../shared/train's articles, the answer of
-    one follows such a word, and holds the thing asked ("on **VHF channel 7**")."""
+    one follows such a word, and holds the thing asked ("on **VHF channel 7**"). A
+    newspaper or a magazine is named after "in" or "on" (``_MEDIA``: "published on
+    **People's Daily**"), so only "at" or "near" places words for them."""
     if reading.span is None:
         return None
     thing = query.asked(asks_a_name)
     if thing is None or not _BODIES.fullmatch(thing):
         return None
     start, end = reading.span
-    if thing.rstrip("s") in fold(text[start:end]) or not _PLACED_AT.search(text[:start]):
+    placed = _PLACED_NEAR if _MEDIA.fullmatch(thing) else _PLACED_AT
+    if thing.rstrip("s") in fold(text[start:end]) or not placed.search(text[:start]):
         return None
     return f"which {thing}"
 

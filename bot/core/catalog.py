@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.corpus import ArticleInfo
+from bot.core.text import words
 
 # Rows read per query when a view walks the whole catalog (/articles, a reconcile).
 PAGE = 2000
@@ -33,6 +34,10 @@ CACHED = 20_000
 
 _COLUMNS = "aid, id, info, head, path, mtime_ns, size"
 _SEEN = "born <= ? AND (died IS NULL OR died > ?)"
+# Every column, as a row is written (named: a column added to an older catalog comes last).
+_WRITTEN = (
+    "aid, born, died, id, info, head, path, mtime_ns, size, date, keywords, title_key, author_key"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +105,10 @@ class Catalog:
                 " born INTEGER NOT NULL, died INTEGER, id TEXT NOT NULL, info TEXT NOT NULL,"
                 " head TEXT NOT NULL, path TEXT, mtime_ns INTEGER NOT NULL,"
                 " size INTEGER NOT NULL, date TEXT, keywords TEXT NOT NULL,"
-                " title_key TEXT NOT NULL DEFAULT '', PRIMARY KEY (aid, born)) WITHOUT ROWID"
+                " title_key TEXT NOT NULL DEFAULT '', author_key TEXT NOT NULL DEFAULT '',"
+                " PRIMARY KEY (aid, born)) WITHOUT ROWID"
             )
-            self._add_title_key()
+            self._add_keys()
             db.execute("CREATE INDEX IF NOT EXISTS catalog_id ON catalog (id)")
             db.execute("CREATE INDEX IF NOT EXISTS catalog_date ON catalog (date)")
             db.execute(
@@ -115,6 +121,8 @@ class Catalog:
                 "CREATE INDEX IF NOT EXISTS catalog_undated ON catalog (title_key, aid)"
                 " WHERE date IS NULL"
             )
+            # Not partial: a query's bound names can't show SQLite they are not ''.
+            db.execute("CREATE INDEX IF NOT EXISTS catalog_author ON catalog (author_key)")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS catalog_meta (key TEXT PRIMARY KEY,"
                 " value INTEGER NOT NULL)"
@@ -126,18 +134,20 @@ class Catalog:
                 db.execute("ROLLBACK")
             raise
 
-    def _add_title_key(self) -> None:
-        """Give a catalog written before undated articles were listed by title the column
-        that lists them (the title, case-folded, as ``Engine.latest`` orders them)."""
+    def _add_keys(self) -> None:
+        """Give a catalog written before undated articles were listed by title, or before
+        articles were found by their author, the columns that find them (the title
+        case-folded, as ``Engine.latest`` orders them; the author's words, ``author_key``)."""
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(catalog)")}
-        if "title_key" in columns:
-            return
-        self.db.execute("ALTER TABLE catalog ADD COLUMN title_key TEXT NOT NULL DEFAULT ''")
-        rows = self.db.execute("SELECT aid, born, info FROM catalog").fetchall()
-        self.db.executemany(
-            "UPDATE catalog SET title_key=? WHERE aid=? AND born=?",
-            [(_info_from_json(info).title.casefold(), aid, born) for aid, born, info in rows],
-        )
+        for column in ("title_key", "author_key"):
+            if column in columns:
+                continue
+            self.db.execute(f"ALTER TABLE catalog ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+            rows = self.db.execute("SELECT aid, born, info FROM catalog").fetchall()
+            self.db.executemany(
+                f"UPDATE catalog SET {column}=? WHERE aid=? AND born=?",
+                [(_keys(_info_from_json(info))[column], aid, born) for aid, born, info in rows],
+            )
 
     def _migrate(self) -> None:
         """Carry the rows of the catalog's first layout (one unversioned table) over."""
@@ -148,7 +158,8 @@ class Catalog:
             return
         rows = self.db.execute("SELECT aid, info, head, path, mtime_ns, size FROM articles")
         self.db.executemany(
-            "INSERT OR REPLACE INTO catalog VALUES (?, 0, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO catalog ({_WRITTEN})"
+            " VALUES (?, 0, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_row(aid, _info_from_json(info), head, p, m, s) for aid, info, head, p, m, s in rows],
         )
         self.db.execute("DROP TABLE articles")
@@ -225,8 +236,8 @@ class Catalog:
                 db.executemany("UPDATE catalog SET died=? WHERE aid=? AND died IS NULL", ending)
                 ended = db.total_changes - before
                 db.executemany(
-                    "INSERT OR REPLACE INTO catalog"
-                    " VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT OR REPLACE INTO catalog ({_WRITTEN})"
+                    " VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         (e.aid, generation, *_row(e.aid, e.info, e.head_text, *_stamp(e))[1:])
                         for e in entries
@@ -389,6 +400,29 @@ class Snapshot(Mapping[int, Entry]):
                 return sorted(undated, key=lambda e: e.info.title.casefold())[:limit]
         return [_entry(row) for row in rows]
 
+    def by_author(self, names: Sequence[str], limit: int) -> list[Entry]:
+        """The ``limit`` newest articles whose author's name (``author_key``) is one of
+        ``names`` (the undated last, by title)."""
+        keys = sorted({author_key(name) for name in names} - {""})
+        if not keys or limit <= 0:
+            return []
+        marks = ", ".join("?" * len(keys))
+        query = (
+            f"SELECT {_COLUMNS} FROM catalog WHERE author_key IN ({marks}) AND {_SEEN}"
+            " ORDER BY date IS NULL, date DESC, title_key LIMIT ?"
+        )
+        with self.catalog.lock:
+            try:
+                rows = self.catalog.db.execute(
+                    query, (*keys, self.generation, self.generation, limit)
+                ).fetchall()
+            except sqlite3.OperationalError:  # a reader of a catalog its writer has not updated
+                found = [e for e in self.rows() if author_key(e.info.author) in keys]
+                found.sort(key=lambda e: e.info.title.casefold())
+                found.sort(key=lambda e: e.info.date or dt.date.min, reverse=True)
+                return found[:limit]
+        return [_entry(row) for row in rows]
+
     def since(self, day: dt.date) -> list[Entry]:
         """The articles dated ``day`` or later, in no particular order."""
         with self.catalog.lock:
@@ -491,8 +525,18 @@ def _row(
         size,
         info.date.isoformat() if info.date else None,
         "\n".join(info.keywords),
-        info.title.casefold(),
+        *_keys(info).values(),
     )
+
+
+def _keys(info: ArticleInfo) -> dict[str, str]:
+    """The columns that find an article: its title case-folded, its author's words."""
+    return {"title_key": info.title.casefold(), "author_key": author_key(info.author)}
+
+
+def author_key(author: str | None) -> str:
+    """An author's name as the catalog finds it: its words, folded ("Lei Xu": "lei xu")."""
+    return " ".join(words(author or ""))
 
 
 def _entry(row: Sequence[Any]) -> Entry:

@@ -190,6 +190,11 @@ class Retriever(Protocol):
         """The first ``limit`` undated articles by title (case-folded)."""
         ...
 
+    def by_author(self, names: Sequence[str], limit: int) -> list[ArticleInfo]:
+        """The ``limit`` newest articles whose author is one of ``names`` (matched by
+        their words, case and accents folded: ``catalog.author_key``), undated last."""
+        ...
+
     def doc_freq(self, term: str) -> int:
         """How many sentences hold ``term``."""
         ...
@@ -536,6 +541,9 @@ class IndexView:
 
     def undated(self, limit: int) -> list[ArticleInfo]:
         return [e.info for e in self.entries.undated(limit)]
+
+    def by_author(self, names: Sequence[str], limit: int) -> list[ArticleInfo]:
+        return [e.info for e in self.entries.by_author(names, limit)]
 
     @functools.cached_property
     def keywords(self) -> list[str]:

@@ -1696,6 +1696,53 @@ def asks_openly(text: str) -> bool:
     return _OPEN_Q.search(_bare(text)) is not None
 
 
+def asks_whose_writing(text: str) -> bool:
+    """Whether a question asks what someone wrote: "what did Lei Xu write (about)", "what has
+    she written", "which articles are by Ella Kidron", "articles by Lei Xu". Whether the
+    someone is an author of the articles is the catalog's to say."""
+    bare = _bare(text)
+    return not bare.startswith("who") and _WRITING_Q.search(bare) is not None
+
+
+# "what/which … did/has/does … write", "articles (written) by", "Lei Xu's articles"; not
+# "who wrote it".
+_WRITING_Q = re.compile(
+    r"\b(?:what|which)\b.*\b(?:did|has|have|does|do|is|are)\b.*"
+    r"\b(?:write|wrote|written|writes|author(?:ed)?|penned|published)\b"
+    r"|\b(?:articles?|stories|story|pieces?|posts?|columns?|reports?|essays?|writing)\b"
+    r"(?: \w+){0,2} by\b"
+    r"|\w'?s (?:articles?|stories|pieces?|posts?|columns?|reports?|essays?|writing)\b"
+)
+
+
+def asks_yes_or_no(text: str) -> bool:
+    """Whether a question asks yes or no: it opens with a verb ("is JD profitable", "did the
+    Normans invade Ireland", "are there crocodiles in the Rhine") and asks for nothing else:
+    no question word anywhere ("do you know who …"), no choice ("is it abstract or
+    concrete"), not put to the bot ("can you tell me the robot's name"). Its answer is a
+    sentence that settles it, not words within one."""
+    said = _bare(text).split()
+    return (
+        len(said) > 1
+        and said[0] in _YES_NO_OPENERS
+        and said[1] not in ("you", "u")
+        and _WH_WORDS.isdisjoint(said)
+        and "or" not in said
+    )
+
+
+_WH_WORDS = frozenset(_OPENERS)
+# The verbs that open a question asking yes or no, "n't" forms as ``_bare`` leaves them.
+_YES_NO_OPENERS = frozenset(
+    (
+        *_AUXILIARIES.split("|"),
+        *"should shall may might must".split(),
+        *(f"{verb}n't" for verb in "is are was were did does do has have had could would".split()),
+        *"can't cannot won't shouldn't".split(),
+    )
+)
+
+
 def asks_a_question(text: str) -> bool:
     """Whether a message is put as a question, by a question word or a question mark,
     rather than as a topic to look up ("delivery robots")."""
@@ -1728,6 +1775,11 @@ META_WORDS = frozenset(
     date dated posted released source link url summary summarize summarise summarized gist
     overview recap tldr article piece post story essay report text original read come
     appear""".split()
+)
+#: Words of a question asking what someone wrote that ask for nothing in the articles.
+WRITING_WORDS = META_WORDS | frozenset(
+    "else other another all any recent recently latest newest new list show find give tell "
+    "about".split()
 )
 
 

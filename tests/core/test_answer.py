@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import random
 import re
@@ -888,6 +889,29 @@ class TestQuestionTypes:
 
 
 class TestArticles:
+    def test_what_an_author_wrote_is_their_articles_newest_first(self) -> None:
+        """ "What did Ana Lind write", "articles by ana lind", "Ana Linds articles": her
+        articles' titles, newest first, each cited, five at most; one article by its
+        title alone. Asked what she wrote about something, the question is about the
+        articles' words; someone who wrote none is no author."""
+
+        def by(author: str, number: int) -> Article:
+            para = Paragraph(1, "", (f"Harbour report {number} covers the ferries.",))
+            day = dt.date(2024, 1, number)
+            return Article(f"a{number}", f"Harbour report {number}", (para,), author, day)
+
+        articles = [by("Ana Lind", n) for n in range(1, 8)] + [by("Lei Xu", 9)]
+        engine = Engine.from_articles(articles)
+        for question in ("What did Ana Lind write?", "articles by ana lind", "Ana Linds articles"):
+            answer = engine.ask(question)
+            assert answer.kind == "written" and answer.answered, (question, answer.text)
+            assert answer.text.startswith("The newest 5 of Ana Lind's articles: ")
+            assert [c.article for c in answer.citations] == ["a7", "a6", "a5", "a4", "a3"]
+        one = engine.ask("what has Lei Xu written about?")
+        assert one.text == "Lei Xu wrote “Harbour report 9”." and one.citations[0].article == "a9"
+        assert engine.ask("what did Lei Xu write about ferries?").kind != "written"
+        assert engine.ask("what did Mia Berg write?").kind != "written"
+
     def test_summary_has_the_configured_length_in_reading_order(self, seed_engine: Engine) -> None:
         article = seed_engine.find_article("new infrastructure")
         sentences = seed_engine.summary(article, 3)
@@ -1489,6 +1513,49 @@ class TestNews:
         found = named_in(language, text)
         assert (None if found is None else text[found[0] : found[1]]) == name
 
+    def test_whose_article_is_named_by_its_byline(
+        self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "Which newspaper published Lei Xu's article": the name given as whose is the
+        article's author, in its byline, not in the paragraph; and a newspaper is named
+        after "on" ("published on People's Daily"), not placed there. Someone the articles
+        never name is still no one's article."""
+        question = "Which newspaper published Lei Xu's article?"
+        assert self._marked(semantic_seeds.ask(question)) == "People’s Daily"
+        assert not semantic_seeds.ask("Which newspaper published Anna Berg's article?").answered
+        load = Engine._load
+        monkeypatch.setattr(
+            Engine, "_load", lambda self, aid: dataclasses.replace(load(self, aid), author=None)
+        )
+        refused = semantic_seeds.ask(question)
+        assert not refused.answered and "not of Lei Xu" in refused.text, refused.text
+
+    def test_a_question_asking_yes_or_no_is_settled_by_a_sentence_or_refused(
+        self, semantic_seeds: Engine, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "Did JD deploy delivery robots in Wuhan" is answered by the sentence that says
+        so, no words of it marked; "is JD profitable" and "does JD use drones", of which the
+        articles say nothing, are refused, though the sentences found speak of JD (and of
+        delivery) and are close in meaning to the question."""
+        robots = semantic_seeds.ask("Did JD deploy delivery robots in Wuhan?")
+        assert robots.answered and "autonomous delivery robots" in robots.text, robots.text
+        assert robots.span is None and robots.quote_span is None and "**" not in robots.text
+        conquered = semantic_squad.ask("Did William of Normandy conquer England?")
+        assert conquered.answered and "conquered England" in conquered.text, conquered.text
+        doubt = "I found no sentence that says what you ask"
+        unsaid = [
+            (semantic_seeds, "Is JD profitable?"),
+            (semantic_seeds, "Does JD use drones for delivery?"),
+            (semantic_squad, "Did the Normans use gunpowder?"),
+        ]
+        for engine, question in unsaid:
+            refused = engine.ask(question)
+            assert not refused.answered and doubt in refused.text, (question, refused.text)
+        monkeypatch.setattr("bot.core.answer._whether_unsaid", lambda *args: None)
+        assert all(engine.ask(question).answered for engine, question in unsaid)
+        monkeypatch.setattr("bot.core.answer._whether", lambda query: False)
+        assert semantic_seeds.ask("Did JD deploy delivery robots in Wuhan?").span is not None
+
     def test_a_count_asked_of_a_place_the_paragraph_never_names_is_refused(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -1652,6 +1719,33 @@ class TestNews:
                 "They asked to broadcast on VHF channel 7.",
                 "VHF channel 7",
                 None,
+            ),
+            # a newspaper or a magazine is named after "in" or "on", not placed there
+            (
+                "In which newspaper was the article published?",
+                "The Chinese version was published on People's Daily, April 3, 2020.",
+                "People's Daily",
+                None,
+            ),
+            (
+                "Which magazine ran the interview?",
+                "The interview appeared in Der Spiegel in March.",
+                "Der Spiegel",
+                None,
+            ),
+            # a channel may be a way: "through which channel" and "in Utrecht" is a place
+            (
+                "Through which channel will the museum seek the book's return?",
+                "The book is held by a private collector in Utrecht.",
+                "Utrecht",
+                "which channel",
+            ),
+            # … but still placed by "at" or "near"
+            (
+                "Which newspaper printed the leaked memo?",
+                "The memo was handed to a reporter at Union Station.",
+                "Union Station",
+                "which newspaper",
             ),
             # a university is a place too
             (

@@ -3,6 +3,7 @@ versions deleted once no view sees them, the first layout carried over."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import sqlite3
@@ -245,5 +246,51 @@ def test_a_catalog_without_title_keys_gets_them(tmp_path: Path) -> None:
     again = CorpusIndex(folder)
     assert [e.info.title for e in again.view.entries.undated(5)] == ["a", "b", "C"]
     assert [e.info.title for e in reader.snapshot().undated(2)] == ["a", "b"]
+    reader.close()
+    again.close()
+
+
+def test_articles_are_found_by_their_author(tmp_path: Path) -> None:
+    """An author's articles, by their name's words (case and accents folded), newest first
+    and the undated last; a catalog written before authors were looked up gets the column
+    at its writer's next open (a reader before that reads every row instead)."""
+    folder = tmp_path / "index"
+    index = CorpusIndex(folder)
+    written = [
+        ("old", "Hélène Dupont", dt.date(2020, 1, 1)),
+        ("new", "Hélène Dupont", dt.date(2024, 5, 1)),
+        ("undated", "helene dupont", None),
+        ("other", "Lei Xu", dt.date(2023, 1, 1)),
+    ]
+    index.apply(
+        [
+            (dataclasses.replace(_article(aid, aid.title()), author=who, date=day), Stamp())
+            for aid, who, day in written
+        ]
+    )
+    found = [info.id for info in index.view.by_author(["Helene Dupont", "xu"], 5)]
+    assert found == ["new", "old", "undated"]
+    assert [info.id for info in index.view.by_author(["LEI XU"], 5)] == ["other"]
+    assert [info.id for info in index.view.by_author(["helene dupont"], 1)] == ["new"]
+    assert index.view.by_author(["dupont"], 5) == [] and index.view.by_author([], 5) == []
+    index.close()
+    db = sqlite3.connect(folder / "catalog.sqlite3")
+    db.execute("DROP INDEX catalog_author")
+    db.execute("ALTER TABLE catalog DROP COLUMN author_key")
+    db.commit()
+    db.close()
+    reader = Catalog(folder / "catalog.sqlite3", writable=False)  # before its writer opens
+    assert [e.info.id for e in reader.snapshot().by_author(["helene dupont"], 5)] == [
+        "new",
+        "old",
+        "undated",
+    ]
+    again = CorpusIndex(folder)
+    assert [e.info.id for e in again.view.entries.by_author(["hélène dupont"], 2)] == [
+        "new",
+        "old",
+    ]
+    again.apply([(dataclasses.replace(_article("newest", "N"), author="Lei Xu"), Stamp())])
+    assert [info.id for info in again.view.by_author(["lei xu"], 5)] == ["other", "newest"]
     reader.close()
     again.close()

@@ -16,6 +16,8 @@ from bot.core.query import (
     asks_a_question,
     asks_openly,
     asks_what_said,
+    asks_whose_writing,
+    asks_yes_or_no,
     echoes_now,
     meta_spelled,
     parse,
@@ -485,6 +487,49 @@ def test_words_of_today_quoted_from_the_sentence_are_an_echo(question: str, echo
 )
 def test_a_request_to_hear_about_something_is_told_apart(question: str, openly: bool) -> None:
     assert asks_openly(question) is openly
+
+
+@pytest.mark.parametrize(
+    ("question", "whether"),
+    [
+        ("Is JD profitable?", True),
+        ("did the normans invade ireland", True),
+        ("Are there crocodiles in the Rhine?", True),
+        ("Isn't the impact temporary?", True),
+        ("Should JD open stores in Europe?", True),
+        # a question word anywhere asks for something
+        ("Does anyone know who runs JD Retail?", False),
+        ("Where is the Rhine?", False),
+        ("what does JD sell", False),
+        # a choice asks for one of its options
+        ("Is a problem instance abstract or concrete?", False),
+        # put to the bot, a request
+        ("Can you tell me the robot's name?", False),
+        ("Do u know the CEO of JD Retail", False),
+        ("Is", False),
+    ],
+)
+def test_a_question_asking_yes_or_no_is_told_apart(question: str, whether: bool) -> None:
+    assert asks_yes_or_no(question) is whether
+
+
+@pytest.mark.parametrize(
+    ("question", "writing"),
+    [
+        ("what did Lei Xu write about?", True),
+        ("What has Ella Kidron written", True),
+        ("which articles are by Ella Kidron", True),
+        ("show me the stories written by Lei Xu", True),
+        ("What are Lei Xu's articles", True),
+        ("list Ella Kidrons articles", True),
+        # the author of an article, or what one says
+        ("who wrote the article about 5G", False),
+        ("what did the article say about robots", False),
+        ("what did Boutrup say", False),
+    ],
+)
+def test_a_question_asking_what_someone_wrote_is_told_apart(question: str, writing: bool) -> None:
+    assert asks_whose_writing(question) is writing
 
 
 def test_a_metadata_word_known_by_its_stem_is_spelt_whole() -> None:
