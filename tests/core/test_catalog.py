@@ -229,6 +229,17 @@ def test_the_first_layout_is_carried_over(tmp_path: Path) -> None:
     catalog.close()
 
 
+def _older(folder: Path, index: str, column: str) -> Catalog:
+    """The index's catalog as a version before ``column`` (and its ``index``) wrote it, opened
+    by a reader."""
+    db = sqlite3.connect(folder / "catalog.sqlite3")
+    db.execute(f"DROP INDEX {index}")
+    db.execute(f"ALTER TABLE catalog DROP COLUMN {column}")
+    db.commit()
+    db.close()
+    return Catalog(folder / "catalog.sqlite3", writable=False)
+
+
 def test_a_catalog_without_title_keys_gets_them(tmp_path: Path) -> None:
     """A catalog written before undated articles were listed by title is given the column
     at its next open, and lists them as a new one does."""
@@ -236,12 +247,7 @@ def test_a_catalog_without_title_keys_gets_them(tmp_path: Path) -> None:
     index = CorpusIndex(folder)
     index.apply([(_article(f"a{i}", t), Stamp()) for i, t in enumerate(["b", "C", "a"])])
     index.close()
-    db = sqlite3.connect(folder / "catalog.sqlite3")
-    db.execute("DROP INDEX catalog_undated")
-    db.execute("ALTER TABLE catalog DROP COLUMN title_key")
-    db.commit()
-    db.close()
-    reader = Catalog(folder / "catalog.sqlite3", writable=False)  # before its writer opens
+    reader = _older(folder, "catalog_undated", "title_key")  # before its writer opens
     assert [e.info.title for e in reader.snapshot().undated(5)] == ["a", "b", "C"]
     again = CorpusIndex(folder)
     assert [e.info.title for e in again.view.entries.undated(5)] == ["a", "b", "C"]
@@ -274,12 +280,7 @@ def test_articles_are_found_by_their_author(tmp_path: Path) -> None:
     assert [info.id for info in index.view.by_author(["helene dupont"], 1)] == ["new"]
     assert index.view.by_author(["dupont"], 5) == [] and index.view.by_author([], 5) == []
     index.close()
-    db = sqlite3.connect(folder / "catalog.sqlite3")
-    db.execute("DROP INDEX catalog_author")
-    db.execute("ALTER TABLE catalog DROP COLUMN author_key")
-    db.commit()
-    db.close()
-    reader = Catalog(folder / "catalog.sqlite3", writable=False)  # before its writer opens
+    reader = _older(folder, "catalog_author", "author_key")  # before its writer opens
     assert [e.info.id for e in reader.snapshot().by_author(["helene dupont"], 5)] == [
         "new",
         "old",
