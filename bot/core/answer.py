@@ -40,6 +40,7 @@ from bot.core.query import (
     asks_about_now,
     asks_below_the_top,
     asks_by_role,
+    asks_latest,
     asks_more,
     asks_openly,
     asks_role,
@@ -57,6 +58,7 @@ from bot.core.query import (
     meta_spelled,
     named_of,
     names_a_role,
+    names_the_newest,
     parse,
     ranks,
     relation_asked,
@@ -463,7 +465,8 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     suggestions: tuple[str, ...] = ()
     confidence: float = 0.0
-    kind: str = "fact"  # fact | author | date | source | summary | written | which | chat | none
+    # fact | author | date | source | summary | written | latest | which | chat | none
+    kind: str = "fact"
     # The answer's own words: characters of ``text`` (and of the top citation's quote, at
     # ``quote_span``) that the reader marked, when it was sure of them.
     span: tuple[int, int] | None = None
@@ -708,6 +711,8 @@ class Engine:
             not any(qt.known for qt in content)
             or (bool(re.search(r"\b(it|this|that|its)\b", q)) and len(content) <= 1)
         )
+        if (which := asks_latest(question) or asks_latest(q)) is not None:
+            return self._newest(question, which)
         if (written := self._written_by(question, query)) is not None:
             return written
         kind = meta_kind(q)
@@ -716,6 +721,10 @@ class Engine:
                 # "who wroye it" repaired in English ("wrote"), a word the corpus lacks;
                 # "when was the articl published", the word known only by its stem.
                 q = reading
+        if kind is not None and names_the_newest(q) and (newest := self.latest(1)):
+            # "who wrote the latest article": the newest by date, not one whose words say
+            # "latest" or "new" ("Seize the Opportunities that the “New Infrastructure” …")
+            return self._meta_answer(question, kind, self._load(self.view.by_id[newest[0].id]))
         if kind is not None:
             aid = about_aid if refers_back else self._meta_article(q, content, kind)
             if aid is None and not any(qt.known for qt in content) and _article_words(q):
@@ -752,12 +761,27 @@ class Engine:
             text = f"{author} wrote {len(found)} of the articles: {'; '.join(titles)}."
         else:
             text = f"The newest {WRITTEN} of {author}'s articles: {'; '.join(titles)}."
+        return Answer(question, True, text, self._leads(shown), confidence=1.0, kind="written")
+
+    def _newest(self, question: str, which: str) -> Answer:
+        """The newest articles, for "what are the latest articles" (``which`` "articles":
+        LATEST_LISTED of them) or "what is the newest article" (one), each cited by its
+        first sentence."""
+        shown = self.latest(1 if which == "article" else LATEST_LISTED)
+        if not shown:
+            return Answer(question, False, NO_ARTICLES, kind="none")
+        titles = "; ".join(f"“{info.title}”" for info in shown)
+        text = f"The newest article is {titles}." if len(shown) == 1 else f"The newest: {titles}."
+        return Answer(question, True, text, self._leads(shown), confidence=1.0, kind="latest")
+
+    def _leads(self, infos: Sequence[ArticleInfo]) -> tuple[Citation, ...]:
+        """A citation of each article's first sentence."""
         cited = []
-        for info in shown:
+        for info in infos:
             aid = self.view.by_id[info.id]
             first = self._load(aid).paragraphs[0]
             cited.append(self._citation(aid, first.number, first.sentences[0]))
-        return Answer(question, True, text, tuple(cited), confidence=1.0, kind="written")
+        return tuple(cited)
 
     def _authored(self, query: Query, limit: int) -> list[ArticleInfo]:
         """The newest ``limit`` articles by an author the question names (as typed or as
@@ -2215,6 +2239,8 @@ WHICH_ARTICLE = "Which article do you mean? Ask again with a few words of its ti
 WHICH_ARTICLE_TITLES = 5  # the newest, offered as suggestions (kind "which")
 WRITTEN = 5  # an author's articles listed for "what did Lei Xu write", the newest first
 WRITTEN_ASKED = 30  # words at most in a question asking so (its names are looked up)
+LATEST_LISTED = 5  # the newest articles listed for "what are the latest articles"
+NO_ARTICLES = "There are no articles yet."
 # What a greeting, a thanks or a goodbye gets back (kind "chat").
 SMALL_TALK = {
     "hello": "Hello! Ask me anything about the articles, in your own words.",

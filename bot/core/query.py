@@ -1715,6 +1715,36 @@ _WRITING_Q = re.compile(
 )
 
 
+def asks_latest(text: str) -> str | None:
+    """ "articles" or "article" where a message asks only for the newest articles ("what
+    are the latest articles", "latest news", "what's new", "anything new?"; "what is the
+    newest article"), None otherwise: "who wrote the latest article" and "what is the latest
+    news on the rent cap" ask for something in them."""
+    said = _bare(text).replace("'s", " is").split()
+    if not said or not _NEWEST.intersection(said) or not _LATEST_WORDS.issuperset(said):
+        return None
+    return "article" if {"article", "story", "piece", "post"}.intersection(said) else "articles"
+
+
+_NEWEST = frozenset("latest newest new recent recently".split())
+_LATEST_WORDS = _NEWEST | frozenset(
+    """what whats is are was were the a an any anything some me show list give tell see
+    have has there been your you got most last articles article news stories story posts
+    post pieces piece headlines headline today this week please added published in""".split()
+)
+
+
+def names_the_newest(text: str) -> bool:
+    """Whether a question names an article as the newest ("who wrote the latest article",
+    "summarize the newest story"), not by its words: "latest" and "new" are no title's."""
+    return _THE_NEWEST.search(_bare(text)) is not None
+
+
+_THE_NEWEST = re.compile(
+    r"\b(?:latest|newest|most recent|last|new)\s+(?:article|story|piece|post)\b"
+)
+
+
 def asks_yes_or_no(text: str) -> bool:
     """Whether a question asks yes or no: it opens with a verb ("is JD profitable", "did the
     Normans invade Ireland", "are there crocodiles in the Rhine") and asks for nothing else:

@@ -889,6 +889,31 @@ class TestQuestionTypes:
 
 
 class TestArticles:
+    def test_the_newest_articles_are_listed_and_the_latest_is_the_newest(
+        self, seed_engine: Engine
+    ) -> None:
+        """ "What are the latest articles" lists them newest first, each cited; "what is the
+        newest article" gives one. "Who wrote the latest article" (the example /help
+        gives) and "summarize the newest article" mean the newest by date, not the one
+        whose title says "New Infrastructure"."""
+        newest, older = "002_4f41e04494f82d41", "000_b5fdd6b8f40a688b"
+        for question in ("what are the latest articles?", "what's new?", "latest news"):
+            listed = seed_engine.ask(question)
+            assert listed.kind == "latest" and listed.answered, (question, listed.text)
+            assert [c.article for c in listed.citations] == [newest, older]
+        one = seed_engine.ask("What is the newest article?")
+        assert one.text.startswith("The newest article is “JD Shares Insights")
+        assert [c.article for c in one.citations] == [newest]
+        author = seed_engine.ask("who wrote the latest article?")
+        assert author.kind == "author" and "Ella Kidron" in author.text, author.text
+        summary = seed_engine.ask("summarize the newest article")
+        assert summary.kind == "summary" and summary.citations[0].article == newest
+        about = seed_engine.ask("summarize the article about the new infrastructure")
+        assert about.citations[0].article == older
+        assert seed_engine.ask("what is the latest news on smart logistics").kind != "latest"
+        empty = Engine.from_articles([]).ask("what are the latest articles?")
+        assert not empty.answered and empty.text == "There are no articles yet."
+
     def test_what_an_author_wrote_is_their_articles_newest_first(self) -> None:
         """ "What did Ana Lind write", "articles by ana lind", "Ana Linds articles": her
         articles' titles, newest first, each cited, five at most; one article by its

@@ -14,12 +14,14 @@ from bot.core.query import (
     _stem_slip,
     acronym_asked,
     asks_a_question,
+    asks_latest,
     asks_openly,
     asks_what_said,
     asks_whose_writing,
     asks_yes_or_no,
     echoes_now,
     meta_spelled,
+    names_the_newest,
     parse,
     ranks,
     relation_asked,
@@ -530,6 +532,27 @@ def test_a_question_asking_yes_or_no_is_told_apart(question: str, whether: bool)
 )
 def test_a_question_asking_what_someone_wrote_is_told_apart(question: str, writing: bool) -> None:
     assert asks_whose_writing(question) is writing
+
+
+@pytest.mark.parametrize(
+    ("question", "latest", "newest"),
+    [
+        ("what are the latest articles?", "articles", False),
+        ("What's new?", "articles", False),
+        ("any new stories today?", "articles", False),
+        ("what is the newest article", "article", True),
+        ("who wrote the latest article?", None, True),
+        ("summarize the most recent story", None, True),
+        ("what is the latest news on the rent cap?", None, False),
+        ("what is new in the Rhine delta", None, False),
+        ("summarize the article about the new infrastructure", None, False),
+    ],
+)
+def test_a_question_for_the_newest_articles_is_told_apart(
+    question: str, latest: str | None, newest: bool
+) -> None:
+    assert asks_latest(question) == latest
+    assert names_the_newest(question) is newest
 
 
 def test_a_metadata_word_known_by_its_stem_is_spelt_whole() -> None:
