@@ -82,6 +82,7 @@ from bot.core.rank import (
     first_stage_words,
     gather,
     holds_a_figure,
+    measures,
     reaches,
     rerank,
     role_in_note,
@@ -2000,6 +2001,7 @@ class Engine:
         figure = query.figure
         qwords = set(query.corrected.split())
         wanted: Callable[[tuple[int, int]], bool] | None = None
+        counted = _counted_at(read_in, query) if figure == "count" else None
         if figure is not None:
             wanted = partial(_figure_at, figure, qwords, read_in)
         elif _asks_where_at(query):
@@ -2012,6 +2014,8 @@ class Engine:
         if marked.span is None:
             return marked
         span = marked.span
+        if counted is not None and not _holds_span(counted, span):
+            span = counted  # "how many votes … win by": "by about **4,300** votes"
         if _HOW_OFTEN.search(query.corrected):
             span = as_often(read_in, span)
         elif asks_year(query.corrected):
@@ -2895,6 +2899,37 @@ def _no_one_marked(query: Query, reading: Reading, text: str) -> str | None:
 def _figure_at(figure: str, qwords: set[str], text: str, span: tuple[int, int]) -> bool:
     """``_marks_figure`` of the words of ``text`` at ``span``."""
     return _marks_figure(figure, qwords, text[span[0] : span[1]])
+
+
+def _counted_at(text: str, query: Query) -> tuple[int, int] | None:
+    """Where ``text`` gives a figure with what a "how many" question counts right after it
+    ("how many votes did she win by" and "by about **4,300** votes", not "50.7 percent of
+    the vote"; "how many crew members" and "233 passengers and **14** crew members"): the
+    figure's characters, where exactly one figure does so and the question does not give
+    it ("how many of the 640 staff hired in 2023 still worked there"). Not for a unit
+    counted: "at least **4 weeks** paid holidays each year, but most member states require
+    more than 28 days" answers "how many paid holiday days does the directive require"."""
+    thing = counted_thing(query.corrected)
+    if not thing or measures(thing[-1]):
+        return None  # "how many paid holiday days": "4 weeks" may answer
+    head = stem(thing[-1])
+    asked = set(words(query.text))
+    found = [
+        m.span(1)
+        for m in _FIGURE_THEN.finditer(text)
+        if head in {stem(fold(w)) for w in m.group(2, 3) if w}
+        and not asked.issuperset(words(m.group(1)))  # "how many of the 640 staff …"
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+# A figure and the word after it (or the second: "4,300 more votes", "12 new homes").
+_FIGURE_THEN = re.compile(r"(\d[\d,.]*)\s+([A-Za-z-]+)(?:\s+([A-Za-z]+))?")
+
+
+def _holds_span(inner: tuple[int, int], span: tuple[int, int]) -> bool:
+    """Whether ``span`` holds ``inner``."""
+    return span[0] <= inner[0] and inner[1] <= span[1]
 
 
 def _marks_figure(figure: str, qwords: set[str], marked: str) -> bool:

@@ -561,6 +561,12 @@ _MEASURES = (
 _SAME_MEASURE = {unit: frozenset(units.split()) for units in _MEASURES for unit in units.split()}
 
 
+def measures(word: str) -> bool:
+    """Whether a word is a unit of a measure ``_MEASURES`` knows ("days", "miles"): a count
+    of it may be given in another of its units ("4 weeks" for "how many days")."""
+    return _unit_word(fold(word)) in _SAME_MEASURE
+
+
 # Figures that state no one's age: a time of day ("9 p.m.", "7.45"), a share, a sum.
 _NO_AGE = re.compile(
     rf"{_CLOCK}|\b\d{{1,2}}[:.]\d{{2}}\b|"

@@ -48,6 +48,7 @@ from bot.core.answer import (
     _asks_one,
     _capitalised,
     _count_measured,
+    _counted_at,
     _counts_another,
     _describes_the_asked,
     _echoed,
@@ -1580,6 +1581,30 @@ class TestNews:
         assert all(engine.ask(question).answered for engine, question in unsaid)
         monkeypatch.setattr("bot.core.answer._whether", lambda query: False)
         assert semantic_seeds.ask("Did JD deploy delivery robots in Wuhan?").span is not None
+
+    def test_a_count_marks_the_figure_of_what_is_counted(self, tmp_path: Path) -> None:
+        """ "How many votes did Wróbel win by": "by about **4,300** votes", the figure of
+        votes, not the share of the vote the marker would take; "how many crew members":
+        "**14** crew members", not the passengers' 233. A figure the question gives ("how
+        many of the 640 staff …") is not what it asks."""
+        engine = _news_engine(
+            tmp_path,
+            "Kraków elects its first woman mayor",
+            "Agnieszka Wróbel won Sunday's mayoral runoff in Kraków with 50.7 percent of the "
+            "vote, defeating the deputy mayor by about 4,300 votes.",
+            "None of the 233 passengers or 14 crew members was hurt when the city's airport "
+            "closed a runway on Sunday.",
+            "The city hired 640 staff in 2023, and nearly half of them left within 18 months.",
+        )
+        assert self._marked(engine.ask("How many votes did Wróbel win by?")) == "4,300"
+        assert self._marked(engine.ask("How many crew members were on the plane?")) == "14"
+        kept = engine.ask("How many of the 640 staff hired in 2023 left?")
+        assert kept.answered and self._marked(kept) != "640"
+        # a unit counted may be given in another of its units: nothing is overruled
+        holidays = "Workers get at least 4 weeks paid holidays, but most states require 28 days."
+        days = engine._parse("How many paid holiday days must workers get?")
+        assert _counted_at(holidays, days) is None
+        assert _counted_at(holidays, engine._parse("How many states require more?")) is None
 
     def test_a_count_asked_of_a_place_the_paragraph_never_names_is_refused(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
