@@ -786,7 +786,7 @@ class Engine:
 
     def _authored(self, query: Query, limit: int) -> list[ArticleInfo]:
         """The newest ``limit`` articles by an author the question names (as typed or as
-        corrected, "lei xus job" and "ella kidrons articles" too), from the catalog. None
+        corrected, "lei xus job" and "ella kidrons articles" too), from the catalog; none
         for a question longer than WRITTEN_ASKED words: one asking of an author is short."""
         said = words(query.text)
         if len(said) > WRITTEN_ASKED:
@@ -1007,11 +1007,11 @@ class Engine:
         return moved
 
     def _fact_answer(self, question: str, query: Query) -> Answer:
+        if (answer := self._about_an_author(question, query)) is not None:
+            return answer
         ranked = self.rank(query)
         if not ranked:
             return self._refusal(question, query)
-        if (answer := self._about_an_author(question, query, ranked)) is not None:
-            return answer
         if unnamed := self._unnamed(query, ranked[0]) or self._other_numbered(query, ranked[0]):
             return self._refusal(question, query, _confidence(ranked[0]), ranked, absent=unnamed)
         ranked = _not_a_namesake(query.repaired, _sentence_first(ranked))
@@ -1773,9 +1773,7 @@ class Engine:
         question, title = self.semantic.embedder.embed([query.for_model, article.title])
         return float(question @ title) < ELSEWHERE_TITLE
 
-    def _about_an_author(
-        self, question: str, query: Query, ranked: Sequence[Candidate]
-    ) -> Answer | None:
+    def _about_an_author(self, question: str, query: Query) -> Answer | None:
         """What an article's author does, asked by the author's name ("what is Lei Xu's
         job", "who is Lei Xu"): the note that closes the article ("The author is CEO of …"),
         under the author's name; or, where the article has none, that the articles don't
@@ -2923,8 +2921,9 @@ def _counted_at(text: str, query: Query) -> tuple[int, int] | None:
     return found[0] if len(found) == 1 else None
 
 
-# A figure and the word after it (or the second: "4,300 more votes", "12 new homes").
-_FIGURE_THEN = re.compile(r"(\d[\d,.]*)\s+([A-Za-z-]+)(?:\s+([A-Za-z]+))?")
+# A figure and the word after it (or the second: "4,300 more votes", "12 new homes"); not
+# one inside a name ("COVID-19 patients", "A380 jets").
+_FIGURE_THEN = re.compile(r"(?<![\w.,-])(\d[\d,.]*)\s+([A-Za-z-]+)(?:\s+([A-Za-z]+))?")
 
 
 def _holds_span(inner: tuple[int, int], span: tuple[int, int]) -> bool:

@@ -1605,6 +1605,9 @@ class TestNews:
         days = engine._parse("How many paid holiday days must workers get?")
         assert _counted_at(holidays, days) is None
         assert _counted_at(holidays, engine._parse("How many states require more?")) is None
+        # nor a figure inside a name
+        patients = "The ward took 40 people, most of them COVID-19 patients."
+        assert _counted_at(patients, engine._parse("How many patients did the ward take?")) is None
 
     def test_a_count_asked_of_a_place_the_paragraph_never_names_is_refused(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
