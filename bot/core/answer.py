@@ -736,9 +736,36 @@ class Engine:
                     return self._which_article(question)
             if aid is not None:
                 return self._meta_answer(question, kind, self._load(aid))
+        if (of_author := self._about_an_author(question, query)) is not None:
+            return of_author
+        if (authors := self._told_by_author(question, query)) is not None:
+            return authors
         if not query.known and self.semantic is None:
             return self._refusal(question, query)
         return self._fact_answer(question, query)
+
+    def _told_by_author(self, question: str, query: Query) -> Answer | None:
+        """ "What did Lei Xu write about 5G?", "what does Ella Kidron say about robots?":
+        the question without the author's name (only in the byline, which no sentence
+        holds), answered from their articles alone. None where it names no author of the
+        articles, or their articles don't answer it (the question is then asked as it is)."""
+        found = self._authored(query, AUTHOR_POOL)
+        if not found or not found[0].author:
+            return None
+        name = r"\s+".join(re.escape(w) for w in found[0].author.split())
+        rest = re.sub(rf"\b{name}(?:['’]?s)?\b", " ", question, flags=re.IGNORECASE)
+        if rest == question or not rest.strip():
+            return None
+        rest = " ".join(rest.split())
+        asked = [rest]
+        if (told := _TOLD_ABOUT.match(rest)) is not None:
+            asked.insert(0, f"tell me about {told.group(1)}")  # "what did … write about 5G"
+        within = {self.view.by_id[info.id] for info in found}
+        for text in asked:
+            answer = self._fact_answer(text, self._parse(text), within)
+            if answer.answered:
+                return replace(answer, question=question)
+        return None
 
     def _written_by(self, question: str, query: Query) -> Answer | None:
         """What an author of the articles wrote, asked by name ("what did Lei Xu write
@@ -1006,10 +1033,12 @@ class Engine:
         moved.sort(key=lambda c: -c.score)
         return moved
 
-    def _fact_answer(self, question: str, query: Query) -> Answer:
-        if (answer := self._about_an_author(question, query)) is not None:
-            return answer
+    def _fact_answer(self, question: str, query: Query, within: set[int] | None = None) -> Answer:
+        """The answer to a question of fact, from the articles numbered ``within`` where
+        given."""
         ranked = self.rank(query)
+        if within is not None:
+            ranked = [c for c in ranked if c.sentence.aid in within]
         if not ranked:
             return self._refusal(question, query)
         if unnamed := self._unnamed(query, ranked[0]) or self._other_numbered(query, ranked[0]):
@@ -2249,6 +2278,15 @@ SMALL_TALK = {
     "thanks": "You're welcome! Ask another whenever you like.",
     "bye": "Goodbye! I'm here whenever you have another question.",
 }
+
+
+# What an author wrote or said about something, their name taken out: "what did write about
+# 5G", "what does say about the robots".
+_TOLD_ABOUT = re.compile(
+    r"\W*what (?:did|does|do|has|have|is|was) (?:\w+ )?(?:write|wrote|written|writes|writing|"
+    r"say|says|said|saying|think|thinks|thought|report|reported) (?:about|on|of) (.+)",
+    re.IGNORECASE,
+)
 
 
 def _possessive(word: str, asked: set[str]) -> bool:
