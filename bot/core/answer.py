@@ -752,7 +752,10 @@ class Engine:
         found = self._authored(query, AUTHOR_POOL)
         if not found or not found[0].author:
             return None
-        name = r"\s+".join(re.escape(w) for w in found[0].author.split())
+        author = found[0].author
+        if len(author.split()) < 2 and not re.search(rf"\b{re.escape(author)}\b", question):
+            return None  # a one-word byline ("Staff") in lower case is a word, not the name
+        name = r"\s+".join(re.escape(w) for w in author.split())
         rest = re.sub(rf"\b{name}(?:['’]?s)?\b", " ", question, flags=re.IGNORECASE)
         if rest == question or not rest.strip():
             return None

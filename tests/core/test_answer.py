@@ -931,6 +931,26 @@ class TestArticles:
         monkeypatch.setattr(Engine, "_told_by_author", lambda *args: None)
         assert not semantic_seeds.ask("What did Lei Xu write about 5G?").answered
 
+    def test_a_one_word_byline_in_lower_case_is_a_word(self) -> None:
+        """Articles by "Staff": "how many staff were hired" asks about staff, and is answered
+        from every article; "what did Staff write about the port" is the byline's."""
+        hired = Paragraph(1, "", ("The port hired 40 staff last year.",))
+        bridge = Paragraph(
+            1,
+            "",
+            ("The bridge opened in 2019.", "Its builder hired 12 welders for the work."),
+        )
+        engine = Engine.from_articles(
+            [
+                Article("port", "Port hires", (hired,), author="Ana Lind"),
+                Article("bridge", "Bridge opens", (bridge,), author="Staff"),
+            ]
+        )
+        staff = engine.ask("how many staff were hired?")
+        assert staff.answered and staff.citations[0].article == "port", staff.text
+        byline = engine.ask("what did Staff write about the bridge?")
+        assert byline.answered and byline.citations[0].article == "bridge", byline.text
+
     def test_what_an_author_wrote_is_their_articles_newest_first(self) -> None:
         """ "What did Ana Lind write", "articles by ana lind", "Ana Linds articles": her
         articles' titles, newest first, each cited, five at most; one article by its
