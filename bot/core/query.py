@@ -997,9 +997,13 @@ _RANKS = re.compile(
 
 
 def superlative(question: str) -> str | None:
-    """The superlative a question asks for ("largest"), if any."""
-    m = _SUPERLATIVE_Q.search(fold(question))
+    """The superlative a question asks for ("largest"), if any; not the news asked for
+    ("what's the latest news about the Kraków mayor": the news, not a latest thing)."""
+    m = _SUPERLATIVE_Q.search(_NEWS_ASKED.sub(" ", fold(question)))
     return m.group() if m else None
+
+
+_NEWS_ASKED = re.compile(r"\b(?:latest|newest) (?:news|updates?|developments?|word)\b")
 
 
 def below_the_top(text: str) -> bool:
@@ -1199,7 +1203,8 @@ def states_relation(relation: str, sentence: str) -> bool:
 
 _NOW_Q = re.compile(
     r"\b(today|tomorrow|tonight|right now|at the moment|currently|these days|this (week|"
-    r"weekend|month|year)|next (week|weekend|month|year)|latest news|nowadays)\b"
+    r"weekend|month|year)|next (week|weekend|month|year)|latest news(?! (?:on|about|from|of)\b)|"
+    r"nowadays)\b"
 )
 
 
@@ -1663,7 +1668,9 @@ _SMALL_TALK = (
 _OPEN_Q = re.compile(
     r"^(?:please |can you |could you )?(?:tell me (?:more |something |a bit )?about|"
     r"what about|talk (?:to me )?about|anything (?:on|about)|"
-    r"give me (?:an? )?(?:overview|rundown) of|what do you know about)\b"
+    r"give me (?:an? )?(?:overview|rundown) of|what do you know about|"
+    r"(?:what(?: is|'s| s| are)? )?(?:the )?(?:latest|newest) (?:news|updates?|developments?) "
+    r"(?:on|about|from|of))\b"
 )
 
 

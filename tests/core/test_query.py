@@ -14,6 +14,7 @@ from bot.core.query import (
     _stem_slip,
     acronym_asked,
     asks_a_question,
+    asks_about_now,
     asks_latest,
     asks_openly,
     asks_what_said,
@@ -27,6 +28,7 @@ from bot.core.query import (
     relation_asked,
     spelt_out,
     states_relation,
+    superlative,
 )
 from bot.core.text import stem
 
@@ -532,6 +534,24 @@ def test_a_question_asking_yes_or_no_is_told_apart(question: str, whether: bool)
 )
 def test_a_question_asking_what_someone_wrote_is_told_apart(question: str, writing: bool) -> None:
     assert asks_whose_writing(question) is writing
+
+
+@pytest.mark.parametrize(
+    ("question", "now", "openly"),
+    [
+        ("what is the latest news on the rent cap?", False, True),
+        ("what's the latest news about the Kraków mayor?", False, True),
+        ("latest update on the coalition talks", False, True),
+        ("what is the weather today", True, False),
+        ("what is the latest news in Tokyo today?", True, False),
+    ],
+)
+def test_the_latest_news_on_something_asks_about_it(
+    question: str, now: bool, openly: bool
+) -> None:
+    assert asks_about_now(question) is now
+    assert asks_openly(question) is openly
+    assert superlative(question) is None
 
 
 @pytest.mark.parametrize(
