@@ -148,8 +148,9 @@ NAME_SPELT = 75
 # A name of several words counts as used when rapidfuzz's partial_ratio finds it that alike
 # somewhere in the article ("sanke goarshausen" and "sankt goarshausen" score 94).
 NAME_SPELT_PHRASE = 85
-# A question about an author by name reads the notes of this many of their articles, the
-# newest first.
+# A question naming an author of the articles looks up this many of their articles, the
+# newest first: the newest's closing note says what they do (``_about_an_author``), and a
+# question about what they wrote is asked of these alone (``_told_by_author``).
 AUTHOR_POOL = 20
 _SPELT = re.compile(r"[\w'’-]+")
 # Kinds of question whose answer must hold the kind of thing asked for (for numbers and
@@ -714,7 +715,8 @@ class Engine:
         )
         if (which := asks_latest(question) or asks_latest(q)) is not None:
             return self._newest(question, which)
-        if (written := self._written_by(question, query)) is not None:
+        authored = self._authored(query, AUTHOR_POOL)  # articles by an author it names
+        if (written := self._written_by(question, query, authored)) is not None:
             return written
         kind = meta_kind(q)
         for reading in (query.for_model, meta_spelled(q)):
@@ -736,20 +738,20 @@ class Engine:
                     return self._which_article(question)
             if aid is not None:
                 return self._meta_answer(question, kind, self._load(aid))
-        if (of_author := self._about_an_author(question, query)) is not None:
+        if (of_author := self._about_an_author(question, query, authored)) is not None:
             return of_author
-        if (authors := self._told_by_author(question, query)) is not None:
+        if (authors := self._told_by_author(question, authored)) is not None:
             return authors
         if not query.known and self.semantic is None:
             return self._refusal(question, query)
         return self._fact_answer(question, query)
 
-    def _told_by_author(self, question: str, query: Query) -> Answer | None:
+    def _told_by_author(self, question: str, found: list[ArticleInfo]) -> Answer | None:
         """ "What did Lei Xu write about 5G?", "what does Ella Kidron say about robots?":
         the question without the author's name (only in the byline, which no sentence
         holds), answered from their articles alone. None where it names no author of the
-        articles, or their articles don't answer it (the question is then asked as it is)."""
-        found = self._authored(query, AUTHOR_POOL)
+        articles (``found``: the newest of theirs, ``_authored``), or their articles don't
+        answer it (the question is then asked as it is)."""
         if not found or not found[0].author:
             return None
         author = found[0].author
@@ -770,14 +772,17 @@ class Engine:
                 return replace(answer, question=question)
         return None
 
-    def _written_by(self, question: str, query: Query) -> Answer | None:
+    def _written_by(
+        self, question: str, query: Query, authored: list[ArticleInfo]
+    ) -> Answer | None:
         """What an author of the articles wrote, asked by name ("what did Lei Xu write
         about", "articles by Ella Kidron"): their articles' titles, newest first (WRITTEN
         at most), each cited. None where the question asks no such thing, names no author,
-        or asks for something in what they wrote ("what did Lei Xu write about 5G")."""
+        or asks for something in what they wrote ("what did Lei Xu write about 5G").
+        ``authored``: the newest articles by an author the question names (``_authored``)."""
         if not any(asks_whose_writing(text) for text in (query.text, query.corrected)):
             return None
-        found = self._authored(query, WRITTEN + 1)
+        found = authored[: WRITTEN + 1]
         if not found:
             return None
         author = found[0].author or ""
@@ -807,12 +812,12 @@ class Engine:
 
     def _leads(self, infos: Sequence[ArticleInfo]) -> tuple[Citation, ...]:
         """A citation of each article's first sentence."""
-        cited = []
-        for info in infos:
-            aid = self.view.by_id[info.id]
-            first = self._load(aid).paragraphs[0]
-            cited.append(self._citation(aid, first.number, first.sentences[0]))
-        return tuple(cited)
+        return tuple(self._lead(self.view.by_id[info.id]) for info in infos)
+
+    def _lead(self, aid: int, article: Article | None = None) -> Citation:
+        """A citation of the first sentence of article ``aid`` (``article``, where loaded)."""
+        first = (article or self._load(aid)).paragraphs[0]
+        return self._citation(aid, first.number, first.sentences[0])
 
     def _authored(self, query: Query, limit: int) -> list[ArticleInfo]:
         """The newest ``limit`` articles by an author the question names (as typed or as
@@ -954,7 +959,7 @@ class Engine:
     ) -> Answer:
         aid = self.view.by_id[article.id]
         first = article.paragraphs[0]
-        lead = self._citation(aid, first.number, first.sentences[0])
+        lead = self._lead(aid, article)
         if kind == "summary":
             summary = self.summary(article, sentences)
             para = next(
@@ -1805,17 +1810,20 @@ class Engine:
         question, title = self.semantic.embedder.embed([query.for_model, article.title])
         return float(question @ title) < ELSEWHERE_TITLE
 
-    def _about_an_author(self, question: str, query: Query) -> Answer | None:
+    def _about_an_author(
+        self, question: str, query: Query, authored: list[ArticleInfo]
+    ) -> Answer | None:
         """What an article's author does, asked by the author's name ("what is Lei Xu's
         job", "who is Lei Xu"): the note that closes the article ("The author is CEO of …"),
         under the author's name; or, where the article has none, that the articles don't
-        say, and what the author wrote (the newest of their articles, AUTHOR_POOL at most,
-        looked up in the catalog by the name). None when the question asks no such thing."""
+        say, and what the author wrote: of the newest of their articles (``authored``, looked
+        up in the catalog by the name: ``_authored``). None when the question asks no such
+        thing."""
         if not any(asks_role(t) for t in query.readings) and not any(
             role_typo(qt.word) for qt in query.terms if not qt.known
         ):
             return None
-        for info in self._authored(query, AUTHOR_POOL):
+        for info in authored:
             aid = self.view.by_id[info.id]
             article = self._load(aid)
             for paragraph in article.paragraphs:
@@ -1831,8 +1839,7 @@ class Engine:
                 return Answer(
                     question, True, prefix + note, (cited,), (), 1.0, "fact", text_span, at
                 )
-            first = article.paragraphs[0]
-            lead = self._citation(aid, first.number, first.sentences[0])
+            lead = self._lead(aid, article)
             text = (
                 f"The articles don't say what {info.author} does; "
                 f"{info.author} wrote “{info.title}”."
