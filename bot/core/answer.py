@@ -42,6 +42,7 @@ from bot.core.query import (
     asks_by_role,
     asks_latest,
     asks_more,
+    asks_news,
     asks_openly,
     asks_role,
     asks_what_said,
@@ -59,6 +60,7 @@ from bot.core.query import (
     named_of,
     names_a_role,
     names_the_newest,
+    opened_on,
     parse,
     ranks,
     relation_asked,
@@ -742,9 +744,65 @@ class Engine:
             return of_author
         if (authors := self._told_by_author(question, authored)) is not None:
             return authors
+        if query.asked(asks_news) and (news := self._news(question, query)) is not None:
+            return news
+        if (titled := self._titled(query)) is not None:
+            # "tell me about the Rhine", an article's whole title: what the article says
+            return self._meta_answer(question, "summary", self._load(titled))
         if not query.known and self.semantic is None:
             return self._refusal(question, query)
         return self._fact_answer(question, query)
+
+    def _news(self, question: str, query: Query) -> Answer | None:
+        """ "What is the latest news on the rent cap": the newest article on the rent cap
+        (``_newest_on``, asked without the words asking for news), summed up. None where
+        no article speaks of it well enough."""
+        about = query.asked(opened_on) or _NEWS_WORDS.sub(" ", query.corrected)
+        asked = self._parse(about)
+        if not asked.known:
+            return None
+        ranked = self.rank(asked)
+        if not ranked or self._unnamed(asked, ranked[0]):
+            return None
+        newest = self._newest_on(ranked, len(asked.terms))
+        if newest is None:
+            return None
+        return self._meta_answer(question, "summary", self._load(newest))
+
+    def _newest_on(self, ranked: list[Candidate], n_terms: int) -> int | None:
+        """For "what is the latest news on the rent cap": the newest article among the best
+        candidates' (those the rank scored NEWS_SCORE of the best or more that say enough
+        to answer), the best ranked of them where several share a date; an article without
+        a date is older than any with one. None where no candidate says enough."""
+        top = ranked[0].score
+        pool = [
+            c
+            for c in distinct(ranked, SWITCH_POOL)
+            if c.score >= NEWS_SCORE * top and self._supported(c, n_terms)
+        ]
+        if not pool:
+            return None
+
+        def dated(c: Candidate) -> dt.date:
+            return self.view.entries[c.sentence.aid].info.date or dt.date.min
+
+        return max(pool, key=dated).sentence.aid  # max keeps the first of equals
+
+    def _titled(self, query: Query) -> int | None:
+        """The article a question asking to hear about something (``opened_on``) names by
+        its whole title and nothing else: "tell me about the Rhine", "what do you know about
+        the Normans"; not "tell me about the delivery robots", a thing an article speaks
+        of."""
+        about = query.asked(opened_on)
+        asked = {stem(w) for w in words(about) if w not in STOP_WORDS}
+        if not asked:
+            return None
+        match = self._title_match([qt for qt in query.known if qt.expansions[0][0] in asked])
+        if match is None:
+            return None
+        title = self.view.entries[match[0]].info.title
+        named = {stem(w) for w in words(title) if w not in STOP_WORDS}
+        return match[0] if named == asked else None
 
     def _told_by_author(self, question: str, found: list[ArticleInfo]) -> Answer | None:
         """ "What did Lei Xu write about 5G?", "what does Ella Kidron say about robots?":
@@ -1056,8 +1114,8 @@ class Engine:
             return self._refusal(question, query, _confidence(ranked[0]), ranked, absent=other)
         if self.reader is not None and self.settings.reader_decides:
             return self._read_answer(question, query, ranked)
-        best = ranked[0]
         n_terms = len(query.terms)
+        best = ranked[0]
         kind = query.kind
         qwords = set(query.corrected.split())
         if not self._supported(best, n_terms):
@@ -2278,6 +2336,14 @@ class Engine:
 # Asked about "the article" when there are several and no words say which.
 WHICH_ARTICLE = "Which article do you mean? Ask again with a few words of its title."
 WHICH_ARTICLE_TITLES = 5  # the newest, offered as suggestions (kind "which")
+# The words of a question asking for news that ask for nothing in the articles.
+_NEWS_WORDS = re.compile(
+    r"\b(?:what(?:['’]?s| is| are)?|any|the|latest|newest|recent|news|updates?|developments?|"
+    r"on|about|regarding)\b"
+)
+# "the latest news on the rent cap": the newest article among the candidates the rank scored
+# this share of the best or more answers.
+NEWS_SCORE = 0.8
 WRITTEN = 5  # an author's articles listed for "what did Lei Xu write", the newest first
 WRITTEN_ASKED = 30  # words at most in a question asking so (its names are looked up)
 LATEST_LISTED = 5  # the newest articles listed for "what are the latest articles"

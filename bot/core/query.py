@@ -894,6 +894,10 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
             qt, corrected = first[w]  # no other typo: read in this context already
         else:
             qt, corrected = expand(w, lexicon, vocab, [*known, *others[:CONTEXT_WORDS]])
+        if fixed and fixed[-1] == "how" and corrected in _HOW_WORDS:
+            # "how long is the Rhine" asks a length: "the longest river" states none.
+            forms = {t for t, _ in _variants(stem(corrected), vocab)}
+            qt = QueryTerm(qt.word, tuple(e for e in qt.expansions if e[0] not in forms))
         fixed.append(corrected)
         for_model.append(_model_word(w, qt, corrected))
         if w not in seen:
@@ -999,11 +1003,21 @@ _RANKS = re.compile(
 def superlative(question: str) -> str | None:
     """The superlative a question asks for ("largest"), if any; not the news asked for
     ("what's the latest news about the Kraków mayor": the news, not a latest thing)."""
-    m = _SUPERLATIVE_Q.search(_NEWS_ASKED.sub(" ", fold(question)))
+    m = _SUPERLATIVE_Q.search(_LATEST_ON.sub(" ", _NEWS_ASKED.sub(" ", fold(question))))
     return m.group() if m else None
 
 
 _NEWS_ASKED = re.compile(r"\b(?:latest|newest) (?:news|updates?|developments?|word)\b")
+
+
+def asks_news(question: str) -> bool:
+    """Whether a question asks for the latest news on something ("what's the latest on the
+    rent cap" too), so that the newest article that speaks of it answers."""
+    folded = fold(question)
+    return bool(_NEWS_ASKED.search(folded) or _LATEST_ON.search(folded))
+
+
+_LATEST_ON = re.compile(r"\b(?:the )?(?:latest|newest) (?:on|about)\b")
 
 
 def below_the_top(text: str) -> bool:
@@ -1669,8 +1683,8 @@ _OPEN_Q = re.compile(
     r"^(?:please |can you |could you )?(?:tell me (?:more |something |a bit )?about|"
     r"what about|talk (?:to me )?about|anything (?:on|about)|"
     r"give me (?:an? )?(?:overview|rundown) of|what do you know about|"
-    r"(?:what(?: is|'s| s| are)? )?(?:the )?(?:latest|newest) (?:news|updates?|developments?) "
-    r"(?:on|about|from|of))\b"
+    r"(?:what(?: is|'s| s| are)? )?(?:the )?(?:latest|newest) (?:(?:news|updates?|developments?) "
+    r"(?:on|about|from|of)|on|about))\b"
 )
 
 
@@ -1701,6 +1715,14 @@ def asks_openly(text: str) -> bool:
     """Whether a question asks to hear about something ("tell me about the robots") rather
     than for a fact, so that no words of the answer are marked as the answer."""
     return _OPEN_Q.search(_bare(text)) is not None
+
+
+def opened_on(text: str) -> str:
+    """What a question asking to hear about something asks about ("the rhine" of "tell me
+    about the Rhine"), or "" where it asks no such thing."""
+    bare = _bare(text)
+    found = _OPEN_Q.search(bare)
+    return "" if found is None else bare[found.end() :].strip()
 
 
 def asks_whose_writing(text: str) -> bool:

@@ -428,6 +428,17 @@ def _parse_with(terms: Terms, question: str) -> Query:
     return parse(question, Lexicon(sorted(terms.terms)), terms)
 
 
+def test_the_measure_how_asks_by_stands_for_no_superlative() -> None:
+    """ "How long is the Rhine" asks a length: "long" is not matched to "longest" (the
+    longest river states none) nor "longer"; elsewhere in a question it still is."""
+    terms = Terms(["long", "longest", "longer", "river", "rhine", "tall", "tallest"])
+    for question in ("how long is the rhine", "how tall is it"):
+        (asked,) = [qt for qt in _parse_with(terms, question).terms if qt.word in ("long", "tall")]
+        assert [t for t, _ in asked.expansions] == [asked.word], (question, asked)
+    (other,) = [qt for qt in _parse_with(terms, "which river is long").terms if qt.word == "long"]
+    assert {"longest", "longer"} <= {t for t, _ in other.expansions}
+
+
 def test_the_word_after_how_is_read_as_what_how_asks_by() -> None:
     """A typo right after "how" that is one edit from "long", "tall", "many"… is that word,
     even where the corpus would read it as another ("along") or knows none of them; a word
