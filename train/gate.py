@@ -62,8 +62,8 @@ class Hiding(Engine):
 
     hidden: Callable[[Candidate], bool] | None = None
 
-    def rank(self, query: Query) -> list[Candidate]:
-        ranked = super().rank(query)
+    def rank(self, query: Query, within: Sequence[str] = ()) -> list[Candidate]:
+        ranked = super().rank(query, within)
         hidden = self.hidden
         return ranked if hidden is None else [c for c in ranked if not hidden(c)]
 

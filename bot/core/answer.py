@@ -1049,9 +1049,10 @@ class Engine:
             text = f"“{article.title}” is at {article.url}"
         return Answer(question, True, text, (lead,), confidence=1.0, kind=kind)
 
-    def rank(self, query: Query) -> list[Candidate]:
+    def rank(self, query: Query, within: Sequence[str] = ()) -> list[Candidate]:
         """The sentences that may answer a parsed question, best first: the first stages
-        (lexical, and dense when on) and the rerank."""
+        (lexical, and dense when on) and the rerank; from the articles with the ids
+        ``within`` alone, where it names any."""
         view = self.view
         titles = title_mass(view, query.known)
         dense = None
@@ -1059,7 +1060,7 @@ class Engine:
             # The question with its typos repaired: the model knows words, not misspellings.
             vector = self.semantic.embedder.embed([query.for_model])[0]
             dense = DenseQuery(vector, self.semantic.store)
-        candidates = gather(view, query, titles, dense)
+        candidates = gather(view, query, titles, dense, within)
         if not candidates:
             return []
         ranked = rerank(view, query, candidates, titles, dense)
@@ -1102,9 +1103,8 @@ class Engine:
     def _fact_answer(self, question: str, query: Query, within: set[int] | None = None) -> Answer:
         """The answer to a question of fact, from the articles numbered ``within`` where
         given."""
-        ranked = self.rank(query)
-        if within is not None:
-            ranked = [c for c in ranked if c.sentence.aid in within]
+        ids = () if within is None else sorted(self.view.entries[aid].info.id for aid in within)
+        ranked = self.rank(query, ids)
         if not ranked:
             return self._refusal(question, query)
         if unnamed := self._unnamed(query, ranked[0]) or self._other_numbered(query, ranked[0]):

@@ -232,9 +232,11 @@ class Retriever(Protocol):
         required: Sequence[WeightedWord],
         optional: Sequence[WeightedWord] = (),
         limit: int = 10,
+        within: Sequence[str] = (),
     ) -> list[Hit]:
         """The best sentences by BM25, best first: each holds one of the ``required`` words,
-        and ``optional`` words add to the score of those that do."""
+        and ``optional`` words add to the score of those that do; only from the articles
+        with these ids, where ``within`` names any."""
         ...
 
     def sentences(self, hits: Sequence[Hit]) -> list[Sentence]:
@@ -439,6 +441,7 @@ class IndexView:
         required: Sequence[WeightedWord],
         optional: Sequence[WeightedWord] = (),
         limit: int = 10,
+        within: Sequence[str] = (),
     ) -> list[Hit]:
         q = _query(required, "body")
         if q is None or limit <= 0:
@@ -447,6 +450,15 @@ class IndexView:
         if extra is not None:
             q = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Must, q), (tantivy.Occur.Should, extra)]
+            )
+        if within:
+            # A filter: the articles' ids add nothing to the score.
+            ids = tantivy.Query.term_set_query(SCHEMA, "article", list(within))
+            q = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Must, q),
+                    (tantivy.Occur.Must, tantivy.Query.const_score_query(ids, 0.0)),
+                ]
             )
         found = self.searcher.search(q, limit, count=False).hits
         if not found:

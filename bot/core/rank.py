@@ -178,27 +178,38 @@ def title_mass(view: Retriever, known: Sequence[QueryTerm], limit: int = 20) -> 
 
 
 def gather(
-    view: Retriever, query: Query, titles: dict[int, float], dense: DenseQuery | None = None
+    view: Retriever,
+    query: Query,
+    titles: dict[int, float],
+    dense: DenseQuery | None = None,
+    within: Sequence[str] = (),
 ) -> list[Candidate]:
     """The first stage: BM25 hits, lent their neighbours' and titles' scores, the best
     ``CANDIDATES`` with their text, and neighbours of those that may hold the answer; with
-    the dense stage, the sentences nearest the question in meaning too."""
-    out = [c for c in _lexical(view, query, titles) if not is_dateline(c.sentence.text)]
+    the dense stage, the sentences nearest the question in meaning too. Only from the
+    articles with the ids ``within``, where it names any (the lexical stage searches those
+    alone; the dense stage's nearest are kept where they are among them)."""
+    out = [c for c in _lexical(view, query, titles, within) if not is_dateline(c.sentence.text)]
     if dense is not None:
         seen = {(c.sentence.aid, c.sentence.seq) for c in out}
         nearest = dense.store.search(dense.vector, DENSE_K)
+        kept = {view.by_id[i] for i in within if i in view.by_id}
         for s in view.by_hash([h for h, _ in nearest], 2 * DENSE_K):
+            if within and s.aid not in kept:
+                continue
             if (s.aid, s.seq) not in seen and not is_dateline(s.text):
                 seen.add((s.aid, s.seq))
                 out.append(Candidate(s, title=titles.get(s.aid, 0.0)))
     return out
 
 
-def _lexical(view: Retriever, query: Query, titles: dict[int, float]) -> list[Candidate]:
+def _lexical(
+    view: Retriever, query: Query, titles: dict[int, float], within: Sequence[str] = ()
+) -> list[Candidate]:
     if not query.known:
         return []
     rare, common = first_stage_words(view, query.known)
-    hits = view.search(rare, common, FIRST_STAGE)
+    hits = view.search(rare, common, FIRST_STAGE, within)
     if not hits:
         return []
     by_key = {(h.aid, h.seq): h for h in hits}

@@ -1007,6 +1007,45 @@ class TestArticles:
         floods = semantic_squad.ask("tell me about Rhine floods")
         assert floods.kind == "fact" and "flood" in floods.citations[0].quote, floods.text
 
+    def test_an_authors_articles_are_searched_whatever_the_others_say(self) -> None:
+        """ "What did Ana Lind write about 5G?" in an archive where forty other articles
+        say more about 5G: her article is searched on its own, not picked out of the best
+        the whole archive gives (which holds none of hers)."""
+        others = [
+            Article(
+                f"o{n}",
+                f"5G report {n}",
+                (
+                    Paragraph(
+                        1, "", (f"The 5G network in town {n} covers 5G phones and 5G masts.",)
+                    ),
+                ),
+                "Jon Berg",
+                dt.date(2024, 1, 1),
+            )
+            for n in range(40)
+        ]
+        hers = Article(
+            "lind",
+            "Harbour works",
+            (
+                Paragraph(
+                    1,
+                    "",
+                    (
+                        "The harbour works finished in May.",
+                        "A 5G mast on the pier was switched on in June.",
+                    ),
+                ),
+            ),
+            "Ana Lind",
+            dt.date(2024, 2, 1),
+        )
+        engine = Engine.from_articles([*others, hers])
+        answer = engine.ask("What did Ana Lind write about 5G?")
+        assert answer.answered and answer.citations[0].article == "lind", answer.text
+        assert "pier" in answer.citations[0].quote
+
     def test_a_one_word_byline_in_lower_case_is_a_word(self) -> None:
         """Articles by "Staff": "how many staff were hired" asks about staff, and is answered
         from every article; "what did Staff write about the port" is the byline's."""
