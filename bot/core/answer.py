@@ -1535,7 +1535,9 @@ class Engine:
             return None
         given = [
             (found.group("name").strip(), name)
-            for found in itertools.chain(_PLACED.finditer(query.text), _OWNER.finditer(query.text))
+            for found in itertools.chain(
+                _PLACED.finditer(query.repaired), _OWNER.finditer(query.repaired)
+            )
             if found.start() > 0
             # not "U.S."'s "u"
             and (name := [w for w in words(found.group("name")) if len(w) > 1])

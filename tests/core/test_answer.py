@@ -1784,10 +1784,12 @@ class TestNews:
         assert "1,140" in self._marked(
             engine.ask("How many people will the plant in Windsor put out of work?")
         )
-        # the place mistyped is still the place the paragraph names
+        # the place mistyped is still the place the paragraph names, or does not
         assert "1,140" in self._marked(
             engine.ask("How many people will the plant in Wnidsor put out of work?")
         )
+        typed = engine.ask("How many workers does Lakeshore Axle Systems employ in Saltilo?")
+        assert not typed.answered and "not of Saltillo" in typed.text, typed.text
         monkeypatch.setattr(Engine, "_unplaced", lambda *args: None)
         assert engine.ask(question).answered
 
