@@ -1153,6 +1153,7 @@ class Engine:
             near = (best, unstated) if unstated is not None else None
             return self._refusal(question, query, _confidence(best), ranked, near)
         switched = None
+        stated = False  # the sentence chosen for stating what is asked, not by the reader
         if (
             reading is not None
             and labelled is None
@@ -1180,6 +1181,7 @@ class Engine:
             # "what did Erik Dahl die of": the sentence giving the cause, not his death's day.
             before = best.sentence
             best, reading = switched = instead
+            stated = True
             ranked = [best, *(c for c in ranked if c is not best)]
             span = best.sentence.text
             if _follows(best.sentence, before) or (
@@ -1210,6 +1212,15 @@ class Engine:
             or (unstated := _unfounded(query, span)) is not None
             or (unstated := _not_lasted(query, span)) is not None
             or (unstated := _whether_unsaid(query, best, reading)) is not None
+            or (
+                not stated
+                and (
+                    unstated := _figure_unread(
+                        query, best, reading, span, self._kind_held(kind, span, best, qwords)
+                    )
+                )
+                is not None
+            )
         ):
             return self._refusal(question, query, confidence, ranked, (best, unstated))
         if (
@@ -2446,6 +2457,34 @@ def _unread(query: Query, best: Candidate, reading: Reading, kind_held: bool) ->
         and (best.cosine is None or best.cosine < UNREAD_COSINE)
         and reading.answers < UNREAD_FLOOR
     )
+
+
+def _figure_unread(
+    query: Query, best: Candidate, reading: Reading | None, quote: str, kind_held: bool
+) -> str | None:
+    """What a refusal names as not given ("the number", "the year"…) when a question asks
+    for a figure (``Query.figure``), the answer's sentence leaves out a word that weighs in
+    it (UNREAD_MISSING, as ``_unread`` reads it) and the reader reads it as no answer
+    (below UNREAD_FLOOR), however close in meaning: "how many of the Tisa's fish species are
+    endangered" and "The Tisa … is home to more than 60 species of fish". ``_unread`` spares
+    a sentence close in meaning, for the paraphrases the reader reads poorly; a figure is
+    asked of something named, and a sentence giving a figure of the same thing but not the
+    one asked is close in meaning whatever it says. Checked after the reader's look at
+    the next best (``_switch``), which finds the answer where the rank's best is another
+    figure ("700,000 photographs" after the V&A's first gallery). Not where the quote holds
+    more than the reader read, the sentence and the one before it ("Marloes Verhagen, the
+    Civic Union leader, …" and, opening the next paragraph, "The 47-year-old …")."""
+    figure = query.figure
+    if figure is None or reading is None or reading.answers >= UNREAD_FLOOR:
+        return None
+    s = best.sentence
+    if not set(words(quote)) <= set(words(f"{s.prev or ''} {s.text}")):
+        return None
+    if best.absent < UNREAD_MISSING:
+        return None
+    if kind_held and not all(qt.known for qt in query.terms):
+        return None  # a word the articles never use, and the figure asked for: reworded
+    return UNSTATED[figure]
 
 
 def _whether(query: Query) -> bool:

@@ -1735,6 +1735,31 @@ class TestNews:
         monkeypatch.setattr("bot.core.answer._whether", lambda query: False)
         assert semantic_seeds.ask("Did JD deploy delivery robots in Wuhan?").span is not None
 
+    def test_a_figure_the_reader_finds_no_answer_to_is_refused_however_close(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "How many of the Tisa's fish species are endangered" and "the Tisa … is home to
+        more than 60 species of fish": close in meaning, a figure of the same thing, but not
+        the one asked, and the reader reads no answer there. The count of species asked
+        plainly is answered."""
+        engine = _news_engine(
+            tmp_path,
+            "Chemical spill kills fish along the Tisa",
+            "NOVI SAD, Serbia — A leak of ammonia-laced wastewater from a fertilizer plant "
+            "killed an estimated 14,000 fish along a 23-kilometer stretch of the Tisa River.",
+            "The Tisa, which rises in Ukraine and flows through Hungary before joining the "
+            "Danube north of Belgrade, is home to more than 60 species of fish.",
+            "Fishermen said the river smelled of cleaning fluid for two days.",
+            "Upstream, the plant's owner also runs a farm where endangered storks nest.",
+        )
+        question = "How many of the Tisa's fish species are endangered?"
+        refused = engine.ask(question)
+        assert not refused.answered and "don't give the number" in refused.text, refused.text
+        species = engine.ask("How many species of fish live in the Tisa?")
+        assert species.answered and "60" in self._marked(species), species.text
+        monkeypatch.setattr("bot.core.answer._figure_unread", lambda *args: None)
+        assert engine.ask(question).answered
+
     def test_a_count_marks_the_figure_of_what_is_counted(self, tmp_path: Path) -> None:
         """ "How many votes did Wróbel win by": "by about **4,300** votes", the figure of
         votes, not the share of the vote the marker would take; "how many crew members":
