@@ -1541,7 +1541,8 @@ _LIST_Q = re.compile(
 )
 _ACRONYM_Q = re.compile(
     r"\bwhat (?:does|do|did|is|was) (?:the )?(?:abbreviation |acronym )?([a-z0-9&.-]{2,12}) "
-    r"(?:stand for|short for|mean|an abbreviation for|an acronym for)\b"
+    # "what does Obersee means", as a typo of "mean" is repaired ("measn"), or as typed
+    r"(?:stands? for|short for|means?|an abbreviation for|an acronym for)\b"
     r"|\b([a-z0-9&.-]{2,12}) (?:stands for|is short for)\b"
     r"|\bwhat is the (?:full form|long form|meaning) of (?:the )?([a-z0-9&.-]{2,12})\b"
 )

@@ -463,6 +463,9 @@ def test_the_word_after_how_is_read_as_what_how_asks_by() -> None:
         ("what is it", None),
         ("what is jd", None),  # lower case, no figure: a word
         ("what is C2M used for", None),  # asks something else of it
+        # the verb's form as a typo's repair gives it ("measn": means), or as typed
+        ("what does Obersee means", "obersee"),
+        ("what does NATO stands for", "nato"),
     ],
 )
 def test_an_abbreviation_asked_alone_is_asked_to_be_spelled_out(
