@@ -797,7 +797,9 @@ class Engine:
         asked = {stem(w) for w in words(about) if w not in STOP_WORDS}
         if not asked:
             return None
-        match = self._title_match([qt for qt in query.known if qt.expansions[0][0] in asked])
+        match = self._title_match(
+            [qt for qt in query.known if any(t in asked for t, _ in qt.expansions)]
+        )
         if match is None:
             return None
         title = self.view.entries[match[0]].info.title
