@@ -825,7 +825,7 @@ class Engine:
         asked = [rest]
         if (told := _TOLD_ABOUT.match(rest)) is not None:
             asked.insert(0, f"tell me about {told.group(1)}")  # "what did … write about 5G"
-        within = {self.view.by_id[info.id] for info in found}
+        within = [info.id for info in found]
         for text in asked:
             answer = self._fact_answer(text, self._parse(text), within)
             if answer.answered:
@@ -1102,11 +1102,10 @@ class Engine:
         moved.sort(key=lambda c: -c.score)
         return moved
 
-    def _fact_answer(self, question: str, query: Query, within: set[int] | None = None) -> Answer:
-        """The answer to a question of fact, from the articles numbered ``within`` where
-        given."""
-        ids = () if within is None else sorted(self.view.entries[aid].info.id for aid in within)
-        ranked = self.rank(query, ids)
+    def _fact_answer(self, question: str, query: Query, within: Sequence[str] = ()) -> Answer:
+        """The answer to a question of fact, from the articles with the ids ``within`` where
+        it names any."""
+        ranked = self.rank(query, within)
         if not ranked:
             return self._refusal(question, query)
         if unnamed := self._unnamed(query, ranked[0]) or self._other_numbered(query, ranked[0]):
@@ -1116,8 +1115,8 @@ class Engine:
             return self._refusal(question, query, _confidence(ranked[0]), ranked, absent=other)
         if self.reader is not None and self.settings.reader_decides:
             return self._read_answer(question, query, ranked)
-        n_terms = len(query.terms)
         best = ranked[0]
+        n_terms = len(query.terms)
         kind = query.kind
         qwords = set(query.corrected.split())
         if not self._supported(best, n_terms):
@@ -1216,6 +1215,7 @@ class Engine:
             or (unstated := _whether_unsaid(query, best, reading)) is not None
             or (
                 not stated
+                and query.figure is not None
                 and (
                     unstated := _figure_unread(
                         query, best, reading, span, self._kind_held(kind, span, best, qwords)
@@ -1546,11 +1546,10 @@ class Engine:
             and query.asked(asks_a_name) is None
         ):
             return None
+        asked = query.repaired
         given = [
             (found.group("name").strip(), name)
-            for found in itertools.chain(
-                _PLACED.finditer(query.repaired), _OWNER.finditer(query.repaired)
-            )
+            for found in itertools.chain(_PLACED.finditer(asked), _OWNER.finditer(asked))
             if found.start() > 0
             # not "U.S."'s "u"
             and (name := [w for w in words(found.group("name")) if len(w) > 1])
@@ -2442,7 +2441,9 @@ def _names(text: str) -> list[str]:
     ]
 
 
-def _unread(query: Query, best: Candidate, reading: Reading, kind_held: bool) -> bool:
+def _unread(
+    query: Query, best: Candidate, reading: Reading, kind_held: bool, spare_close: bool = True
+) -> bool:
     """Whether the rank's answer leaves out a word that weighs in the question (neither the
     sentence, its neighbours, nor its article's title holds it, or the articles never use
     it: UNREAD_MISSING of the question's weight) and the reader, reading question and
@@ -2452,11 +2453,12 @@ def _unread(query: Query, best: Candidate, reading: Reading, kind_held: bool) ->
     (UNREAD_COSINE: "who ordered the making of the tapestry" and "It was commissioned by
     Odo"), or a question with a word the articles never use whose answer holds the kind
     of thing asked for ("how much grub …" and "220 million food items"; ``kind_held``),
-    where "who is the mayor of Wuhan" and a sentence naming no one are refused."""
+    where "who is the mayor of Wuhan" and a sentence naming no one are refused. With
+    ``spare_close`` false, a sentence close in meaning is not spared (``_figure_unread``)."""
     return (
         best.absent >= UNREAD_MISSING
         and (not kind_held or all(qt.known for qt in query.terms))
-        and (best.cosine is None or best.cosine < UNREAD_COSINE)
+        and (not spare_close or best.cosine is None or best.cosine < UNREAD_COSINE)
         and reading.answers < UNREAD_FLOOR
     )
 
@@ -2465,28 +2467,26 @@ def _figure_unread(
     query: Query, best: Candidate, reading: Reading | None, quote: str, kind_held: bool
 ) -> str | None:
     """What a refusal names as not given ("the number", "the year"…) when a question asks
-    for a figure (``Query.figure``), the answer's sentence leaves out a word that weighs in
-    it (UNREAD_MISSING, as ``_unread`` reads it) and the reader reads it as no answer
-    (below UNREAD_FLOOR), however close in meaning: "how many of the Tisa's fish species are
-    endangered" and "The Tisa … is home to more than 60 species of fish". ``_unread`` spares
-    a sentence close in meaning, for the paraphrases the reader reads poorly; a figure is
-    asked of something named, and a sentence giving a figure of the same thing but not the
-    one asked is close in meaning whatever it says. Checked after the reader's look at
-    the next best (``_switch``), which finds the answer where the rank's best is another
-    figure ("700,000 photographs" after the V&A's first gallery). Not where the quote holds
-    more than the reader read, the sentence and the one before it ("Marloes Verhagen, the
-    Civic Union leader, …" and, opening the next paragraph, "The 47-year-old …")."""
+    for a figure (``Query.figure``) and ``_unread`` finds the sentence leaving out a word
+    that weighs and the reader reading no answer in it, however close in meaning: "how
+    many of the Tisa's fish species are endangered" and "The Tisa … is home to more than 60
+    species of fish". ``_unread`` alone spares a sentence close in meaning, for the
+    paraphrases the reader reads poorly; a figure is asked of something named, and a
+    sentence giving a figure of the same thing but not the one asked is close in meaning
+    whatever it says. Checked after the reader's look at the next best (``_switch``),
+    which finds the answer where the rank's best is another figure ("700,000 photographs"
+    after the V&A's first gallery). Not where the quote holds more than the reader read,
+    the sentence and the one before it ("Marloes Verhagen, the Civic Union leader, …" and,
+    opening the next paragraph, "The 47-year-old …")."""
     figure = query.figure
-    if figure is None or reading is None or reading.answers >= UNREAD_FLOOR:
+    if figure is None or reading is None:
         return None
     s = best.sentence
     if not set(words(quote)) <= set(words(f"{s.prev or ''} {s.text}")):
         return None
-    if best.absent < UNREAD_MISSING:
-        return None
-    if kind_held and not all(qt.known for qt in query.terms):
-        return None  # a word the articles never use, and the figure asked for: reworded
-    return UNSTATED[figure]
+    return (
+        UNSTATED[figure] if _unread(query, best, reading, kind_held, spare_close=False) else None
+    )
 
 
 def _whether(query: Query) -> bool:

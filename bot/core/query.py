@@ -1003,21 +1003,21 @@ _RANKS = re.compile(
 def superlative(question: str) -> str | None:
     """The superlative a question asks for ("largest"), if any; not the news asked for
     ("what's the latest news about the Kraków mayor": the news, not a latest thing)."""
-    m = _SUPERLATIVE_Q.search(_LATEST_ON.sub(" ", _NEWS_ASKED.sub(" ", fold(question))))
+    m = _SUPERLATIVE_Q.search(_NEWS_ASKED.sub(" ", fold(question)))
     return m.group() if m else None
 
 
-_NEWS_ASKED = re.compile(r"\b(?:latest|newest) (?:news|updates?|developments?|word)\b")
+# "the latest news", "the latest on": news asked for, not a superlative.
+_NEWS_ASKED = re.compile(
+    r"\b(?:latest|newest) (?:news|updates?|developments?|word)\b"
+    r"|\b(?:the )?(?:latest|newest) (?:on|about)\b"
+)
 
 
 def asks_news(question: str) -> bool:
     """Whether a question asks for the latest news on something ("what's the latest on the
     rent cap" too), so that the newest article that speaks of it answers."""
-    folded = fold(question)
-    return bool(_NEWS_ASKED.search(folded) or _LATEST_ON.search(folded))
-
-
-_LATEST_ON = re.compile(r"\b(?:the )?(?:latest|newest) (?:on|about)\b")
+    return _NEWS_ASKED.search(fold(question)) is not None
 
 
 def below_the_top(text: str) -> bool:
