@@ -215,6 +215,10 @@ class Retriever(Protocol):
         """Whether any sentence, title or keyword holds the term."""
         ...
 
+    def written(self, word: str) -> bool:
+        """Whether the articles write the word as it is (folded, not stemmed)."""
+        ...
+
     def family(self, term: str) -> list[str]:
         """Other terms of the corpus from the same word family."""
         ...
@@ -404,6 +408,10 @@ class IndexView:
     def known(self, term: str) -> bool:
         """Whether any sentence, title or keyword holds the term."""
         return self.doc_freq(term) > 0 or self.head_freq(term) > 0
+
+    def written(self, word: str) -> bool:
+        """Whether any sentence, title or keyword holds the word as it is."""
+        return self._freq("surface", word) > 0
 
     def idf(self, term: str) -> float:
         """BM25's inverse sentence frequency: rare terms weigh more."""

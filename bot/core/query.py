@@ -175,9 +175,11 @@ class Query:
         return any(asks_for_list(t) for t in self.readings)
 
     @property
-    def acronym(self) -> str | None:
-        """The abbreviation the question asks to be spelled out, through typos."""
-        return next((a for t in self.readings if (a := acronym_asked(t))), None)
+    def acronyms(self) -> tuple[str, ...]:
+        """The abbreviation asked about as each reading gives it: as typed first ("what does
+        C2M stand for"), then as repaired ("what does bOersee mean": "obersee")."""
+        found = (acronym_asked(t) for t in self.readings)
+        return tuple(dict.fromkeys(a for a in found if a))
 
     @property
     def author_role(self) -> bool:
@@ -202,6 +204,8 @@ class Vocabulary(Protocol):
     """What parsing needs to know of the corpus's terms."""
 
     def known(self, term: str) -> bool: ...
+
+    def written(self, word: str) -> bool: ...
 
     def doc_freq(self, term: str) -> int: ...
 
@@ -236,8 +240,18 @@ _DICTIONARY_STEMS = frozenset(TERMS.analyze(" ".join(DICTIONARY)))
 
 
 def is_english(word: str) -> bool:
-    """Whether a word is an English word or a form of one ("fridges" for "fridge")."""
-    return word in DICTIONARY or (len(word) >= 4 and stem(word) in _DICTIONARY_STEMS)
+    """Whether a word is an English word or a form of one ("fridges" for "fridge"): its stem
+    is an English word's, but not a word of its own the word only spells another way
+    ("maory" is no form of "maori")."""
+    if word in DICTIONARY:
+        return True
+    term = stem(word)
+    if len(word) < 4 or term not in _DICTIONARY_STEMS:
+        return False
+    if term == word:
+        return True
+    # The stemmer puts back an "e" it finds dropped: "tiring" is "tire" with an ending.
+    return term not in DICTIONARY or word.startswith(term[:-1] if term.endswith("e") else term)
 
 
 @functools.cache
@@ -245,21 +259,31 @@ def _english() -> Lexicon:
     return Lexicon([w for w in _dictionary() if Lexicon.usable(w)])
 
 
-def english(word: str, budget: int | None = None, stems: Iterable[str] | None = None) -> str:
+def english(
+    word: str,
+    budget: int | None = None,
+    stems: Iterable[str] | None = None,
+    known: Callable[[str], bool] | None = None,
+) -> str:
     """The English word a misspelt word most likely is (within its typo budget, or
     ``budget`` edits; with ``stems``, only a word of one of those stems), or the word
-    itself: for the embedding model, which reads "ikcked" as noise."""
+    itself: for the embedding model, which reads "ikcked" as noise. Of words as near, the
+    most frequent, or with ``known`` (the corpus's stems) one the articles use: "uniiy" is
+    "unify" beside "unifying", "unity" elsewhere."""
     budget = typo_budget(word) if budget is None else budget
     if not budget or word[0].isdigit():
         return word
     allowed = None if stems is None else set(stems)
-    best, best_distance = word, budget + 1
+    best, best_key = word, (budget + 1, True)
     for match in _english().near(word):
         if allowed is not None and stem(match) not in allowed:
             continue
         distance = OSA.distance(word, match, score_cutoff=budget)
-        if distance < best_distance:
-            best, best_distance = match, distance
+        if distance > budget:
+            continue
+        key = (distance, known is not None and not known(stem(match)))
+        if key < best_key:
+            best, best_key = match, key
     return best
 
 
@@ -508,6 +532,24 @@ def _variants(term: str, vocab: Vocabulary) -> tuple[tuple[str, float], ...]:
     return tuple((f, VARIANT_WEIGHT) for f in sorted(forms) if vocab.doc_freq(f) > 0)
 
 
+def _kin(
+    word: str, term: str, vocab: Vocabulary, weight: float = 1.0
+) -> tuple[tuple[str, float], ...]:
+    """The index terms a word the corpus knows (as ``term``) stands for: itself, its other
+    forms, the likeliest of its family and its synonyms, each at ``weight`` times its own."""
+    variants = _variants(term, vocab)
+    taken = {term, *(t for t, _ in variants)}
+    family = [t for t in vocab.family(term) if t not in taken]
+    family.sort(key=vocab.doc_freq, reverse=True)
+    kin = tuple((t, FAMILY_WEIGHT) for t in family[:MAX_FAMILY])
+    same = tuple(
+        (stem(s), SYNONYM_WEIGHT)
+        for s in SYNONYMS.get(word, ())
+        if stem(s) not in taken and vocab.known(stem(s))
+    )
+    return tuple((t, w * weight) for t, w in ((term, 1.0), *variants, *kin, *same))
+
+
 def expand(
     word: str, lexicon: Lexicon, vocab: Vocabulary, context: Sequence[str] = ()
 ) -> tuple[QueryTerm, str]:
@@ -523,17 +565,7 @@ def expand(
     if known and not _stem_slip(word, term, lexicon, vocab):
         if other := _out_of_company(word, term, lexicon, vocab, context):
             return QueryTerm(word, ((stem(other), TYPO_WEIGHT_ONE),)), other
-        variants = _variants(term, vocab)
-        taken = {term, *(t for t, _ in variants)}
-        family = [t for t in vocab.family(term) if t not in taken]
-        family.sort(key=vocab.doc_freq, reverse=True)
-        kin = tuple((t, FAMILY_WEIGHT) for t in family[:MAX_FAMILY])
-        same = tuple(
-            (stem(s), SYNONYM_WEIGHT)
-            for s in SYNONYMS.get(word, ())
-            if stem(s) not in taken and vocab.known(stem(s))
-        )
-        return QueryTerm(word, ((term, 1.0), *variants, *kin, *same)), word
+        return QueryTerm(word, _kin(word, term, vocab)), word
     same = tuple((stem(s), SYNONYM_WEIGHT) for s in SYNONYMS.get(word, ()) if vocab.known(stem(s)))
     if same:
         return QueryTerm(word, same), word
@@ -604,12 +636,17 @@ def expand(
         # An English word the typo is two edits from, whose stem the corpus has in other
         # forms: "measureaent" is "measurement", and the corpus says "measured" (one edit
         # from such a word was read above).
-        spelt = english(word)
+        spelt = english(word, known=vocab.known)
         if spelt != word and vocab.known(stem(spelt)):
             return QueryTerm(word, ((stem(spelt), TYPO_WEIGHT_TWO),)), spelt
     if not found:
         return QueryTerm(word, _variants(term, vocab)), word
     best = sorted(found.items(), key=lambda kv: -kv[1])[:MAX_EXPANSIONS]
+    if len(best) == 1 and corrected != word:
+        # One reading: the typo stands for what the word it was typed for stands for
+        # ("Normanyd" for "Normandy", "Norman" too).
+        ((term, weight),) = best
+        return QueryTerm(word, _kin(corrected, term, vocab, weight)), corrected
     return QueryTerm(word, tuple(best)), corrected
 
 
@@ -721,13 +758,20 @@ def _slip(typo: str, word: str) -> bool:
     return len(diff) == 2 and diff[1] == diff[0] + 1 and typo[diff[0]] == word[diff[1]]
 
 
-def _model_word(word: str, qt: QueryTerm, corrected: str) -> str:
+def _model_word(word: str, qt: QueryTerm, corrected: str, vocab: Vocabulary) -> str:
     """What the embedding model reads for a question word: the corpus's correction, unless
     it is a bare stem ("resourc" for "resourcf") that an English word of the same stem
     spells out; a typo the corpus did not spell out (a word it lacks, or one it matched only
     by a shorter stem: "measugrement") is repaired against English."""
     if corrected == word:
         itself = any(term == stem(word) for term, _ in qt.expansions)
+        if word not in DICTIONARY and stem(word) == word and itself and not vocab.written(word):
+            # A bare stem typed for its word ("hostag" for "hostage", the last letter left
+            # out), which the articles never write: it matches the index as it is, but the
+            # models read the word. Not a word they write ("franc", not "France").
+            spelt = english(word, budget=1, stems=(word,))
+            if spelt != word:
+                return spelt
         if itself or is_english(word):
             return word
         # A word the corpus matched only by its stem ("mrry" by "marri"): the English word
@@ -899,7 +943,7 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
             forms = {t for t, _ in _variants(stem(corrected), vocab)}
             qt = QueryTerm(qt.word, tuple(e for e in qt.expansions if e[0] not in forms))
         fixed.append(corrected)
-        for_model.append(_model_word(w, qt, corrected))
+        for_model.append(_model_word(w, qt, corrected, vocab))
         if w not in seen:
             seen.add(w)
             out.append(qt)

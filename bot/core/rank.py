@@ -822,7 +822,7 @@ def rerank(
     qstems = [qt.expansions[0][0] for qt in known]
     weights = WEIGHTS if dense is not None else LEXICAL_WEIGHTS
     wants_list = query.wants_list
-    acronym = query.acronym
+    acronyms = query.acronyms
     author_role = query.author_role
     for cand in candidates:
         s = cand.sentence
@@ -877,8 +877,10 @@ def rerank(
         }
         if wants_list:
             cand.parts["list"] = list_bonus(s.text)
-        if acronym is not None:
-            cand.parts["acronym"] = max(spells_out(acronym, unit), glosses(acronym, unit))
+        if acronyms:
+            cand.parts["acronym"] = max(
+                max(spells_out(a, unit), glosses(a, unit)) for a in acronyms
+            )
         if author_role:
             cand.parts["role"] = about_the_author(s.text)
         if dense is not None:

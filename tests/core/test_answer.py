@@ -1583,6 +1583,8 @@ class TestNews:
         )
         assert self._marked(engine.ask("What does Untersee mean?")) == "lower lake"
         assert self._marked(engine.ask("what does obersee mean")) == "upper lake"
+        # The word asked about mistyped: the gloss of the word it was typed for.
+        assert self._marked(engine.ask("What does bOersee mean?")) == "upper lake"
         monkeypatch.setattr("bot.core.rank.glosses", lambda *args: 0.0)
         assert not engine.ask("What does Untersee mean?").answered
 

@@ -79,6 +79,11 @@ class TestView:
         assert view.titles(((("river", 1.0),),), 5) == [view.by_id["bridge"]]
         assert view.head_freq("bridg") == 1 and view.doc_freq("bridg") == 2
 
+    def test_words_are_known_as_written_and_terms_as_stemmed(self, index: CorpusIndex) -> None:
+        view = index.view
+        assert view.known("bridg") and not view.written("bridg")  # a stem, never written
+        assert view.written("bridge") and not view.written("bridgez")
+
     def test_sentences_holding_two_terms_are_counted(self, index: CorpusIndex) -> None:
         """What a typo's context is read with: sentences holding both terms, either order."""
         view = index.view

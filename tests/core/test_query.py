@@ -21,6 +21,8 @@ from bot.core.query import (
     asks_whose_writing,
     asks_yes_or_no,
     echoes_now,
+    english,
+    is_english,
     meta_spelled,
     names_the_newest,
     parse,
@@ -43,9 +45,13 @@ class Terms:
 
     def __init__(self, words: list[str]) -> None:
         self.terms = {stem(w) for w in words}
+        self.words = set(words)
 
     def known(self, term: str) -> bool:
         return term in self.terms
+
+    def written(self, word: str) -> bool:
+        return word in self.words
 
     def doc_freq(self, term: str) -> int:
         return 3 if term in self.terms else 0
@@ -110,6 +116,51 @@ def test_a_short_typo_matched_by_a_stem_reaches_the_model_as_that_stem_s_word() 
     assert _parse("who did emma mrry").for_model.split()[-1] == "marry"
 
 
+def _parse_in(question: str, corpus: list[str]) -> Query:
+    terms = Terms(corpus)
+    return parse(question, Lexicon(sorted(terms.terms)), terms)
+
+
+def test_a_bare_stem_typed_reaches_the_model_as_its_word() -> None:
+    # "hostag" (the "e" left out) is the index's own term for "hostage": it matches as
+    # typed, and the model reads the word.
+    query = _parse_in("who was the hostag", ["hostage", "king"])
+    assert query.terms[0].expansions[0][0] == stem("hostage")
+    assert query.for_model == "who was the hostage"
+    # A word the articles write as it is typed stays as typed: "franc" is no "France".
+    assert _parse_in("what is the franc worth", ["franc", "worth"]).for_model.endswith(
+        "franc worth"
+    )
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("fridges", True),
+        ("tiring", True),  # the stemmer's "tire"
+        ("invent", True),
+        ("maory", False),  # the stem "maori" is a word it is no form of
+        ("franc", True),  # not "France" with its "e" left out
+    ],
+)
+def test_a_word_is_english_when_it_is_a_form_of_an_english_word(word: str, expected: bool) -> None:
+    assert is_english(word) is expected
+
+
+def test_a_typo_of_english_words_as_near_is_the_one_the_articles_use() -> None:
+    # "maory" is one edit from "mary" and from "marry"; beside "married", it is "marry".
+    assert english("maory", known=lambda term: term == stem("married")) == "marry"
+    query = _parse_in("who did emma maory", ["emma", "married"])
+    assert query.for_model == "who did emma marry"
+    assert stem("married") in dict(query.terms[1].expansions)
+
+
+def test_a_repaired_typo_stands_for_what_its_word_stands_for() -> None:
+    # "wrtier" is "writer", and a question about the writer is about the author.
+    (typo,) = _parse_in("who is the wrtier", ["writer", "author"]).terms
+    assert dict(typo.expansions).keys() == {stem("writer"), stem("author")}
+
+
 def test_a_common_english_word_is_taken_as_typed() -> None:
     # "phone" is one edit from the corpus's "Rhone", but an English word: meant as typed.
     phone = _parse("which phone should i buy").terms[0]
@@ -157,7 +208,7 @@ def test_a_second_question_word_is_not_read_into_a_typo() -> None:
 def test_cues_for_the_ranking_are_read_through_typos() -> None:
     assert _parse("hwat are the types of resource").wants_list
     assert not _parse("hwat is the type of resource").wants_list
-    assert _parse("whta does c2m stnad for").acronym == "c2m"
+    assert _parse("whta does c2m stnad for").acronyms == ("c2m",)
     assert _parse("waht job does the wrtier have").author_role
 
 
