@@ -250,6 +250,8 @@ def is_english(word: str) -> bool:
         return False
     if term == word:
         return True
+    if len(term) <= 3:
+        return False  # "usaed" is no form of "USA": a short word's forms are all listed
     # The stemmer puts back an "e" it finds dropped: "tiring" is "tire" with an ending.
     return term not in DICTIONARY or word.startswith(term[:-1] if term.endswith("e") else term)
 
@@ -587,7 +589,11 @@ def expand(
     forms = [word, word[:-1]] if word.endswith("s") and len(word) >= 6 else [word]
     for form in forms if budget and not word[0].isdigit() else ():
         near: list[tuple[int, float, str, str]] = []
-        for match in lexicon.near(form):
+        # The corpus's words, and English words an edit away whose stem the corpus has in
+        # other forms: "contingnt" is "contingent" (beside "contingents"), a letter left
+        # out, likelier than "continent", a letter typed wrong.
+        spelt = [m for m in _english().near(form) if OSA.distance(form, m, score_cutoff=1) <= 1]
+        for match in dict.fromkeys([*lexicon.near(form), *spelt]):
             dist = OSA.distance(form, match, score_cutoff=budget)
             t = stem(match)
             if dist <= budget and vocab.known(t):

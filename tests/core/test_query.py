@@ -155,6 +155,20 @@ def test_a_typo_of_english_words_as_near_is_the_one_the_articles_use() -> None:
     assert stem("married") in dict(query.terms[1].expansions)
 
 
+def test_a_typo_may_be_an_english_form_of_a_word_the_articles_write_otherwise() -> None:
+    # "contingnt" is "contingent" with a letter left out (the articles say "contingents"),
+    # likelier than "continent" with one typed wrong.
+    query = _parse_in("may the running time be contingnt", ["contingents", "continent", "running"])
+    assert query.corrected.split()[-1] == "contingent"
+    assert query.terms[-1].expansions[0][0] == stem("contingents")
+
+
+def test_a_word_is_no_form_of_a_short_word_it_only_begins_with() -> None:
+    # "usaed" is "used" mistyped, not "USA" with an ending.
+    assert not is_english("usaed")
+    assert _parse_in("what is frequently usaed", ["used", "frequently"]).corrected.endswith("used")
+
+
 def test_a_repaired_typo_stands_for_what_its_word_stands_for() -> None:
     # "wrtier" is "writer", and a question about the writer is about the author.
     (typo,) = _parse_in("who is the wrtier", ["writer", "author"]).terms
