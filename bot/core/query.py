@@ -592,8 +592,8 @@ def expand(
         # The corpus's words, and English words an edit away whose stem the corpus has in
         # other forms: "contingnt" is "contingent" (beside "contingents"), a letter left
         # out, likelier than "continent", a letter typed wrong.
-        spelt = [m for m in _english().near(form) if OSA.distance(form, m, score_cutoff=1) <= 1]
-        for match in dict.fromkeys([*lexicon.near(form), *spelt]):
+        forms_of = [m for m in _english().near(form) if OSA.distance(form, m, score_cutoff=1) <= 1]
+        for match in dict.fromkeys([*lexicon.near(form), *forms_of]):
             dist = OSA.distance(form, match, score_cutoff=budget)
             t = stem(match)
             if dist <= budget and vocab.known(t):
