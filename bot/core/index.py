@@ -41,7 +41,7 @@ import tantivy
 from bot.core.catalog import Catalog, Entry, Filed, Snapshot
 from bot.core.corpus import Article, ArticleInfo, Paragraph
 from bot.core.summary import teaser
-from bot.core.text import SURFACE, TERMS, leans_back
+from bot.core.text import STOP_WORDS, SURFACE, TERMS, leans_back, words
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,10 @@ _WRITER_THREADS = 2
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+# How many sentences holding two words are read for the two side by side (a typo's
+# reading beside its neighbour: ``Retriever.written_together``).
+PAIR_LOOK = 50
 
 WeightedWord = tuple[tuple[str, float], ...]
 """One question word as index terms with weights (itself, typo corrections, word forms)."""
@@ -219,6 +223,10 @@ class Retriever(Protocol):
         """Whether the articles write the word as it is (folded, not stemmed)."""
         ...
 
+    def written_together(self, first: str, second: str) -> bool:
+        """Whether a sentence writes the two words one right after the other (folded)."""
+        ...
+
     def family(self, term: str) -> list[str]:
         """Other terms of the corpus from the same word family."""
         ...
@@ -339,6 +347,7 @@ class IndexView:
     _idf_cache: dict[str, float] = field(default_factory=dict)
     _family_cache: dict[str, list[str]] = field(default_factory=dict)
     _co_cache: dict[tuple[str, str], int] = field(default_factory=dict)
+    _pair_cache: dict[tuple[str, str], bool] = field(default_factory=dict)
 
     @property
     def by_id(self) -> Mapping[str, int]:
@@ -412,6 +421,35 @@ class IndexView:
     def written(self, word: str) -> bool:
         """Whether any sentence, title or keyword holds the word as it is."""
         return self._freq("surface", word) > 0
+
+    @_guarded
+    def written_together(self, first: str, second: str) -> bool:
+        """Whether a sentence writes the two words one right after the other: among the
+        PAIR_LOOK sentences holding the content words of the two, one whose words have
+        them side by side ("case complexity"; "more difficult", a stop word beside a word
+        looked up)."""
+        key = (first, second)
+        found = self._pair_cache.get(key)
+        if found is None:
+            content = [w for w in key if w not in STOP_WORDS]
+            found = False
+            if content and all(self.written(w) for w in content):
+                q = tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "surface", w))
+                        for w in content
+                    ]
+                )
+                pair = f" {first} {second} "
+                for _, address in self.searcher.search(q, PAIR_LOOK, count=False).hits:
+                    text = _decode(self.searcher.doc(address).get_first("text")) or ""
+                    if pair in f" {' '.join(words(text))} ":
+                        found = True
+                        break
+            if len(self._pair_cache) > 100_000:
+                self._pair_cache.clear()
+            self._pair_cache[key] = found
+        return found
 
     def idf(self, term: str) -> float:
         """BM25's inverse sentence frequency: rare terms weigh more."""

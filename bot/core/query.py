@@ -207,6 +207,8 @@ class Vocabulary(Protocol):
 
     def written(self, word: str) -> bool: ...
 
+    def written_together(self, first: str, second: str) -> bool: ...
+
     def doc_freq(self, term: str) -> int: ...
 
     def family(self, term: str) -> list[str]: ...
@@ -500,15 +502,32 @@ def _stop_word(word: str, asked: bool, only: Sequence[str] | None = None) -> str
 
 
 def _corpus_likelier(
-    typo: str, stop: str, lexicon: Lexicon, vocab: Vocabulary, context: Sequence[str]
+    typo: str,
+    stop: str,
+    lexicon: Lexicon,
+    vocab: Vocabulary,
+    context: Sequence[str],
+    beside: tuple[str | None, str | None] = (None, None),
 ) -> bool:
     """Whether a corpus word one edit from a typo is likelier the one meant than the stop
-    word one edit from it: its edit a dropped or swapped letter, the stop word's one typed
-    in or wrong ("tiem": time, not "them"; "kown": known, not "down"; SLIP_ODDS
-    likelier); or an edit at least as likely, in company the question's other words keep
-    STOP_CONTEXT times as often as chance ("Lcke Constance": lake, not "like")."""
+    word one edit from it. Where the articles write one of them beside the typo's
+    neighbour (``beside``: the words before and after it, as repaired) and not the other,
+    that one ("sase complexity": "case complexity", not "same"; "hore difficult": "more
+    difficult", not "shore"). Otherwise, the corpus word's edit a dropped or swapped letter,
+    the stop word's one typed in or wrong ("tiem": time, not "them"; "kown": known, not
+    "down"; SLIP_ODDS likelier); or an edit at least as likely, in company the question's
+    other words keep STOP_CONTEXT times as often as chance ("Lcke Constance": lake, not
+    "like")."""
+    candidates = list(_one_edit(typo, lexicon, vocab))
+    if any(beside) and candidates:
+        stop_beside = _written_beside(stop, vocab, beside)
+        matched = [m for m, _ in candidates if _written_beside(m, vocab, beside)]
+        if matched and not stop_beside:
+            return True
+        if stop_beside and not matched:
+            return False
     stop_slip = _slip(typo, stop)
-    for match, t in _one_edit(typo, lexicon, vocab):
+    for match, t in candidates:
         slipped = _slip(typo, match)
         if slipped and not stop_slip:
             return True
@@ -689,6 +708,32 @@ def _out_of_company(
     return _likeliest_in_company(
         word, lexicon, vocab, context, ALONE_CONTEXT, ALONE_CONTEXT * TYPED_WRONG_ODDS, term
     )
+
+
+def _written_beside(word: str, vocab: Vocabulary, beside: tuple[str | None, str | None]) -> bool:
+    """Whether the articles write ``word`` right after the word before it or right before
+    the word after it (``beside``; None where there is none worth reading)."""
+    before, after = beside
+    return bool(
+        (before is not None and vocab.written_together(before, word))
+        or (after is not None and vocab.written_together(word, after))
+    )
+
+
+def _meant_beside(
+    word: str, lexicon: Lexicon, vocab: Vocabulary, beside: tuple[str | None, str | None]
+) -> str | None:
+    """The corpus word an edit from an English word the corpus lacks that the articles write
+    beside the word's neighbour (``beside``), the commonest such: "the Rhino Gorge" is the
+    "Rhine Gorge", "Alon Turing" "Alan Turing". None if there is none."""
+    if not any(beside) or len(word) < 4:
+        return None
+    found = [
+        (vocab.doc_freq(t), match)
+        for match, t in _one_edit(word, lexicon, vocab)
+        if _written_beside(match, vocab, beside)
+    ]
+    return max(found)[1] if found else None
 
 
 def _meant(word: str, lexicon: Lexicon, vocab: Vocabulary, context: Sequence[str]) -> str | None:
@@ -909,6 +954,18 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
     }
     named = {fold(m.group()) for m in _MID_CAPITAL.finditer(text)}
     typed = words(text)
+
+    def beside(at: int) -> tuple[str | None, str | None]:
+        """The content words either side of the word at ``at``, as repaired so far."""
+        before = fixed[-1] if fixed and at > 0 else None
+        after = typed[at + 1] if at + 1 < len(typed) else None
+        if after is not None and after in first:
+            after = first[after][1]
+        return (
+            None if before is None or before in STOP_WORDS or len(before) < 3 else before,
+            None if after is None or after in STOP_WORDS or len(after) < 3 else after,
+        )
+
     for at, w in enumerate(typed):
         if at == 0 and len(typed) > 1:
             w = _question_word_slipped(w, typed[1], vocab, known) or w
@@ -932,7 +989,9 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
                 stop is not None
                 and stop not in _ASKING
                 and only is None
-                and _corpus_likelier(w, stop, lexicon, vocab, [*known, *repaired.values()])
+                and _corpus_likelier(
+                    w, stop, lexicon, vocab, [*known, *repaired.values()], beside(at)
+                )
             ):
                 stop = None
             if stop is not None:
@@ -944,6 +1003,16 @@ def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
             qt, corrected = first[w]  # no other typo: read in this context already
         else:
             qt, corrected = expand(w, lexicon, vocab, [*known, *others[:CONTEXT_WORDS]])
+        if (
+            corrected == w
+            and is_english(w)
+            and not vocab.known(stem(w))
+            and (meant := _meant_beside(w, lexicon, vocab, beside(at))) is not None
+        ):
+            # An English word the articles lack, an edit from a word they write beside
+            # its neighbour: "the Rhino Gorge".
+            qt = QueryTerm(w, (*qt.expansions, (stem(meant), TYPO_WEIGHT_ONE)))
+            corrected = meant
         if fixed and fixed[-1] == "how" and corrected in _HOW_WORDS:
             # "how long is the Rhine" asks a length: "the longest river" states none.
             forms = {t for t, _ in _variants(stem(corrected), vocab)}

@@ -84,6 +84,16 @@ class TestView:
         assert view.known("bridg") and not view.written("bridg")  # a stem, never written
         assert view.written("bridge") and not view.written("bridgez")
 
+    def test_words_side_by_side_are_found_as_written(self, index: CorpusIndex) -> None:
+        """What a typo is read beside its neighbour with: two words one right after the
+        other in a sentence, a stop word too; not in the other order, nor apart."""
+        view = index.view
+        assert view.written_together("old", "bridge")
+        assert view.written_together("the", "flood")  # a stop word beside a content word
+        assert not view.written_together("bridge", "old")
+        assert not view.written_together("tourists", "bridge")  # the same sentence, apart
+        assert not view.written_together("the", "of")  # stop words only: nothing to look up
+
     def test_sentences_holding_two_terms_are_counted(self, index: CorpusIndex) -> None:
         """What a typo's context is read with: sentences holding both terms, either order."""
         view = index.view

@@ -53,6 +53,11 @@ class Terms:
     def written(self, word: str) -> bool:
         return word in self.words
 
+    def written_together(self, first: str, second: str) -> bool:
+        return f"{first} {second}" in self.phrases
+
+    phrases: frozenset[str] = frozenset()
+
     def doc_freq(self, term: str) -> int:
         return 3 if term in self.terms else 0
 
@@ -167,6 +172,41 @@ def test_a_word_is_no_form_of_a_short_word_it_only_begins_with() -> None:
     # "usaed" is "used" mistyped, not "USA" with an ending.
     assert not is_english("usaed")
     assert _parse_in("what is frequently usaed", ["used", "frequently"]).corrected.endswith("used")
+
+
+class Phrased(Terms):
+    """A vocabulary that also knows which words its articles write side by side."""
+
+    def __init__(self, words: list[str], phrases: list[str]) -> None:
+        super().__init__(words)
+        self.phrases = frozenset(phrases)
+
+
+def _parse_beside(question: str, words: list[str], phrases: list[str]) -> Query:
+    terms = Phrased(words, phrases)
+    return parse(question, Lexicon(sorted(terms.terms)), terms)
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        # A typo an edit from a stop word and a corpus word: the one written beside the
+        # next word.
+        ("what represents sase complexity", "case complexity"),
+        ("which bound is hore difficult", "more difficult"),
+        # An English word the articles lack, an edit from one written beside its
+        # neighbour.
+        ("how was the Rhino Gorge formed", "rhine gorge"),
+    ],
+)
+def test_a_typo_is_read_as_the_word_the_articles_write_beside_its_neighbour(
+    question: str, read: str
+) -> None:
+    words = ["case", "complexity", "shore", "difficult", "bound", "rhine", "gorge", "formed"]
+    phrases = ["case complexity", "more difficult", "rhine gorge"]
+    assert read in _parse_beside(question, words, phrases).corrected
+    # Without the articles writing them so, the typo is read as before.
+    assert read not in _parse_beside(question, words, []).corrected
 
 
 def test_a_repaired_typo_stands_for_what_its_word_stands_for() -> None:
