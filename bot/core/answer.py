@@ -83,12 +83,14 @@ from bot.core.rank import (
     counts_of,
     first_stage_words,
     gather,
+    glosses,
     holds_a_figure,
     measures,
     reaches,
     rerank,
     role_in_note,
     sentence_terms,
+    spells_out,
     states_figure,
     states_sum,
     times_in,
@@ -1209,6 +1211,7 @@ class Engine:
             or (unstated := _this_other(query, best, span)) is not None
             or (unstated := _unrelated(query, best, reading, span)) is not None
             or (unstated := _no_reason(query, span)) is not None
+            or (unstated := _not_spelt_out(query, span)) is not None
             or (unstated := _no_share(query, span)) is not None
             or (unstated := _unfounded(query, span)) is not None
             or (unstated := _not_lasted(query, span)) is not None
@@ -3152,6 +3155,50 @@ def _not_lasted(query: Query, quote: str) -> str | None:
     if not query.asked(_HOW_LONG_NOW.search) or _LASTED.search(fold(quote)):
         return None
     return "how long"
+
+
+# Words that ask for an abbreviation's words, not for what it is: "what does NP stand for",
+# "what is AFC short for", "the full form of …" (not "what does Obersee mean", which a
+# sentence saying what it is may answer).
+_SPELL_OUT_Q = re.compile(
+    r"\b(?:stands? for|short for|abbreviation|acronym|full form|long form)\b"
+)
+
+
+def _not_spelt_out(query: Query, quote: str) -> str | None:
+    """ "what it stands for" (as a refusal names what is not given) when the question asks
+    what an abbreviation stands for and the quote neither spells it out nor says what it
+    means: "what does NP stand for", and "the set of problems that are hard for NP is the
+    set of NP-hard problems"."""
+    if not query.acronyms or not any(_SPELL_OUT_Q.search(t) for t in query.readings):
+        return None
+    if any(
+        spells_out(a, quote) or glosses(a, quote) or _beside_a_gloss(a, quote)
+        for a in query.acronyms
+    ):
+        return None
+    return "what it stands for"
+
+
+# What may stand between an abbreviation and its words, or close them: a parenthesis, "or",
+# "stands for", "short for", "abbreviated" ("quantum electrodynamics (or QED)", "the FIS or
+# Front Islamique de Salut", "the "TGIF" block (which promotions referenced stood for
+# …)").
+_GLOSS_CUE = re.compile(
+    r"\(|\b(?:or|stands?|stood|short|abbreviat\w*|acronym|means?|meaning|i\.e)\b", re.IGNORECASE
+)
+# How far from the abbreviation such a cue is looked for, in characters either side.
+GLOSS_REACH = 25
+
+
+def _beside_a_gloss(acronym: str, quote: str) -> bool:
+    """Whether the abbreviation is written beside something that may give its words
+    (``_GLOSS_CUE``): words ``spells_out`` cannot match letter by letter ("quantum
+    electrodynamics (or QED)") are not taken for its absence."""
+    return any(
+        _GLOSS_CUE.search(quote, max(0, m.start() - GLOSS_REACH), m.end() + GLOSS_REACH)
+        for m in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", quote, re.IGNORECASE)
+    )
 
 
 def _no_reason(query: Query, quote: str) -> str | None:

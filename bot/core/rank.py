@@ -738,19 +738,54 @@ def list_bonus(sentence: str) -> float:
 _DIGIT_WORDS = {"2": "t", "4": "f", "3": "t", "1": "o"}
 
 
+# Small words an abbreviation may skip ("Department of Defense": DoD) or take a letter from
+# ("consumer-to-manufacturer": C2M).
+_SKIPPABLE = frozenset("of and the for to in on at by de du la von van a an".split())
+# Words between an abbreviation and the words it stands for, when they follow it: "NP
+# stands for …", "C2M is short for …", "the FIS or Front Islamique de Salut", "…, i.e. …".
+_SPELT_AFTER = frozenset(
+    "stands stand stood for is was short means meaning meant or also known as called i e".split()
+)
+
+
 def spells_out(acronym: str, sentence: str) -> float:
-    """Whether a sentence spells out an abbreviation: it holds the abbreviation and words
-    whose initials make it ("consumer-to-manufacturer (C2M)")."""
+    """Whether a sentence spells out an abbreviation: words whose initials make it, right
+    before it ("consumer-to-manufacturer (C2M)") or right after it, or after "stands for",
+    "is short for" and the like ("NP stands for nondeterministic polynomial"); small words
+    (``_SKIPPABLE``) skipped or not, at most one other word between two letters
+    ("bounded-error probabilistic polynomial": BPP). Not from the abbreviation itself nor
+    from single letters: "NP-hard problems", "neither in P" and "if P is not equal to NP"
+    spell out no "NP"."""
     folded = fold(sentence)
-    if acronym.replace(".", "") not in folded.replace(".", ""):
+    bare = acronym.replace(".", "")
+    if bare not in folded.replace(".", ""):
         return 0.0
-    letters = [_DIGIT_WORDS.get(c, c) for c in acronym if c.isalnum()]
-    initials = [w[0] for w in re.findall(r"[a-z0-9]+", folded)]
-    joined, target = "".join(initials), "".join(letters)
-    # Small words ("of", "and") may be skipped in an abbreviation: allow one gap between
-    # consecutive initials.
-    pattern = ".?".join(re.escape(c) for c in target)
-    return 1.0 if len(target) >= 2 and re.search(pattern, joined) else 0.0
+    target = [_DIGIT_WORDS.get(c, c) for c in bare if c.isalnum()]
+    if len(target) < 2:
+        return 0.0
+    tokens = re.findall(r"[a-z0-9]+", folded)
+    pattern = "[A-Z]*[a-z0-9]?[A-Z]*".join(f"[{c}{c.upper()}]" for c in target)
+
+    def marks(run: Sequence[str]) -> str:
+        return "".join(
+            w[0].upper() if w in _SKIPPABLE else w[0]
+            for w in run
+            if w != bare and (len(w) > 1 or w in _SKIPPABLE)
+        )
+
+    reach = 3 * len(target)
+    for at, word in enumerate(tokens):
+        if word != bare:
+            continue
+        # ("… polynomial time (BPP)": one word more may close the run)
+        if re.search(f"(?:{pattern})[A-Z]*[a-z0-9]?$", marks(tokens[max(0, at - reach) : at])):
+            return 1.0
+        after = at + 1
+        while after < len(tokens) and tokens[after] in _SPELT_AFTER:
+            after += 1
+        if re.match(pattern, marks(tokens[after : after + reach])):
+            return 1.0
+    return 0.0
 
 
 # What follows a word a sentence glosses: a parenthesis ("the Obersee (\"upper lake\")"), or

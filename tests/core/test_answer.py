@@ -46,6 +46,7 @@ from bot.core.answer import (
     _a_span_for_a_year,
     _asked_of,
     _asks_one,
+    _beside_a_gloss,
     _capitalised,
     _count_measured,
     _counted_at,
@@ -107,6 +108,7 @@ from bot.core.rank import (
     counts_of,
     glosses,
     reaches,
+    spells_out,
     states_figure,
     states_sum,
     times_in,
@@ -3136,6 +3138,55 @@ class TestSemantic:
         assert answer.answered and "Consumer-to-Manufacturer" in answer.citations[0].quote
         assert answer.span is not None
         assert answer.text[answer.span[0] : answer.span[1]] == "Consumer-to-Manufacturer"
+
+    @pytest.mark.parametrize(
+        "question", ["What does NP stand for?", "what is NP short for", "what does np stnad for"]
+    )
+    def test_an_abbreviation_no_sentence_spells_out_is_refused(
+        self, semantic_squad: Engine, question: str
+    ) -> None:
+        """The articles use "NP" throughout and never say what it stands for: "the set of
+        problems that are hard for NP is the set of NP-hard problems" spells out nothing."""
+        answer = semantic_squad.ask(question)
+        assert not answer.answered and "stands for" in answer.text
+
+    @pytest.mark.parametrize(
+        ("acronym", "sentence", "spelt"),
+        [
+            ("c2m", "JD leads in Consumer-to-Manufacturer (C2M) and omnichannel.", True),
+            ("c2m", "C2M (consumer-to-manufacturer) is a model.", True),
+            ("np", "NP stands for nondeterministic polynomial time.", True),
+            ("dod", "the Department of Defense (DoD) said", True),
+            ("bpp", "bounded-error probabilistic polynomial time (BPP)", True),
+            ("fis", "was the FIS or Front Islamique de Salut (the Islamic Salvation Front)", True),
+            # its own letters, single letters, words that only happen to fit
+            ("np", "the set of problems hard for NP is the set of NP-hard problems", False),
+            ("np", "problems in NP that are neither in P nor NP-complete", False),
+            ("np", "If P is not equal to NP, then P is not equal to PSPACE either.", False),
+        ],
+    )
+    def test_an_abbreviation_is_spelt_out_by_words_beside_it(
+        self, acronym: str, sentence: str, spelt: bool
+    ) -> None:
+        assert bool(spells_out(acronym, sentence)) is spelt
+
+    @pytest.mark.parametrize(
+        ("acronym", "quote", "glossed"),
+        [
+            # words not matched letter by letter, but written as its gloss: not refused
+            ("qed", "led to quantum electrodynamics (or QED), which describes", True),
+            ("tgif", 'the "TGIF" block (which promotions said stood for "Thank Goodness")', True),
+            (
+                "np",
+                "the set of problems that are hard for NP is the set of NP-hard problems",
+                False,
+            ),
+        ],
+    )
+    def test_an_abbreviation_beside_a_gloss_is_not_taken_for_unexplained(
+        self, acronym: str, quote: str, glossed: bool
+    ) -> None:
+        assert _beside_a_gloss(acronym, quote) is glossed
 
     @pytest.mark.parametrize(
         "question",
