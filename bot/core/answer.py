@@ -3157,20 +3157,12 @@ def _not_lasted(query: Query, quote: str) -> str | None:
     return "how long"
 
 
-# Words that ask for an abbreviation's words, not for what it is: "what does NP stand for",
-# "what is AFC short for", "the full form of …" (not "what does Obersee mean", which a
-# sentence saying what it is may answer).
-_SPELL_OUT_Q = re.compile(
-    r"\b(?:stands? for|short for|abbreviation|acronym|full form|long form)\b"
-)
-
-
 def _not_spelt_out(query: Query, quote: str) -> str | None:
     """ "what it stands for" (as a refusal names what is not given) when the question asks
     what an abbreviation stands for and the quote neither spells it out nor says what it
     means: "what does NP stand for", and "the set of problems that are hard for NP is the
     set of NP-hard problems"."""
-    if not query.acronyms or not any(_SPELL_OUT_Q.search(t) for t in query.readings):
+    if not query.asks_spelt_out:
         return None
     if any(
         spells_out(a, quote) or glosses(a, quote) or _beside_a_gloss(a, quote)

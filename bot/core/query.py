@@ -182,6 +182,12 @@ class Query:
         return tuple(dict.fromkeys(a for a in found if a))
 
     @property
+    def asks_spelt_out(self) -> bool:
+        """Whether the question asks what an abbreviation stands for (``acronyms``, asked
+        with ``_SPELL_OUT_Q``), through typos ("what does np stnad for")."""
+        return bool(self.acronyms) and any(_SPELL_OUT_Q.search(t) for t in self.readings)
+
+    @property
     def author_role(self) -> bool:
         """Whether the question asks what the article's author does, through typos."""
         return any(asks_author_role(t) for t in self.readings)
@@ -1664,6 +1670,12 @@ _ACRONYM_Q = re.compile(
     r"(?:stands? for|short for|means?|an abbreviation for|an acronym for)\b"
     r"|\b([a-z0-9&.-]{2,12}) (?:stands for|is short for)\b"
     r"|\bwhat is the (?:full form|long form|meaning) of (?:the )?([a-z0-9&.-]{2,12})\b"
+)
+# Of those, the words that ask for an abbreviation's words, not for what it is: "what does
+# NP stand for", "what is AFC short for", "the full form of …" (not "what does Obersee
+# mean", which a sentence saying what it is may answer).
+_SPELL_OUT_Q = re.compile(
+    r"\b(?:stands? for|short for|abbreviation|acronym|full form|long form)\b"
 )
 
 

@@ -263,6 +263,8 @@ def test_cues_for_the_ranking_are_read_through_typos() -> None:
     assert _parse("hwat are the types of resource").wants_list
     assert not _parse("hwat is the type of resource").wants_list
     assert _parse("whta does c2m stnad for").acronyms == ("c2m",)
+    assert _parse("whta does c2m stnad for").asks_spelt_out
+    assert not _parse("what does c2m mean").asks_spelt_out  # its meaning may be what it is
     assert _parse("waht job does the wrtier have").author_role
 
 
