@@ -26,10 +26,11 @@ import argparse
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 from bench import dump
 from bot.core.answer import Engine, EngineSettings
-from bot.core.corpus import load_corpus
+from bot.core.corpus import Article, load_corpus
 from bot.core.evaluate import is_correct, load_cases
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -45,6 +46,16 @@ def lines(path: Path) -> list[str]:
     return [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
+def archive() -> tuple[dict[str, Any], list[Article]]:
+    """The training data (``squad-train.json``, as loaded) and the 42 articles: its 37, the
+    three development ones and the two seed articles."""
+    data = json.loads((SHARED / "train" / "squad-train.json").read_text("utf-8"))
+    articles, _ = squad_articles(data)
+    articles += load_corpus(SHARED / "eval" / "squad" / "articles").articles
+    articles += load_corpus(ROOT / "seeds").articles
+    return data, articles
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.archive", description=__doc__)
     parser.add_argument("--questions", type=int, default=300)
@@ -55,10 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         "--dump", type=Path, help="write each SQuAD question's verdict to this file (bench.dump)"
     )
     args = parser.parse_args(argv)
-    data = json.loads((SHARED / "train" / "squad-train.json").read_text("utf-8"))
-    articles, _ = squad_articles(data)
-    articles += load_corpus(SHARED / "eval" / "squad" / "articles").articles
-    articles += load_corpus(ROOT / "seeds").articles
+    data, articles = archive()
     engine = Engine.from_articles(
         articles,
         EngineSettings(reader_decides=args.reader_decides),

@@ -81,6 +81,7 @@ from bot.core.rank import (
     content_words,
     counted_thing,
     counts_of,
+    defines,
     first_stage_words,
     gather,
     glosses,
@@ -1144,10 +1145,18 @@ class Engine:
             # answers, whatever the reader reads into another naming the Dutch.
             best = labelled
             ranked = [best, *(c for c in ranked if c is not best)]
+        definition = None if labelled is not None else self._defined(query, ranked)
+        if definition is not None:
+            # "what is a reduction": the sentence saying what one is ("A reduction is a
+            # transformation of …"), not one that only speaks of one ("The most commonly
+            # used reduction is …"), whatever the reader reads into others.
+            best = definition[0]
+            ranked = [best, *(c for c in ranked if c is not best)]
         reading = self._reading(query, best)
         span = _continued(ranked) or _span(best.sentence, kind, qwords)
         if (
             reading is not None
+            and definition is None
             and _unread(query, best, reading, self._kind_held(kind, span, best, qwords))
             and self._unread_quote(query, best, span)
         ):
@@ -1160,6 +1169,7 @@ class Engine:
         if (
             reading is not None
             and labelled is None
+            and definition is None
             and reading.answers < max(SWITCH_DOUBT, SWITCH_CLEAR_DOUBT)
         ):
             switched = self._switch(query, ranked, n_terms, reading.answers)
@@ -1177,6 +1187,7 @@ class Engine:
         elif (
             reading is not None
             and labelled is None
+            and definition is None
             and (instead := self._stated_instead(query, ranked)) is not None
         ):
             # "what did prosecutor Nadia Benali say": her quoted words, not the sentence that
@@ -1235,7 +1246,7 @@ class Engine:
         ):
             return self._refusal(question, query, confidence, ranked)
         read_in = best.sentence.text  # the sentence the reading's answer words are in
-        if reading is not None and switched is None:
+        if reading is not None and switched is None and definition is None:
             onward = self._read_on(query, best, reading, span)
             if onward is not None:
                 span, read_in, reading = onward
@@ -1255,6 +1266,15 @@ class Engine:
                 reading = replace(reading, span=holder, span_confidence=1.0)  # "Tomas Berg"
             if language is not None and (name := named_in(language, read_in)) is not None:
                 reading = replace(reading, span=name, span_confidence=1.0)  # "Rijn"
+            if (
+                definition is not None
+                and (what := definition[1]) is not None
+                and read_in == s.text
+                and not _within_most(reading.span, what, read_in)
+            ):
+                # "A reduction is **a transformation of one problem into another problem**.":
+                # the words saying what it is, unless the reader marks most of them.
+                reading = replace(reading, span=what, span_confidence=1.0)
             if (speaker := self._speaker_before(query, best, span)) is not None:
                 span, read_in, name = speaker
                 reading = replace(reading, span=name, span_confidence=1.0)
@@ -1282,7 +1302,9 @@ class Engine:
                 or (unstated := _counts_another(query, best, reading, read_in)) is not None
             ):
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
-            if self._doubted(query, best, reading, read_in, ranked, switched is not None):
+            if definition is None and self._doubted(
+                query, best, reading, read_in, ranked, switched is not None
+            ):
                 return self._refusal(question, query, confidence, ranked, (best, "doubt"))
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
         if query.asked(asks_openly) or _whether(query):
@@ -1292,7 +1314,9 @@ class Engine:
         citations = [self._citation(s.aid, s.para, span, confidence), *further]
         text, marked, quote_span = self._worded(span, query, kind, s.aid, quote_span)
         # A near tie is shown beside the rank's own choice, not beside the reader's.
-        runner_up = _close_second(ranked, span) if switched is None else None
+        runner_up = (
+            _close_second(ranked, span) if switched is None and definition is None else None
+        )
         if runner_up is not None and _namesake(query.repaired, runner_up):
             runner_up = None  # another of the family: no tie with the one asked about
         if runner_up is not None and len(text) + len(runner_up) + 3 <= MAX_ANSWER_CHARS:
@@ -1747,6 +1771,23 @@ class Engine:
             ),
             None,
         )
+
+    def _defined(self, query: Query, ranked: list[Candidate]) -> tuple[Candidate, Span] | None:
+        """Where the question asks what a thing is (``Query.defines``), the candidate that
+        defines it (``rank.defines``) and the span of the words saying what it is: the
+        rank's best of those putting it in a class with "a" or "one of", else the rank's best
+        of the others; None where none defines it."""
+        thing = query.defines
+        if thing is None:
+            return None
+        found: tuple[Candidate, int, Span] | None = None
+        for cand in ranked:
+            said = defines(thing, cand.sentence.text)
+            if said is not None and (found is None or said[0] > found[1]):
+                found = (cand, said[0], said[1])
+                if said[0] == 2:
+                    break
+        return None if found is None else (found[0], found[2])
 
     def _role_holder(self, query: Query, cand: Candidate) -> Span:
         """``_role_named``, where the article speaks of what the role is asked of: "the
@@ -3483,6 +3524,15 @@ def _someone_else(query: Query, text: str) -> str | None:
                 name, rest = asked.group("name"), asked.group("rest")
                 return f"{wh[:1].lower()}{wh[1:]} {name} {did}{rest}"
     return None
+
+
+def _within_most(span: Span, of: tuple[int, int], text: str) -> bool:
+    """Whether ``span`` lies within ``of`` in ``text`` and holds at least half its words
+    ("a third group of pigments" of "a third group of pigments found in cyanobacteria", not
+    "river" of "a European river")."""
+    if span is None or not of[0] <= span[0] < span[1] <= of[1]:
+        return False
+    return 2 * len(text[span[0] : span[1]].split()) >= len(text[of[0] : of[1]].split())
 
 
 def named_in(language: str, text: str) -> tuple[int, int] | None:

@@ -188,6 +188,15 @@ class Query:
         return bool(self.acronyms) and any(_SPELL_OUT_Q.search(t) for t in self.readings)
 
     @property
+    def defines(self) -> str | None:
+        """The thing the question asks to be defined (``defined_asked``), as repaired
+        ("waht is a turign machine": "turing machine"), else as the corpus corrected it; never
+        for an abbreviation asked to be spelled out."""
+        if self.asks_spelt_out:
+            return None
+        return defined_asked(self.repaired) or defined_asked(self.corrected)
+
+    @property
     def author_role(self) -> bool:
         """Whether the question asks what the article's author does, through typos."""
         return any(asks_author_role(t) for t in self.readings)
@@ -1677,6 +1686,50 @@ _ACRONYM_Q = re.compile(
 _SPELL_OUT_Q = re.compile(
     r"\b(?:stands? for|short for|abbreviation|acronym|full form|long form)\b"
 )
+
+
+# "What is a decision problem?", "what's NP-complete", "define reduction", "what does the term
+# Pale mean": a thing asked what it is, named by up to five words and nothing after them.
+_THING = r"(?P<thing>[\w'’.&-]+(?: [\w'’.&-]+){0,4})"
+_DEFINE_Q = (
+    re.compile(rf"^what(?:['’]s| s| is| are| was| were) (?:an? |the )?{_THING}$"),
+    re.compile(rf"^(?:define|what is meant by|what do you mean by) (?:an? |the )?{_THING}$"),
+    re.compile(
+        rf"^what (?:does|do) (?:the (?:term|word|phrase|name) )?(?:an? |the )?{_THING} mean$"
+    ),
+)
+# Words that make the rest of a question more than a thing's name: "what is the capital of
+# France", "what was it like", "what are they called".
+_NOT_A_THING = frozenset(
+    "of in on at for by from to with about between during after before into than as like "
+    "besides regarding within without against among across through toward towards over "
+    "that which who whom whose when where why how what it its this these those there they "
+    "he she him his her their them we you i do does did done called known used made said "
+    "so not".split()
+)
+
+
+def defined_asked(question: str) -> str | None:
+    """The thing a question asks to be defined, folded ("what is a Turing machine": "turing
+    machine"); None where the question asks more of it ("what is the name of …"). "Of" and
+    the like may join the capitalised words of a name ("what was the Duchy of Normandy")."""
+    typed = re.sub(r"[?!.\s]+$", "", question.strip())
+    q = fold(typed)
+    for pattern in _DEFINE_Q:
+        found = pattern.match(q)
+        if found is None:
+            continue
+        thing = found.group("thing")
+        said = typed[found.start("thing") : found.end("thing")].split()
+        if len(said) != len(thing.split()):
+            said = thing.split()
+        for i, word in enumerate(thing.split()):
+            if word in _NOT_A_THING and not (
+                0 < i < len(said) - 1 and said[i - 1][:1].isupper() and said[i + 1][:1].isupper()
+            ):
+                return None
+        return thing if any(c.isalnum() for c in thing) else None
+    return None
 
 
 # Words that ask what someone does, and (``role_typo``) are recognised through one typo.

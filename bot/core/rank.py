@@ -802,6 +802,96 @@ def glosses(word: str, sentence: str) -> float:
     return 1.0 if re.search(pattern, fold(sentence)) else 0.0
 
 
+# A sentence defining a thing: the thing opens it (after "a", "an", "the", or a short opening
+# phrase such as "In complexity theory,"), perhaps with a parenthesis ("The Rhine (Romansh:
+# Rein, …)") or an aside, and a verb of being puts it in a class ("is a", "are one of", "is
+# the") or says what it means ("refers to", "means"); or, anywhere, "the thing, which is …",
+# "the thing, a …" ("a statocyst, a balance sensor …"), "the thing (the …)" ("structural
+# geology (the study of …)") or "the thing, meaning …".
+_DEFINITION_OPENS = (
+    r"^(?:(?:in|for|at|on|within|under|throughout|according to)\b[^,]{0,60},\s*)?"
+    r"(?:(?:a|an|the)\s+)?[\"“'‘]?"
+)
+_DEFINITION_THEN = r"[\"”'’]?(?:\s*\([^)]*\))?"
+# An aside between commas before the verb: "The Duchy of Normandy, which they formed by treaty
+# with the French crown, was a great fief …".
+_DEFINITION_ASIDE = r"(?:,\s[^,;()]{1,80},)?"
+_BEING = r"(?:is|are|was|were)\s+(?:(?:also|now|still|usually|often|generally|typically)\s+)?"
+_CLASSED = rf"{_BEING}(?P<what>(?P<one>an?|one of)\s|(?:the|any|each|some)\s)"
+_MEANING = r"(?:refers? to|means|denotes|stands for|is defined as|are defined as)\s+"
+# Where the words marked as what the thing is stop: an aside begins; and where they are more
+# than DEFINITION_WORDS, at the clause that begins after them ("a European river that begins
+# in the Swiss canton of …"), though a short one is kept as part of what it is ("a plastid
+# that lacks chlorophyll").
+_CLASS_ENDS = re.compile(r"[,;:()–—]|\.\s*$")
+_CLAUSE_OPENS = re.compile(r"\s(?:that|which|who|whose|where|whereby|while|when)\s")
+DEFINITION_WORDS = 15  # at most this many words marked as what a thing is
+
+
+@lru_cache(maxsize=256)
+def _definitions(body: str) -> list[tuple[re.Pattern[str], int]]:
+    """The patterns of a sentence defining the thing ``body`` matches, each with its strength
+    (0: 2 where the class is "a", "an" or "one of", else 1); what it is starts at the group
+    ``what`` where it matches, else where the pattern ends."""
+    alone = rf"(?<![\w-]){body}"
+    flags = re.IGNORECASE
+    return [
+        (
+            re.compile(
+                rf"{_DEFINITION_OPENS}{body}{_DEFINITION_THEN}{_DEFINITION_ASIDE}"
+                rf"(?:,\s+(?:which|who)\s+|\s+)(?:{_CLASSED}|{_MEANING})",
+                flags,
+            ),
+            0,
+        ),
+        (re.compile(rf"{alone}{_DEFINITION_THEN},\s+(?:which|who)\s+{_CLASSED}", flags), 0),
+        (re.compile(rf"{alone}[\"”'’]?,\s+(?P<what>an?\s)", flags), 2),
+        (re.compile(rf"{alone}\s*\((?P<what>(?:an?|the)\s)", flags), 2),
+        (re.compile(rf"{alone}[\"”'’]?,\s+meaning\s+(?:that\s+)?", flags), 1),
+    ]
+
+
+def defines(thing: str, sentence: str) -> tuple[int, tuple[int, int] | None] | None:
+    """Whether a sentence defines a thing (folded, as ``query.defined_asked`` gives it): 2
+    where it puts it in a class with "a", "an" or "one of" ("A reduction is a transformation
+    of one problem into another problem"), 1 otherwise ("The Rhine is the longest river in
+    Germany", "… the complexity class P, which is the set of …"), with the span of the words
+    saying what it is (up to an aside, at most ``DEFINITION_WORDS`` or up to the clause
+    after them, else None); None where it does not define it."""
+    folded = fold(sentence)
+    text = folded if len(folded) == len(sentence) else sentence
+    # each word as written, or with an apostrophe after it ("Seven Years' War")
+    parts = [re.escape(w) + r"['’]?" for w in re.split(r"[\s-]+", thing) if w]
+    if not parts:
+        return None
+    body = r"[\s\-–]+".join(parts) + r"(?:s|es)?(?![\w-])"
+    found, strength = next(
+        ((m, kind) for pattern, kind in _definitions(body) if (m := pattern.search(text))),
+        (None, 0),
+    )
+    if found is None:
+        return None
+    if strength == 0:
+        strength = 2 if found.groupdict().get("one") else 1
+    start = found.start("what") if found.groupdict().get("what") is not None else found.end()
+    rest = sentence[start:]
+    stop = _CLASS_ENDS.search(rest)
+    rest = rest[: stop.start()] if stop is not None else rest.rstrip()
+    if len(rest.split()) > DEFINITION_WORDS and (clause := _CLAUSE_OPENS.search(rest)):
+        rest = rest[: clause.start()]
+    end = start + len(rest)
+    while start < end and (sentence[start].isspace() or sentence[start] in _QUOTES):
+        start += 1  # "Shunto, which means “spring offensive,” began …": spring offensive
+    while end > start and (sentence[end - 1].isspace() or sentence[end - 1] in _QUOTES):
+        end -= 1
+    if start == end or len(sentence[start:end].split()) > DEFINITION_WORDS:
+        return strength, None
+    return strength, (start, end)
+
+
+_QUOTES = frozenset("\"'“”‘’«»")
+
+
 _NOTE_OPENS = r"[(\[]?\s*(?:the )?(?:author|writer)s?"
 _AUTHOR_NOTE = re.compile(rf"^{_NOTE_OPENS}\b", re.IGNORECASE)
 # The role the note gives: "(The author is CEO of JD Retail. …".

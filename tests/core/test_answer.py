@@ -85,7 +85,7 @@ from bot.core.answer import (
 )
 from bot.core.corpus import Article, Paragraph, load_article, load_corpus
 from bot.core.errors import UnknownArticle
-from bot.core.evaluate import add_typos, evaluate, holding, is_correct, load_cases
+from bot.core.evaluate import add_typos, answer_words, evaluate, holding, is_correct, load_cases
 from bot.core.index import Sentence
 from bot.core.query import (
     Query,
@@ -106,6 +106,7 @@ from bot.core.rank import (
     Candidate,
     counted_thing,
     counts_of,
+    defines,
     glosses,
     reaches,
     spells_out,
@@ -3169,6 +3170,155 @@ class TestSemantic:
         self, acronym: str, sentence: str, spelt: bool
     ) -> None:
         assert bool(spells_out(acronym, sentence)) is spelt
+
+    @pytest.mark.parametrize(
+        ("question", "quoted", "marked"),
+        [
+            # not "The most commonly used reduction is a polynomial-time reduction."
+            (
+                "What is a reduction?",
+                "A reduction is a transformation",
+                "a transformation of one problem into another problem",
+            ),
+            # not "An example of a decision problem is the following."
+            (
+                "What is a decision problem?",
+                "A decision problem is a special type",
+                "a special type of computational problem whose answer is either yes or no",
+            ),
+            # the article's opening sentence, not "The Rhine is the longest river in Germany."
+            ("What is the Rhine?", "is a European river that begins", "a European river"),
+            (
+                "waht is a turign machine",
+                "A Turing machine is a mathematical model",
+                "a mathematical model of a general computing machine",
+            ),
+        ],
+    )
+    def test_what_a_thing_is_is_the_sentence_defining_it(
+        self, semantic_squad: Engine, question: str, quoted: str, marked: str
+    ) -> None:
+        answer = semantic_squad.ask(question)
+        assert answer.answered and quoted in answer.citations[0].quote
+        assert answer.span is not None
+        # the words saying what it is, or most of them as the reader marks them
+        got = answer_words(answer.text[answer.span[0] : answer.span[1]])
+        want = answer_words(marked)
+        assert " ".join(got) in " ".join(want) and 2 * len(got) >= len(want)
+
+    @pytest.mark.parametrize(
+        ("thing", "sentence", "strength", "marked"),
+        [
+            (
+                "reduction",
+                "A reduction is a transformation of one problem into another.",
+                2,
+                "a transformation of one problem into another",
+            ),
+            (
+                "rhine",
+                "The Rhine (Romansh: Rein, Dutch: Rijn) is a European river that begins in the "
+                "Swiss canton of Graubünden in the southeastern Swiss Alps, forms part of",
+                2,
+                "a European river",  # not the long clause after it
+            ),
+            (
+                "etioplast",
+                "An etioplast is a plastid that lacks chlorophyll, and has inner membranes.",
+                2,
+                "a plastid that lacks chlorophyll",  # a short clause is part of it
+            ),
+            (
+                "decision problem",
+                "In complexity theory, a decision problem is a special type "
+                "of problem, whose answer is yes or no.",
+                2,
+                "a special type of problem",
+            ),
+            (
+                "duchy of normandy",
+                "The Duchy of Normandy, which they formed by treaty, was a "
+                "great fief of medieval France.",
+                2,
+                "a great fief of medieval France",
+            ),
+            (
+                "p",
+                "This forms the basis for the complexity class P, which is the set of "
+                "decision problems solvable in polynomial time.",
+                1,
+                "the set of decision problems solvable in polynomial time",
+            ),
+            (
+                "rhine",
+                "The Rhine is the longest river in Germany.",
+                1,
+                "the longest river in Germany",
+            ),
+            (
+                "decision problems",
+                "Decision problems are one of the central objects of study.",
+                2,
+                "one of the central objects of study",
+            ),
+            (
+                "shunto",
+                "Shunto, which means “spring offensive,” began in 1955",
+                1,
+                "spring offensive",
+            ),
+            (
+                "statocyst",
+                "Its main component is a statocyst, a balance sensor consisting of a statolith.",
+                2,
+                "a balance sensor consisting of a statolith",
+            ),
+            (
+                "structural geology",
+                "petrology (the study of rocks), and structural geology (the study of "
+                "positions of rock units).",
+                2,
+                "the study of positions of rock units",
+            ),
+            (
+                "seven years war",
+                "this was part of the Seven Years' War, a much larger conflict.",
+                2,
+                "a much larger conflict",
+            ),
+            (
+                "gram-negative",
+                "They are gram-negative, meaning that they have two cell membranes.",
+                1,
+                "they have two cell membranes",
+            ),
+            # speaking of it, not saying what it is
+            ("rhine", "The Rhine, the Main and the Moselle meet here.", None, None),
+            ("jd", "JD was featured in the book.", None, None),
+            (
+                "reduction",
+                "The most commonly used reduction is a polynomial-time reduction.",
+                None,
+                None,
+            ),
+            (
+                "np-complete",
+                "it is believed that graph isomorphism is not NP-complete.",
+                None,
+                None,
+            ),
+            ("p", "If P is not equal to NP, then P is not equal to PSPACE either.", None, None),
+        ],
+    )
+    def test_a_sentence_defines_a_thing_it_opens_with_and_classes(
+        self, thing: str, sentence: str, strength: int | None, marked: str | None
+    ) -> None:
+        said = defines(thing, sentence)
+        if strength is None:
+            assert said is None
+            return
+        assert said is not None and said[0] == strength
+        assert said[1] is not None and sentence[said[1][0] : said[1][1]] == marked
 
     @pytest.mark.parametrize(
         ("acronym", "quote", "glossed"),

@@ -20,6 +20,7 @@ from bot.core.query import (
     asks_what_said,
     asks_whose_writing,
     asks_yes_or_no,
+    defined_asked,
     echoes_now,
     english,
     is_english,
@@ -579,6 +580,28 @@ def test_an_abbreviation_asked_alone_is_asked_to_be_spelled_out(
     question: str, abbreviation: str | None
 ) -> None:
     assert acronym_asked(question) == abbreviation
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("What is a Turing machine?", "turing machine"),
+        ("what's NP-complete", "np-complete"),
+        ("What are decision problems?", "decision problems"),
+        ("define reduction", "reduction"),
+        ("what does the term Pale mean?", "pale"),
+        ("What was the Duchy of Normandy?", "duchy of normandy"),  # "of" within a name
+        # more is asked of it than what it is
+        ("what is the capital of France", None),
+        ("What is the name of the castle?", None),
+        ("what was it like", None),
+        ("what are they called", None),
+        ("what is JD doing in Wuhan", None),
+        ("who is Lei Xu", None),
+    ],
+)
+def test_a_thing_asked_what_it_is_is_asked_to_be_defined(question: str, thing: str | None) -> None:
+    assert defined_asked(question) == thing
 
 
 @pytest.mark.parametrize(
