@@ -1776,18 +1776,24 @@ class Engine:
         """Where the question asks what a thing is (``Query.defines``), the candidate that
         defines it (``rank.defines``) and the span of the words saying what it is: the
         rank's best of those putting it in a class with "a" or "one of", else the rank's best
-        of the others; None where none defines it."""
-        thing = query.defines
-        if thing is None:
-            return None
+        of the others, by the first of its names (``Query.defined_as``) any defines; None
+        where none defines it."""
         found: tuple[Candidate, int, Span] | None = None
-        for cand in ranked:
-            said = defines(thing, cand.sentence.text)
-            if said is not None and (found is None or said[0] > found[1]):
-                found = (cand, said[0], said[1])
-                if said[0] == 2:
-                    break
-        return None if found is None else (found[0], found[2])
+        for thing in query.defined_as:
+            for cand in ranked:
+                said = defines(thing, cand.sentence.text, query.defines_someone)
+                if said is not None and (found is None or said[0] > found[1]):
+                    found = (cand, said[0], said[1])
+                    if said[0] == 2:
+                        break
+            if found is not None:
+                break
+        if found is None:
+            return None
+        cand, _, what = found
+        if what is not None and (kind := query.defined_kind) is not None:
+            what = _of_the_kind(cand.sentence.text, what, kind)
+        return cand, what
 
     def _role_holder(self, query: Query, cand: Candidate) -> Span:
         """``_role_named``, where the article speaks of what the role is asked of: "the
@@ -3524,6 +3530,20 @@ def _someone_else(query: Query, text: str) -> str | None:
                 name, rest = asked.group("name"), asked.group("rest")
                 return f"{wh[:1].lower()}{wh[1:]} {name} {did}{rest}"
     return None
+
+
+def _of_the_kind(text: str, span: tuple[int, int], kind: str) -> tuple[int, int]:
+    """Of the words saying what a thing is, those telling it from others of the kind asked:
+    "tidal" of "a tidal delta" for "what type of delta"; ``span`` itself where the kind is
+    not among them or nothing comes before it."""
+    words = text[span[0] : span[1]]
+    found = re.search(rf"(?<![\w-]){re.escape(kind)}(?:s|es)?(?![\w-])", fold(words))
+    if found is None or len(fold(words)) != len(words):
+        return span
+    before = re.match(r"\s*(?:(?:an?|the|one of the|one of)\s+)?", words[: found.start()], re.I)
+    start = span[0] + (before.end() if before is not None else 0)
+    end = span[0] + len(words[: found.start()].rstrip())
+    return (start, end) if start < end else span
 
 
 def _within_most(span: Span, of: tuple[int, int], text: str) -> bool:

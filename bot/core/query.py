@@ -197,6 +197,29 @@ class Query:
         return defined_asked(self.repaired) or defined_asked(self.corrected)
 
     @property
+    def defined_as(self) -> tuple[str, ...]:
+        """The names to look for the thing asked to be defined by (``defines``): with the
+        kind it is asked as after it first ("what type of delta is the Rhine-Meuse": "rhine
+        meuse delta", then "rhine meuse")."""
+        thing = self.defines
+        if thing is None:
+            return ()
+        kind = self.defined_kind
+        return (f"{thing} {kind}", thing) if kind else (thing,)
+
+    @property
+    def defined_kind(self) -> str | None:
+        """The kind the thing is asked to be defined as (``defined_kind``)."""
+        return defined_kind(self.repaired) or defined_kind(self.corrected)
+
+    @property
+    def defines_someone(self) -> bool:
+        """Whether the thing asked to be defined is someone ("who was Rollo")."""
+        return self.defines is not None and any(
+            _DEFINE_WHO.match(fold(t).rstrip("?!. ")) for t in (self.repaired, self.corrected)
+        )
+
+    @property
     def author_role(self) -> bool:
         """Whether the question asks what the article's author does, through typos."""
         return any(asks_author_role(t) for t in self.readings)
@@ -1698,6 +1721,14 @@ _DEFINE_Q = (
         rf"^what (?:does|do) (?:the (?:term|word|phrase|name) )?(?:an? |the )?{_THING} mean$"
     ),
 )
+# "Who was Rollo?", "who is Frédéric Chopin": someone named, asked who they are; not a role
+# ("who is the mayor", "who was Tesla's nephew": a name is asked for).
+_DEFINE_WHO = re.compile(rf"^who(?:['’]s| s| is| are| was| were) {_THING}$")
+# "What type of delta is the Rhine-Meuse?": what it is, and the kind it is asked as.
+_DEFINE_KIND = re.compile(
+    r"^what (?:type|kind|sort|form) of (?P<kind>[\w'’-]+(?: [\w'’-]+){0,2}) "
+    rf"(?:is|are|was|were) (?:an? |the )?{_THING}$"
+)
 # Words that make the rest of a question more than a thing's name: "what is the capital of
 # France", "what was it like", "what are they called".
 _NOT_A_THING = frozenset(
@@ -1709,13 +1740,18 @@ _NOT_A_THING = frozenset(
 )
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "some", "any"})
+
+
 def defined_asked(question: str) -> str | None:
     """The thing a question asks to be defined, folded ("what is a Turing machine": "turing
     machine"); None where the question asks more of it ("what is the name of …"). "Of" and
-    the like may join the capitalised words of a name ("what was the Duchy of Normandy")."""
+    the like may join the capitalised words of a name ("what was the Duchy of Normandy").
+    Asked who someone is, only a name typed as one ("who was Rollo", not "who was the
+    duke")."""
     typed = re.sub(r"[?!.\s]+$", "", question.strip())
     q = fold(typed)
-    for pattern in _DEFINE_Q:
+    for pattern in (*_DEFINE_Q, _DEFINE_WHO, _DEFINE_KIND):
         found = pattern.match(q)
         if found is None:
             continue
@@ -1723,6 +1759,13 @@ def defined_asked(question: str) -> str | None:
         said = typed[found.start("thing") : found.end("thing")].split()
         if len(said) != len(thing.split()):
             said = thing.split()
+        if pattern is _DEFINE_WHO and (
+            said[0].lower() in _DETERMINERS
+            or "'" in thing
+            or "’" in thing
+            or not said[0][:1].isupper()
+        ):
+            return None  # a role, someone's relation, or no name typed as one
         for i, word in enumerate(thing.split()):
             if word in _NOT_A_THING and not (
                 0 < i < len(said) - 1 and said[i - 1][:1].isupper() and said[i + 1][:1].isupper()
@@ -1730,6 +1773,15 @@ def defined_asked(question: str) -> str | None:
                 return None
         return thing if any(c.isalnum() for c in thing) else None
     return None
+
+
+def defined_kind(question: str) -> str | None:
+    """The kind a question asks a thing to be defined as, folded ("what type of delta is the
+    Rhine-Meuse": "delta"), where it does (``defined_asked``)."""
+    if defined_asked(question) is None:
+        return None
+    found = _DEFINE_KIND.match(fold(re.sub(r"[?!.\s]+$", "", question.strip())))
+    return None if found is None else found.group("kind")
 
 
 # Words that ask what someone does, and (``role_typo``) are recognised through one typo.

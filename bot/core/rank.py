@@ -820,12 +820,15 @@ _BEING = r"(?:is|are|was|were)\s+(?:(?:also|now|still|usually|often|generally|ty
 _CLASSED = rf"{_BEING}(?P<what>(?P<one>an?|one of)\s|(?:the|any|each|some)\s)"
 _MEANING = r"(?:refers? to|means|denotes|stands for|is defined as|are defined as)\s+"
 # Where the words marked as what the thing is stop: an aside begins; and where they are more
-# than DEFINITION_WORDS, at the clause that begins after them ("a European river that begins
-# in the Swiss canton of …"), though a short one is kept as part of what it is ("a plastid
-# that lacks chlorophyll").
-_CLASS_ENDS = re.compile(r"[,;:()–—]|\.\s*$")
+# than CLAUSE_KEPT, at the clause that begins after them ("a European river that begins in
+# the Swiss canton of …", "a 12th/13th-century nobleman who owned a village located at …"),
+# though a short one is kept as part of what it is ("a plastid that lacks chlorophyll").
+_CLASS_ENDS = re.compile(
+    r"[,;:()–—]|\.\s*$|\s(?:because|although|though|since|if|unless|so that)(?![\w-])"
+)
 _CLAUSE_OPENS = re.compile(r"\s(?:that|which|who|whose|where|whereby|while|when)\s")
 DEFINITION_WORDS = 15  # at most this many words marked as what a thing is
+CLAUSE_KEPT = 8  # a clause is cut off words saying what a thing is longer than this
 
 
 @lru_cache(maxsize=256)
@@ -851,13 +854,18 @@ def _definitions(body: str) -> list[tuple[re.Pattern[str], int]]:
     ]
 
 
-def defines(thing: str, sentence: str) -> tuple[int, tuple[int, int] | None] | None:
+def defines(
+    thing: str, sentence: str, someone: bool = False
+) -> tuple[int, tuple[int, int] | None] | None:
     """Whether a sentence defines a thing (folded, as ``query.defined_asked`` gives it): 2
     where it puts it in a class with "a", "an" or "one of" ("A reduction is a transformation
     of one problem into another problem"), 1 otherwise ("The Rhine is the longest river in
     Germany", "… the complexity class P, which is the set of …"), with the span of the words
-    saying what it is (up to an aside, at most ``DEFINITION_WORDS`` or up to the clause
-    after them, else None); None where it does not define it."""
+    saying what it is (up to an aside or, past ``CLAUSE_KEPT`` words, the clause after
+    them; at most ``DEFINITION_WORDS``, else None); None where it does not define it.
+    Someone (``someone``) is also defined by the words before the name ("the famed Viking
+    ruler Rollo", ``_named_after``); a thing is not: "the modern-day IEEE", "the
+    energy-storage molecules ATP"."""
     folded = fold(sentence)
     text = folded if len(folded) == len(sentence) else sentence
     # each word as written, or with an apostrophe after it ("Seven Years' War")
@@ -870,14 +878,14 @@ def defines(thing: str, sentence: str) -> tuple[int, tuple[int, int] | None] | N
         (None, 0),
     )
     if found is None:
-        return None
+        return _named_after(body, sentence) if someone else None
     if strength == 0:
         strength = 2 if found.groupdict().get("one") else 1
     start = found.start("what") if found.groupdict().get("what") is not None else found.end()
     rest = sentence[start:]
     stop = _CLASS_ENDS.search(rest)
     rest = rest[: stop.start()] if stop is not None else rest.rstrip()
-    if len(rest.split()) > DEFINITION_WORDS and (clause := _CLAUSE_OPENS.search(rest)):
+    if len(rest.split()) > CLAUSE_KEPT and (clause := _CLAUSE_OPENS.search(rest)):
         rest = rest[: clause.start()]
     end = start + len(rest)
     while start < end and (sentence[start].isspace() or sentence[start] in _QUOTES):
@@ -887,6 +895,32 @@ def defines(thing: str, sentence: str) -> tuple[int, tuple[int, int] | None] | N
     if start == end or len(sentence[start:end].split()) > DEFINITION_WORDS:
         return strength, None
     return strength, (start, end)
+
+
+# Who someone is, said in the words before the name: "the famed Viking ruler Rollo", "the US
+# researcher Stephen Cook", "their leader Rollo" (a determiner, at most three words, the last
+# in lower case, then the name in capitals).
+_NAMED_AFTER = (
+    r"(?P<what>\b(?:[Tt]he|[Aa]n?|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts)\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?P<noun>[a-z][\w-]*))\s+"
+)
+# Words before a name that do not say what it is: a verb ("The treaty offered Rollo"), a time
+# ("the year Rollo died").
+_NOT_WHAT = re.compile(r"\w+(?:ed|ing)|year|years|day|days|time|month|week|night|moment")
+
+
+def _named_after(body: str, sentence: str) -> tuple[int, tuple[int, int] | None] | None:
+    """Where a sentence says what a name is in the words before it (``_NAMED_AFTER``), 1 and
+    those words' span; else None."""
+    for found in re.finditer(rf"{_NAMED_AFTER}(?P<name>(?i:{body}))", sentence):
+        noun = found.group("noun")
+        if (
+            found.group("name")[:1].isupper()
+            and noun not in STOP_WORDS
+            and not _NOT_WHAT.fullmatch(noun)
+        ):
+            return 1, found.span("what")
+    return None
 
 
 _QUOTES = frozenset("\"'“”‘’«»")

@@ -72,6 +72,7 @@ from bot.core.answer import (
     _not_first,
     _not_lasted,
     _not_said,
+    _of_the_kind,
     _one_of_a_kind,
     _outranked,
     _said_of_another,
@@ -3184,10 +3185,14 @@ class TestSemantic:
             (
                 "What is a decision problem?",
                 "A decision problem is a special type",
-                "a special type of computational problem whose answer is either yes or no",
+                "a special type of computational problem",  # not "whose answer is …"
             ),
             # the article's opening sentence, not "The Rhine is the longest river in Germany."
             ("What is the Rhine?", "is a European river that begins", "a European river"),
+            # asked as a kind: the thing with the kind after it, "The Rhine-Meuse Delta"
+            ("What type of Delta is the Rhine-Meuse?", "is a tidal delta", "tidal"),
+            # someone named: what the words before the name say he was
+            ("Who was Stephen Cook?", "the US researcher Stephen Cook", "the US researcher"),
             (
                 "waht is a turign machine",
                 "A Turing machine is a mathematical model",
@@ -3205,6 +3210,22 @@ class TestSemantic:
         got = answer_words(answer.text[answer.span[0] : answer.span[1]])
         want = answer_words(marked)
         assert " ".join(got) in " ".join(want) and 2 * len(got) >= len(want)
+
+    @pytest.mark.parametrize(
+        ("what", "kind", "marked"),
+        [
+            ("a tidal delta", "delta", "tidal"),
+            ("a British telecommunications company", "company", "British telecommunications"),
+            ("one of the deterministic algorithms", "algorithm", "deterministic"),
+            ("a company", "company", "a company"),  # nothing tells it from others
+            ("a postal service", "company", "a postal service"),  # not the kind asked
+        ],
+    )
+    def test_asked_as_a_kind_the_words_telling_it_from_others_are_marked(
+        self, what: str, kind: str, marked: str
+    ) -> None:
+        span = _of_the_kind(what, (0, len(what)), kind)
+        assert what[span[0] : span[1]] == marked
 
     @pytest.mark.parametrize(
         ("thing", "sentence", "strength", "marked"),
@@ -3292,7 +3313,17 @@ class TestSemantic:
                 1,
                 "they have two cell membranes",
             ),
+            (
+                "rollo",
+                "between King Charles III and the famed Viking ruler Rollo, and was situated",
+                1,
+                "the famed Viking ruler",
+            ),
             # speaking of it, not saying what it is
+            ("rollo", "The treaty offered Rollo and his men the French lands.", None, None),
+            ("rollo", "In the year Rollo died, the duchy passed to his son.", None, None),
+            # a thing is not defined by the words before its name
+            ("ieee", "a forerunner (along with others) of the modern-day IEEE.", None, None),
             ("rhine", "The Rhine, the Main and the Moselle meet here.", None, None),
             ("jd", "JD was featured in the book.", None, None),
             (
@@ -3313,7 +3344,7 @@ class TestSemantic:
     def test_a_sentence_defines_a_thing_it_opens_with_and_classes(
         self, thing: str, sentence: str, strength: int | None, marked: str | None
     ) -> None:
-        said = defines(thing, sentence)
+        said = defines(thing, sentence, someone=thing == "rollo")
         if strength is None:
             assert said is None
             return

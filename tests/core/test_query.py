@@ -597,11 +597,35 @@ def test_an_abbreviation_asked_alone_is_asked_to_be_spelled_out(
         ("what was it like", None),
         ("what are they called", None),
         ("what is JD doing in Wuhan", None),
-        ("who is Lei Xu", None),
+        # someone named, asked who they are; not a role, nor a name typed in lower case
+        ("Who was Rollo?", "rollo"),
+        ("who is Lei Xu", "lei xu"),
+        ("Who was the duke?", None),
+        ("Who was Tesla's nephew?", None),
+        ("who was limited by Denver's defense", None),
+        ("who was rollo", None),
+        ("What type of Delta is the Rhine-Meuse?", "rhine-meuse"),
+        ("what kind of facility was Wardenclyffe", "wardenclyffe"),
+        ("What type of flower is sought on Midsummer's Eve?", None),
     ],
 )
 def test_a_thing_asked_what_it_is_is_asked_to_be_defined(question: str, thing: str | None) -> None:
     assert defined_asked(question) == thing
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("What type of Delta is the Rhine-Meuse?", ("rhine-meuse delta", "rhine-meuse")),
+        ("waht is a turign machine", ("turing machine",)),
+        ("what is the capital of France", ()),
+    ],
+)
+def test_a_thing_asked_as_a_kind_is_looked_for_with_the_kind_after_it(
+    question: str, names: tuple[str, ...]
+) -> None:
+    corpus = ["turing", "machine", "rhine", "meuse", "delta", "capital", "france"]
+    assert _parse_in(question, corpus).defined_as == names
 
 
 @pytest.mark.parametrize(
