@@ -216,7 +216,7 @@ class Query:
     def defines_someone(self) -> bool:
         """Whether the thing asked to be defined is someone ("who was Rollo")."""
         return self.defines is not None and any(
-            _DEFINE_WHO.match(fold(t).rstrip("?!. ")) for t in (self.repaired, self.corrected)
+            _DEFINE_WHO.match(fold(_trimmed(t))) for t in (self.repaired, self.corrected)
         )
 
     @property
@@ -1743,22 +1743,27 @@ _NOT_A_THING = frozenset(
 _DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "some", "any"})
 
 
+def _trimmed(question: str) -> str:
+    """A question without the spaces and marks after it ("What is P? ": "What is P")."""
+    return re.sub(r"[?!.\s]+$", "", question.strip())
+
+
 def defined_asked(question: str) -> str | None:
     """The thing a question asks to be defined, folded ("what is a Turing machine": "turing
     machine"); None where the question asks more of it ("what is the name of …"). "Of" and
     the like may join the capitalised words of a name ("what was the Duchy of Normandy").
     Asked who someone is, only a name typed as one ("who was Rollo", not "who was the
     duke")."""
-    typed = re.sub(r"[?!.\s]+$", "", question.strip())
+    typed = _trimmed(question)
     q = fold(typed)
     for pattern in (*_DEFINE_Q, _DEFINE_WHO, _DEFINE_KIND):
         found = pattern.match(q)
         if found is None:
             continue
         thing = found.group("thing")
-        said = typed[found.start("thing") : found.end("thing")].split()
-        if len(said) != len(thing.split()):
-            said = thing.split()
+        said = thing.split()  # as typed, where folding kept every character in place
+        if len(q) == len(typed):
+            said = typed[found.start("thing") : found.end("thing")].split()
         if pattern is _DEFINE_WHO and (
             said[0].lower() in _DETERMINERS
             or "'" in thing
@@ -1780,7 +1785,7 @@ def defined_kind(question: str) -> str | None:
     Rhine-Meuse": "delta"), where it does (``defined_asked``)."""
     if defined_asked(question) is None:
         return None
-    found = _DEFINE_KIND.match(fold(re.sub(r"[?!.\s]+$", "", question.strip())))
+    found = _DEFINE_KIND.match(fold(_trimmed(question)))
     return None if found is None else found.group("kind")
 
 
