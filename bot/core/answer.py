@@ -1789,11 +1789,45 @@ class Engine:
             if found is not None:
                 break
         if found is None:
+            found = self._defined_first(query, ranked[0])
+        if found is None:
             return None
         cand, _, what = found
         if what is not None and (kind := query.defined_kind) is not None:
             what = _of_the_kind(cand.sentence.text, what, kind)
         return cand, what
+
+    def _defined_first(self, query: Query, best: Candidate) -> tuple[Candidate, int, Span] | None:
+        """Where no candidate defines the thing asked about, the first sentence of the
+        best's article that does (one putting it in a class with "a" or "one of" before
+        others): an article says what a thing is where it first speaks of it, a sentence
+        that may rank below those about it in a larger corpus. It stands in for the best,
+        its scores the best's."""
+        article = self.view.article(best.sentence.aid)
+        if article is None:
+            return None
+        found: tuple[Candidate, int, Span] | None = None
+        seq = 0
+        for para in article.paragraphs:
+            sentences = para.sentences
+            for i, text in enumerate(sentences):
+                said = next(
+                    (
+                        d
+                        for thing in query.defined_as
+                        if (d := defines(thing, text, query.defines_someone)) is not None
+                    ),
+                    None,
+                )
+                if said is not None and (found is None or said[0] > found[1]):
+                    prev = sentences[i - 1] if i else None
+                    nxt = sentences[i + 1] if i + 1 < len(sentences) else None
+                    sentence = Sentence(best.sentence.aid, seq, para.number, text, prev, nxt)
+                    found = (replace(best, sentence=sentence), said[0], said[1])
+                    if said[0] == 2:
+                        return found
+                seq += 1
+        return found
 
     def _role_holder(self, query: Query, cand: Candidate) -> Span:
         """``_role_named``, where the article speaks of what the role is asked of: "the

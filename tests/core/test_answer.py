@@ -3211,6 +3211,31 @@ class TestSemantic:
         want = answer_words(marked)
         assert " ".join(got) in " ".join(want) and 2 * len(got) >= len(want)
 
+    def test_a_thing_is_defined_where_its_article_first_speaks_of_it(self) -> None:
+        """Where no candidate defines it (in a larger corpus its definition may rank below
+        the sentences about it), the first sentence of the best's article that does: one
+        putting it in a class with "a" first."""
+        engine = _one_paragraph(
+            "lock",
+            "Locks",
+            "The Volkerak lock was built in 1967.",
+            "The Volkerak lock is the largest of the Dutch river locks.",
+            "Barges wait at the Volkerak lock for hours.",
+            "The Volkerak lock is a ship lock between two estuaries.",
+        )
+        query = engine._parse("What is the Volkerak lock?")
+        best = next(c for c in engine.rank(query) if "Barges" in c.sentence.text)
+        found = engine._defined_first(query, best)
+        assert found is not None
+        cand, strength, span = found
+        assert cand.sentence.text == "The Volkerak lock is a ship lock between two estuaries."
+        assert (cand.sentence.seq, cand.sentence.para, strength) == (3, 1, 2)
+        assert cand.sentence.prev == "Barges wait at the Volkerak lock for hours."
+        assert span is not None and cand.sentence.text[span[0] : span[1]] == (
+            "a ship lock between two estuaries"
+        )
+        assert engine._defined_first(engine._parse("What is a barge?"), best) is None
+
     @pytest.mark.parametrize(
         ("what", "kind", "marked"),
         [
