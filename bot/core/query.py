@@ -1752,8 +1752,9 @@ def defined_asked(question: str) -> str | None:
     """The thing a question asks to be defined, folded ("what is a Turing machine": "turing
     machine"); None where the question asks more of it ("what is the name of …"). "Of" and
     the like may join the capitalised words of a name ("what was the Duchy of Normandy").
-    Asked who someone is, only a name typed as one ("who was Rollo", not "who was the
-    duke")."""
+    Asked who someone is, only a name: typed in capitals ("who was Rollo", not "who was the
+    duke"), or in lower case of no English word ("who was rollo", not "who was
+    president")."""
     typed = _trimmed(question)
     q = fold(typed)
     for pattern in (*_DEFINE_Q, _DEFINE_WHO, _DEFINE_KIND):
@@ -1768,9 +1769,11 @@ def defined_asked(question: str) -> str | None:
             said[0].lower() in _DETERMINERS
             or "'" in thing
             or "’" in thing
-            or not said[0][:1].isupper()
+            or (not said[0][:1].isupper() and any(is_english(w) for w in thing.split()))
         ):
-            return None  # a role, someone's relation, or no name typed as one
+            # a role, someone's relation, or words typed in lower case that may be one
+            # ("who was president"); "who was rollo" is a name all the same
+            return None
         for i, word in enumerate(thing.split()):
             if word in _NOT_A_THING and not (
                 0 < i < len(said) - 1 and said[i - 1][:1].isupper() and said[i + 1][:1].isupper()

@@ -834,14 +834,16 @@ CLAUSE_KEPT = 8  # a clause is cut off words saying what a thing is longer than 
 @lru_cache(maxsize=256)
 def _definitions(body: str) -> list[tuple[re.Pattern[str], int]]:
     """The patterns of a sentence defining the thing ``body`` matches, each with its strength
-    (0: 2 where the class is "a", "an" or "one of", else 1); what it is starts at the group
-    ``what`` where it matches, else where the pattern ends."""
-    alone = rf"(?<![\w-]){body}"
+    (0: 2 where the class is "a", "an" or "one of", else 1); the thing is the group
+    ``name``, and what it is starts at the group ``what`` where it matches, else where the
+    pattern ends."""
+    named = rf"(?P<name>{body})"
+    alone = rf"(?<![\w-]){named}"
     flags = re.IGNORECASE
     return [
         (
             re.compile(
-                rf"{_DEFINITION_OPENS}{body}{_DEFINITION_THEN}{_DEFINITION_ASIDE}"
+                rf"{_DEFINITION_OPENS}{named}{_DEFINITION_THEN}{_DEFINITION_ASIDE}"
                 rf"(?:,\s+(?:which|who)\s+|\s+)(?:{_CLASSED}|{_MEANING})",
                 flags,
             ),
@@ -874,7 +876,13 @@ def defines(
         return None
     body = r"[\s\-–]+".join(parts) + r"(?:s|es)?(?![\w-])"
     found, strength = next(
-        ((m, kind) for pattern, kind in _definitions(body) if (m := pattern.search(text))),
+        (
+            (m, kind)
+            for pattern, kind in _definitions(body)
+            for m in pattern.finditer(text)
+            # someone is named in capitals: "Rollo was", not "the rollo was"
+            if not someone or sentence[m.start("name")].isupper()
+        ),
         (None, 0),
     )
     if found is None:

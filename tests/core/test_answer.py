@@ -3194,6 +3194,11 @@ class TestSemantic:
             # someone named: what the words before the name say he was
             ("Who was Stephen Cook?", "the US researcher Stephen Cook", "the US researcher"),
             (
+                "who was guiscard",
+                "Robert Guiscard, an other Norman adventurer",
+                "an other Norman adventurer",
+            ),
+            (
                 "waht is a turign machine",
                 "A Turing machine is a mathematical model",
                 "a mathematical model of a general computing machine",
@@ -3347,6 +3352,8 @@ class TestSemantic:
             # speaking of it, not saying what it is
             ("rollo", "The treaty offered Rollo and his men the French lands.", None, None),
             ("rollo", "In the year Rollo died, the duchy passed to his son.", None, None),
+            # someone is named in capitals
+            ("rollo", "the rollo was a kind of ship, the Rollo a chief.", None, None),
             # a thing is not defined by the words before its name
             ("ieee", "a forerunner (along with others) of the modern-day IEEE.", None, None),
             ("rhine", "The Rhine, the Main and the Moselle meet here.", None, None),

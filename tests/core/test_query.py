@@ -597,13 +597,14 @@ def test_an_abbreviation_asked_alone_is_asked_to_be_spelled_out(
         ("what was it like", None),
         ("what are they called", None),
         ("what is JD doing in Wuhan", None),
-        # someone named, asked who they are; not a role, nor a name typed in lower case
+        # someone named, asked who they are; not a role
         ("Who was Rollo?", "rollo"),
         ("who is Lei Xu", "lei xu"),
         ("Who was the duke?", None),
         ("Who was Tesla's nephew?", None),
         ("who was limited by Denver's defense", None),
-        ("who was rollo", None),
+        ("who was rollo", "rollo"),  # in lower case, no English word: a name all the same
+        ("who was president", None),  # in lower case, an English word: maybe a role
         ("What type of Delta is the Rhine-Meuse?", "rhine-meuse"),
         ("what kind of facility was Wardenclyffe", "wardenclyffe"),
         ("What type of flower is sought on Midsummer's Eve?", None),
