@@ -25,7 +25,7 @@ from bot.core.backends import Vectors, open_index, open_vectors
 from bot.core.corpus import Article, ArticleInfo
 from bot.core.dense import Embedder, FloatArray
 from bot.core.errors import UnknownArticle
-from bot.core.index import Retriever, Sentence, Stamp, content_hash, vectors_key
+from bot.core.index import Retriever, Sentence, Stamp, content_hash, sentences_of, vectors_key
 from bot.core.query import (
     ARTICLE_WORDS,
     AUTHORING,
@@ -1778,55 +1778,47 @@ class Engine:
         rank's best of those putting it in a class with "a" or "one of", else the rank's best
         of the others, by the first of its names (``Query.defined_as``) any defines; None
         where none defines it."""
-        found: tuple[Candidate, int, Span] | None = None
-        for thing in query.defined_as:
-            for cand in ranked:
-                said = defines(thing, cand.sentence.text, query.defines_someone)
-                if said is not None and (found is None or said[0] > found[1]):
-                    found = (cand, said[0], said[1])
-                    if said[0] == 2:
-                        break
+        names, someone = query.defined_as, query.defines_someone
+        found = None
+        for thing in names:
+            found = _strongest(
+                (cand, said)
+                for cand in ranked
+                if (said := defines(thing, cand.sentence.text, someone)) is not None
+            )
             if found is not None:
                 break
-        if found is None:
-            found = self._defined_first(query, ranked[0])
+        if found is None and names:
+            found = self._defined_first(names, someone, ranked[0])
         if found is None:
             return None
-        cand, _, what = found
+        cand, (_, what) = found
         if what is not None and (kind := query.defined_kind) is not None:
             what = _of_the_kind(cand.sentence.text, what, kind)
         return cand, what
 
-    def _defined_first(self, query: Query, best: Candidate) -> tuple[Candidate, int, Span] | None:
-        """Where no candidate defines the thing asked about, the first sentence of the
-        best's article that does (one putting it in a class with "a" or "one of" before
-        others): an article says what a thing is where it first speaks of it, a sentence
-        that may rank below those about it in a larger corpus. It stands in for the best,
-        its scores the best's."""
+    def _defined_first(
+        self, names: Sequence[str], someone: bool, best: Candidate
+    ) -> tuple[Candidate, tuple[int, Span]] | None:
+        """Where no candidate defines the thing asked about (by any of its ``names``), the
+        first sentence of the best's article that does (one putting it in a class with "a"
+        or "one of" before others): an article says what a thing is where it first speaks of
+        it, a sentence that may rank below those about it in a larger corpus. It stands in
+        for the best, its scores the best's."""
         article = self.view.article(best.sentence.aid)
         if article is None:
             return None
-        found: tuple[Candidate, int, Span] | None = None
-        seq = 0
-        for para in article.paragraphs:
-            sentences = para.sentences
-            for i, text in enumerate(sentences):
-                said = next(
-                    (
-                        d
-                        for thing in query.defined_as
-                        if (d := defines(thing, text, query.defines_someone)) is not None
-                    ),
+        found = _strongest(
+            (replace(best, sentence=s), said)
+            for s in sentences_of(article, best.sentence.aid)
+            if (
+                said := next(
+                    (d for thing in names if (d := defines(thing, s.text, someone)) is not None),
                     None,
                 )
-                if said is not None and (found is None or said[0] > found[1]):
-                    prev = sentences[i - 1] if i else None
-                    nxt = sentences[i + 1] if i + 1 < len(sentences) else None
-                    sentence = Sentence(best.sentence.aid, seq, para.number, text, prev, nxt)
-                    found = (replace(best, sentence=sentence), said[0], said[1])
-                    if said[0] == 2:
-                        return found
-                seq += 1
+            )
+            is not None
+        )
         return found
 
     def _role_holder(self, query: Query, cand: Candidate) -> Span:
@@ -3566,13 +3558,29 @@ def _someone_else(query: Query, text: str) -> str | None:
     return None
 
 
+def _strongest(
+    found: Iterable[tuple[Candidate, tuple[int, Span]]],
+) -> tuple[Candidate, tuple[int, Span]] | None:
+    """Of candidates defining a thing, each with how strongly and the span saying what it is
+    (``rank.defines``), in order: the first putting it in a class with "a" or "one of"
+    (strength 2; none after it is read), else the first of the strongest."""
+    best: tuple[Candidate, tuple[int, Span]] | None = None
+    for cand, said in found:
+        if best is None or said[0] > best[1][0]:
+            best = (cand, said)
+            if said[0] == 2:
+                break
+    return best
+
+
 def _of_the_kind(text: str, span: tuple[int, int], kind: str) -> tuple[int, int]:
     """Of the words saying what a thing is, those telling it from others of the kind asked:
     "tidal" of "a tidal delta" for "what type of delta"; ``span`` itself where the kind is
     not among them or nothing comes before it."""
     words = text[span[0] : span[1]]
-    found = re.search(rf"(?<![\w-]){re.escape(kind)}(?:s|es)?(?![\w-])", fold(words))
-    if found is None or len(fold(words)) != len(words):
+    folded = fold(words)
+    found = re.search(rf"(?<![\w-]){re.escape(kind)}(?:s|es)?(?![\w-])", folded)
+    if found is None or len(folded) != len(words):
         return span
     before = re.match(r"\s*(?:(?:an?|the|one of the|one of)\s+)?", words[: found.start()], re.I)
     start = span[0] + (before.end() if before is not None else 0)

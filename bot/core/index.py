@@ -661,28 +661,35 @@ def info_of(article: Article) -> ArticleInfo:
     )
 
 
-def _documents(article: Article, aid: int) -> Iterator[tantivy.Document]:
+def sentences_of(article: Article, aid: int) -> Iterator[Sentence]:
+    """An article's sentences as the index holds them (article number ``aid``): numbered in
+    order through the article, each with its paragraph and its neighbours there."""
     seq = 0
     for para in article.paragraphs:
         sentences = para.sentences
-        for i, sentence in enumerate(sentences):
-            doc = tantivy.Document()
-            doc.add_text("article", article.id)
-            doc.add_integer("aid", aid)
-            doc.add_text("body", sentence)
-            doc.add_text("surface", sentence)
-            doc.add_integer("seq", seq)
-            doc.add_integer("para", para.number)
-            doc.add_integer(
-                "chash", content_hash(unit_text(sentence, sentences[i - 1] if i else None))
-            )
-            doc.add_bytes("text", sentence.encode("utf-8"))
-            if i > 0:
-                doc.add_bytes("prev", sentences[i - 1].encode("utf-8"))
-            if i + 1 < len(sentences):
-                doc.add_bytes("next", sentences[i + 1].encode("utf-8"))
+        for i, text in enumerate(sentences):
+            prev = sentences[i - 1] if i else None
+            following = sentences[i + 1] if i + 1 < len(sentences) else None
+            yield Sentence(aid, seq, para.number, text, prev, following)
             seq += 1
-            yield doc
+
+
+def _documents(article: Article, aid: int) -> Iterator[tantivy.Document]:
+    for s in sentences_of(article, aid):
+        doc = tantivy.Document()
+        doc.add_text("article", article.id)
+        doc.add_integer("aid", aid)
+        doc.add_text("body", s.text)
+        doc.add_text("surface", s.text)
+        doc.add_integer("seq", s.seq)
+        doc.add_integer("para", s.para)
+        doc.add_integer("chash", content_hash(s.unit))
+        doc.add_bytes("text", s.text.encode("utf-8"))
+        if s.prev is not None:
+            doc.add_bytes("prev", s.prev.encode("utf-8"))
+        if s.next is not None:
+            doc.add_bytes("next", s.next.encode("utf-8"))
+        yield doc
     doc = tantivy.Document()
     doc.add_text("article", article.id)
     doc.add_integer("aid", aid)

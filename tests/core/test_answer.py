@@ -3230,16 +3230,32 @@ class TestSemantic:
         )
         query = engine._parse("What is the Volkerak lock?")
         best = next(c for c in engine.rank(query) if "Barges" in c.sentence.text)
-        found = engine._defined_first(query, best)
+        found = engine._defined_first(query.defined_as, query.defines_someone, best)
         assert found is not None
-        cand, strength, span = found
+        cand, (strength, span) = found
         assert cand.sentence.text == "The Volkerak lock is a ship lock between two estuaries."
         assert (cand.sentence.seq, cand.sentence.para, strength) == (3, 1, 2)
         assert cand.sentence.prev == "Barges wait at the Volkerak lock for hours."
         assert span is not None and cand.sentence.text[span[0] : span[1]] == (
             "a ship lock between two estuaries"
         )
-        assert engine._defined_first(engine._parse("What is a barge?"), best) is None
+        barge = engine._parse("What is a barge?")
+        assert engine._defined_first(barge.defined_as, barge.defines_someone, best) is None
+
+    def test_a_question_asking_no_definition_reads_no_article_for_one(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        engine = _one_paragraph("lock", "Locks", "The Volkerak lock was built in 1967.")
+        query = engine._parse("When was the Volkerak lock built?")
+        ranked = engine.rank(query)
+        read: list[int] = []
+        view = type(engine.view)
+        article = view.article
+        monkeypatch.setattr(
+            view, "article", lambda self, aid: read.append(aid) or article(self, aid)
+        )
+        assert ranked and engine._defined(query, ranked) is None
+        assert read == []
 
     @pytest.mark.parametrize(
         ("what", "kind", "marked"),
