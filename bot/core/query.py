@@ -1239,6 +1239,10 @@ class Relation(NamedTuple):
     who_only: bool
 
 
+# Building that states an invention or a founding ("built", "the builders", "building the
+# first …"), not the noun ("before leaving the building" states no invention).
+_BUILT = r"buil(?:t|ds?|ders?|ding (?:the|a|an|his|her|its|their|of))\b"
+
 RELATIONS: dict[str, Relation] = {
     name: Relation(re.compile(rf"\b(?:{asked})\b"), re.compile(rf"\b(?:{stated})\b"), who)
     for name, asked, stated, who in (
@@ -1286,14 +1290,14 @@ RELATIONS: dict[str, Relation] = {
             r"invented|invents?|inventor|coined|introduce[ds]?|devise[ds]?|pioneered",
             r"invent\w*|coin\w*|introduc\w*|devis\w*|creat\w*|develop\w*|first|"
             r"originat\w*|propos\w*|defin\w*|discover\w*|term|named|conceiv\w*|"
-            r"pioneer\w*|patent\w*|design\w*|buil[dt]\w*|came up|inspired",
+            rf"pioneer\w*|patent\w*|design\w*|{_BUILT}|came up|inspired",
             True,
         ),
         (
             "founding",
             r"founded|founder|founders|co-?founded|co-?founders?",
             r"(?:co-?)?found(?:ed|er|ers|ing|ation|ations)|\w*establish\w*|creat\w*|start\w*|"
-            r"set up|form\w*|organi[sz]\w*|launch\w*|incorporat\w*|buil\w*|open\w*|began|"
+            rf"set up|form\w*|organi[sz]\w*|launch\w*|incorporat\w*|{_BUILT}|open\w*|began|"
             r"begun|origin\w*|initiat\w*|institut\w*|charter\w*|develop\w*|introduc\w*|"
             r"propos\w*|pioneer\w*|invent\w*|devis\w*|conceiv\w*",
             True,
@@ -1312,6 +1316,7 @@ RELATIONS: dict[str, Relation] = {
         (
             "design",
             r"designed|designer|designers|architect|architects",
+            # A building does state a design: "the iron gates by …" of the entrance building.
             r"design\w*|architect\w*|buil[dt]\w*|plan\w*|engineer\w*|draw\w*|drew|conceiv\w*|"
             r"creat\w*",
             True,
@@ -1430,6 +1435,60 @@ _NAMES_OF_ROLE_Q = re.compile(
     r"\bnames? of (?:the |an? |his |her |their |its )?(?:[\w'’-]+ ){0,2}"
     rf"(?P<role>{_ROLES})\b"
 )
+
+
+# Offices someone holds somewhere, as a question asks who holds one ("who is the chief
+# executive of Harbor Goods", "who is Corvanta's chief executive", "what is the name of
+# Uruguay's defence minister"), and the words that state each (``office_stated``).
+_OFFICES = (
+    r"chief executives?|executives?|ceos?|managers?|secretar(?:y|ies)|"
+    r"chair(?:man|men|woman|women|person)?|spokes(?:man|men|woman|women|person)|ministers?|"
+    r"presidents?|chancellors?|governors?|mayors?|directors?|captains?|coach(?:es)?|"
+    r"commissioners?|ambassadors?|editors?|curators?|deans?|rectors?|treasurers?|"
+    r"prosecutors?|premiers?"
+)
+# Whose office: "Corvanta's", or "corvanta s" as a question is read once corrected.
+_OWNER = r"[\w'’.-]+(?: [\w'’.-]+){0,3}?(?:['’]s| s)"
+_OFFICE_ASKED = (
+    re.compile(
+        r"\bwho (?:is|was|are|were|became|becomes|has been|had been|will be) the "
+        rf"(?:[\w-]+ ){{0,2}}?(?P<office>{_OFFICES}) (?:of|at|for|in)\b"
+    ),
+    re.compile(rf"\bwho (?:is|was|are|were) {_OWNER} (?:[\w-]+ ){{0,2}}?(?P<office>{_OFFICES})\b"),
+    re.compile(
+        rf"\bnames? of (?:the |an? |his |her |their |its |{_OWNER} )(?:[\w-]+ ){{0,2}}?"
+        rf"(?P<office>{_OFFICES})\b"
+    ),
+)
+# Other words for an office: a chief executive is a CEO.
+_OFFICE_ALSO = {
+    "executive": ("ceo",),
+    "ceo": ("executive",),
+    "chair": ("chairman", "chairwoman", "chairperson", "chaired", "chairs"),
+    "chairman": ("chair", "chairwoman", "chairperson", "chaired", "chairs"),
+    "chairwoman": ("chair", "chairman", "chairperson", "chaired", "chairs"),
+    "chairperson": ("chair", "chairman", "chairwoman", "chaired", "chairs"),
+    "spokesman": ("spokeswoman", "spokesperson"),
+    "spokeswoman": ("spokesman", "spokesperson"),
+    "spokesperson": ("spokesman", "spokeswoman"),
+}
+
+
+def office_asked(question: str) -> str | None:
+    """The office a question asks who holds ("who is Corvanta's chief executive":
+    "executive"; "the name of Uruguay's defence minister": "minister"), if it asks so."""
+    q = fold(question)
+    for pattern in _OFFICE_ASKED:
+        if (found := pattern.search(q)) is not None:
+            return found.group("office").split()[-1]
+    return None
+
+
+def office_stated(office: str, text: str) -> bool:
+    """Whether a text names the office (``office_asked``), by its word or another for it."""
+    one = stem(office)
+    also = {stem(w) for w in _OFFICE_ALSO.get(one, _OFFICE_ALSO.get(office, ()))}
+    return any((s := stem(w)) == one or s in also for w in words(fold(text)))
 
 
 def asks_who_holds(question: str) -> bool:
@@ -1940,7 +1999,7 @@ _WHAT_SAID_Q = re.compile(
     r"\bwhat (?:did|does|do|has|had|have) (?P<who>(?:[\w'’-]+ ){1,6}?)"
     r"(?:say|said|tell|told|write|wrote|add|added|claim|claimed|argue|argued|warn|warned)"
     r"(?: (?:the |them|him|her|us|reporters|\w+ (?=about|on|when|after))\w*)?"
-    r"(?: (?:about|on|regarding|when|after|at|in) .*)?$"
+    r"(?P<about> (?:about|on|regarding|when|after|at|in) .*)?$"
 )
 
 
@@ -1954,6 +2013,35 @@ def said_by(text: str) -> str | None:
     benali" of "what did prosecutor nadia benali say"), if it asks that."""
     found = _WHAT_SAID_Q.search(text)
     return None if found is None else found.group("who").strip()
+
+
+def a_title(word: str) -> bool:
+    """Whether a word of someone's name is a role or a title rather than the name ("prime",
+    "minister", "judge", "father", "dr"): who a question names by it may be anyone so
+    called."""
+    return (
+        word in _TITLES
+        or re.fullmatch(_ROLES, word) is not None
+        or re.fullmatch(_OFFICES, word) is not None
+    )
+
+
+_TITLES = frozenset(
+    (
+        "mr mrs ms miss dr sir dame lord lady father sister brother rev reverend prime "
+        "vice deputy chief senior junior former acting interim foreign transport finance "
+        "health education defence defense interior justice culture trade labour labor "
+        "detective superintendent inspector sergeant corporal commodore lieutenant general "
+        "major rear head lawmaker spokesperson"
+    ).split()
+)
+
+
+def said_about(text: str) -> str | None:
+    """What a question asking what someone said asks it of ("about meeting the students" of
+    "what did mariana echeverria say about meeting the students"), if it asks of anything."""
+    found = _WHAT_SAID_Q.search(text)
+    return None if found is None or found.group("about") is None else found.group("about").strip()
 
 
 def asks_openly(text: str) -> bool:

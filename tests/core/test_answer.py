@@ -223,6 +223,23 @@ class TestAnswers:
     def test_a_date_in_the_text_is_not_asked_of_an_article(self, question: str) -> None:
         assert meta_kind(question.lower()) is None
 
+    def test_a_thing_no_article_speaks_of_is_no_article_whose_date_is_asked(
+        self, tmp_path: Path
+    ) -> None:
+        """ "Released" asks an article's date, but not of a thing no article names: the title's
+        word "first" beside it is no reason to give that article's date."""
+        engine = _news_engine(
+            tmp_path,
+            "Start-up puts its first satellites into orbit",
+            "ANDOYA, Norway — A start-up put two satellites into orbit on Tuesday.",
+            "The rocket lifted off from the island at 9 a.m.",
+        )
+        answer = engine.ask("When was the first iPhone released?")
+        assert answer.kind != "date" and "was published on" not in answer.text
+        # The article named is still the one whose date is asked.
+        answer = engine.ask("When was the satellites article released?")
+        assert answer.kind == "date" and "October 1, 2026" in answer.text
+
     def test_who_wrote_a_book_in_the_text_is_a_fact_question(self, seed_engine: Engine) -> None:
         """'Who wrote X' about something the text names is answered from the text."""
         answer = seed_engine.ask("who published The Great Tech Revolution?")
@@ -2913,6 +2930,9 @@ class TestSemantic:
         # Without the reader's no, the marked words (no one) still say who is not given.
         assert "don't say who" in semantic_seeds.ask(question).text
         monkeypatch.setattr("bot.core.answer.NOT_SOMEONE", -1.0)
+        # Nor does the sentence name a mayor, the office asked.
+        assert "don't say who" in semantic_seeds.ask(question).text
+        monkeypatch.setattr("bot.core.answer._office_unstated", lambda *args: None)
         assert semantic_seeds.ask(question).answered
         monkeypatch.undo()
         assert "Lei Xu" in semantic_seeds.ask("who is the CEO of JD Retail").text
@@ -3971,6 +3991,90 @@ class TestSemantic:
         monkeypatch.undo()
         other = semantic_squad.ask(stated)
         assert other.answered and answer_holds in other.text
+
+    def test_what_someone_said_about_a_thing_is_their_quotation_about_it(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Asked what someone said about a thing, the bot quotes their words about it, given
+        to "she" or going on from a sentence naming her, not the sentence naming her nor the
+        words of someone named after her; a quotation running over two sentences is quoted
+        whole."""
+        engine = _news_engine(
+            tmp_path,
+            "Jet diverts to Iceland after engine warning",
+            "REYKJAVIK, Iceland — A jet flying from Toronto to Frankfurt with 212 people on "
+            "board landed in Keflavik on Sunday after a warning of low oil pressure.",
+            '"The captain came on and said, very calmly, that we had a small problem," said '
+            'Hana Dvorakova, a 42-year-old teacher from Prague. "Honestly, the landing was '
+            'smoother than most I have had."',
+            "Passengers were put up in hotels near the airport overnight.",
+            '"We had no blankets and no food for six hours," said Tomas Berg, a student. '
+            '"Nobody told us when the new plane would come. It was cold."',
+        )
+        answer = engine.ask("What did Hana Dvorakova say about the landing?")
+        assert answer.answered and "the landing was smoother" in answer.citations[0].quote
+        assert "Tomas Berg" not in answer.citations[0].quote
+        answer = engine.ask("What did Tomas Berg say about the new plane?")
+        assert answer.answered
+        assert "Nobody told us when the new plane would come. It was cold." in answer.text
+        # The rule chose them: without it, the sentences naming them are quoted.
+        monkeypatch.setattr(Engine, "_said_about", lambda *args: None)
+        for question, words in (
+            ("What did Hana Dvorakova say about the landing?", "the landing was smoother"),
+            ("What did Tomas Berg say about the new plane?", "It was cold."),
+        ):
+            assert words not in engine.ask(question).text
+
+    def test_the_words_of_someone_named_are_theirs_until_another_is_named(self) -> None:
+        engine = _one_paragraph(
+            "a",
+            "Strike",
+            "Mayor Denise Okafor said the city had lost 3,000 jobs.",
+            "“Every one of those jobs supports two more,” she said.",
+            "The company said the plant would close in March.",
+            "“It is a sad day,” said union leader Piet Vos.",
+            "“We will fight it,” he added.",
+        )
+        aid = engine.view.by_id["a"]
+        theirs = [s.text for s in engine._words_of(aid, {"okafor"})]
+        assert theirs == [
+            "Mayor Denise Okafor said the city had lost 3,000 jobs.",
+            "“Every one of those jobs supports two more,” she said.",
+        ]
+        assert [s.text for s in engine._words_of(aid, {"vos"})] == [
+            "“It is a sad day,” said union leader Piet Vos.",
+            "“We will fight it,” he added.",
+        ]
+
+    def test_who_holds_an_office_is_refused_where_no_sentence_names_the_office(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Asked who holds an office, the bot refuses a sentence that speaks of the body
+        but names no such office, and answers from one that does."""
+
+        def engine(owner: str) -> Engine:
+            return _news_engine(
+                tmp_path,
+                "The welder who leads a Chilean copper union",
+                "CALAMA, Chile — Ines Rojas Pardo was 20 when she first took the bus up to "
+                "the Loma Verde copper mine to work as a welder; 25 years later she leads "
+                "its 2,400-member union.",
+                "The 45-year-old won the union's presidency in May with 58 percent of the vote.",
+                f"The talks will be hard. {owner} has warned that falling ore grades will push "
+                "costs up by about 8 percent this year, and it wants to freeze base wages.",
+                "She wants a 6 percent rise in base pay and a daycare centre for shift workers.",
+            )
+
+        question = "Who is the chief executive of Andes Pacific Copper?"
+        unnamed = engine("The mine's owner, Andes Pacific Copper,")
+        answer = unnamed.ask(question)
+        assert not answer.answered and "don't say who" in answer.text
+        monkeypatch.setattr("bot.core.answer._office_unstated", lambda *args: None)
+        assert unnamed.ask(question).answered  # the office check alone refused it
+        monkeypatch.undo()
+        named = engine("Martín Vidal, the chief executive of the owner, Andes Pacific Copper,")
+        answer = named.ask(question)
+        assert answer.answered and "Martín Vidal" in answer.text
 
     def test_who_is_refused_when_a_date_is_marked_and_no_one_named(
         self, monkeypatch: pytest.MonkeyPatch

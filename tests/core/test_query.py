@@ -26,6 +26,8 @@ from bot.core.query import (
     is_english,
     meta_spelled,
     names_the_newest,
+    office_asked,
+    office_stated,
     parse,
     ranks,
     relation_asked,
@@ -490,6 +492,41 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert relation_asked("Who succeeded Rollo?", who=True) == "succession"
     assert states_relation("succession", "Murphy delegated his position as president to Burke")
     assert not states_relation("succession", "the treaty between Charles III and Rollo")
+    # A building, the noun, states no making; building something, or its builders, do.
+    assert not states_relation("invention", "she had called him before leaving the building")
+    assert not states_relation("founding", "staff were evacuated from the building")
+    assert states_relation("invention", "credited with building the first telephone")
+    assert states_relation("founding", "the builders of the cathedral")
+
+
+@pytest.mark.parametrize(
+    ("question", "office"),
+    [
+        ("Who is the chief executive of Andes Pacific Copper?", "executive"),
+        ("Who is Corvanta's chief executive?", "executive"),
+        ("What is the name of Uruguay's defence minister?", "minister"),
+        ("who is bulgaria s culture minister", "minister"),  # as corrected
+        ("who is the ceo of JD?", "ceo"),
+        ("Who was the captain of the Nakuru Lions in 2020?", "captain"),
+        # No office: a relation, a role that is no office, or no one asked.
+        ("Who was the head of the jury?", None),
+        ("Who chairs the committee?", None),
+        ("What did the chief executive say?", None),
+        ("Who was the first player to score?", None),
+    ],
+)
+def test_an_office_asked_is_its_last_word(question: str, office: str | None) -> None:
+    assert office_asked(question) == office
+
+
+def test_an_office_is_stated_by_its_word_or_another_for_it() -> None:
+    assert office_stated("executive", "Its CEO, Maria Duarte, said the mine would reopen.")
+    assert office_stated("ceo", "Liu Qiangdong, the chief executive of JD, said")
+    assert office_stated("chairman", "The jury, chaired by Luísa Montenegro, gave its award")
+    assert office_stated("minister", "The ministers met on Monday.")
+    # A ministry is no minister; the owner of a mine is no chief executive.
+    assert not office_stated("minister", "Bulgaria's Ministry of Culture said in a statement")
+    assert not office_stated("executive", "The mine's owner, Andes Pacific Copper, warned")
 
 
 @pytest.mark.parametrize(
