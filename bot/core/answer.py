@@ -191,6 +191,10 @@ SEARCH_SENTENCES = 100
 # DENSE_GATE, and the cosine alone DENSE_FLOOR. Calibrated on public SQuAD and paraphrased
 # questions against off-topic ones and questions about other articles.
 DENSE_FLOOR = 0.2
+# Where the rank's best does not say enough of the question to answer it, the next best
+# that does, scored at least SUPPORTED_SCORE of it, stands in for it (``_fact_answer``).
+SUPPORTED_SCORE = 0.7
+SUPPORTED_READ = 0.5
 DENSE_GATE = 0.45
 DENSE_COVER = 0.25
 # The reader (bot/core/read.py) marks the answer's words in the sentence the rank chose when
@@ -1142,6 +1146,25 @@ class Engine:
                 ),
                 None,
             )
+            if named is None:
+                # A sentence that says enough of the question, scored near the best: the
+                # rank's choice among those that may answer ("Marloes Verhagen … told
+                # reporters shortly after 11 p.m." below a sentence on New Zealand's budget
+                # kept under embargo for reporters), read and checked as the best.
+                named = next(
+                    (
+                        c
+                        for c in distinct(ranked, SWITCH_POOL)[1:]
+                        if c.score >= SUPPORTED_SCORE * top and self._supported(c, n_terms)
+                    ),
+                    None,
+                )
+                if named is not None and (
+                    self.reader is None
+                    or self.reader.read(query.for_reader, [self._passage(named)])[0].answers
+                    < SUPPORTED_READ
+                ):
+                    named = None
             if named is None:
                 return self._refusal(question, query, _confidence(best), ranked)
             best = named

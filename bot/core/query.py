@@ -1474,18 +1474,26 @@ _OFFICE_ALSO = {
 }
 
 
+_CHIEF_EXECUTIVE = re.compile(r"\bchief executives?\b|\bceos?\b")
+
+
 def office_asked(question: str) -> str | None:
-    """The office a question asks who holds ("who is Corvanta's chief executive":
-    "executive"; "the name of Uruguay's defence minister": "minister"), if it asks so."""
+    """The office a question asks who holds ("the name of Uruguay's defence minister":
+    "minister"; "who is Corvanta's chief executive": "chief executive"), if it asks so."""
     q = fold(question)
     for pattern in _OFFICE_ASKED:
         if (found := pattern.search(q)) is not None:
-            return found.group("office").split()[-1]
+            office = found.group("office")
+            return "chief executive" if office.startswith("chief") else office.split()[-1]
     return None
 
 
 def office_stated(office: str, text: str) -> bool:
-    """Whether a text names the office (``office_asked``), by its word or another for it."""
+    """Whether a text names the office (``office_asked``), by its word or another for it; a
+    chief executive by those words or "CEO", not by "executives" alone ("the government would
+    summon Corvanta executives")."""
+    if office == "chief executive":
+        return _CHIEF_EXECUTIVE.search(fold(text)) is not None
     one = stem(office)
     also = {stem(w) for w in _OFFICE_ALSO.get(one, _OFFICE_ALSO.get(office, ()))}
     return any((s := stem(w)) == one or s in also for w in words(fold(text)))

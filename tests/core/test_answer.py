@@ -3992,6 +3992,25 @@ class TestSemantic:
         other = semantic_squad.ask(stated)
         assert other.answered and answer_holds in other.text
 
+    def test_a_near_sentence_saying_enough_stands_in_for_a_best_that_does_not(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The rank's best (New Zealand's budget, kept under embargo for reporters until 2
+        p.m.) says too little of the question to answer it; the next, scored near it, names
+        Verhagen telling reporters the time, and the reader reads it as answering: it is
+        the answer. Where the reader does not, the bot refuses, as it did before."""
+        engine = _reading_engine(
+            [
+                load_article(BENCH / "news5" / "501_dutch_coalition_talks.txt"),
+                load_article(BENCH / "news5" / "502_new_zealand_budget.txt"),
+            ]
+        )
+        question = "At what time did Verhagen speak to journalists?"
+        answer = engine.ask(question)
+        assert answer.answered and "shortly after 11 p.m." in answer.citations[0].quote
+        monkeypatch.setattr("bot.core.answer.SUPPORTED_READ", 1.1)
+        assert not engine.ask(question).answered
+
     def test_what_someone_said_about_a_thing_is_their_quotation_about_it(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -502,8 +502,8 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
 @pytest.mark.parametrize(
     ("question", "office"),
     [
-        ("Who is the chief executive of Andes Pacific Copper?", "executive"),
-        ("Who is Corvanta's chief executive?", "executive"),
+        ("Who is the chief executive of Andes Pacific Copper?", "chief executive"),
+        ("Who is Corvanta's chief executive?", "chief executive"),
         ("What is the name of Uruguay's defence minister?", "minister"),
         ("who is bulgaria s culture minister", "minister"),  # as corrected
         ("who is the ceo of JD?", "ceo"),
@@ -520,13 +520,14 @@ def test_an_office_asked_is_its_last_word(question: str, office: str | None) -> 
 
 
 def test_an_office_is_stated_by_its_word_or_another_for_it() -> None:
-    assert office_stated("executive", "Its CEO, Maria Duarte, said the mine would reopen.")
+    assert office_stated("chief executive", "Its CEO, Maria Duarte, said the mine would open.")
+    assert not office_stated("chief executive", "The government will summon Corvanta executives")
     assert office_stated("ceo", "Liu Qiangdong, the chief executive of JD, said")
     assert office_stated("chairman", "The jury, chaired by Luísa Montenegro, gave its award")
     assert office_stated("minister", "The ministers met on Monday.")
     # A ministry is no minister; the owner of a mine is no chief executive.
     assert not office_stated("minister", "Bulgaria's Ministry of Culture said in a statement")
-    assert not office_stated("executive", "The mine's owner, Andes Pacific Copper, warned")
+    assert not office_stated("chief executive", "The mine's owner, Andes Pacific Copper, warned")
 
 
 @pytest.mark.parametrize(
