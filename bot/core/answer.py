@@ -2013,7 +2013,7 @@ class Engine:
         # each up to SPEAKER_BACK back, until one names them.
         unsure: set[str] = set()
         for at, s in enumerate(sentences):
-            if them[at] or not (_QUOTE_MARK.search(s.text) or _REPORTED.search(s.text)):
+            if them[at] or not (_QUOTE_MARK.search(s.text) or _REPORTED.search(unquoted(s.text))):
                 continue
             for back in range(at, max(at - SPEAKER_BACK, 0) - 1, -1):
                 if back < at and them[back]:
