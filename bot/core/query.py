@@ -1445,7 +1445,7 @@ _OFFICES = (
     r"chair(?:man|men|woman|women|person)?|spokes(?:man|men|woman|women|person)|ministers?|"
     r"presidents?|chancellors?|governors?|mayors?|directors?|captains?|coach(?:es)?|"
     r"commissioners?|ambassadors?|editors?|curators?|deans?|rectors?|treasurers?|"
-    r"prosecutors?|premiers?"
+    r"prosecutors?|premiers?|lawyers?|attorneys?"
 )
 # Whose office: "Corvanta's", or "corvanta s" as a question is read once corrected.
 _OWNER = r"[\w'’.-]+(?: [\w'’.-]+){0,3}?(?:['’]s| s)"
@@ -1455,6 +1455,8 @@ _OFFICE_ASKED = (
         rf"(?:[\w-]+ ){{0,2}}?(?P<office>{_OFFICES}) (?:of|at|for|in)\b"
     ),
     re.compile(rf"\bwho (?:is|was|are|were) {_OWNER} (?:[\w-]+ ){{0,2}}?(?P<office>{_OFFICES})\b"),
+    # "who is the ashmoor rovers manager": the office last, after whose it is.
+    re.compile(rf"\bwho (?:is|was|are|were) the (?:[\w'’.-]+ ){{1,4}}?(?P<office>{_OFFICES})$"),
     re.compile(
         rf"\bnames? of (?:the |an? |his |her |their |its |{_OWNER} )(?:[\w-]+ ){{0,2}}?"
         rf"(?P<office>{_OFFICES})\b"
@@ -1471,6 +1473,8 @@ _OFFICE_ALSO = {
     "spokesman": ("spokeswoman", "spokesperson"),
     "spokeswoman": ("spokesman", "spokesperson"),
     "spokesperson": ("spokesman", "spokeswoman"),
+    "lawyer": ("attorney", "counsel", "solicitor", "barrister", "advocate"),
+    "attorney": ("lawyer", "counsel", "solicitor", "barrister", "advocate"),
 }
 
 

@@ -508,6 +508,8 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
         ("who is bulgaria s culture minister", "minister"),  # as corrected
         ("who is the ceo of JD?", "ceo"),
         ("Who was the captain of the Nakuru Lions in 2020?", "captain"),
+        ("who is the ashmoor rovers manager", "manager"),
+        ("Who is Jeroen V.'s lawyer?", "lawyer"),
         # No office: a relation, a role that is no office, or no one asked.
         ("Who was the head of the jury?", None),
         ("Who chairs the committee?", None),
@@ -525,6 +527,7 @@ def test_an_office_is_stated_by_its_word_or_another_for_it() -> None:
     assert office_stated("ceo", "Liu Qiangdong, the chief executive of JD, said")
     assert office_stated("chairman", "The jury, chaired by Luísa Montenegro, gave its award")
     assert office_stated("minister", "The ministers met on Monday.")
+    assert office_stated("lawyer", "His counsel, Ana Reis, said he would appeal.")
     # A ministry is no minister; the owner of a mine is no chief executive.
     assert not office_stated("minister", "Bulgaria's Ministry of Culture said in a statement")
     assert not office_stated("chief executive", "The mine's owner, Andes Pacific Copper, warned")
