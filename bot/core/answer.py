@@ -1134,6 +1134,8 @@ class Engine:
         n_terms = len(query.terms)
         kind = query.kind
         qwords = set(query.corrected.split())
+        named: Candidate | None = None  # what stands in for a best that says too little
+        stand_in: Reading | None = None  # the reader's verdict on it, where it read it
         if not self._supported(best, n_terms):
             # "who is the mayor of Harbour Town": a sentence giving the role asked to someone
             # it names answers, however far in meaning ("Mayor Tomas Berg called …").
@@ -1159,12 +1161,10 @@ class Engine:
                     ),
                     None,
                 )
-                if named is not None and (
-                    self.reader is None
-                    or self.reader.read(query.for_reader, [self._passage(named)])[0].answers
-                    < SUPPORTED_READ
-                ):
-                    named = None
+                if named is not None:
+                    stand_in = self._reading(query, named)
+                    if stand_in is None or stand_in.answers < SUPPORTED_READ:
+                        named = None
             if named is None:
                 return self._refusal(question, query, _confidence(best), ranked)
             best = named
@@ -1194,14 +1194,19 @@ class Engine:
             # whatever else the rank or the reader prefers.
             best = said[0]
             ranked = [best, *(c for c in ranked if c is not best)]
-        reading = self._reading(query, best)
+        # Chosen by what it says (a definition, the speaker's words): no reading overrules it.
+        settled = definition is not None or said is not None
+        reading = (
+            stand_in  # read already, where it stood in for the rank's best
+            if stand_in is not None and best is named
+            else self._reading(query, best)
+        )
         span = _continued(ranked) or _span(best.sentence, kind, qwords)
         if said is not None:
             span = said[1]
         if (
             reading is not None
-            and definition is None
-            and said is None
+            and not settled
             and _unread(query, best, reading, self._kind_held(kind, span, best, qwords))
             and self._unread_quote(query, best, span)
         ):
@@ -1214,8 +1219,7 @@ class Engine:
         if (
             reading is not None
             and labelled is None
-            and definition is None
-            and said is None
+            and not settled
             and reading.answers < max(SWITCH_DOUBT, SWITCH_CLEAR_DOUBT)
         ):
             switched = self._switch(query, ranked, n_terms, reading.answers)
@@ -1233,8 +1237,7 @@ class Engine:
         elif (
             reading is not None
             and labelled is None
-            and definition is None
-            and said is None
+            and not settled
             and (instead := self._stated_instead(query, ranked)) is not None
         ):
             # "what did prosecutor Nadia Benali say": her quoted words, not the sentence that
@@ -1295,7 +1298,7 @@ class Engine:
         ):
             return self._refusal(question, query, confidence, ranked)
         read_in = best.sentence.text  # the sentence the reading's answer words are in
-        if reading is not None and switched is None and definition is None and said is None:
+        if reading is not None and switched is None and not settled:
             onward = self._read_on(query, best, reading, span)
             if onward is not None:
                 span, read_in, reading = onward
@@ -1351,10 +1354,8 @@ class Engine:
                 or (unstated := _counts_another(query, best, reading, read_in)) is not None
             ):
                 return self._refusal(question, query, confidence, ranked, (best, unstated))
-            if (
-                definition is None
-                and said is None
-                and self._doubted(query, best, reading, read_in, ranked, switched is not None)
+            if not settled and self._doubted(
+                query, best, reading, read_in, ranked, switched is not None
             ):
                 return self._refusal(question, query, confidence, ranked, (best, "doubt"))
         quote_span, further = self._read_beside(query, best, reading, span, others, read_in)
@@ -1365,11 +1366,7 @@ class Engine:
         citations = [self._citation(s.aid, s.para, span, confidence), *further]
         text, marked, quote_span = self._worded(span, query, kind, s.aid, quote_span)
         # A near tie is shown beside the rank's own choice, not beside the reader's.
-        runner_up = (
-            _close_second(ranked, span)
-            if switched is None and definition is None and said is None
-            else None
-        )
+        runner_up = _close_second(ranked, span) if switched is None and not settled else None
         if runner_up is not None and _namesake(query.repaired, runner_up):
             runner_up = None  # another of the family: no tie with the one asked about
         if runner_up is not None and len(text) + len(runner_up) + 3 <= MAX_ANSWER_CHARS:
@@ -1752,8 +1749,7 @@ class Engine:
         return near
 
     def _people(self, names: Sequence[str]) -> set[str]:
-        """Those of ``names`` that may be someone's, as ``_a_person`` reads each (embedded
-        together)."""
+        """Those of ``names`` that may be someone's (``_a_person``), embedded together."""
         if self.semantic is None or not names:
             return set(names)
         near = self._nearer_people(names)
@@ -1762,7 +1758,7 @@ class Engine:
     def _a_person(self, name: str) -> bool:
         """Whether a name may be someone's: with the dense stage, one the embedder places
         nearer PEOPLE than THINGS (NOT_SOMEONE); without it, any."""
-        return self.semantic is None or self._someone(name) >= NOT_SOMEONE
+        return name in self._people([name])
 
     def _stated_instead(
         self, query: Query, ranked: list[Candidate]
@@ -1953,7 +1949,10 @@ class Engine:
         if not speaker:
             return None
         best = ranked[0]
-        theirs = self._words_of(best.sentence.aid, speaker)
+        article = self.view.article(best.sentence.aid)
+        if article is None:
+            return None
+        theirs = self._words_of(article, best.sentence.aid, speaker)
         if not theirs:
             return None
         title = self.view.entries[best.sentence.aid].info.title
@@ -1962,58 +1961,31 @@ class Engine:
         )
         at = max(range(len(theirs)), key=lambda i: readings[i].answers)
         chosen = next(
-            (
-                c
-                for c in ranked
-                if c.sentence.aid == best.sentence.aid and c.sentence == theirs[at]
-            ),
-            replace(best, sentence=theirs[at]),
+            (c for c in ranked if c.sentence == theirs[at]), replace(best, sentence=theirs[at])
         )
-        return chosen, self._quotation_of(chosen.sentence)
+        return chosen, _quotation_of(article, chosen.sentence)
 
-    def _quotation_of(self, s: Sentence) -> str:
-        """The whole quotation sentence ``s`` is part of, where it runs over several
-        sentences of its paragraph and fits an answer (MAX_ANSWER_CHARS): "“Someone paid for
-        me when my family could not. This is simply me returning the loan, with interest,” he
-        told the audience"; else ``s`` alone."""
-        article = self.view.article(s.aid)
-        if article is None:
-            return s.text
-        sentences = article.paragraph(s.para).sentences
-        if s.text not in sentences:
-            return s.text
-        at = sentences.index(s.text)
-        opened, closed = _quotation_open(sentences)
-        lo, hi = at, at
-        while lo > 0 and opened[lo]:
-            lo -= 1
-        while hi + 1 < len(sentences) and closed[hi]:
-            hi += 1
-        whole = " ".join(sentences[lo : hi + 1])
-        return whole if len(whole) <= MAX_ANSWER_CHARS else s.text
-
-    def _words_of(self, aid: int, speaker: set[str]) -> list[Sentence]:
-        """The sentences of article ``aid`` giving the words of someone named (``speaker``:
-        words of their name): quoting or telling what was said ("… said Hana Dvořáková",
-        "Mayor Denise Okafor said …"), naming them outside the quotation; or, naming no
-        one there, the nearest sentence naming someone before it (up to SPEAKER_BACK back,
-        across paragraphs) names them ("“Today the whole street was crying.”", "“…,” she
-        said.")."""
-        article = self.view.article(aid)
-        if article is None:
-            return []
+    def _words_of(self, article: Article, aid: int, speaker: set[str]) -> list[Sentence]:
+        """The sentences of ``article`` (number ``aid``) giving the words of someone named
+        (``speaker``: words of their name): quoting or telling what was said ("… said Hana
+        Dvořáková", "Mayor Denise Okafor said …"), naming them outside the quotation; or,
+        naming no one there, the nearest sentence naming someone before it (up to
+        SPEAKER_BACK back, across paragraphs) names them ("“Today the whole street was
+        crying.”", "“…,” she said.")."""
         sentences = list(sentences_of(article, aid))
-        names = [
-            [n for n in _names(unquoted(s.text)) if not _CALENDAR.issuperset(words(n))]
-            for s in sentences
+        own = [unquoted(s.text) for s in sentences]  # each without the words it quotes
+        speaks = [
+            bool(_QUOTE_MARK.search(s.text) or _REPORTED.search(o))
+            for s, o in zip(sentences, own, strict=True)
         ]
+        names = [[n for n in _names(o) if not _CALENDAR.issuperset(words(n))] for o in own]
         them = [any(speaker & set(words(n)) for n in found) for found in names]
         # Whether a name is someone's is asked (of the embedding model, costly) only of the
         # names of sentences that may be theirs without naming them, and of those before
         # each up to SPEAKER_BACK back, until one names them.
         unsure: set[str] = set()
-        for at, s in enumerate(sentences):
-            if them[at] or not (_QUOTE_MARK.search(s.text) or _REPORTED.search(unquoted(s.text))):
+        for at in range(len(sentences)):
+            if them[at] or not speaks[at]:
                 continue
             for back in range(at, max(at - SPEAKER_BACK, 0) - 1, -1):
                 if back < at and them[back]:
@@ -2023,13 +1995,12 @@ class Engine:
         theirs = []
         named: list[tuple[int, bool]] = []  # where someone is named, and whether it is them
         for at, (s, found) in enumerate(zip(sentences, names, strict=True)):
-            own = unquoted(s.text)
             someone = any(n in people for n in found)
-            if _QUOTE_MARK.search(s.text) or _REPORTED.search(own):
+            if speaks[at]:
                 if them[at]:
                     theirs.append(s)
                 elif (
-                    (_SAID_BY_PRONOUN.search(own) or not _REPORTED.search(own))
+                    (_SAID_BY_PRONOUN.search(own[at]) or not _REPORTED.search(own[at]))
                     and not someone
                     and named
                     and named[-1][0] >= at - SPEAKER_BACK
@@ -4216,6 +4187,25 @@ def lexicon_of(view: Retriever) -> Lexicon:
 
 
 _NAMES_AUTHOR = re.compile(r"\bthe (author|writer)\b", re.IGNORECASE)
+
+
+def _quotation_of(article: Article, s: Sentence) -> str:
+    """The whole quotation sentence ``s`` of ``article`` is part of, where it runs over
+    several sentences of its paragraph and fits an answer (MAX_ANSWER_CHARS): "“Someone paid
+    for me when my family could not. This is simply me returning the loan, with interest,”
+    he told the audience"; else ``s`` alone."""
+    sentences = article.paragraph(s.para).sentences
+    if s.text not in sentences:
+        return s.text
+    at = sentences.index(s.text)
+    opened, closed = _quotation_open(sentences)
+    lo, hi = at, at
+    while lo > 0 and opened[lo]:
+        lo -= 1
+    while hi + 1 < len(sentences) and closed[hi]:
+        hi += 1
+    whole = " ".join(sentences[lo : hi + 1])
+    return whole if len(whole) <= MAX_ANSWER_CHARS else s.text
 
 
 def _quotation_open(sentences: Sequence[str]) -> tuple[list[bool], list[bool]]:

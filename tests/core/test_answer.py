@@ -4055,12 +4055,14 @@ class TestSemantic:
             "“We will fight it,” he added.",
         )
         aid = engine.view.by_id["a"]
-        theirs = [s.text for s in engine._words_of(aid, {"okafor"})]
+        article = engine.view.article(aid)
+        assert article is not None
+        theirs = [s.text for s in engine._words_of(article, aid, {"okafor"})]
         assert theirs == [
             "Mayor Denise Okafor said the city had lost 3,000 jobs.",
             "“Every one of those jobs supports two more,” she said.",
         ]
-        assert [s.text for s in engine._words_of(aid, {"vos"})] == [
+        assert [s.text for s in engine._words_of(article, aid, {"vos"})] == [
             "“It is a sad day,” said union leader Piet Vos.",
             "“We will fight it,” he added.",
         ]
