@@ -30,6 +30,7 @@ from train.reader import (
     build_candidates,
     draw_held_out,
     exported_model,
+    extra_held_out,
     held_out_of,
     load_items,
     logging_into,
@@ -511,10 +512,12 @@ class TestExtra:
         groups = _groups([unanswered], random.Random(1), 0.0, 6)
         assert groups and all(label == 0 for _, _, label, _ in groups[0])
 
-    def test_the_news_written_here_is_well_formed(self) -> None:
-        """train/news-train.json: every answer where its offset says, every unanswerable
-        question without one, ids unique, and about a third of the questions unanswerable."""
-        path = Path(__file__).resolve().parents[1] / "train" / "news-train.json"
+    @pytest.mark.parametrize("name", ["news-train.json", "wiki-train.json"])
+    def test_the_articles_written_here_are_well_formed(self, name: str) -> None:
+        """train/news-train.json and train/wiki-train.json: every answer where its offset
+        says, every unanswerable question without one, ids unique, and about a third of the
+        questions unanswerable."""
+        path = Path(__file__).resolve().parents[1] / "train" / name
         data = json.loads(path.read_text(encoding="utf-8"))
         ids: set[str] = set()
         answerable = unanswerable = 0
@@ -569,6 +572,51 @@ class TestExtra:
         assert any(c.label == 1 for i in extra for c in i.cands)  # the verdicts stay
         squad = [i for i in trained.value.args[0] if not i.article.startswith("extra-")]
         assert any(c.span is not None for i in squad for c in i.cands)
+
+    def test_a_models_extra_held_out_articles_are_read_from_either_record(self) -> None:
+        """meta.json records one --extra file as an entry, several as a list; the gate
+        (train.gate) reads the news file's held-out articles from either."""
+        news = {"file": "news-train.json", "held_out_articles": ["extra-001_a"]}
+        wiki = {"file": "wiki-train.json", "held_out_articles": ["extra2-004_b"]}
+        assert extra_held_out({"extra": news}, "news-train.json") == {"extra-001_a"}
+        assert extra_held_out({"extra": [news, wiki]}, "news-train.json") == {"extra-001_a"}
+        assert extra_held_out({"extra": [news, wiki]}, "wiki-train.json") == {"extra2-004_b"}
+        assert extra_held_out({"extra": None}, "news-train.json") == set()
+        assert extra_held_out({}, "news-train.json") == set()
+
+    def test_each_extra_file_keeps_its_own_held_out_articles(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Two ``--extra`` files: each has one article in eight held out, drawn from its own
+        articles, and the first keeps the ids, and so the held-out articles, it has alone."""
+        from train import reader
+
+        class Trained(Exception):
+            pass
+
+        def train(items: list[Item], work: Path, args: object) -> None:
+            raise Trained(items)
+
+        monkeypatch.setattr(reader, "train", train)
+        monkeypatch.setattr(reader, "HELD_OUT", 1)
+        first, second = tmp_path / "first", tmp_path / "second"
+        first.mkdir()
+        second.mkdir()
+        news = self._extra(first)
+        for work in (first, second):
+            build_candidates(_squad(tmp_path), work / "candidates.jsonl", seed=1)
+        argv = ["--precision", "fp32", "--split-seed", "3", "--extra-repeat", "1"]
+        with pytest.raises(Trained) as alone:
+            reader.main([*argv, "--work", str(first), "--extra", str(news)])
+        with pytest.raises(Trained) as both:
+            reader.main(
+                [*argv, "--work", str(second), "--extra", str(news), str(self._extra(second))]
+            )
+        trained_alone = {i.article for i in alone.value.args[0] if i.article.startswith("extra-")}
+        trained = {i.article for i in both.value.args[0]}
+        assert trained_alone == {a for a in trained if a.startswith("extra-")}
+        assert len(trained_alone) == 8
+        assert len({a for a in trained if a.startswith("extra2-")}) == 8
 
 
 def _fake_reader(

@@ -45,7 +45,15 @@ from bot.core.rank import Candidate
 from bot.core.read import Passage, Reader
 from bot.core.text import words
 from bot.core.verify import GATE_FEATURES, Gate
-from train.reader import DATA, Synonyms, contrasted, gold_sentence, held_out, squad_articles
+from train.reader import (
+    DATA,
+    Synonyms,
+    contrasted,
+    extra_held_out,
+    gold_sentence,
+    held_out,
+    squad_articles,
+)
 from train.verifier import logistic, opened
 from train.wordnet import WordNet
 
@@ -226,7 +234,7 @@ def all_rows(
     news_data = json.loads(NEWS.read_text(encoding="utf-8"))
     squad_held = held_out(reader.meta)
     spans_meta = (folder / "spans.json").read_text(encoding="utf-8")
-    news_held = set(json.loads(spans_meta).get("extra", {}).get("held_out_articles", []))
+    news_held = extra_held_out(json.loads(spans_meta), NEWS.name)
     if not squad_held or not news_held:
         raise SystemExit("the reader's models name no held-out articles to fit the gate on")
     antonyms = WordNet().antonyms if contrast else None

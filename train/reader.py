@@ -301,6 +301,15 @@ def draw_extra_held_out(articles: list[str], seed: int) -> set[str]:
     return draw_held_out(articles, seed, max(1, len(articles) // EXTRA_HELD_OUT))
 
 
+def extra_held_out(meta: dict[str, Any], name: str) -> set[str]:
+    """The articles of the ``--extra`` file called ``name`` that the model ``meta`` describes
+    was kept from (none if it was not trained on that file). A model trained on one such file
+    records it as one entry, one trained on several as a list."""
+    extra = meta.get("extra") or []
+    entries = [extra] if isinstance(extra, dict) else extra
+    return {a for e in entries if e.get("file") == name for a in e.get("held_out_articles", [])}
+
+
 def held_out_of(init: Path) -> set[str] | None:
     """The articles the model ``--init`` names was kept from (its ``meta.json``, or the
     ``.json`` beside its ``.onnx`` file, as ``spans.json`` is beside ``spans.onnx``), or None
@@ -1126,10 +1135,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--extra",
         type=Path,
+        nargs="+",
         default=None,
-        help="a second SQuAD-layout file trained on beside --data, its questions may be "
+        help="more SQuAD-layout files trained on beside --data, whose questions may be "
         "unanswerable (is_impossible: every candidate a negative): e.g. train/news-train.json, "
-        "news written here; one article in EXTRA_HELD_OUT of it is held out and scored",
+        "news written here; one article in EXTRA_HELD_OUT of each is held out and scored",
     )
     parser.add_argument(
         "--extra-repeat",
@@ -1166,6 +1176,13 @@ def main(argv: list[str] | None = None) -> int:
         return _run(args)
 
 
+def _setting(value: object) -> object:
+    """A command-line setting as meta.json records it: paths as strings."""
+    if isinstance(value, list):
+        return [_setting(v) for v in value]
+    return str(value) if isinstance(value, Path) else value
+
+
 def _run(args: argparse.Namespace) -> int:
     """``main``'s work, once its command line is read and its log set up."""
     started = time.monotonic()
@@ -1190,25 +1207,44 @@ def _run(args: argparse.Namespace) -> int:
     )
     extra_items: list[Item] = []
     extra_test: list[Item] = []
-    extra_held: set[str] = set()
-    if args.extra is not None:
-        extra_cands = args.work / "extra-candidates.jsonl"
+    extras: list[dict[str, Any]] = []
+    for k, path in enumerate(args.extra or []):
+        # The first file keeps the names it had alone, so its held-out articles stay those
+        # a model trained on it before was kept from.
+        name = "extra-candidates.jsonl" if k == 0 else f"extra-candidates-{k + 1}.jsonl"
+        prefix = "extra-" if k == 0 else f"extra{k + 1}-"
+        extra_cands = args.work / name
         if not extra_cands.is_file():
-            build_candidates(args.extra, extra_cands, args.seed, prefix="extra-")
+            build_candidates(path, extra_cands, args.seed, prefix=prefix)
         every = load_items(extra_cands)
         extra_held = draw_extra_held_out(sorted({i.article for i in every}), args.split_seed)
-        extra_items = [i for i in every if i.article not in extra_held]
-        extra_test = [i for i in every if i.article in extra_held]
+        items_of = [i for i in every if i.article not in extra_held]
+        test_of = [i for i in every if i.article in extra_held]
         if not args.extra_spans:
-            extra_items = [unmarked(i) for i in extra_items]
+            items_of = [unmarked(i) for i in items_of]
         log.info(
-            "%d --extra questions to train on (%d unanswerable), %d times an epoch; %d held out",
-            len(extra_items),
-            sum(not i.answers for i in extra_items),
+            "%s: %d questions to train on (%d unanswerable), %d times an epoch; %d held out",
+            path.name,
+            len(items_of),
+            sum(not i.answers for i in items_of),
             args.extra_repeat,
-            len(extra_test),
+            len(test_of),
         )
-        train_items = train_items + extra_items * args.extra_repeat
+        extras.append(
+            {
+                "file": path.name,
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                "questions": len(every),
+                "unanswerable": sum(not i.answers for i in every),
+                "trained_on": len(items_of),
+                "repeat": args.extra_repeat,
+                "held_out_articles": sorted(extra_held),
+                "test": test_of,
+            }
+        )
+        extra_items += items_of
+        extra_test += test_of
+    train_items = train_items + extra_items * args.extra_repeat
     # A span reader goes beside a reader (read.reader_files), under its own names.
     onnx_name, meta_name = (
         ("spans.onnx", "spans.json") if args.span_only else ("model.onnx", "meta.json")
@@ -1236,6 +1272,11 @@ def _run(args: argparse.Namespace) -> int:
         scores["extra_held_out_typos"] = score(
             torch_predictor(model), extra_test, typos=True, spans_only=only
         )
+    if len(extras) > 1:
+        for extra in extras:
+            scores[f"{extra['file']}_held_out_clean"] = score(
+                torch_predictor(model), extra["test"], spans_only=only
+            )
     log.info("held-out scores (torch, fp32): %s", scores)
     onnx_path = export(model, args.out, args.work, onnx_name)
     from bot.core.read import Reader, ReaderFiles
@@ -1255,18 +1296,9 @@ def _run(args: argparse.Namespace) -> int:
             "trained_on": len(train_items),
             "held_out_articles": sorted(held),
         },
-        "extra": None
-        if args.extra is None
-        else {
-            "file": args.extra.name,
-            "sha256": hashlib.sha256(args.extra.read_bytes()).hexdigest(),
-            "questions": len(extra_items) + len(extra_test),
-            "unanswerable": sum(not i.answers for i in extra_items + extra_test),
-            "trained_on": len(extra_items),
-            "repeat": args.extra_repeat,
-            "held_out_articles": sorted(extra_held),
-        },
-        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        # Each --extra file, as it was trained on.
+        "extra": [{k: v for k, v in e.items() if k != "test"} for e in extras] or None,
+        "settings": {k: _setting(v) for k, v in vars(args).items()},
         # A reader trained further: how the one it started from was trained.
         "started_from": started_from,
         "scores": scores,
