@@ -584,6 +584,18 @@ class TestExtra:
         assert extra_held_out({"extra": None}, "news-train.json") == set()
         assert extra_held_out({}, "news-train.json") == set()
 
+    def test_meta_records_one_extra_file_as_one_entry_and_several_as_a_list(self) -> None:
+        from train.reader import _recorded
+
+        news = {"file": "news-train.json", "held_out_articles": ["extra-001_a"], "test": []}
+        wiki = {"file": "wiki-train.json", "held_out_articles": ["extra2-004_b"], "test": []}
+        assert _recorded([]) is None
+        one = _recorded([news])
+        assert isinstance(one, dict) and "test" not in one and one["file"] == "news-train.json"
+        both = _recorded([news, wiki])
+        assert isinstance(both, list) and [e["file"] for e in both] == [news["file"], wiki["file"]]
+        assert extra_held_out({"extra": both}, "wiki-train.json") == {"extra2-004_b"}
+
     def test_each_extra_file_keeps_its_own_held_out_articles(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -1183,6 +1183,13 @@ def _setting(value: object) -> object:
     return str(value) if isinstance(value, Path) else value
 
 
+def _recorded(extras: list[dict[str, Any]]) -> object:
+    """The ``--extra`` files as meta.json records them: None, one entry, or a list of them
+    (``extra_held_out`` reads each)."""
+    entries = [{k: v for k, v in e.items() if k != "test"} for e in extras]
+    return None if not entries else entries[0] if len(entries) == 1 else entries
+
+
 def _run(args: argparse.Namespace) -> int:
     """``main``'s work, once its command line is read and its log set up."""
     started = time.monotonic()
@@ -1296,8 +1303,8 @@ def _run(args: argparse.Namespace) -> int:
             "trained_on": len(train_items),
             "held_out_articles": sorted(held),
         },
-        # Each --extra file, as it was trained on.
-        "extra": [{k: v for k, v in e.items() if k != "test"} for e in extras] or None,
+        # Each --extra file, as it was trained on (one file alone as one entry, as before).
+        "extra": _recorded(extras),
         "settings": {k: _setting(v) for k, v in vars(args).items()},
         # A reader trained further: how the one it started from was trained.
         "started_from": started_from,
