@@ -1462,20 +1462,22 @@ _OFFICE_ASKED = (
         rf"(?P<office>{_OFFICES})\b"
     ),
 )
-# Other words for an office: a chief executive is a CEO.
-_OFFICE_ALSO = {
-    "executive": ("ceo",),
-    "ceo": ("executive",),
-    "chair": ("chairman", "chairwoman", "chairperson", "chaired", "chairs"),
-    "chairman": ("chair", "chairwoman", "chairperson", "chaired", "chairs"),
-    "chairwoman": ("chair", "chairman", "chairperson", "chaired", "chairs"),
-    "chairperson": ("chair", "chairman", "chairwoman", "chaired", "chairs"),
-    "spokesman": ("spokeswoman", "spokesperson"),
-    "spokeswoman": ("spokesman", "spokesperson"),
-    "spokesperson": ("spokesman", "spokeswoman"),
-    "lawyer": ("attorney", "counsel", "solicitor", "barrister", "advocate"),
-    "attorney": ("lawyer", "counsel", "solicitor", "barrister", "advocate"),
-}
+# Words for one office, each another word for the rest: a chief executive is a CEO.
+_OFFICE_WORDS: tuple[tuple[str, ...], ...] = (
+    ("executive", "ceo"),
+    ("chair", "chairman", "chairwoman", "chairperson", "chaired", "chairs"),
+    ("spokesman", "spokeswoman", "spokesperson"),
+    ("lawyer", "attorney", "counsel", "solicitor", "barrister", "advocate"),
+)
+
+
+def _office_also(office: str) -> tuple[str, ...]:
+    """The other words for an office (``_OFFICE_WORDS``), by its stem or as asked."""
+    one = stem(office)
+    group = next((g for g in _OFFICE_WORDS if one in g), None)
+    if group is None:
+        group = next((g for g in _OFFICE_WORDS if office in g), ())
+    return tuple(w for w in group if w not in (one, office))
 
 
 _CHIEF_EXECUTIVE = re.compile(r"\bchief executives?\b|\bceos?\b")
@@ -1499,7 +1501,7 @@ def office_stated(office: str, text: str) -> bool:
     if office == "chief executive":
         return _CHIEF_EXECUTIVE.search(fold(text)) is not None
     one = stem(office)
-    also = {stem(w) for w in _OFFICE_ALSO.get(one, _OFFICE_ALSO.get(office, ()))}
+    also = {stem(w) for w in _office_also(office)}
     return any((s := stem(w)) == one or s in also for w in words(fold(text)))
 
 
