@@ -31,8 +31,9 @@ from pathlib import Path
 import bot.core.answer as answer_module
 from bench import dump
 from bot.core.answer import Engine, EngineSettings
+from bot.core.dense import Embedder
 from bot.core.evaluate import add_typos, evaluate, holding, load_cases, marked_scores
-from bot.core.read import reader_files
+from bot.core.read import Reader, reader_files
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
 from train.reader import held_out, held_out_of, squad_articles
@@ -87,13 +88,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{files.spans} was kept from other articles than the reader "
                 f"({', '.join(sorted(spans_held))} against {', '.join(sorted(held))})"
             )
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    articles, gold = squad_articles(data)
-    engine = Engine.from_articles(
-        [a for a in articles if a.id in held],
-        EngineSettings(),
-        embedder=load_embedder("minilm", 2),
-        reader=load_reader(args.reader, 2),
+    engine, questions = held_out_asked(
+        held, load_embedder("minilm", 2), load_reader(args.reader, 2)
     )
     rng = random.Random(args.seed)
     if args.unanswerable:
@@ -101,20 +97,17 @@ def main(argv: list[str] | None = None) -> int:
     right = refused = asked = marked = further = further_holding = 0
     exact = f1 = 0.0
     with dump.opened(args.dump) as out:
-        for aid, _, _, qa in gold.values():
-            if aid not in held:
-                continue
-            question = add_typos(qa["question"], rng, args.typos) if args.typos else qa["question"]
+        for asked_as, expected in questions:
+            question = add_typos(asked_as, rng, args.typos) if args.typos else asked_as
             got = engine.ask(question)
             asked += 1
             refused += not got.answered
             if args.show and not got.answered:
                 print(f"  refused: {question} -> {got.text[:100]}")
             quote = got.citations[0].quote if got.answered and got.citations else ""
-            ok = any(a["text"] in quote for a in qa["answers"])
+            ok = any(e in quote for e in expected)
             dump.write(out, got, ok)
             right += ok
-            expected = [a["text"] for a in qa["answers"]]
             beside, holds = holding(got, expected)
             further += beside
             further_holding += holds if ok else 0
@@ -135,6 +128,23 @@ def main(argv: list[str] | None = None) -> int:
         " expected answer beside a right one"
     )
     return 0
+
+
+def held_out_asked(
+    held: set[str], embedder: Embedder | None, reader: Reader | None
+) -> tuple[Engine, list[tuple[str, list[str]]]]:
+    """An engine holding the ``held`` articles of ../shared/train, and their SQuAD questions,
+    each with its answers' words, in the file's order."""
+    articles, gold = squad_articles(json.loads(DATA.read_text(encoding="utf-8")))
+    engine = Engine.from_articles(
+        [a for a in articles if a.id in held], EngineSettings(), embedder=embedder, reader=reader
+    )
+    asked = [
+        (qa["question"], [a["text"] for a in qa["answers"]])
+        for aid, _, _, qa in gold.values()
+        if aid in held
+    ]
+    return engine, asked
 
 
 def _unanswerable(path: Path, engine: Engine, rng: random.Random, typos: float, show: bool) -> int:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,18 +30,19 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from bench.heldout import held_out_asked
 from bot.core.answer import Answer, Engine, EngineSettings, _sentence_first, distinct
 from bot.core.corpus import load_corpus
 from bot.core.evaluate import is_correct, load_cases
 from bot.core.read import Reader, reader_files
+from bot.core.verify import logit
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
-from train.reader import held_out, squad_articles
+from train.reader import held_out
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SQUAD = SHARED / "eval" / "squad"
-DATA = SHARED / "train" / "squad-train.json"
 DEPTHS = (1, 2, 3, 4, 8)
 READ_OF = 8  # the reader's likeliest among this many of the best
 CUES = (
@@ -69,11 +69,6 @@ class Pool:
     right: bool
 
 
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-4), 1 - 1e-4)
-    return math.log(p / (1 - p))
-
-
 def pools(
     engine: Engine,
     reader: Reader,
@@ -97,7 +92,7 @@ def pools(
                 [
                     cand.score / top,
                     math.log1p(place),
-                    _logit(reading.answers),
+                    logit(reading.answers),
                     reading.own,
                     cand.cosine or 0.0,
                     cand.coverage,
@@ -163,11 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     files = reader_files("default" if args.reader == "none" else args.reader)
     assert files is not None
-    held = held_out(files.meta)
-    articles, gold = squad_articles(json.loads(DATA.read_text(encoding="utf-8")))
-    held_engine = Engine.from_articles(
-        [a for a in articles if a.id in held], EngineSettings(), embedder, reader=reader
-    )
+    held_engine, held_asked = held_out_asked(held_out(files.meta), embedder, reader)
 
     def quoted(expected: list[str]) -> Callable[[Answer], bool]:
         def judge(got: Answer) -> bool:
@@ -176,11 +167,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return judge
 
-    asked: list[tuple[str, Sequence[str], Callable[[Answer], bool]]] = []
-    for aid, _, _, qa in gold.values():
-        if aid in held:
-            expected = [a["text"] for a in qa["answers"]]
-            asked.append((qa["question"], expected, quoted(expected)))
+    asked = [(question, expected, quoted(expected)) for question, expected in held_asked]
     heldout = pools(held_engine, reader, asked, args.pool)
     report("SQuAD development", squad, fit(heldout), len(cases))
     report("bench.heldout", heldout, fit(squad), len(asked))

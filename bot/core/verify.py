@@ -97,7 +97,8 @@ FEATURES = (
 )
 
 
-def _logit(p: float) -> float:
+def logit(p: float) -> float:
+    """A probability's log-odds, kept finite."""
     p = min(max(p, 1e-5), 1 - 1e-5)
     return math.log(p / (1 - p))
 
@@ -108,20 +109,20 @@ def features(query: Query, pool: Sequence[Candidate], readings: Sequence[Reading
     kind = query.kind
     typed = kind in TYPED
     unknown = _unknown_share(query)
-    logits = [_logit(r.answers) for r in readings]
+    logits = [logit(r.answers) for r in readings]
     top_logit = max(logits, default=0.0)
     top_score = pool[0].score if pool else 0.0
     qwords = set(query.corrected.split())
     rows = []
-    for i, (cand, reading, logit) in enumerate(zip(pool, readings, logits, strict=True)):
+    for i, (cand, reading, odds) in enumerate(zip(pool, readings, logits, strict=True)):
         has_type = cand.parts.get("type", 0.0)
         in_span, span_missing, span_new = _marked_cues(
             kind, answer_words(cand.sentence.text, reading), qwords
         )
         rows.append(
             (
-                logit,
-                logit - top_logit,
+                odds,
+                odds - top_logit,
                 math.log(max(reading.span_confidence, 1e-4)),
                 cand.score - top_score,
                 math.log1p(i),
@@ -304,7 +305,7 @@ def gate_features(
     in_span, span_missing, span_new = _marked_cues(kind, answer_words(read_in, reading), qwords)
     has_type = best.parts.get("type", 0.0)
     row = (
-        _logit(reading.answers),
+        logit(reading.answers),
         reading.own,
         math.log(max(reading.span_confidence, 1e-4)),
         span_new,
