@@ -454,6 +454,57 @@ def states_figure(kind: str, text: str, question_words: set[str]) -> bool:
     return False
 
 
+# The words that say which dimension a measure is of ("18 metres high", "a depth of 40 m"),
+# each dimension's own; a length is only ever another dimension than one asked.
+_DIMENSION_WORDS = {
+    "height": "tall|taller|tallest|high|higher|highest|heights?|elevations?|altitudes?|rises?|"
+    "rising|rose|stands?|stood|standing|storeys|stories|floors|above|summit|peak",
+    "depth": "deep|deeper|deepest|depths?|below|beneath|under|underground|down",
+    "width": "wide|wider|widest|widths?|broad|broader|breadth|across|diameters?|wingspan|span",
+    "thickness": "thick|thicker|thickest|thickness",
+    "length": "long|longer|longest|lengths?",
+}
+_DIMENSION_WORD = {
+    d: re.compile(rf"\b(?:{w})\b", re.IGNORECASE) for d, w in _DIMENSION_WORDS.items()
+}
+# A length: a figure and its unit, not of an area or a volume, nor a speed ("40 m/s").
+_LENGTH = re.compile(
+    r"(?<!square )(?<!cubic )(?<!sq )(?<!sq\. )\b\d[\d,.]*(?:\s?(?:–|-|to)\s?\d[\d,.]*)?"
+    r"\s?-?\s?(?:km|m|cm|mm|\w*metres?|\w*meters?|feet|foot|ft|miles?|mi|inches|inch|"
+    r"yards?|storeys|stories|floors)\b(?![²³2]|\s?(?:/|per\b))",
+    re.IGNORECASE,
+)
+# What labels a length as one dimension: a dimension word just after it ("30 metres long", "9
+# metres in width") or "a depth of" just before it.
+_LABEL_AFTER = re.compile(r"\s*(?:\(.{0,40}?\)\s*)?(?:in )?(\w+)")
+_LABEL_BEFORE = re.compile(r"(\w+) (?:of|reaching|to) (?:about |some |up to |over |nearly )?$")
+
+
+def _dimension_of(word: str) -> str | None:
+    return next((d for d, w in _DIMENSION_WORD.items() if w.fullmatch(word)), None)
+
+
+def states_dimension(dimension: str, text: str, strict: bool = True) -> bool:
+    """Whether ``text`` may state a measure of ``dimension`` (``query.dimension_asked``):
+    it has one of the dimension's words ("18 metres **high**", "at a **depth** of"), or a
+    length not labelled as another dimension ("a 2,614-m peak", "its full 187 feet"). Not
+    where its every length is another's ("how wide was the hall" and "a hall about 30
+    metres long"), nor, ``strict``, where it gives no length at all ("how deep can the vole
+    dive" and "dives last 20 to 40 seconds")."""
+    if _DIMENSION_WORD[dimension].search(text):
+        return True
+    lengths = list(_LENGTH.finditer(text))
+    if not lengths:
+        return not strict
+    for m in lengths:
+        after = _LABEL_AFTER.match(text, m.end())
+        before = _LABEL_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+        labels = {_dimension_of(g.group(1).lower()) for g in (after, before) if g is not None}
+        if not labels - {None}:
+            return True
+    return False
+
+
 def _figures(kind: str, folded: str, question_words: set[str]) -> Iterator[re.Match[str]]:
     """The figures of a folded text that may state the figure a question asks for
     (``states_figure``), but for their units: none of the question's own, nor an ordinal;

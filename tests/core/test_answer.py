@@ -96,6 +96,7 @@ from bot.core.query import (
     asks_where,
     asks_who_holds,
     asks_why,
+    dimension_asked,
     figure_asked,
     language_asked,
     meta_kind,
@@ -111,6 +112,7 @@ from bot.core.rank import (
     glosses,
     reaches,
     spells_out,
+    states_dimension,
     states_figure,
     states_sum,
     times_in,
@@ -2535,6 +2537,97 @@ class TestNews:
     ) -> None:
         found = _a_span_for_a_year(_as_typed(question), _marked_in(sentence, marked), sentence)
         assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "text", "stated"),
+        [
+            # every length is of another dimension
+            (
+                "How wide was a typical slate school hall?",
+                "A typical slate school was a single rectangular hall about 30 metres long.",
+                False,
+            ),
+            ("How tall was the engine?", "It had a chamber 1.2 metres in diameter.", False),
+            ("How wide is the harp?", "The harp stands about 78 centimetres tall.", False),
+            ("How thick is the dam?", "It is a dam 62 metres high and 410 metres long.", False),
+            ("How tall was the set?", "The set measured 68 metres in length.", False),
+            ("How high is the map?", "The map, 2.1 metres wide, hangs in the hall.", False),
+            # no length at all, asked strictly; "how high" may ask of a price or a rate
+            ("How deep can the vole dive?", "Its dives last 20 to 40 seconds.", False),
+            ("What is the depth of the lake?", "The lake covers 40 square kilometres.", False),
+            ("How high was inflation?", "Inflation reached 12 percent.", True),
+            # the dimension's own words, or a length no other dimension's
+            ("How wide is the river?", "The river is 400 metres across at Orlen.", True),
+            ("How deep is the pit?", "The shaft reached a depth of 240 m.", True),
+            ("How tall is the peak?", "The observatory stands on a 2,614-m peak.", True),
+            ("How tall was the tower?", "The tower was erected to its full 187 feet.", True),
+            ("How thick was the ice?", "It coated the city in up to 35 millimetres of ice.", True),
+            ("How tall is the temple?", "The temple measures 94 by 61 metres.", True),
+        ],
+    )
+    def test_a_measure_of_another_dimension_is_no_answer(
+        self, question: str, text: str, stated: bool
+    ) -> None:
+        asked = dimension_asked(question.lower())
+        assert asked is not None
+        assert states_dimension(asked[0], text, asked[1]) is stated
+
+    @pytest.mark.parametrize(
+        ("question", "asked"),
+        [
+            ("how tall is the tower", ("height", True, "height")),
+            ("how high is the mountain", ("height", False, "height")),
+            ("what is the depth of the lake", ("depth", True, "depth")),
+            ("what was the average width of the road", ("width", True, "width")),
+            ("what was the diameter of the fragment", ("width", True, "diameter")),
+            ("how long is the river", None),  # a length or a time: left to the figure asked
+            ("how many towers are there", None),
+        ],
+    )
+    def test_the_dimension_asked(self, question: str, asked: tuple[str, bool, str] | None) -> None:
+        assert dimension_asked(question) == asked
+
+    def test_a_measure_of_another_dimension_is_refused(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "How wide is the Orlen bridge" and a paragraph giving its length and its height:
+        no width."""
+        engine = _news_engine(
+            tmp_path,
+            "New bridge opens over the Sull",
+            "ORLEN — A new road bridge over the river Sull opened on Tuesday after four years "
+            "of work, the city council said.",
+            "The Orlen bridge is 410 metres long and stands 38 metres above the water at its "
+            "highest point.",
+            "It cost 96 million euros, a third more than planned.",
+        )
+        question = "How wide is the Orlen bridge?"
+        refused = engine.ask(question)
+        assert not refused.answered and "the width" in refused.text, refused.text
+        asked = engine.ask("How long is the Orlen bridge?")
+        assert asked.answered and "410 metres" in asked.text, asked.text
+        monkeypatch.setattr(answer_module, "_other_dimension", lambda *args: None)
+        assert engine.ask(question).answered
+
+    def test_a_superlative_ranked_the_other_way_is_refused(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "Which is the smallest of the towns" and a paragraph naming only the largest."""
+        engine = _news_engine(
+            tmp_path,
+            "Oasis towns bid for heritage status",
+            "HADRIT — Nine oasis towns along the old caravan road have asked for joint "
+            "heritage status, their mayors said on Monday.",
+            "Of the nine towns on the road, the largest is Hadrit, with about 41,000 inhabitants.",
+            "The bid will be decided next summer.",
+        )
+        question = "Which is the smallest of the nine oasis towns on the road?"
+        refused = engine.ask(question)
+        assert not refused.answered and "which is the smallest" in refused.text, refused.text
+        asked = engine.ask("Which is the largest of the nine oasis towns on the road?")
+        assert asked.answered and "Hadrit" in asked.text, asked.text
+        monkeypatch.setattr(answer_module, "_ranked_otherwise", lambda *args: None)
+        assert engine.ask(question).answered
 
     def test_a_month_the_paragraph_never_names_is_refused(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

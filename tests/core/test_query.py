@@ -29,6 +29,7 @@ from bot.core.query import (
     office_asked,
     office_stated,
     parse,
+    ranked_otherwise,
     ranks,
     relation_asked,
     spelt_out,
@@ -492,6 +493,14 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert relation_asked("Who succeeded Rollo?", who=True) == "succession"
     assert states_relation("succession", "Murphy delegated his position as president to Burke")
     assert not states_relation("succession", "the treaty between Charles III and Rollo")
+    # Who paid for something: a payment, a gift, a fund or a patron states it; who made it
+    # does not.
+    assert relation_asked("Who paid for the statue of Agnes Tolland?", who=True) == "funding"
+    assert relation_asked("Who funded the probe?", who=True) == "funding"
+    assert relation_asked("How large were the probe's funds?", who=False) is None
+    assert states_relation("funding", "The tour was funded by a shipping company")
+    assert states_relation("funding", "a scholarship from the merchant Anders Holmqvist")
+    assert not states_relation("funding", "a bronze statue by the sculptor Ilse Brannock")
     # A building, the noun, states no making; building something, or its builders, do.
     assert not states_relation("invention", "she had called him before leaving the building")
     assert not states_relation("founding", "staff were evacuated from the building")
@@ -934,3 +943,43 @@ def test_a_question_word_mistyped_into_a_word_before_a_noun_is_read_as_asked() -
     assert _parse("hat type of resource").corrected.split()[0] == "what"
     # A stop word opens a yes-or-no question: "were" stays.
     assert _parse("were the rhine and rhone joined").corrected.split()[0] == "were"
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "asked"),
+    [
+        (
+            "What was the smallest of the nine oasis towns?",
+            "The route passed through nine major oasis towns, of which the largest was Hadrit.",
+            "smallest",
+        ),
+        (
+            "What is the lowest temperature ever recorded on Kerreway?",
+            "The highest temperature ever recorded at the harbour was 36.2 °C.",
+            "lowest",
+        ),
+        (
+            "Which age group was least likely to die?",
+            "Children under five and adults over sixty were the most likely to die.",
+            "least",
+        ),
+        # its own side, another word for it: it may answer
+        ("Which is the largest island?", "The biggest of them is Kallø.", None),
+        ("Which is the smallest island?", "The largest is Kallø, the smallest Vesle.", None),
+        # other superlatives than its own or its opposite's, or none
+        ("Which was the longest siege?", "It was the largest engagement of the war.", None),
+        ("Which is the largest island?", "Kallø covers 38 square kilometres.", None),
+        # a bound asked: a range states it
+        (
+            "What is the greatest number of members a board can have?",
+            "A board has at least three members and no more than nine; the largest have nine.",
+            None,
+        ),
+        # "first" and "last" are no superlatives here ("how long did it last")
+        ("When was the last Super Bowl in California?", "It is the first Super Bowl there.", None),
+    ],
+)
+def test_a_superlative_the_text_ranks_only_the_other_way(
+    question: str, text: str, asked: str | None
+) -> None:
+    assert ranked_otherwise(question, text) == asked
