@@ -584,6 +584,22 @@ class TestExtra:
         assert extra_held_out({"extra": None}, "news-train.json") == set()
         assert extra_held_out({}, "news-train.json") == set()
 
+    def test_the_gate_is_fitted_on_the_extra_articles_no_model_trained_on(self) -> None:
+        """train.gate asks the encyclopedia articles none of the reader's models trained on:
+        all of them where none names the file, else those each one naming it was kept
+        from, whatever prefix a run gave the file's ids."""
+        from train.gate import unseen
+
+        ids = ["wiki-001_a", "wiki-002_b", "wiki-003_c"]
+        plain = {"data": {"held_out_articles": ["011_x"]}}
+        assert unseen([plain, {}], "wiki-train.json", ids) == set(ids)
+        one = {"extra": [{"file": "wiki-train.json", "held_out_articles": ["extra2-002_b"]}]}
+        assert unseen([plain, one], "wiki-train.json", ids) == {"wiki-002_b"}
+        other = {"extra": {"file": "wiki-train.json", "held_out_articles": ["extra-003_c"]}}
+        assert unseen([one, other], "wiki-train.json", ids) == set()
+        news = {"extra": {"file": "news-train.json", "held_out_articles": ["extra-001_a"]}}
+        assert unseen([news], "wiki-train.json", ids) == set(ids)
+
     def test_meta_records_one_extra_file_as_one_entry_and_several_as_a_list(self) -> None:
         from train.reader import _recorded
 

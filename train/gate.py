@@ -5,13 +5,16 @@ a logistic model over what the reader, the rank and the dense stage make of it
 (``GATE_FEATURES``) gives the probability that the quote states what is asked.
 
 1. **Rows.** The engine answers questions about articles the shipped models never trained
-   on: the reader's four held-out SQuAD articles (asked among all 37 training articles) and
-   the span reader's held-out news articles of ``train/news-train.json`` (among all 96),
-   each question as written and with typos (``--typo-seeds``). It answers each a second
+   on: the reader's four held-out SQuAD articles (asked among all 37 training articles),
+   the span reader's held-out news articles of ``train/news-train.json`` (among all 96)
+   and the encyclopedia articles of ``train/wiki-train.json`` that none of the models
+   trained on (all 96 for the shipped ones; ``unseen``), each question as written and with
+   typos (``--typo-seeds``); each source's rows are cached on their own. It answers each a second
    time with every sentence holding the answer taken from its rank: what the articles
    mention but do not answer. Each answer the engine gives is a row, labelled 1 where it is
-   right (``bot.core.evaluate.is_correct``), 0 where it is not, the news file's
-   unanswerable questions included. Refusals make no row: the gate never sees them.
+   right (``bot.core.evaluate.is_correct``), 0 where it is not, the news and
+   encyclopedia files' unanswerable questions included. Refusals make no row: the gate
+   never sees them.
 2. **Fit.** Logistic, standardised features, L2, by Newton's method (numpy only).
 3. **Scores.** Each article scored by a gate fitted without it: of the right answers, how
    many the gate keeps, and of the wrong ones how many it refuses, per gate.
@@ -62,6 +65,11 @@ log = logging.getLogger("train.gate")
 ROOT = Path(__file__).resolve().parents[1]
 NEWS = ROOT / "train" / "news-train.json"
 NEWS_PREFIX = "extra-"  # the span reader's ids for the news file's articles
+# Encyclopedia articles on invented subjects, written blind to the bot (train/wiki-train.json):
+# 480 of their questions ask what the articles only seem to answer.
+WIKI = ROOT / "train" / "wiki-train.json"
+WIKI_PREFIX = "wiki-"
+SOURCES = ("squad", "news", "wiki")
 GATES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 
 
@@ -215,41 +223,80 @@ def _load(path: Path) -> Rows:
         )
 
 
+def _metas(folder: Path) -> list[dict[str, Any]]:
+    """What each model in a reader's folder records of its training (``meta.json`` beside
+    ``model.onnx``, ``spans.json`` beside ``spans.onnx``…)."""
+    out = []
+    for onnx in sorted(folder.glob("*.onnx")):
+        meta = onnx.with_name("meta.json" if onnx.name == "model.onnx" else f"{onnx.stem}.json")
+        if meta.is_file():
+            out.append(json.loads(meta.read_text(encoding="utf-8")))
+    return out
+
+
+def _bare(article: str) -> str:
+    """An article's id without the prefix a run gave its file ("extra2-016_x": "016_x")."""
+    return article.split("-", 1)[1] if "-" in article.split("_", 1)[0] else article
+
+
+def unseen(metas: Sequence[dict[str, Any]], name: str, articles: Sequence[str]) -> set[str]:
+    """The articles (ids as ``articles`` has them) of the ``--extra`` file called ``name``
+    that none of the models ``metas`` describe trained on: all of them where none names the
+    file, else those every one that names it was kept from."""
+    kept = {_bare(a) for a in articles}
+    for meta in metas:
+        entries = meta.get("extra") or []
+        if any(
+            e.get("file") == name for e in ([entries] if isinstance(entries, dict) else entries)
+        ):
+            kept &= {_bare(a) for a in extra_held_out(meta, name)}
+    return {a for a in articles if _bare(a) in kept}
+
+
 def all_rows(
     work: Path, reader: Reader, folder: Path, typo_seeds: Sequence[int], contrast: bool
 ) -> Rows:
-    """Every row, from the cache in ``work`` where it is there (``folder`` holds the
-    reader's models and what each was kept from)."""
-    name = "-".join(map(str, typo_seeds)) or "clean"
-    cache = work / f"gate-rows-{name}{'-contrasted' if contrast else ''}.npz"
-    if cache.is_file():
-        rows = _load(cache)
-        if all(len(r) == len(GATE_FEATURES) for r in rows.rows):
-            return rows
-        log.info("%s holds rows of other features: asking again", cache)
-    files = model_files("minilm")
-    assert files is not None
-    embedder = Embedder(files, threads=2)
-    squad_data = json.loads(DATA.read_text(encoding="utf-8"))
-    news_data = json.loads(NEWS.read_text(encoding="utf-8"))
-    squad_held = held_out(reader.meta)
+    """Every row, each source's from its cache in ``work`` where it is there (``folder``
+    holds the reader's models and what each was kept from)."""
+    seeds = "-".join(map(str, typo_seeds)) or "clean"
+    metas = _metas(folder)
     spans_meta = (folder / "spans.json").read_text(encoding="utf-8")
-    news_held = extra_held_out(json.loads(spans_meta), NEWS.name)
-    if not squad_held or not news_held:
-        raise SystemExit("the reader's models name no held-out articles to fit the gate on")
-    antonyms = WordNet().antonyms if contrast else None
     out = Rows([], [], [], [])
-    for name, data, prefix, held in (
-        ("squad", squad_data, "", squad_held),
-        ("news", news_data, NEWS_PREFIX, news_held),
-    ):
+    embedder: Embedder | None = None
+    for name in SOURCES:
+        cache = work / f"gate-rows-{name}-{seeds}{'-contrasted' if contrast else ''}.npz"
+        if cache.is_file():
+            rows = _load(cache)
+            if all(len(r) == len(GATE_FEATURES) for r in rows.rows):
+                out.extend(rows)
+                continue
+            log.info("%s holds rows of other features: asking again", cache)
+        if name == "squad":
+            path, prefix = DATA, ""
+            data = json.loads(path.read_text(encoding="utf-8"))
+            held = held_out(reader.meta)
+        elif name == "news":
+            path, prefix = NEWS, NEWS_PREFIX
+            data = json.loads(path.read_text(encoding="utf-8"))
+            held = extra_held_out(json.loads(spans_meta), NEWS.name)
+        else:
+            path, prefix = WIKI, WIKI_PREFIX
+            data = json.loads(path.read_text(encoding="utf-8"))
+            ids = [a.id for a in squad_articles(data, prefix)[0]]
+            held = unseen(metas, WIKI.name, ids)
+        if not held:
+            raise SystemExit(f"the reader's models leave no {name} articles to fit the gate on")
+        if embedder is None:
+            files = model_files("minilm")
+            assert files is not None
+            embedder = Embedder(files, threads=2)
+        antonyms = WordNet().antonyms if contrast else None
         articles, _ = squad_articles(data, prefix)
         log.info("%s: embedding %d articles", name, len(articles))
         engine = Hiding.from_articles(articles, embedder=embedder, reader=reader)
-        out.extend(
-            collect(engine, held_out_questions(data, prefix, held), name, typo_seeds, antonyms)
-        )
-    _save(cache, out)
+        rows = collect(engine, held_out_questions(data, prefix, held), name, typo_seeds, antonyms)
+        _save(cache, rows)
+        out.extend(rows)
     return out
 
 
@@ -304,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         weigh = logistic(x[~fold], y[~fold], args.l2)
         p_out[fold] = 1.0 / (1.0 + np.exp(-weigh(x[fold])))
     cross: dict[str, dict[str, float]] = {}
-    for kind in ("squad", "news"):
+    for kind in SOURCES:
         for mode in ("", "-hidden", "-contrasted"):
             here = np.asarray([s.startswith(kind) and _mode(s) == mode for s in sets], dtype=bool)
             if not here.any():
@@ -326,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
             "fitted_on": {
                 "squad": DATA.name,
                 "news": NEWS.name,
+                "wiki": WIKI.name,
                 "articles": sorted(set(arts)),
                 "answers": len(y),
                 "right": int(y.sum()),
