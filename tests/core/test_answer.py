@@ -2629,6 +2629,28 @@ class TestNews:
         monkeypatch.setattr(answer_module, "_ranked_otherwise", lambda *args: None)
         assert engine.ask(question).answered
 
+    def test_a_figure_of_another_year_is_refused(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """ "How many visitors came in 2021" and a sentence giving them in 2019, while its
+        paragraph names 2021 in another sentence: another year's figure."""
+        engine = _news_engine(
+            tmp_path,
+            "Fjord caps cruise visits",
+            "SURNAK — The government will cap cruise visits to Surnak Fjord from 2021, the "
+            "environment ministry said on Monday.",
+            "Cruise ships began visiting the fjord in 1967, and the number of visitors to "
+            "Surnak Fjord rose to about 48,000 in 2019. Ships will need a permit from 2021.",
+            "Local guides welcomed the cap.",
+        )
+        question = "How many visitors came to Surnak Fjord in 2021?"
+        refused = engine.ask(question)
+        assert not refused.answered and "not of 2021" in refused.text, refused.text
+        asked = engine.ask("How many visitors came to Surnak Fjord in 2019?")
+        assert asked.answered and "48,000" in asked.text, asked.text
+        monkeypatch.setattr(answer_module, "_figure_of_another_year", lambda *args: None)
+        assert engine.ask(question).answered
+
     def test_a_month_the_paragraph_never_names_is_refused(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
