@@ -228,7 +228,7 @@ def _load(path: Path) -> Rows:
         )
 
 
-def _metas(folder: Path) -> list[dict[str, Any]]:
+def model_metas(folder: Path) -> list[dict[str, Any]]:
     """What each model in a reader's folder records of its training (``meta.json`` beside
     ``model.onnx``, ``spans.json`` beside ``spans.onnx``…)."""
     out = []
@@ -269,7 +269,7 @@ def all_rows(
     """Every row, each source's from its cache in ``work`` where it is there (``folder``
     holds the reader's models and what each was kept from)."""
     seeds = "-".join(map(str, typo_seeds)) or "clean"
-    metas = _metas(folder)
+    metas = model_metas(folder)
     spans_meta = (folder / "spans.json").read_text(encoding="utf-8")
     out = Rows([], [], [], [])
     embedder: Embedder | None = None
