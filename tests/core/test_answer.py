@@ -2601,13 +2601,13 @@ class TestNews:
             "highest point.",
             "It cost 96 million euros, a third more than planned.",
         )
-        question = "How wide is the Orlen bridge?"
-        refused = engine.ask(question)
-        assert not refused.answered and "the width" in refused.text, refused.text
-        asked = engine.ask("How long is the Orlen bridge?")
-        assert asked.answered and "410 metres" in asked.text, asked.text
-        monkeypatch.setattr(answer_module, "_other_dimension", lambda *args: None)
-        assert engine.ask(question).answered
+        _refused_by(
+            monkeypatch,
+            engine,
+            ("How wide is the Orlen bridge?", "don't give the width"),
+            ("How long is the Orlen bridge?", "410 metres"),
+            ("_other_dimension", lambda *args: None),
+        )
 
     def test_a_superlative_ranked_the_other_way_is_refused(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -2621,13 +2621,16 @@ class TestNews:
             "Of the nine towns on the road, the largest is Hadrit, with about 41,000 inhabitants.",
             "The bid will be decided next summer.",
         )
-        question = "Which is the smallest of the nine oasis towns on the road?"
-        refused = engine.ask(question)
-        assert not refused.answered and "which is the smallest" in refused.text, refused.text
-        asked = engine.ask("Which is the largest of the nine oasis towns on the road?")
-        assert asked.answered and "Hadrit" in asked.text, asked.text
-        monkeypatch.setattr(answer_module, "_ranked_otherwise", lambda *args: None)
-        assert engine.ask(question).answered
+        _refused_by(
+            monkeypatch,
+            engine,
+            (
+                "Which is the smallest of the nine oasis towns on the road?",
+                "which is the smallest",
+            ),
+            ("Which is the largest of the nine oasis towns on the road?", "Hadrit"),
+            ("_ranked_otherwise", lambda *args: None),
+        )
 
     def test_a_figure_of_another_year_is_refused(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -2643,13 +2646,13 @@ class TestNews:
             "Surnak Fjord rose to about 48,000 in 2019. Ships will need a permit from 2021.",
             "Local guides welcomed the cap.",
         )
-        question = "How many visitors came to Surnak Fjord in 2021?"
-        refused = engine.ask(question)
-        assert not refused.answered and "not of 2021" in refused.text, refused.text
-        asked = engine.ask("How many visitors came to Surnak Fjord in 2019?")
-        assert asked.answered and "48,000" in asked.text, asked.text
-        monkeypatch.setattr(answer_module, "_figure_of_another_year", lambda *args: None)
-        assert engine.ask(question).answered
+        _refused_by(
+            monkeypatch,
+            engine,
+            ("How many visitors came to Surnak Fjord in 2021?", "not of 2021"),
+            ("How many visitors came to Surnak Fjord in 2019?", "48,000"),
+            ("_figure_of_another_year", lambda *args: None),
+        )
 
     def test_a_month_the_paragraph_never_names_is_refused(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
