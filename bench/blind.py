@@ -1,7 +1,7 @@
 """Questions written blind, asked of the articles they were written about:
 
     .venv/bin/python -m bench.blind [--file train/wiki-train.json] [--reader default|FOLDER]
-                                    [--openings 12] [--dump FILE]
+                                    [--typos 0.33 --seed 1] [--openings 12] [--dump FILE]
 
 A SQuAD-layout file written here (``train/wiki-train.json``: encyclopedia articles on invented
 subjects, ``train/news-train.json``: news), each question with its answers or marked
@@ -9,23 +9,27 @@ subjects, ``train/news-train.json``: news), each question with its answers or ma
 none of the reader's models trained on (``train.gate.unseen``: all of them for the shipped
 models and the encyclopedia file) is asked of an engine holding those articles. An answerable
 question is right when one of its answers is in the first citation's quote; an unanswerable
-one is right when refused. Printed: the answerable right and refused, the unanswerable
-refused, and the unanswerable ones answered by their first two words ("how wide", "who
-paid"), the commonest first: where the bot still guesses. About 6 minutes for the
-encyclopedia file here. Nothing is tuned on it: the checks it led to are each verified on the
-training files' answer sentences (docs/answers.md, "Unanswerable questions written blind").
+one is right when refused; with ``--typos``, each question is asked with that share of its
+words mistyped (``bot.core.evaluate.add_typos``, seeded by ``--seed``). Printed: the
+answerable right and refused, the unanswerable refused, and the unanswerable ones answered
+by their first two words ("how wide", "who paid"), the commonest first: where the bot still
+guesses. About 6 minutes for the encyclopedia file here. Nothing is tuned on it: the checks
+it led to are each verified on the training files' answer sentences (docs/answers.md,
+"Unanswerable questions written blind").
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.answer import Engine, EngineSettings
+from bot.core.evaluate import add_typos
 from bot.core.read import reader_files
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
@@ -96,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.blind", description=__doc__)
     parser.add_argument("--file", type=Path, default=WIKI)
     parser.add_argument("--reader", default="default")
+    parser.add_argument("--typos", type=float, default=0.0)
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--openings", type=int, default=12)
     parser.add_argument("--dump", type=Path, help="write each question's outcome as JSON")
     args = parser.parse_args(argv)
@@ -122,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         for aid, _, _, qa in gold.values()
         if aid in keep
     ]
+    if args.typos:
+        rng = random.Random(args.seed)
+        questions = [(add_typos(q, rng, args.typos), a, ok) for q, a, ok in questions]
     results = asked_all(engine, questions)
     print(f"{args.file.name}: {len(keep)} articles none of the reader's models trained on")
     for line in summary(results, args.openings):

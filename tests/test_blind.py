@@ -76,3 +76,7 @@ def test_the_articles_are_asked_what_they_answer_and_what_they_do_not(
     assert "unanswerable refused 1/1" in out
     rows = json.loads(dumped.read_text(encoding="utf-8"))
     assert [r["right"] for r in rows] == [True, True]
+    # with typos, the questions are asked as mistyped
+    assert main(["--file", str(path), "--typos", "1", "--seed", "3", "--dump", str(dumped)]) == 0
+    typed = [r["question"] for r in json.loads(dumped.read_text(encoding="utf-8"))]
+    assert typed != [r["question"] for r in rows] and len(typed) == 2
