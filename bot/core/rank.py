@@ -474,6 +474,7 @@ _LENGTH = re.compile(
     r"yards?|storeys|stories|floors)\b(?![²³2]|\s?(?:/|per\b))",
     re.IGNORECASE,
 )
+_A_SHARE = re.compile(r"%|\bper ?cent\b", re.IGNORECASE)
 # What labels a length as one dimension: a dimension word just after it ("30 metres long", "9
 # metres in width") or "a depth of" just before it.
 _LABEL_AFTER = re.compile(r"\s*(?:\(.{0,40}?\)\s*)?(?:in )?(\w+)")
@@ -490,12 +491,14 @@ def states_dimension(dimension: str, text: str, strict: bool = True) -> bool:
     length not labelled as another dimension ("a 2,614-m peak", "its full 187 feet"). Not
     where its every length is another's ("how wide was the hall" and "a hall about 30
     metres long"), nor, ``strict``, where it gives no length at all ("how deep can the vole
-    dive" and "dives last 20 to 40 seconds")."""
+    dive" and "dives last 20 to 40 seconds") and no share ("how deep was the recession" and
+    "output fell 3 percent")."""
     if _DIMENSION_WORD[dimension].search(text):
         return True
     lengths = list(_LENGTH.finditer(text))
     if not lengths:
-        return not strict
+        # "how deep was the recession" and "output fell 3 percent": a share may measure it
+        return not strict or _A_SHARE.search(text) is not None
     for m in lengths:
         after = _LABEL_AFTER.match(text, m.end())
         before = _LABEL_BEFORE.search(text[max(0, m.start() - 40) : m.start()])

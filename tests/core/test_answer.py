@@ -2556,6 +2556,7 @@ class TestNews:
             ("How deep can the vole dive?", "Its dives last 20 to 40 seconds.", False),
             ("What is the depth of the lake?", "The lake covers 40 square kilometres.", False),
             ("How high was inflation?", "Inflation reached 12 percent.", True),
+            ("How deep was the recession?", "Output fell 3.2 percent in 2009.", True),
             # the dimension's own words, or a length no other dimension's
             ("How wide is the river?", "The river is 400 metres across at Orlen.", True),
             ("How deep is the pit?", "The shaft reached a depth of 240 m.", True),
