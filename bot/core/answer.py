@@ -1567,10 +1567,7 @@ class Engine:
             return None  # a paragraph that names no time may be set in it by another
         for first, last, said in given:
             if not reaches(first, last, stated):
-                # "of 1172", "of 55 BC"; "of the 1890s", "of the 12th century"
-                the = "the " if said.endswith("s") or "centur" in said.casefold() else ""
-                said = re.sub(r"\b(bce?|ad|ce)\b", lambda m: m.group().upper(), said)
-                return f"of {the}{said}"
+                return _of_time(said)
         return None
 
     def _scope(self, best: Candidate) -> tuple[Article, str]:
@@ -2781,11 +2778,7 @@ def _not_first(query: Query, best: Candidate, quote: str) -> str | None:
     do ("William E. Simon as the first Administrator"; not "the first line of defense")."""
     if not query.asked(_FIRST_TO.search):
         return None
-    return (
-        None
-        if _CAME_FIRST.search(f"{best.sentence.prev or ''} {quote}")
-        else "which was the first"
-    )
+    return None if _CAME_FIRST.search(_with_before(best, quote)) else "which was the first"
 
 
 # "Was the first to", "the first state to": what came before any other; "who was the
@@ -2848,7 +2841,7 @@ def _this_other(query: Query, best: Candidate, quote: str) -> str | None:
     articles no answer sentence reads so; with one word before the noun two do ("the
     northern part of the museum" and "this part of the museum", the part named two
     sentences before)."""
-    context = {stem(w) for w in words(f"{best.sentence.prev or ''} {quote}")}
+    context = {stem(w) for w in words(_with_before(best, quote))}
     for m in _THIS.finditer(quote):
         noun = m.group(1).casefold()
         if noun in STOP_WORDS:
@@ -2881,6 +2874,11 @@ def _outranked(query: Query, quote: str) -> str | None:
     return f"which is the {asked}"
 
 
+def _with_before(best: Candidate, quote: str) -> str:
+    """The quote with the sentence before the best's, what several checks read together."""
+    return f"{best.sentence.prev or ''} {quote}"
+
+
 def _ranked_otherwise(query: Query, best: Candidate, quote: str) -> str | None:
     """ "which is the smallest" (as a refusal names what is not given) when the question asks
     for a superlative and the quote, with the sentence before it, ranks only the other way
@@ -2891,7 +2889,7 @@ def _ranked_otherwise(query: Query, best: Candidate, quote: str) -> str | None:
     articles and the 2,304 answerable ones of train/news-train.json and train/wiki-train.json,
     one reads so ("what is the smallest geographical region discussed" and "the five most
     populous")."""
-    text = f"{best.sentence.prev or ''} {quote}"
+    text = _with_before(best, quote)
     asked = query.asked(lambda question: ranked_otherwise(question, text))
     return None if asked is None else f"which is the {asked}"
 
@@ -4033,7 +4031,7 @@ def _counts_another(query: Query, best: Candidate, reading: Reading, text: str) 
     if reading.span is None or query.figure != "count":
         return None
     thing = {stem(w) for w in counted_thing(query.corrected)}
-    if not thing or thing & {stem(w) for w in words(f"{best.sentence.prev or ''} {text}")}:
+    if not thing or thing & {stem(w) for w in words(_with_before(best, text))}:
         return None
     after = next(
         (w for w in words(text[reading.span[1] :])[:3] if w not in STOP_WORDS and w.isalpha()),
@@ -4171,7 +4169,7 @@ def _other_dimension(query: Query, best: Candidate, quote: str) -> str | None:
     if asked is None:
         return None
     dimension, strict, named = asked
-    text = f"{best.sentence.prev or ''} {quote}"
+    text = _with_before(best, quote)
     return None if states_dimension(dimension, text, strict) else f"the {named}"
 
 
@@ -4193,14 +4191,21 @@ def _figure_of_another_year(query: Query, best: Candidate, quote: str) -> str | 
     given = times_in(query.text, question=True)
     if not given:
         return None
-    stated = times_in(f"{best.sentence.prev or ''} {quote}")
+    stated = times_in(_with_before(best, quote))
     if not stated:
         return None
     for first, last, said in given:
         if not reaches(first - 1, last + 1, stated):
-            the = "the " if said.endswith("s") or "centur" in said.casefold() else ""
-            return f"of {the}{said}"
+            return _of_time(said)
     return None
+
+
+def _of_time(said: str) -> str:
+    """A time a question gives, as a refusal names it: "of 1172", "of 55 BC"; "of the
+    1890s", "of the 12th century"."""
+    the = "the " if said.endswith("s") or "centur" in said.casefold() else ""
+    said = re.sub(r"\b(bce?|ad|ce)\b", lambda m: m.group().upper(), said)
+    return f"of {the}{said}"
 
 
 def _unstated(kind: str | None, answer: str, query: Query, qwords: set[str]) -> str | None:

@@ -1226,6 +1226,7 @@ def ranked_otherwise(question: str, text: str) -> str | None:
     largest" and "the biggest" are on one side, "the smallest" and "the least" on the
     other); None where it asks none, or ``text`` ranks its way or not at all."""
     q = fold(question)
+    found: set[str] | None = None  # the text's superlatives, read once one is asked
     for m in _RANK_STEM.finditer(q):
         if _A_BOUND.match(q, m.end()):
             continue  # "the greatest number of members": a bound, "no more than nine"
@@ -1234,7 +1235,8 @@ def ranked_otherwise(question: str, text: str) -> str | None:
             for side, against in ((one, other), (other, one)):
                 if not re.fullmatch(side, asked):
                     continue
-                found = {_rank_stem(w.group(1)) for w in _RANK_STEM.finditer(fold(text))}
+                if found is None:
+                    found = {_rank_stem(w.group(1)) for w in _RANK_STEM.finditer(fold(text))}
                 if any(re.fullmatch(side, f) for f in found):
                     return None
                 if any(re.fullmatch(against, f) for f in found):
