@@ -53,9 +53,11 @@ from train.reader import (
     DATA,
     Synonyms,
     contrasted,
+    extra_entries,
     extra_held_out,
     gold_sentence,
     held_out,
+    meta_file,
     squad_articles,
 )
 from train.verifier import logistic, opened
@@ -231,12 +233,8 @@ def _load(path: Path) -> Rows:
 def model_metas(folder: Path) -> list[dict[str, Any]]:
     """What each model in a reader's folder records of its training (``meta.json`` beside
     ``model.onnx``, ``spans.json`` beside ``spans.onnx``…)."""
-    out = []
-    for onnx in sorted(folder.glob("*.onnx")):
-        meta = onnx.with_name("meta.json" if onnx.name == "model.onnx" else f"{onnx.stem}.json")
-        if meta.is_file():
-            out.append(json.loads(meta.read_text(encoding="utf-8")))
-    return out
+    metas = (meta_file(onnx) for onnx in sorted(folder.glob("*.onnx")))
+    return [json.loads(m.read_text(encoding="utf-8")) for m in metas if m.is_file()]
 
 
 def _bare(article: str) -> str:
@@ -250,10 +248,7 @@ def unseen(metas: Sequence[dict[str, Any]], name: str, articles: Sequence[str]) 
     file, else those every one that names it was kept from."""
     kept = {_bare(a) for a in articles}
     for meta in metas:
-        entries = meta.get("extra") or []
-        if any(
-            e.get("file") == name for e in ([entries] if isinstance(entries, dict) else entries)
-        ):
+        if any(e.get("file") == name for e in extra_entries(meta)):
             kept &= {_bare(a) for a in extra_held_out(meta, name)}
     return {a for a in articles if _bare(a) in kept}
 
@@ -273,6 +268,7 @@ def all_rows(
     spans_meta = (folder / "spans.json").read_text(encoding="utf-8")
     out = Rows([], [], [], [])
     embedder: Embedder | None = None
+    antonyms: Synonyms | None = None
     for name in sources:
         cache = work / f"gate-rows-{name}-{seeds}{'-contrasted' if contrast else ''}.npz"
         if cache.is_file():
@@ -281,27 +277,24 @@ def all_rows(
                 out.extend(rows)
                 continue
             log.info("%s holds rows of other features: asking again", cache)
+        path, prefix = {"squad": (DATA, ""), "news": (NEWS, NEWS_PREFIX)}.get(
+            name, (WIKI, WIKI_PREFIX)
+        )
+        data = json.loads(path.read_text(encoding="utf-8"))
+        articles, _ = squad_articles(data, prefix)
         if name == "squad":
-            path, prefix = DATA, ""
-            data = json.loads(path.read_text(encoding="utf-8"))
             held = held_out(reader.meta)
         elif name == "news":
-            path, prefix = NEWS, NEWS_PREFIX
-            data = json.loads(path.read_text(encoding="utf-8"))
             held = extra_held_out(json.loads(spans_meta), NEWS.name)
         else:
-            path, prefix = WIKI, WIKI_PREFIX
-            data = json.loads(path.read_text(encoding="utf-8"))
-            ids = [a.id for a in squad_articles(data, prefix)[0]]
-            held = unseen(metas, WIKI.name, ids)
+            held = unseen(metas, WIKI.name, [a.id for a in articles])
         if not held:
             raise SystemExit(f"the reader's models leave no {name} articles to fit the gate on")
-        if embedder is None:
+        if embedder is None:  # loaded once, and only where some source is not cached
             files = model_files("minilm")
             assert files is not None
             embedder = Embedder(files, threads=2)
-        antonyms = WordNet().antonyms if contrast else None
-        articles, _ = squad_articles(data, prefix)
+            antonyms = WordNet().antonyms if contrast else None
         log.info("%s: embedding %d articles", name, len(articles))
         engine = Hiding.from_articles(articles, embedder=embedder, reader=reader)
         rows = collect(engine, held_out_questions(data, prefix, held), name, typo_seeds, antonyms)

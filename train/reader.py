@@ -301,26 +301,38 @@ def draw_extra_held_out(articles: list[str], seed: int) -> set[str]:
     return draw_held_out(articles, seed, max(1, len(articles) // EXTRA_HELD_OUT))
 
 
+def extra_entries(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The ``--extra`` files the model ``meta`` describes was trained on: a model trained on
+    one such file records it as one entry, one trained on several as a list."""
+    extra = meta.get("extra") or []
+    return [extra] if isinstance(extra, dict) else list(extra)
+
+
 def extra_held_out(meta: dict[str, Any], name: str) -> set[str]:
     """The articles of the ``--extra`` file called ``name`` that the model ``meta`` describes
-    was kept from (none if it was not trained on that file). A model trained on one such file
-    records it as one entry, one trained on several as a list."""
-    extra = meta.get("extra") or []
-    entries = [extra] if isinstance(extra, dict) else extra
-    return {a for e in entries if e.get("file") == name for a in e.get("held_out_articles", [])}
+    was kept from (none if it was not trained on that file)."""
+    return {
+        a
+        for e in extra_entries(meta)
+        if e.get("file") == name
+        for a in e.get("held_out_articles", [])
+    }
+
+
+def meta_file(onnx_file: Path) -> Path:
+    """Where a model's training record is: ``meta.json`` beside ``model.onnx``, else the
+    ``.json`` beside its ``.onnx`` file (``spans.json`` beside ``spans.onnx``)."""
+    if onnx_file.name == "model.onnx":
+        return onnx_file.with_name("meta.json")
+    return onnx_file.with_suffix(".json")
 
 
 def held_out_of(init: Path) -> set[str] | None:
     """The articles the model ``--init`` names was kept from (its ``meta.json``, or the
     ``.json`` beside its ``.onnx`` file, as ``spans.json`` is beside ``spans.onnx``), or None
     where it names none."""
-    onnx_file = exported_model(init)
-    if onnx_file.name == "model.onnx":
-        meta_file = onnx_file.with_name("meta.json")
-    else:
-        meta_file = onnx_file.with_suffix(".json")
     try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        meta = json.loads(meta_file(exported_model(init)).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return held_out(meta) or None
