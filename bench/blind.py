@@ -8,14 +8,14 @@ subjects, ``train/news-train.json``: news), each question with its answers or ma
 ``is_impossible``: one the article only seems to answer. Every question about the articles
 none of the reader's models trained on (``train.gate.unseen``: all of them for the shipped
 models and the encyclopedia file) is asked of an engine holding those articles. An answerable
-question is right when one of its answers is in the first citation's quote; an unanswerable
-one is right when refused; with ``--typos``, each question is asked with that share of its
-words mistyped (``bot.core.evaluate.add_typos``, seeded by ``--seed``). Printed: the
-answerable right and refused, the unanswerable refused, and the unanswerable ones answered
-by their first two words ("how wide", "who paid"), the commonest first: where the bot still
-guesses. About 6 minutes for the encyclopedia file here. Nothing is tuned on it: the checks
-it led to are each verified on the training files' answer sentences (docs/answers.md,
-"Unanswerable questions written blind").
+question is right as ``bot eval`` judges it (its article cited first, one of its answers in
+the quote or the answer); an unanswerable one is right when refused; with ``--typos``, each
+question is asked with that share of its words mistyped (``bot.core.evaluate.add_typos``,
+seeded by ``--seed``). Printed: the answerable right and refused, the unanswerable refused,
+and the unanswerable ones answered by their first two words ("how wide", "who paid"), the
+commonest first: where the bot still guesses. About 6 minutes for the encyclopedia file
+here. Nothing is tuned on it: the checks it led to are each verified on the training files'
+answer sentences (docs/answers.md, "Unanswerable questions written blind").
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ import json
 import random
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.core.answer import Engine, EngineSettings
-from bot.core.evaluate import add_typos
+from bot.core.evaluate import Case, add_typos, is_correct
 from bot.core.read import reader_files
 from bot.runtime.process import embedder as load_embedder
 from bot.runtime.process import reader as load_reader
-from train.gate import model_metas, unseen
+from train.gate import held_out_questions, model_metas, unseen
 from train.reader import squad_articles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,27 +56,14 @@ def opening(question: str) -> str:
     return " ".join(question.lower().split()[:2])
 
 
-def asked_all(engine: Engine, questions: Sequence[tuple[str, list[str], bool]]) -> list[Asked]:
-    """Each question (its text, its answers, whether the articles answer it) put to the
-    engine."""
+def asked_all(engine: Engine, cases: Sequence[Case]) -> list[Asked]:
+    """Each case put to the engine: an answerable one right as ``bot eval`` judges it
+    (``is_correct``), an unanswerable one right when refused."""
     out = []
-    for question, answers, answerable in questions:
-        got = engine.ask(question)
-        quote = " ".join(got.citations[0].quote.split()).casefold() if got.citations else ""
-        right = (
-            answerable
-            and got.answered
-            and any(" ".join(a.split()).casefold() in quote for a in answers)
-        )
-        out.append(
-            Asked(
-                question,
-                answerable,
-                got.answered,
-                right or (not answerable and not got.answered),
-                got.text,
-            )
-        )
+    for case in cases:
+        got = engine.ask(case.question)
+        right = is_correct(case, got) if case.answerable else not got.answered
+        out.append(Asked(case.question, case.answerable, got.answered, right, got.text))
     return out
 
 
@@ -109,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if files is None:
         raise SystemExit("bench.blind reads with a reader: --reader default or a folder")
     data = json.loads(args.file.read_text(encoding="utf-8"))
-    articles, gold = squad_articles(data)
+    articles, _ = squad_articles(data)
     keep = unseen(model_metas(files.onnx.parent), args.file.name, [a.id for a in articles])
     if not keep:
         raise SystemExit(f"the reader's models trained on every article of {args.file}")
@@ -119,19 +106,11 @@ def main(argv: list[str] | None = None) -> int:
         embedder=load_embedder("minilm", 1),
         reader=load_reader(args.reader, 1),
     )
-    questions = [
-        (
-            " ".join(qa["question"].split()),
-            [a["text"] for a in qa["answers"]],
-            bool(qa["answers"]) and not qa.get("is_impossible", False),
-        )
-        for aid, _, _, qa in gold.values()
-        if aid in keep
-    ]
+    cases = [asked.case for asked in held_out_questions(data, "", keep)]
     if args.typos:
         rng = random.Random(args.seed)
-        questions = [(add_typos(q, rng, args.typos), a, ok) for q, a, ok in questions]
-    results = asked_all(engine, questions)
+        cases = [replace(c, question=add_typos(c.question, rng, args.typos)) for c in cases]
+    results = asked_all(engine, cases)
     print(f"{args.file.name}: {len(keep)} articles none of the reader's models trained on")
     for line in summary(results, args.openings):
         print(line)
