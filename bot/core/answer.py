@@ -61,6 +61,7 @@ from bot.core.query import (
     meta_spelled,
     named_of,
     names_a_role,
+    names_someone,
     names_the_newest,
     office_asked,
     office_stated,
@@ -1349,6 +1350,7 @@ class Engine:
                 or (unstated := _one_of_a_kind(query, reading, read_in)) is not None
                 or (unstated := _count_measured(query, reading, read_in)) is not None
                 or (unstated := _echoed(query, reading, read_in)) is not None
+                or (unstated := _listed_with_the_asked(query, reading, read_in)) is not None
                 or (unstated := _someone_measured(query, reading, read_in)) is not None
                 or (unstated := _no_rate_marked(query, reading, read_in)) is not None
                 or (unstated := _a_body_for_someone(query, reading, read_in)) is not None
@@ -1706,17 +1708,21 @@ class Engine:
 
     def _nameless(self, query: Query, reading: Reading, text: str) -> str | None:
         """ "the name of the vendor" (as a refusal names it) when a question asks in so many
-        words the name of someone or of a body (``named_of``: a word the embedding model
-        places nearer PEOPLE than THINGS by NAMED_SOMEONE) and the reader's answer words
-        hold no capitalised word, as marked in ``text``: "what is the name of the footwear
-        manufacturer in Felgueiras" and "**The owner** of a footwear manufacturer …". With
-        the dense stage only."""
+        words the name of someone or of a body (``named_of``: a person by what the word
+        says, ``names_someone``, or a word the embedding model places nearer PEOPLE than
+        THINGS by NAMED_SOMEONE) and the reader's answer words hold no capitalised word, as
+        marked in ``text``: "what is the name of the footwear manufacturer in Felgueiras"
+        and "**The owner** of a footwear manufacturer …"; "what is the name of Graham
+        Whitfield's wife" and "he and **his wife** had spent three days". With the dense
+        stage only."""
         if self.semantic is None or reading.span is None:
             return None
         head = query.asked(named_of)
         if head is None or _uncapitalised(text, reading.span) is None:
             return None
-        return f"the name of the {head}" if self._someone(head) >= NAMED_SOMEONE else None
+        if names_someone(head) or self._someone(head) >= NAMED_SOMEONE:
+            return f"the name of the {head}"
+        return None
 
     def _a_thing_marked(self, query: Query, reading: Reading, text: str) -> str | None:
         """ "who" (as a refusal names what is not given) when the question asks for someone
@@ -3915,6 +3921,37 @@ def _echoed(query: Query, reading: Reading, text: str) -> str | None:
         return None
     thing = query.asked(asks_a_name)
     return f"which {thing}" if thing is not None else "doubt"
+
+
+def _listed_with_the_asked(query: Query, reading: Reading, text: str) -> str | None:
+    """ "doubt" (a refusal that says no sentence says what is asked) when the answer words
+    marked in ``text`` are a list naming what the question itself names among others of its
+    kind: "what is the capital of Sweden" and "based in the Nordic region **(Sweden,
+    Denmark, Finland, and Norway)**" lists Sweden, and tells nothing of it. Not where the
+    question offers a choice or asks for others ("which countries besides Sweden"). Of
+    ../shared/train's 10,826 answers, none is such a list."""
+    if reading.span is None or _CHOICE.search(query.corrected) or _OTHERS.search(query.corrected):
+        return None
+    marked = text[reading.span[0] : reading.span[1]]
+    for shared in _SHARED_NAME.findall(query.repaired):
+        if shared in marked:  # "Tyne and Wear Metro" for "… cover much of Tyne and Wear"
+            return None
+    items = [i.strip(" ()[]\"'.;:") for i in _LISTED.split(marked)]
+    items = [i for i in items if i]
+    if len(items) < 2 or not all(i[:1].isupper() and len(i.split()) <= 4 for i in items):
+        return None  # a list of names only: "Tesla and/or Edison had refused the prize" is none
+    names = set(_SPELT_NAME.findall(query.repaired)) | {
+        w for w in _SPELT.findall(query.repaired)[1:] if w[:1].isupper()
+    }
+    return "doubt" if any(i in names for i in items) else None
+
+
+# A name with "and" or "of" in it, as a question gives it: "Tyne and Wear".
+_SHARED_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:and|of|&)\s+[A-Z][\w'’.-]*)+")
+# How a list's items are parted: "Sweden, Denmark, Finland, and Norway".
+_LISTED = re.compile(r",|\band\b|\bor\b")
+# A question asking for others than the one it names.
+_OTHERS = re.compile(r"\b(?:other|others|besides|except|apart from|aside from|beside)\b")
 
 
 _BRACKETED = re.compile(r"\([^)]*\)")

@@ -1267,10 +1267,17 @@ def ranks(sentence: str) -> bool:
 # coined the term": invented, introduced, defined…; not a bare "by", as in "it was shown by
 # Ladner"), a founding ("who founded McKinsey": founded, established, set up, started…),
 # an authorship ("who wrote the Nibelungenlied": wrote, author, published, "in his book"…),
-# a design ("who designed the bridge": designed, architect, built, planned…), a succession
-# ("who succeeded Rollo": succeeded, heir, throne, became, after…) and a sale. Kin,
+# a design ("who designed the bridge": designed, architect, built by, planned…), a succession
+# ("who succeeded Rollo": succeeded, heir, throne, "after his death"…; not someone's own
+# appointment, "was made Count of Tarrow in 1472") and a sale. Kin,
 # inventions, foundings, authorships, designs and successions are asked with "who" only:
 # "what type of father", "when were steam turbines introduced", "what did Luther write".
+# How someone leaves an office, as "after his death" or "after Cnut's abdication" states a
+# succession (not a bare "after": "after a brief dispute the council chose him as king").
+_LEAVING = (
+    r"(?:death|died|retire\w*|resign\w*|abdicat\w*|murder\w*|assassinat\w*|deposition|"
+    r"deposed|exile|departure|removal|dismissal|overthrow|ouster|downfall|fall)"
+)
 _LIFESPAN = r"\d{3,4}\s*[–-]\s*(?:\d{1,2}\s+\w+\s+)?\d{3,4}"
 # A spouse, as a question asks for one and as a sentence names one.
 _SPOUSE_ASKED = r"wife|husband|spouse|widow|widower"
@@ -1375,17 +1382,21 @@ RELATIONS: dict[str, Relation] = {
         (
             "design",
             r"designed|designer|designers|architect|architects",
-            # A building does state a design: "the iron gates by …" of the entrance building.
-            r"design\w*|architect\w*|buil[dt]\w*|plan\w*|engineer\w*|draw\w*|drew|conceiv\w*|"
-            r"creat\w*",
+            # Not by a thing being built or a design it has ("the diesel versions were built
+            # from 1929", "an underglaze design"): by who designed, planned or built it. A
+            # maker named after "by" states one too (``_MAKER_NAMED``).
+            r"designed|designing|designers?|(?:to|from|after|on) (?:a|the|his|her|their) "
+            r"designs?|designs? by|architect\w*|built by|builders?|planned|planners?|"
+            r"plans? (?:by|of|for|were|drawn)|engineered|engineers?|draw\w*|drew|conceiv\w*|"
+            r"created by|creators?",
             True,
         ),
         (
             "succession",
             r"succeeded|succeed|succeeds|successor|successors|preceded|predecessor|replaced",
-            r"succe\w*|predecess\w*|replac\w*|throne|reign\w*|became|after|follow\w*|"
-            r"took over|crowned|inherit\w*|elected|appointed|named|chosen|position|post|"
-            rf"office|delegat\w*|handed|{_KIN}",
+            r"succe\w*|predecess\w*|replac\w*|throne|reign\w*|follow\w*|"
+            r"t(?:ook|aken?|akes) over|crowned|inherit\w*|delegat\w*|handed|"
+            rf"after (?:[\w'’]+ ){{0,2}}{_LEAVING}|{_KIN}",
             True,
         ),
         # Who paid for something is stated by a payment, a gift, a fund or a patron ("receive
@@ -1449,8 +1460,17 @@ def relation_asked(question: str, who: bool) -> str | None:
 
 
 def states_relation(relation: str, sentence: str) -> bool:
-    """Whether a sentence states a relation of RELATIONS ("kin": "Emma, sister of …")."""
-    return RELATIONS[relation].stated.search(fold(sentence)) is not None
+    """Whether a sentence states a relation of RELATIONS ("kin": "Emma, sister of …"); a
+    design is stated by its maker named after "by" too ("the iron gates by Christopher
+    Hay", "sculpted by Alfred Drury")."""
+    if RELATIONS[relation].stated.search(fold(sentence)) is not None:
+        return True
+    return relation == "design" and _MAKER_NAMED.search(sentence) is not None
+
+
+# "By" and a name: "the locomotive Salamanca by Matthew Murray" (not "by the Dunmore
+# Foundry", which built it).
+_MAKER_NAMED = re.compile(r"\bby (?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]+")
 
 
 _NOW_Q = re.compile(
@@ -1649,9 +1669,17 @@ def named_of(question: str) -> str | None:
         return None
     chunks = _NAME_OF_CUT.split(m.group("x"))
     owned = [c for c in chunks if _POSSESSIVE.search(c)]
-    phrase = _POSSESSIVE.split(owned[0])[-1] if owned else chunks[0]
+    phrase = _POSSESSIVE.split(owned[0])[-1] if owned else _NAME_OF_AFTER.split(chunks[0])[0]
     found = re.findall(r"[a-z][a-z-]*", phrase)
     return found[-1] if found else None
+
+
+def names_someone(head: str) -> bool:
+    """Whether the head word of what a question asks the name of (``named_of``) is a
+    person by what it says: kin, a man, a woman, a child, a student ("what is the name of
+    Graham Whitfield's wife"), which the embedding model may place no nearer people than
+    things."""
+    return _SOMEONE_WORD.fullmatch(head) is not None
 
 
 _NAME_OF_Q = re.compile(
@@ -1661,6 +1689,18 @@ _NAME_OF_Q = re.compile(
 _NAME_OF_CUT = re.compile(
     r"\s+(?:who|that|which|whose|where|when|in|at|of|for|on|from|to|with|by|is|was|are|were|"
     r"did|does|do|has|have|had)\b|[?,;]"
+)
+# Where the thing named ends within its words, after its first: a preposition or a participle
+# ("the fisherman missing off Aparri", "the man found dead", "the trophy given to").
+_NAME_OF_AFTER = re.compile(
+    r"\s+(?:off|near|outside|inside|into|over|under|about|after|before|during|behind|between|"
+    r"against|among|across|along|found|held|seen|shot|hit|left|lost|known|born|taken|given|"
+    r"made|caught|built|sent|kept|brought|killed|missing|injured|arrested|charged|accused|"
+    r"named|called|said|reported|jailed|rescued|hired|elected|appointed)\b"
+)
+_SOMEONE_WORD = re.compile(
+    rf"{_KIN}|m[ae]n|wom[ae]n|boys?|girls?|child|children|persons?|people|babies|baby|"
+    r"teenagers?|students?|pupils?|friends?|colleagues?"
 )
 # "Poland's governor", "the workers' union"; as a corrected question reads: "poland s governor".
 _POSSESSIVE = re.compile(r"['’]s?\b|\s+s\b")

@@ -490,9 +490,28 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
     assert states_relation("authorship", "A January 2014 report by Oxfam claims that")
     assert relation_asked("Who was the architect of the bridge?", who=True) == "design"
     assert states_relation("design", "The bridge was built by Gustave Eiffel's company")
+    # A maker named after "by" states it; a thing built, or the design it has, does not.
+    assert states_relation(
+        "design", "the only embellishment being the iron gates by Christopher Hay"
+    )
+    assert states_relation("design", "Queen Victoria above the arches, sculpted by Alfred Drury.")
+    assert not states_relation("design", "diesel versions were built from 1929")
+    assert not states_relation("design", "the best-selling pattern, an underglaze design of roses")
+    assert not states_relation("design", "the Tolle Fever House, which was built downstream")
     assert relation_asked("Who succeeded Rollo?", who=True) == "succession"
     assert states_relation("succession", "Murphy delegated his position as president to Burke")
     assert not states_relation("succession", "the treaty between Charles III and Rollo")
+    # Someone's own appointment states no succession to them, nor does a bare "after"; a
+    # departure does.
+    for own in (
+        "Manz, who was made Count of Tarrow in 1472, is commemorated by a statue",
+        "In 1881 Tremmelby was appointed governor, an office he held for eight years.",
+        "after a brief dispute the council chose Lord Edwin Greyle as king",
+    ):
+        assert not states_relation("succession", own)
+    assert states_relation("succession", "After Cnut's death in 1035, Harold became king")
+    assert states_relation("succession", "after his retirement the post went to Anna Berg")
+    assert states_relation("succession", "She was followed in the office by her deputy")
     # Who paid for something: a payment, a gift, a fund or a patron states it; who made it
     # does not.
     assert relation_asked("Who paid for the statue of Agnes Tolland?", who=True) == "funding"
