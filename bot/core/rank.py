@@ -408,13 +408,19 @@ _LABELLED = re.compile(
 
 
 def _unlabelled(text: str) -> str:
-    """The text with the figures that are part of names (``_LABELLED``) taken out."""
+    """The text with the figures that are part of names (``_LABELLED``, ``_GLUED``) taken
+    out."""
 
     def cut(m: re.Match[str]) -> str:
         name = m.group("name")
         return m.group() if name.lower() in STOP_WORDS else name
 
-    return _LABELLED.sub(cut, text)
+    return _LABELLED.sub(cut, _GLUED.sub(r"\g<name>", text))
+
+
+# A figure joined to a name by a hyphen: "COVID-19", "F-16" count nothing ("what is the
+# population of China" and "since the outbreak of **COVID-19**").
+_GLUED = re.compile(r"\b(?P<name>[A-Z][A-Za-z]*)-\d+\b(?!-)")
 
 
 def states_figure(kind: str, text: str, question_words: set[str]) -> bool:

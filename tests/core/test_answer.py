@@ -667,6 +667,9 @@ class TestQuestionTypes:
             ("count", "They played in the ICC Cricket World Cup 2011.", False),
             ("count", "They won the World Cricket League Division 1 title.", False),
             ("count", "From among Warsaw's 60 museums, the most prestigious.", True),
+            # so is one joined to a name by a hyphen
+            ("count", "Since the outbreak of COVID-19, shops have closed.", False),
+            ("count", "About 2,000 COVID-19 patients were treated.", True),
             ("count", "Over 300 men were sent. Some 40 returned.", True),
             # A decade, or a year said to be one, is no count either.
             ("count", "In the 1960s plates were found to move.", False),
@@ -3009,6 +3012,8 @@ OFF_TOPIC = [
     "what is the boiling point of water",
     # the seed article lists Sweden among the Nordic countries, and tells nothing of it
     "what is the capital of Sweden",
+    # nor does "COVID-19" count China's people
+    "what is the population of China",
 ]
 
 
