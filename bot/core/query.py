@@ -1541,7 +1541,11 @@ _OFFICES = (
     r"chair(?:man|men|woman|women|person)?|spokes(?:man|men|woman|women|person)|ministers?|"
     r"presidents?|chancellors?|governors?|mayors?|directors?|captains?|coach(?:es)?|"
     r"commissioners?|ambassadors?|editors?|curators?|deans?|rectors?|treasurers?|"
-    r"prosecutors?|premiers?|lawyers?|attorneys?"
+    r"prosecutors?|premiers?|lawyers?|attorneys?|"
+    # posts named by what their holders do: "who is the chief economist of JD" is not
+    # answered by JD Retail's CEO
+    r"economists?|officers?|strategists?|analysts?|scientists?|engineers?|architects?|"
+    r"historians?|conductors?"
 )
 # Whose office: "Corvanta's", or "corvanta s" as a question is read once corrected.
 _OWNER = r"[\w'’.-]+(?: [\w'’.-]+){0,3}?(?:['’]s| s)"

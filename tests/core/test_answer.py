@@ -3014,6 +3014,8 @@ OFF_TOPIC = [
     "what is the capital of Sweden",
     # nor does "COVID-19" count China's people
     "what is the population of China",
+    # the seed articles name JD Retail's CEO, and no economist
+    "who is the chief economist of JD",
 ]
 
 

@@ -538,6 +538,9 @@ def test_a_relation_asked_of_someone_is_read_with_what_states_it() -> None:
         ("Who was the captain of the Nakuru Lions in 2020?", "captain"),
         ("who is the ashmoor rovers manager", "manager"),
         ("Who is Jeroen V.'s lawyer?", "lawyer"),
+        # a post named by what its holder does
+        ("Who is the chief economist of JD?", "economist"),
+        ("Who was the chief engineer of the bridge?", "engineer"),
         # No office: a relation, a role that is no office, or no one asked.
         ("Who was the head of the jury?", None),
         ("Who chairs the committee?", None),
