@@ -1298,20 +1298,28 @@ _DEATH = (
 
 class Relation(NamedTuple):
     """How a question asks a relation, how a sentence states it, and whether it is asked
-    only with *who* (then checked whatever the reader reads)."""
+    only with *who* (then checked whatever the reader reads); ``written``, what states it
+    too in the sentence as written, capitals and all (a design's maker named after "by")."""
 
     asked: re.Pattern[str]
     stated: re.Pattern[str]
     who_only: bool
+    written: re.Pattern[str] | None = None
 
 
 # Building that states an invention or a founding ("built", "the builders", "building the
 # first …"), not the noun ("before leaving the building" states no invention).
 _BUILT = r"buil(?:t|ds?|ders?|ding (?:the|a|an|his|her|its|their|of))\b"
 
+# "By" and a name, as written: "the locomotive Salamanca by Matthew Murray", "sculpted by
+# Alfred Drury" state who made it (not "by the Dunmore Foundry", which built it).
+_MAKER_NAMED = re.compile(r"\bby (?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]+")
+
 RELATIONS: dict[str, Relation] = {
-    name: Relation(re.compile(rf"\b(?:{asked})\b"), re.compile(rf"\b(?:{stated})\b"), who)
-    for name, asked, stated, who in (
+    name: Relation(
+        re.compile(rf"\b(?:{asked})\b"), re.compile(rf"\b(?:{stated})\b"), who, *written
+    )
+    for name, asked, stated, who, *written in (
         # A spouse asked is stated only by a marriage: "who was William the Conqueror's
         # wife" and "Robert Curthose, William the Conqueror's eldest son" (kin, not a
         # spouse). Listed before "kin", whose words asked include a spouse's.
@@ -1390,6 +1398,7 @@ RELATIONS: dict[str, Relation] = {
             r"plans? (?:by|of|for|were|drawn)|engineered|engineers?|draw\w*|drew|conceiv\w*|"
             r"created by|creators?",
             True,
+            _MAKER_NAMED,
         ),
         (
             "succession",
@@ -1460,17 +1469,12 @@ def relation_asked(question: str, who: bool) -> str | None:
 
 
 def states_relation(relation: str, sentence: str) -> bool:
-    """Whether a sentence states a relation of RELATIONS ("kin": "Emma, sister of …"); a
-    design is stated by its maker named after "by" too ("the iron gates by Christopher
-    Hay", "sculpted by Alfred Drury")."""
-    if RELATIONS[relation].stated.search(fold(sentence)) is not None:
+    """Whether a sentence states a relation of RELATIONS ("kin": "Emma, sister of …"), by
+    its words or as written (``Relation.written``: "the iron gates by Christopher Hay")."""
+    stated = RELATIONS[relation]
+    if stated.stated.search(fold(sentence)) is not None:
         return True
-    return relation == "design" and _MAKER_NAMED.search(sentence) is not None
-
-
-# "By" and a name: "the locomotive Salamanca by Matthew Murray" (not "by the Dunmore
-# Foundry", which built it).
-_MAKER_NAMED = re.compile(r"\bby (?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]+")
+    return stated.written is not None and stated.written.search(sentence) is not None
 
 
 _NOW_Q = re.compile(
