@@ -3913,6 +3913,32 @@ class TestSemantic:
         states none: a refusal, not that sentence."""
         assert not semantic_seeds.ask(question).answered
 
+    def test_an_event_asked_when_it_took_place_is_dated(
+        self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The seed articles never write "take" or "place": asked when the event took place,
+        the sentence dating it answers, where those words once counted as words the
+        articles lack and the question was refused."""
+        for question in ("when did the event take place", "when did the event happen"):
+            answer = semantic_seeds.ask(question)
+            assert answer.answered, question
+            assert "October 28th" in answer.citations[0].quote
+        monkeypatch.setattr(query_module, "_only_happened", lambda *_: False)
+        assert not semantic_seeds.ask("when did the event take place").answered
+
+    @pytest.mark.parametrize(
+        ("question", "author"),
+        [
+            ("who reported on JD at the HP and SAP event", "Ella Kidron"),
+            ("who reported on the new infrastructure", "Lei Xu"),
+        ],
+    )
+    def test_who_reported_on_something_asks_the_author_of_the_article_on_it(
+        self, semantic_seeds: Engine, question: str, author: str
+    ) -> None:
+        answer = semantic_seeds.ask(question)
+        assert answer.answered and author in answer.text, answer.text
+
     def test_when_is_refused_where_no_time_is_stated(self, semantic_seeds: Engine) -> None:
         """The sentence on Da Bai and the museum says nothing of when; the one on
         Boutrup's post says "following the event", which is a when."""
@@ -5509,3 +5535,4 @@ class TestParagraphReader:
         engine = self._with_paragraphs(semantic_seeds)
         answer = engine.ask("who is the ceo of JD?")
         assert answer.answered and "Lei Xu" in answer.text
+

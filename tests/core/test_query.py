@@ -288,6 +288,38 @@ def test_an_english_word_is_not_taken_for_a_stop_word_but_for_a_question_word() 
     assert _parse("what dose the measure say").corrected.split()[1] == "does"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when did the measure take place",
+        "where did the measure take place",
+        "when did the measure happen",
+        "where was the measure taking place",
+        "when has the measure occurred",
+    ],
+)
+def test_words_that_only_say_something_happened_weigh_nothing_when_asked_when_or_where(
+    question: str,
+) -> None:
+    """Asked when or where, "take place", "happen" and "occur" say only that the thing
+    asked of happened: no term, nothing the articles must hold."""
+    query = _parse(question)
+    assert [qt.word for qt in query.terms] == ["measure"]
+    assert query.corrected == question  # read as typed, typo repair and all
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("what happened to the measure", "happened"),  # what happened is what is asked
+        ("when did the measure take time", "take"),  # not "take place"
+        ("which place did the rhine take", "place"),
+    ],
+)
+def test_those_words_stay_terms_in_other_questions(question: str, kept: str) -> None:
+    assert kept in [qt.word for qt in _parse(question).terms]
+
+
 def test_a_stop_word_typo_between_two_reads_as_the_one_it_dropped_a_letter_of() -> None:
     # "withi" is one edit from "with" (a letter typed in) and "within" (one dropped): a
     # hurried hand drops letters far more often. Likewise "wher" is "where", not "when".
