@@ -1051,6 +1051,7 @@ def rerank(
     wants_list = query.wants_list
     acronyms = query.acronyms
     author_role = query.author_role
+    surnamed = _surnamed(view, query)
     for cand in candidates:
         s = cand.sentence
         unit = s.unit
@@ -1073,6 +1074,11 @@ def rerank(
                 covered += term_weight[qt.word] * w
                 direct += term_weight[qt.word] * w
                 matched += 1
+                continue
+            if (surname := surnamed.get(qt.word)) is not None and _named_in(surname, s.text):
+                # "Christina Boutrup" asked, and "Last year Boutrup published …": the
+                # surname names her once the article has named her in full.
+                covered += LEANING_COVER * term_weight[qt.word]
                 continue
             if nearby is None:
                 head = view.entries[s.aid].head
@@ -1131,6 +1137,56 @@ def _bm25(view: Retriever, known: Sequence[QueryTerm], s_terms: Sequence[str]) -
             if tf:
                 score += view.idf(term) * w * tf * (K1 + 1) / (tf + norm)
     return score
+
+
+def _surnamed(view: Retriever, query: Query) -> dict[str, str]:
+    """The question's capitalised words that open a name the articles write with the next
+    capitalised word ("Christina" of "Christina Boutrup"), folded, each with that next
+    word: where a sentence names the person by the last alone, as news and encyclopedia
+    articles do after the first mention, the first is no word the sentence lacks
+    (``rerank``). Not the question's first word, capitalised anyway, nor the first word of
+    a place's name (``_PLACE_HEADS``)."""
+    known = {qt.word for qt in query.known}
+    typed = [m for m in _WORD.finditer(query.text) if m.group()[0].isupper()]
+    found = {}
+    for first, second in pairwise(typed):
+        pair = fold(first.group()), fold(second.group())
+        if (
+            first.start() > 0
+            and pair[0] not in _PLACE_HEADS
+            and query.text[first.end() : second.start()] == " "
+            and set(pair) <= known
+            and view.written_together(*pair)
+        ):
+            found[pair[0]] = pair[1]
+    return found
+
+
+# The first words of names of places and bodies, which the rest of the name does not stand
+# for alone: "Lake Constance" is not the "Constance hopper", "Upper Rhine" not the Rhine.
+_PLACE_HEADS = frozenset(
+    """lake river mount mountain mountains cape port fort bay sea ocean gulf island islands
+    isle saint st north south east west northern southern eastern western upper lower new
+    old great little university college museum hall church cathedral castle palace street
+    road bridge station national royal""".split()
+)
+# A word as written: "Christina", "Boutrup".
+_WORD = re.compile(r"[^\W_]+")
+# A capitalised word right before where a text is cut: "… the painter Marit ".
+_CAPITALISED_BEFORE = re.compile(r"(?<![^\W_])[^\W\d_][^\W_]*\s$")
+
+
+def _named_in(word: str, text: str) -> bool:
+    """Whether ``text`` writes ``word`` (folded) capitalised and alone, as a surname: "Last
+    year Boutrup published"; not after another capitalised word, which would make it
+    someone else's ("His wife, the painter Marit Dahl" is not Erik Dahl)."""
+    for m in _WORD.finditer(text):
+        if not m.group()[0].isupper() or fold(m.group()) != word:
+            continue
+        before = _CAPITALISED_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+        if before is None or not before.group()[0].isupper():
+            return True
+    return False
 
 
 def _nearby_terms(head: frozenset[str], s: Sentence) -> set[str]:

@@ -18,6 +18,7 @@ import pytest
 
 import bot.core.answer as answer_module
 import bot.core.query as query_module
+import bot.core.rank as rank_module
 import bot.core.read as read_module
 from bot.core.answer import (
     CHECK_POOL,
@@ -107,6 +108,7 @@ from bot.core.query import (
 )
 from bot.core.rank import (
     Candidate,
+    _named_in,
     counted_thing,
     counts_of,
     defines,
@@ -3926,6 +3928,19 @@ class TestSemantic:
         monkeypatch.setattr(query_module, "_only_happened", lambda *_: False)
         assert not semantic_seeds.ask("when did the event take place").answered
 
+    def test_someone_asked_by_full_name_is_found_where_the_article_uses_the_surname(
+        self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The article names Christina Boutrup in full once, then "Boutrup": the sentence
+        naming her book by her surname alone lacks no word of the question's."""
+        question = "name of the book Christina Boutrup published"
+        answer = semantic_seeds.ask(question)
+        assert answer.answered
+        assert answer.citations[0].quote.startswith("Last year Boutrup published")
+        monkeypatch.setattr(rank_module, "_surnamed", lambda *_: {})
+        again = semantic_seeds.ask(question)
+        assert not again.citations or not again.citations[0].quote.startswith("Last year")
+
     @pytest.mark.parametrize(
         ("question", "author"),
         [
@@ -5536,3 +5551,19 @@ class TestParagraphReader:
         answer = engine.ask("who is the ceo of JD?")
         assert answer.answered and "Lei Xu" in answer.text
 
+
+@pytest.mark.parametrize(
+    ("word", "text", "named"),
+    [
+        ("boutrup", "Last year Boutrup published The Great Tech Revolution.", True),
+        ("dahl", "Dahl died in 2015.", True),
+        ("hale", "Before the battle, Hale anchored her fleet.", True),
+        ("dahl", "His wife, the painter Marit Dahl, died in 2015.", False),  # someone else
+        ("ferrer", "Rear Admiral Claudia Ferrer leads it.", False),  # named in full there
+        ("boutrup", "the boutrup method", False),  # not as a name
+    ],
+)
+def test_a_surname_names_someone_only_written_alone_and_capitalised(
+    word: str, text: str, named: bool
+) -> None:
+    assert _named_in(word, text) is named
