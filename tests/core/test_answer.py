@@ -3231,6 +3231,8 @@ class TestSemantic:
         assert switched in quote and ranked not in quote
         for name, value in off.items():
             monkeypatch.setattr(f"bot.core.answer.{name}", value)
+        # Nor may another sentence answer in the place of a best refused (INSTEAD_READ).
+        monkeypatch.setattr("bot.core.answer.INSTEAD_READ", 1.01)
         quote = semantic_squad.ask(question).citations[0].quote
         assert ranked in quote and switched not in quote
 
@@ -3927,6 +3929,32 @@ class TestSemantic:
             assert "October 28th" in answer.citations[0].quote
         monkeypatch.setattr(query_module, "_only_happened", lambda *_: False)
         assert not semantic_seeds.ask("when did the event take place").answered
+
+    def test_a_sentence_of_the_article_stating_what_the_best_does_not_answers_instead(
+        self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The rank's best calls Boutrup an author and journalist and names no book; the
+        reader reads the sentence naming her book as answering, surely and more surely."""
+        answer = semantic_seeds.ask("what book did Christina Boutrup write")
+        assert answer.answered
+        assert answer.text.startswith("Last year Boutrup published")
+        assert answer.span is not None
+        assert answer.text[answer.span[0] : answer.span[1]] == "The Great Tech Revolution"
+        assert " … " not in answer.text  # no near tie beside it: the best said no book
+        monkeypatch.setattr(answer_module, "INSTEAD_READ", 1.01)
+        refused = semantic_seeds.ask("what book did Christina Boutrup write")
+        assert not refused.answered and "which book" in refused.text
+
+    def test_no_sentence_answers_instead_where_the_reader_reads_the_best_as_surely(
+        self, semantic_squad: Engine, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Of King Charles III the Normans article gives no nickname: the rank's best marks
+        "fealty", refused, and the sentence naming Rollo is read as surely as it (both
+        0.99), so it does not answer instead; without the lead it would."""
+        question = "What nickname was King Charles III of West Francia known by?"
+        assert not semantic_squad.ask(question).answered
+        monkeypatch.setattr(answer_module, "INSTEAD_LEAD", 0.0)
+        assert semantic_squad.ask(question).answered
 
     def test_someone_asked_by_full_name_is_found_where_the_article_uses_the_surname(
         self, semantic_seeds: Engine, monkeypatch: pytest.MonkeyPatch
