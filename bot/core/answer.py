@@ -58,6 +58,7 @@ from bot.core.query import (
     echoes_now,
     language_asked,
     meta_kind,
+    meta_retyped,
     meta_spelled,
     named_of,
     names_a_role,
@@ -746,10 +747,12 @@ class Engine:
         if (written := self._written_by(question, query, authored)) is not None:
             return written
         kind = meta_kind(q)
-        for reading in (query.for_model, meta_spelled(q)):
+        for reading in (meta_retyped(query), query.for_model, meta_spelled(q)):
             if kind is None and (kind := meta_kind(reading)) is not None:
                 # "who wroye it" repaired in English ("wrote"), a word the corpus lacks;
-                # "when was the articl published", the word known only by its stem.
+                # "when was the articl published", the word known only by its stem; "who
+                # wrote the new infrastructure pece" (piece); "when did it coem out", where
+                # the corpus read "coem" as "com" (of "JD.com").
                 q = reading
         if kind is not None and names_the_newest(q) and (newest := self.latest(1)):
             # "who wrote the latest article": the newest by date, not one whose words say

@@ -981,11 +981,19 @@ def _only_happened(typed: Sequence[str], at: int, fixed: Sequence[str]) -> bool:
     w = typed[at]
     if not {"when", "where"} & set(fixed):
         return False
-    if w in _HAPPENED:
+    if _typed_for(w, _HAPPENED):
         return True
     after = typed[at + 1] if at + 1 < len(typed) else None
     before = typed[at - 1] if at > 0 else None
-    return (w in _TAKE and after == "place") or (w == "place" and before in _TAKE)
+    return (after == "place" and _typed_for(w, _TAKE)) or (
+        w == "place" and before is not None and _typed_for(before, _TAKE)
+    )
+
+
+def _typed_for(word: str, forms: frozenset[str]) -> bool:
+    """Whether ``word`` is one of ``forms`` or, three letters or more, an edit from one:
+    "occured", "hapened", "ake" (take)."""
+    return word in forms or (len(word) >= 3 and any(OSA.distance(word, f) == 1 for f in forms))
 
 
 def parse(text: str, lexicon: Lexicon, vocab: Vocabulary) -> Query:
@@ -2404,6 +2412,36 @@ def meta_spelled(text: str) -> str:
             word = min(found, key=lambda f: (OSA.distance(word, f), -len(f)))
         out.append(word)
     return " ".join(out)
+
+
+def meta_retyped(query: Query) -> str:
+    """The question as corrected, but with each word typed a letter left out, typed in or
+    two swapped from exactly one word of metadata questions spelt as that word, where no
+    dictionary has it and the articles don't write it: "who worte the new infrastructure
+    pece" (wrote, piece), "when did it coem out" (the corpus's typo repair reads "coem" as
+    the "com" of "JD.com"), "what adte was it published". Not a letter typed wrong, which
+    makes other words ("mink", a word of the articles, is not "link"). As corrected where
+    the typed question and the corrected one don't have a word for a word."""
+    typed = words(query.text)
+    fixed = query.corrected.split()
+    if len(typed) != len(fixed):
+        return query.corrected
+    written = {qt.word for qt in query.terms if qt.expansions[:1] == ((stem(qt.word), 1.0),)}
+    every = sorted({f for found in _meta_forms().values() for f in found})
+    out = []
+    for t, f in zip(typed, fixed, strict=True):
+        if len(t) >= 4 and t not in DICTIONARY and t not in written:
+            near = [m for m in every if OSA.distance(t, m) == 1 and _slipped(t, m)]
+            if len(near) == 1:
+                f = near[0]
+        out.append(f)
+    return " ".join(out)
+
+
+def _slipped(typed: str, word: str) -> bool:
+    """Whether ``typed``, an edit from ``word``, left a letter out, typed one in or swapped
+    two, rather than typed one wrong."""
+    return len(typed) != len(word) or sorted(typed) == sorted(word)
 
 
 # An author no article has: a study's ("the lead author", "a co-author") or that of a work the

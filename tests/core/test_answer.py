@@ -3982,6 +3982,23 @@ class TestSemantic:
         answer = semantic_seeds.ask(question)
         assert answer.answered and author in answer.text, answer.text
 
+    @pytest.mark.parametrize(
+        ("question", "says"),
+        [
+            ("who worte the new infrastructure pece", "Lei Xu"),
+            ("whne did the new infrastructure article coem out", "April 7, 2020"),
+            ("what adte was the new infrastructure piece published", "April 7, 2020"),
+        ],
+    )
+    def test_a_metadata_question_is_read_through_typos_of_its_own_words(
+        self, semantic_seeds: Engine, question: str, says: str
+    ) -> None:
+        """The seed articles never write "wrote", "come" or "date": typed wrong, those words
+        are read as the metadata words an edit away, not as the articles' words ("coem" as
+        the "com" of "JD.com")."""
+        answer = semantic_seeds.ask(question)
+        assert answer.answered and says in answer.text, answer.text
+
     def test_when_is_refused_where_no_time_is_stated(self, semantic_seeds: Engine) -> None:
         """The sentence on Da Bai and the museum says nothing of when; the one on
         Boutrup's post says "following the event", which is a when."""

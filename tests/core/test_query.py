@@ -24,6 +24,7 @@ from bot.core.query import (
     echoes_now,
     english,
     is_english,
+    meta_retyped,
     meta_spelled,
     names_the_newest,
     office_asked,
@@ -296,6 +297,8 @@ def test_an_english_word_is_not_taken_for_a_stop_word_but_for_a_question_word() 
         "when did the measure happen",
         "where was the measure taking place",
         "when has the measure occurred",
+        "when did the measure ake place",  # typed as people type them
+        "when was the measure occured",
     ],
 )
 def test_words_that_only_say_something_happened_weigh_nothing_when_asked_when_or_where(
@@ -852,6 +855,24 @@ def test_a_metadata_word_known_by_its_stem_is_spelt_whole() -> None:
     assert meta_spelled("when was the articl publishe") == "when was the article published"
     # Dictionary words stay as they are, whatever their stem.
     assert meta_spelled("what dates did the posting give") == "what dates did the posting give"
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelt"),
+    [
+        ("who worte the new infrastructure pece", "who wrote the new infrastructure piece"),
+        ("when did the rhine coem out", "when did the rhine come out"),
+        ("what adte was the rhine published", "what date was the rhine published"),
+        # A letter typed wrong makes other words: "mink" is no "link".
+        ("where did the mink escape from", "where did the mink escape from"),
+        # A word of the articles stays theirs, an edit from a metadata word or not.
+        ("when did the rhone flood", "when did the rhone flood"),
+    ],
+)
+def test_a_metadata_word_typed_a_letter_short_long_or_swapped_is_read_as_it(
+    typed: str, spelt: str
+) -> None:
+    assert meta_retyped(_parse(typed)) == spelt
 
 
 @pytest.mark.parametrize(
