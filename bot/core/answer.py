@@ -1415,6 +1415,7 @@ class Engine:
                 or (unstated := _echoed(query, reading, read_in)) is not None
                 or (unstated := _listed_with_the_asked(query, reading, read_in)) is not None
                 or (unstated := _someone_measured(query, reading, read_in)) is not None
+                or (unstated := _a_figure_for_someone(query, reading, read_in)) is not None
                 or (unstated := _no_rate_marked(query, reading, read_in)) is not None
                 or (unstated := _a_body_for_someone(query, reading, read_in)) is not None
                 or (unstated := _a_figure_named(query, reading, read_in)) is not None
@@ -4043,6 +4044,49 @@ def _someone_measured(query: Query, reading: Reading, text: str) -> str | None:
     if not marked or _SHARE.search(marked):
         return None
     return "who" if states_figure("measure", marked, set()) else None
+
+
+def _a_figure_for_someone(query: Query, reading: Reading, text: str) -> str | None:
+    """ "who" (as a refusal names what is not given) when a question asks for someone and
+    the answer words marked in ``text`` open with a figure and name what it is: a sum ("who
+    paid for the theatre" and "at a cost of **£46 million**") or things counted ("who
+    donated the encoder board" and "**212 integrated circuits**"), not people ("200
+    troops"). A bare number or date is ``_no_one``'s to read (the name beside it may be who
+    is asked for). Of the 1,076 answers to questions asking who in ../shared/train's
+    articles and train/'s, two open with a figure, both people ("12th/13th-century
+    nobleman", "200 Troupes de la marine and 30 Indians")."""
+    if reading.span is None or query.kind != "person":
+        return None
+    start, end = reading.span
+    marked = text[start:end].strip()
+    if not _OPENS_WITH_A_FIGURE.match(marked):
+        return None
+    if marked[0] in "£$€¥":
+        return "who"  # a sum, however bare: "£46 million"
+    said = [w for w in words(marked) if w.isalpha() and w not in STOP_WORDS]
+    if not said or all(w in MONTHS or w in _FIGURE_WORDS for w in said):
+        return None  # bare: "1986", "25 February 2010", "3 million"
+    if _SOMEONE_WORD_SAID.search(" ".join(said)):
+        return None  # "200 troops", "nearly 50 technology executives"
+    return "who"
+
+
+# Marked words that open with a figure or a sum: "212 integrated circuits", "£46 million".
+_OPENS_WITH_A_FIGURE = re.compile(r"[\d£$€¥]")
+# Words that say how much a figure is, not what it counts.
+_FIGURE_WORDS = frozenset(
+    "hundred hundreds thousand thousands million millions billion billions trillion dozen "
+    "dozens percent per cent st nd rd th ad bc bce ce".split()
+)
+# Words that count people: a count of them may be who did something ("200 troops").
+_SOMEONE_WORD_SAID = re.compile(
+    r"\b(?:people|persons?|individuals|m[ae]n|wom[ae]n|children|workers?|soldiers?|troops?|"
+    r"troupes|members?|volunteers?|staff|employees?|officers?|residents?|families|villagers?|"
+    r"settlers?|crew|delegates?|students?|executives?|nobleman|noblemen|indians|fans?|"
+    r"protesters?|demonstrators?|voters?|citizens?|scientists?|researchers?|experts?|"
+    r"engineers?|doctors?|nurses?|teachers?|priests?|monks?|nuns?|sailors?|pilots?|guards?|"
+    r"police|firefighters?|farmers?|miners?|labou?rers?|players?|artists?|writers?)\b"
+)
 
 
 def _a_body_for_someone(query: Query, reading: Reading, text: str) -> str | None:

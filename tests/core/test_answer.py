@@ -41,6 +41,7 @@ from bot.core.answer import (
     EngineSettings,
     _a_body_for_someone,
     _a_count_for_which,
+    _a_figure_for_someone,
     _a_figure_named,
     _a_place_for_someone,
     _a_place_marked,
@@ -2299,6 +2300,47 @@ class TestNews:
         ("question", "sentence", "marked", "unstated"),
         [
             (
+                "Who paid for the construction of the studio theatre?",
+                "A second building was opened in 2008 at a cost of £46 million.",
+                "£46 million",
+                "who",
+            ),
+            (
+                "Who donated the original encoder board to the museum?",
+                "The original board, which contained 212 integrated circuits, survives.",
+                "212 integrated circuits",
+                "who",
+            ),
+            (
+                "Who paid for the new bridge?",
+                "The bridge cost 18 billion pesos.",
+                "18 billion pesos",
+                "who",
+            ),
+            # people counted may be who did it
+            ("Who stormed the fort?", "200 troops stormed the fort.", "200 troops", None),
+            # bare: _no_one's to read, a name beside it may be the answer
+            ("Who paid for the probe?", "The probe was launched in 1986.", "1986", None),
+            ("Who paid for the probe?", "It cost 3 million to build.", "3 million", None),
+            # not asked who
+            (
+                "How much did the studio theatre cost?",
+                "It opened in 2008 at a cost of £46 million.",
+                "£46 million",
+                None,
+            ),
+        ],
+    )
+    def test_someone_is_no_sum_nor_things_counted(
+        self, question: str, sentence: str, marked: str, unstated: str | None
+    ) -> None:
+        found = _a_figure_for_someone(_as_typed(question), _marked_in(sentence, marked), sentence)
+        assert found == unstated
+
+    @pytest.mark.parametrize(
+        ("question", "sentence", "marked", "unstated"),
+        [
+            (
                 "How much cargo does the port of Duisburg handle each year?",
                 "Duisburg has the largest river port in Europe.",
                 "largest river",
@@ -4402,6 +4444,9 @@ class TestSemantic:
         assert not answer.answered and "don't say who" in answer.text
         assert "25 February 2010" in engine.ask("When did the gallery close?").text
         monkeypatch.setattr("bot.core.answer.MONTHS", frozenset())
+        # Without months, a figure and a word would read as things counted, which are no
+        # one either (_a_figure_for_someone): that check is turned off too.
+        monkeypatch.setattr("bot.core.answer._a_figure_for_someone", lambda *_: None)
         assert engine.ask(question).answered
 
     @pytest.mark.parametrize(
