@@ -1113,7 +1113,8 @@ _MONEY_Q = re.compile(
     r"|what(?:(?: is| was| are| were|['’]?s| s)(?: the| an?)?| the| an?) "
     r"(?:(?:[\w-]+ ){0,2}[\w-]+(?:['’]s| s) )?"
     r"(?:(?!(?:in|of|for|between|to|on|at|by|with|used)\b)[\w-]+ ){0,2}"
-    r"(?:price|cost|fee|fare|salary|wage|revenue|profit|valuation)s?(?! (?:range|index|scale))"
+    r"(?:price|cost|fee|fare|salary|wage|revenue|profit|valuation|net worth|market value|"
+    r"market cap(?:itali[sz]ation)?)s?(?! (?:range|index|scale))"
     # "what fine did the court impose": a fine is a sum (not "what fine arts")
     r"|what fines? (?:did|does|do|was|were|is|has|had|have|will|would|could)\b)"
     r"\b"

@@ -438,6 +438,9 @@ class TestQuestionTypes:
             ("whats the price of jd stock", "money"),
             ("What was the average construction salary in the UK?", "money"),
             ("how much revenue did JD make", "money"),
+            ("what is JD's market capitalization", "money"),
+            ("what is the market value of the house", "money"),
+            ("what is Lei Xu's net worth", "money"),
             ("How much are Dolma's apprentices paid?", "money"),
             ("How much severance will Corvanta pay the workers?", "money"),
             ("How much had Westinghouse paid to Tesla?", "money"),
@@ -3934,8 +3937,9 @@ class TestSemantic:
             "what is JD's share price today",
             "What is JD's stock price?",
             "how much revenue did JD make",
+            "what is JD's market capitalization",
         ],
-        ids=["price-not-in-the-text", "about-today", "stock-price", "revenue"],
+        ids=["price-not-in-the-text", "about-today", "stock-price", "revenue", "market-cap"],
     )
     def test_near_topic_questions_without_an_answer_are_refused(
         self, semantic_seeds: Engine, question: str
