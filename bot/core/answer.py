@@ -80,6 +80,7 @@ from bot.core.query import (
     superlative,
 )
 from bot.core.rank import (
+    CURRENCY_SIGN,
     FULL_MONTHS,
     MONTHS,
     UNKNOWN_WEIGHT,
@@ -4061,7 +4062,7 @@ def _a_figure_for_someone(query: Query, reading: Reading, text: str) -> str | No
     marked = text[start:end].strip()
     if not _OPENS_WITH_A_FIGURE.match(marked):
         return None
-    if marked[0] in "£$€¥":
+    if re.match(CURRENCY_SIGN, marked):
         return "who"  # a sum, however bare: "£46 million"
     said = [w for w in words(marked) if w.isalpha() and w not in STOP_WORDS]
     if not said or all(w in MONTHS or w in _FIGURE_WORDS for w in said):
@@ -4072,7 +4073,7 @@ def _a_figure_for_someone(query: Query, reading: Reading, text: str) -> str | No
 
 
 # Marked words that open with a figure or a sum: "212 integrated circuits", "£46 million".
-_OPENS_WITH_A_FIGURE = re.compile(r"[\d£$€¥]")
+_OPENS_WITH_A_FIGURE = re.compile(rf"\d|{CURRENCY_SIGN}")
 # Words that say how much a figure is, not what it counts.
 _FIGURE_WORDS = frozenset(
     "hundred hundreds thousand thousands million millions billion billions trillion dozen "

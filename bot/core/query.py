@@ -101,8 +101,8 @@ class QueryTerm:
         return bool(self.expansions)
 
 
-# A word as the index's tokenizer splits a text into them (``text.words``), unfolded.
-_TOKEN = re.compile(r"[^\W_]+")
+#: A word as the index's tokenizer splits a text into them (``text.words``), unfolded.
+TOKEN = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class Query:
         problm": "… problem"), as the models read it (``for_reader``): for reading the names
         and compounds it gives through typos. As typed where the words don't pair up."""
         fixed = self.for_reader.split()
-        typed = [m for m in _TOKEN.finditer(self.text) if len(m.group()) <= MAX_WORD]
+        typed = [m for m in TOKEN.finditer(self.text) if len(m.group()) <= MAX_WORD]
         if len(typed) != len(fixed):
             return self.text
         out: list[str] = []
@@ -2392,10 +2392,16 @@ WRITING_WORDS = META_WORDS | frozenset(
 
 
 @functools.cache
+def _meta_words() -> tuple[str, ...]:
+    """The words of metadata questions, sorted."""
+    return tuple(sorted(META_WORDS | ARTICLE_WORDS))
+
+
+@functools.cache
 def _meta_forms() -> dict[str, tuple[str, ...]]:
     """The words of metadata questions by their stems."""
     forms: dict[str, list[str]] = {}
-    for word in sorted(META_WORDS | ARTICLE_WORDS):
+    for word in _meta_words():
         forms.setdefault(stem(word), []).append(word)
     return {k: tuple(v) for k, v in forms.items()}
 
@@ -2428,11 +2434,10 @@ def meta_retyped(query: Query) -> str:
     if len(typed) != len(fixed):
         return query.corrected
     written = {qt.word for qt in query.terms if qt.expansions[:1] == ((stem(qt.word), 1.0),)}
-    every = sorted({f for found in _meta_forms().values() for f in found})
     out = []
     for t, f in zip(typed, fixed, strict=True):
         if len(t) >= 4 and t not in DICTIONARY and t not in written:
-            near = [m for m in every if OSA.distance(t, m) == 1 and _slipped(t, m)]
+            near = [m for m in _meta_words() if OSA.distance(t, m) == 1 and _slipped(t, m)]
             if len(near) == 1:
                 f = near[0]
         out.append(f)

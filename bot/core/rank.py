@@ -22,6 +22,7 @@ from bot.core.backends import Vectors
 from bot.core.dense import FloatArray
 from bot.core.index import Retriever, Sentence, WeightedWord, content_hash, vectors_key
 from bot.core.query import (
+    TOKEN,
     Query,
     QueryTerm,
 )
@@ -267,9 +268,10 @@ _NUMBER_A = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|dozen|half|several)\b"
 )
-_CURRENCY_SIGN = r"[$€£¥₹₽₩]"
+#: A currency sign, as a sum is written: "£46 million".
+CURRENCY_SIGN = r"[$€£¥₹₽₩]"
 _MONEY_A = re.compile(
-    rf"{_CURRENCY_SIGN}|\b(dollars?|euros?|pounds|sterling|yuan|renminbi|rmb|yen|rupees?|francs?|"
+    rf"{CURRENCY_SIGN}|\b(dollars?|euros?|pounds|sterling|yuan|renminbi|rmb|yen|rupees?|francs?|"
     r"lira|lire|deutsche? marks?|deutschmarks?|pesos?|roubles?|rubles?|kronor|kroner|"
     r"krona|krone|reais|guilders?|shillings?|pence|usd|eur|gbp|cny|jpy|chf|cents?|"
     r"price[sd]?|costs?|fees?|free of charge|for free)\b"
@@ -325,7 +327,7 @@ _ONE_OF = re.compile(r"one\s+of\b")
 # Nor does a sum of money ("a US$1,000,000 prize"), unless money is what is counted ("how
 # many dollars"): none of those 514 questions is answered by one.
 # A sign before the figure, or before the figure a magnitude word follows ("$3.6 billion").
-_CURRENCY_BEFORE = re.compile(rf"{_CURRENCY_SIGN}\s*(?:\d[\d,.]*\s*)?$")
+_CURRENCY_BEFORE = re.compile(rf"{CURRENCY_SIGN}\s*(?:\d[\d,.]*\s*)?$")
 # Whose currency a sum is in, between the figure and the currency: "640 million Canadian
 # dollars", "200,000 Danish krone".
 _CURRENCY_OF = (
@@ -1147,7 +1149,7 @@ def _surnamed(view: Retriever, query: Query) -> dict[str, str]:
     (``rerank``). Not the question's first word, capitalised anyway, nor the first word of
     a place's name (``_PLACE_HEADS``)."""
     known = {qt.word for qt in query.known}
-    typed = [m for m in _WORD.finditer(query.text) if m.group()[0].isupper()]
+    typed = [m for m in TOKEN.finditer(query.text) if m.group()[0].isupper()]
     found = {}
     for first, second in pairwise(typed):
         pair = fold(first.group()), fold(second.group())
@@ -1170,8 +1172,6 @@ _PLACE_HEADS = frozenset(
     old great little university college museum hall church cathedral castle palace street
     road bridge station national royal""".split()
 )
-# A word as written: "Christina", "Boutrup".
-_WORD = re.compile(r"[^\W_]+")
 # A capitalised word right before where a text is cut: "… the painter Marit ".
 _CAPITALISED_BEFORE = re.compile(r"(?<![^\W_])[^\W\d_][^\W_]*\s$")
 
@@ -1180,7 +1180,7 @@ def _named_in(word: str, text: str) -> bool:
     """Whether ``text`` writes ``word`` (folded) capitalised and alone, as a surname: "Last
     year Boutrup published"; not after another capitalised word, which would make it
     someone else's ("His wife, the painter Marit Dahl" is not Erik Dahl)."""
-    for m in _WORD.finditer(text):
+    for m in TOKEN.finditer(text):
         if not m.group()[0].isupper() or fold(m.group()) != word:
             continue
         before = _CAPITALISED_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
